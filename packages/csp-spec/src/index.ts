@@ -1,0 +1,3 @@
+export type { components, operations, paths } from './generated/openapi.js';
+export { basePath, contractVersion, loadOpenApiDocument, type OpenApiDocument, openApiPath } from './spec.js';
+export type * from './types.js';

@@ -1,0 +1,233 @@
+// The fastify application every TypeScript CSP shares: contract routes generated from the OpenAPI
+// document, request and response validation, session tokens, the error catalog, health
+// endpoints and served API docs. A CSP supplies only a `CspProvider`.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { loadOpenApiDocument } from '../spec.js';
+import type { TokenRequest } from '../types.js';
+import { type ContractRoute, contractRoutes } from './contract.js';
+import { CspProblem, errorBody, isCspProblem } from './errors.js';
+import { type Handler, sessionHandlers } from './handlers.js';
+import { KeyedMutex } from './locks.js';
+import type { ArraySession, CspProvider } from './provider.js';
+import { type TokenEntry, TokenStore } from './tokens.js';
+import { ContractViolation, type HttpPart, requestValidator, responseProblem } from './validation.js';
+
+export type ResponseValidation = 'off' | 'log' | 'strict';
+
+export interface CspAppOptions {
+  provider: CspProvider;
+  logger: Logger;
+  /** A token unused this long expires (default 1 h). */
+  tokenIdleTtlMs?: number;
+  /** A token expires this long after login (default 24 h). */
+  tokenMaxTtlMs?: number;
+  /** Check response bodies against the contract: `strict` turns a mismatch into a 500 (tests). */
+  responseValidation?: ResponseValidation;
+  /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
+  docs?: boolean;
+}
+
+export interface CspApp {
+  app: FastifyInstance;
+  tokens: TokenStore;
+  /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
+  shutdown(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    cspToken: TokenEntry | undefined;
+  }
+  interface FastifyContextConfig {
+    operationId?: string;
+  }
+}
+
+const hour = 3_600_000;
+
+function tokenFrom(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-auth-token'];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(errorBody(status, message, { reason: problem?.reason, field: problem?.field }));
+}
+
+export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
+  const { provider, logger } = options;
+  const validation = options.responseValidation ?? 'log';
+  const locks = new KeyedMutex();
+  let closing = false;
+  const closeSession = (session: ArraySession) =>
+    session.close().catch((err: unknown) => logger.warn({ err }, 'closing an array session failed'));
+  const tokens = new TokenStore({
+    idleTtlMs: options.tokenIdleTtlMs ?? hour,
+    maxTtlMs: options.tokenMaxTtlMs ?? 24 * hour,
+    onExpire: (entry) => void closeSession(entry.session),
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    maxParamLength: 512,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  app.decorateRequest('cspToken', undefined);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    requestValidator((httpPart ?? 'body') as HttpPart, schema as Record<string, unknown>),
+  );
+
+  if (options.docs !== false) {
+    await app.register(swagger, { mode: 'static', specification: { document: loadOpenApiDocument() as never } });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
+    closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.config;
+    if (route?.operationId) {
+      request.log.info(
+        { op: route.operationId, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'csp request',
+      );
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, `no such route: ${request.method} ${request.url}`),
+  );
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (error instanceof ContractViolation) {
+      return sendProblem(
+        reply,
+        400,
+        error.message,
+        new CspProblem('INVALID_INPUT', error.message, { field: error.field }),
+      );
+    }
+    if (isCspProblem(error)) {
+      const log = error.status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
+      log({ err: error, reason: error.reason }, 'request failed');
+      return sendProblem(reply, error.status, error.message, error);
+    }
+    const status = error.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Framework rejections (malformed JSON, wrong content type, body too large) are bad input.
+      return sendProblem(reply, 400, `body: ${error.message}`, new CspProblem('INVALID_INPUT', error.message));
+    }
+    request.log.error({ err: error }, 'unexpected failure');
+    return sendProblem(reply, 500, `internal error in the CSP (request ${request.id}); see the CSP log`);
+  });
+
+  const authenticate = async (request: FastifyRequest) => {
+    const token = tokenFrom(request);
+    const entry = token ? tokens.resolve(token) : undefined;
+    if (!entry) {
+      throw new CspProblem('UNAUTHENTICATED', 'session token is missing, unknown or expired; log in again');
+    }
+    const arrayIp = request.headers['x-array-ip'];
+    if (
+      typeof arrayIp === 'string' &&
+      arrayIp !== '' &&
+      arrayIp !== entry.arrayIp &&
+      arrayIp !== entry.session.arrayAddress
+    ) {
+      throw new CspProblem('UNAUTHENTICATED', 'session token was issued for another array');
+    }
+    request.cspToken = entry;
+  };
+
+  const respond = (route: ContractRoute, reply: FastifyReply, status: number, body: unknown) => {
+    const schema = route.responses.get(status);
+    if (validation !== 'off' && schema) {
+      const problem = responseProblem(schema, body);
+      if (problem) {
+        reply.log.error({ op: route.operationId, problem }, 'response does not match the contract');
+        if (validation === 'strict') {
+          throw new Error(`response of ${route.operationId} does not match the contract: ${problem}`);
+        }
+      }
+    }
+    return status === 204 ? reply.code(204).send() : reply.code(status).send(body);
+  };
+
+  const tokenHandlers: Record<string, (request: FastifyRequest) => Promise<{ status: number; body?: unknown }>> = {
+    createToken: async (request) => {
+      const body = request.body as TokenRequest;
+      const arrayIp = body.array_ip ? body.array_ip : undefined;
+      const session = await provider.openSession({ username: body.username, password: body.password, arrayIp });
+      const { token, entry } = tokens.issue(session, body.username, arrayIp);
+      const answer: Record<string, unknown> = {
+        id: entry.id,
+        username: entry.username,
+        session_token: token,
+        creation_time: Math.floor(entry.createdAt / 1000),
+        expiry_time: Math.floor(entry.expiresAt / 1000),
+      };
+      if (arrayIp) {
+        answer.array_ip = arrayIp;
+      }
+      return { status: 200, body: answer };
+    },
+    deleteToken: async (request) => {
+      if (!tokens.revoke((request.params as { id: string }).id)) {
+        throw new CspProblem('NOT_FOUND', 'token not found');
+      }
+      return { status: 204 };
+    },
+  };
+
+  for (const route of contractRoutes()) {
+    const sessionHandler: Handler | undefined = sessionHandlers[route.operationId];
+    const tokenHandler = tokenHandlers[route.operationId];
+    if (!sessionHandler && !tokenHandler) {
+      throw new Error(`the contract has an operation without a handler: ${route.operationId}`);
+    }
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: route.request,
+      config: { operationId: route.operationId },
+      ...(route.secured ? { onRequest: authenticate } : {}),
+      handler: async (request, reply) => {
+        if (tokenHandler) {
+          const result = await tokenHandler(request);
+          return respond(route, reply, result.status, result.body);
+        }
+        const entry = request.cspToken as TokenEntry;
+        const result = await (sessionHandler as Handler)({
+          session: entry.session,
+          params: request.params as Record<string, string>,
+          query: (request.query ?? {}) as Record<string, unknown>,
+          body: request.body,
+          locks,
+        });
+        for (const [name, value] of Object.entries(result.headers ?? {})) {
+          reply.header(name, value);
+        }
+        return respond(route, reply, result.status, result.body);
+      },
+    });
+  }
+
+  tokens.start();
+  const shutdown = async () => {
+    closing = true;
+    await app.close();
+    await Promise.all(tokens.drain().map(closeSession));
+    await provider.close();
+  };
+  return { app, tokens, shutdown };
+}

@@ -1,0 +1,45 @@
+// Logger settings shared by every CSP. Secrets are removed by path before a line is written, as a
+// second line of defence: the kit and providers never pass credentials to the logger on purpose.
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+/** Field names that hold secrets anywhere in a logged object (matched at up to three levels). */
+export const secretKeys = [
+  'password',
+  'passwd',
+  'chap_password',
+  'chapPassword',
+  'chap_secret',
+  'secret',
+  'peersecret',
+  'api_key',
+  'apiKey',
+  'session_token',
+  'token',
+  'sid',
+  'synotoken',
+  'x-auth-token',
+  'authorization',
+  'cookie',
+] as const;
+
+function redactPaths(): string[] {
+  const paths: string[] = [];
+  for (const key of secretKeys) {
+    const quoted = key.includes('-') ? `["${key}"]` : `.${key}`;
+    paths.push(key.includes('-') ? `["${key}"]` : key, `*${quoted}`, `*.*${quoted}`);
+  }
+  return paths;
+}
+
+export function loggerOptions(level: string = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
+  return {
+    level,
+    redact: { paths: redactPaths(), censor: '[redacted]' },
+    base: { pid: process.pid },
+  };
+}
+
+export function createLogger(name: string, level?: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { ...loggerOptions(level), name };
+  return destination ? pino(options, destination) : pino(options);
+}

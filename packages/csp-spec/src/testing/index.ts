@@ -1,0 +1,1 @@
+export { MemoryArray, MemoryProvider, MemorySession, memoryCapacity } from './memory-provider.js';

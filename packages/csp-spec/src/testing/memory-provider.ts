@@ -1,0 +1,323 @@
+// A reference CSP provider that keeps everything in memory. It implements the contract's full
+// semantics (names, idempotency, dependencies, publish, capacity, pagination) and is what the kit,
+// client and conformance tests run against; vendors can read it as a compact example. It is not a
+// storage product: nothing is persisted and no data path exists. Sizes round up to 1 MiB.
+
+import {
+  type ArraySession,
+  type Credentials,
+  CspProblem,
+  type CspProvider,
+  notFound,
+  type Page,
+  type PageRequest,
+} from '../server/index.js';
+import type {
+  Capabilities,
+  Host,
+  HostRequest,
+  PublishInfo,
+  Snapshot,
+  Volume,
+  VolumeCreateRequest,
+  VolumeUpdateRequest,
+} from '../types.js';
+
+const MiB = 1024 * 1024;
+export const memoryCapacity = 100 * 1024 * MiB;
+
+interface StoredVolume extends Volume {
+  hosts: Set<string>;
+}
+
+export class MemoryArray {
+  readonly hosts = new Map<string, Host & { chap_password?: string }>();
+  readonly volumes = new Map<string, StoredVolume>();
+  readonly snapshots = new Map<string, Snapshot>();
+  nextId = 1;
+  loginCount = 0;
+  openSessions = 0;
+
+  used(): number {
+    let total = 0;
+    for (const v of this.volumes.values()) {
+      total += v.size;
+    }
+    return total;
+  }
+}
+
+function paginate<T>(items: T[], page: PageRequest): Page<T> {
+  const start = page.startingToken ? Number(page.startingToken) : 0;
+  if (!Number.isInteger(start) || start < 0) {
+    throw new CspProblem('INVALID_INPUT', 'query.starting_token: is not a token this CSP issued', {
+      field: 'query.starting_token',
+    });
+  }
+  const end = page.limit === undefined ? items.length : start + page.limit;
+  return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
+}
+
+const round = (size: number) => Math.ceil(size / MiB) * MiB;
+
+export class MemorySession implements ArraySession {
+  readonly arrayAddress: string;
+  constructor(
+    private readonly array: MemoryArray,
+    address: string,
+  ) {
+    this.arrayAddress = address;
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    return {
+      contract_version: '1.1.0',
+      provider: { name: 'memory', version: '0.0.0' },
+      access_protocols: ['iscsi'],
+      features: {
+        capacity: true,
+        volume_health: true,
+        list_pagination: true,
+        list_all_snapshots: true,
+        volume_groups: false,
+        snapshot_groups: false,
+        replication: false,
+        chap: true,
+        expand_online: true,
+        read_only_publish: false,
+      },
+      limits: { size_granularity: MiB, min_volume_size: MiB },
+      config_keys: ['tier'],
+    };
+  }
+  async close(): Promise<void> {
+    this.array.openSessions--;
+  }
+
+  async listHosts(): Promise<Host[]> {
+    return [...this.array.hosts.values()].map(({ chap_password: _secret, ...host }) => host);
+  }
+  async upsertHost(request: HostRequest): Promise<Host> {
+    const existing = this.array.hosts.get(request.uuid);
+    const host: Host & { chap_password?: string } = {
+      id: existing?.id ?? `host-${this.array.nextId++}`,
+      uuid: request.uuid,
+      name: request.name ?? request.uuid,
+      iqns: request.iqns ?? [],
+      networks: request.networks ?? [],
+    };
+    if (request.chap_user) {
+      host.chap_user = request.chap_user;
+      host.chap_password = request.chap_password ?? '';
+    }
+    this.array.hosts.set(request.uuid, host);
+    const { chap_password: _secret, ...shown } = host;
+    return shown;
+  }
+  async deleteHost(id: string): Promise<void> {
+    const host = [...this.array.hosts.values()].find((h) => h.id === id);
+    if (!host) {
+      throw notFound(`host ${id}`);
+    }
+    await this.deleteHostByUuid(host.uuid);
+  }
+  async deleteHostByUuid(uuid: string): Promise<void> {
+    for (const volume of this.array.volumes.values()) {
+      if (volume.hosts.has(uuid)) {
+        throw new CspProblem('HAS_DEPENDENTS', `host ${uuid} still has volume ${volume.name} published`);
+      }
+    }
+    this.array.hosts.delete(uuid);
+  }
+
+  #show(volume: StoredVolume): Volume {
+    const { hosts, ...rest } = volume;
+    return { ...rest, published: hosts.size > 0, health: { abnormal: false, message: 'ok' } };
+  }
+  #volume(id: string): StoredVolume {
+    const volume = this.array.volumes.get(id);
+    if (!volume) {
+      throw notFound(`volume ${id}`);
+    }
+    return volume;
+  }
+
+  async findVolumeByName(name: string): Promise<Volume | undefined> {
+    const found = [...this.array.volumes.values()].find((v) => v.name === name);
+    return found && this.#show(found);
+  }
+  async listVolumes(page: PageRequest): Promise<Page<Volume>> {
+    return paginate(
+      [...this.array.volumes.values()].map((v) => this.#show(v)),
+      page,
+    );
+  }
+  async createVolume(request: VolumeCreateRequest): Promise<Volume> {
+    if (await this.findVolumeByName(request.name)) {
+      throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
+    }
+    for (const key of Object.keys(request.config ?? {})) {
+      if (key !== 'tier') {
+        throw new CspProblem('INVALID_INPUT', `config.${key}: is not a known config key`, { field: `config.${key}` });
+      }
+    }
+    let size = request.size === undefined ? 0 : round(request.size);
+    let base: Snapshot | undefined;
+    if (request.base_snapshot_id) {
+      base = this.array.snapshots.get(request.base_snapshot_id);
+      if (!base) {
+        throw notFound(`snapshot ${request.base_snapshot_id}`);
+      }
+      if (size !== 0 && size < base.size) {
+        throw new CspProblem('INVALID_INPUT', 'size: is smaller than the snapshot', { field: 'body.size' });
+      }
+      size ||= base.size;
+    }
+    if (this.array.used() + size > memoryCapacity) {
+      throw new CspProblem('OUT_OF_SPACE', `only ${memoryCapacity - this.array.used()} bytes free`);
+    }
+    const id = `vol-${this.array.nextId++}`;
+    const volume: StoredVolume = {
+      id,
+      name: request.name,
+      size,
+      description: request.description ?? '',
+      published: false,
+      config: request.config ?? {},
+      serial_number: `6589cfc000000${id.replace(/\D/g, '').padStart(19, '0')}`,
+      access_protocol: 'iscsi',
+      creation_time: Math.floor(Date.now() / 1000),
+      hosts: new Set(),
+    };
+    if (base) {
+      volume.base_snapshot_id = base.id;
+      volume.clone = true;
+    }
+    this.array.volumes.set(id, volume);
+    return this.#show(volume);
+  }
+  async getVolume(id: string): Promise<Volume> {
+    return this.#show(this.#volume(id));
+  }
+  async updateVolume(id: string, request: VolumeUpdateRequest): Promise<Volume> {
+    const volume = this.#volume(id);
+    if (request.size !== undefined) {
+      const size = round(request.size);
+      if (size < volume.size) {
+        throw new CspProblem('INVALID_INPUT', 'size: volumes cannot shrink', { field: 'body.size' });
+      }
+      volume.size = size;
+    }
+    if (request.description !== undefined) {
+      volume.description = request.description;
+    }
+    return this.#show(volume);
+  }
+  async deleteVolume(id: string, options: { force: boolean }): Promise<void> {
+    const volume = this.#volume(id);
+    if (volume.hosts.size > 0 && !options.force) {
+      throw new CspProblem('PUBLISHED', `volume ${id} is published`);
+    }
+    const dependents = [...this.array.snapshots.values()].some((s) => s.volume_id === id);
+    if (dependents) {
+      throw new CspProblem('HAS_DEPENDENTS', `volume ${id} has snapshots`);
+    }
+    this.array.volumes.delete(id);
+  }
+  async publishVolume(id: string, options: { host_uuid: string }): Promise<PublishInfo> {
+    const volume = this.#volume(id);
+    const host = this.array.hosts.get(options.host_uuid);
+    if (!host) {
+      throw notFound(`host ${options.host_uuid}`);
+    }
+    volume.hosts.add(host.uuid);
+    const info: PublishInfo = {
+      serial_number: volume.serial_number as string,
+      access_protocol: 'iscsi',
+      lun_id: 0,
+      target_names: [`iqn.2005-10.org.memory.ctl:${volume.name}`],
+      discovery_ips: ['127.0.0.1'],
+      target_scope: 'volume',
+    };
+    if (host.chap_user) {
+      info.chap_user = host.chap_user;
+    }
+    return info;
+  }
+  async unpublishVolume(id: string, options: { host_uuid: string }): Promise<void> {
+    this.#volume(id).hosts.delete(options.host_uuid);
+  }
+
+  async listSnapshots(
+    filter: { volumeId: string | undefined; name: string | undefined; existsOnly: boolean },
+    page: PageRequest,
+  ): Promise<Page<Snapshot>> {
+    if (filter.volumeId !== undefined) {
+      this.#volume(filter.volumeId);
+    }
+    const items = [...this.array.snapshots.values()].filter(
+      (s) =>
+        (filter.volumeId === undefined || s.volume_id === filter.volumeId) &&
+        (filter.name === undefined || s.name === filter.name),
+    );
+    return paginate(filter.existsOnly ? items.slice(0, 1) : items, page);
+  }
+  async createSnapshot(request: { name: string; volume_id: string; description?: string }): Promise<Snapshot> {
+    const volume = this.#volume(request.volume_id);
+    const taken = [...this.array.snapshots.values()].some((s) => s.volume_id === volume.id && s.name === request.name);
+    if (taken) {
+      throw new CspProblem('NAME_TAKEN', `volume ${volume.id} has a snapshot named ${request.name}`);
+    }
+    const snapshot: Snapshot = {
+      id: `${volume.id}@${request.name}`,
+      name: request.name,
+      volume_id: volume.id,
+      volume_name: volume.name,
+      size: volume.size,
+      creation_time: Math.floor(Date.now() / 1000),
+      ready_to_use: true,
+      in_use: false,
+      description: request.description ?? '',
+    };
+    this.array.snapshots.set(snapshot.id, snapshot);
+    return snapshot;
+  }
+  async getSnapshot(id: string): Promise<Snapshot> {
+    const snapshot = this.array.snapshots.get(id);
+    if (!snapshot) {
+      throw notFound(`snapshot ${id}`);
+    }
+    const in_use = [...this.array.volumes.values()].some((v) => v.base_snapshot_id === id);
+    return { ...snapshot, in_use };
+  }
+  async deleteSnapshot(id: string): Promise<void> {
+    const snapshot = await this.getSnapshot(id);
+    if (snapshot.in_use) {
+      throw new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has dependent clones`);
+    }
+    this.array.snapshots.delete(id);
+  }
+  async queryCapacity() {
+    return { available_bytes: memoryCapacity - this.array.used(), total_bytes: memoryCapacity };
+  }
+}
+
+export class MemoryProvider implements CspProvider {
+  readonly name = 'memory';
+  readonly version = '0.0.0';
+  readonly array = new MemoryArray();
+  constructor(
+    readonly username = 'admin',
+    readonly password = 'secret-password',
+  ) {}
+
+  async openSession(credentials: Credentials): Promise<ArraySession> {
+    this.array.loginCount++;
+    if (credentials.username !== this.username || credentials.password !== this.password) {
+      throw new CspProblem('UNAUTHENTICATED', 'wrong username or password');
+    }
+    this.array.openSessions++;
+    return new MemorySession(this.array, credentials.arrayIp ?? 'memory-array');
+  }
+  async close(): Promise<void> {}
+}

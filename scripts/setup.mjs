@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// One-step setup on a fresh machine that has Node.js and npm: pnpm at the pinned version, the
+// workspace's dependencies, the host tools the node-side tests and the demo use (Debian/Ubuntu,
+// as root), and a build. Safe to run again: every step checks before it acts.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '');
+
+// Filesystem and block tools for the node service's real-filesystem tests and the demo.
+const hostTools = [
+  { command: 'mkfs.ext4', pkg: 'e2fsprogs' },
+  { command: 'mkfs.xfs', pkg: 'xfsprogs' },
+  { command: 'mkfs.btrfs', pkg: 'btrfs-progs' },
+  { command: 'losetup', pkg: 'mount' },
+  { command: 'findmnt', pkg: 'util-linux' },
+];
+
+function step(title) {
+  console.log(`\n==> ${title}`);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    console.error(`setup: ${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    console.error(
+      `setup: Node ${process.versions.node} is too old; opencsp needs Node 20.19 or newer (or the current LTS).`,
+    );
+    process.exit(1);
+  }
+}
+
+function ensurePnpm() {
+  let current = '';
+  try {
+    current = execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {}
+  if (current === pnpmVersion) {
+    console.log(`pnpm ${current} present`);
+    return;
+  }
+  step(`installing pnpm ${pnpmVersion} with npm (found: ${current || 'none'})`);
+  run('npm', ['install', '--global', `pnpm@${pnpmVersion}`]);
+}
+
+function ensureHostTools() {
+  const missing = hostTools.filter((t) => !has(t.command));
+  if (missing.length === 0) {
+    console.log('host filesystem tools present');
+    return;
+  }
+  const packages = [...new Set(missing.map((t) => t.pkg))];
+  const canApt = process.platform === 'linux' && process.getuid?.() === 0 && has('apt-get');
+  if (process.env.OPENCSP_SKIP_APT === '1' || !canApt) {
+    console.log(`note: missing ${packages.join(', ')}; node-side filesystem tests will report what they skip.`);
+    console.log('      On Debian/Ubuntu as root, setup installs them with apt-get.');
+    return;
+  }
+  step(`installing host tools with apt-get: ${packages.join(' ')}`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+checkNode();
+ensurePnpm();
+step('installing workspace dependencies');
+run('pnpm', ['install', '--frozen-lockfile']);
+ensureHostTools();
+step('building');
+run('pnpm', ['build']);
+console.log('\nsetup complete');
