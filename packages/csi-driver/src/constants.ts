@@ -1,0 +1,64 @@
+// Every string the driver exchanges with Kubernetes: StorageClass parameters it consumes itself,
+// secret keys, publish-context and volume-context keys. Documented in docs/parameters.md.
+
+export const driverName = 'csi.opencsp.io';
+
+/** StorageClass parameters the driver consumes; everything else goes to the CSP as `config`. */
+export const params = {
+  fsType: 'csi.storage.k8s.io/fstype',
+  fsTypeShort: 'fsType',
+  fsCreateOptions: 'fsCreateOptions',
+  fsOwner: 'fsOwner',
+  fsMode: 'fsMode',
+  accessProtocol: 'accessProtocol',
+  description: 'description',
+} as const;
+
+/** Keys external-provisioner adds with --extra-create-metadata. They never reach the CSP config. */
+export const provisionerMetadata = {
+  pvcName: 'csi.storage.k8s.io/pvc/name',
+  pvcNamespace: 'csi.storage.k8s.io/pvc/namespace',
+  pvName: 'csi.storage.k8s.io/pv/name',
+} as const;
+
+/** Keys of the Secret referenced by the StorageClass (CSP credentials and CHAP). */
+export const secretKeys = {
+  backend: 'backend',
+  username: 'username',
+  password: 'password',
+  serviceName: 'serviceName',
+  servicePort: 'servicePort',
+  path: 'path',
+  chapUser: 'chapUser',
+  chapPassword: 'chapPassword',
+  chapMutualUser: 'chapMutualUser',
+  chapMutualPassword: 'chapMutualPassword',
+} as const;
+
+/** ControllerPublishVolume → NodeStageVolume. Values are strings; lists are comma-separated. */
+export const publishContext = {
+  serialNumber: 'serialNumber',
+  accessProtocol: 'accessProtocol',
+  targetNames: 'targetNames',
+  lunId: 'lunId',
+  discoveryIps: 'discoveryIps',
+  targetScope: 'targetScope',
+  readOnly: 'readOnly',
+  fsType: 'fsType',
+  fsCreateOptions: 'fsCreateOptions',
+  fsOwner: 'fsOwner',
+  fsMode: 'fsMode',
+} as const;
+
+export const defaultFsType = 'ext4';
+export const supportedFsTypes = ['ext4', 'xfs', 'btrfs'] as const;
+export type FsType = (typeof supportedFsTypes)[number];
+
+/** Default size when a PVC asks for no capacity (CSI lets the plugin choose). */
+export const defaultVolumeSize = 1024 ** 3;
+
+/** CSI limits: ids and node ids must fit these. */
+export const limits = {
+  nodeIdBytes: 256,
+  volumeIdBytes: 128,
+} as const;

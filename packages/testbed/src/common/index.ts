@@ -1,0 +1,4 @@
+export { BackingStore } from './backing-store.js';
+export { CallCounter } from './call-counter.js';
+export { type Fault, FaultInjector, type FaultSettings, noFaults } from './faults.js';
+export { selfSignedCertificate, type TlsMaterial } from './tls.js';
