@@ -68,7 +68,10 @@ try {
     const have = listFiles(outDir);
     const stale =
       want.length !== have.length ||
-      want.some((file, i) => file !== have[i] || readFileSync(join(fresh, file), 'utf8') !== readFileSync(join(outDir, file), 'utf8'));
+      want.some(
+        (file, i) =>
+          file !== have[i] || readFileSync(join(fresh, file), 'utf8') !== readFileSync(join(outDir, file), 'utf8'),
+      );
     if (stale) {
       console.error(`${outDir} is stale: run \`pnpm --filter @opencsp/csi-driver generate\` and commit the result.`);
       process.exit(1);

@@ -1,0 +1,220 @@
+// CreateVolume, DeleteVolume and ValidateVolumeCapabilities.
+import type { Volume as CspVolume, VolumeCreateRequest } from '@opencsp/csp-spec';
+import { defaultFsType, supportedFsTypes } from '../constants.js';
+import type {
+  CreateVolumeRequest__Output,
+  CreateVolumeResponse,
+  DeleteVolumeRequest__Output,
+  DeleteVolumeResponse,
+  ValidateVolumeCapabilitiesRequest__Output,
+  ValidateVolumeCapabilitiesResponse,
+  VolumeCapability__Output,
+} from '../csi-types.js';
+import { endpointFromSecrets } from '../csp/endpoint.js';
+import { csp, cspOrMissing } from '../csp/errors.js';
+import type { CspSession } from '../csp/session.js';
+import { failedPrecondition, invalidArgument, notFound, outOfRange } from '../errors.js';
+import { cspConfig, driverParams, volumeContext } from '../params.js';
+import {
+  capabilityProblem,
+  capacityBounds,
+  fitsBounds,
+  isMultiNode,
+  isPossibleId,
+  validateCapabilities,
+  validateCapabilityShape,
+  validateId,
+  validateName,
+  validateSecretKeys,
+} from '../validation.js';
+import { type ControllerContext, cloneSourcePrefix, locateVolume, sessionsFor } from './context.js';
+import { csiVolume } from './convert.js';
+import { plannedSize } from './sizing.js';
+import { createFromSource, incompatible, madeFrom, resolveSource } from './sources.js';
+
+/** The filesystem a mount capability will get (capability, then StorageClass, then default). */
+function effectiveFsType(
+  capabilities: VolumeCapability__Output[],
+  parameters: Record<string, string>,
+): string | undefined {
+  const mount = capabilities.find((c) => c.accessType === 'mount');
+  if (!mount) {
+    return undefined;
+  }
+  return mount.mount?.fsType || driverParams(parameters).fsType || defaultFsType;
+}
+
+export function validateCreateVolume(req: CreateVolumeRequest__Output): void {
+  validateName(req.name);
+  validateCapabilities(req.volumeCapabilities, 'volume_capabilities');
+  capacityBounds(req.capacityRange);
+  validateSecretKeys(req.secrets);
+  endpointFromSecrets(req.secrets);
+  const owned = driverParams(req.parameters);
+  cspConfig(req.parameters);
+  const fsTypes = new Set(req.volumeCapabilities.map((c) => c.mount?.fsType).filter(Boolean));
+  if (fsTypes.size > 1) {
+    throw invalidArgument(`volume_capabilities: ask for one filesystem, not ${[...fsTypes].join(' and ')}`);
+  }
+  const [capFs] = [...fsTypes];
+  if (capFs && owned.fsType && capFs !== owned.fsType) {
+    throw invalidArgument(`parameters.fsType: ${owned.fsType} contradicts the capability's filesystem ${capFs}`);
+  }
+  if (owned.fsType && !(supportedFsTypes as readonly string[]).includes(owned.fsType)) {
+    throw invalidArgument(
+      `parameters.fsType: ${JSON.stringify(owned.fsType)} is not supported (use one of ${supportedFsTypes.join(', ')})`,
+    );
+  }
+  if (Object.keys(req.mutableParameters).length > 0) {
+    throw invalidArgument('mutable_parameters: this driver does not modify volumes (no MODIFY_VOLUME capability)');
+  }
+  const source = req.volumeContentSource;
+  if (source?.type === 'snapshot') {
+    validateId(source.snapshot?.snapshotId ?? '', 'volume_content_source.snapshot.snapshot_id');
+  } else if (source?.type === 'volume') {
+    validateId(source.volume?.volumeId ?? '', 'volume_content_source.volume.volume_id');
+  } else if (source) {
+    throw invalidArgument('volume_content_source: one of snapshot or volume is required');
+  }
+}
+
+async function reuseExisting(
+  session: CspSession,
+  existing: CspVolume,
+  req: CreateVolumeRequest__Output,
+  source: Awaited<ReturnType<typeof resolveSource>>,
+): Promise<void> {
+  const bounds = capacityBounds(req.capacityRange);
+  if ((bounds.required > 0 || bounds.limit > 0) && !fitsBounds(existing.size, bounds)) {
+    throw incompatible(req.name, `${existing.size} bytes, outside the requested capacity range`);
+  }
+  if (!(await madeFrom(session, existing, source))) {
+    throw incompatible(req.name, 'a different content source');
+  }
+}
+
+export async function createVolume(
+  ctx: ControllerContext,
+  req: CreateVolumeRequest__Output,
+): Promise<CreateVolumeResponse> {
+  const session = ctx.sessions.forSecrets(req.secrets);
+  const bounds = capacityBounds(req.capacityRange);
+  const owned = driverParams(req.parameters);
+  const fsType = effectiveFsType(req.volumeCapabilities, req.parameters);
+  const source = await resolveSource(session, req.volumeContentSource, bounds);
+  const contentSource = req.volumeContentSource ?? undefined;
+  const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
+    session.client.findVolumeByName(req.name),
+  );
+  if (existing) {
+    await reuseExisting(session, existing, req, source);
+    return { volume: csiVolume(existing, volumeContext(req.parameters, existing.config, fsType), contentSource) };
+  }
+  const facts = await session.facts();
+  const request: VolumeCreateRequest = {
+    name: req.name,
+    size: plannedSize(bounds, facts, source?.size ?? 0),
+    config: cspConfig(req.parameters),
+    multi_initiator: req.volumeCapabilities.some((c) => isMultiNode(c.accessMode?.mode ?? 'UNKNOWN')),
+    ...(owned.description ? { description: owned.description } : {}),
+  };
+  const created = source
+    ? await createFromSource(ctx, session, request, source)
+    : await csp(`create volume ${req.name} on ${session.describe}`, () => session.client.createVolume(request));
+  if (!fitsBounds(created.size, bounds) && (bounds.required > 0 || bounds.limit > 0)) {
+    await deleteQuietly(ctx, session, created);
+    throw outOfRange(`capacity_range: the CSP made a volume of ${created.size} bytes, outside the requested range`);
+  }
+  return { volume: csiVolume(created, volumeContext(req.parameters, created.config, fsType), contentSource) };
+}
+
+async function deleteQuietly(ctx: ControllerContext, session: CspSession, volume: CspVolume): Promise<void> {
+  await session.client.deleteVolume(volume.id).catch((err: unknown) => {
+    ctx.logger.error({ err, volume: volume.id }, 'could not delete a volume created outside the capacity range');
+  });
+}
+
+export function validateDeleteVolume(req: DeleteVolumeRequest__Output): void {
+  validateId(req.volumeId, 'volume_id');
+  validateSecretKeys(req.secrets);
+  endpointFromSecrets(req.secrets);
+}
+
+export async function deleteVolume(
+  ctx: ControllerContext,
+  req: DeleteVolumeRequest__Output,
+): Promise<DeleteVolumeResponse> {
+  if (!isPossibleId(req.volumeId)) {
+    return {};
+  }
+  const session = ctx.sessions.forSecrets(req.secrets);
+  const id = req.volumeId;
+  const volume = await cspOrMissing(`get volume ${id} from ${session.describe}`, () => session.client.getVolume(id));
+  if (!volume) {
+    return {};
+  }
+  if (volume.published) {
+    throw failedPrecondition(`volume ${id} is still published to a node; it is deleted once it is detached`);
+  }
+  const hasSnapshots = await csp(`list snapshots of volume ${id}`, () => session.client.hasSnapshots(id));
+  if (hasSnapshots) {
+    throw failedPrecondition(`volume ${id} has snapshots or clones; delete them first`);
+  }
+  await cspOrMissing(`delete volume ${id} on ${session.describe}`, () => session.client.deleteVolume(id));
+  await removeCloneSource(ctx, session, volume);
+  return {};
+}
+
+/** Deletes the temporary snapshot a clone was made from, once the clone is gone. */
+async function removeCloneSource(ctx: ControllerContext, session: CspSession, volume: CspVolume): Promise<void> {
+  const baseId = volume.base_snapshot_id;
+  if (!baseId) {
+    return;
+  }
+  const base = await cspOrMissing(`get snapshot ${baseId}`, () => session.client.getSnapshot(baseId));
+  if (base?.name.startsWith(cloneSourcePrefix)) {
+    await cspOrMissing(`delete temporary clone snapshot ${baseId}`, () => session.client.deleteSnapshot(baseId)).catch(
+      (err: unknown) => ctx.logger.warn({ err, snapshot: baseId }, 'could not delete a temporary clone snapshot'),
+    );
+  }
+}
+
+export function validateValidateCapabilities(req: ValidateVolumeCapabilitiesRequest__Output): void {
+  validateId(req.volumeId, 'volume_id');
+  if (req.volumeCapabilities.length === 0) {
+    throw invalidArgument('volume_capabilities: at least one capability is required');
+  }
+  req.volumeCapabilities.forEach((c, i) => {
+    validateCapabilityShape(c, `volume_capabilities[${i}]`);
+  });
+  validateSecretKeys(req.secrets);
+}
+
+export async function validateVolumeCapabilities(
+  ctx: ControllerContext,
+  req: ValidateVolumeCapabilitiesRequest__Output,
+): Promise<ValidateVolumeCapabilitiesResponse> {
+  if (!isPossibleId(req.volumeId)) {
+    throw notFound(`volume ${req.volumeId} does not exist`);
+  }
+  await locateVolume(sessionsFor(ctx, req.secrets, 'ValidateVolumeCapabilities'), req.volumeId);
+  const volumeFs = req.volumeContext.fsType;
+  for (const capability of req.volumeCapabilities) {
+    const problem = capabilityProblem(capability);
+    if (problem) {
+      return { message: problem };
+    }
+    const fsType = capability.mount?.fsType;
+    if (capability.accessType === 'mount' && fsType && volumeFs && fsType !== volumeFs) {
+      return { message: `the volume was provisioned for ${volumeFs}, not ${fsType}` };
+    }
+  }
+  return {
+    confirmed: {
+      volumeContext: req.volumeContext,
+      volumeCapabilities: req.volumeCapabilities,
+      parameters: req.parameters,
+      mutableParameters: req.mutableParameters,
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Where and how to reach the CSP for a set of StorageClass secrets (DESIGN.md "Driver"):
+// - service mode (secret has `serviceName`): http://<serviceName>:<servicePort|8080>/containers/v1,
+//   `array_ip=<backend>` at login and `x-array-ip: <backend>` on every call;
+// - direct mode: https://<backend>:<servicePort|443><path|/csp>/containers/v1, TLS verified
+//   unless the driver runs with --csp-tls-insecure.
+import { createHash } from 'node:crypto';
+import { secretKeys } from '../constants.js';
+import { invalidArgument } from '../errors.js';
+
+export interface CspEndpoint {
+  baseUrl: string;
+  backend: string;
+  username: string;
+  password: string;
+  serviceMode: boolean;
+  /** Identity of the session: sha256 of endpoint, backend, user and password. */
+  key: string;
+  /** The same without the password: a changed password replaces the session. */
+  slot: string;
+}
+
+const hostPattern = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ipv6Pattern = /^[0-9A-Fa-f:]+$/;
+
+function host(value: string, field: string): string {
+  if (ipv6Pattern.test(value) && value.includes(':')) {
+    return `[${value}]`;
+  }
+  if (!hostPattern.test(value) || value.length > 253) {
+    throw invalidArgument(`${field}: ${JSON.stringify(value)} is not a host name or IP address`);
+  }
+  return value;
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
+    throw invalidArgument(`secrets.${secretKeys.servicePort}: ${JSON.stringify(value)} is not a port number`);
+  }
+  return n;
+}
+
+function sha256(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex');
+}
+
+export function endpointFromSecrets(secrets: Record<string, string>): CspEndpoint {
+  const backend = secrets[secretKeys.backend] ?? '';
+  const username = secrets[secretKeys.username] ?? '';
+  const password = secrets[secretKeys.password] ?? '';
+  for (const [field, value] of [
+    [secretKeys.backend, backend],
+    [secretKeys.username, username],
+    [secretKeys.password, password],
+  ] as const) {
+    if (value === '') {
+      throw invalidArgument(
+        `secrets.${field}: is required (set it in the Secret the StorageClass names with csi.storage.k8s.io/*-secret-name)`,
+      );
+    }
+  }
+  const serviceName = secrets[secretKeys.serviceName];
+  let baseUrl: string;
+  if (serviceName) {
+    const hostName = host(serviceName, `secrets.${secretKeys.serviceName}`);
+    baseUrl = `http://${hostName}:${port(secrets[secretKeys.servicePort], 8080)}/containers/v1`;
+  } else {
+    const path = secrets[secretKeys.path] ?? '/csp';
+    if (!/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(path)) {
+      throw invalidArgument(`secrets.${secretKeys.path}: ${JSON.stringify(path)} must be a URL path such as /csp`);
+    }
+    const hostName = host(backend, `secrets.${secretKeys.backend}`);
+    baseUrl = `https://${hostName}:${port(secrets[secretKeys.servicePort], 443)}${path.replace(/\/$/, '')}/containers/v1`;
+  }
+  return {
+    baseUrl,
+    backend,
+    username,
+    password,
+    serviceMode: Boolean(serviceName),
+    key: sha256(baseUrl, backend, username, password),
+    slot: sha256(baseUrl, backend, username),
+  };
+}

@@ -1,0 +1,84 @@
+// Assembles the driver for a mode: Identity always, Controller in controller/all, Node in
+// node/all (the node half injects its implementation), all on one unix socket.
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { controllerService } from './controller/index.js';
+import type { NodeHandlers } from './csi-types.js';
+import { CspSessions } from './csp/sessions.js';
+import { InFlight } from './grpc/inflight.js';
+import type { WrapContext } from './grpc/wrapper.js';
+import { identityService, type ReadinessCheck } from './identity.js';
+import { unimplementedNodeService } from './node-service.js';
+import type { DriverOptions } from './options.js';
+import { loadCsi } from './proto.js';
+import { type RunningServer, type ServiceRegistration, startServer } from './server.js';
+
+export interface DriverDeps {
+  logger: Logger;
+  /** The Node service; built by the node half. Absent: Node RPCs answer UNIMPLEMENTED. */
+  node?: (wrap: WrapContext) => NodeHandlers;
+  nodeReadiness?: ReadinessCheck;
+  /** CSP connection retries after a connection failure (tests lower it). */
+  cspRetries?: number;
+  cspRetryDelayMs?: number;
+}
+
+export interface RunningDriver extends RunningServer {
+  sessions: CspSessions | undefined;
+}
+
+export const driverVersion: string = JSON.parse(
+  await readFile(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export async function startDriver(
+  options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir'>>,
+  deps: DriverDeps,
+): Promise<RunningDriver> {
+  const csi = loadCsi().csi.v1;
+  const wrap: WrapContext = { logger: deps.logger, inflight: new InFlight() };
+  const services: ServiceRegistration[] = [];
+  let sessions: CspSessions | undefined;
+  if (options.mode !== 'node') {
+    sessions = new CspSessions({
+      timeoutMs: options.cspTimeout,
+      tlsInsecure: options.cspTlsInsecure,
+      ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
+      ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),
+      ...(deps.cspRetryDelayMs !== undefined ? { retryDelayMs: deps.cspRetryDelayMs } : {}),
+    });
+    if (options.cspSecretDir) {
+      await sessions.loadDefault(options.cspSecretDir);
+    }
+    services.push({
+      definition: csi.Controller.service,
+      handlers: controllerService({ sessions, logger: deps.logger }, wrap),
+    });
+  }
+  if (options.mode !== 'controller') {
+    services.push({ definition: csi.Node.service, handlers: (deps.node ?? unimplementedNodeService)(wrap) });
+  }
+  services.push({
+    definition: csi.Identity.service,
+    handlers: identityService(
+      {
+        mode: options.mode,
+        version: driverVersion,
+        ...(sessions ? { sessions } : {}),
+        ...(deps.nodeReadiness ? { nodeReadiness: deps.nodeReadiness } : {}),
+      },
+      wrap,
+    ),
+  });
+  const server = await startServer(options.endpoint, services);
+  deps.logger.info({ socket: options.endpoint, mode: options.mode, version: driverVersion }, 'CSI driver listening');
+  return {
+    socketPath: server.socketPath,
+    sessions,
+    stop: async (graceMs?: number) => {
+      await server.stop(graceMs);
+      await sessions?.close();
+    },
+  };
+}

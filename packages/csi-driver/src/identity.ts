@@ -1,0 +1,79 @@
+// The Identity service: who the plugin is, what it serves, and whether it is healthy.
+// Probe checks that every CSP the controller knows answers HTTP (controller modes) and asks the
+// node's readiness function (node modes; the node half plugs its host-tool checks in there).
+import { driverName } from './constants.js';
+import type { IdentityHandlers, PluginCapability } from './csi-types.js';
+import type { CspSessions } from './csp/sessions.js';
+import { unavailable } from './errors.js';
+import { unary, type WrapContext } from './grpc/wrapper.js';
+import type { Mode } from './options.js';
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not ready (logged; CSI has no field for it). */
+  message?: string;
+}
+
+export type ReadinessCheck = () => Promise<Readiness>;
+
+export interface IdentityOptions {
+  mode: Mode;
+  version: string;
+  /** Controller modes: the sessions whose CSPs Probe checks. */
+  sessions?: CspSessions;
+  /** Node modes: host checks; without one, the node side reports ready. */
+  nodeReadiness?: ReadinessCheck;
+  probeTimeoutMs?: number;
+}
+
+export function pluginCapabilities(mode: Mode): PluginCapability[] {
+  const caps: PluginCapability[] = [];
+  if (mode !== 'node') {
+    caps.push({ service: { type: 'CONTROLLER_SERVICE' } });
+  }
+  caps.push({ volumeExpansion: { type: 'ONLINE' } });
+  return caps;
+}
+
+async function probe(options: IdentityOptions, wrap: WrapContext): Promise<boolean> {
+  if (options.mode !== 'node' && options.sessions) {
+    const problems = await Promise.all(
+      options.sessions.known().map((s) => s.reachable(options.probeTimeoutMs ?? 5000)),
+    );
+    const failed = problems.filter((p): p is string => p !== undefined);
+    if (failed.length > 0) {
+      throw unavailable(`Probe: ${failed.join('; ')}`);
+    }
+  }
+  if (options.mode !== 'controller' && options.nodeReadiness) {
+    const readiness = await options.nodeReadiness();
+    if (!readiness.ready) {
+      wrap.logger.warn({ reason: readiness.message }, 'node side not ready');
+    }
+    return readiness.ready;
+  }
+  return true;
+}
+
+export function identityService(options: IdentityOptions, wrap: WrapContext): IdentityHandlers {
+  return {
+    GetPluginInfo: unary(
+      'GetPluginInfo',
+      {
+        handle: async () => ({ name: driverName, vendorVersion: options.version, manifest: { mode: options.mode } }),
+        quiet: true,
+      },
+      wrap,
+    ),
+    GetPluginCapabilities: unary(
+      'GetPluginCapabilities',
+      { handle: async () => ({ capabilities: pluginCapabilities(options.mode) }), quiet: true },
+      wrap,
+    ),
+    Probe: unary(
+      'Probe',
+      { handle: async () => ({ ready: { value: await probe(options, wrap) } }), quiet: true },
+      wrap,
+    ),
+  };
+}

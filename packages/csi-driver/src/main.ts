@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// opencsp-csi-driver: parses options, serves the CSI services for the chosen mode on a unix
+// socket, and shuts down gracefully on SIGTERM/SIGINT.
+import { helpText, OptionsError } from '@opencsp/csp-spec/options';
+import { startDriver } from './driver.js';
+import { createDriverLogger } from './logger.js';
+import { driverOptionTable, parseDriverOptions } from './options.js';
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseDriverOptions>;
+  try {
+    parsed = parseDriverOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof OptionsError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    console.log(helpText('opencsp-csi-driver', driverOptionTable));
+    return;
+  }
+  const options = parsed.values;
+  const logger = createDriverLogger(options.logLevel);
+  const driver = await startDriver(options, { logger });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    driver.stop(25_000).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

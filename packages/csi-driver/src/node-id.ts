@@ -1,0 +1,65 @@
+// The CSI node id carries the node's initiator names and networks (docs/architecture.md):
+//   <hostname>;<iqn>[,<iqn>...][;<cidr>[,<cidr>...]]
+// The node builds it in NodeGetInfo; the controller parses it in ControllerPublishVolume to
+// register the node as a CSP host. No Kubernetes API is involved.
+import { limits } from './constants.js';
+
+export interface NodeIdentity {
+  /** Kubernetes node name; the CSP host uuid and name. */
+  hostname: string;
+  iqns: string[];
+  /** Host NIC addresses with prefix length; may be empty. */
+  networks: string[];
+}
+
+const hostnamePattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const iqnPattern = /^(iqn\.\d{4}-\d{2}\.\S+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/;
+const cidrPattern = /^[0-9A-Fa-f:.]+\/\d{1,3}$/;
+
+/** Parses a node id; returns a reason instead of throwing, so callers choose the gRPC code. */
+export function parseNodeId(nodeId: string): NodeIdentity | { problem: string } {
+  if (Buffer.byteLength(nodeId) > limits.nodeIdBytes) {
+    return { problem: `longer than ${limits.nodeIdBytes} bytes` };
+  }
+  const parts = nodeId.split(';');
+  if (parts.length < 2 || parts.length > 3) {
+    return { problem: 'expected <hostname>;<iqn>[,<iqn>...][;<cidr>[,<cidr>...]]' };
+  }
+  const [hostname = '', iqnList = '', cidrList = ''] = parts;
+  if (!hostnamePattern.test(hostname) || hostname.length > 253) {
+    return { problem: `hostname ${JSON.stringify(hostname)} is not a valid node name` };
+  }
+  const iqns = iqnList.split(',').filter(Boolean);
+  if (iqns.length === 0 || iqns.length > 16) {
+    return { problem: 'needs one to sixteen initiator names' };
+  }
+  const badIqn = iqns.find((iqn) => !iqnPattern.test(iqn) || iqn.length > 223);
+  if (badIqn) {
+    return { problem: `${JSON.stringify(badIqn)} is not an iSCSI initiator name` };
+  }
+  const networks = cidrList.split(',').filter(Boolean);
+  const badCidr = networks.find((cidr) => !cidrPattern.test(cidr));
+  if (badCidr) {
+    return { problem: `${JSON.stringify(badCidr)} is not an address with prefix length` };
+  }
+  return { hostname, iqns, networks };
+}
+
+export function isNodeIdentity(value: NodeIdentity | { problem: string }): value is NodeIdentity {
+  return !('problem' in value);
+}
+
+/**
+ * Builds a node id. Networks are dropped when they would push the id over the CSI limit
+ * (CSPs treat them as optional); a hostname and IQNs that alone do not fit are an error.
+ */
+export function formatNodeId(identity: NodeIdentity): string {
+  const base = `${identity.hostname};${identity.iqns.join(',')}`;
+  if (Buffer.byteLength(base) > limits.nodeIdBytes) {
+    throw new Error(
+      `node id for ${identity.hostname} would exceed the CSI limit of ${limits.nodeIdBytes} bytes even without networks`,
+    );
+  }
+  const full = identity.networks.length > 0 ? `${base};${identity.networks.join(',')}` : base;
+  return Buffer.byteLength(full) <= limits.nodeIdBytes ? full : base;
+}
