@@ -49,10 +49,10 @@ export async function createSnapshot(
   }
   const facts = await session.facts();
   if (facts.features.list_all_snapshots) {
-    const sameName = await csp(`look up snapshot ${req.name} on ${session.describe}`, () =>
+    const sameName = await cspOrMissing(`look up snapshot ${req.name} on ${session.describe}`, () =>
       session.client.listSnapshots({ name: req.name }),
     );
-    const other = sameName.items.find((s) => s.volume_id !== volumeId);
+    const other = sameName?.items.find((s) => s.volume_id !== volumeId);
     if (other) {
       throw alreadyExists(`name: snapshot ${req.name} exists already for another volume (${other.volume_id})`);
     }

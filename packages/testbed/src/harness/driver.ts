@@ -1,0 +1,65 @@
+// Runs the driver in-process on a unix socket in a fresh temp dir, with a client and a kube
+// harness attached; `stop()` removes everything, also after failures.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDriverLogger, type Mode, type RunningDriver, startDriver } from '@opencsp/csi-driver';
+import { CsiClient } from './client.js';
+import { KubeHarness } from './kube.js';
+
+export interface DriverFixture {
+  socketPath: string;
+  driver: RunningDriver;
+  client: CsiClient;
+  kube: KubeHarness;
+  stop(): Promise<void>;
+}
+
+export interface DriverFixtureOptions {
+  mode?: Mode;
+  /** Written as a mounted Secret directory and passed as --csp-secret-dir. */
+  defaultSecret?: Record<string, string>;
+  cspTimeoutMs?: number;
+}
+
+export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'opencsp-csi-'));
+  try {
+    const socketPath = join(dir, 'csi.sock');
+    let cspSecretDir: string | undefined;
+    if (options.defaultSecret) {
+      cspSecretDir = join(dir, 'secret');
+      await mkdir(cspSecretDir, { mode: 0o700 });
+      for (const [key, value] of Object.entries(options.defaultSecret)) {
+        await writeFile(join(cspSecretDir, key), value, { mode: 0o600 });
+      }
+    }
+    const logger = createDriverLogger(process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
+    const driver = await startDriver(
+      {
+        endpoint: socketPath,
+        mode: options.mode ?? 'controller',
+        cspTimeout: options.cspTimeoutMs ?? 10_000,
+        cspTlsInsecure: false,
+        ...(cspSecretDir ? { cspSecretDir } : {}),
+      },
+      { logger, cspRetries: 2, cspRetryDelayMs: 20 },
+    );
+    const client = new CsiClient(socketPath, 15_000);
+    const kube = new KubeHarness(client);
+    return {
+      socketPath,
+      driver,
+      client,
+      kube,
+      async stop() {
+        client.close();
+        await driver.stop(2000);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import { testNodeId } from '@opencsp/testbed/harness';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, type Scenario, startScenario } from './fixture.js';
+
+describe('PVC lifecycle through the kube harness (memory CSP over HTTP)', () => {
+  let s: Scenario;
+  beforeEach(async () => {
+    s = await startScenario();
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  it('creates, publishes, snapshots, restores, clones, expands, unpublishes and deletes with nothing left behind', async () => {
+    const { kube } = s.driver;
+    const node = testNodeId('worker-1');
+    const pv = await kube.provisionPvc(s.sc, { name: 'data', namespace: 'default', size: 2 * GiB });
+    expect(pv.capacity).toBe(2 * GiB);
+    expect(pv.volumeAttributes).toMatchObject({ fsType: 'ext4', tier: 'gold' });
+    expect(pv.volumeAttributes).not.toHaveProperty(['csi.storage.k8s.io/pvc/name']);
+
+    const context = await kube.attach(pv, node);
+    expect(context).toMatchObject({
+      accessProtocol: 'iscsi',
+      lunId: '0',
+      discoveryIps: '127.0.0.1',
+      targetScope: 'volume',
+      readOnly: 'false',
+      fsType: 'ext4',
+    });
+    expect(context.serialNumber).toMatch(/^[0-9a-f]+$/);
+    expect(context.targetNames).toMatch(/^iqn\./);
+    expect(s.backend.provider.array.hosts.get('worker-1')?.iqns).toEqual(['iqn.1993-08.org.debian:01:worker-1']);
+
+    const snap = await kube.snapshot(pv, s.vsc);
+    expect(snap.readyToUse).toBe(true);
+    expect(snap.restoreSize).toBe(2 * GiB);
+
+    const restored = await kube.restore(snap, s.sc, { name: 'restored', namespace: 'default', size: 3 * GiB });
+    expect(restored.capacity).toBe(3 * GiB);
+    const clone = await kube.clone(pv, s.sc, { name: 'clone', namespace: 'default', size: 2 * GiB });
+    expect(clone.volumeHandle).not.toBe(pv.volumeHandle);
+
+    const grown = await kube.expand(pv, 5 * GiB);
+    expect(grown).toEqual({ capacity: 5 * GiB, nodeExpansionRequired: true });
+
+    await kube.detach(pv, node);
+    expect(s.backend.provider.array.volumes.get(pv.volumeHandle)?.hosts.size).toBe(0);
+
+    await kube.deletePv(clone);
+    await kube.deletePv(restored);
+    await kube.deleteSnapshot(snap);
+    await kube.deletePv(pv);
+    expect(await s.backend.audit()).toEqual([]);
+  });
+});
