@@ -1,0 +1,188 @@
+// Harness scenarios over the real socket: every RPC twice, concurrent duplicates, a CSP restart
+// that loses every token, array errors mapped to gRPC codes. Each ends with an empty leak audit.
+import { status } from '@grpc/grpc-js';
+import { CspProblem, isGrpcError, testNodeId } from '@opencsp/testbed/harness';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, type Scenario, startScenario } from './fixture.js';
+
+async function codeOf(promise: Promise<unknown>): Promise<number | string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (err) {
+    if (isGrpcError(err)) {
+      return err.code;
+    }
+    throw err;
+  }
+}
+
+describe('controller scenarios', () => {
+  let s: Scenario;
+  beforeEach(async () => {
+    s = await startScenario({ defaultSecret: true });
+  });
+  afterEach(async () => {
+    try {
+      expect(await s.backend.audit()).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('answers every RPC the same way when it is sent twice', async () => {
+    const { kube, client } = s.driver;
+    const node = testNodeId('worker-2');
+    const request = await kube.createVolumeRequest(s.sc, { name: 'twice', namespace: 'ns', size: GiB }, 'pvc-twice');
+    const first = await client.controller('CreateVolume', request);
+    const second = await client.controller('CreateVolume', request);
+    expect(second).toEqual(first);
+    const volumeId = first.volume?.volumeId as string;
+    const secrets = s.backend.secrets;
+    const capability = request.volumeCapabilities?.[0];
+    const publish = {
+      volumeId,
+      nodeId: node,
+      volumeCapability: capability,
+      readonly: false,
+      secrets,
+      volumeContext: first.volume?.volumeContext,
+    };
+    expect(await client.controller('ControllerPublishVolume', publish)).toEqual(
+      await client.controller('ControllerPublishVolume', publish),
+    );
+    const snap = { sourceVolumeId: volumeId, name: 'snapshot-twice', secrets, parameters: {} };
+    const snap1 = await client.controller('CreateSnapshot', snap);
+    expect(await client.controller('CreateSnapshot', snap)).toEqual(snap1);
+    const expand = { volumeId, capacityRange: { requiredBytes: 2 * GiB }, secrets, volumeCapability: capability };
+    expect(await client.controller('ControllerExpandVolume', expand)).toEqual(
+      await client.controller('ControllerExpandVolume', expand),
+    );
+    for (const method of ['ListVolumes', 'ControllerGetCapabilities'] as const) {
+      expect(await client.controller(method, {})).toEqual(await client.controller(method, {}));
+    }
+    const get = { volumeId };
+    expect(await client.controller('ControllerGetVolume', get)).toEqual(
+      await client.controller('ControllerGetVolume', get),
+    );
+    const unpublish = { volumeId, nodeId: node, secrets };
+    await client.controller('ControllerUnpublishVolume', unpublish);
+    await client.controller('ControllerUnpublishVolume', unpublish);
+    const deleteSnap = { snapshotId: snap1.snapshot?.snapshotId as string, secrets };
+    await client.controller('DeleteSnapshot', deleteSnap);
+    await client.controller('DeleteSnapshot', deleteSnap);
+    await client.controller('DeleteVolume', { volumeId, secrets });
+    await client.controller('DeleteVolume', { volumeId, secrets });
+  });
+
+  it('refuses a concurrent duplicate with ABORTED and creates one volume', async () => {
+    const { kube, client } = s.driver;
+    const request = await kube.createVolumeRequest(s.sc, { name: 'dup', namespace: 'ns', size: GiB }, 'pvc-dup');
+    const codes = await Promise.all(
+      Array.from({ length: 6 }, () => codeOf(client.controller('CreateVolume', request))),
+    );
+    expect(codes).toContain('OK');
+    expect(codes.every((c) => c === 'OK' || c === status.ABORTED)).toBe(true);
+    expect(s.backend.provider.array.volumes.size).toBe(1);
+    // The sidecar's retry of an ABORTED call then sees the finished volume.
+    const { volume } = await client.controller('CreateVolume', request);
+    await client.controller('DeleteVolume', { volumeId: volume?.volumeId as string, secrets: s.backend.secrets });
+  });
+
+  it('logs in again when the CSP restarts and forgets every token', async () => {
+    const { kube } = s.driver;
+    const pv = await kube.provisionPvc(s.sc, { name: 'before', namespace: 'ns', size: GiB });
+    const logins = s.backend.provider.array.loginCount;
+    await s.backend.restart();
+    const node = testNodeId('worker-3');
+    await kube.attach(pv, node);
+    expect(s.backend.provider.array.loginCount).toBe(logins + 1);
+    await kube.detach(pv, node);
+    await kube.deletePv(pv);
+  });
+
+  it('maps array failures to the gRPC codes the sidecars act on', async () => {
+    const { kube, client } = s.driver;
+    const cases: [Parameters<typeof s.backend.failNext>[0], CspProblem, number][] = [
+      ['createVolume', new CspProblem('OUT_OF_SPACE', 'pool tank is full'), status.RESOURCE_EXHAUSTED],
+      ['createVolume', new CspProblem('UNAVAILABLE', 'array busy'), status.UNAVAILABLE],
+      ['createVolume', new CspProblem('INTERNAL', 'array crashed'), status.INTERNAL],
+      ['createVolume', new CspProblem('INVALID_INPUT', 'config.tier: bad'), status.INVALID_ARGUMENT],
+      ['createVolume', new CspProblem('NAME_TAKEN', 'taken'), status.ALREADY_EXISTS],
+      ['createVolume', new CspProblem('NOT_IMPLEMENTED', 'no'), status.UNIMPLEMENTED],
+    ];
+    for (const [method, problem, code] of cases) {
+      s.backend.failNext(method, problem);
+      const request = await kube.createVolumeRequest(s.sc, { name: 'err', namespace: 'ns', size: GiB }, 'pvc-err');
+      const err = await client.controller('CreateVolume', request).catch((e: unknown) => e);
+      expect(isGrpcError(err) && err.code).toBe(code);
+      expect(isGrpcError(err) && err.details).toContain('createVolume: CSP answered');
+    }
+    const pv = await kube.provisionPvc(s.sc, { name: 'deps', namespace: 'ns', size: GiB });
+    const snap = await kube.snapshot(pv, s.vsc);
+    const blocked = await codeOf(
+      client.controller('DeleteVolume', { volumeId: pv.volumeHandle, secrets: s.backend.secrets }),
+    );
+    expect(blocked).toBe(status.FAILED_PRECONDITION);
+    s.backend.failNext('deleteSnapshot', new CspProblem('HAS_DEPENDENTS', 'clone exists'));
+    const dependents = await codeOf(
+      client.controller('DeleteSnapshot', { snapshotId: snap.snapshotHandle, secrets: s.backend.secrets }),
+    );
+    expect(dependents).toBe(status.FAILED_PRECONDITION);
+    const wrongPassword = { ...s.backend.secrets, username: 'other' };
+    const denied = await codeOf(
+      client.controller('DeleteSnapshot', { snapshotId: snap.snapshotHandle, secrets: wrongPassword }),
+    );
+    expect(denied).toBe(status.UNAUTHENTICATED);
+    await kube.deleteSnapshot(snap);
+    await kube.deletePv(pv);
+  });
+
+  it('reports unreachable CSPs as UNAVAILABLE and the harness retries them', async () => {
+    const { kube } = s.driver;
+    s.backend.failNext('createVolume', new CspProblem('UNAVAILABLE', 'array rebooting'));
+    const pv = await kube.provisionPvc(s.sc, { name: 'retry', namespace: 'ns', size: GiB });
+    expect(s.backend.provider.array.volumes.size).toBe(1);
+    await kube.deletePv(pv);
+  });
+
+  it('lists volumes and snapshots page by page and reports capacity and volume condition', async () => {
+    const { kube, client } = s.driver;
+    const pvs = [];
+    for (let i = 0; i < 5; i++) {
+      pvs.push(await kube.provisionPvc(s.sc, { name: `list-${i}`, namespace: 'ns', size: GiB }));
+    }
+    const seen: string[] = [];
+    let token = '';
+    do {
+      const page = await client.controller('ListVolumes', { maxEntries: 2, startingToken: token });
+      expect(page.entries.length).toBeLessThanOrEqual(2);
+      seen.push(...page.entries.map((e) => e.volume?.volumeId as string));
+      token = page.nextToken;
+    } while (token);
+    expect(seen.sort()).toEqual(pvs.map((p) => p.volumeHandle).sort());
+    const snaps = [await kube.snapshot(pvs[0]!, s.vsc), await kube.snapshot(pvs[0]!, s.vsc)];
+    const listed = await client.controller('ListSnapshots', { sourceVolumeId: pvs[0]!.volumeHandle, maxEntries: 1 });
+    expect(listed.entries).toHaveLength(1);
+    expect(listed.nextToken).not.toBe('');
+    const rest = await client.controller('ListSnapshots', {
+      sourceVolumeId: pvs[0]!.volumeHandle,
+      startingToken: listed.nextToken,
+    });
+    expect([...listed.entries, ...rest.entries].map((e) => e.snapshot?.snapshotId).sort()).toEqual(
+      snaps.map((c) => c.snapshotHandle).sort(),
+    );
+    const capacity = await client.controller('GetCapacity', { parameters: { tier: 'gold' } });
+    expect(capacity.availableCapacity).toBeGreaterThan(0);
+    const got = await client.controller('ControllerGetVolume', { volumeId: pvs[1]!.volumeHandle });
+    expect(got.status?.volumeCondition).toEqual({ abnormal: false, message: 'ok' });
+    const bad = await codeOf(client.controller('ListVolumes', { startingToken: 'not-a-token' }));
+    expect(bad).toBe(status.ABORTED);
+    for (const snap of snaps) {
+      await kube.deleteSnapshot(snap);
+    }
+    for (const pv of pvs) {
+      await kube.deletePv(pv);
+    }
+  });
+});
