@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatNodeId, parseNodeId } from '../src/node-id.js';
+
+const iqn = 'iqn.1993-08.org.debian:01:4f2a7b3c9d1e';
+
+describe('node id', () => {
+  it('round-trips hostname, initiators and networks', () => {
+    const id = formatNodeId({ hostname: 'worker-1', iqns: [iqn, `${iqn}2`], networks: ['10.0.0.5/24', 'fd00::5/64'] });
+    expect(id).toBe(`worker-1;${iqn},${iqn}2;10.0.0.5/24,fd00::5/64`);
+    expect(parseNodeId(id)).toEqual({
+      hostname: 'worker-1',
+      iqns: [iqn, `${iqn}2`],
+      networks: ['10.0.0.5/24', 'fd00::5/64'],
+    });
+  });
+  it('accepts an id without networks', () => {
+    expect(parseNodeId(`node;${iqn}`)).toEqual({ hostname: 'node', iqns: [iqn], networks: [] });
+  });
+  it('drops networks rather than exceed 256 bytes, and refuses ids that cannot fit', () => {
+    const networks = Array.from({ length: 20 }, (_, i) => `10.0.${i}.1/24`);
+    expect(formatNodeId({ hostname: 'n', iqns: [iqn], networks })).toBe(`n;${iqn}`);
+    expect(() => formatNodeId({ hostname: 'n'.repeat(250), iqns: [iqn], networks: [] })).toThrow(/256 bytes/);
+  });
+  it.each([
+    ['some-fake-node-id', /expected/],
+    [`bad host!;${iqn}`, /hostname/],
+    ['node;', /initiator/],
+    ['node;not-an-iqn', /initiator name/],
+    [`node;${iqn};10.0.0.5`, /prefix length/],
+    [`a;${iqn};b;c`, /expected/],
+  ])('rejects %s', (id, problem) => {
+    const parsed = parseNodeId(id);
+    expect('problem' in parsed && parsed.problem).toMatch(problem);
+  });
+});
