@@ -1,0 +1,56 @@
+// CHAP and read-only publishing: CHAP goes to the CSP host, never into the publish context.
+
+import { storageClass, testNodeId } from '@opencsp/testbed/harness';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, type Scenario, secretRef, startScenario } from './fixture.js';
+
+describe('publish with CHAP and read-only', () => {
+  let s: Scenario;
+  beforeEach(async () => {
+    s = await startScenario();
+  });
+  afterEach(async () => {
+    try {
+      expect(await s.backend.audit()).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('registers the host with CHAP and keeps CHAP out of the publish context', async () => {
+    const chapRef = { name: 'csp-chap', namespace: secretRef.namespace };
+    s.driver.kube.addSecret(chapRef, { ...s.backend.secrets, chapUser: 'k8s-node', chapPassword: 'chap-secret-123' });
+    const sc = storageClass('memory-chap', chapRef, { 'csi.storage.k8s.io/fstype': 'xfs', fsOwner: '1000:1000' });
+    const pv = await s.driver.kube.provisionPvc(sc, { name: 'chap', namespace: 'ns', size: GiB });
+    const node = testNodeId('worker-chap', ['10.1.0.7/24']);
+    const context = await s.driver.kube.attach(pv, node, true);
+    expect(s.backend.provider.array.hosts.get('worker-chap')).toMatchObject({
+      chap_user: 'k8s-node',
+      networks: ['10.1.0.7/24'],
+    });
+    expect(JSON.stringify(context)).not.toMatch(/chap/i);
+    expect(context).toMatchObject({ readOnly: 'true', fsType: 'xfs', fsOwner: '1000:1000' });
+    await s.driver.kube.detach(pv, node);
+    await s.driver.kube.deletePv(pv);
+  });
+
+  it('publishes a block volume to two nodes at once', async () => {
+    const pv = await s.driver.kube.provisionPvc(s.block, {
+      name: 'shared',
+      namespace: 'ns',
+      size: GiB,
+      volumeMode: 'Block',
+      accessModes: ['ReadWriteMany'],
+    });
+    const a = testNodeId('node-a');
+    const b = testNodeId('node-b');
+    const ctxA = await s.driver.kube.attach(pv, a);
+    const ctxB = await s.driver.kube.attach(pv, b);
+    expect(ctxA).not.toHaveProperty('fsType');
+    expect(ctxB.serialNumber).toBe(ctxA.serialNumber);
+    expect(s.backend.provider.array.volumes.get(pv.volumeHandle)?.hosts.size).toBe(2);
+    await s.driver.kube.detach(pv, a);
+    await s.driver.kube.detach(pv, b);
+    await s.driver.kube.deletePv(pv);
+  });
+});
