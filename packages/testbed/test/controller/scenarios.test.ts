@@ -161,12 +161,16 @@ describe('controller scenarios', () => {
       token = page.nextToken;
     } while (token);
     expect(seen.sort()).toEqual(pvs.map((p) => p.volumeHandle).sort());
-    const snaps = [await kube.snapshot(pvs[0]!, s.vsc), await kube.snapshot(pvs[0]!, s.vsc)];
-    const listed = await client.controller('ListSnapshots', { sourceVolumeId: pvs[0]!.volumeHandle, maxEntries: 1 });
+    const [first, second] = pvs;
+    if (!first || !second) {
+      throw new Error('expected five volumes');
+    }
+    const snaps = [await kube.snapshot(first, s.vsc), await kube.snapshot(first, s.vsc)];
+    const listed = await client.controller('ListSnapshots', { sourceVolumeId: first.volumeHandle, maxEntries: 1 });
     expect(listed.entries).toHaveLength(1);
     expect(listed.nextToken).not.toBe('');
     const rest = await client.controller('ListSnapshots', {
-      sourceVolumeId: pvs[0]!.volumeHandle,
+      sourceVolumeId: first.volumeHandle,
       startingToken: listed.nextToken,
     });
     expect([...listed.entries, ...rest.entries].map((e) => e.snapshot?.snapshotId).sort()).toEqual(
@@ -174,7 +178,7 @@ describe('controller scenarios', () => {
     );
     const capacity = await client.controller('GetCapacity', { parameters: { tier: 'gold' } });
     expect(capacity.availableCapacity).toBeGreaterThan(0);
-    const got = await client.controller('ControllerGetVolume', { volumeId: pvs[1]!.volumeHandle });
+    const got = await client.controller('ControllerGetVolume', { volumeId: second.volumeHandle });
     expect(got.status?.volumeCondition).toEqual({ abnormal: false, message: 'ok' });
     const bad = await codeOf(client.controller('ListVolumes', { startingToken: 'not-a-token' }));
     expect(bad).toBe(status.ABORTED);
