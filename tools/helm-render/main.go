@@ -8,11 +8,12 @@
 //
 //	helm-render --chart charts/opencsp [-f values.yaml ...] [--release-name opencsp]
 //	            [--namespace kube-system] [--kube-version v1.31.0] [--api-versions G/V ...]
-//	            [--is-upgrade] [--output yaml|json]
+//	            [--is-upgrade] [--output yaml|json|values]
 //
 // --output yaml prints what `helm template` prints (one "# Source:" document per file);
 // --output json prints {"values": <merged values>, "manifests": [{source, content}], "notes": "..."}
-// so that tests can validate the merged values against values.schema.json as Helm does.
+// so that tests can validate the merged values against values.schema.json as Helm does;
+// --output values prints only the merged values (Helm validates them before it renders).
 package main
 
 import (
@@ -51,7 +52,7 @@ func main() {
 	flag.StringVar(&o.kubeVersion, "kube-version", "v1.31.0", "Kubernetes version for .Capabilities")
 	flag.Var(&o.apiVersions, "api-versions", "extra API version for .Capabilities.APIVersions (repeatable)")
 	flag.BoolVar(&o.isUpgrade, "is-upgrade", false, "render as an upgrade (.Release.IsUpgrade)")
-	flag.StringVar(&o.output, "output", "yaml", "yaml (like helm template) or json")
+	flag.StringVar(&o.output, "output", "yaml", "yaml (like helm template), json, or values (merged values only, no render)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
@@ -90,6 +91,9 @@ func run(o options) error {
 		user = mergeUserValues(user, m)
 	}
 	values := coalesceValues(ch.Values, user)
+	if o.output == "values" {
+		return writeJSON(values)
+	}
 	release := map[string]interface{}{
 		"Name":      o.releaseName,
 		"Namespace": o.namespace,
@@ -108,18 +112,22 @@ func run(o options) error {
 func write(format string, values map[string]interface{}, manifests []Rendered, notes string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
 		if manifests == nil {
 			manifests = []Rendered{}
 		}
-		return enc.Encode(map[string]interface{}{"values": values, "manifests": manifests, "notes": notes})
+		return writeJSON(map[string]interface{}{"values": values, "manifests": manifests, "notes": notes})
 	case "yaml":
 		for _, m := range manifests {
 			fmt.Printf("---\n# Source: %s\n%s\n", m.Source, strings.TrimSpace(m.Content))
 		}
 		return nil
 	default:
-		return fmt.Errorf("unknown --output %q (yaml or json)", format)
+		return fmt.Errorf("unknown --output %q (yaml, json or values)", format)
 	}
+}
+
+func writeJSON(v interface{}) error {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -4,7 +4,7 @@ capabilities, no Kubernetes API token. */}}
 
 {{- define "opencsp.cspDeployment" -}}
 {{- $v := .values }}
-{{- $component := printf "csp-%s" .csp }}
+{{- $component := printf "csp-%s" .csp -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -120,7 +120,7 @@ spec:
 {{- end }}
 
 {{- define "opencsp.cspService" -}}
-{{- $component := printf "csp-%s" .csp }}
+{{- $component := printf "csp-%s" .csp -}}
 apiVersion: v1
 kind: Service
 metadata:
@@ -146,7 +146,7 @@ spec:
 {{- end }}
 
 {{- define "opencsp.cspNetworkPolicy" -}}
-{{- $component := printf "csp-%s" .csp }}
+{{- $component := printf "csp-%s" .csp -}}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
