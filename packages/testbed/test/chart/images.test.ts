@@ -48,7 +48,7 @@ describe('image build files', () => {
 
   it('build pruned production packages with pnpm deploy', () => {
     expect(driver).toContain('pnpm --filter @opencsp/csi-driver deploy --prod');
-    expect(csp).toContain('pnpm --filter "@opencsp/csp-${CSP}" deploy --prod');
+    expect(csp).toContain(`pnpm --filter "@opencsp/csp-\${CSP}" deploy --prod`);
   });
 
   it('ship the host tools the node plugin needs in direct mode', () => {
