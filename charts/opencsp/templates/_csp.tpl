@@ -69,7 +69,8 @@ spec:
           env:
             {{- range $name, $value := $v.env }}
             - name: {{ $name }}
-              value: {{ $value | toString | quote }}
+              {{- /* Values numbers are float64 (as in helm): print integers without an exponent. */}}
+              value: {{ (kindIs "float64" $value) | ternary (int64 $value | toString) (toString $value) | quote }}
             {{- end }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}

@@ -53,11 +53,13 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expect(c.resources?.requests).toEqual({ cpu: '10m', memory: '64Mi' });
   });
 
-  it('passes CSP settings as environment variables, sorted and as strings', () => {
+  it('passes CSP settings as environment variables, sorted, as strings, integers without an exponent', () => {
     const truenas = container(podSpec(findOne(both, 'Deployment', 'opencsp-csp-truenas')), 'csp');
     expect(truenas.env).toEqual([
       { name: 'TRUENAS_API_VERSION', value: 'v25.04.0' },
+      { name: 'TRUENAS_MAX_IO_BYTES', value: '16777216' },
       { name: 'TRUENAS_REQUEST_TIMEOUT_MS', value: '30000' },
+      { name: 'TRUENAS_VERIFY_TLS', value: 'false' },
       { name: 'NODE_EXTRA_CA_CERTS', value: '/etc/opencsp/ca/ca.crt' },
     ]);
     const synology = container(podSpec(findOne(both, 'Deployment', 'opencsp-csp-synology')), 'csp');
