@@ -109,6 +109,11 @@ describe.skipIf(missing !== undefined)(`values.schema.json (${missing ?? 'merged
     ],
     ['a digest that is not sha256', 'image:\n  digest: latest\n', '/image/digest must match pattern'],
     [
+      'a fractional CSP env value',
+      'csps:\n  truenas:\n    env:\n      TRUENAS_RATIO: 1.5\n',
+      '/csps/truenas/env/TRUENAS_RATIO must be string,integer,boolean',
+    ],
+    [
       'an env var name with a dash',
       'csps:\n  synology:\n    env:\n      SYNO-HOST: x\n',
       '/csps/synology/env property name must be valid',
