@@ -3,9 +3,9 @@
 // charts/opencsp with it the way `helm template` would.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 
@@ -48,6 +48,8 @@ export interface RenderResult {
 }
 
 export interface RenderOptions {
+  /** Chart directory; charts/opencsp by default. */
+  chart?: string;
   valueFiles?: string[];
   releaseName?: string;
   namespace?: string;
@@ -88,9 +90,10 @@ export class HelmRender {
     await rm(this.workDir, { recursive: true, force: true });
   }
 
-  /** Writes values to a file in the work dir and returns its path. */
+  /** Writes a file (values, or a fixture chart's file) under the work dir and returns its path. */
   async valuesFile(name: string, content: string): Promise<string> {
     const path = join(this.workDir, name);
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
     return path;
   }
@@ -108,7 +111,7 @@ export class HelmRender {
   async render(options: RenderOptions = {}): Promise<RenderResult> {
     const args = [
       '--chart',
-      chartDir,
+      options.chart ?? chartDir,
       '--output',
       'json',
       '--release-name',
