@@ -1,13 +1,39 @@
 // values.schema.json must reject what Helm would otherwise render silently or wrongly: unknown
 // keys (typos), wrong types, values outside their enums, and CSI keys the chart sets itself.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HelmRender, missingToolchain } from './helm-render.js';
+import { chartDir, HelmRender, missingToolchain } from './helm-render.js';
 import { schemaErrors } from './values-schema.js';
 
 const missing = missingToolchain();
 if (missing && process.env.CI) {
   throw new Error(`chart values tests cannot run in CI: ${missing}`);
 }
+
+/** Paths of schema nodes that declare properties but still allow others. */
+function openObjects(node: unknown, path: string, out: string[]): string[] {
+  if (Array.isArray(node)) {
+    node.forEach((x, i) => openObjects(x, `${path}/${i}`, out));
+  } else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if ('properties' in o && o.additionalProperties !== false) {
+      out.push(path);
+    }
+    for (const [k, v] of Object.entries(o)) {
+      openObjects(v, `${path}/${k}`, out);
+    }
+  }
+  return out;
+}
+
+describe('values.schema.json structure', () => {
+  it('closes every object it describes (additionalProperties: false)', () => {
+    const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as unknown;
+    // envList items only require `name`; the rest of an EnvVar is Kubernetes' to validate.
+    expect(openObjects(schema, '#', [])).toEqual(['#/definitions/envList/items']);
+  });
+});
 
 describe.skipIf(missing !== undefined)(`values.schema.json (${missing ?? 'merged by tools/helm-render'})`, () => {
   let helm: HelmRender;
