@@ -14,7 +14,9 @@ if (missing && process.env.CI) {
 /** Paths of schema nodes that declare properties but still allow others. */
 function openObjects(node: unknown, path: string, out: string[]): string[] {
   if (Array.isArray(node)) {
-    node.forEach((x, i) => openObjects(x, `${path}/${i}`, out));
+    for (const [i, x] of node.entries()) {
+      openObjects(x, `${path}/${i}`, out);
+    }
   } else if (node !== null && typeof node === 'object') {
     const o = node as Record<string, unknown>;
     if ('properties' in o && o.additionalProperties !== false) {
