@@ -3,19 +3,24 @@
 // workspace's dependencies, the host tools the node-side tests and the demo use (Debian/Ubuntu,
 // as root), and a build. Safe to run again: every step checks before it acts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '');
 
-// Filesystem and block tools for the node service's real-filesystem tests and the demo.
+// Host tools: filesystem and block tools for the node service's real-filesystem tests and the
+// demo, and the Go toolchain + sprig for the chart render tests.
 const hostTools = [
   { command: 'mkfs.ext4', pkg: 'e2fsprogs' },
   { command: 'mkfs.xfs', pkg: 'xfsprogs' },
   { command: 'mkfs.btrfs', pkg: 'btrfs-progs' },
   { command: 'losetup', pkg: 'mount' },
   { command: 'findmnt', pkg: 'util-linux' },
+  // The chart tests render charts/opencsp with tools/helm-render (Go text/template + sprig),
+  // because the helm binary is not installable here.
+  { command: 'go', pkg: 'golang-go' },
+  { path: '/usr/share/gocode/src/github.com/Masterminds/sprig', pkg: 'golang-github-masterminds-sprig-dev' },
 ];
 
 function step(title) {
@@ -58,15 +63,15 @@ function ensurePnpm() {
 }
 
 function ensureHostTools() {
-  const missing = hostTools.filter((t) => !has(t.command));
+  const missing = hostTools.filter((t) => (t.command ? !has(t.command) : !existsSync(t.path)));
   if (missing.length === 0) {
-    console.log('host filesystem tools present');
+    console.log('host tools present');
     return;
   }
   const packages = [...new Set(missing.map((t) => t.pkg))];
   const canApt = process.platform === 'linux' && process.getuid?.() === 0 && has('apt-get');
   if (process.env.OPENCSP_SKIP_APT === '1' || !canApt) {
-    console.log(`note: missing ${packages.join(', ')}; node-side filesystem tests will report what they skip.`);
+    console.log(`note: missing ${packages.join(', ')}; the node-side and chart tests will report what they skip.`);
     console.log('      On Debian/Ubuntu as root, setup installs them with apt-get.');
     return;
   }

@@ -1,0 +1,84 @@
+// Offline validation of rendered objects against the Kubernetes OpenAPI schemas shipped in
+// kubernetes-models. VolumeSnapshotClass is a CRD (external-snapshotter), so it is checked
+// against a schema transcribed from its CRD (snapshot.storage.k8s.io/v1).
+import { Ajv } from 'ajv';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { CSIDriver } from 'kubernetes-models/storage.k8s.io/v1/CSIDriver';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { K8sObject } from './helm-render.js';
+
+interface Validatable {
+  validate(): void;
+}
+type ModelCtor = new (data: never) => Validatable;
+
+const models: Record<string, ModelCtor> = {
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'apps/v1/DaemonSet': DaemonSet,
+  'apps/v1/Deployment': Deployment,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'storage.k8s.io/v1/CSIDriver': CSIDriver,
+  'storage.k8s.io/v1/StorageClass': StorageClass,
+};
+
+/** Kinds that live in a namespace (everything else the chart renders is cluster-scoped). */
+export const namespacedKinds = new Set([
+  'Secret',
+  'Service',
+  'ServiceAccount',
+  'DaemonSet',
+  'Deployment',
+  'NetworkPolicy',
+  'Role',
+  'RoleBinding',
+]);
+
+const volumeSnapshotClassSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'driver', 'deletionPolicy'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'snapshot.storage.k8s.io/v1' },
+    kind: { const: 'VolumeSnapshotClass' },
+    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+    driver: { type: 'string', minLength: 1 },
+    deletionPolicy: { enum: ['Delete', 'Retain'] },
+    parameters: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+const validateVolumeSnapshotClass = new Ajv({ allErrors: true }).compile(volumeSnapshotClassSchema);
+
+/** Throws with the object's kind/name and the schema errors when it is not a valid object. */
+export function validateObject(object: K8sObject): void {
+  const where = `${object.kind}/${object.metadata?.name}`;
+  if (object.apiVersion === 'snapshot.storage.k8s.io/v1' && object.kind === 'VolumeSnapshotClass') {
+    if (!validateVolumeSnapshotClass(object)) {
+      throw new Error(`${where}: ${JSON.stringify(validateVolumeSnapshotClass.errors)}`);
+    }
+    return;
+  }
+  const Model = models[`${object.apiVersion}/${object.kind}`];
+  if (Model === undefined) {
+    throw new Error(`${where}: no schema for ${object.apiVersion} ${object.kind}; add it to k8s-schemas.ts`);
+  }
+  try {
+    new Model(object as never).validate();
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+}
