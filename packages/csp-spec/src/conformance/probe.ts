@@ -95,6 +95,8 @@ export class Probe {
   onExchange: ((exchange: Exchange) => void) | undefined;
   /** The last request sent, answered or not (a timeout has no exchange to show). */
   lastRequest: ShownRequest | undefined;
+  /** The last answered exchange; a failure that names no exchange is shown with this one. */
+  lastExchange: Exchange | undefined;
   #rawAgent: Agent | undefined;
 
   constructor(options: ProbeOptions) {
@@ -135,6 +137,7 @@ export class Probe {
       body: response.body,
       sent: request,
     };
+    this.lastExchange = exchange;
     this.onExchange?.(exchange);
     return exchange;
   }

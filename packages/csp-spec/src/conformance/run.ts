@@ -146,6 +146,8 @@ export class ConformanceRun {
     const started = Date.now();
     const requestsBefore = this.#requests;
     const ctx = new CaseContext(this.#state, testCase.id);
+    this.#probe.lastRequest = undefined;
+    this.#probe.lastExchange = undefined;
     let result: Omit<CaseResult, 'durationMs' | 'requests'>;
     try {
       result = await this.#execute(testCase, ctx);
@@ -192,7 +194,7 @@ export class ConformanceRun {
       if (err instanceof NotClaimed) {
         return { ...base, status: 'not-claimed', note: [err.message, ...ctx.notes].join('; ') };
       }
-      return { ...base, status: 'fail', failure: this.#detail(err), ...this.#notes(ctx) };
+      return { ...base, status: 'fail', failure: this.#detail(err, this.#probe.lastExchange), ...this.#notes(ctx) };
     }
     if (claimed) {
       return { ...base, status: 'pass', ...this.#notes(ctx) };
