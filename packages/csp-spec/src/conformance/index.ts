@@ -3,11 +3,12 @@
 export { ContractApi } from './api.js';
 export { allCases, type CaseInfo, cleanupCase, listCases, selectCases } from './cases/index.js';
 export { CaseContext, Fixtures } from './context.js';
+export { ConformanceOptionsError, ConformanceUnreachable } from './errors.js';
 export { CaseFailure, NotClaimed } from './expect.js';
 export type { Exchange, ProbeRequest } from './probe.js';
 export { contractBaseUrl } from './probe.js';
 export { formatReport } from './report.js';
-export { ConformanceRun, ConformanceUnreachable, defaultSizeBytes, runConformance } from './run.js';
+export { ConformanceRun, defaultSizeBytes, runConformance } from './run.js';
 export type {
   Area,
   CaseFailureDetail,

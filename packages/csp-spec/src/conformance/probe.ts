@@ -4,6 +4,7 @@
 import { Agent, request as undiciRequest } from 'undici';
 import { CspHttp, type QueryValue } from '../client/http.js';
 import { basePath } from '../spec.js';
+import { ConformanceOptionsError } from './errors.js';
 import type { Secrets } from './mask.js';
 import type { ShownRequest } from './types.js';
 
@@ -52,10 +53,10 @@ export function contractBaseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`the CSP url ${JSON.stringify(url)} is not a URL (e.g. http://csp:8080)`);
+    throw new ConformanceOptionsError(`the CSP url ${JSON.stringify(url)} is not a URL (e.g. http://csp:8080)`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new Error(`the CSP url must be http:// or https://, got ${parsed.protocol}`);
+    throw new ConformanceOptionsError(`the CSP url must be http:// or https://, got ${parsed.protocol}`);
   }
   const path = parsed.pathname.replace(/\/+$/, '');
   parsed.pathname = path.endsWith(basePath) ? path : `${path}${basePath}`;

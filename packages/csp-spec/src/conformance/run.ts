@@ -7,6 +7,7 @@ import type { Capabilities, Token } from '../types.js';
 import { ContractApi } from './api.js';
 import { allCases, cleanupCase, selectCases } from './cases/index.js';
 import { CaseContext, type RunState } from './context.js';
+import { ConformanceOptionsError, ConformanceUnreachable } from './errors.js';
 import { CaseFailure, NotClaimed } from './expect.js';
 import { findLeftovers } from './leftovers.js';
 import { Secrets } from './mask.js';
@@ -25,11 +26,6 @@ import type {
 const MiB = 1024 * 1024;
 export const defaultSizeBytes = 64 * MiB;
 
-/** The CSP could not be reached at all (connection refused, DNS, TLS, timeout). */
-export class ConformanceUnreachable extends Error {
-  override readonly name = 'ConformanceUnreachable';
-}
-
 function effectiveSize(requested: number, capabilities: Capabilities | undefined): number {
   const limits = capabilities?.limits;
   const size = Math.max(requested, limits?.min_volume_size ?? 0);
@@ -40,11 +36,11 @@ function effectiveSize(requested: number, capabilities: Capabilities | undefined
 function checkTarget(target: ConformanceTarget): void {
   const size = target.sizeBytes ?? defaultSizeBytes;
   if (!Number.isSafeInteger(size) || size < MiB) {
-    throw new Error(`sizeBytes must be an integer of at least 1 MiB, got ${size}`);
+    throw new ConformanceOptionsError(`sizeBytes must be an integer of at least 1 MiB, got ${size}`);
   }
   for (const key of ['backend', 'username', 'password'] as const) {
     if (!target[key]) {
-      throw new Error(`${key} is required`);
+      throw new ConformanceOptionsError(`${key} is required`);
     }
   }
 }
@@ -163,6 +159,21 @@ export class ConformanceRun {
     }
     this.#record(done);
     return done;
+  }
+
+  /** Records a case that was not started (an interrupted run) as failed. */
+  notRun(testCase: ConformanceCase, why: string): CaseResult {
+    const result: CaseResult = {
+      id: testCase.id,
+      area: testCase.area,
+      title: testCase.title,
+      status: 'fail',
+      durationMs: 0,
+      requests: 0,
+      failure: { message: `not run: ${why}` },
+    };
+    this.#record(result);
+    return result;
   }
 
   async #execute(testCase: ConformanceCase, ctx: CaseContext): Promise<Omit<CaseResult, 'durationMs' | 'requests'>> {
@@ -309,7 +320,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const run = await ConformanceRun.open(options);
   try {
     for (const testCase of cases) {
-      await run.runCase(testCase);
+      if (options.signal?.aborted) {
+        run.notRun(testCase, 'the run was interrupted');
+      } else {
+        await run.runCase(testCase);
+      }
     }
     await run.finish();
     return run.report();

@@ -47,6 +47,8 @@ export interface ConformanceOptions extends ConformanceTarget {
   hooks?: ConformanceHooks;
   /** Progress lines, one per finished case. */
   log?: (line: string) => void;
+  /** Stops starting new cases (they fail as "not run"); the cleanup still runs. */
+  signal?: AbortSignal;
 }
 
 /** One conformance case. Cases are small, independent, and remove what they create. */

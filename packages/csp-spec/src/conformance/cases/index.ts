@@ -1,5 +1,6 @@
 // Every case, in the order a run executes them, and the final cleanup check.
 import type { FeatureName } from '../../types.js';
+import { ConformanceOptionsError } from '../errors.js';
 import type { Area, ConformanceCase } from '../types.js';
 import { cloneCases } from './clones.js';
 import { expansionCases } from './expansion.js';
@@ -63,7 +64,7 @@ export function selectCases(cases: readonly ConformanceCase[], only?: readonly s
   const known = new Set([...cases.flatMap((c) => [c.id, c.area]), cleanupCase.id]);
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new Error(`unknown case id(s): ${unknown.join(', ')} (list them with --list)`);
+    throw new ConformanceOptionsError(`unknown case id(s): ${unknown.join(', ')} (list them with --list)`);
   }
   return cases.filter((c) => only.includes(c.id) || only.includes(c.area));
 }
