@@ -298,7 +298,7 @@ export class ConformanceRun {
       url: this.#probe.options.baseUrl,
       backend: this.#state.backend,
       mode: this.#state.serviceMode ? 'service' : 'direct',
-      capabilities: this.#state.capabilities,
+      capabilities: this.#state.secrets.mask(this.#state.capabilities),
       sizeBytes: this.#state.sizeBytes,
       prefix: this.#state.prefix,
       startedAt: new Date(this.#started).toISOString(),
