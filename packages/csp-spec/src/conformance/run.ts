@@ -54,6 +54,8 @@ export class ConformanceRun {
   readonly #started = Date.now();
   /** Why there is no session (login failed); every case then fails with it. */
   #sessionFailure: CaseFailureDetail | undefined;
+  /** Why no feature counts as claimed when the CSP published no capabilities. */
+  #noCapabilities = 'no GET /capabilities: a plain HPE-style CSP';
   #requests = 0;
   #finished = false;
 
@@ -134,6 +136,8 @@ export class ConformanceRun {
     if (capabilities.status === 200 && !schemaProblem('getCapabilities', 200, capabilities.body)) {
       this.#state.capabilities = capabilities.body as Capabilities;
       this.#state.sizeBytes = effectiveSize(this.#state.sizeBytes, this.#state.capabilities);
+    } else if (capabilities.status !== 404) {
+      this.#noCapabilities = `GET /capabilities answered ${capabilities.status} without valid capabilities (see extensions.capabilities)`;
     }
   }
 
@@ -195,7 +199,7 @@ export class ConformanceRun {
       ? undefined
       : this.#state.capabilities
         ? `feature ${feature} is not claimed`
-        : `feature ${feature} is not claimed (no GET /capabilities: a plain HPE-style CSP)`;
+        : `feature ${feature} is not claimed (${this.#noCapabilities})`;
     if (!work) {
       return { ...base, status: 'not-claimed', note: why as string };
     }
