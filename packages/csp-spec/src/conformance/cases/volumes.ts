@@ -74,6 +74,26 @@ export const volumeCases: ConformanceCase[] = [
     },
   },
   {
+    id: 'volumes.create-race',
+    area: 'volumes',
+    title: 'three concurrent POST /volumes with one name: exactly one 200, the others 409, one volume',
+    async run(ctx) {
+      const name = ctx.name('vol');
+      const answers = await Promise.all([1, 2, 3].map(() => ctx.api.createVolume({ name, size: ctx.size })));
+      const created = answers.filter((a) => a.status === 200);
+      ensure(
+        created.length === 1,
+        `${created.length} of 3 concurrent creates answered 200, not 1`,
+        created[1] ?? answers[0],
+      );
+      for (const answer of answers.filter((a) => a.status !== 200)) {
+        expectError(answer, 409, 'create the same name concurrently');
+      }
+      const volume = expectBody<Volume>(created[0] as (typeof answers)[number], 'the create that won');
+      await expectVolumeNamed(ctx, name, volume.id);
+    },
+  },
+  {
     id: 'volumes.edit-description',
     area: 'volumes',
     title: 'PUT /volumes/{id} with a description answers 200 and the volume keeps it',
