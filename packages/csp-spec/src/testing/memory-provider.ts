@@ -60,6 +60,15 @@ function paginate<T>(items: T[], page: PageRequest): Page<T> {
 
 const round = (size: number) => Math.ceil(size / MiB) * MiB;
 
+/** The memory array knows one config key, `tier`; anything else is refused, on create and update. */
+function checkConfig(config: Record<string, unknown> | undefined): void {
+  for (const key of Object.keys(config ?? {})) {
+    if (key !== 'tier') {
+      throw new CspProblem('INVALID_INPUT', `config.${key}: is not a known config key`, { field: `config.${key}` });
+    }
+  }
+}
+
 export class MemorySession implements ArraySession {
   readonly arrayAddress: string;
   constructor(
@@ -156,11 +165,7 @@ export class MemorySession implements ArraySession {
     if (await this.findVolumeByName(request.name)) {
       throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
     }
-    for (const key of Object.keys(request.config ?? {})) {
-      if (key !== 'tier') {
-        throw new CspProblem('INVALID_INPUT', `config.${key}: is not a known config key`, { field: `config.${key}` });
-      }
-    }
+    checkConfig(request.config);
     let size = request.size === undefined ? 0 : round(request.size);
     let base: Snapshot | undefined;
     if (request.base_snapshot_id) {
@@ -201,6 +206,7 @@ export class MemorySession implements ArraySession {
   }
   async updateVolume(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     const volume = this.#volume(id);
+    checkConfig(request.config);
     if (request.size !== undefined) {
       const size = round(request.size);
       if (size < volume.size) {
@@ -210,6 +216,9 @@ export class MemorySession implements ArraySession {
     }
     if (request.description !== undefined) {
       volume.description = request.description;
+    }
+    if (request.config !== undefined) {
+      volume.config = { ...volume.config, ...request.config };
     }
     return this.#show(volume);
   }
