@@ -39,6 +39,9 @@ resources:
     {{- if .Values.driver.cspCaBundle.secretName }}
     - --csp-ca-file=/etc/opencsp/csp-ca/{{ .Values.driver.cspCaBundle.key }}
     {{- end }}
+    {{- if .Values.controller.cspSecretName }}
+    - --csp-secret-dir=/etc/opencsp/csp-secret
+    {{- end }}
   {{- with concat .Values.driver.extraEnv .Values.controller.extraEnv }}
   env:
     {{- toYaml . | nindent 4 }}
@@ -63,6 +66,11 @@ resources:
     {{- if .Values.driver.cspCaBundle.secretName }}
     - name: csp-ca
       mountPath: /etc/opencsp/csp-ca
+      readOnly: true
+    {{- end }}
+    {{- if .Values.controller.cspSecretName }}
+    - name: csp-secret
+      mountPath: /etc/opencsp/csp-secret
       readOnly: true
     {{- end }}
   {{- with .Values.controller.resources }}

@@ -137,6 +137,16 @@ describe.skipIf(missing !== undefined)(`controller Deployment and RBAC (${missin
     expect(volume(spec, 'csp-ca').secret?.secretName).toBe('opencsp-csp-ca');
   });
 
+  it('mounts the CSP credentials Secret for calls without secrets only when one is named', () => {
+    const spec = podSpec(findOne(both, 'Deployment', 'opencsp-controller'));
+    const driver = container(spec, 'csi-driver');
+    expect(flag(driver, 'csp-secret-dir')).toBe('/etc/opencsp/csp-secret');
+    expect(mount(driver, '/etc/opencsp/csp-secret').readOnly).toBe(true);
+    expect(volume(spec, 'csp-secret').secret?.secretName).toBe('truenas-backend');
+    const plain = container(podSpec(findOne(defaults, 'Deployment', 'opencsp-controller')), 'csi-driver');
+    expect(flag(plain, 'csp-secret-dir')).toBeUndefined();
+  });
+
   it('grants secrets only through get, and only in the namespaces the classes name', () => {
     for (const role of findAll(both, 'ClusterRole')) {
       const secretRules = rules(role).filter((r) => r.resources.includes('secrets'));
