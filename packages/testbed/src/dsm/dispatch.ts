@@ -1,16 +1,27 @@
 // One DSM Web API request: find the API and method, check the version and the cgi path, resolve
 // the session (cookie `id` or `_sid`, SynoToken, administrator rights) and run the handler.
 // Handlers run one at a time, as DSM serialises SAN operations internally.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { CallCounter } from '../common/index.js';
 import { describe, queryApiInfo } from './api-info.js';
 import type { Authenticator } from './auth.js';
 import { codes, DsmError } from './codes.js';
 import type { ApiHandlers } from './context.js';
-import { clientIp, cookies, sendFailure, sendSuccess } from './http.js';
+import { clientIp, cookies } from './http.js';
 import type { Knobs } from './knobs.js';
 import { Params } from './params.js';
 import type { DsmState } from './state.js';
+
+/** DSM's answer: always HTTP 200 with the envelope, plus headers (the login cookie). */
+export interface Answer {
+  body: { success: boolean; data?: unknown; error?: { code: number } };
+  headers: Record<string, string>;
+}
+
+const success = (data: unknown, headers: Record<string, string> = {}): Answer => ({
+  body: data === undefined ? { success: true } : { success: true, data },
+  headers,
+});
 
 export interface Dispatcher {
   state: DsmState;
@@ -27,13 +38,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function run(
-  d: Dispatcher,
-  req: IncomingMessage,
-  res: ServerResponse,
-  cgi: string,
-  raw: Map<string, string>,
-): Promise<void> {
+async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<string, string>): Promise<Answer> {
   const api = raw.get('api');
   const method = raw.get('method');
   const versionText = raw.get('version');
@@ -53,8 +58,7 @@ async function run(
     if (method !== 'query') {
       throw new DsmError(codes.noSuchMethod, method);
     }
-    sendSuccess(res, queryApiInfo(params));
-    return;
+    return success(queryApiInfo(params));
   }
   if (api === 'SYNO.API.Auth') {
     if (method === 'login') {
@@ -62,15 +66,13 @@ async function run(
       const headers: Record<string, string> = result.cookieSid
         ? { 'set-cookie': `id=${result.cookieSid}; path=/; HttpOnly` }
         : {};
-      sendSuccess(res, result.data, headers);
-      return;
+      return success(result.data, headers);
     }
     if (method === 'logout') {
       if (sid) {
         d.auth.sessions.logout(sid);
       }
-      sendSuccess(res, undefined);
-      return;
+      return success(undefined);
     }
     throw new DsmError(codes.noSuchMethod, method);
   }
@@ -88,19 +90,21 @@ async function run(
     await d.state.reap(now);
     return handler({ params, state: d.state, knobs: d.knobs, now });
   });
-  sendSuccess(res, data);
+  return success(data);
 }
 
 export async function dispatch(
   d: Dispatcher,
   req: IncomingMessage,
-  res: ServerResponse,
   cgi: string,
   raw: Map<string, string>,
-): Promise<void> {
+): Promise<Answer> {
   try {
-    await run(d, req, res, cgi, raw);
+    return await run(d, req, cgi, raw);
   } catch (err) {
-    sendFailure(res, err instanceof DsmError ? err.code : codes.unknown);
+    return {
+      body: { success: false, error: { code: err instanceof DsmError ? err.code : codes.unknown } },
+      headers: {},
+    };
   }
 }

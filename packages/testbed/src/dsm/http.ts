@@ -56,14 +56,6 @@ export function sendJson(res: ServerResponse, body: unknown, headers: Record<str
   res.end(text);
 }
 
-export function sendSuccess(res: ServerResponse, data: unknown, headers: Record<string, string> = {}): void {
-  sendJson(res, data === undefined ? { success: true } : { success: true, data }, headers);
-}
-
-export function sendFailure(res: ServerResponse, code: number): void {
-  sendJson(res, { success: false, error: { code } });
-}
-
 /** What a reverse proxy or a struggling DSM answers instead of JSON. */
 export function sendHtml(res: ServerResponse, status: number, title: string): void {
   res.writeHead(status, { 'content-type': 'text/html' });

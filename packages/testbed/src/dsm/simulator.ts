@@ -19,7 +19,7 @@ import { type AuditReport, audit, type Baseline, takeBaseline } from './audit.js
 import { type Account, Authenticator, account } from './auth.js';
 import { AutoBlock, type AutoBlockSettings } from './autoblock.js';
 import { type Dispatcher, dispatch } from './dispatch.js';
-import { requestParams, sendHtml } from './http.js';
+import { requestParams, sendHtml, sendJson } from './http.js';
 import { defaultKnobs, type Knobs } from './knobs.js';
 import { lunHandlers } from './lun.js';
 import { type ModelSpec, modelSpec, type VolumeSpec } from './models.js';
@@ -58,6 +58,8 @@ export interface DsmSimulatorOptions {
   adminApi?: boolean;
 }
 
+export type ScriptedFault = 'drop' | 'lose-answer' | 'error';
+
 export const defaultAdmin = { username: 'admin', password: 'synology-sim-password' } as const;
 
 function serialFor(model: string): string {
@@ -82,6 +84,7 @@ export class DsmSimulator {
   #baseline: Baseline | undefined;
   #ownDataDir: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #scripted: { kind: ScriptedFault; methods: RegExp | undefined }[] = [];
   readonly #options: DsmSimulatorOptions;
 
   private constructor(options: DsmSimulatorOptions, dataDir: string) {
@@ -135,6 +138,17 @@ export class DsmSimulator {
       },
       serialize: (work) => this.#serialize(work),
     };
+  }
+
+  /**
+   * The next `count` calls matching `methods` ("api.method") fail in a fixed way: `drop` closes the
+   * connection before DSM acts, `lose-answer` lets DSM act and then closes it, `error` answers
+   * HTTP 500 with HTML. Deterministic, unlike the fault rates.
+   */
+  failNext(count: number, kind: ScriptedFault, methods?: RegExp): void {
+    for (let i = 0; i < count; i++) {
+      this.#scripted.push({ kind, methods });
+    }
   }
 
   /** Objects existing now are not leaks (called at start; tests may call it again). */
@@ -201,6 +215,15 @@ export class DsmSimulator {
     this.url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
   }
 
+  #takeScripted(call: string): ScriptedFault | undefined {
+    const index = this.#scripted.findIndex((f) => !f.methods || f.methods.test(call));
+    if (index < 0) {
+      return undefined;
+    }
+    const [fault] = this.#scripted.splice(index, 1);
+    return fault?.kind;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dsm');
     if (url.pathname.startsWith('/_sim/') && this.#options.adminApi !== false) {
@@ -213,7 +236,9 @@ export class DsmSimulator {
       return;
     }
     const raw = await requestParams(req, url);
-    const fault = this.faults.pick(`${raw.get('api') ?? ''}.${raw.get('method') ?? ''}`);
+    const call = `${raw.get('api') ?? ''}.${raw.get('method') ?? ''}`;
+    const scripted = this.#takeScripted(call);
+    const fault = scripted ?? this.faults.pick(call);
     await this.faults.delay();
     if (fault === 'drop') {
       req.socket.destroy();
@@ -228,6 +253,11 @@ export class DsmSimulator {
       return;
     }
     this.#dispatcher ??= this.#makeDispatcher();
-    await dispatch(this.#dispatcher, req, res, `${match[1]}.cgi`, raw);
+    const answer = await dispatch(this.#dispatcher, req, `${match[1]}.cgi`, raw);
+    if (fault === 'lose-answer') {
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, answer.body, answer.headers);
   }
 }
