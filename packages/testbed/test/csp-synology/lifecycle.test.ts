@@ -8,13 +8,18 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('csp-synology volume lifecycle against the DSM simulator (DS923+)', () => {
+const models = [
+  { model: 'DS923+', luns: 256 },
+  { model: 'DS223', luns: 4 },
+];
+
+describe.each(models)('csp-synology volume lifecycle against the DSM simulator ($model)', ({ model, luns }) => {
   it('creates, finds, lists, expands, publishes, unpublishes and deletes a volume, leaving nothing behind', async () => {
-    stack = await startStack();
+    stack = await startStack({ sim: { model } });
     const { client, sim } = stack;
     const caps = await client.capabilities();
-    expect(caps?.provider).toMatchObject({ name: 'synology', array_model: 'DS923+' });
-    expect(caps?.limits).toMatchObject({ max_volumes: 256, min_volume_size: GiB });
+    expect(caps?.provider).toMatchObject({ name: 'synology', array_model: model });
+    expect(caps?.limits).toMatchObject({ max_volumes: luns, min_volume_size: GiB });
 
     const volume = await client.createVolume({ name: 'pvc-1', size: 5 * GiB, description: 'ns/claim' });
     expect(volume).toMatchObject({
@@ -67,7 +72,7 @@ describe('csp-synology volume lifecycle against the DSM simulator (DS923+)', () 
   });
 
   it('shares one target per host, masks it per host, and keeps masking right when two hosts share a volume', async () => {
-    stack = await startStack();
+    stack = await startStack({ sim: { model } });
     const { client, sim } = stack;
     await client.upsertHost(hostRequest('node-a'));
     await client.upsertHost(hostRequest('node-b'));
@@ -99,6 +104,46 @@ describe('csp-synology volume lifecycle against the DSM simulator (DS923+)', () 
     expect((await sim.audit()).leaks).toEqual([]);
   });
 
+  it('applies host CHAP to the host target and re-applies it when the host changes its secret', async () => {
+    stack = await startStack({ sim: { model } });
+    const { client, sim } = stack;
+    const iqn = 'iqn.1993-08.org.debian:01:node-a';
+    await client.upsertHost(hostRequest('node-a', { chap_user: 'node-a', chap_password: 'first-secret' }));
+    const volume = await client.createVolume({ name: 'pvc-chap', size: GiB });
+    const info = await client.publishVolume(volume.id, { host_uuid: 'node-a' });
+    expect(info.chap_user).toBe('node-a');
+    expect(info).not.toHaveProperty('chap_password');
+    const target = info.target_names[0] as string;
+    expect(() => sim.portalLogin({ initiatorIqn: iqn, targetIqn: target })).toThrow(/CHAP/);
+    expect(
+      sim.portalLogin({ initiatorIqn: iqn, targetIqn: target, chap: { user: 'node-a', password: 'first-secret' } }),
+    ).toHaveLength(1);
+    sim.portalLogout(iqn, target);
+    const host = await client.upsertHost(
+      hostRequest('node-a', { chap_user: 'node-a', chap_password: 'second-secret' }),
+    );
+    expect(JSON.stringify(host)).not.toContain('second-secret');
+    await client.publishVolume(volume.id, { host_uuid: 'node-a' });
+    expect(() =>
+      sim.portalLogin({ initiatorIqn: iqn, targetIqn: target, chap: { user: 'node-a', password: 'first-secret' } }),
+    ).toThrow(/CHAP/);
+    expect(
+      sim.portalLogin({ initiatorIqn: iqn, targetIqn: target, chap: { user: 'node-a', password: 'second-secret' } }),
+    ).toHaveLength(1);
+    expect(
+      (await failure(client.upsertHost(hostRequest('node-c', { chap_user: 'c', chap_password: 'short' }))))?.field,
+    ).toBe('body.chap_password');
+    const id = (await client.listHosts()).find((h) => h.uuid === 'node-a')?.id as string;
+    expect((await failure(client.deleteHost(id)))?.reason).toBe('HAS_DEPENDENTS');
+    await client.unpublishVolume(volume.id, { host_uuid: 'node-a' });
+    await client.deleteHost(id);
+    expect((await failure(client.deleteHost(id)))?.status).toBe(404);
+    await client.deleteVolume(volume.id);
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+});
+
+describe('csp-synology DSM call budget', () => {
   it('costs the same small number of DSM calls per operation however many LUNs and targets exist', async () => {
     stack = await startStack();
     const { client, sim } = stack;

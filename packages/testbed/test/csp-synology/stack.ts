@@ -1,5 +1,6 @@
 // CSP + DSM simulator over real HTTP(S): the simulator serves TLS with its own certificate, the
 // CSP trusts exactly that certificate, and tests talk to the CSP through the typed client.
+import { Writable } from 'node:stream';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { createLogger } from '@opencsp/csp-spec/server';
@@ -21,6 +22,8 @@ export interface StackOptions {
   csp?: Partial<SynologyOptions>;
   /** Log in the default client (default true). */
   login?: boolean;
+  /** Collect every CSP log line here (at trace level) instead of discarding the log. */
+  logLines?: string[];
 }
 
 export const fastKnobs = { lockAfterCreateMs: 30, lockAfterCloneMs: 60, lockAfterResizeMs: 30, deleteDelayMs: 30 };
@@ -32,7 +35,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const { values } = parseOptions(optionTable, [], {});
     const settings: SynologyOptions = { ...values, dsmUrl: sim.url, pollInterval: 10, ...options.csp };
-    const logger = createLogger('csp-synology-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+    const sink = options.logLines;
+    const logger = sink
+      ? createLogger(
+          'csp-synology-test',
+          'trace',
+          new Writable({ write: (chunk, _enc, done) => done(void sink.push(String(chunk))) }),
+        )
+      : createLogger('csp-synology-test', process.env.TEST_LOG_LEVEL ?? 'silent');
     csp = await buildSynologyCsp(settings, logger, { ca: sim.certificate, responseValidation: 'strict' });
     const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
     const baseUrl = `${address}/containers/v1`;
