@@ -11,6 +11,8 @@ export {
 } from './errors.js';
 export { KeyedMutex } from './locks.js';
 export { createLogger, loggerOptions, secretKeys } from './logging.js';
+export { paginate } from './paging.js';
+export { type PollOptions, pollUntil } from './poll.js';
 export type {
   ArraySession,
   Credentials,

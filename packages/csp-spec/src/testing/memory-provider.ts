@@ -11,6 +11,7 @@ import {
   notFound,
   type Page,
   type PageRequest,
+  paginate,
 } from '../server/index.js';
 import type {
   Capabilities,
@@ -45,17 +46,6 @@ export class MemoryArray {
     }
     return total;
   }
-}
-
-function paginate<T>(items: T[], page: PageRequest): Page<T> {
-  const start = page.startingToken ? Number(page.startingToken) : 0;
-  if (!Number.isInteger(start) || start < 0) {
-    throw new CspProblem('INVALID_INPUT', 'query.starting_token: is not a token this CSP issued', {
-      field: 'query.starting_token',
-    });
-  }
-  const end = page.limit === undefined ? items.length : start + page.limit;
-  return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
 }
 
 const round = (size: number) => Math.ceil(size / MiB) * MiB;

@@ -1,0 +1,47 @@
+// Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
+import { readFileSync } from 'node:fs';
+import { buildCspApp, type CspApp, type ResponseValidation } from '@opencsp/csp-spec/server';
+import type { Logger } from 'pino';
+import type { SynologyOptions } from './options.js';
+import { SynologyProvider } from './provider.js';
+
+export interface SynologyCsp extends CspApp {
+  provider: SynologyProvider;
+}
+
+export async function buildSynologyCsp(
+  options: SynologyOptions,
+  logger: Logger,
+  extra: { responseValidation?: ResponseValidation; ca?: string } = {},
+): Promise<SynologyCsp> {
+  if (options.insecure) {
+    logger.warn('NAS certificate verification is off (SYNOLOGY_INSECURE_SKIP_VERIFY); use a CA file in production');
+  }
+  const provider = new SynologyProvider({
+    defaultUrl: options.dsmUrl,
+    https: options.https,
+    port: options.dsmPort,
+    ca: extra.ca ?? (options.caFile ? readFileSync(options.caFile, 'utf8') : undefined),
+    insecureSkipVerify: options.insecure,
+    allowedHosts: options.allowedHosts,
+    deviceId: options.deviceId,
+    sessionName: options.sessionName,
+    namePrefix: options.namePrefix,
+    defaultLocation: options.location,
+    portals: options.portals,
+    requestTimeoutMs: options.requestTimeout,
+    lockTimeoutMs: options.lockTimeout,
+    deleteTimeoutMs: options.deleteTimeout,
+    pollIntervalMs: options.pollInterval,
+    loginRetryAfterMs: options.loginRetryAfter,
+    logger,
+  });
+  const csp = await buildCspApp({
+    provider,
+    logger,
+    tokenIdleTtlMs: options.tokenIdleTtl,
+    tokenMaxTtlMs: options.tokenMaxTtl,
+    ...(extra.responseValidation ? { responseValidation: extra.responseValidation } : {}),
+  });
+  return { ...csp, provider };
+}

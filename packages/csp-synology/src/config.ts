@@ -1,0 +1,88 @@
+// StorageClass parameters this CSP understands (they arrive as `config`, keys in snake_case,
+// values as strings). Unknown keys and bad values are refused with the key named.
+
+import type { Config } from '@opencsp/csp-spec';
+import { CspProblem } from '@opencsp/csp-spec/server';
+
+export const lunTypeNames = ['BLUN', 'BLUN_THICK', 'ADV', 'FILE', 'THIN'] as const;
+export type LunTypeName = (typeof lunTypeNames)[number];
+
+export interface VolumeConfig {
+  /** `/volume1`... (default: the CSP's configured location, else the best-suited volume). */
+  location: string | undefined;
+  provisioning: 'thin' | 'thick';
+  lunType: LunTypeName | undefined;
+  /** SCSI UNMAP (`emulate_tpu`): discards free blocks on thin LUNs (default on for thin). */
+  spaceReclamation: boolean | undefined;
+  /** Volume id to clone (a full LUN clone instead of an empty LUN). */
+  cloneOf: string | undefined;
+}
+
+export const configKeys = ['location', 'provisioning', 'lun_type', 'space_reclamation', 'clone_of'] as const;
+
+/** Keys that may change on an existing volume. */
+export const mutableConfigKeys = new Set(['space_reclamation']);
+
+function bad(key: string, message: string): CspProblem {
+  return new CspProblem('INVALID_INPUT', `config.${key}: ${message}`, { field: `config.${key}` });
+}
+
+function bool(key: string, value: string | number | boolean): boolean {
+  const text = String(value).toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(text)) {
+    return true;
+  }
+  if (['false', 'no', '0', 'off'].includes(text)) {
+    return false;
+  }
+  throw bad(key, 'must be true or false');
+}
+
+export function normalizeLocation(value: string, key = 'location'): string {
+  const match = /^\/?(volume\d+)$/.exec(value.trim());
+  if (!match) {
+    throw bad(key, 'must name a storage volume such as /volume1');
+  }
+  return `/${match[1]}`;
+}
+
+export function parseConfig(config: Config | undefined): VolumeConfig {
+  const result: VolumeConfig = {
+    location: undefined,
+    provisioning: 'thin',
+    lunType: undefined,
+    spaceReclamation: undefined,
+    cloneOf: undefined,
+  };
+  for (const [key, value] of Object.entries(config ?? {})) {
+    const text = String(value);
+    switch (key) {
+      case 'location':
+        result.location = normalizeLocation(text);
+        break;
+      case 'provisioning':
+        if (text !== 'thin' && text !== 'thick') {
+          throw bad(key, 'must be thin or thick');
+        }
+        result.provisioning = text;
+        break;
+      case 'lun_type': {
+        const upper = text.toUpperCase();
+        if (!(lunTypeNames as readonly string[]).includes(upper)) {
+          throw bad(key, `must be one of ${lunTypeNames.join(', ')}`);
+        }
+        result.lunType = upper as LunTypeName;
+        break;
+      }
+      case 'space_reclamation':
+        result.spaceReclamation = bool(key, value);
+        break;
+      case 'clone_of':
+        result.cloneOf = text === '' ? undefined : text;
+        break;
+      default:
+        throw bad(key, `is not a setting of the Synology CSP (known: ${configKeys.join(', ')})`);
+    }
+  }
+  return result;
+}

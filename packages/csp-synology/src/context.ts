@@ -1,0 +1,36 @@
+// What the volume, snapshot and publish services share within one array session.
+import type { KeyedMutex } from '@opencsp/csp-spec/server';
+import type { Logger } from 'pino';
+import type { DsmApi } from './dsm/api.js';
+import type { ProblemContext } from './dsm/problems.js';
+import type { HostRegistry } from './hosts.js';
+import type { Naming } from './ids.js';
+import type { NasInfo } from './nas.js';
+import type { WaitSettings } from './waits.js';
+
+export interface SessionSettings extends WaitSettings {
+  /** Storage volume used when the StorageClass names none (undefined: the best-suited one). */
+  defaultLocation: string | undefined;
+}
+
+/** State shared by every session of one CSP process, per NAS. */
+export interface SharedState {
+  hosts: HostRegistry;
+  /** Serialises changes to one target (key: serial|target name). */
+  targetLocks: KeyedMutex;
+  /** CHAP fingerprint applied to each host target (key: serial|target name). */
+  appliedChap: Map<string, string>;
+}
+
+export interface SessionContext {
+  api: DsmApi;
+  nas: NasInfo;
+  naming: Naming;
+  settings: SessionSettings;
+  shared: SharedState;
+  logger: Logger;
+}
+
+export function problemContext(ctx: SessionContext, doing: string): ProblemContext {
+  return { doing, model: ctx.nas.model, limits: ctx.nas.limits };
+}

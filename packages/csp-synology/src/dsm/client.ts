@@ -1,0 +1,180 @@
+// An authenticated DSM Web API session. Logs in once (single-flight), sends the sid both as
+// cookie `id` and as `_sid`, echoes the SynoToken (CSRF protection), re-logs in once and replays
+// when DSM reports the session lost (105/106/107/119/150), and never retries a refused login.
+
+import type { ApiCatalog } from './discovery.js';
+import { type DsmParams, encodeParams } from './encoding.js';
+import { DsmApiError, DsmLoginError, DsmTransportError, loginRefusalText, sessionLostCodes } from './errors.js';
+import { LoginLatch } from './latch.js';
+import type { DsmEnvelope, DsmTransport } from './transport.js';
+
+export interface DsmCredentials {
+  username: string;
+  password: string;
+  /** Device token from a 2-step-verification enrolment (`did`), sent as `device_id`. */
+  deviceId?: string | undefined;
+}
+
+export interface DsmClientOptions {
+  /** DSM groups sessions by this name (`session` at login). */
+  sessionName: string;
+  latch: LoginLatch;
+  /** Attempts after a transport failure for calls that are safe to resend (default 2). */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+export interface CallOptions {
+  /** Safe to resend after a connection broke mid-request (reads). */
+  idempotent?: boolean;
+}
+
+const readMethods = /^(get|list|info|query|list_snapshot|get_snapshot)$/;
+
+export class DsmClient {
+  readonly transport: DsmTransport;
+  readonly catalog: ApiCatalog;
+  readonly #credentials: DsmCredentials;
+  readonly #options: DsmClientOptions;
+  readonly #latchKey: string;
+  #sid: string | undefined;
+  #token: string | undefined;
+  #generation = 0;
+  #loggingIn: Promise<void> | undefined;
+  /** DSM logins this client made (tests check re-login behaviour with it). */
+  logins = 0;
+
+  constructor(transport: DsmTransport, catalog: ApiCatalog, credentials: DsmCredentials, options: DsmClientOptions) {
+    this.transport = transport;
+    this.catalog = catalog;
+    this.#credentials = credentials;
+    this.#options = options;
+    this.#latchKey = LoginLatch.key(
+      transport.baseUrl,
+      credentials.username,
+      credentials.password,
+      credentials.deviceId,
+    );
+  }
+
+  /** Logs in unless a login is already running, in which case it waits for that one. */
+  login(): Promise<void> {
+    this.#loggingIn ??= this.#login().finally(() => {
+      this.#loggingIn = undefined;
+    });
+    return this.#loggingIn;
+  }
+
+  async call<T = Record<string, unknown>>(
+    api: string,
+    method: string,
+    params: DsmParams = {},
+    options: CallOptions = {},
+  ): Promise<T> {
+    const idempotent = options.idempotent ?? readMethods.test(method);
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#sid) {
+        await this.login();
+      }
+      const generation = this.#generation;
+      const envelope = await this.#send(api, method, params, idempotent);
+      if (envelope.success) {
+        return (envelope.data ?? {}) as T;
+      }
+      const code = envelope.error?.code ?? 100;
+      if (attempt === 0 && sessionLostCodes.has(code)) {
+        if (generation === this.#generation) {
+          this.#sid = undefined;
+        }
+        continue;
+      }
+      throw new DsmApiError(code, api, method);
+    }
+  }
+
+  async logout(): Promise<void> {
+    const sid = this.#sid;
+    this.#sid = undefined;
+    if (!sid) {
+      return;
+    }
+    const auth = this.catalog.endpoint('SYNO.API.Auth');
+    const fields: [string, string][] = [
+      ['api', 'SYNO.API.Auth'],
+      ['version', String(auth.version)],
+      ['method', 'logout'],
+      ['session', this.#options.sessionName],
+      ['_sid', sid],
+    ];
+    await this.transport.post(auth.path, fields, { cookie: `id=${sid}` }).catch(() => undefined);
+  }
+
+  async #login(): Promise<void> {
+    const { latch } = this.#options;
+    latch.check(this.transport.baseUrl, this.#latchKey);
+    const auth = this.catalog.endpoint('SYNO.API.Auth');
+    const fields: [string, string][] = [
+      ['api', 'SYNO.API.Auth'],
+      ['version', String(auth.version)],
+      ['method', 'login'],
+      ...encodeParams(
+        {
+          account: this.#credentials.username,
+          passwd: this.#credentials.password,
+          session: this.#options.sessionName,
+          format: 'sid',
+          enable_syno_token: 'yes',
+          device_id: this.#credentials.deviceId || undefined,
+        },
+        false,
+      ),
+    ];
+    this.logins++;
+    const envelope = await this.transport.post(auth.path, fields);
+    if (!envelope.success) {
+      const code = envelope.error?.code ?? 100;
+      if (code in loginRefusalText) {
+        latch.record(this.transport.baseUrl, this.#latchKey, code);
+        throw new DsmLoginError(code, `DSM refused the login: ${loginRefusalText[code]} (DSM error ${code})`);
+      }
+      throw new DsmApiError(code, 'SYNO.API.Auth', 'login');
+    }
+    const data = envelope.data as { sid?: unknown; synotoken?: unknown } | undefined;
+    if (typeof data?.sid !== 'string' || data.sid === '') {
+      throw new DsmTransportError('DSM login answered without a sid', true);
+    }
+    latch.clear(this.#latchKey);
+    this.#sid = data.sid;
+    this.#token = typeof data.synotoken === 'string' ? data.synotoken : undefined;
+    this.#generation++;
+  }
+
+  async #send(api: string, method: string, params: DsmParams, idempotent: boolean): Promise<DsmEnvelope> {
+    const endpoint = this.catalog.endpoint(api);
+    const sid = this.#sid as string;
+    const fields: [string, string][] = [
+      ['api', api],
+      ['version', String(endpoint.version)],
+      ['method', method],
+      ...encodeParams(params, endpoint.json),
+      ['_sid', sid],
+    ];
+    const headers: Record<string, string> = { cookie: `id=${sid}` };
+    if (this.#token) {
+      fields.push(['SynoToken', this.#token]);
+      headers['x-syno-token'] = this.#token;
+    }
+    const retries = this.#options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.transport.post(endpoint.path, fields, headers);
+      } catch (err) {
+        const resendable = err instanceof DsmTransportError && (idempotent || !err.maybeProcessed);
+        if (!resendable || attempt >= retries) {
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, (this.#options.retryDelayMs ?? 250) * 2 ** attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// Every setting of the Synology CSP, as command-line flags and environment variables. The README
+// lists the same table; `csp-synology --help` prints it.
+import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
+import { normalizeLocation } from './config.js';
+import { dsmNamePattern } from './ids.js';
+
+const opt = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
+
+const prefix = (raw: string): string => {
+  if (!dsmNamePattern.test(raw) || raw.length > 32) {
+    throw new Error('must be up to 32 of A-Z a-z 0-9 . : - and start with a letter or digit');
+  }
+  return raw;
+};
+
+const url = (raw: string): string => {
+  const parsed = new URL(raw);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new Error('must be an http(s) URL such as https://nas.example:5001');
+  }
+  return parsed.origin;
+};
+
+export const optionTable = {
+  host: opt({
+    flag: 'host',
+    env: 'CSP_HOST',
+    description: 'Address the CSP listens on',
+    parse: parsers.string,
+    default: '0.0.0.0',
+  }),
+  port: opt({
+    flag: 'port',
+    env: 'CSP_PORT',
+    description: 'Port the CSP listens on',
+    parse: parsers.int(0, 65535),
+    default: 8080,
+  }),
+  logLevel: opt({
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    description: 'trace, debug, info, warn or error',
+    parse: parsers.oneOf('trace', 'debug', 'info', 'warn', 'error'),
+    default: 'info',
+  }),
+  dsmUrl: opt({
+    flag: 'dsm-url',
+    env: 'SYNOLOGY_URL',
+    description: 'Default NAS, e.g. https://nas.example:5001 (used when a login names no array)',
+    parse: url,
+  }),
+  https: opt({
+    flag: 'dsm-https',
+    env: 'SYNOLOGY_HTTPS',
+    description: 'Use HTTPS for NAS named by host in a login (array_ip)',
+    parse: parsers.bool,
+    default: true,
+  }),
+  dsmPort: opt({
+    flag: 'dsm-port',
+    env: 'SYNOLOGY_PORT',
+    description: 'DSM port for NAS named by host in a login (5001 HTTPS, 5000 HTTP)',
+    parse: parsers.int(1, 65535),
+    default: 5001,
+  }),
+  caFile: opt({
+    flag: 'dsm-ca-file',
+    env: 'SYNOLOGY_CA_FILE',
+    description: 'PEM file with the CA of the NAS certificate (default: system CAs)',
+    parse: parsers.string,
+  }),
+  insecure: opt({
+    flag: 'dsm-insecure-skip-verify',
+    env: 'SYNOLOGY_INSECURE_SKIP_VERIFY',
+    description: 'Do not verify the NAS certificate (testing only)',
+    parse: parsers.bool,
+    default: false,
+  }),
+  allowedHosts: opt({
+    flag: 'dsm-allowed-hosts',
+    env: 'SYNOLOGY_ALLOWED_HOSTS',
+    description: 'Comma-separated NAS hosts a login may name (empty: any)',
+    parse: parsers.list,
+    default: [] as string[],
+  }),
+  deviceId: opt({
+    flag: 'dsm-device-id',
+    env: 'SYNOLOGY_DEVICE_ID',
+    description: '2-step verification device token from `csp-synology enroll-device`',
+    parse: parsers.string,
+    secret: true,
+  }),
+  sessionName: opt({
+    flag: 'dsm-session-name',
+    env: 'SYNOLOGY_SESSION_NAME',
+    description: 'DSM session name of this CSP',
+    parse: prefix,
+    default: 'opencsp',
+  }),
+  namePrefix: opt({
+    flag: 'name-prefix',
+    env: 'SYNOLOGY_NAME_PREFIX',
+    description: 'Prefix of every LUN, snapshot and target this CSP creates (it ignores everything else)',
+    parse: prefix,
+    default: 'k8s-',
+  }),
+  location: opt({
+    flag: 'default-location',
+    env: 'SYNOLOGY_LOCATION',
+    description:
+      'Storage volume for LUNs when the StorageClass names none (default: the Btrfs volume with most free space)',
+    parse: (raw: string) => normalizeLocation(raw, 'default-location'),
+  }),
+  portals: opt({
+    flag: 'portals',
+    env: 'SYNOLOGY_PORTALS',
+    description: 'iSCSI portals (ip or ip:port, comma-separated) given to nodes (default: the NAS address)',
+    parse: parsers.list,
+    default: [] as string[],
+  }),
+  requestTimeout: opt({
+    flag: 'dsm-request-timeout',
+    env: 'SYNOLOGY_REQUEST_TIMEOUT',
+    description: 'Deadline of one DSM call',
+    parse: parsers.duration,
+    default: 60_000,
+  }),
+  lockTimeout: opt({
+    flag: 'lock-wait-timeout',
+    env: 'SYNOLOGY_LOCK_WAIT_TIMEOUT',
+    description: 'How long to wait for DSM to unlock a LUN after create, clone or resize',
+    parse: parsers.duration,
+    default: 10 * 60_000,
+  }),
+  deleteTimeout: opt({
+    flag: 'delete-wait-timeout',
+    env: 'SYNOLOGY_DELETE_WAIT_TIMEOUT',
+    description: 'How long to wait for DSM to finish deleting a LUN',
+    parse: parsers.duration,
+    default: 5 * 60_000,
+  }),
+  pollInterval: opt({
+    flag: 'poll-interval',
+    env: 'SYNOLOGY_POLL_INTERVAL',
+    description: 'First pause between polls of a LUN (doubles up to 10 s)',
+    parse: parsers.duration,
+    default: 1000,
+  }),
+  loginRetryAfter: opt({
+    flag: 'login-retry-after',
+    env: 'SYNOLOGY_LOGIN_RETRY_AFTER',
+    description: 'Retry credentials DSM refused after this long (0: only once they change)',
+    parse: parsers.duration,
+    default: 0,
+  }),
+  tokenIdleTtl: opt({
+    flag: 'token-idle-ttl',
+    env: 'CSP_TOKEN_IDLE_TTL',
+    description: 'A CSP session token unused this long expires (and its DSM session ends)',
+    parse: parsers.duration,
+    default: 3_600_000,
+  }),
+  tokenMaxTtl: opt({
+    flag: 'token-max-ttl',
+    env: 'CSP_TOKEN_MAX_TTL',
+    description: 'A CSP session token expires this long after login',
+    parse: parsers.duration,
+    default: 24 * 3_600_000,
+  }),
+};
+
+export type SynologyOptions = OptionValues<typeof optionTable>;

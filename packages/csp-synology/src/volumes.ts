@@ -1,0 +1,231 @@
+// Volumes: one LUN each, named from the CSI name. Create (blank, from a snapshot, as a clone of
+// another volume), look up, list, expand, edit and delete, each in a bounded number of DSM calls.
+import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/csp-spec';
+import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
+import { createLunCall, orRemove } from './cleanup.js';
+import { mutableConfigKeys, parseConfig, type VolumeConfig } from './config.js';
+import { problemContext, type SessionContext } from './context.js';
+import { lunFields } from './dsm/api.js';
+import { describing } from './dsm/problems.js';
+import type { DsmLun } from './dsm/types.js';
+import { parseSnapshotId, parseVolumeId } from './ids.js';
+import { lunSize, ourVolume, planLun } from './luns.js';
+import { resolveLocation } from './placement.js';
+import type { PublishService } from './publish.js';
+import { lunGone, unlockedLun } from './waits.js';
+
+export class VolumeService {
+  readonly #ctx: SessionContext;
+  readonly #publish: PublishService;
+
+  constructor(ctx: SessionContext, publish: PublishService) {
+    this.#ctx = ctx;
+    this.#publish = publish;
+  }
+
+  /** This CSP's LUN behind a volume id, or NOT_FOUND (unknown ids, other owners' LUNs, deletes). */
+  async lunOf(id: string, additional: string[] = lunFields): Promise<DsmLun> {
+    const { api, naming, nas } = this.#ctx;
+    const uuid = parseVolumeId(id, nas.serial);
+    const lun = uuid === undefined ? undefined : await api.lun(uuid, additional);
+    if (!lun || naming.csiName(lun.name) === undefined || lun.status === 'deleting') {
+      throw notFound(`volume ${id}`);
+    }
+    return lun;
+  }
+
+  #volume(lun: DsmLun): Volume {
+    return ourVolume(lun, this.#ctx.naming, this.#ctx.nas.serial) as Volume;
+  }
+
+  #doing(what: string) {
+    return problemContext(this.#ctx, what);
+  }
+
+  async findByName(name: string): Promise<Volume | undefined> {
+    return describing(this.#doing(`looking up volume ${name}`), async () => {
+      let lunName: string;
+      try {
+        lunName = this.#ctx.naming.dsmName(name);
+      } catch {
+        return undefined;
+      }
+      const lun = await this.#ctx.api.lun(lunName);
+      return lun?.name === lunName && lun.status !== 'deleting' ? this.#volume(lun) : undefined;
+    });
+  }
+
+  async list(page: PageRequest): Promise<Page<Volume>> {
+    return describing(this.#doing('listing volumes'), async () => {
+      const luns = await this.#ctx.api.luns(lunFields);
+      const volumes = luns
+        .filter((l) => l.status !== 'deleting')
+        .map((l) => ourVolume(l, this.#ctx.naming, this.#ctx.nas.serial))
+        .filter((v): v is Volume => v !== undefined)
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return paginate(volumes, page);
+    });
+  }
+
+  async get(id: string): Promise<Volume> {
+    return describing(this.#doing(`reading volume ${id}`), async () => this.#volume(await this.lunOf(id)));
+  }
+
+  async create(request: VolumeCreateRequest): Promise<Volume> {
+    const config = parseConfig(request.config);
+    const lunName = this.#ctx.naming.dsmName(request.name);
+    return describing(this.#doing(`creating volume ${request.name}`), async () => {
+      if ((await this.#ctx.api.lun(lunName, ['status']))?.name === lunName) {
+        throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
+      }
+      if (request.base_snapshot_id) {
+        return this.#fromSnapshot(request, config, lunName, request.base_snapshot_id);
+      }
+      if (config.cloneOf) {
+        return this.#fromVolume(request, config, lunName, config.cloneOf);
+      }
+      return this.#blank(request, config, lunName);
+    });
+  }
+
+  async #blank(request: VolumeCreateRequest, config: VolumeConfig, lunName: string): Promise<Volume> {
+    const { api } = this.#ctx;
+    const target = await resolveLocation(this.#ctx, config.location);
+    const plan = planLun(target.fs_type, config, target.volume_path);
+    const uuid = await createLunCall(this.#ctx, lunName, () =>
+      api.createLun({
+        name: lunName,
+        size: lunSize(request.size ?? 0),
+        type: plan.type,
+        location: target.volume_path,
+        description: request.description ?? '',
+        devAttribs: plan.devAttribs,
+      }),
+    );
+    return orRemove(this.#ctx, uuid, async () => this.#volume(await unlockedLun(api, uuid, this.#ctx.settings)));
+  }
+
+  async #fromSnapshot(request: VolumeCreateRequest, config: VolumeConfig, lunName: string, base: string) {
+    const { api, nas, naming } = this.#ctx;
+    const ids = parseSnapshotId(base, nas.serial);
+    const snapshot = ids ? await api.snapshot(ids.snapshotUuid) : undefined;
+    if (!ids || !snapshot || snapshot.parent_uuid !== ids.lunUuid || naming.csiName(snapshot.name) === undefined) {
+      throw notFound(`snapshot ${base}`);
+    }
+    if (config.location && snapshot.root_path && config.location !== snapshot.root_path) {
+      throw new CspProblem(
+        'INVALID_INPUT',
+        `config.location: a clone of a snapshot lives on the snapshot's storage volume ${snapshot.root_path}`,
+        { field: 'config.location' },
+      );
+    }
+    const size = this.#cloneSize(request, snapshot.total_size, 'snapshot');
+    const uuid = await createLunCall(this.#ctx, lunName, () =>
+      api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, lunName),
+    );
+    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
+  }
+
+  async #fromVolume(request: VolumeCreateRequest, config: VolumeConfig, lunName: string, sourceId: string) {
+    const { api, settings } = this.#ctx;
+    const source = await this.lunOf(sourceId).catch(() => {
+      throw new CspProblem('NOT_FOUND', `config.clone_of: volume ${sourceId} not found`, { field: 'config.clone_of' });
+    });
+    const size = this.#cloneSize(request, source.size, 'source volume');
+    await unlockedLun(api, source.uuid, settings, source);
+    const uuid = await createLunCall(this.#ctx, lunName, () =>
+      api.cloneLun(source.uuid, lunName, config.location ?? source.location),
+    );
+    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
+  }
+
+  #cloneSize(request: VolumeCreateRequest, sourceSize: number, what: string): number {
+    if (request.size === undefined) {
+      return sourceSize;
+    }
+    const size = lunSize(request.size);
+    if (size < sourceSize) {
+      throw new CspProblem('INVALID_INPUT', `body.size: ${request.size} is smaller than the ${what} (${sourceSize})`, {
+        field: 'body.size',
+      });
+    }
+    return size;
+  }
+
+  /** A clone is as large as its source: grow it to the requested size and set its description. */
+  async #finishClone(uuid: string, size: number, description: string | undefined): Promise<Volume> {
+    const { api, settings } = this.#ctx;
+    let lun = await unlockedLun(api, uuid, settings);
+    const changes: { new_size?: number; description?: string } = {};
+    if (size > lun.size) {
+      changes.new_size = size;
+    }
+    if (description) {
+      changes.description = description;
+    }
+    if (Object.keys(changes).length > 0) {
+      await api.setLun(uuid, changes);
+      lun = await unlockedLun(api, uuid, settings);
+    }
+    return this.#volume(lun);
+  }
+
+  async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
+    for (const key of Object.keys(request.config ?? {})) {
+      if (!mutableConfigKeys.has(key)) {
+        throw new CspProblem('INVALID_INPUT', `config.${key}: cannot change on an existing volume`, {
+          field: `config.${key}`,
+        });
+      }
+    }
+    const config = parseConfig(request.config);
+    return describing(this.#doing(`updating volume ${id}`), async () => {
+      const { api, settings } = this.#ctx;
+      const lun = await this.lunOf(id);
+      const changes: { new_size?: number; description?: string; dev_attribs?: unknown[] } = {};
+      if (request.size !== undefined) {
+        const size = lunSize(request.size);
+        if (size < lun.size) {
+          throw new CspProblem('INVALID_INPUT', `body.size: volumes cannot shrink (now ${lun.size} bytes)`, {
+            field: 'body.size',
+          });
+        }
+        if (size > lun.size) {
+          changes.new_size = size;
+        }
+      }
+      if (request.description !== undefined && request.description !== (lun.description ?? '')) {
+        changes.description = request.description;
+      }
+      if (config.spaceReclamation !== undefined) {
+        changes.dev_attribs = [{ dev_attrib: 'emulate_tpu', enable: config.spaceReclamation ? 1 : 0 }];
+      }
+      if (Object.keys(changes).length === 0) {
+        return this.#volume(lun);
+      }
+      await unlockedLun(api, lun.uuid, settings, lun);
+      await api.setLun(lun.uuid, changes);
+      return this.#volume(await unlockedLun(api, lun.uuid, settings));
+    });
+  }
+
+  async delete(id: string, options: { force: boolean }): Promise<void> {
+    await describing(this.#doing(`deleting volume ${id}`), async () => {
+      const { api, settings } = this.#ctx;
+      const lun = await this.lunOf(id, ['is_mapped', 'is_action_locked', 'status']);
+      const snapshots = await api.snapshots(lun.uuid);
+      if (snapshots.length > 0) {
+        throw new CspProblem('HAS_DEPENDENTS', `volume ${id} has ${snapshots.length} snapshot(s); delete them first`);
+      }
+      if (lun.is_mapped) {
+        if (!options.force) {
+          throw new CspProblem('PUBLISHED', `volume ${id} is published; unpublish it first`);
+        }
+        await this.#publish.detachEverywhere(lun.uuid);
+      }
+      await unlockedLun(api, lun.uuid, settings, lun);
+      await api.deleteLun(lun.uuid);
+      await lunGone(api, lun.uuid, settings);
+    });
+  }
+}

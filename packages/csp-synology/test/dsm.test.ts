@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ApiCatalog } from '../src/dsm/discovery.js';
+import { encodeParams } from '../src/dsm/encoding.js';
+import { DsmLoginError } from '../src/dsm/errors.js';
+import { LoginLatch } from '../src/dsm/latch.js';
+
+describe('parameter encoding', () => {
+  it('quotes strings for JSON-format APIs so ids and digit-only text stay strings', () => {
+    expect(
+      encodeParams({ target_id: '5', description: '2024', size: 10, on: true, ids: ['a'], skip: undefined }, true),
+    ).toEqual([
+      ['target_id', '"5"'],
+      ['description', '"2024"'],
+      ['size', '10'],
+      ['on', 'true'],
+      ['ids', '["a"]'],
+    ]);
+    expect(encodeParams({ account: 'admin', passwd: 'p"w' }, false)).toEqual([
+      ['account', 'admin'],
+      ['passwd', 'p"w'],
+    ]);
+  });
+});
+
+describe('API discovery', () => {
+  const info = {
+    'SYNO.API.Auth': { path: 'entry.cgi', minVersion: 1, maxVersion: 7 },
+    'SYNO.Core.System': { path: 'entry.cgi', minVersion: 1, maxVersion: 3, requestFormat: 'JSON' },
+    'SYNO.Core.Storage.Volume': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
+    'SYNO.Core.ISCSI.LUN': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
+    'SYNO.Core.ISCSI.Target': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
+  };
+
+  it('takes the advertised path and the highest version it speaks', () => {
+    const catalog = ApiCatalog.fromInfo({
+      ...info,
+      'SYNO.API.Auth': { path: 'auth.cgi', minVersion: 1, maxVersion: 7 },
+    });
+    expect(catalog.endpoint('SYNO.API.Auth')).toEqual({ path: 'auth.cgi', version: 6, json: false });
+    expect(catalog.endpoint('SYNO.Core.ISCSI.LUN')).toEqual({ path: 'entry.cgi', version: 1, json: true });
+  });
+
+  it('explains a DSM it cannot use', () => {
+    const { 'SYNO.Core.ISCSI.LUN': _lun, ...noSan } = info;
+    expect(() => ApiCatalog.fromInfo(noSan)).toThrow(/SYNO.Core.ISCSI.LUN is not offered/);
+    expect(() =>
+      ApiCatalog.fromInfo({ ...info, 'SYNO.API.Auth': { path: 'auth.cgi', minVersion: 1, maxVersion: 3 } }),
+    ).toThrow(/versions 1-3 do not include 6-6/);
+  });
+});
+
+describe('login latch', () => {
+  it('blocks refused credentials until they change, and a blocked address for every account', () => {
+    let now = 0;
+    const latch = new LoginLatch(0, () => now);
+    const key = LoginLatch.key('https://nas:5001', 'admin', 'wrong');
+    latch.record('https://nas:5001', key, 400);
+    expect(() => latch.check('https://nas:5001', key)).toThrow(DsmLoginError);
+    expect(() => latch.check('https://nas:5001', LoginLatch.key('https://nas:5001', 'admin', 'right'))).not.toThrow();
+    latch.record('https://nas:5001', key, 407);
+    expect(() => latch.check('https://nas:5001', LoginLatch.key('https://nas:5001', 'other', 'x'))).toThrow(
+      /Auto Block/,
+    );
+    now = 10 ** 9;
+    expect(() => latch.check('https://nas:5001', key)).toThrow();
+    const cooling = new LoginLatch(1000, () => now);
+    cooling.record('https://nas:5001', key, 400);
+    now += 1000;
+    expect(() => cooling.check('https://nas:5001', key)).not.toThrow();
+  });
+
+  it('never puts the password in the key or the message', () => {
+    const key = LoginLatch.key('https://nas:5001', 'admin', 'hunter2-secret');
+    expect(key).not.toContain('hunter2');
+    const latch = new LoginLatch();
+    latch.record('https://nas:5001', key, 400);
+    try {
+      latch.check('https://nas:5001', key);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+});

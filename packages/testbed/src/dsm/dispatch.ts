@@ -1,0 +1,110 @@
+// One DSM Web API request: find the API and method, check the version and the cgi path, resolve
+// the session (cookie `id` or `_sid`, SynoToken, administrator rights) and run the handler.
+// Handlers run one at a time, as DSM serialises SAN operations internally.
+import type { IncomingMessage } from 'node:http';
+import type { CallCounter } from '../common/index.js';
+import { describe, queryApiInfo } from './api-info.js';
+import type { Authenticator } from './auth.js';
+import { codes, DsmError } from './codes.js';
+import type { ApiHandlers } from './context.js';
+import { clientIp, cookies } from './http.js';
+import type { Knobs } from './knobs.js';
+import { Params } from './params.js';
+import type { DsmState } from './state.js';
+
+/** DSM's answer: always HTTP 200 with the envelope, plus headers (the login cookie). */
+export interface Answer {
+  body: { success: boolean; data?: unknown; error?: { code: number } };
+  headers: Record<string, string>;
+}
+
+const success = (data: unknown, headers: Record<string, string> = {}): Answer => ({
+  body: data === undefined ? { success: true } : { success: true, data },
+  headers,
+});
+
+export interface Dispatcher {
+  state: DsmState;
+  auth: Authenticator;
+  knobs: Knobs;
+  handlers: Record<string, ApiHandlers>;
+  calls: CallCounter;
+  /** Runs handler work one call at a time. */
+  serialize<T>(work: () => Promise<T>): Promise<T>;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<string, string>): Promise<Answer> {
+  const api = raw.get('api');
+  const method = raw.get('method');
+  const versionText = raw.get('version');
+  if (!api || !method || !versionText) {
+    throw new DsmError(codes.missingApiMethodVersion);
+  }
+  const descriptor = describe(api, Number(versionText));
+  const legacyAuth = api === 'SYNO.API.Auth' && cgi === 'auth.cgi';
+  if (descriptor.path !== cgi && !legacyAuth) {
+    throw new DsmError(codes.noSuchApi, `${api} is not served by ${cgi}`);
+  }
+  d.calls.record(`${api}.${method}`);
+  const params = new Params(raw, descriptor.requestFormat === 'JSON');
+  const ip = clientIp(req);
+  const sid = raw.get('_sid') ?? cookies(req).get('id');
+  if (api === 'SYNO.API.Info') {
+    if (method !== 'query') {
+      throw new DsmError(codes.noSuchMethod, method);
+    }
+    return success(queryApiInfo(params));
+  }
+  if (api === 'SYNO.API.Auth') {
+    if (method === 'login') {
+      const result = d.auth.login(params, ip);
+      const headers: Record<string, string> = result.cookieSid
+        ? { 'set-cookie': `id=${result.cookieSid}; path=/; HttpOnly` }
+        : {};
+      return success(result.data, headers);
+    }
+    if (method === 'logout') {
+      if (sid) {
+        d.auth.sessions.logout(sid);
+      }
+      return success(undefined);
+    }
+    throw new DsmError(codes.noSuchMethod, method);
+  }
+  const token = header(req, 'x-syno-token') ?? raw.get('SynoToken');
+  const session = d.auth.sessions.resolve(sid, ip, token);
+  if (!d.auth.isAdmin(session.account)) {
+    throw new DsmError(codes.noPermission, 'administrators only');
+  }
+  const handler = d.handlers[api]?.[method];
+  if (!handler) {
+    throw new DsmError(codes.noSuchMethod, `${api}.${method}`);
+  }
+  const data = await d.serialize(async () => {
+    const now = Date.now();
+    await d.state.reap(now);
+    return handler({ params, state: d.state, knobs: d.knobs, now });
+  });
+  return success(data);
+}
+
+export async function dispatch(
+  d: Dispatcher,
+  req: IncomingMessage,
+  cgi: string,
+  raw: Map<string, string>,
+): Promise<Answer> {
+  try {
+    return await run(d, req, cgi, raw);
+  } catch (err) {
+    return {
+      body: { success: false, error: { code: err instanceof DsmError ? err.code : codes.unknown } },
+      headers: {},
+    };
+  }
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { failure } from './errors.js';
+import { GiB, type Stack, startStack } from './stack.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+describe('csp-synology names, config and concurrency', () => {
+  it('keeps any CSI name: underscores and colons are escaped into DSM names and come back unchanged', async () => {
+    stack = await startStack();
+    const { client, sim } = stack;
+    const name = 'Data_Set:2024.x';
+    const volume = await client.createVolume({ name, size: GiB });
+    expect(volume.name).toBe(name);
+    expect((await sim.audit()).luns[0]?.name).toBe('k8s-Data:uSet::2024.x');
+    expect((await client.findVolumeByName(name))?.id).toBe(volume.id);
+    const longest = 'a'.repeat(128);
+    const long = await client.createVolume({ name: longest, size: GiB });
+    expect(long.name).toBe(longest);
+    const tooLong = await failure(client.createVolume({ name: '_'.repeat(100), size: GiB }));
+    expect(tooLong).toMatchObject({ status: 400, field: 'body.name' });
+    await client.deleteVolume(volume.id);
+    await client.deleteVolume(long.id);
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+
+  it('refuses unknown or unsuitable config with the key named, and honours thick provisioning', async () => {
+    stack = await startStack();
+    const { client, sim } = stack;
+    expect(await failure(client.createVolume({ name: 'v', size: GiB, config: { volblocksize: '16K' } }))).toMatchObject(
+      { status: 400, field: 'config.volblocksize' },
+    );
+    expect(await failure(client.createVolume({ name: 'v', size: GiB, config: { lun_type: 'ADV' } }))).toMatchObject({
+      status: 400,
+      field: 'config.lun_type',
+    });
+    expect(await failure(client.createVolume({ name: 'v', size: GiB, config: { location: 'volume9' } }))).toMatchObject(
+      { status: 400, field: 'config.location' },
+    );
+    expect(await failure(client.createVolume({ name: 'v', size: GiB, config: { provisioning: 'fat' } }))).toMatchObject(
+      { field: 'config.provisioning' },
+    );
+    const thick = await client.createVolume({
+      name: 'thick',
+      size: GiB,
+      config: { provisioning: 'thick', location: '/volume2' },
+    });
+    expect(thick.config).toMatchObject({ lun_type: 'FILE', location: '/volume2' });
+    expect(await failure(client.updateVolume(thick.id, { config: { location: 'volume1' } }))).toMatchObject({
+      field: 'config.location',
+    });
+    await client.updateVolume(thick.id, { config: { space_reclamation: 'false' } });
+    await client.deleteVolume(thick.id);
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+
+  it('treats ids it never issued as not found and ids of another NAS as an error, and ignores foreign LUNs', async () => {
+    stack = await startStack({ sim: { ownerObjects: true } });
+    const { client, sim } = stack;
+    expect((await failure(client.getVolume('no-such-volume')))?.status).toBe(404);
+    expect((await failure(client.deleteVolume('X~00000000-0000-0000-0000-000000000000')))?.status).toBe(400);
+    const foreign = [...sim.state.luns.values()][0];
+    expect((await failure(client.getVolume(`${sim.serial}~${foreign?.uuid}`)))?.status).toBe(404);
+    expect((await client.listVolumes()).items).toEqual([]);
+    expect((await failure(client.getSnapshot(`${sim.serial}~${foreign?.uuid}~${foreign?.uuid}`)))?.status).toBe(404);
+  });
+
+  it('pages volume lists and serialises concurrent duplicate creates: one wins, nothing leaks', async () => {
+    stack = await startStack();
+    const { client, sim } = stack;
+    const results = await Promise.allSettled([1, 2, 3].map(() => client.createVolume({ name: 'pvc-race', size: GiB })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const name of ['pvc-b', 'pvc-c']) {
+      await client.createVolume({ name, size: GiB });
+    }
+    const first = await client.listVolumes({ limit: 2 });
+    expect(first.items.map((v) => v.name)).toEqual(['pvc-b', 'pvc-c']);
+    const second = await client.listVolumes({ limit: 2, startingToken: first.nextToken as string });
+    expect(second.items.map((v) => v.name)).toEqual(['pvc-race']);
+    expect(second.nextToken).toBeUndefined();
+    for (const v of [...first.items, ...second.items]) {
+      await client.deleteVolume(v.id);
+    }
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+});
