@@ -179,13 +179,16 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** First non-empty line of stderr (or stdout when stderr is empty), secrets removed. */
+/** Version banners such as "resize2fs 1.47.0 (5-Feb-2023)" that e2fsprogs print before the error. */
+const versionBanner = /^[\w.-]+ v?\d+(\.\d+)+ \([^)]*\)$/;
+
+/** First informative line of stderr (or stdout when stderr is empty), secrets removed. */
 export function firstErrorLine(result: RunResult, secrets?: readonly string[]): string {
   const text = result.stderr.trim() !== '' ? result.stderr : result.stdout;
   const line = text
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => l !== '');
+    .find((l) => l !== '' && !versionBanner.test(l));
   return redactText(line ?? '(no output)', secrets);
 }
 
