@@ -13,6 +13,7 @@ import { pathKind } from './local-paths.js';
 import { lockKeys } from './locks.js';
 import type { NodeExpandVolumeRequest, NodeExpandVolumeResponse } from './messages.js';
 import { isDeviceBind } from './mounts.js';
+import { refreshReadOnlyLoops } from './readonly-block.js';
 import { requirePath, requireVolumeId } from './validate.js';
 
 function requestedBytes(req: NodeExpandVolumeRequest): number {
@@ -67,6 +68,7 @@ async function expandLocked(
   }
   const size = await waitForSize(ctx, device, required);
   if (accessType === 'block') {
+    await refreshReadOnlyLoops(ctx, device);
     return { capacityBytes: size };
   }
   if (top.superOptions.includes('ro') || state?.readOnly) {

@@ -1,6 +1,7 @@
 // Public surface of the node half: the service, its messages, transports, the node id and the
 // host pieces main.ts and the testbed need.
 
+export { DriverError, type DriverErrorKind, isDriverError } from '../errors.js';
 export { type Clock, pollUntil, realClock } from '../host/clock.js';
 export type { DeviceNumber, HostFiles } from '../host/files.js';
 export { RootedHostFiles } from '../host/files.js';

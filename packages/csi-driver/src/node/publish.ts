@@ -12,6 +12,7 @@ import { makeDir, makeFile } from './local-paths.js';
 import { lockKeys } from './locks.js';
 import type { NodePublishVolumeRequest, NodePublishVolumeResponse } from './messages.js';
 import { bindRemountFlags, bindsOf, isDeviceBind, kernelName } from './mounts.js';
+import { publishDeviceNames, readOnlyLoop } from './readonly-block.js';
 import { requirePath, requireVolumeId } from './validate.js';
 
 interface PublishPlan {
@@ -117,15 +118,27 @@ async function publishBlock(ctx: NodeContext, p: PublishPlan, state: VolumeState
     throw failedPrecondition(`the device of volume ${p.volumeId} is not attached; stage it again`);
   }
   const mounts = await readMounts(ctx.files);
-  const binds = mounts.filter((m) => isDeviceBind(m, kname));
+  const names = await publishDeviceNames(ctx, device, kname);
+  const binds = mounts.filter((m) => names.some((n) => isDeviceBind(m, n)));
   const existing = topMountAt(mounts, p.target);
   if (existing) {
-    await reuseExisting(ctx, p, existing, binds.includes(existing));
+    if (!binds.includes(existing)) {
+      throw alreadyExists(`${p.target} already has a mount of ${existing.source} that is not volume ${p.volumeId}`);
+    }
+    const readOnlyLoop = existing.root !== `/${kname}`;
+    if (readOnlyLoop !== p.readOnly) {
+      throw alreadyExists(`${p.target} is published ${readOnlyLoop ? 'read-only' : 'read-write'} already`);
+    }
     return;
   }
   checkSecondTarget(p, binds);
   await makeFile(p.target);
-  await bindMount(ctx.runner, device, p.target);
+  // The kernel ignores a read-only bind for device nodes: read-only gets a read-only loop device.
+  const source = p.readOnly ? await readOnlyLoop(ctx, device, mounts) : device;
+  await bindMount(ctx.runner, source, p.target);
   await finishBind(ctx, p);
-  ctx.logger.info({ volumeId: p.volumeId, target: p.target, device, readOnly: p.readOnly }, 'block volume published');
+  ctx.logger.info(
+    { volumeId: p.volumeId, target: p.target, device: source, readOnly: p.readOnly },
+    'block volume published',
+  );
 }

@@ -40,12 +40,14 @@ async function blockUsage(ctx: NodeContext, path: string): Promise<VolumeUsage[]
   return [{ unit: 'BYTES', total, available: 0, used: 0 }];
 }
 
+/** Bytes, and inodes where the filesystem counts them (btrfs allocates inodes dynamically and reports 0). */
 async function fsUsage(path: string): Promise<VolumeUsage[]> {
   const u = await filesystemUsage(path);
-  return [
-    { unit: 'BYTES', total: u.totalBytes, available: u.availableBytes, used: u.usedBytes },
-    { unit: 'INODES', total: u.totalInodes, available: u.freeInodes, used: u.totalInodes - u.freeInodes },
-  ];
+  const usage: VolumeUsage[] = [{ unit: 'BYTES', total: u.totalBytes, available: u.availableBytes, used: u.usedBytes }];
+  if (u.totalInodes > 0) {
+    usage.push({ unit: 'INODES', total: u.totalInodes, available: u.freeInodes, used: u.totalInodes - u.freeInodes });
+  }
+  return usage;
 }
 
 async function condition(

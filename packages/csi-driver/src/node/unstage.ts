@@ -11,6 +11,7 @@ import type { NodeContext } from './context.js';
 import { lockKeys } from './locks.js';
 import type { NodeUnstageVolumeRequest, NodeUnstageVolumeResponse } from './messages.js';
 import { bindsOf, isDeviceBind, kernelName, mountIsOnDevice } from './mounts.js';
+import { publishDeviceNames, releaseReadOnlyLoops } from './readonly-block.js';
 import { requirePath, requireVolumeId } from './validate.js';
 
 export async function unstageVolume(
@@ -75,8 +76,9 @@ async function remainingPublishes(ctx: NodeContext, state: VolumeState, device: 
   const found: MountInfo[] = staged ? bindsOf(mounts, staged, [state.stagingTargetPath]) : [];
   if (device) {
     const kname = await kernelName(ctx.files, device);
+    const names = kname ? await publishDeviceNames(ctx, device, kname) : [];
     for (const m of mounts) {
-      const isBind = kname !== undefined && isDeviceBind(m, kname);
+      const isBind = names.some((n) => isDeviceBind(m, n));
       const onDevice = m.mountPoint !== state.stagingTargetPath && (await mountIsOnDevice(ctx.files, m, device));
       if ((isBind || onDevice) && !found.includes(m)) {
         found.push(m);
@@ -102,6 +104,7 @@ async function teardown(ctx: NodeContext, state: VolumeState): Promise<void> {
   }
   await unmountAll(ctx.runner, ctx.files, ctx.clock, state.stagingTargetPath, ctx.options.unmount);
   if (device) {
+    await releaseReadOnlyLoops(ctx, device, await readMounts(ctx.files));
     await flushBuffers(ctx.runner, device).catch((err) =>
       ctx.logger.warn({ device, err: String(err) }, 'flushing buffers before detach failed'),
     );

@@ -7,6 +7,7 @@ import { fixture } from './fixtures.js';
 const allTools = [
   'mount',
   'umount',
+  'losetup',
   'blkid',
   'blockdev',
   'mkfs.ext4',

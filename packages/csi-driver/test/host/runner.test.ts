@@ -48,11 +48,17 @@ describe('SpawnRunner (direct)', () => {
     expect(result.timedOut).toBe(true);
     expect(result.code).toBeNull();
     const grandchild = Number(await readFile(pidFile, 'utf8'));
-    // Killed means gone or a zombie waiting for its (re)parent to reap it.
-    const state = await readFile(`/proc/${grandchild}/stat`, 'utf8').then(
-      (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3),
-      () => 'gone',
-    );
+    // Killed means gone or a zombie waiting for its (re)parent to reap it; it may still be exiting.
+    const procState = () =>
+      readFile(`/proc/${grandchild}/stat`, 'utf8').then(
+        (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3),
+        () => 'gone',
+      );
+    let state = await procState();
+    for (let i = 0; i < 40 && state !== 'gone' && state !== 'Z'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = await procState();
+    }
     expect(['gone', 'Z']).toContain(state);
     expect(commandError(result).kind).toBe('DeadlineExceeded');
     expect(describeFailure(result)).toMatch(/timed out and was killed$/);

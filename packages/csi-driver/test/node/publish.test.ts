@@ -88,21 +88,46 @@ describe('NodePublishVolume / NodeUnpublishVolume (fake host)', () => {
     expect(h.host.kernel.mounts).toHaveLength(3);
   });
 
-  it('binds a block device onto a file it creates, read-only when asked, and removes the file', async () => {
+  it('binds a block device onto a file it creates; read-only goes through a read-only loop it releases', async () => {
     const stage = stageRequest(h, { block: true });
     await h.service.nodeStageVolume(stage);
-    const pub = {
-      ...publishRequest(h, stage, 'pod-blk', true),
-      targetPath: join(h.dir, 'publish', 'vol-1', 'pod-uid'),
-    };
-    await h.service.nodePublishVolume(pub);
-    await h.service.nodePublishVolume(pub);
-    const [bind] = h.host.kernel.mountsAt(pub.targetPath);
     const dm = [...h.host.kernel.maps.keys()][0];
-    expect([bind?.fsType, bind?.root, bind?.options[0]]).toEqual(['devtmpfs', `/${dm}`, 'ro']);
-    expect((await stat(pub.targetPath)).isFile()).toBe(true);
-    await h.service.nodeUnpublishVolume({ volumeId: 'vol-1', targetPath: pub.targetPath });
-    await expect(stat(pub.targetPath)).rejects.toThrow(/ENOENT/);
+    const rw = { ...publishRequest(h, stage, 'pod-rw'), targetPath: join(h.dir, 'publish', 'vol-1', 'pod-rw') };
+    const ro = { ...publishRequest(h, stage, 'pod-ro', true), targetPath: join(h.dir, 'publish', 'vol-1', 'pod-ro') };
+    for (const p of [rw, rw, ro, ro]) {
+      await h.service.nodePublishVolume(p);
+    }
+    const [rwBind] = h.host.kernel.mountsAt(rw.targetPath);
+    const [roBind] = h.host.kernel.mountsAt(ro.targetPath);
+    expect([rwBind?.fsType, rwBind?.root]).toEqual(['devtmpfs', `/${dm}`]);
+    expect([roBind?.fsType, roBind?.root, roBind?.options[0]]).toEqual(['devtmpfs', '/loop0', 'ro']);
+    expect(h.host.kernel.loops.get('loop0')).toEqual({ backing: dm, readOnly: true, minor: 0 });
+    expect((await stat(ro.targetPath)).isFile()).toBe(true);
+    expect((await driverError(() => h.service.nodePublishVolume({ ...ro, readonly: false }))).kind).toBe(
+      'AlreadyExists',
+    );
+
+    const busy = await driverError(() =>
+      h.service.nodeUnstageVolume({ volumeId: 'vol-1', stagingTargetPath: stage.stagingTargetPath }),
+    );
+    expect(busy.message).toContain(ro.targetPath);
+    for (const p of [ro, rw]) {
+      await h.service.nodeUnpublishVolume({ volumeId: 'vol-1', targetPath: p.targetPath });
+      await h.service.nodeUnpublishVolume({ volumeId: 'vol-1', targetPath: p.targetPath });
+      await expect(stat(p.targetPath)).rejects.toThrow(/ENOENT/);
+    }
+    expect(h.host.kernel.loops.size).toBe(0);
+    await h.service.nodeUnstageVolume({ volumeId: 'vol-1', stagingTargetPath: stage.stagingTargetPath });
+    expect(h.host.kernel.maps.size).toBe(0);
+  });
+
+  it('releases a read-only loop left behind by a crash when the volume is unstaged', async () => {
+    const stage = stageRequest(h, { block: true });
+    await h.service.nodeStageVolume(stage);
+    h.host.kernel.addLoop([...h.host.kernel.maps.keys()][0] ?? '', true);
+    await h.service.nodeUnstageVolume({ volumeId: 'vol-1', stagingTargetPath: stage.stagingTargetPath });
+    expect(h.host.kernel.loops.size).toBe(0);
+    expect(h.host.kernel.maps.size).toBe(0);
   });
 
   it('refuses a target that already holds something else', async () => {

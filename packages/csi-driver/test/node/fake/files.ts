@@ -38,6 +38,13 @@ export class FakeFiles implements HostFiles {
       return undefined;
     }
     const [name, attr] = [m[1], m[2]];
+    const loop = k.loops.get(name);
+    if (loop && attr === 'ro') {
+      return loop.readOnly ? '1\n' : '0\n';
+    }
+    if (loop && attr === 'loop/backing_file') {
+      return `/dev/${loop.backing}\n`;
+    }
     const disk = k.disks.get(name);
     const map = k.maps.get(name);
     if (attr === 'size') {
@@ -113,7 +120,7 @@ export class FakeFiles implements HostFiles {
       return disks.filter((d) => `${d.host}:0:0:${d.lun}` === m?.[3]).map((d) => d.name);
     }
     if (dir === '/sys/block') {
-      return [...k.disks.keys(), ...k.maps.keys()].sort();
+      return [...k.disks.keys(), ...k.maps.keys(), ...k.loops.keys()].sort();
     }
     m = /^\/sys\/block\/([^/]+)\/(holders|slaves)$/.exec(dir);
     if (!m?.[1]) {

@@ -187,3 +187,27 @@ export function growTools(k: FakeKernel, cmd: string, args: readonly string[], f
   fs.size = size;
   return ok(cmd === 'resize2fs' ? `The filesystem on ${args.at(-1)} is now ${size / 4096} (4k) blocks long.\n` : '');
 }
+
+export function losetup(k: FakeKernel, args: readonly string[]): CmdResult {
+  const dev = args.at(-1) ?? '';
+  if (args[0] === '-j') {
+    const backing = k.kernelName(args[1] ?? '');
+    const names = [...k.loops.entries()].filter(([, l]) => l.backing === backing).map(([n]) => `/dev/${n}`);
+    return ok(names.map((n) => `${n}\n`).join(''));
+  }
+  if (args.includes('--find')) {
+    const backing = k.kernelName(dev);
+    if (!backing) {
+      return fail(1, `losetup: ${dev}: failed to set up loop device: No such file or directory`);
+    }
+    return ok(`/dev/${k.addLoop(backing, args.includes('--read-only'))}\n`);
+  }
+  const name = k.kernelName(dev);
+  if (!name || !k.loops.has(name)) {
+    return fail(1, `losetup: ${dev}: failed to use device: No such device`);
+  }
+  if (args[0] === '-d') {
+    k.loops.delete(name);
+  }
+  return ok();
+}

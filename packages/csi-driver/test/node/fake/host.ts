@@ -48,6 +48,9 @@ function isReadOnlyCall(cmd: string, args: readonly string[]): boolean {
   if (cmd === 'multipath') {
     return args[0] === '-ll';
   }
+  if (cmd === 'losetup') {
+    return args[0] === '-j';
+  }
   return cmd === 'blockdev' && args[0] === '--getsize64';
 }
 
@@ -151,6 +154,8 @@ export class FakeHost implements Runner {
         return fsc.blockdev(k, args);
       case 'udevadm':
         return { code: 0 };
+      case 'losetup':
+        return fsc.losetup(k, args);
       case 'dumpe2fs':
       case 'e2fsck':
       case 'resize2fs':

@@ -93,6 +93,9 @@ export class FakeKernel {
   /** Filesystems by the kernel WWID of the LUN they live on (they survive logout and re-login). */
   readonly filesystems = new Map<string, FakeFs>();
   readonly mounts: FakeMount[] = [];
+  /** Loop devices over block devices (read-only block publishes), by kernel name. */
+  readonly loops = new Map<string, { backing: string; readOnly: boolean; minor: number }>();
+  private nextLoop = 0;
   private nextSid = 1;
   private nextHost = 2;
   private nextDisk = 0;
@@ -233,7 +236,13 @@ export class FakeKernel {
     if (path.startsWith('/dev/mapper/')) {
       return this.mapByName(name)?.dm;
     }
-    return this.disks.has(name) || this.maps.has(name) ? name : undefined;
+    return this.disks.has(name) || this.maps.has(name) || this.loops.has(name) ? name : undefined;
+  }
+
+  addLoop(backing: string, readOnly: boolean): string {
+    const name = `loop${this.nextLoop}`;
+    this.loops.set(name, { backing, readOnly, minor: this.nextLoop++ });
+    return name;
   }
 
   deviceNumber(name: string): { major: number; minor: number } | undefined {
@@ -242,7 +251,8 @@ export class FakeKernel {
       return { major: 8, minor: disk.minor };
     }
     const map = this.maps.get(name);
-    return map ? { major: 253, minor: map.minor } : undefined;
+    const loop = this.loops.get(name);
+    return map ? { major: 253, minor: map.minor } : loop ? { major: 7, minor: loop.minor } : undefined;
   }
 
   /** The LUN (kernel WWID) behind a disk or map. */
@@ -256,7 +266,10 @@ export class FakeKernel {
   }
 
   deviceSize(name: string): number | undefined {
-    return this.disks.get(name)?.size ?? this.maps.get(name)?.size;
+    const loop = this.loops.get(name);
+    return (
+      this.disks.get(name)?.size ?? this.maps.get(name)?.size ?? (loop ? this.deviceSize(loop.backing) : undefined)
+    );
   }
 
   addMount(m: Omit<FakeMount, 'id' | 'parentId'>): FakeMount {
@@ -276,11 +289,13 @@ export class FakeKernel {
   /** Is the device (kernel name) used by a mount (fs on it, or a bind of its node)? */
   deviceMounted(name: string): boolean {
     const dev = this.deviceNumber(name);
-    return this.mounts.some(
-      (m) =>
-        (dev && m.major === dev.major && m.minor === dev.minor) ||
-        (m.fsType === 'devtmpfs' && m.root === `/${name}`) ||
-        this.kernelName(m.source) === name,
+    return (
+      this.mounts.some(
+        (m) =>
+          (dev && m.major === dev.major && m.minor === dev.minor) ||
+          (m.fsType === 'devtmpfs' && m.root === `/${name}`) ||
+          this.kernelName(m.source) === name,
+      ) || [...this.loops.values()].some((l) => l.backing === name)
     );
   }
 }
