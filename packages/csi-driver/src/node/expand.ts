@@ -54,15 +54,20 @@ async function expandLocked(
   if ((await pathKind(path)) === 'missing') {
     throw notFound(`volume ${volumeId}: ${path} does not exist`);
   }
+  const state = await ctx.store.get(volumeId);
   const top = topMountAt(await readMounts(ctx.files), path);
-  if (!top) {
+  // A staged block volume has nothing mounted at its staging path; kubelet may still name it.
+  const stagedBlock = state?.accessType === 'block' && state.phase === 'staged' && state.stagingTargetPath === path;
+  if (!top && !stagedBlock) {
     throw notFound(`volume ${volumeId}: nothing is mounted at ${path}`);
   }
-  const state = await ctx.store.get(volumeId);
-  const accessType = requestedType ?? state?.accessType ?? (isDeviceBind(top) ? 'block' : 'mount');
+  const accessType = requestedType ?? state?.accessType ?? (top && isDeviceBind(top) ? 'block' : 'mount');
   const transport = state ? ctx.transports.get(state.transport) : undefined;
   const resolved = state?.attachment && transport ? await transport.resolve(state.attachment) : undefined;
-  const device = resolved ?? (accessType === 'block' ? `/dev${top.root}` : top.source);
+  const device = resolved ?? (top ? (accessType === 'block' ? `/dev${top.root}` : top.source) : undefined);
+  if (!device) {
+    throw notFound(`volume ${volumeId}: its device is not attached`);
+  }
   if (state?.attachment && transport) {
     await transport.rescanForResize(state.attachment);
   }
@@ -70,6 +75,9 @@ async function expandLocked(
   if (accessType === 'block') {
     await refreshReadOnlyLoops(ctx, device);
     return { capacityBytes: size };
+  }
+  if (!top) {
+    throw notFound(`volume ${volumeId}: nothing is mounted at ${path}`);
   }
   if (top.superOptions.includes('ro') || state?.readOnly) {
     throw failedPrecondition(`volume ${volumeId} is mounted read-only; its filesystem cannot grow`);

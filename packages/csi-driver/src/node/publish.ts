@@ -34,14 +34,15 @@ export async function publishVolume(
   if (target === staging) {
     throw invalidArgument('targetPath must differ from stagingTargetPath');
   }
-  const readOnly = req.readonly || readOnlyModes.includes(cap.mode);
+  const requestedReadOnly = req.readonly || readOnlyModes.includes(cap.mode);
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
   if (!release) {
     throw aborted(`an operation on volume ${volumeId} is already in progress`);
   }
   try {
-    const p = { volumeId, staging, target, cap, readOnly };
     const state = await ctx.store.get(volumeId);
+    // A volume staged read-only (readOnly in the publish context) is published read-only everywhere.
+    const p = { volumeId, staging, target, cap, readOnly: requestedReadOnly || Boolean(state?.readOnly) };
     if (state && (state.phase !== 'staged' || state.stagingTargetPath !== staging)) {
       throw failedPrecondition(`volume ${volumeId} is not staged at ${staging}`);
     }

@@ -154,6 +154,8 @@ async function stageLocked(ctx: NodeContext, p: StagePlan): Promise<void> {
   await ctx.store.put(state);
   if (p.fsType) {
     state = await stageFilesystem(ctx, p, p.fsType, state, attachment.device);
+  } else {
+    await makeDir(p.staging);
   }
   await ctx.store.put(touch(ctx, state, { phase: 'staged' }));
   ctx.logger.info({ volumeId: p.volumeId, device: attachment.device, staging: p.staging }, 'volume staged');

@@ -100,6 +100,21 @@ describe('NodeExpandVolume and NodeGetVolumeStats (fake host)', () => {
     });
   });
 
+  it('expands a block volume named by its staging path, where nothing is mounted', async () => {
+    const stage = stageRequest(h, { block: true });
+    await h.service.nodeStageVolume(stage);
+    growLun(2 * gib);
+    const res = await h.service.nodeExpandVolume({
+      volumeId: 'vol-1',
+      volumePath: stage.stagingTargetPath,
+      capacityRange: { requiredBytes: 2 * gib, limitBytes: 0 },
+      stagingTargetPath: '',
+      volumeCapability: null,
+      secrets: {},
+    });
+    expect(res).toEqual({ capacityBytes: 2 * gib });
+  });
+
   it('returns NotFound for a missing or unmounted path', async () => {
     const missing = await driverError(() =>
       h.service.nodeGetVolumeStats({ volumeId: 'vol-1', volumePath: join(h.dir, 'nope'), stagingTargetPath: '' }),

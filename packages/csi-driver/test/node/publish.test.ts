@@ -42,6 +42,19 @@ describe('NodePublishVolume / NodeUnpublishVolume (fake host)', () => {
     expect(err.message).toMatch(/published read-only; the request asks for read-write/);
   });
 
+  it('publishes a volume staged read-only read-only even when the request does not ask', async () => {
+    const stage = stageRequest(h);
+    await h.service.nodeStageVolume(stage);
+    await h.service.nodeUnstageVolume({ volumeId: 'vol-1', stagingTargetPath: stage.stagingTargetPath });
+    const roStage = stageRequest(h, { context: { readOnly: 'true' } });
+    await h.service.nodeStageVolume(roStage);
+    expect(h.host.kernel.mountsAt(roStage.stagingTargetPath)[0]?.options[0]).toBe('ro');
+    const pub = publishRequest(h, roStage, 'pod', false);
+    await h.service.nodePublishVolume(pub);
+    await h.service.nodePublishVolume(pub);
+    expect(h.host.kernel.mountsAt(pub.targetPath)[0]?.options[0]).toBe('ro');
+  });
+
   it('finishes a read-only publish interrupted between bind and remount', async () => {
     const stage = stageRequest(h);
     await h.service.nodeStageVolume(stage);
