@@ -5,10 +5,13 @@ import type { HostFiles } from './files.js';
 
 export const sysBlock = '/sys/block';
 
-/** The Linux SCSI host number of an iSCSI session (each iscsi_tcp session has its own host). */
+/**
+ * The Linux SCSI host number of an iSCSI session (each iscsi_tcp session has its own host): the
+ * session's device resolves to /sys/devices/platform/host<H>/session<N>.
+ */
 export async function sessionHost(files: HostFiles, sid: number): Promise<number | undefined> {
-  const link = await files.readlink(`/sys/class/iscsi_session/session${sid}/device`);
-  const m = link ? /host(\d+)\/session\d+$/.exec(link) : null;
+  const path = await files.realpath(`/sys/class/iscsi_session/session${sid}/device`);
+  const m = path ? /\/host(\d+)\/session\d+$/.exec(path) : null;
   return m ? Number(m[1]) : undefined;
 }
 

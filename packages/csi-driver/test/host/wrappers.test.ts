@@ -70,6 +70,12 @@ describe('Iscsiadm', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('rescans one session by its id', async () => {
+    const runner = new ScriptedRunner();
+    await new Iscsiadm(runner, clock).rescanSession(7);
+    expect(runner.calls.map((c) => c.display)).toEqual(['iscsiadm -m session -r 7 --rescan']);
+  });
+
   it('reports a hung iscsiadm as DeadlineExceeded', async () => {
     const runner = new ScriptedRunner().on(isIscsi('--login'), { timedOut: true });
     const err = await caught(new Iscsiadm(runner, clock).login('iqn.2000-01.com.example:t', '10.0.0.1:3260'));

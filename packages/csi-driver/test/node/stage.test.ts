@@ -31,6 +31,24 @@ describe('NodeStageVolume (fake host)', () => {
     expect((await h.store.get('vol-1'))?.phase).toBe('staged');
   });
 
+  it('stages through an IPv6 portal (udev writes the address without brackets)', async () => {
+    const v6 = 'iqn.2000-01.com.synology:ds920.Target-1.76fd697e949';
+    h.host.kernel.addTarget(v6, ['[fd00:10::5]:3260']);
+    h.host.kernel.addLun(v6, 3, 2 * 1024 ** 3, '60014058f9c1e2d3a4b5c6d7e8f90a1b');
+    const req = stageRequest(h, {
+      volumeId: 'vol-v6',
+      context: {
+        targetNames: v6,
+        discoveryIps: 'fd00:10::5',
+        lunId: '3',
+        serialNumber: '60014058f9c1e2d3a4b5c6d7e8f90a1b',
+      },
+    });
+    await h.service.nodeStageVolume(req);
+    expect(h.host.kernel.sessions.map((s) => s.portal)).toEqual(['[fd00:10::5]:3260']);
+    expect(h.host.kernel.mountsAt(req.stagingTargetPath)).toHaveLength(1);
+  });
+
   it('is idempotent: a second stage changes nothing', async () => {
     const req = stageRequest(h);
     await h.service.nodeStageVolume(req);

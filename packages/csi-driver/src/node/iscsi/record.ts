@@ -104,9 +104,14 @@ export function recordFromJson(json: JsonObject): IscsiRecord {
   };
 }
 
-/** udev's by-path name for a LUN reached through a session's (address) portal. */
+/**
+ * udev's by-path name for a LUN reached through a session's (address) portal. path_id writes the
+ * connection's address as sysfs holds it: IPv6 without brackets.
+ */
 export function byPathLink(sessionPortal: string, iqn: string, lun: number): string {
-  return `/dev/disk/by-path/ip-${sessionPortal}-iscsi-${iqn}-lun-${lun}`;
+  const portal = parsePortal(sessionPortal);
+  const address = portal ? `${portal.host}:${portal.port}` : sessionPortal;
+  return `/dev/disk/by-path/ip-${address}-iscsi-${iqn}-lun-${lun}`;
 }
 
 /**

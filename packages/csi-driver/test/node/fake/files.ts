@@ -141,7 +141,7 @@ export class FakeFiles implements HostFiles {
     let m = /^\/sys\/class\/iscsi_session\/session(\d+)\/device$/.exec(path);
     if (m) {
       const s = k.sessions.find((x) => x.sid === Number(m?.[1]));
-      return s ? `../../../devices/platform/host${s.host}/session${s.sid}` : undefined;
+      return s ? `../../../session${s.sid}` : undefined;
     }
     m = /^\/sys\/block\/([^/]+)\/device$/.exec(path);
     const disk = m?.[1] ? k.disks.get(m[1]) : undefined;
@@ -153,7 +153,7 @@ export class FakeFiles implements HostFiles {
     const k = this.kernel;
     const byPath = /^\/dev\/disk\/by-path\/ip-(.+)-iscsi-(.+)-lun-(\d+)$/.exec(path);
     if (byPath) {
-      const session = k.sessions.find((s) => s.portal === byPath[1] && s.iqn === byPath[2]);
+      const session = k.sessions.find((s) => s.portal.replace(/^\[(.*)\]/, '$1') === byPath[1] && s.iqn === byPath[2]);
       const disk = session ? k.sessionDisks(session.sid).find((d) => d.lun === Number(byPath[3])) : undefined;
       if (!disk) {
         return undefined;
@@ -164,6 +164,11 @@ export class FakeFiles implements HostFiles {
       }
       k.udevDone(disk);
       return `/dev/${disk.name}`;
+    }
+    const sess = /^\/sys\/class\/iscsi_session\/session(\d+)\/device$/.exec(path);
+    if (sess) {
+      const s = k.sessions.find((x) => x.sid === Number(sess[1]));
+      return s ? `/sys/devices/platform/host${s.host}/session${s.sid}` : undefined;
     }
     const dev = /^\/sys\/block\/([^/]+)\/device$/.exec(path);
     if (dev?.[1]) {
