@@ -1,0 +1,40 @@
+// Public surface of the node half: the service, its messages, transports, the node id and the
+// host pieces main.ts and the testbed need.
+
+export { DriverError, type DriverErrorKind, isDriverError } from '../errors.js';
+export { type Clock, pollUntil, realClock } from '../host/clock.js';
+export type { DeviceNumber, HostFiles } from '../host/files.js';
+export { RootedHostFiles } from '../host/files.js';
+export { initiatorNameFile, parseInitiatorNames, readInitiatorNames } from '../host/initiator.js';
+export {
+  checkNodeReadiness,
+  type MultipathPolicy,
+  type ReadinessOptions,
+  type ReadinessReport,
+} from '../host/readiness.js';
+export {
+  commandError,
+  defaultTimeoutMs,
+  describeFailure,
+  type HostMode,
+  type Runner,
+  type RunOptions,
+  type RunResult,
+  runChecked,
+  SpawnRunner,
+} from '../host/runner.js';
+export { loopBackingFile } from '../host/sysfs.js';
+export { defaultStateDir, FileStateStore, type StateStore, stateFileName } from '../state/store.js';
+export type { JsonObject, JsonValue, VolumePhase, VolumeState } from '../state/volume-state.js';
+export { type ChapCredentials, chapFromSecrets } from './chap.js';
+export { defaultNodeOptions, type NodeOptions } from './context.js';
+export { nodeCapabilities } from './info.js';
+export { defaultIscsiTiming, type IscsiTiming } from './iscsi/context.js';
+export { IscsiTransport, type IscsiTransportOptions } from './iscsi/transport.js';
+export { KeyedMutex, lockKeys, type Release } from './locks.js';
+export { type NodeLogger, silentLogger } from './logger.js';
+export type * from './messages.js';
+export { hostNetworks, nodeIdFor, parseNodeId } from './node-id.js';
+export type { Finding } from './reconcile.js';
+export { NodeService, type NodeServiceDeps } from './service.js';
+export type { Attachment, AttachRequest, PathHealth, Transport } from './transport.js';

@@ -1,0 +1,56 @@
+// How a published LUN becomes a local block device and goes away again. `iscsi` is the product
+// (src/node/iscsi/); the testbed's `loop` transport stands in for it on machines without a kernel
+// initiator. Everything after attach (mkfs, mount, bind, grow, stats) is transport-independent.
+import type { JsonObject } from '../state/volume-state.js';
+import type { ChapCredentials } from './chap.js';
+import type { StringMap } from './messages.js';
+
+export interface AttachRequest {
+  readonly volumeId: string;
+  readonly publishContext: StringMap;
+  readonly chap?: ChapCredentials;
+}
+
+export interface Attachment {
+  /** The device to format, mount or bind: a multipath map or the single path. */
+  readonly device: string;
+  /** Identity of the LUN as the kernel reports it (naa./eui./t10.), when it has one. */
+  readonly wwid?: string;
+  /** Kernel names of the path devices (sdb, sdc; loop3). */
+  readonly paths: readonly string[];
+  /** Persisted in the node state: enough to re-resolve, resize and detach after a restart. No secrets. */
+  readonly record: JsonObject;
+}
+
+export interface PathHealth {
+  readonly abnormal: boolean;
+  readonly message: string;
+}
+
+export interface Transport {
+  /** Name recorded in the node state (iscsi, loop). */
+  readonly name: string;
+  /** Checks the publish context; throws InvalidArgument naming the field. Changes nothing. */
+  validate(publishContext: StringMap): void;
+  /** The record of what `attach` will create, from the publish context alone (persisted before attaching). */
+  intent(publishContext: StringMap): Promise<JsonObject>;
+  /** Makes the LUN a local device. Idempotent: an existing session and device are reused. */
+  attach(request: AttachRequest): Promise<Attachment>;
+  /** The current device for a record, undefined when it is not attached. */
+  resolve(record: JsonObject): Promise<string | undefined>;
+  /** Removes the device and what only it used. Idempotent: nothing attached → returns. */
+  detach(record: JsonObject): Promise<void>;
+  /** Makes the kernel see a grown LUN (rescan paths, resize the map). */
+  rescanForResize(record: JsonObject): Promise<void>;
+  health(record: JsonObject): Promise<PathHealth>;
+  /** Rebuilds a record for an attached device when the state file is lost; undefined when not ours. */
+  adopt(device: string): Promise<JsonObject | undefined>;
+}
+
+/** Picks a transport by the publish context's accessProtocol (default iscsi). */
+export function transportFor(
+  transports: ReadonlyMap<string, Transport>,
+  accessProtocol: string | undefined,
+): Transport | undefined {
+  return transports.get((accessProtocol ?? '').trim().toLowerCase() || 'iscsi');
+}

@@ -1,0 +1,127 @@
+// The testbed's `loop` transport: it stands in for the iSCSI login on machines without a kernel
+// initiator. A resolver maps the publish context to the LUN's backing file (the simulators know
+// which file holds which LUN); losetup makes it a block device, and everything after attach (mkfs,
+// mount, bind, grow, stats) runs for real in the node service.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import {
+  type Attachment,
+  type AttachRequest,
+  DriverError,
+  type HostFiles,
+  type JsonObject,
+  KeyedMutex,
+  loopBackingFile,
+  type PathHealth,
+  type Runner,
+  type StringMap,
+  type Transport,
+} from '@opencsp/csi-driver/node';
+import { attachLoop, detachLoop, loopDevicesOf, refreshLoopSize } from './losetup.js';
+
+/** Maps a publish context to the absolute path of the LUN's backing file. */
+export type BackingResolver = (publishContext: StringMap) => Promise<string>;
+
+export interface LoopTransportOptions {
+  readonly runner: Runner;
+  readonly files: HostFiles;
+  readonly resolve: BackingResolver;
+  /** The protocol this transport answers for (default iscsi, the one it stands in for). */
+  readonly name?: string;
+}
+
+function fileOf(record: JsonObject): string {
+  if (typeof record.file !== 'string' || record.file === '') {
+    throw new DriverError('Internal', 'loop attachment record has no backing file');
+  }
+  return record.file;
+}
+
+export class LoopTransport implements Transport {
+  readonly name: string;
+  private readonly runner: Runner;
+  private readonly files: HostFiles;
+  private readonly resolver: BackingResolver;
+  /** losetup --find is racy between concurrent attaches of one file. */
+  private readonly locks = new KeyedMutex();
+
+  constructor(options: LoopTransportOptions) {
+    this.name = options.name ?? 'iscsi';
+    this.runner = options.runner;
+    this.files = options.files;
+    this.resolver = options.resolve;
+  }
+
+  validate(_publishContext: StringMap): void {
+    // What a publish context must hold is the resolver's business; it reports its own errors.
+  }
+
+  private async backingFile(publishContext: StringMap): Promise<string> {
+    const file = await this.resolver(publishContext);
+    const st = await stat(file).catch(() => undefined);
+    if (!st?.isFile()) {
+      throw new DriverError('NotFound', `backing file ${file} of the published LUN does not exist`);
+    }
+    return file;
+  }
+
+  async intent(publishContext: StringMap): Promise<JsonObject> {
+    return { file: await this.backingFile(publishContext) };
+  }
+
+  async attach(request: AttachRequest): Promise<Attachment> {
+    const file = await this.backingFile(request.publishContext);
+    return this.locks.with(file, async () => {
+      const [existing] = await loopDevicesOf(this.runner, file);
+      const device = existing ?? (await attachLoop(this.runner, file));
+      return { device, paths: [basename(device)], record: { file } };
+    });
+  }
+
+  async resolve(record: JsonObject): Promise<string | undefined> {
+    const [device] = await loopDevicesOf(this.runner, fileOf(record));
+    return device;
+  }
+
+  async detach(record: JsonObject): Promise<void> {
+    const file = fileOf(record);
+    await this.locks.with(file, async () => {
+      for (const device of await loopDevicesOf(this.runner, file)) {
+        await detachLoop(this.runner, device);
+      }
+      const left = await loopDevicesOf(this.runner, file);
+      if (left.length > 0) {
+        throw new DriverError('FailedPrecondition', `${left.join(', ')} still attached to ${file} (in use?)`);
+      }
+    });
+  }
+
+  async rescanForResize(record: JsonObject): Promise<void> {
+    for (const device of await loopDevicesOf(this.runner, fileOf(record))) {
+      await refreshLoopSize(this.runner, device);
+    }
+  }
+
+  async health(record: JsonObject): Promise<PathHealth> {
+    const file = fileOf(record);
+    const [device] = await loopDevicesOf(this.runner, file);
+    if (!device) {
+      return { abnormal: true, message: `no loop device is attached to ${file}` };
+    }
+    const backing = await loopBackingFile(this.files, basename(device));
+    if (!backing || backing.endsWith('(deleted)')) {
+      return { abnormal: true, message: `${device} lost its backing file ${file}` };
+    }
+    return { abnormal: false, message: `1/1 paths active (${device})` };
+  }
+
+  async adopt(device: string): Promise<JsonObject | undefined> {
+    const real = await this.files.realpath(device);
+    const name = real ? basename(real) : '';
+    if (!name.startsWith('loop')) {
+      return undefined;
+    }
+    const file = await loopBackingFile(this.files, name);
+    return file ? { file } : undefined;
+  }
+}
