@@ -3,20 +3,20 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { controllerService } from './controller/index.js';
-import type { NodeHandlers } from './csi-types.js';
 import { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
 import { identityService, type ReadinessCheck } from './identity.js';
-import { unimplementedNodeService } from './node-service.js';
+import type { NodeService } from './node/service.js';
+import { nodeGrpcService } from './node-grpc.js';
 import type { DriverOptions } from './options.js';
 import { loadCsi } from './proto.js';
 import { type RunningServer, type ServiceRegistration, startServer } from './server.js';
 
 export interface DriverDeps {
   logger: Logger;
-  /** The Node service; built by the node half. Absent: Node RPCs answer UNIMPLEMENTED. */
-  node?: (wrap: WrapContext) => NodeHandlers;
+  /** The Node service (required in node and all modes; see node/assemble.ts). */
+  node?: NodeService;
   nodeReadiness?: ReadinessCheck;
   /** CSP connection retries after a connection failure (tests lower it). */
   cspRetries?: number;
@@ -57,7 +57,10 @@ export async function startDriver(
     });
   }
   if (options.mode !== 'controller') {
-    services.push({ definition: csi.Node.service, handlers: (deps.node ?? unimplementedNodeService)(wrap) });
+    if (!deps.node) {
+      throw new Error(`mode ${options.mode} serves the Node service, but no NodeService was given`);
+    }
+    services.push({ definition: csi.Node.service, handlers: nodeGrpcService(deps.node, wrap) });
   }
   services.push({
     definition: csi.Identity.service,

@@ -4,6 +4,7 @@
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
 import { startDriver } from './driver.js';
 import { createDriverLogger } from './logger.js';
+import { assembleNode } from './node/assemble.js';
 import { driverOptionTable, parseDriverOptions } from './options.js';
 
 async function main(): Promise<void> {
@@ -23,7 +24,16 @@ async function main(): Promise<void> {
   }
   const options = parsed.values;
   const logger = createDriverLogger(options.logLevel);
-  const driver = await startDriver(options, { logger });
+  const node = options.mode === 'controller' ? undefined : assembleNode(options, logger);
+  if (node) {
+    for (const finding of await node.service.reconcile()) {
+      logger.warn({ finding }, 'node state and host disagree');
+    }
+  }
+  const driver = await startDriver(options, {
+    logger,
+    ...(node ? { node: node.service, nodeReadiness: node.readiness } : {}),
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -50,16 +50,21 @@ export function isNodeIdentity(value: NodeIdentity | { problem: string }): value
 }
 
 /**
- * Builds a node id. Networks are dropped when they would push the id over the CSI limit
- * (CSPs treat them as optional); a hostname and IQNs that alone do not fit are an error.
+ * Builds a node id. Networks are dropped from the end until the id fits the CSI limit (CSPs
+ * treat them as optional); a hostname and IQNs that alone do not fit are an error.
  */
 export function formatNodeId(identity: NodeIdentity): string {
   const base = `${identity.hostname};${identity.iqns.join(',')}`;
   if (Buffer.byteLength(base) > limits.nodeIdBytes) {
     throw new Error(
-      `node id for ${identity.hostname} would exceed the CSI limit of ${limits.nodeIdBytes} bytes even without networks`,
+      `node id "${base.slice(0, 64)}..." is ${Buffer.byteLength(base)} bytes without networks; CSI allows ${limits.nodeIdBytes}`,
     );
   }
-  const full = identity.networks.length > 0 ? `${base};${identity.networks.join(',')}` : base;
-  return Buffer.byteLength(full) <= limits.nodeIdBytes ? full : base;
+  for (let n = identity.networks.length; n > 0; n--) {
+    const id = `${base};${identity.networks.slice(0, n).join(',')}`;
+    if (Buffer.byteLength(id) <= limits.nodeIdBytes) {
+      return id;
+    }
+  }
+  return base;
 }

@@ -2,6 +2,8 @@
 import { type OptionValues, parseOptions, parsers } from '@opencsp/csp-spec/options';
 
 export const modes = ['controller', 'node', 'all'] as const;
+export const hostModes = ['direct', 'chroot', 'nsenter'] as const;
+export type HostModeName = (typeof hostModes)[number];
 export type Mode = (typeof modes)[number];
 
 export const driverOptionTable = {
@@ -58,6 +60,43 @@ export const driverOptionTable = {
     description:
       'directory of a mounted Secret (backend, username, password, ...) used by RPCs that carry no secrets: ListVolumes, GetCapacity, ControllerGetVolume, Probe',
     parse: parsers.string,
+  },
+  hostMode: {
+    flag: 'host-mode',
+    env: 'OPENCSP_HOST_MODE',
+    description:
+      'node: how host tools run: direct (in this container or on the host), chroot (into --host-root), nsenter (into the namespaces of iscsid)',
+    parse: parsers.oneOf(...hostModes),
+    default: 'direct' as HostModeName,
+  },
+  hostRoot: {
+    flag: 'host-root',
+    env: 'OPENCSP_HOST_ROOT',
+    description: "node: where the host's / is mounted (chroot and nsenter modes)",
+    parse: parsers.string,
+    default: '/host',
+  },
+  stateDir: {
+    flag: 'state-dir',
+    env: 'OPENCSP_STATE_DIR',
+    description: 'node: directory of the per-volume state files; a hostPath that survives pod restarts',
+    parse: parsers.string,
+    default: '/var/lib/opencsp/node',
+  },
+  maxVolumesPerNode: {
+    flag: 'max-volumes-per-node',
+    env: 'OPENCSP_MAX_VOLUMES',
+    description: 'node: volumes the scheduler may place on this node (0 = no limit)',
+    parse: parsers.int(0, 100_000),
+    default: 0,
+  },
+  multipath: {
+    flag: 'multipath',
+    env: 'OPENCSP_MULTIPATH',
+    description:
+      'node: required (stage fails without a multipath map), preferred (use a map when multipathd makes one) or off',
+    parse: parsers.oneOf('required', 'preferred', 'off'),
+    default: 'preferred' as 'required' | 'preferred' | 'off',
   },
 };
 

@@ -18,8 +18,11 @@ describe('node id', () => {
   });
   it('drops networks rather than exceed 256 bytes, and refuses ids that cannot fit', () => {
     const networks = Array.from({ length: 20 }, (_, i) => `10.0.${i}.1/24`);
-    expect(formatNodeId({ hostname: 'n', iqns: [iqn], networks })).toBe(`n;${iqn}`);
-    expect(() => formatNodeId({ hostname: 'n'.repeat(250), iqns: [iqn], networks: [] })).toThrow(/256 bytes/);
+    const id = formatNodeId({ hostname: 'n', iqns: [iqn], networks });
+    expect(Buffer.byteLength(id)).toBeLessThanOrEqual(256);
+    expect(id.startsWith(`n;${iqn};10.0.0.1/24,`)).toBe(true);
+    expect(formatNodeId({ hostname: 'n', iqns: [iqn], networks: ['x'.repeat(250) + '/24'] })).toBe(`n;${iqn}`);
+    expect(() => formatNodeId({ hostname: 'n'.repeat(250), iqns: [iqn], networks: [] })).toThrow(/CSI allows 256/);
   });
   it.each([
     ['some-fake-node-id', /expected/],

@@ -9,6 +9,7 @@ import { startDriver } from '../src/driver.js';
 import { createDriverLogger } from '../src/logger.js';
 import { parseDriverOptions, parseEndpoint } from '../src/options.js';
 import { loadCsi } from '../src/proto.js';
+import { createHarness } from './node/harness.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -48,7 +49,7 @@ describe('driver server', () => {
     expect(() => parseDriverOptions(['--mode', 'both'], {})).toThrow(/--mode/);
   });
 
-  it('replaces a stale socket, serves node mode with UNIMPLEMENTED node RPCs, and removes the socket at stop', async () => {
+  it('replaces a stale socket, serves node mode with the Node service, and removes the socket at stop', async () => {
     const socket = join(dir, 'csi.sock');
     const stale = createServer();
     await new Promise<void>((resolve) => stale.listen(socket, resolve));
@@ -56,7 +57,14 @@ describe('driver server', () => {
     const stale2 = createServer();
     await new Promise<void>((resolve) => stale2.listen(join(dir, 'other.sock'), resolve));
     stale2.close();
-    const driver = await startDriver({ ...base, endpoint: socket, mode: 'node' }, { logger });
+    await expect(startDriver({ ...base, endpoint: socket, mode: 'node' }, { logger })).rejects.toThrow(
+      /no NodeService/,
+    );
+    const nodeHarness = await createHarness();
+    const driver = await startDriver(
+      { ...base, endpoint: socket, mode: 'node' },
+      { logger, node: nodeHarness.service },
+    );
     const v1 = loadCsi().csi.v1;
     const identity = new v1.Identity(`unix:${socket}`, grpc.credentials.createInsecure());
     const node = new v1.Node(`unix:${socket}`, grpc.credentials.createInsecure());
@@ -71,13 +79,16 @@ describe('driver server', () => {
       );
       expect(caps.capabilities.map((c) => c.service?.type)).not.toContain('CONTROLLER_SERVICE');
       expect(await call<{ ready: { value: boolean } }>(identity, 'Probe', {})).toEqual({ ready: { value: true } });
-      await expect(call(node, 'NodeGetInfo', {})).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+      const info2 = await call<{ nodeId: string; maxVolumesPerNode: number }>(node, 'NodeGetInfo', {});
+      expect(info2.nodeId).toMatch(/^worker-1;iqn\./);
+      await expect(call(node, 'NodeStageVolume', {})).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
       await expect(call(controller, 'CreateVolume', {})).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
     } finally {
       identity.close();
       node.close();
       controller.close();
       await driver.stop(1000);
+      await nodeHarness.cleanup();
     }
     await expect(stat(socket)).rejects.toMatchObject({ code: 'ENOENT' });
   });

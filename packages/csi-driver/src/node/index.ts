@@ -24,6 +24,7 @@ export {
   SpawnRunner,
 } from '../host/runner.js';
 export { loopBackingFile } from '../host/sysfs.js';
+export { formatNodeId, type NodeIdentity, parseNodeId } from '../node-id.js';
 export { defaultStateDir, FileStateStore, type StateStore, stateFileName } from '../state/store.js';
 export type { JsonObject, JsonValue, VolumePhase, VolumeState } from '../state/volume-state.js';
 export { type ChapCredentials, chapFromSecrets } from './chap.js';
@@ -34,7 +35,7 @@ export { IscsiTransport, type IscsiTransportOptions } from './iscsi/transport.js
 export { KeyedMutex, lockKeys, type Release } from './locks.js';
 export { type NodeLogger, silentLogger } from './logger.js';
 export type * from './messages.js';
-export { hostNetworks, nodeIdFor, parseNodeId } from './node-id.js';
+export { hostNetworks, nodeIdFor } from './node-id.js';
 export type { Finding } from './reconcile.js';
 export { NodeService, type NodeServiceDeps } from './service.js';
 export type { Attachment, AttachRequest, PathHealth, Transport } from './transport.js';

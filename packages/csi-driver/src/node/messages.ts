@@ -1,84 +1,51 @@
-// Node-service request and response shapes. They MIRROR CSI v1.12 (csi.proto) field names as
-// @grpc/proto-loader delivers them with { keepCase: false, longs: Number, enums: String,
-// defaults: true, oneofs: true }: camelCase fields, int64 as number, enums as their names, unset
-// message fields as null, and the oneof's name (`accessType`) naming the set member. The gRPC
-// layer may swap these for the generated types; nothing here imports gRPC.
-
-export type AccessModeName =
-  | 'UNKNOWN'
-  | 'SINGLE_NODE_WRITER'
-  | 'SINGLE_NODE_READER_ONLY'
-  | 'MULTI_NODE_READER_ONLY'
-  | 'MULTI_NODE_SINGLE_WRITER'
-  | 'MULTI_NODE_MULTI_WRITER'
-  | 'SINGLE_NODE_SINGLE_WRITER'
-  | 'SINGLE_NODE_MULTI_WRITER';
-
-export interface MountVolume {
-  fsType: string;
-  /** May carry secrets: never logged. */
-  mountFlags: string[];
-  volumeMountGroup: string;
-}
-
-// biome-ignore lint/complexity/noBannedTypes: csi.proto's BlockVolume has no fields.
-export type BlockVolume = {};
-
-export interface VolumeCapability {
-  block?: BlockVolume | null;
-  mount?: MountVolume | null;
-  accessMode?: { mode: AccessModeName } | null;
-  /** proto-loader's oneof name: which of block/mount is set. */
-  accessType?: 'block' | 'mount';
-}
+// The node service's view of the CSI messages: aliases of the types generated from
+// proto/csi.proto (never hand-copied). Requests are the loader's `__Output` shapes (every field
+// present, unset messages null, enums as names); responses are the permissive input shapes the
+// gRPC layer serialises. Only types are imported, so nothing here loads gRPC.
+import type {
+  CapacityRange__Output,
+  NodeGetCapabilitiesResponse as GeneratedCapabilitiesResponse,
+  NodeGetInfoResponse as GeneratedInfoResponse,
+  NodeGetVolumeStatsResponse as GeneratedStatsResponse,
+  NodeExpandVolumeRequest__Output,
+  NodeExpandVolumeResponse,
+  NodeGetVolumeStatsRequest__Output,
+  NodePublishVolumeRequest__Output,
+  NodePublishVolumeResponse,
+  NodeStageVolumeRequest__Output,
+  NodeStageVolumeResponse,
+  NodeUnpublishVolumeRequest__Output,
+  NodeUnpublishVolumeResponse,
+  NodeUnstageVolumeRequest__Output,
+  NodeUnstageVolumeResponse,
+  VolumeCapability__Output,
+} from '../csi-types.js';
+import type { _csi_v1_NodeServiceCapability_RPC_Type__Output } from '../generated/csi/csi/v1/NodeServiceCapability.js';
+import type { _csi_v1_VolumeCapability_AccessMode_Mode__Output } from '../generated/csi/csi/v1/VolumeCapability.js';
+import type { _csi_v1_VolumeUsage_Unit__Output } from '../generated/csi/csi/v1/VolumeUsage.js';
 
 export type StringMap = Record<string, string>;
+export type AccessModeName = _csi_v1_VolumeCapability_AccessMode_Mode__Output;
+export type NodeCapabilityType = _csi_v1_NodeServiceCapability_RPC_Type__Output;
+export type UsageUnit = _csi_v1_VolumeUsage_Unit__Output;
 
-export interface NodeStageVolumeRequest {
-  volumeId: string;
-  publishContext: StringMap;
-  stagingTargetPath: string;
-  volumeCapability: VolumeCapability | null;
-  secrets: StringMap;
-  volumeContext: StringMap;
-}
+export type VolumeCapability = VolumeCapability__Output;
+export type CapacityRange = CapacityRange__Output;
 
-export type NodeStageVolumeResponse = Record<string, never>;
+export type NodeStageVolumeRequest = NodeStageVolumeRequest__Output;
+export type NodeUnstageVolumeRequest = NodeUnstageVolumeRequest__Output;
+export type NodePublishVolumeRequest = NodePublishVolumeRequest__Output;
+export type NodeUnpublishVolumeRequest = NodeUnpublishVolumeRequest__Output;
+export type NodeGetVolumeStatsRequest = NodeGetVolumeStatsRequest__Output;
+export type NodeExpandVolumeRequest = NodeExpandVolumeRequest__Output;
 
-export interface NodeUnstageVolumeRequest {
-  volumeId: string;
-  stagingTargetPath: string;
-}
-
-export type NodeUnstageVolumeResponse = Record<string, never>;
-
-export interface NodePublishVolumeRequest {
-  volumeId: string;
-  publishContext: StringMap;
-  stagingTargetPath: string;
-  targetPath: string;
-  volumeCapability: VolumeCapability | null;
-  readonly: boolean;
-  secrets: StringMap;
-  volumeContext: StringMap;
-}
-
-export type NodePublishVolumeResponse = Record<string, never>;
-
-export interface NodeUnpublishVolumeRequest {
-  volumeId: string;
-  targetPath: string;
-}
-
-export type NodeUnpublishVolumeResponse = Record<string, never>;
-
-export interface NodeGetVolumeStatsRequest {
-  volumeId: string;
-  volumePath: string;
-  stagingTargetPath: string;
-}
-
-export type UsageUnit = 'UNKNOWN' | 'BYTES' | 'INODES';
+export type {
+  NodeExpandVolumeResponse,
+  NodePublishVolumeResponse,
+  NodeStageVolumeResponse,
+  NodeUnpublishVolumeResponse,
+  NodeUnstageVolumeResponse,
+};
 
 export interface VolumeUsage {
   available: number;
@@ -92,56 +59,23 @@ export interface VolumeCondition {
   message: string;
 }
 
+/** Responses as the node fills them in; the checks below keep them valid generated messages. */
 export interface NodeGetVolumeStatsResponse {
   usage: VolumeUsage[];
   volumeCondition: VolumeCondition | null;
 }
-
-export interface CapacityRange {
-  requiredBytes: number;
-  limitBytes: number;
-}
-
-export interface NodeExpandVolumeRequest {
-  volumeId: string;
-  volumePath: string;
-  capacityRange: CapacityRange | null;
-  stagingTargetPath: string;
-  volumeCapability: VolumeCapability | null;
-  secrets: StringMap;
-}
-
-export interface NodeExpandVolumeResponse {
-  capacityBytes: number;
-}
-
-export type NodeCapabilityType =
-  | 'UNKNOWN'
-  | 'STAGE_UNSTAGE_VOLUME'
-  | 'GET_VOLUME_STATS'
-  | 'EXPAND_VOLUME'
-  | 'VOLUME_CONDITION'
-  | 'SINGLE_NODE_MULTI_WRITER'
-  | 'VOLUME_MOUNT_GROUP';
-
-export interface NodeServiceCapability {
-  rpc: { type: NodeCapabilityType };
-}
-
-export type NodeGetCapabilitiesRequest = Record<string, never>;
-
 export interface NodeGetCapabilitiesResponse {
-  capabilities: NodeServiceCapability[];
+  capabilities: { rpc: { type: NodeCapabilityType } }[];
 }
-
-export type NodeGetInfoRequest = Record<string, never>;
-
-export interface Topology {
-  segments: StringMap;
-}
-
 export interface NodeGetInfoResponse {
   nodeId: string;
   maxVolumesPerNode: number;
-  accessibleTopology: Topology | null;
+  accessibleTopology: { segments: StringMap } | null;
 }
+
+type Assignable<T extends U, U> = T;
+export type ResponseChecks = [
+  Assignable<NodeGetVolumeStatsResponse, GeneratedStatsResponse>,
+  Assignable<NodeGetCapabilitiesResponse, GeneratedCapabilitiesResponse>,
+  Assignable<NodeGetInfoResponse, GeneratedInfoResponse>,
+];

@@ -1,13 +1,12 @@
-// The CSI node id carries the initiator (docs/architecture.md):
-//   <hostname>;<iqn>[,<iqn>...][;<cidr>[,<cidr>...]]
-// at most 256 bytes. Networks are dropped (from the end) until it fits; when the hostname and IQNs
-// alone do not fit, NodeGetInfo fails naming the limit.
+// Builds this node's CSI node id (format and parser in ../node-id.ts, shared with the controller)
+// and reads the host networks that go into it.
 import { networkInterfaces } from 'node:os';
-import { limits } from '../constants.js';
 import { failedPrecondition } from '../errors.js';
+import { formatNodeId } from '../node-id.js';
 
 const forbidden = /[;,\s]/;
 
+/** The node id for NodeGetInfo; FAILED_PRECONDITION when the parts cannot make a valid id. */
 export function nodeIdFor(hostname: string, iqns: readonly string[], cidrs: readonly string[] = []): string {
   if (hostname === '' || forbidden.test(hostname)) {
     throw failedPrecondition(`node name ${JSON.stringify(hostname)} is empty or contains ';', ',' or spaces`);
@@ -20,26 +19,11 @@ export function nodeIdFor(hostname: string, iqns: readonly string[], cidrs: read
       throw failedPrecondition(`node id part ${JSON.stringify(value)} is empty or contains ';', ',' or spaces`);
     }
   }
-  const base = `${hostname};${iqns.join(',')}`;
-  if (Buffer.byteLength(base) > limits.nodeIdBytes) {
-    throw failedPrecondition(
-      `node id "${base.slice(0, 64)}..." is ${Buffer.byteLength(base)} bytes without networks; CSI allows ${limits.nodeIdBytes}`,
-    );
+  try {
+    return formatNodeId({ hostname, iqns: [...iqns], networks: [...cidrs] });
+  } catch (err) {
+    throw failedPrecondition((err as Error).message);
   }
-  for (let n = cidrs.length; n > 0; n--) {
-    const id = `${base};${cidrs.slice(0, n).join(',')}`;
-    if (Buffer.byteLength(id) <= limits.nodeIdBytes) {
-      return id;
-    }
-  }
-  return base;
-}
-
-/** Parses a node id back into its parts (the controller's side; here for tests and tools). */
-export function parseNodeId(nodeId: string): { hostname: string; iqns: string[]; cidrs: string[] } {
-  const [hostname = '', iqns = '', cidrs = ''] = nodeId.split(';');
-  const list = (s: string) => (s === '' ? [] : s.split(','));
-  return { hostname, iqns: list(iqns), cidrs: list(cidrs) };
 }
 
 /** The host's networks as CIDRs (hostNetwork pods see the host's interfaces): no loopback or link-local. */

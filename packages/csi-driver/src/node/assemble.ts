@@ -1,0 +1,60 @@
+// Builds the production NodeService from the driver options: the host runner for the configured
+// host mode, the host's files, the state store, the iSCSI transport, the node id parts, and the
+// readiness check that Probe runs.
+import type { Logger } from 'pino';
+import { realClock } from '../host/clock.js';
+import { RootedHostFiles } from '../host/files.js';
+import { checkNodeReadiness } from '../host/readiness.js';
+import { type HostMode, SpawnRunner } from '../host/runner.js';
+import type { ReadinessCheck } from '../identity.js';
+import type { DriverOptions } from '../options.js';
+import { FileStateStore } from '../state/store.js';
+import { IscsiTransport } from './iscsi/transport.js';
+import { hostNetworks } from './node-id.js';
+import { NodeService } from './service.js';
+
+export type NodeAssemblyOptions = Pick<
+  DriverOptions,
+  'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath'
+>;
+
+function hostMode(options: NodeAssemblyOptions): HostMode {
+  switch (options.hostMode) {
+    case 'chroot':
+      return { kind: 'chroot', root: options.hostRoot };
+    case 'nsenter':
+      return { kind: 'nsenter', target: 'iscsid', procRoot: '/proc' };
+    default:
+      return { kind: 'direct' };
+  }
+}
+
+export function assembleNode(
+  options: NodeAssemblyOptions,
+  logger: Logger,
+): { service: NodeService; readiness: ReadinessCheck } {
+  if (!options.nodeName) {
+    throw new Error('--node-name (or NODE_NAME) is required in node and all modes');
+  }
+  const nodeLogger = logger.child({ component: 'node' });
+  const runner = new SpawnRunner(hostMode(options), nodeLogger);
+  const files = new RootedHostFiles(options.hostMode === 'direct' ? '/' : options.hostRoot);
+  const service = new NodeService({
+    runner,
+    files,
+    store: new FileStateStore(options.stateDir),
+    clock: realClock,
+    logger: nodeLogger,
+    transports: [new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath })],
+    options: {
+      nodeName: options.nodeName,
+      maxVolumesPerNode: options.maxVolumesPerNode,
+      networks: hostNetworks(),
+    },
+  });
+  const readiness: ReadinessCheck = async () => {
+    const report = await checkNodeReadiness({ runner, files, iscsi: true, multipath: options.multipath });
+    return report.ready ? { ready: true } : { ready: false, message: report.problems.join('; ') };
+  };
+  return { service, readiness };
+}
