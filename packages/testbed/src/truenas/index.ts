@@ -8,6 +8,7 @@
 //   sim.core.scans                 datasets/snapshots opened by queries (cost of unfiltered queries)
 //   sim.setFaults({...})           latency, error/busy/drop rates, method filter
 //   sim.setKnobs({...})            dropPhase, zvolDeviceDelayMs, jobMethods
+//   sim.dropConnections()          close every client connection (a middleware restart)
 //   sim.audit()                    every object created since start: the leak audit
 //   sim.seedZvols([...])           bulk-create zvols (+ target/extent/LUN/initiator group)
 //   sim.iscsiLogin({...})          simulated initiator login, checked against the ACL and CHAP

@@ -154,6 +154,13 @@ export class TrueNasSimulator {
     Object.assign(this.core.knobs, knobs);
   }
 
+  /** Closes every client connection (as a middleware restart would); sessions are forgotten. */
+  dropConnections(): void {
+    for (const client of this.#net.wss.clients) {
+      client.terminate();
+    }
+  }
+
   /** Every object created since start (or since the last `acceptCurrentState`). */
   audit(): LeakAudit {
     return this.#baseline.audit(this.core);

@@ -61,7 +61,12 @@ export async function startCsp(
   sim: TrueNasSimulator,
   args: string[] = [],
 ): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig }> {
-  const transport = sim.tls ? ['--transport', 'wss', '--tls-ca-file', await caFile(sim)] : ['--transport', 'ws'];
+  const ownTls = args.some((a) => a.startsWith('--tls-'));
+  const transport = !sim.tls
+    ? ['--transport', 'ws']
+    : ownTls
+      ? ['--transport', 'wss']
+      : ['--transport', 'wss', '--tls-ca-file', await caFile(sim)];
   const { config } = loadConfig(
     [
       '--array',
