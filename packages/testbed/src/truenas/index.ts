@@ -15,10 +15,15 @@
 //   sim.backingFile({naa}|{serial}|{dataset}|{target, lun})
 //                                  the sparse file behind a LUN, for attaching it with losetup
 //   await sim.stop()
+//
+//   const stack = await startTrueNasStack();   simulator + TrueNAS CSP on free ports
+//   stack.baseUrl, stack.credentials            for a CSP client or csp-conformance
+//   stack.sim.audit(); await stack.stop()
 export { auditIsEmpty, type LeakAudit } from './audit.js';
 export { simOptionTable, startFromArgs } from './cli.js';
 export { IscsiLoginError, type LoginRequest } from './iscsi/login.js';
 export type { SeededZvol, SeedZvol } from './seed.js';
 export { apiVersions } from './server/http.js';
 export { type BackingLookup, TrueNasSimulator, type TrueNasSimulatorOptions } from './simulator.js';
+export { startTrueNasStack, type TrueNasStack, type TrueNasStackOptions } from './stack.js';
 export type { Knobs, ScanStats } from './state/core.js';

@@ -87,6 +87,9 @@ export class TrueNasSimulator {
     core.zfs.addPool(pool.name, pool.capacity, core.now());
     for (const ds of options.datasets ?? [`${pool.name}/k8s`]) {
       const parts = ds.split('/');
+      if (parts[0] !== pool.name) {
+        throw new Error(`dataset ${ds} is not in pool ${pool.name}`);
+      }
       for (let i = 2; i <= parts.length; i++) {
         const name = parts.slice(0, i).join('/');
         if (!core.zfs.datasets.has(name)) {

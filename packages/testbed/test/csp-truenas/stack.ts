@@ -8,7 +8,7 @@ import type { CspApp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import { TrueNasSimulator, type TrueNasSimulatorOptions } from '../../src/truenas/index.js';
+import { startTrueNasStack, TrueNasSimulator, type TrueNasSimulatorOptions } from '../../src/truenas/index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -91,8 +91,12 @@ export async function startCsp(
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sim = await startSimulator(options.sim);
-  const { csp, baseUrl, config } = await startCsp(sim, options.args);
+  const stack = await startTrueNasStack({
+    ...(options.sim ? { sim: options.sim } : {}),
+    cspArgs: ['--response-validation', 'strict', ...(options.args ?? [])],
+  });
+  cleanups.push(() => stack.stop());
+  const { sim, csp, config, baseUrl } = stack;
   const anonymous = () => {
     const client = new CspClient({ baseUrl, retries: 0 });
     cleanups.push(() => client.close());
