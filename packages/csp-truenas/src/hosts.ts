@@ -191,7 +191,7 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
   let group: InitiatorGroup;
   if (!existing) {
     group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators: iqns, comment }]);
-  } else if (existing.comment !== comment || existing.initiators.join('\n') !== iqns.join('\n')) {
+  } else if (existing.comment !== comment || [...existing.initiators].sort().join('\n') !== iqns.join('\n')) {
     group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.update', [existing.id, { initiators: iqns, comment }]);
   } else {
     group = existing;

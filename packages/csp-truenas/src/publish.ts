@@ -68,17 +68,29 @@ function authMethod(hosts: InitiatorGroup[]): AuthMethod {
   return chap.every((r) => r?.mutual) ? 'CHAP_MUTUAL' : 'CHAP';
 }
 
+/** Order-independent identity of target groups (the array may order keys and groups its own way). */
+function groupsKey(groups: TargetRow['groups']): string {
+  return groups
+    .map((g) => `${g.portal}|${g.initiator ?? '-'}|${g.authmethod}|${g.auth ?? '-'}`)
+    .sort()
+    .join(',');
+}
+
 async function setTargetGroups(ctx: SessionContext, access: Access, groups: TargetRow['groups']): Promise<void> {
   const targetId = idProp(access.entry, prop.targetId);
-  const [target] =
+  const [found] =
     targetId === undefined ? [] : await read<TargetRow[]>(ctx, 'iscsi.target.query', [[['id', '=', targetId]]]);
-  if (!target || target.name !== access.targetName) {
+  const target = found?.name === access.targetName ? found : undefined;
+  if (!target) {
+    if (groups.length === 0) {
+      return; // nothing to close: the target is gone already
+    }
     throw new CspProblem(
       'INTERNAL',
       `the iSCSI target ${access.targetName} of volume ${access.entry.id} is missing on the array`,
     );
   }
-  if (JSON.stringify(target.groups) !== JSON.stringify(groups)) {
+  if (groupsKey(target.groups) !== groupsKey(groups)) {
     await call(ctx, 'iscsi.target.update', [target.id, { groups }]);
   }
 }
@@ -101,7 +113,7 @@ async function applyAccess(ctx: SessionContext, access: Access, hosts: Initiator
       ).id;
     } else {
       groupId = access.group.id;
-      if (access.group.initiators.join('\n') !== initiators.join('\n')) {
+      if ([...access.group.initiators].sort().join('\n') !== initiators.join('\n')) {
         await call(ctx, 'iscsi.initiator.update', [groupId, { initiators }]);
       }
     }

@@ -39,7 +39,9 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
       discovery_ips: ['127.0.0.1'],
       target_scope: 'volume',
     });
-    expect(await client.publishVolume(volume.id, { host_uuid: 'node-1' })).toEqual(info);
+    const again = await sim.calls.measure(() => client.publishVolume(volume.id, { host_uuid: 'node-1' }));
+    expect(again.result).toEqual(info);
+    expect(Object.keys(again.calls).every((method) => method.endsWith('.query'))).toBe(true);
     expect((await client.getVolume(volume.id)).published).toBe(true);
     const target = `${basename}:pvc-0001`;
     sim.iscsiLogin({ target, initiator: iqn('node-1') });
@@ -152,5 +154,19 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
     const capacity = await client.queryCapacity({ sparse: false });
     expect(capacity.available_bytes).toBe(8 * GiB);
     expect(capacity.maximum_volume_size).toBe(Math.floor((8 * GiB * 0.8) / 16384) * 16384);
+  });
+
+  it('works against TrueNAS 26 on the current API endpoint', async () => {
+    const { sim, client } = await startStack({ sim: { version: '26.0.0' }, args: ['--api-version', 'current'] });
+    expect((await client.capabilities())?.provider?.array_version).toBe('TrueNAS-26.0.0');
+    await client.upsertHost({ uuid: 'n26', iqns: [iqn('n26')] });
+    const volume = await client.createVolume({ name: 'pvc-26', size: 16 * MiB });
+    const info = await client.publishVolume(volume.id, { host_uuid: 'n26' });
+    sim.iscsiLogin({ target: info.target_names[0] as string, initiator: iqn('n26') });
+    sim.iscsiLogout(info.target_names[0] as string, iqn('n26'));
+    await client.unpublishVolume(volume.id, { host_uuid: 'n26' });
+    await client.deleteVolume(volume.id);
+    await client.deleteHostByUuid('n26');
+    expect(sim.auditIsEmpty()).toBe(true);
   });
 });

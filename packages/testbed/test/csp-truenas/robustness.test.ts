@@ -44,6 +44,18 @@ describe('csp-truenas against a misbehaving array', () => {
     expect(sim.auditIsEmpty()).toBe(true);
   });
 
+  it('deletes a published volume whose target was removed on the array', async () => {
+    const { sim, client } = await startStack();
+    await client.upsertHost({ uuid: 'n1', iqns: [iqn('n1')] });
+    const volume = await client.createVolume({ name: 'pvc-orphan', size: 16 * MiB });
+    await client.publishVolume(volume.id, { host_uuid: 'n1' });
+    const target = sim.core.iscsi.targets.find((t) => t.name === 'pvc-orphan');
+    sim.core.iscsi.targets.delete(target?.id as number);
+    await client.deleteVolume(volume.id, { force: true });
+    await client.deleteHostByUuid('n1');
+    expect(sim.auditIsEmpty()).toBe(true);
+  });
+
   it('undoes a failed create completely', async () => {
     const { sim, client } = await startStack();
     sim.setFaults({ errorRate: 1, methods: /^iscsi\.target\.create$/ });
