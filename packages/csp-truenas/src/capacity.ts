@@ -1,0 +1,54 @@
+// GET /capabilities and POST /capacity. Capacity is the parent dataset's `available` (what any
+// dataset under it can still use); thick volumes may use at most 80% of it unless forced.
+import type { Capabilities, Capacity, Config } from '@opencsp/csp-spec';
+import { contractVersion } from '@opencsp/csp-spec';
+import { CspProblem } from '@opencsp/csp-spec/server';
+import type { SessionContext } from './context.js';
+import { numberProp } from './props.js';
+import { configKeys, parseVolumeConfig } from './volume-config.js';
+import { queryDatasets } from './volume-read.js';
+
+export const cspVersion = '0.1.0';
+
+export function capabilities(ctx: SessionContext): Capabilities {
+  const vbs = parseVolumeConfig(undefined, ctx.config.volumeDefaults, ctx.names.parents).volblocksizeBytes;
+  return {
+    contract_version: contractVersion(),
+    provider: { name: 'truenas', version: cspVersion, array_model: 'TrueNAS', array_version: ctx.facts.version },
+    access_protocols: ['iscsi'],
+    features: {
+      capacity: true,
+      volume_health: true,
+      list_pagination: true,
+      list_all_snapshots: true,
+      volume_groups: false,
+      snapshot_groups: false,
+      replication: false,
+      chap: true,
+      expand_online: true,
+      read_only_publish: false,
+    },
+    limits: { size_granularity: vbs, min_volume_size: vbs },
+    config_keys: [...configKeys],
+  };
+}
+
+export async function queryCapacity(ctx: SessionContext, config: Config): Promise<Capacity> {
+  const cfg = parseVolumeConfig(config, ctx.config.volumeDefaults, ctx.names.parents);
+  const [parent] = await queryDatasets(ctx, [['id', '=', cfg.parent]]);
+  if (!parent) {
+    throw new CspProblem('INTERNAL', `parent dataset ${cfg.parent} does not exist on the array`);
+  }
+  const available = numberProp(parent, 'available') ?? 0;
+  const used = numberProp(parent, 'used') ?? 0;
+  const capacity: Capacity = {
+    available_bytes: available,
+    total_bytes: available + used,
+    minimum_volume_size: cfg.volblocksizeBytes,
+  };
+  if (!cfg.sparse) {
+    const limit = ctx.config.forceSize ? available : available * 0.8;
+    capacity.maximum_volume_size = Math.floor(limit / cfg.volblocksizeBytes) * cfg.volblocksizeBytes;
+  }
+  return capacity;
+}

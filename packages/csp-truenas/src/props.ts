@@ -1,0 +1,109 @@
+// CSP metadata kept in ZFS user properties (strings), and readers for the property objects
+// `{parsed, rawvalue, value, source}` that pool.dataset.query and pool.snapshot.query return.
+// Only LOCAL values count: user properties inherit down the tree and into snapshots, so a value
+// inherited from a parent (or set by another tool) must never make an object look like ours.
+
+export const prop = {
+  volumeName: 'opencsp:volume_name',
+  targetId: 'opencsp:target_id',
+  extentId: 'opencsp:extent_id',
+  targetExtentId: 'opencsp:targetextent_id',
+  naa: 'opencsp:naa',
+  initiatorId: 'opencsp:initiator_id',
+  hosts: 'opencsp:hosts',
+  destroyOnDelete: 'opencsp:destroy_on_delete',
+  baseSnapshot: 'opencsp:base_snapshot',
+  retainedName: 'opencsp:retained_name',
+  snapshotName: 'opencsp:snapshot_name',
+  snapshotDescription: 'opencsp:description',
+  temporary: 'opencsp:temporary',
+} as const;
+
+export interface PropObject {
+  parsed?: unknown;
+  rawvalue?: string | null;
+  value?: string | null;
+  source?: string | null;
+}
+
+export interface DatasetEntry {
+  id: string;
+  name: string;
+  type: 'FILESYSTEM' | 'VOLUME';
+  pool: string;
+  user_properties?: Record<string, PropObject>;
+  [property: string]: unknown;
+}
+
+export interface SnapshotEntry {
+  id: string;
+  name: string;
+  dataset: string;
+  snapshot_name: string;
+  createtxg: string;
+  properties: Record<string, PropObject>;
+  holds?: Record<string, number>;
+}
+
+/** A locally set user property of a dataset, or undefined. */
+export function localUserProp(entry: DatasetEntry, key: string): string | undefined {
+  const p = entry.user_properties?.[key];
+  return p?.source === 'LOCAL' && typeof p.value === 'string' ? p.value : undefined;
+}
+
+/** A locally set user property of a snapshot, or undefined. */
+export function localSnapshotProp(entry: SnapshotEntry, key: string): string | undefined {
+  const p = entry.properties[key];
+  return p?.source === 'LOCAL' && typeof p.value === 'string' ? p.value : undefined;
+}
+
+/** Any (local or inherited) user property of a snapshot. */
+export function snapshotProp(entry: SnapshotEntry, key: string): string | undefined {
+  const p = entry.properties[key];
+  return typeof p?.value === 'string' ? p.value : undefined;
+}
+
+export function propObject(entry: DatasetEntry, key: string): PropObject | undefined {
+  const p = entry[key];
+  return p && typeof p === 'object' ? (p as PropObject) : undefined;
+}
+
+/** A numeric property (`volsize`, `available`...) from its raw value. */
+export function numberProp(entry: DatasetEntry, key: string): number | undefined {
+  const p = propObject(entry, key);
+  const n = Number(p?.rawvalue ?? p?.parsed);
+  return p && Number.isFinite(n) ? n : undefined;
+}
+
+/** The display value (`LZ4`, `STANDARD`) of a property. */
+export function valueProp(entry: DatasetEntry, key: string): string | undefined {
+  const v = propObject(entry, key)?.value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A positive integer id stored in a user property. */
+export function idProp(entry: DatasetEntry, key: string): number | undefined {
+  const raw = localUserProp(entry, key);
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Host initiator-group ids a volume is published to. */
+export function hostIds(entry: DatasetEntry): number[] {
+  const raw = localUserProp(entry, prop.hosts) ?? '';
+  return raw
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
+}
+
+/** Epoch seconds from a `creation` property. */
+export function creationTime(props: Record<string, PropObject> | DatasetEntry): number {
+  const p = (props as Record<string, unknown>).creation as PropObject | undefined;
+  const raw = Number(p?.rawvalue);
+  if (Number.isFinite(raw) && raw > 0) {
+    return Math.floor(raw);
+  }
+  const date = (p?.parsed as { $date?: number } | undefined)?.$date;
+  return typeof date === 'number' ? Math.floor(date / 1000) : 0;
+}

@@ -1,0 +1,198 @@
+// Publish and unpublish. Each volume has its own initiator group (comment
+// `opencsp:volume:<target>`) holding the IQNs of the hosts it is published to, and its target has a
+// portal group pointing at it only while at least one host is published. When the last host goes,
+// the target's groups are emptied before the initiator group is deleted, so the target is never
+// left open to every initiator (a deleted group would turn into "any initiator").
+
+import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
+import { CspProblem, invalidInput, notImplemented } from '@opencsp/csp-spec/server';
+import { call, read, type SessionContext } from './context.js';
+import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
+import { type DatasetEntry, hostIds, idProp, prop } from './props.js';
+import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
+
+interface TargetRow {
+  id: number;
+  name: string;
+  groups: Array<{ portal: number; initiator: number | null; authmethod: string; auth: number | null }>;
+}
+
+interface Access {
+  entry: DatasetEntry;
+  targetName: string;
+  groupComment: string;
+  /** The volume's own initiator group, if it exists and is really its own. */
+  group: InitiatorGroup | undefined;
+  /** Host groups the volume is recorded as published to that still exist. */
+  hosts: InitiatorGroup[];
+  /** Rows of the lookup, for finding the publishing host. */
+  rows: InitiatorGroup[];
+}
+
+/** One initiator query: the host's group, the published hosts' groups and the volume's group. */
+async function loadAccess(ctx: SessionContext, entry: DatasetEntry, hostUuid: string | undefined): Promise<Access> {
+  const targetName = ctx.names.iscsiName(entry.id);
+  const groupComment = `${volumePrefix}${targetName}`;
+  const published = hostIds(entry);
+  const groupId = idProp(entry, prop.initiatorId);
+  const ids = groupId === undefined ? published : [...published, groupId];
+  const alternatives: unknown[] = [...(hostUuid === undefined ? [] : hostFilters(hostUuid))];
+  if (ids.length > 0) {
+    alternatives.push(['id', 'in', ids]);
+  }
+  const rows =
+    alternatives.length === 0
+      ? []
+      : await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [[['OR', alternatives]]]);
+  return {
+    entry,
+    targetName,
+    groupComment,
+    group: rows.find((r) => r.id === groupId && r.comment === groupComment),
+    hosts: rows.filter((r) => published.includes(r.id) && r.comment.startsWith(hostPrefix)),
+    rows,
+  };
+}
+
+type AuthMethod = 'NONE' | 'CHAP' | 'CHAP_MUTUAL';
+
+function authMethod(hosts: InitiatorGroup[]): AuthMethod {
+  const records = hosts.map((h) => parseHostComment(h.comment));
+  const chap = records.filter((r) => r?.chapUser);
+  if (chap.length === 0) {
+    return 'NONE';
+  }
+  if (chap.length !== records.length) {
+    throw invalidInput('body.host_uuid', 'hosts of one volume must all use CHAP or all go without it');
+  }
+  return chap.every((r) => r?.mutual) ? 'CHAP_MUTUAL' : 'CHAP';
+}
+
+/** Order-independent identity of target groups (the array may order keys and groups its own way). */
+function groupsKey(groups: TargetRow['groups']): string {
+  return groups
+    .map((g) => `${g.portal}|${g.initiator ?? '-'}|${g.authmethod}|${g.auth ?? '-'}`)
+    .sort()
+    .join(',');
+}
+
+async function setTargetGroups(ctx: SessionContext, access: Access, groups: TargetRow['groups']): Promise<void> {
+  const targetId = idProp(access.entry, prop.targetId);
+  const [found] =
+    targetId === undefined ? [] : await read<TargetRow[]>(ctx, 'iscsi.target.query', [[['id', '=', targetId]]]);
+  const target = found?.name === access.targetName ? found : undefined;
+  if (!target) {
+    if (groups.length === 0) {
+      return; // nothing to close: the target is gone already
+    }
+    throw new CspProblem(
+      'INTERNAL',
+      `the iSCSI target ${access.targetName} of volume ${access.entry.id} is missing on the array`,
+    );
+  }
+  if (groupsKey(target.groups) !== groupsKey(groups)) {
+    await call(ctx, 'iscsi.target.update', [target.id, { groups }]);
+  }
+}
+
+/** Makes the array admit exactly `hosts` to the volume, and records that on the zvol. */
+async function applyAccess(ctx: SessionContext, access: Access, hosts: InitiatorGroup[]): Promise<void> {
+  const { entry } = access;
+  let groupId: number | undefined;
+  if (hosts.length === 0) {
+    await setTargetGroups(ctx, access, []);
+    if (access.group) {
+      await call(ctx, 'iscsi.initiator.delete', [access.group.id]);
+    }
+  } else {
+    const method = authMethod(hosts);
+    const initiators = [...new Set(hosts.flatMap((h) => h.initiators))].sort();
+    if (!access.group) {
+      groupId = (
+        await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators, comment: access.groupComment }])
+      ).id;
+    } else {
+      groupId = access.group.id;
+      if ([...access.group.initiators].sort().join('\n') !== initiators.join('\n')) {
+        await call(ctx, 'iscsi.initiator.update', [groupId, { initiators }]);
+      }
+    }
+    const auth = method === 'NONE' ? null : ctx.config.chapTag;
+    await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
+  }
+  const ids = hosts.map((h) => h.id).sort((a, b) => a - b);
+  const current = { hosts: hostIds(entry).join(','), group: idProp(entry, prop.initiatorId) };
+  if (current.hosts !== ids.join(',') || current.group !== groupId) {
+    await call(ctx, 'pool.dataset.update', [
+      entry.id,
+      {
+        user_properties_update: [
+          ids.length > 0 ? { key: prop.hosts, value: ids.join(',') } : { key: prop.hosts, remove: true },
+          groupId !== undefined
+            ? { key: prop.initiatorId, value: String(groupId) }
+            : { key: prop.initiatorId, remove: true },
+        ],
+      },
+    ]);
+  }
+}
+
+function publishInfo(ctx: SessionContext, entry: DatasetEntry, targetName: string, host: InitiatorGroup): PublishInfo {
+  const info: PublishInfo = {
+    serial_number: serialNumber(entry) as string,
+    access_protocol: 'iscsi',
+    lun_id: 0,
+    target_names: [`${ctx.facts.basename}:${targetName}`],
+    discovery_ips: [...ctx.facts.portal.discoveryIps],
+    target_scope: 'volume',
+  };
+  const chapUser = parseHostComment(host.comment)?.chapUser;
+  if (chapUser) {
+    info.chap_user = chapUser;
+  }
+  return info;
+}
+
+export async function publishVolume(ctx: SessionContext, id: string, options: PublishOptions): Promise<PublishInfo> {
+  if (options.read_only === true) {
+    throw notImplemented('read-only publish');
+  }
+  if (options.access_protocol !== undefined && options.access_protocol !== 'iscsi') {
+    throw invalidInput('body.access_protocol', 'the TrueNAS CSP serves iscsi only');
+  }
+  const entry = await getManagedEntry(ctx, id);
+  if (!isComplete(entry)) {
+    throw new CspProblem('UNAVAILABLE', `volume ${id} is not fully created yet; create it again to finish`);
+  }
+  const access = await loadAccess(ctx, entry, options.host_uuid);
+  const host = access.rows.find((r) => isHostOf(r, options.host_uuid));
+  if (!host) {
+    throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
+  }
+  const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
+  await applyAccess(ctx, access, hosts);
+  return publishInfo(ctx, entry, access.targetName, host);
+}
+
+export async function unpublishVolume(ctx: SessionContext, id: string, options: UnpublishOptions): Promise<void> {
+  const entry = await getManagedEntry(ctx, id);
+  const access = await loadAccess(ctx, entry, options.host_uuid);
+  const host = access.rows.find((r) => isHostOf(r, options.host_uuid));
+  if (!host || !access.hosts.some((h) => h.id === host.id)) {
+    return;
+  }
+  await applyAccess(
+    ctx,
+    access,
+    access.hosts.filter((h) => h.id !== host.id),
+  );
+}
+
+/** Removes every host's access (delete with force, and cleanup of a leftover group). */
+export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): Promise<void> {
+  if (!isComplete(entry)) {
+    return;
+  }
+  const access = await loadAccess(ctx, entry, undefined);
+  await applyAccess(ctx, access, []);
+}

@@ -1,0 +1,161 @@
+// Snapshots (pool.snapshot.*, TrueNAS 25.10+). A snapshot id is `<volume id>@<name>`. User
+// snapshots get a `truenas` hold, so nothing outside the CSP (retention tasks) removes them;
+// snapshots whose name starts with the temporary prefix (`snap-for-clone-`, what drivers create
+// to clone a volume) are not held and are removed with their last clone.
+
+import type { Snapshot, SnapshotCreateRequest } from '@opencsp/csp-spec';
+import type { PageRequest, SnapshotFilter } from '@opencsp/csp-spec/server';
+import { CspProblem } from '@opencsp/csp-spec/server';
+import { call, read, type SessionContext } from './context.js';
+import {
+  creationTime,
+  localSnapshotProp,
+  localUserProp,
+  numberProp,
+  prop,
+  type SnapshotEntry,
+  snapshotProp,
+} from './props.js';
+import { getManagedEntry } from './volume-read.js';
+
+const properties = [
+  'volsize',
+  'numclones',
+  'creation',
+  prop.snapshotName,
+  prop.snapshotDescription,
+  prop.temporary,
+  prop.volumeName,
+];
+
+function isManagedSnapshot(entry: SnapshotEntry): boolean {
+  return localSnapshotProp(entry, prop.snapshotName) !== undefined;
+}
+
+function toSnapshot(ctx: SessionContext, entry: SnapshotEntry): Snapshot {
+  const numclones = Number(entry.properties.numclones?.rawvalue ?? 0);
+  return {
+    id: ctx.names.snapshotId(entry.id),
+    name: localSnapshotProp(entry, prop.snapshotName) as string,
+    description: localSnapshotProp(entry, prop.snapshotDescription) ?? '',
+    volume_id: ctx.names.volumeId(entry.dataset),
+    volume_name: snapshotProp(entry, prop.volumeName) ?? entry.dataset,
+    size: Number(entry.properties.volsize?.rawvalue ?? 0),
+    creation_time: creationTime(entry.properties),
+    ready_to_use: true,
+    in_use: numclones > 0,
+  };
+}
+
+function querySnapshots(ctx: SessionContext, filters: unknown[], options: Record<string, unknown> = {}) {
+  return read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+    filters,
+    { extra: { holds: true, properties }, ...options },
+  ]);
+}
+
+async function getManagedSnapshot(ctx: SessionContext, id: string): Promise<SnapshotEntry> {
+  const path = ctx.names.snapshotPath(id);
+  const [entry] = await querySnapshots(ctx, [['id', '=', path]]);
+  if (!entry || !isManagedSnapshot(entry)) {
+    throw new CspProblem('NOT_FOUND', `snapshot ${id} not found`);
+  }
+  return entry;
+}
+
+export async function createSnapshot(ctx: SessionContext, req: SnapshotCreateRequest): Promise<Snapshot> {
+  const volume = await getManagedEntry(ctx, req.volume_id);
+  const leaf = ctx.names.snapshotLeaf(req.name, volume.id);
+  const [existing] = await querySnapshots(ctx, [['id', '=', `${volume.id}@${leaf}`]]);
+  if (existing) {
+    throw new CspProblem('NAME_TAKEN', `volume ${req.volume_id} has a snapshot named ${req.name}`);
+  }
+  const temporary = req.name.startsWith(ctx.config.tempSnapshotPrefix);
+  const userProps: Record<string, string> = { [prop.snapshotName]: req.name };
+  if (req.description) {
+    userProps[prop.snapshotDescription] = req.description;
+  }
+  if (temporary) {
+    userProps[prop.temporary] = 'true';
+  }
+  const created = await call<SnapshotEntry>(ctx, 'pool.snapshot.create', [
+    { dataset: volume.id, name: leaf, properties: userProps },
+  ]);
+  if (!temporary) {
+    try {
+      await call(ctx, 'pool.snapshot.hold', [created.id]);
+    } catch (err) {
+      await call(ctx, 'pool.snapshot.delete', [created.id]).catch(() => undefined);
+      throw err;
+    }
+  }
+  return {
+    id: ctx.names.snapshotId(created.id),
+    name: req.name,
+    description: req.description ?? '',
+    volume_id: req.volume_id,
+    volume_name: localUserProp(volume, prop.volumeName) ?? volume.id,
+    size: numberProp(volume, 'volsize') ?? 0,
+    creation_time: creationTime(created.properties) || Math.floor(Date.now() / 1000),
+    ready_to_use: true,
+    in_use: false,
+  };
+}
+
+export async function getSnapshot(ctx: SessionContext, id: string): Promise<Snapshot> {
+  return toSnapshot(ctx, await getManagedSnapshot(ctx, id));
+}
+
+export async function deleteSnapshot(ctx: SessionContext, id: string): Promise<void> {
+  const entry = await getManagedSnapshot(ctx, id);
+  const clones = Number(entry.properties.numclones?.rawvalue ?? 0);
+  if (clones > 0) {
+    throw new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`);
+  }
+  if (entry.holds && Object.keys(entry.holds).length > 0) {
+    await call(ctx, 'pool.snapshot.release', [entry.id]);
+  }
+  await call(ctx, 'pool.snapshot.delete', [entry.id, { defer: false, recursive: false }]);
+}
+
+function pageOffset(page: PageRequest): number {
+  const offset = page.startingToken === undefined ? 0 : Number(page.startingToken);
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new CspProblem('INVALID_INPUT', 'query.starting_token: is not a token this CSP issued', {
+      field: 'query.starting_token',
+    });
+  }
+  return offset;
+}
+
+export async function listSnapshots(
+  ctx: SessionContext,
+  filter: SnapshotFilter,
+  page: PageRequest,
+): Promise<{ items: Snapshot[]; nextToken: string | undefined }> {
+  const managed = [`properties.${prop.snapshotName}.source`, '=', 'LOCAL'];
+  const filters: unknown[] = [managed];
+  if (filter.volumeId !== undefined) {
+    const volume = await getManagedEntry(ctx, filter.volumeId);
+    filters.unshift(
+      filter.name === undefined
+        ? ['dataset', '=', volume.id]
+        : ['id', '=', `${volume.id}@${ctx.names.snapshotLeaf(filter.name, volume.id)}`],
+    );
+  } else {
+    filters.push(['OR', ctx.names.parents.map((p) => ['dataset', '^', `${p}/`])]);
+    if (filter.name !== undefined) {
+      filters.push([`properties.${prop.snapshotName}.value`, '=', filter.name]);
+    }
+  }
+  const offset = pageOffset(page);
+  const limit = filter.existsOnly ? 1 : page.limit;
+  const entries = await querySnapshots(ctx, filters, {
+    order_by: ['name'],
+    offset,
+    ...(limit === undefined ? {} : { limit: limit + 1 }),
+  });
+  const items = (limit === undefined ? entries : entries.slice(0, limit)).map((e) => toSnapshot(ctx, e));
+  const more = !filter.existsOnly && limit !== undefined && entries.length > limit;
+  return { items, nextToken: more ? String(offset + (limit as number)) : undefined };
+}

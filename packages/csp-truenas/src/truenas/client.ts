@@ -1,0 +1,195 @@
+// An authenticated client for one array session: a small pool of WebSocket connections, each
+// logged in; a broken connection is replaced (and logged in again) on the next call. Calls are
+// retried only where that is safe: when the array refused for load (-32000), when the request
+// never left, or for reads. Job methods work with and without legacy_jobs.
+import type { Logger } from 'pino';
+import { type ConnectionOptions, RpcConnection } from './connection.js';
+import { CallTimeout, ConnectionLost, errnos, RpcFailure, rpc } from './errors.js';
+import { type LoginCredentials, login } from './login.js';
+
+export interface ClientOptions extends Omit<ConnectionOptions, 'url'> {
+  url: string;
+  /** Connections per session (1–4). */
+  connections: number;
+  credentials: LoginCredentials;
+  logger: Logger;
+  /** First retry delay; grows per attempt (default 100 ms). */
+  retryDelayMs?: number;
+  /** Polling interval for job state when the array keeps legacy jobs (default 250 ms). */
+  jobPollMs?: number;
+}
+
+export interface CallOptions {
+  /** Safe to send twice: reads, and writes whose repetition changes nothing. */
+  idempotent?: boolean;
+  timeoutMs?: number;
+}
+
+const maxAttempts = 6;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class TrueNasClient {
+  readonly #options: ClientOptions;
+  readonly #slots: Array<Promise<RpcConnection> | undefined>;
+  readonly #secure: boolean;
+  #closed = false;
+  /** Whether the array answers job methods with job ids (no core.set_options support). */
+  #legacyJobs = false;
+  /** Calls sent to the array (attempts included), for metrics and tests. */
+  callCount = 0;
+
+  private constructor(options: ClientOptions) {
+    this.#options = options;
+    this.#slots = Array.from({ length: Math.max(1, Math.min(4, options.connections)) }, () => undefined);
+    this.#secure = options.url.startsWith('wss://');
+  }
+
+  /** Connects and logs in the first connection, so bad credentials fail here. */
+  static async connect(options: ClientOptions): Promise<TrueNasClient> {
+    const client = new TrueNasClient(options);
+    await client.#slot(0);
+    return client;
+  }
+
+  #slot(index: number): Promise<RpcConnection> {
+    const existing = this.#slots[index];
+    if (existing) {
+      return existing;
+    }
+    const opening = (async () => {
+      const conn = await RpcConnection.open({ ...this.#options, url: this.#options.url });
+      conn.onClose((reason) => {
+        if (this.#slots[index] === opening) {
+          this.#slots[index] = undefined;
+        }
+        if (!this.#closed) {
+          this.#options.logger.debug({ connection: conn.id, reason }, 'TrueNAS connection closed');
+        }
+      });
+      try {
+        await login(conn, this.#options.credentials, this.#secure);
+        this.#legacyJobs = conn.legacyJobs;
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+      return conn;
+    })();
+    this.#slots[index] = opening;
+    opening.catch(() => {
+      if (this.#slots[index] === opening) {
+        this.#slots[index] = undefined;
+      }
+    });
+    return opening;
+  }
+
+  /** The least busy open connection; opens another one when all are busy. */
+  async #acquire(): Promise<RpcConnection> {
+    const open = await Promise.all(
+      this.#slots.map((slot) =>
+        slot
+          ? slot.then(
+              (c) => (c.isOpen ? c : undefined),
+              () => undefined,
+            )
+          : undefined,
+      ),
+    );
+    let best: RpcConnection | undefined;
+    for (const conn of open) {
+      if (conn && (!best || conn.load < best.load)) {
+        best = conn;
+      }
+    }
+    const free = this.#slots.indexOf(undefined);
+    if (best && (best.load < this.#options.maxInFlight || free < 0)) {
+      return best;
+    }
+    return this.#slot(Math.max(free, 0));
+  }
+
+  #retryable(err: unknown, idempotent: boolean): boolean {
+    if (err instanceof RpcFailure) {
+      if (err.code === rpc.tooManyConcurrentCalls) {
+        return true;
+      }
+      return idempotent && err.code === rpc.callError && err.errno === errnos.EBUSY;
+    }
+    if (err instanceof ConnectionLost) {
+      return !err.sent || idempotent;
+    }
+    return err instanceof CallTimeout && idempotent;
+  }
+
+  async call<T = unknown>(method: string, params: unknown[] = [], options: CallOptions = {}): Promise<T> {
+    if (this.#closed) {
+      throw new ConnectionLost(method, 'the array session is closed', false);
+    }
+    const idempotent = options.idempotent === true;
+    for (let attempt = 1; ; attempt++) {
+      let conn: RpcConnection | undefined;
+      try {
+        conn = await this.#acquire();
+        this.callCount += 1;
+        return (await conn.call(method, params, options.timeoutMs)) as T;
+      } catch (err) {
+        if (err instanceof RpcFailure && err.errno === errnos.ENOTAUTHENTICATED && conn && attempt < maxAttempts) {
+          conn.close(); // the array forgot the session (middleware restart): reconnect and log in again
+          continue;
+        }
+        if (attempt >= maxAttempts || !this.#retryable(err, idempotent)) {
+          throw err;
+        }
+        this.#options.logger.debug({ method, attempt, err: (err as Error).message }, 'retrying TrueNAS call');
+        await sleep((this.#options.retryDelayMs ?? 100) * attempt);
+      }
+    }
+  }
+
+  /**
+   * Calls a `@job` method and returns the job's result. With legacy jobs the array answers a job
+   * id at once; the job is then followed with core.get_jobs until it ends.
+   */
+  async job<T = unknown>(method: string, params: unknown[] = [], options: CallOptions = {}): Promise<T> {
+    const answer = await this.call(method, params, options);
+    if (!this.#legacyJobs || typeof answer !== 'number') {
+      return answer as T;
+    }
+    for (;;) {
+      const jobs = await this.call<Array<Record<string, unknown>>>('core.get_jobs', [[['id', '=', answer]]], {
+        idempotent: true,
+      });
+      const job = jobs[0];
+      if (!job) {
+        throw new RpcFailure(method, { code: rpc.callError, message: `job ${answer} disappeared` });
+      }
+      if (job.state === 'SUCCESS') {
+        return job.result as T;
+      }
+      if (job.state === 'FAILED' || job.state === 'ABORTED') {
+        const info = (job.exc_info ?? {}) as { errno?: number; extra?: unknown };
+        throw new RpcFailure(method, {
+          code: Array.isArray(info.extra) ? rpc.invalidParams : rpc.callError,
+          message: 'Method call error',
+          data: { error: info.errno, reason: job.error, extra: info.extra },
+        });
+      }
+      await sleep(this.#options.jobPollMs ?? 250);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const slots = this.#slots.splice(0);
+    await Promise.all(
+      slots.map((slot) =>
+        slot?.then(
+          (c) => c.close(),
+          () => undefined,
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,199 @@
+// CreateVolume: one lookup (candidate paths, parent and clone source in a single filtered query),
+// the zvol (created or cloned), its iSCSI exposure, and one update recording the ids. A failure
+// undoes everything made so far; an interrupted create of the same name is resumed.
+
+import type { Volume, VolumeCreateRequest } from '@opencsp/csp-spec';
+import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { call, read, type SessionContext } from './context.js';
+import { createIscsiObjects, ensureIscsiObjects, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
+import { type DatasetEntry, localSnapshotProp, localUserProp, numberProp, prop, type SnapshotEntry } from './props.js';
+import { RpcFailure } from './truenas/errors.js';
+import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
+import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
+
+export function roundUp(size: number, unit: number): number {
+  return Math.max(unit, Math.ceil(size / unit) * unit);
+}
+
+/** Thick zvols reserve their size: refuse what the pool cannot hold (and the 80% rule). */
+function checkSpace(ctx: SessionContext, cfg: VolumeConfig, volsize: number, parent: DatasetEntry): void {
+  if (cfg.sparse) {
+    return;
+  }
+  const available = numberProp(parent, 'available') ?? 0;
+  if (volsize > available) {
+    throw new CspProblem('OUT_OF_SPACE', `${parent.id} has ${available} bytes available, ${volsize} requested`);
+  }
+  if (volsize > available * 0.8 && !ctx.config.forceSize) {
+    throw new CspProblem(
+      'OUT_OF_SPACE',
+      `${volsize} bytes is more than 80% of the ${available} bytes available in ${parent.id}; TrueNAS refuses that for thick volumes unless TRUENAS_FORCE_SIZE is set`,
+    );
+  }
+}
+
+function description(ctx: SessionContext, req: VolumeCreateRequest, cfg: VolumeConfig): string {
+  return req.description ?? cfg.description ?? ctx.config.volumeDefaults.description.replaceAll('{name}', req.name);
+}
+
+function arrayRefusedSize(err: unknown): CspProblem | undefined {
+  if (
+    err instanceof RpcFailure &&
+    (err.hasProblemAt('pool_dataset_create.volsize') || err.hasProblemAt('pool_dataset_update.volsize'))
+  ) {
+    return new CspProblem('OUT_OF_SPACE', `TrueNAS refused the size: ${err.reason}`, { cause: err });
+  }
+  return undefined;
+}
+
+async function createZvol(
+  ctx: SessionContext,
+  req: VolumeCreateRequest,
+  cfg: VolumeConfig,
+  path: string,
+  parent: DatasetEntry,
+) {
+  const volsize = roundUp(req.size as number, cfg.volblocksizeBytes);
+  checkSpace(ctx, cfg, volsize, parent);
+  await call(ctx, 'pool.dataset.create', [
+    {
+      name: path,
+      type: 'VOLUME',
+      volsize,
+      volblocksize: cfg.volblocksize,
+      sparse: cfg.sparse,
+      force_size: cfg.sparse || ctx.config.forceSize,
+      comments: description(ctx, req, cfg),
+      compression: cfg.compression,
+      deduplication: cfg.dedup,
+      sync: cfg.sync,
+      user_properties: [
+        { key: prop.volumeName, value: req.name },
+        { key: prop.destroyOnDelete, value: String(cfg.destroyOnDelete) },
+      ],
+    },
+  ]).catch((err: unknown) => {
+    throw arrayRefusedSize(err) ?? err;
+  });
+}
+
+async function cloneZvol(
+  ctx: SessionContext,
+  req: VolumeCreateRequest,
+  cfg: VolumeConfig,
+  path: string,
+  source: { snapshot: string; dataset: DatasetEntry | undefined; parent: DatasetEntry },
+) {
+  const [snap] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+    [['id', '=', source.snapshot]],
+    { extra: { properties: ['volsize', prop.snapshotName] } },
+  ]);
+  if (!snap || !localSnapshotProp(snap, prop.snapshotName) || !source.dataset) {
+    throw new CspProblem('NOT_FOUND', `snapshot ${req.base_snapshot_id} not found`);
+  }
+  const snapSize = Number(snap.properties.volsize?.rawvalue ?? 0);
+  const vbs = numberProp(source.dataset, 'volblocksize') ?? cfg.volblocksizeBytes;
+  if (req.config?.volblocksize !== undefined && vbs !== cfg.volblocksizeBytes) {
+    throw invalidInput('config.volblocksize', `a clone keeps the block size of its snapshot (${vbs} bytes)`);
+  }
+  const requested = req.size ?? snapSize;
+  if (requested < snapSize) {
+    throw invalidInput('body.size', `is smaller than the snapshot (${snapSize} bytes)`);
+  }
+  const volsize = roundUp(requested, vbs);
+  checkSpace(ctx, cfg, volsize, source.parent);
+  const properties: Record<string, string> = {
+    [prop.volumeName]: req.name,
+    [prop.destroyOnDelete]: String(cfg.destroyOnDelete),
+    [prop.baseSnapshot]: req.base_snapshot_id as string,
+    'org.freenas:description': description(ctx, req, cfg),
+    refreservation: cfg.sparse ? 'none' : String(snapSize),
+  };
+  for (const [key, value] of [
+    ['compression', cfg.compression],
+    ['dedup', cfg.dedup],
+    ['sync', cfg.sync],
+  ] as const) {
+    if (value !== 'INHERIT') {
+      properties[key] = value.toLowerCase();
+    }
+  }
+  await call(ctx, 'pool.snapshot.clone', [
+    { snapshot: source.snapshot, dataset_dst: path, dataset_properties: properties },
+  ]);
+  if (volsize > snapSize) {
+    await call(ctx, 'pool.dataset.update', [path, { volsize, force_size: cfg.sparse || ctx.config.forceSize }]).catch(
+      async (err: unknown) => {
+        await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]).catch(() => undefined);
+        throw arrayRefusedSize(err) ?? err;
+      },
+    );
+  }
+}
+
+/** Records the iSCSI ids on the zvol; returns the zvol's final entry. */
+function recordIscsi(ctx: SessionContext, path: string, iscsi: IscsiObjects): Promise<DatasetEntry> {
+  return call<DatasetEntry>(ctx, 'pool.dataset.update', [
+    path,
+    {
+      user_properties_update: [
+        { key: prop.targetId, value: String(iscsi.targetId) },
+        { key: prop.extentId, value: String(iscsi.extentId) },
+        { key: prop.targetExtentId, value: String(iscsi.targetExtentId) },
+        { key: prop.naa, value: iscsi.naa },
+      ],
+    },
+  ]);
+}
+
+async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> {
+  let iscsi: IscsiObjects | undefined;
+  try {
+    iscsi = await createIscsiObjects(ctx, path);
+    return await recordIscsi(ctx, path, iscsi);
+  } catch (err) {
+    const undo = async () => {
+      if (iscsi) {
+        await removeIscsiObjects(ctx, path, iscsi, true);
+      }
+      await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
+    };
+    await undo().catch((cleanup: unknown) =>
+      ctx.logger.error({ err: cleanup, path }, 'could not undo a failed volume create'),
+    );
+    throw err;
+  }
+}
+
+export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
+  const cfg = parseVolumeConfig(req.config, ctx.config.volumeDefaults, ctx.names.parents);
+  const candidates = ctx.names.candidatePaths(req.name);
+  const snapshot = req.base_snapshot_id ? ctx.names.snapshotPath(req.base_snapshot_id) : undefined;
+  const sourcePath = snapshot?.slice(0, snapshot.indexOf('@'));
+  const ids = [...new Set([...candidates, cfg.parent, ...(sourcePath ? [sourcePath] : [])])];
+  const entries = await queryDatasets(ctx, [['id', 'in', ids]]);
+  const existing = entries.find((e) => candidates.includes(e.id));
+  if (existing) {
+    if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
+      ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
+      return toVolume(ctx, await recordIscsi(ctx, existing.id, await ensureIscsiObjects(ctx, existing.id)));
+    }
+    throw new CspProblem(
+      'NAME_TAKEN',
+      isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name
+        ? `a volume named ${req.name} exists`
+        : `dataset ${existing.id} exists on the array and is not a volume of this CSP`,
+    );
+  }
+  const parent = entries.find((e) => e.id === cfg.parent);
+  if (parent?.type !== 'FILESYSTEM') {
+    throw new CspProblem('INTERNAL', `parent dataset ${cfg.parent} does not exist on the array or is not a filesystem`);
+  }
+  const path = `${cfg.parent}/${ctx.names.leaf(req.name)}`;
+  if (snapshot) {
+    await cloneZvol(ctx, req, cfg, path, { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent });
+  } else {
+    await createZvol(ctx, req, cfg, path, parent);
+  }
+  return toVolume(ctx, await expose(ctx, path));
+}

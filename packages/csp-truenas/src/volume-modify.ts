@@ -1,0 +1,186 @@
+// UpdateVolume (expand, description, mutable config) and DeleteVolume (refusals, iSCSI teardown,
+// destroy or retain, and removal of a temporary clone source once its last clone is gone).
+
+import type { Volume, VolumeUpdateRequest } from '@opencsp/csp-spec';
+import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { call, read, type SessionContext } from './context.js';
+import { removeIscsiObjects } from './iscsi-objects.js';
+import {
+  type DatasetEntry,
+  hostIds,
+  idProp,
+  localSnapshotProp,
+  localUserProp,
+  numberProp,
+  prop,
+  propObject,
+  type SnapshotEntry,
+} from './props.js';
+import { detachAllHosts } from './publish.js';
+import { RpcFailure } from './truenas/errors.js';
+import {
+  compressionChoices,
+  configKey,
+  dedupChoices,
+  parseBool,
+  reportedConfig,
+  syncChoices,
+} from './volume-config.js';
+import { roundUp } from './volume-create.js';
+import { getManagedEntry, parentOf, toVolume } from './volume-read.js';
+
+function upper(raw: string | number | boolean, choices: string[], field: string): string {
+  const value = String(raw).trim().toUpperCase();
+  if (!choices.includes(value)) {
+    throw invalidInput(field, `must be one of ${choices.join(', ')}`);
+  }
+  return value;
+}
+
+/** Builds the pool.dataset.update payload of a config edit; immutable keys may only repeat. */
+function configUpdate(entry: DatasetEntry, config: Record<string, string | number | boolean>): Record<string, unknown> {
+  const current = reportedConfig(entry, parentOf(entry.id));
+  const update: Record<string, unknown> = {};
+  const userProps: Array<{ key: string; value: string }> = [];
+  for (const [key, raw] of Object.entries(config)) {
+    const field = `body.config.${key}`;
+    const canonical = configKey(key, field);
+    switch (canonical) {
+      case 'compression':
+        update.compression = upper(raw, compressionChoices, field);
+        break;
+      case 'dedup':
+        update.deduplication = upper(raw, dedupChoices, field);
+        break;
+      case 'sync':
+        update.sync = upper(raw, syncChoices, field);
+        break;
+      case 'description':
+        update.comments = String(raw);
+        break;
+      case 'destroy_on_delete':
+        userProps.push({ key: prop.destroyOnDelete, value: String(parseBool(raw, field)) });
+        break;
+      default: {
+        const same =
+          canonical === 'sparse'
+            ? String(parseBool(raw, field)) === current.sparse
+            : String(raw).toUpperCase() === String(current[canonical]).toUpperCase();
+        if (!same) {
+          throw invalidInput(field, `cannot change after creation (it is ${current[canonical]})`);
+        }
+      }
+    }
+  }
+  if (userProps.length > 0) {
+    update.user_properties_update = userProps;
+  }
+  return update;
+}
+
+export async function updateVolume(ctx: SessionContext, id: string, req: VolumeUpdateRequest): Promise<Volume> {
+  const entry = await getManagedEntry(ctx, id);
+  const update: Record<string, unknown> = req.config ? configUpdate(entry, req.config) : {};
+  if (req.description !== undefined) {
+    update.comments = req.description;
+  }
+  if (req.size !== undefined) {
+    const current = numberProp(entry, 'volsize') ?? 0;
+    const volsize = roundUp(req.size, numberProp(entry, 'volblocksize') ?? 16_384);
+    if (volsize < current) {
+      throw invalidInput('body.size', `volumes cannot shrink (it is ${current} bytes)`);
+    }
+    if (volsize > current) {
+      const sparse = numberProp(entry, 'refreservation') === 0;
+      const available = numberProp(entry, 'available') ?? 0;
+      if (!sparse && volsize - current > available) {
+        throw new CspProblem(
+          'OUT_OF_SPACE',
+          `growing by ${volsize - current} bytes needs more than the ${available} available`,
+        );
+      }
+      update.volsize = volsize;
+      update.force_size = sparse || ctx.config.forceSize;
+    }
+  }
+  if (Object.keys(update).length === 0) {
+    return toVolume(ctx, entry);
+  }
+  const updated = await call<DatasetEntry>(ctx, 'pool.dataset.update', [entry.id, update]).catch((err: unknown) => {
+    if (err instanceof RpcFailure && err.hasProblemAt('pool_dataset_update.volsize')) {
+      throw new CspProblem('OUT_OF_SPACE', `TrueNAS refused the size: ${err.reason}`, { cause: err });
+    }
+    throw err;
+  });
+  return toVolume(ctx, updated);
+}
+
+const snapshotProps = ['numclones', prop.snapshotName, prop.temporary];
+
+function isTemporary(snap: SnapshotEntry): boolean {
+  return localSnapshotProp(snap, prop.temporary) === 'true';
+}
+
+/** Removes a temporary clone source when no clone depends on it any more. */
+async function reapTemporaryOrigin(ctx: SessionContext, origin: string | undefined): Promise<void> {
+  if (!origin) {
+    return;
+  }
+  const [snap] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+    [['id', '=', origin]],
+    { extra: { properties: snapshotProps } },
+  ]);
+  if (snap && isTemporary(snap) && Number(snap.properties.numclones?.rawvalue ?? 1) === 0) {
+    await call(ctx, 'pool.snapshot.delete', [origin, { defer: true, recursive: false }]);
+  }
+}
+
+export async function deleteVolume(ctx: SessionContext, id: string, options: { force: boolean }): Promise<void> {
+  const entry = await getManagedEntry(ctx, id);
+  if (hostIds(entry).length > 0 && !options.force) {
+    throw new CspProblem('PUBLISHED', `volume ${id} is published; unpublish it first (or delete with force=true)`);
+  }
+  const snapshots = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+    [['dataset', '=', entry.id]],
+    { extra: { properties: snapshotProps } },
+  ]);
+  const blocking = snapshots.filter((s) => !isTemporary(s) || Number(s.properties.numclones?.rawvalue ?? 0) > 0);
+  if (blocking.length > 0) {
+    throw new CspProblem(
+      'HAS_DEPENDENTS',
+      `volume ${id} has ${blocking.length} snapshot(s) or clone(s) depending on it (${blocking.map((s) => s.snapshot_name).join(', ')})`,
+    );
+  }
+  if (hostIds(entry).length > 0 || idProp(entry, prop.initiatorId) !== undefined) {
+    await detachAllHosts(ctx, entry);
+  }
+  await removeIscsiObjects(
+    ctx,
+    entry.id,
+    { targetId: idProp(entry, prop.targetId), extentId: idProp(entry, prop.extentId) },
+    options.force,
+  );
+  if (localUserProp(entry, prop.destroyOnDelete) === 'false') {
+    await call(ctx, 'pool.dataset.update', [
+      entry.id,
+      {
+        user_properties_update: [
+          { key: prop.retainedName, value: localUserProp(entry, prop.volumeName) as string },
+          ...[
+            prop.volumeName,
+            prop.targetId,
+            prop.extentId,
+            prop.targetExtentId,
+            prop.naa,
+            prop.hosts,
+            prop.initiatorId,
+          ].map((key) => ({ key, remove: true })),
+        ],
+      },
+    ]);
+    return;
+  }
+  await call(ctx, 'pool.dataset.delete', [entry.id, { recursive: true, force: false }]);
+  const origin = propObject(entry, 'origin')?.value;
+  await reapTemporaryOrigin(ctx, typeof origin === 'string' && origin !== '' ? origin : undefined);
+}

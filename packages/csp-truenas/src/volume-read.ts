@@ -1,0 +1,145 @@
+// Reading volumes: one filtered pool.dataset.query per lookup (by id, or by the few candidate
+// paths of a name), and the translation of a zvol entry into the contract's Volume.
+
+import type { Volume } from '@opencsp/csp-spec';
+import { CspProblem } from '@opencsp/csp-spec/server';
+import { read, type SessionContext } from './context.js';
+import {
+  creationTime,
+  type DatasetEntry,
+  hostIds,
+  idProp,
+  localUserProp,
+  numberProp,
+  prop,
+  propObject,
+  valueProp,
+} from './props.js';
+import { reportedConfig } from './volume-config.js';
+
+/** Native properties a volume lookup asks for (user properties always come along). */
+export const volumeProperties = [
+  'volsize',
+  'volblocksize',
+  'refreservation',
+  'compression',
+  'deduplication',
+  'sync',
+  'comments',
+  'origin',
+  'creation',
+  'readonly',
+  'available',
+  'used',
+];
+
+export function queryDatasets(ctx: SessionContext, filters: unknown[], options: Record<string, unknown> = {}) {
+  return read<DatasetEntry[]>(ctx, 'pool.dataset.query', [
+    filters,
+    { extra: { retrieve_children: false, flat: true, properties: volumeProperties }, ...options },
+  ]);
+}
+
+/** A zvol this CSP created (its name property is set on it, not inherited). */
+export function isManaged(entry: DatasetEntry): boolean {
+  return entry.type === 'VOLUME' && localUserProp(entry, prop.volumeName) !== undefined;
+}
+
+/** Creation finished: the zvol records its target, extent, LUN mapping and NAA. */
+export function isComplete(entry: DatasetEntry): boolean {
+  return (
+    idProp(entry, prop.targetId) !== undefined &&
+    idProp(entry, prop.extentId) !== undefined &&
+    idProp(entry, prop.targetExtentId) !== undefined &&
+    localUserProp(entry, prop.naa) !== undefined
+  );
+}
+
+export function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
+export function serialNumber(entry: DatasetEntry): string | undefined {
+  const naa = localUserProp(entry, prop.naa);
+  return naa?.toLowerCase().startsWith('0x') ? naa.slice(2) : naa;
+}
+
+function health(entry: DatasetEntry): Volume['health'] {
+  if (!isComplete(entry)) {
+    return { abnormal: true, message: 'creation did not finish: the iSCSI target or extent is missing' };
+  }
+  if (valueProp(entry, 'readonly') === 'ON') {
+    return { abnormal: true, message: 'the zvol is read-only on the array' };
+  }
+  return { abnormal: false, message: 'ok' };
+}
+
+export function toVolume(ctx: SessionContext, entry: DatasetEntry): Volume {
+  const comments = propObject(entry, 'comments');
+  const volume: Volume = {
+    id: ctx.names.volumeId(entry.id),
+    name: localUserProp(entry, prop.volumeName) ?? entry.id,
+    size: numberProp(entry, 'volsize') ?? 0,
+    description: comments?.source === 'LOCAL' && typeof comments.value === 'string' ? comments.value : '',
+    published: hostIds(entry).length > 0,
+    access_protocol: 'iscsi',
+    config: reportedConfig(entry, parentOf(entry.id)),
+    creation_time: creationTime(entry),
+    health: health(entry),
+  };
+  const serial = serialNumber(entry);
+  if (serial) {
+    volume.serial_number = serial;
+  }
+  const base = localUserProp(entry, prop.baseSnapshot);
+  if (base) {
+    volume.base_snapshot_id = base;
+    volume.clone = true;
+  }
+  return volume;
+}
+
+/** The managed zvol of a volume id, or NOT_FOUND. */
+export async function getManagedEntry(ctx: SessionContext, id: string): Promise<DatasetEntry> {
+  const path = ctx.names.volumePath(id);
+  const [entry] = await queryDatasets(ctx, [['id', '=', path]]);
+  if (!entry || !isManaged(entry)) {
+    throw new CspProblem('NOT_FOUND', `volume ${id} not found`);
+  }
+  return entry;
+}
+
+/** The volume of a name (complete ones only: an unfinished create is resumed by createVolume). */
+export async function findByName(ctx: SessionContext, name: string): Promise<Volume | undefined> {
+  const entries = await queryDatasets(ctx, [['id', 'in', ctx.names.candidatePaths(name)]]);
+  const entry = entries.find((e) => isManaged(e) && localUserProp(e, prop.volumeName) === name && isComplete(e));
+  return entry && toVolume(ctx, entry);
+}
+
+/** One page of the volumes under the configured parents. */
+export async function listPage(
+  ctx: SessionContext,
+  page: { limit: number | undefined; startingToken: string | undefined },
+): Promise<{ items: Volume[]; nextToken: string | undefined }> {
+  const offset = page.startingToken === undefined ? 0 : Number(page.startingToken);
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new CspProblem('INVALID_INPUT', 'query.starting_token: is not a token this CSP issued', {
+      field: 'query.starting_token',
+    });
+  }
+  const under = ctx.names.parents.map((p) => ['id', '^', `${p}/`]);
+  const filters = [
+    ['type', '=', 'VOLUME'],
+    ['OR', under],
+    [`user_properties.${prop.volumeName}.source`, '=', 'LOCAL'],
+  ];
+  const limit = page.limit;
+  const entries = await queryDatasets(ctx, filters, {
+    order_by: ['id'],
+    offset,
+    ...(limit === undefined ? {} : { limit: limit + 1 }),
+  });
+  const items = (limit === undefined ? entries : entries.slice(0, limit)).map((e) => toVolume(ctx, e));
+  const more = limit !== undefined && entries.length > limit;
+  return { items, nextToken: more ? String(offset + limit) : undefined };
+}

@@ -1,0 +1,172 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OptionsError } from '@opencsp/csp-spec/options';
+import { CspProblem } from '@opencsp/csp-spec/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/options.js';
+import { normalizeVolblocksize, parseVolumeConfig, type VolumeDefaults } from '../src/volume-config.js';
+
+const defaults: VolumeDefaults = {
+  volblocksize: '16K',
+  sparse: true,
+  compression: 'INHERIT',
+  dedup: 'INHERIT',
+  sync: 'INHERIT',
+  destroyOnDelete: true,
+  description: 'opencsp volume {name}',
+};
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function problemsOf(work: () => unknown): string[] {
+  try {
+    work();
+  } catch (err) {
+    if (err instanceof OptionsError) {
+      return err.problems;
+    }
+    throw err;
+  }
+  throw new Error('expected an OptionsError');
+}
+
+describe('process configuration', () => {
+  it('has safe defaults and reads flags before the environment', async () => {
+    const { config } = loadConfig(['--parent-datasets', 'tank/k8s'], {
+      TRUENAS_ARRAY: 'nas.lan',
+      CSP_PORT: '9000',
+      TRUENAS_PORTAL: '2',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      array: 'nas.lan',
+      transport: 'wss',
+      apiVersion: 'v25.10.0',
+      tls: { ca: undefined, rejectUnauthorized: true },
+      parents: ['tank/k8s'],
+      portal: '2',
+      volumeDefaults: defaults,
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'ca.pem'), 'PEM');
+    const { config: withCa } = loadConfig(
+      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', join(dir, 'ca.pem')],
+      {},
+    );
+    expect(withCa.tls).toEqual({ ca: 'PEM', rejectUnauthorized: true });
+    expect(withCa.parents).toEqual(['tank/a', 'tank/b']);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        [
+          '--array',
+          'http://nas/',
+          '--tls-ca-file',
+          '/nonexistent/ca.pem',
+          '--tls-insecure',
+          '--volblocksize',
+          '3K',
+          '--transport',
+          'tls',
+        ],
+        {},
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('--parent-datasets (or TRUENAS_PARENT_DATASETS) is required'),
+        expect.stringContaining('--volblocksize "3K" must be a power of two'),
+        expect.stringContaining('--transport "tls" must be one of wss, ws'),
+      ]),
+    );
+    const semantic = problemsOf(() =>
+      loadConfig(
+        [
+          '--parent-datasets',
+          'tank,tank/has space',
+          '--array',
+          'http://nas/',
+          '--tls-ca-file',
+          '/nonexistent',
+          '--tls-insecure',
+        ],
+        {},
+      ),
+    );
+    expect(semantic).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('--tls-ca-file: cannot read /nonexistent: ENOENT'),
+        expect.stringContaining('"tank" must be a dataset path'),
+        expect.stringContaining('"tank/has space" must be a dataset path'),
+        expect.stringContaining('"http://nas/" is not an array address'),
+      ]),
+    );
+    const both = problemsOf(() =>
+      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', '/dev/null', '--tls-insecure'], {}),
+    );
+    expect(both).toEqual(['--tls-ca-file and --tls-insecure contradict each other; choose one']);
+    const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`], {}));
+    expect(long[0]).toMatch(/too long/);
+  });
+});
+
+describe('volume config keys', () => {
+  it('parses, normalises and defaults', () => {
+    expect(parseVolumeConfig(undefined, defaults, ['tank/k8s'])).toMatchObject({
+      parent: 'tank/k8s',
+      volblocksize: '16K',
+      volblocksizeBytes: 16384,
+      sparse: true,
+    });
+    const parsed = parseVolumeConfig(
+      {
+        root: 'tank/b',
+        volblocksize: '64k',
+        sparse: 'false',
+        compression: 'lz4',
+        deduplication: 'off',
+        sync: 'Always',
+        destroy_on_delete: false,
+      },
+      defaults,
+      ['tank/a', 'tank/b'],
+    );
+    expect(parsed).toMatchObject({
+      parent: 'tank/b',
+      volblocksize: '64K',
+      sparse: false,
+      compression: 'LZ4',
+      dedup: 'OFF',
+      sync: 'ALWAYS',
+      destroyOnDelete: false,
+    });
+    expect(normalizeVolblocksize(512)).toEqual({ choice: '512', bytes: 512 });
+    expect(normalizeVolblocksize('128KiB')).toEqual({ choice: '128K', bytes: 131072 });
+    expect(normalizeVolblocksize('256K')).toBeUndefined();
+  });
+
+  it('names the offending key', () => {
+    for (const [config, field] of [
+      [{ tier: 'gold' }, 'config.tier'],
+      [{ compression: 'brotli' }, 'config.compression'],
+      [{ sparse: 'perhaps' }, 'config.sparse'],
+      [{ parent_dataset: 'other/x' }, 'config.parent_dataset'],
+    ] as const) {
+      try {
+        parseVolumeConfig(config, defaults, ['tank/k8s']);
+        throw new Error('expected a problem');
+      } catch (err) {
+        expect(err).toBeInstanceOf(CspProblem);
+        expect((err as CspProblem).field).toBe(field);
+        expect((err as CspProblem).reason).toBe('INVALID_INPUT');
+      }
+    }
+  });
+});

@@ -1,0 +1,174 @@
+// Command-line options of `truenas-sim` and how they become a running simulator.
+import { parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { TrueNasSimulator } from './simulator.js';
+
+const rate = (raw: string): number => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new Error('must be a number from 0 to 1');
+  }
+  return value;
+};
+
+const size = (raw: string): number => {
+  const match = /^(\d+)([KMGTP]?)i?B?$/i.exec(raw.trim());
+  if (!match) {
+    throw new Error('must be a size such as 500G or 2T');
+  }
+  const power = ' KMGTP'.indexOf((match[2] || ' ').toUpperCase());
+  return Number(match[1]) * 1024 ** power;
+};
+
+const regex = (raw: string): RegExp => {
+  try {
+    return new RegExp(raw);
+  } catch {
+    throw new Error('must be a valid regular expression');
+  }
+};
+
+export const simOptionTable = {
+  port: {
+    flag: 'port',
+    env: 'TRUENAS_SIM_PORT',
+    description: 'TCP port (0: any free port)',
+    parse: parsers.int(0, 65535),
+    default: 0,
+  },
+  host: {
+    flag: 'host',
+    env: 'TRUENAS_SIM_HOST',
+    description: 'Address to listen on',
+    parse: parsers.string,
+    default: '127.0.0.1',
+  },
+  tls: {
+    flag: 'tls',
+    env: 'TRUENAS_SIM_TLS',
+    description: 'Serve wss:// with a self-signed certificate',
+    parse: parsers.bool,
+    default: false,
+  },
+  dataDir: {
+    flag: 'data-dir',
+    env: 'TRUENAS_SIM_DATA_DIR',
+    description: 'Directory for zvol backing files (default: a temp dir)',
+    parse: parsers.string,
+  },
+  version: {
+    flag: 'version',
+    env: 'TRUENAS_SIM_VERSION',
+    description: 'TrueNAS version to report',
+    parse: parsers.string,
+    default: '25.10.1',
+  },
+  pool: { flag: 'pool', env: 'TRUENAS_SIM_POOL', description: 'Pool name', parse: parsers.string, default: 'tank' },
+  poolSize: {
+    flag: 'pool-size',
+    env: 'TRUENAS_SIM_POOL_SIZE',
+    description: 'Pool capacity (e.g. 1T)',
+    parse: size,
+    default: 1024 ** 4,
+  },
+  datasets: {
+    flag: 'dataset',
+    env: 'TRUENAS_SIM_DATASETS',
+    description: 'Filesystems to create at start (comma-separated)',
+    parse: parsers.list,
+  },
+  username: {
+    flag: 'username',
+    env: 'TRUENAS_SIM_USERNAME',
+    description: 'Account name',
+    parse: parsers.string,
+    default: 'truenas_admin',
+  },
+  password: {
+    flag: 'password',
+    env: 'TRUENAS_SIM_PASSWORD',
+    description: 'Account password',
+    parse: parsers.string,
+    default: 'testbed-password',
+    secret: true,
+  },
+  apiKey: {
+    flag: 'api-key',
+    env: 'TRUENAS_SIM_API_KEY',
+    description: 'Register this API key (<id>-<64 chars>) for the account',
+    parse: parsers.string,
+    secret: true,
+  },
+  portalIps: {
+    flag: 'portal-ip',
+    env: 'TRUENAS_SIM_PORTAL_IPS',
+    description: 'Listen IPs of the iSCSI portal (comma-separated)',
+    parse: parsers.list,
+    default: ['127.0.0.1'],
+  },
+  latency: {
+    flag: 'latency',
+    env: 'TRUENAS_SIM_LATENCY',
+    description: 'Delay before every answer (e.g. 20ms)',
+    parse: parsers.duration,
+    default: 0,
+  },
+  errorRate: {
+    flag: 'error-rate',
+    env: 'TRUENAS_SIM_ERROR_RATE',
+    description: 'Share of calls failing with a server error',
+    parse: rate,
+    default: 0,
+  },
+  busyRate: {
+    flag: 'busy-rate',
+    env: 'TRUENAS_SIM_BUSY_RATE',
+    description: 'Share of calls answered EBUSY',
+    parse: rate,
+    default: 0,
+  },
+  dropRate: {
+    flag: 'drop-rate',
+    env: 'TRUENAS_SIM_DROP_RATE',
+    description: 'Share of calls that drop the connection',
+    parse: rate,
+    default: 0,
+  },
+  faultMethods: {
+    flag: 'fault-methods',
+    env: 'TRUENAS_SIM_FAULT_METHODS',
+    description: 'Only methods matching this regex get faults',
+    parse: regex,
+  },
+};
+
+/** Parses argv/env (throws OptionsError with every problem) and starts the simulator. */
+export async function startFromArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ sim: TrueNasSimulator | undefined; help: boolean }> {
+  const { values, help } = parseOptions(simOptionTable, argv, env);
+  if (help) {
+    return { sim: undefined, help };
+  }
+  const sim = await TrueNasSimulator.start({
+    host: values.host,
+    port: values.port,
+    tls: values.tls,
+    ...(values.dataDir ? { dataDir: values.dataDir } : {}),
+    version: values.version,
+    pool: { name: values.pool, capacity: values.poolSize },
+    ...(values.datasets ? { datasets: values.datasets } : {}),
+    username: values.username,
+    password: values.password,
+    ...(values.apiKey ? { apiKey: values.apiKey } : {}),
+    portals: [{ ips: values.portalIps, comment: 'opencsp' }],
+    faults: {
+      latencyMs: values.latency,
+      errorRate: values.errorRate,
+      busyRate: values.busyRate,
+      dropRate: values.dropRate,
+      methods: values.faultMethods,
+    },
+  });
+  return { sim, help: false };
+}

@@ -1,0 +1,248 @@
+// iscsi.extent.* and iscsi.targetextent.* (plugins/iscsi_/extents.py, target_to_extent.py):
+// names ≤64 and unique also after flattening, serials ≤20 and unique (15 random hex chars when
+// omitted), an auto NAA, DISK extents only on an existing zvol not already used by an extent.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { callError, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
+import type { MethodTable } from '../rpc/registry.js';
+import { arg, check, s } from '../rpc/schema.js';
+import type { CallContext, SimCore } from '../state/core.js';
+import { crudReads, requireRow } from './crud.js';
+import type { ExtentRow } from './types.js';
+
+const verbose = 'iSCSITargetExtent';
+
+const fields = {
+  name: s.req(s.nonEmpty(64)),
+  type: s.opt(s.str({ enum: ['DISK', 'FILE'] }), 'DISK'),
+  disk: s.opt(s.nullable(s.str()), null),
+  serial: s.opt(s.nullable(s.str()), null),
+  path: s.opt(s.nullable(s.str()), null),
+  filesize: s.opt(s.union(s.str(), s.int()), '0'),
+  blocksize: s.opt(s.int({ enum: [512, 1024, 2048, 4096] }), 512),
+  pblocksize: s.opt(s.bool(), false),
+  avail_threshold: s.opt(s.nullable(s.int({ min: 1, max: 99 })), null),
+  comment: s.opt(s.str(), ''),
+  insecure_tpc: s.opt(s.bool(), true),
+  xen: s.opt(s.bool(), false),
+  rpm: s.opt(s.str({ enum: ['UNKNOWN', 'SSD', '5400', '7200', '10000', '15000'] }), 'SSD'),
+  ro: s.opt(s.bool(), false),
+  enabled: s.opt(s.bool(), true),
+  defer: s.opt(s.bool(), false),
+};
+const createSchema = s.obj(fields);
+const updateSchema = s.obj(
+  Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, { schema: f.schema, required: false }])),
+);
+
+/** SCST flattens names: `.` → `_`, `/` → `-`. */
+export const sanitizeExtent = (name: string): string =>
+  /^\d:\d:\d:\d$/.test(name) ? name : name.replaceAll('.', '_').replaceAll('/', '-');
+
+function parse(value: unknown, schema: ReturnType<typeof s.obj>, argName: string): Record<string, unknown> {
+  const problems: FieldError[] = [];
+  const out = check(value, schema, argName, problems) as Record<string, unknown>;
+  if (problems.length > 0) {
+    throw validationErrors(problems);
+  }
+  return out;
+}
+
+function autoSerial(sim: SimCore): string {
+  const used = new Set(sim.iscsi.extents.all().map((e) => e.serial));
+  for (let i = 0; i < 5; i++) {
+    const serial = randomBytes(16).toString('hex').slice(0, 15);
+    if (!used.has(serial)) {
+      return serial;
+    }
+  }
+  throw callError('Failed to generate a random extent serial');
+}
+
+const autoNaa = () => `0x6589cfc000000${createHash('sha256').update(randomUUID()).digest('hex').slice(0, 19)}`;
+
+function validate(sim: SimCore, data: Record<string, unknown>, schema: string, old?: ExtentRow): void {
+  const verrors: FieldError[] = [];
+  const name = data.name as string;
+  const others = sim.iscsi.extents.filter((e) => e.id !== old?.id);
+  if (name.includes('"')) {
+    verrors.push([`${schema}.name`, 'Double quotes are not allowed', 22]);
+  }
+  if (name !== old?.name) {
+    const clash = others.find((e) => sanitizeExtent(e.name) === sanitizeExtent(name));
+    if (others.some((e) => e.name === name)) {
+      verrors.push([`${schema}.name`, 'Extent name must be unique', 22]);
+    } else if (clash) {
+      verrors.push([`${schema}.name`, `Extent name must be unique when flattened (${clash.name})`, 22]);
+    }
+  }
+  const serial = data.serial as string;
+  if (serial.includes('"')) {
+    verrors.push([`${schema}.serial`, 'Double quotes are not allowed', 22]);
+  }
+  if (serial.length > 20) {
+    verrors.push([`${schema}.serial`, 'Extent serial can not exceed 20 characters', 22]);
+  }
+  if (serial !== old?.serial && others.some((e) => e.serial === serial)) {
+    verrors.push([`${schema}.serial`, 'Serial number must be unique', 22]);
+  }
+  if (data.type === 'FILE') {
+    throw validationErrors([...verrors, [`${schema}.type`, 'FILE extents are not modelled by the simulator', 22]]);
+  }
+  const disk = data.disk as string | null;
+  if (!disk) {
+    throw validationErrors([[`${schema}.disk`, 'This field is required', 22]]);
+  }
+  if (!disk.startsWith('zvol/')) {
+    throw validationErrors([[`${schema}.disk`, 'Disk name must start with "zvol/"', 22]]);
+  }
+  const zvol = disk.slice('zvol/'.length);
+  const ds = sim.zfs.datasets.get(zvol);
+  const ready = (sim.zvolDeviceReadyAt.get(zvol) ?? 0) <= Date.now();
+  if (ds?.type !== 'VOLUME' || !ready) {
+    verrors.push([`${schema}.disk`, `Device '/dev/${disk}' for volume '${zvol}' does not exist`, 22]);
+  }
+  if (zvol.includes('@') && data.ro !== true) {
+    verrors.push([`${schema}.ro`, 'Must be set when disk is a ZFS Snapshot', 22]);
+  }
+  const user = others.find((e) => e.path === disk);
+  if (user) {
+    verrors.push([`${schema}.disk`, `Disk currently in use by extent ${user.name}`, 22]);
+  }
+  if (verrors.length > 0) {
+    throw validationErrors(verrors);
+  }
+}
+
+function show(_sim: SimCore, row: ExtentRow): Record<string, unknown> {
+  return { ...row, disk: row.type === 'DISK' ? row.path : null };
+}
+
+function toRow(data: Record<string, unknown>): Omit<ExtentRow, 'id' | 'naa' | 'vendor' | 'locked'> {
+  return {
+    name: data.name as string,
+    type: data.type as ExtentRow['type'],
+    disk: data.disk as string,
+    serial: data.serial as string,
+    path: data.disk as string,
+    filesize: data.filesize as string | number,
+    blocksize: data.blocksize as number,
+    pblocksize: data.pblocksize as boolean,
+    avail_threshold: data.avail_threshold as number | null,
+    comment: data.comment as string,
+    insecure_tpc: data.insecure_tpc as boolean,
+    xen: data.xen as boolean,
+    rpm: data.rpm as string,
+    ro: data.ro as boolean,
+    enabled: data.enabled as boolean,
+  };
+}
+
+function targetextentValidate(sim: SimCore, data: Record<string, unknown>, schema: string, oldId?: number): void {
+  const { targetextents, targets, extents } = sim.iscsi;
+  if (!targets.get(data.target as number) || !extents.get(data.extent as number)) {
+    throw unexpectedException('(sqlite3.IntegrityError) FOREIGN KEY constraint failed');
+  }
+  const verrors: FieldError[] = [];
+  const others = targetextents.filter((te) => te.id !== oldId);
+  if (data.lunid === null || data.lunid === undefined) {
+    const used = new Set(others.filter((te) => te.target === data.target).map((te) => te.lunid));
+    let lun = 0;
+    while (used.has(lun)) {
+      lun++;
+    }
+    data.lunid = lun;
+  }
+  const lunid = data.lunid as number;
+  if (lunid < 0 || lunid > 16382) {
+    verrors.push([`${schema}.lunid`, 'LUN ID must be a positive integer and lower than 16382', 22]);
+  }
+  if (others.some((te) => te.target === data.target && te.lunid === lunid)) {
+    verrors.push([`${schema}.lunid`, 'LUN ID is already being used for this target.', 22]);
+  }
+  if (others.some((te) => te.extent === data.extent)) {
+    verrors.push([`${schema}.extent`, 'Extent is already in use.', 22]);
+  }
+  if (verrors.length > 0) {
+    throw validationErrors(verrors);
+  }
+}
+
+const teFields = {
+  target: s.req(s.int()),
+  lunid: s.opt(s.nullable(s.int()), null),
+  extent: s.req(s.int()),
+  defer: s.opt(s.bool(), false),
+};
+
+export const extentMethods: MethodTable<CallContext> = {
+  ...crudReads('iscsi.extent', verbose, (sim) => sim.iscsi.extents, show),
+  'iscsi.extent.create': {
+    args: [arg('iscsi_extent_create', s.any())],
+    handler: (ctx, [input]) => {
+      const data = parse(input, createSchema, 'iscsi_extent_create');
+      data.serial = data.serial ? data.serial : autoSerial(ctx.sim);
+      validate(ctx.sim, data, 'iscsi_extent_create');
+      const row = ctx.sim.iscsi.extents.insert({ ...toRow(data), naa: autoNaa(), vendor: 'TrueNAS', locked: false });
+      return show(ctx.sim, row);
+    },
+  },
+  'iscsi.extent.update': {
+    args: [arg('id', s.int()), arg('iscsi_extent_update', s.any())],
+    handler: (ctx, [id, input]) => {
+      const old = requireRow(ctx.sim.iscsi.extents, id as number, verbose);
+      const merged = { ...show(ctx.sim, old), ...parse(input, updateSchema, 'iscsi_extent_update') };
+      validate(ctx.sim, merged, 'iscsi_extent_update', old);
+      Object.assign(old, toRow(merged));
+      return show(ctx.sim, old);
+    },
+  },
+  'iscsi.extent.delete': {
+    args: [
+      arg('id', s.int()),
+      arg('remove', s.bool(), false),
+      arg('force', s.bool(), false),
+      arg('defer', s.bool(), false),
+    ],
+    handler: (ctx, [id, _remove, force]) => {
+      const { iscsi } = ctx.sim;
+      const extent = requireRow(iscsi.extents, id as number, verbose);
+      const mappings = iscsi.targetextents.filter((te) => te.extent === extent.id);
+      const active = iscsi.activeTargets(mappings.map((te) => te.target));
+      if (active.length > 0 && force !== true) {
+        throw callError(`Associated target(s) ${active.join(',')} ${active.length === 1 ? 'is' : 'are'} in use.`);
+      }
+      for (const te of mappings) {
+        iscsi.targetextents.delete(te.id);
+      }
+      iscsi.extents.delete(extent.id);
+      return true;
+    },
+  },
+  ...crudReads('iscsi.targetextent', 'iSCSITargetToExtent', (sim) => sim.iscsi.targetextents),
+  'iscsi.targetextent.create': {
+    args: [arg('iscsi_target_to_extent_create', s.any())],
+    handler: (ctx, [input]) => {
+      const data = parse(input, s.obj(teFields) as ReturnType<typeof s.obj>, 'iscsi_target_to_extent_create');
+      targetextentValidate(ctx.sim, data, 'iscsi_targetextent_create');
+      const row = ctx.sim.iscsi.targetextents.insert({
+        target: data.target as number,
+        lunid: data.lunid as number,
+        extent: data.extent as number,
+      });
+      return { ...row };
+    },
+  },
+  'iscsi.targetextent.delete': {
+    args: [arg('id', s.int()), arg('force', s.bool(), false), arg('defer', s.bool(), false)],
+    handler: (ctx, [id, force]) => {
+      const { iscsi } = ctx.sim;
+      const te = requireRow(iscsi.targetextents, id as number, 'iSCSITargetToExtent');
+      const active = iscsi.activeTargets([te.target]);
+      if (active.length > 0 && force !== true) {
+        throw callError(`Associated target ${active[0]} is in use.`);
+      }
+      iscsi.targetextents.delete(te.id);
+      return true;
+    },
+  },
+};

@@ -1,0 +1,230 @@
+// The TrueNAS simulator as a test fixture: start it on 127.0.0.1 (port 0 by default), talk to it
+// over ws:// or wss://, flip knobs, seed objects, look up the backing file of a published LUN, run
+// the leak audit, stop it. `main.ts` wraps the same class as the `truenas-sim` command.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FaultSettings, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
+import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
+import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
+import { allMethods } from './methods.js';
+import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
+import { createSimServer, type ListeningServer } from './server/http.js';
+import { type Knobs, SimCore } from './state/core.js';
+
+export interface TrueNasSimulatorOptions {
+  host?: string;
+  port?: number;
+  /** Serve wss:// with a self-signed certificate generated at start (default false). */
+  tls?: boolean;
+  /** Where zvol backing files live (default: a fresh temp dir, removed on stop). */
+  dataDir?: string;
+  /** TrueNAS version reported by system.version (default 25.10.1). */
+  version?: string;
+  hostname?: string;
+  pool?: { name: string; capacity: number };
+  /** Filesystems created at start, e.g. `tank/k8s`. */
+  datasets?: string[];
+  username?: string;
+  password?: string;
+  /** Create an API key for `username` (returned as `apiKey`); a string registers that exact key. */
+  apiKey?: boolean | string;
+  /** Portals created at start: listen IPs and comment. */
+  portals?: Array<{ ips: string[]; comment?: string }>;
+  basename?: string;
+  faults?: Partial<FaultSettings>;
+  knobs?: Partial<Knobs>;
+}
+
+export type BackingLookup =
+  | { naa: string }
+  | { serial: string }
+  | { dataset: string }
+  | { target: string; lun: number };
+
+const GiB = 1024 ** 3;
+
+export class TrueNasSimulator {
+  readonly core: SimCore;
+  readonly tls: TlsMaterial | undefined;
+  readonly apiKey: string | undefined;
+  readonly username: string;
+  readonly password: string;
+  readonly #net: ListeningServer;
+  readonly #baseline: AuditBaseline;
+  readonly #ownsDataDir: boolean;
+  #address: AddressInfo | undefined;
+
+  private constructor(
+    core: SimCore,
+    net: ListeningServer,
+    tls: TlsMaterial | undefined,
+    opts: Required<Pick<TrueNasSimulatorOptions, 'username' | 'password'>> & {
+      apiKey: string | undefined;
+      ownsDataDir: boolean;
+    },
+  ) {
+    this.core = core;
+    this.#net = net;
+    this.tls = tls;
+    this.username = opts.username;
+    this.password = opts.password;
+    this.apiKey = opts.apiKey;
+    this.#ownsDataDir = opts.ownsDataDir;
+    this.#baseline = new AuditBaseline(core);
+  }
+
+  static async start(options: TrueNasSimulatorOptions = {}): Promise<TrueNasSimulator> {
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'truenas-sim-')));
+    const core = new SimCore({
+      version: options.version ?? '25.10.1',
+      hostname: options.hostname ?? 'truenas-sim',
+      dataDir,
+    });
+    await core.backing.init();
+    const pool = options.pool ?? { name: 'tank', capacity: 1024 * GiB };
+    core.zfs.addPool(pool.name, pool.capacity, core.now());
+    for (const ds of options.datasets ?? [`${pool.name}/k8s`]) {
+      const parts = ds.split('/');
+      if (parts[0] !== pool.name) {
+        throw new Error(`dataset ${ds} is not in pool ${pool.name}`);
+      }
+      for (let i = 2; i <= parts.length; i++) {
+        const name = parts.slice(0, i).join('/');
+        if (!core.zfs.datasets.has(name)) {
+          core.zfs.createDataset(name, 'FILESYSTEM', core.now());
+        }
+      }
+    }
+    const username = options.username ?? 'truenas_admin';
+    const password = options.password ?? 'testbed-password';
+    core.addUser(username, password);
+    const apiKey = options.apiKey
+      ? core.addApiKey(username, 'opencsp', typeof options.apiKey === 'string' ? options.apiKey : undefined).key
+      : undefined;
+    for (const [i, portal] of (options.portals ?? [{ ips: ['127.0.0.1'], comment: 'opencsp' }]).entries()) {
+      core.iscsi.portals.insert({
+        listen: portal.ips.map((ip) => ({ ip, port: 3260 })),
+        tag: i + 1,
+        comment: portal.comment ?? '',
+      });
+    }
+    if (options.basename) {
+      core.iscsi.global.basename = options.basename;
+    }
+    core.faults.set(options.faults ?? {});
+    Object.assign(core.knobs, options.knobs ?? {});
+    const tls = options.tls ? await selfSignedCertificate('localhost') : undefined;
+    const net = createSimServer(core, allMethods(), tls);
+    const sim = new TrueNasSimulator(core, net, tls, {
+      username,
+      password,
+      apiKey,
+      ownsDataDir: options.dataDir === undefined,
+    });
+    await new Promise<void>((resolve, reject) => {
+      net.server.once('error', reject);
+      net.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    sim.#address = net.server.address() as AddressInfo;
+    return sim;
+  }
+
+  get port(): number {
+    return (this.#address as AddressInfo).port;
+  }
+
+  /** `host:port` as a CSP's array address. */
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** WebSocket URL of an API version (default `current`). */
+  url(version = 'current'): string {
+    return `${this.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}/api/${version}`;
+  }
+
+  get calls() {
+    return this.core.calls;
+  }
+
+  setFaults(settings: Partial<FaultSettings>): void {
+    this.core.faults.set(settings);
+  }
+
+  setKnobs(knobs: Partial<Knobs>): void {
+    Object.assign(this.core.knobs, knobs);
+  }
+
+  /** Closes every client connection (as a middleware restart would); sessions are forgotten. */
+  dropConnections(): void {
+    for (const client of this.#net.wss.clients) {
+      client.terminate();
+    }
+  }
+
+  /** Every object created since start (or since the last `acceptCurrentState`). */
+  audit(): LeakAudit {
+    return this.#baseline.audit(this.core);
+  }
+
+  auditIsEmpty(): boolean {
+    return auditIsEmpty(this.audit());
+  }
+
+  /** Treats everything that exists now as pre-existing (e.g. after seeding). */
+  acceptCurrentState(): void {
+    this.#baseline.capture(this.core);
+  }
+
+  seedZvols(specs: SeedZvol[]): Promise<SeededZvol[]> {
+    return seedZvols(this.core, specs);
+  }
+
+  iscsiLogin(request: LoginRequest): void {
+    iscsiLogin(this.core, request);
+  }
+
+  iscsiLogout(target: string, initiator: string): void {
+    iscsiLogout(this.core, target, initiator);
+  }
+
+  /**
+   * The sparse file holding a LUN's data, found by the extent's NAA (with or without `0x`), its
+   * serial, the zvol's dataset name, or a target IQN and LUN number. Undefined when unknown.
+   */
+  backingFile(lookup: BackingLookup): string | undefined {
+    const { iscsi, zfs } = this.core;
+    let dataset: string | undefined;
+    if ('dataset' in lookup) {
+      dataset = lookup.dataset;
+    } else {
+      let extent = undefined as ReturnType<typeof iscsi.extents.get>;
+      if ('naa' in lookup) {
+        const naa = lookup.naa.toLowerCase().replace(/^0x/, '');
+        extent = iscsi.extents.find((e) => e.naa.toLowerCase().replace(/^0x/, '') === naa);
+      } else if ('serial' in lookup) {
+        extent = iscsi.extents.find((e) => e.serial === lookup.serial);
+      } else {
+        const target = iscsi.targets.find((t) => iscsi.iqn(t.name) === lookup.target);
+        const te = target && iscsi.targetextents.find((m) => m.target === target.id && m.lunid === lookup.lun);
+        extent = te && iscsi.extents.get(te.extent);
+      }
+      dataset = extent?.path?.replace(/^zvol\//, '');
+    }
+    const key = dataset ? zfs.datasets.get(dataset)?.backing : undefined;
+    return key ? this.core.backing.path(key) : undefined;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.#net.wss.clients) {
+      client.terminate();
+    }
+    this.#net.wss.close();
+    await new Promise<void>((resolve) => this.#net.server.close(() => resolve()));
+    if (this.#ownsDataDir) {
+      await rm(this.core.config.dataDir, { recursive: true, force: true });
+    }
+  }
+}

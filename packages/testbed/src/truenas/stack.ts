@@ -1,0 +1,68 @@
+// The TrueNAS simulator with the TrueNAS CSP in front of it, both on 127.0.0.1 with free ports:
+// what conformance runs, e2e suites and benchmarks start. `audit()` after a run must be empty.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CspApp } from '@opencsp/csp-spec/server';
+import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
+import { type Logger, pino } from 'pino';
+import { TrueNasSimulator, type TrueNasSimulatorOptions } from './simulator.js';
+
+export interface TrueNasStackOptions {
+  sim?: TrueNasSimulatorOptions;
+  /** Extra CSP flags (e.g. `--volblocksize 8K`). The array, parent and transport are set here. */
+  cspArgs?: string[];
+  /** Parent dataset(s) for volumes (default `tank/k8s`, created in the simulator). */
+  parents?: string[];
+  logger?: Logger;
+}
+
+export interface TrueNasStack {
+  sim: TrueNasSimulator;
+  csp: CspApp;
+  config: TrueNasCspConfig;
+  /** CSP base URL including `/containers/v1`. */
+  baseUrl: string;
+  /** Credentials for POST /tokens (the simulator's account; its API key when TLS is on). */
+  credentials: { username: string; password: string };
+  stop(): Promise<void>;
+}
+
+export async function startTrueNasStack(options: TrueNasStackOptions = {}): Promise<TrueNasStack> {
+  const parents = options.parents ?? ['tank/k8s'];
+  const sim = await TrueNasSimulator.start({ datasets: parents, ...options.sim });
+  const cleanups: Array<() => Promise<void>> = [() => sim.stop()];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup();
+    }
+  };
+  try {
+    const args = ['--array', sim.address, '--parent-datasets', parents.join(','), '--docs', 'false'];
+    const ownTls = (options.cspArgs ?? []).some((a) => a.startsWith('--tls-'));
+    if (!sim.tls) {
+      args.push('--transport', 'ws');
+    } else if (!ownTls) {
+      const dir = await mkdtemp(join(tmpdir(), 'truenas-stack-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      await writeFile(join(dir, 'ca.pem'), sim.tls.cert);
+      args.push('--tls-ca-file', join(dir, 'ca.pem'));
+    }
+    const { config } = loadConfig([...args, ...(options.cspArgs ?? [])], {});
+    const csp = await buildTrueNasCsp(config, options.logger ?? pino({ level: 'silent' }));
+    const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => csp.shutdown());
+    const password = sim.tls && sim.apiKey ? sim.apiKey : sim.password;
+    return {
+      sim,
+      csp,
+      config,
+      baseUrl: `${address}/containers/v1`,
+      credentials: { username: sim.username, password },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

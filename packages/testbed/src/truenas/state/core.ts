@@ -1,0 +1,99 @@
+// Everything one simulated TrueNAS system holds: ZFS, iSCSI tables, accounts and API keys, jobs,
+// backing files, and the test knobs (latency, faults, call counting).
+import { randomBytes } from 'node:crypto';
+import { CallCounter, FaultInjector } from '../../common/index.js';
+import { JobStore } from '../core/jobs.js';
+import { IscsiTables } from '../iscsi/types.js';
+import type { SessionState } from '../rpc/registry.js';
+import { ZvolBacking } from '../zfs/backing.js';
+import { ZfsNamespace } from '../zfs/model.js';
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  username: string;
+  key: string;
+  revoked: boolean;
+  revokedReason: string | null;
+}
+
+export interface Knobs {
+  /** `drop` faults close the connection before the call runs (`before`) or after it ran (`after`). */
+  dropPhase: 'before' | 'after';
+  /** A new zvol's /dev/zvol node appears this long after creation (extent create fails meanwhile). */
+  zvolDeviceDelayMs: number;
+  /** Extra methods that behave as `@job` methods (to exercise clients' job handling). */
+  jobMethods: Set<string>;
+}
+
+export interface ScanStats {
+  /** Datasets the simulated middleware had to open to answer pool.dataset.query. */
+  datasetRows: number;
+  /** Snapshots it had to open to answer pool.snapshot.query. */
+  snapshotRows: number;
+}
+
+export interface SimConfig {
+  version: string;
+  hostname: string;
+  dataDir: string;
+}
+
+export class SimCore {
+  readonly config: SimConfig;
+  readonly zfs = new ZfsNamespace();
+  readonly iscsi = new IscsiTables();
+  readonly jobs = new JobStore();
+  readonly backing: ZvolBacking;
+  readonly calls = new CallCounter();
+  readonly faults = new FaultInjector();
+  readonly knobs: Knobs = { dropPhase: 'before', zvolDeviceDelayMs: 0, jobMethods: new Set() };
+  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0 };
+  /** Highest number of calls one connection had executing and in flight at the same time. */
+  readonly peaks = { executing: 0, inflight: 0 };
+  readonly users = new Map<string, string>();
+  readonly apiKeys: ApiKey[] = [];
+  /** When each zvol's device node appears (epoch ms), for the fresh-zvol race. */
+  readonly zvolDeviceReadyAt = new Map<string, number>();
+  readonly bootTime = Date.now();
+
+  constructor(config: SimConfig) {
+    this.config = config;
+    this.backing = new ZvolBacking(`${config.dataDir}/zvols`);
+  }
+
+  now(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  addUser(username: string, password: string): void {
+    this.users.set(username, password);
+  }
+
+  /** Creates an API key for a user; returns the plain key (`<id>-<64 chars>`), as the UI shows it once. */
+  addApiKey(username: string, name = 'opencsp', explicit?: string): ApiKey {
+    const id = this.apiKeys.length + 1;
+    const key =
+      explicit ??
+      `${id}-${randomBytes(48)
+        .toString('base64url')
+        .replace(/[^A-Za-z0-9]/g, 'x')
+        .slice(0, 64)}`;
+    const entry: ApiKey = { id, name, username, key, revoked: false, revokedReason: null };
+    this.apiKeys.push(entry);
+    return entry;
+  }
+
+  findApiKey(key: string): ApiKey | undefined {
+    return this.apiKeys.find((k) => k.key === key);
+  }
+
+  isJob(method: string, declared: boolean): boolean {
+    return declared || this.knobs.jobMethods.has(method);
+  }
+}
+
+export interface CallContext {
+  sim: SimCore;
+  session: SessionState;
+}

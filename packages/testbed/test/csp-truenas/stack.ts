@@ -1,0 +1,115 @@
+// Test stack: the TrueNAS simulator, the TrueNAS CSP listening on 127.0.0.1:0 against it, and a
+// typed CSP client over real HTTP. Everything is torn down after each test.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
+import type { CspApp } from '@opencsp/csp-spec/server';
+import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
+import { pino } from 'pino';
+import { afterEach } from 'vitest';
+import { startTrueNasStack, TrueNasSimulator, type TrueNasSimulatorOptions } from '../../src/truenas/index.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+export interface Stack {
+  sim: TrueNasSimulator;
+  csp: CspApp;
+  config: TrueNasCspConfig;
+  baseUrl: string;
+  /** A client logged in with the simulator's password (or `credentials`). */
+  client: CspClient;
+  /** A new client with its own login. */
+  login(credentials?: { username: string; password: string; array_ip?: string }): Promise<CspClient>;
+  /** A client without a token (to test login itself). */
+  anonymous(): CspClient;
+}
+
+export interface StackOptions {
+  sim?: TrueNasSimulatorOptions;
+  /** Extra CSP flags. */
+  args?: string[];
+  /** Log in with the API key instead of the password (needs sim.apiKey). */
+  apiKey?: boolean;
+}
+
+export async function startSimulator(options: TrueNasSimulatorOptions = {}): Promise<TrueNasSimulator> {
+  const sim = await TrueNasSimulator.start(options);
+  cleanups.push(() => sim.stop());
+  return sim;
+}
+
+/** Writes the simulator's certificate to a temp file for --tls-ca-file. */
+export async function caFile(sim: TrueNasSimulator): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-ca-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ca.pem');
+  await writeFile(file, sim.tls?.cert ?? '');
+  return file;
+}
+
+export async function startCsp(
+  sim: TrueNasSimulator,
+  args: string[] = [],
+): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig }> {
+  const ownTls = args.some((a) => a.startsWith('--tls-'));
+  const transport = !sim.tls
+    ? ['--transport', 'ws']
+    : ownTls
+      ? ['--transport', 'wss']
+      : ['--transport', 'wss', '--tls-ca-file', await caFile(sim)];
+  const { config } = loadConfig(
+    [
+      '--array',
+      sim.address,
+      '--parent-datasets',
+      'tank/k8s',
+      '--api-version',
+      'v25.10.0',
+      '--response-validation',
+      'strict',
+      '--docs',
+      'false',
+      ...transport,
+      ...args,
+    ],
+    {},
+  );
+  const csp = await buildTrueNasCsp(config, pino({ level: 'silent' }));
+  const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
+  cleanups.push(() => csp.shutdown());
+  return { csp, baseUrl: `${address}/containers/v1`, config };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stack = await startTrueNasStack({
+    ...(options.sim ? { sim: options.sim } : {}),
+    cspArgs: ['--response-validation', 'strict', ...(options.args ?? [])],
+  });
+  cleanups.push(() => stack.stop());
+  const { sim, csp, config, baseUrl } = stack;
+  const anonymous = () => {
+    const client = new CspClient({ baseUrl, retries: 0 });
+    cleanups.push(() => client.close());
+    return client;
+  };
+  const login = async (credentials?: { username: string; password: string; array_ip?: string }) => {
+    const client = anonymous();
+    const secret = options.apiKey ? (sim.apiKey as string) : sim.password;
+    const token = await client.login(credentials ?? { username: sim.username, password: secret });
+    client.useTokens(new StaticToken(token.session_token));
+    return client;
+  };
+  return { sim, csp, config, baseUrl, client: await login(), login, anonymous };
+}
+
+export const iqn = (node: string) => `iqn.2024-01.io.opencsp.test:${node}`;
