@@ -17,6 +17,7 @@ import type {
 } from '@opencsp/csp-spec';
 import {
   type ArraySession,
+  describeCapabilities,
   notFound,
   type Page,
   type PageRequest,
@@ -57,25 +58,12 @@ export class SynologySession implements ArraySession {
     if (nas.limits.snapshotsPerLun !== undefined) {
       limits.max_snapshots_per_volume = nas.limits.snapshotsPerLun;
     }
-    return {
-      contract_version: '1.1.0',
+    return describeCapabilities({
       provider: { name: 'synology', version: cspVersion, array_model: nas.model, array_version: nas.firmware },
-      access_protocols: ['iscsi'],
-      features: {
-        capacity: true,
-        volume_health: true,
-        list_pagination: true,
-        list_all_snapshots: true,
-        volume_groups: false,
-        snapshot_groups: false,
-        replication: false,
-        chap: true,
-        expand_online: true,
-        read_only_publish: false,
-      },
-      limits,
-      config_keys: [...configKeys],
-    };
+      claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
+      limits: limits,
+      configKeys: configKeys,
+    });
   }
 
   close(): Promise<void> {

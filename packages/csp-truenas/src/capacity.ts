@@ -1,8 +1,7 @@
 // GET /capabilities and POST /capacity. Capacity is the parent dataset's `available` (what any
 // dataset under it can still use); thick volumes may use at most 80% of it unless forced.
 import type { Capabilities, Capacity, Config } from '@opencsp/csp-spec';
-import { contractVersion } from '@opencsp/csp-spec';
-import { CspProblem } from '@opencsp/csp-spec/server';
+import { CspProblem, describeCapabilities } from '@opencsp/csp-spec/server';
 import type { SessionContext } from './context.js';
 import { numberProp } from './props.js';
 import { configKeys, parseVolumeConfig } from './volume-config.js';
@@ -12,25 +11,12 @@ export const cspVersion = '0.1.0';
 
 export function capabilities(ctx: SessionContext): Capabilities {
   const vbs = parseVolumeConfig(undefined, ctx.config.volumeDefaults, ctx.names.parents).volblocksizeBytes;
-  return {
-    contract_version: contractVersion(),
+  return describeCapabilities({
     provider: { name: 'truenas', version: cspVersion, array_model: 'TrueNAS', array_version: ctx.facts.version },
-    access_protocols: ['iscsi'],
-    features: {
-      capacity: true,
-      volume_health: true,
-      list_pagination: true,
-      list_all_snapshots: true,
-      volume_groups: false,
-      snapshot_groups: false,
-      replication: false,
-      chap: true,
-      expand_online: true,
-      read_only_publish: false,
-    },
+    claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
     limits: { size_granularity: vbs, min_volume_size: vbs },
-    config_keys: [...configKeys],
-  };
+    configKeys: configKeys,
+  });
 }
 
 export async function queryCapacity(ctx: SessionContext, config: Config): Promise<Capacity> {

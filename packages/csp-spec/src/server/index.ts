@@ -1,4 +1,5 @@
 export { buildCspApp, type CspApp, type CspAppOptions, type ResponseValidation } from './app.js';
+export { type CapabilityClaims, describeCapabilities } from './capabilities.js';
 export { type ContractRoute, contractRoutes, dereference, type JsonSchema } from './contract.js';
 export {
   CspProblem,

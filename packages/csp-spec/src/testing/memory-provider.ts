@@ -8,6 +8,7 @@ import {
   type Credentials,
   CspProblem,
   type CspProvider,
+  describeCapabilities,
   notFound,
   type Page,
   type PageRequest,
@@ -69,25 +70,12 @@ export class MemorySession implements ArraySession {
   }
 
   async capabilities(): Promise<Capabilities> {
-    return {
-      contract_version: '1.1.0',
+    return describeCapabilities({
       provider: { name: 'memory', version: '0.0.0' },
-      access_protocols: ['iscsi'],
-      features: {
-        capacity: true,
-        volume_health: true,
-        list_pagination: true,
-        list_all_snapshots: true,
-        volume_groups: false,
-        snapshot_groups: false,
-        replication: false,
-        chap: true,
-        expand_online: true,
-        read_only_publish: false,
-      },
+      claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
       limits: { size_granularity: MiB, min_volume_size: MiB },
-      config_keys: ['tier'],
-    };
+      configKeys: ['tier'],
+    });
   }
   async close(): Promise<void> {
     this.array.openSessions--;
