@@ -56,11 +56,13 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
   it('passes CSP settings as environment variables, sorted, as strings, integers without an exponent', () => {
     const truenas = container(podSpec(findOne(both, 'Deployment', 'opencsp-csp-truenas')), 'csp');
     expect(truenas.env).toEqual([
-      { name: 'TRUENAS_API_VERSION', value: 'v25.04.0' },
-      { name: 'TRUENAS_MAX_IO_BYTES', value: '16777216' },
-      { name: 'TRUENAS_REQUEST_TIMEOUT_MS', value: '30000' },
-      { name: 'TRUENAS_VERIFY_TLS', value: 'false' },
-      { name: 'NODE_EXTRA_CA_CERTS', value: '/etc/opencsp/ca/ca.crt' },
+      { name: 'TRUENAS_API_VERSION', value: 'v26.0.0' },
+      { name: 'TRUENAS_CALL_TIMEOUT', value: '90s' },
+      { name: 'TRUENAS_CHAP_TAG', value: '4730274' },
+      { name: 'TRUENAS_FORCE_SIZE', value: 'false' },
+      { name: 'TRUENAS_PARENT_DATASETS', value: 'tank/k8s,ssd/k8s' },
+      { name: 'TRUENAS_PORTAL', value: 'opencsp' },
+      { name: 'TRUENAS_TLS_CA_FILE', value: '/etc/opencsp/ca/ca.crt' },
     ]);
     const synology = container(podSpec(findOne(both, 'Deployment', 'opencsp-csp-synology')), 'csp');
     expect(synology.env).toBeUndefined();
