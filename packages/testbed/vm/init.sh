@@ -26,8 +26,8 @@ echo 1 >/proc/sys/kernel/sysrq
 
 modprobe -a 9p 9pnet_virtio || die "cannot load the 9p modules"
 mkdir -p /repo /opt/hostnode
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro repo /repo || die "cannot mount the repo share"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro hostnode /opt/hostnode ||
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro repo /repo || die "cannot mount the repo share"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostnode /opt/hostnode ||
   die "cannot mount the host node share"
 
 runner=/repo/packages/testbed/vm/guest/runner.sh
