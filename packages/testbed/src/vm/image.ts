@@ -125,6 +125,7 @@ async function buildImage(options: EnsureImageOptions, hash: string, dir: string
     await writeFile(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(logFile, { force: true });
     await rm(dir, { recursive: true, force: true });
+    await mkdir(join(options.cacheDir, 'images'), { recursive: true });
     await rename(work, dir);
     dropWork();
     return { toolsSeconds, debootstrapSeconds, imageSeconds };

@@ -52,7 +52,8 @@ function explainFailure(outcome: ScenarioOutcome): void {
 async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
   const cacheDir = resolve(options.cacheDir ?? join(repoDir, '.cache', 'vm'));
   const rows: TimingRow[] = [];
-  let started = performance.now();
+  const begun = performance.now();
+  let started = begun;
   const installed = await ensureHostTools(RUN_TOOLS, log, cleanup);
   rows.push({ label: 'host tools', seconds: since(started), status: installed.join(' ') || 'present', depth: 0 });
 
@@ -94,9 +95,10 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
     });
     rows.push(...stepRows('', outcome.steps));
   }
+  const failed = outcomes.filter((o) => !o.passed).length;
+  rows.push({ label: 'total (wall)', seconds: since(begun), status: failed === 0 ? 'PASS' : 'FAIL', depth: 0 });
   console.log(`\n${formatTimingTable(rows)}`);
   outcomes.filter((o) => !o.passed).forEach(explainFailure);
-  const failed = outcomes.filter((o) => !o.passed).length;
   console.log(`\n${outcomes.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,5 +1,5 @@
-// The timing table printed at the end of a run: host phases, then each VM's guest steps with
-// their parts indented under them.
+// The timing table printed at the end of a run: host phases (depth 0), then each VM's guest steps
+// (depth 1) with their parts (depth 2) indented under them.
 import type { Step } from './markers.js';
 
 export interface TimingRow {
@@ -18,7 +18,7 @@ export function stepRows(prefix: string, steps: Step[]): TimingRow[] {
 }
 
 export function formatTimingTable(rows: TimingRow[]): string {
-  const labels = rows.map((r) => `${'  '.repeat(Math.max(0, r.depth - 1))}${r.label}`);
+  const labels = rows.map((r) => `${'  '.repeat(r.depth)}${r.label}`);
   const width = Math.max('step'.length, ...labels.map((l) => l.length));
   const lines = [`${'step'.padEnd(width)}  ${'seconds'.padStart(8)}  status`];
   lines.push(`${'-'.repeat(width)}  ${'-'.repeat(8)}  ------`);

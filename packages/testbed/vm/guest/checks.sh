@@ -86,6 +86,8 @@ check_path_failure() {
   pid=$!
   sleep 0.3
   echo offline >"/sys/block/$victim/device/state"
+  # The writer must still be running when the path goes, or this proves nothing.
+  kill -0 "$pid" 2>/dev/null || fail "the writer finished before $victim went offline"
   wait "$pid" || rc=$?
   [ "$rc" -eq 0 ] || fail "writes failed (dd exit $rc) while $victim went offline"
   sync
