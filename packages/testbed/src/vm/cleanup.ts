@@ -5,6 +5,8 @@ type Task = { name: string; fn: () => Promise<void> | void };
 
 export class Cleanup {
   private tasks: Task[] = [];
+  /** Set once a signal asked the run to stop. */
+  interrupted = false;
   private running: Promise<void> | undefined;
 
   constructor(private readonly warn: (line: string) => void) {}
@@ -39,6 +41,7 @@ export class Cleanup {
     const codes: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
     for (const [signal, code] of Object.entries(codes)) {
       process.once(signal, () => {
+        this.interrupted = true;
         this.warn(`\n${signal}: stopping and cleaning up`);
         void this.runAll().finally(() => process.exit(128 + code));
       });

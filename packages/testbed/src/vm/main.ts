@@ -86,6 +86,9 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
       onEvent: printEvent,
       ...(options.verbose ? { onLine: (label: string, line: string) => console.log(`[${label}] ${line}`) } : {}),
     });
+    if (cleanup.interrupted) {
+      throw new Error('interrupted');
+    }
     outcomes.push(outcome);
     rows.push({
       label: `vm ${outcome.label} (wall)`,

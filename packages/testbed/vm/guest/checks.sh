@@ -34,6 +34,9 @@ check_staged() {
     target_sessions | awk -v p="$portal" '$3 ~ "^"p","' | grep -q . || fail "no session on $portal"
     iscsi_node "$portal" | grep -q '^node.startup = manual$' || fail "node.startup of $portal is not manual"
     sd=$(basename "$(readlink -f "$(by_path "$portal")")")
+    # VPD page 0x80: a 4-byte header, then the unit serial.
+    [ "$(tail -c +5 "/sys/block/$sd/device/vpd_pg80" | tr -d '\0 ')" = "$E2E_LUN_SERIAL" ] ||
+      fail "$sd does not carry the LUN's unit serial $E2E_LUN_SERIAL"
     this=$(cat "/sys/block/$sd/device/wwid")
     [ -z "$wwid" ] || [ "$wwid" = "$this" ] || fail "WWID mismatch: $wwid vs $this"
     wwid=$this

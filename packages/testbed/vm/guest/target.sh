@@ -44,7 +44,12 @@ target_up() {
   # shellcheck disable=SC1090
   . "$E2E_STATE"
   (set -a && . "$E2E_STATE" && python3 -W ignore "$E2E_GUEST/lio.py" setup)
-  log "target $E2E_TARGET_IQN on $E2E_PORTALS, LUN $E2E_LUN on $loop ($size bytes), CHAP $chap"
+  # The LUN's unit serial (VPD page 0x80), what a CSP reports as the volume's serial number.
+  local serial
+  serial=$(sed -n 's/^T10 VPD Unit Serial Number: //p' /sys/kernel/config/target/core/iblock_*/opencsp_lun0/wwn/vpd_unit_serial)
+  [ -n "$serial" ] || fail "LIO reports no unit serial for the LUN"
+  save E2E_LUN_SERIAL "$serial"
+  log "target $E2E_TARGET_IQN on $E2E_PORTALS, LUN $E2E_LUN serial $serial on $loop ($size bytes), CHAP $chap"
 }
 
 # The array side of an expand (what the CSP does): grow the backing file and the loop device.
