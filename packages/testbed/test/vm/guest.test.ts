@@ -4,6 +4,7 @@ import { volumeFromEnv, volumeSecrets } from '../../src/vm/guest/volume.js';
 
 const ENV = {
   E2E_TARGET_IQN: 'iqn.2003-01.org.linux-iscsi.opencsp-e2e:lun0',
+  E2E_LUN_SERIAL: '0b81edea-c274-4f3a-96a9-e0060c1f2a3b',
   E2E_PORTALS: '127.0.0.1:3260,127.0.0.2:3260',
   E2E_LUN: '0',
   E2E_CHAP_USER: 'node',
@@ -17,6 +18,7 @@ describe('guest volume from the environment', () => {
     const volume = volumeFromEnv(ENV);
     expect(volume.portals).toEqual(['127.0.0.1:3260', '127.0.0.2:3260']);
     expect(volume.lun).toBe(0);
+    expect(volume.serial).toBe('0b81edea-c274-4f3a-96a9-e0060c1f2a3b');
     expect(volume.chap).toEqual({ username: 'node', password: 'secret-one-23' });
     expect(volume.requiredBytes).toBeUndefined();
     expect(volumeSecrets(volume)).toEqual(['secret-one-23']);

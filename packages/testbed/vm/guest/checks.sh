@@ -21,6 +21,15 @@ staging_dm() {
   basename "$(readlink -f "$source")"
 }
 
+# The names of the paths that exist among the arguments (unmatched globs stay literal and drop out).
+names_of() {
+  local path
+  for path in "$@"; do
+    [ -e "$path" ] || [ -L "$path" ] && printf '%s ' "${path##*/}"
+  done
+  return 0
+}
+
 drop_caches() {
   sync
   echo 3 >/proc/sys/vm/drop_caches
@@ -45,7 +54,7 @@ check_staged() {
   dm=$(staging_dm)
   case "$dm" in dm-*) ;; *) fail "$E2E_STAGING is mounted from $dm, not a multipath map" ;; esac
   grep -q '^mpath-' "/sys/block/$dm/dm/uuid" || fail "$dm is not a multipath map"
-  slaves=$(ls "/sys/block/$dm/slaves" | sort | xargs)
+  slaves=$(names_of "/sys/block/$dm/slaves"/* | xargs -n1 | sort | xargs)
   [ "$slaves" = "$(echo "$sds" | xargs -n1 | sort | xargs)" ] || fail "$dm has slaves '$slaves', expected '$sds'"
   [ "$(findmnt -n -o FSTYPE --mountpoint "$E2E_STAGING")" = "$E2E_FS_TYPE" ] || fail "staging is not $E2E_FS_TYPE"
   [ "$(findmnt -n --mountpoint "$E2E_STAGING" | wc -l)" -eq 1 ] || fail "staging is mounted more than once"
@@ -132,16 +141,16 @@ check_no_leftovers() {
   local rc=0 left
   udevadm settle --timeout=30
   ! findmnt -n --mountpoint "$E2E_STAGING" >/dev/null || fail "$E2E_STAGING is still mounted"
-  left=$(ls /sys/block | grep -E '^(sd|dm-)' | xargs || true)
+  left=$(names_of /sys/block/sd* /sys/block/dm-*)
   [ -z "$left" ] || fail "leftover block devices: $left"
   iscsiadm -m session >/dev/null 2>&1 || rc=$?
   [ "$rc" -eq 21 ] || fail "iSCSI sessions remain (iscsiadm -m session exit $rc)"
   rc=0
   iscsiadm -m node >/dev/null 2>&1 || rc=$?
   [ "$rc" -eq 21 ] || fail "iSCSI node records remain (iscsiadm -m node exit $rc)"
-  left=$(ls /dev/mapper | grep -v '^control$' | xargs || true)
+  left=$(names_of /dev/mapper/* | xargs -n1 | grep -vx control | xargs || true)
   [ -z "$left" ] || fail "leftover device-mapper nodes: $left"
-  left=$(ls /dev/disk/by-path 2>/dev/null | grep -- '-iscsi-' | xargs || true)
+  left=$(names_of /dev/disk/by-path/*-iscsi-*)
   [ -z "$left" ] || fail "leftover by-path links: $left"
 }
 

@@ -99,6 +99,7 @@ run_step() {
 # Reads a key=value argument from the kernel command line (e2e.scenario=js -> js).
 cmdline_arg() {
   local word
+  # shellcheck disable=SC2013 # the command line is one line of words
   for word in $(cat /proc/cmdline); do
     case "$word" in
     "$1="*) echo "${word#*=}" && return 0 ;;
@@ -126,7 +127,8 @@ read_portals() {
   IFS=, read -ra "$1" <<<"$E2E_PORTALS"
 }
 
-# by-path link of a portal's LUN, as udev names it.
+# by-path link of a portal's LUN, as udev names it (E2E_* come from the state file).
+# shellcheck disable=SC2153
 by_path() {
   echo "/dev/disk/by-path/ip-$1-iscsi-$E2E_TARGET_IQN-lun-$E2E_LUN"
 }

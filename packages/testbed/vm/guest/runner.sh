@@ -7,7 +7,7 @@
 # It prints E2E-STEP markers, then E2E-RESULT PASS|FAIL <reason>, and powers the VM off.
 
 E2E_GUEST=/repo/packages/testbed/vm/guest
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR disable=SC1091
 . "$E2E_GUEST/lib.sh"
 . "$E2E_GUEST/system.sh"
 . "$E2E_GUEST/target.sh"

@@ -11,6 +11,7 @@ node_op() {
   shell) "op_$1" ;;
   js)
     [ -r "/repo/$E2E_ENTRY" ] || fail "/repo/$E2E_ENTRY is missing: run pnpm build on the host"
+    # shellcheck source=/dev/null
     (set -a && . "$E2E_STATE" && E2E_REASON_FILE=$E2E_REASON exec "$E2E_NODE" "/repo/$E2E_ENTRY" "$1")
     ;;
   *) fail "unknown ops provider $E2E_OPS (shell or js)" ;;

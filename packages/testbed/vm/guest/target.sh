@@ -43,6 +43,7 @@ target_up() {
   fi
   # shellcheck disable=SC1090
   . "$E2E_STATE"
+  # shellcheck source=/dev/null
   (set -a && . "$E2E_STATE" && python3 -W ignore "$E2E_GUEST/lio.py" setup)
   # The LUN's unit serial (VPD page 0x80), what a CSP reports as the volume's serial number.
   local serial

@@ -5,7 +5,17 @@
 import { mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type ToolOptions, type ToolResult, tool } from './exec.js';
-import { byPathLink, dmName, exists, holderOf, kernelName, sizeBytes, waitFor, writeSysfs } from './sysfs.js';
+import {
+  byPathLink,
+  dmName,
+  exists,
+  holderOf,
+  kernelName,
+  sizeBytes,
+  unitSerial,
+  waitFor,
+  writeSysfs,
+} from './sysfs.js';
 import { type GuestVolume, volumeSecrets } from './volume.js';
 
 export interface NodeOps {
@@ -151,11 +161,15 @@ export class ToolOps implements NodeOps {
     return sds;
   }
 
-  /** Checks every path has the same WWID, then waits for the one map over all of them. */
+  /** Checks every path is the expected LUN with one WWID, then waits for the one map over all of them. */
   private async map(v: GuestVolume): Promise<string> {
     const sds = await this.pathDevices(v);
     const wwids = new Set<string>();
     for (const sd of sds) {
+      const serial = await unitSerial(sd);
+      if (serial !== v.serial) {
+        throw new Error(`${sd} has unit serial ${serial}, expected ${v.serial}`);
+      }
       wwids.add((await tool('/lib/udev/scsi_id', ['-g', '-u', '-d', `/dev/${sd}`])).stdout.trim());
     }
     if (wwids.size !== 1 || wwids.has('')) {

@@ -48,3 +48,12 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The unit serial of a SCSI disk from VPD page 0x80 (a 4-byte header, then the serial). */
+export async function unitSerial(sd: string): Promise<string> {
+  const page = await readFile(`/sys/block/${sd}/device/vpd_pg80`);
+  return page
+    .subarray(4)
+    .toString('latin1')
+    .replace(/[\0\s]+/g, '');
+}

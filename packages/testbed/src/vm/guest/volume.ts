@@ -12,6 +12,8 @@ export interface Chap {
 
 export interface GuestVolume {
   targetIqn: string;
+  /** The LUN's unit serial (VPD page 0x80), as the publish context's serialNumber. */
+  serial: string;
   portals: string[];
   lun: number;
   chap: Chap;
@@ -51,6 +53,7 @@ export function volumeFromEnv(env: NodeJS.ProcessEnv): GuestVolume {
   }
   return {
     targetIqn: need(env, 'E2E_TARGET_IQN'),
+    serial: need(env, 'E2E_LUN_SERIAL'),
     portals,
     lun,
     chap,
