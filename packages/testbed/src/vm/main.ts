@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// `pnpm e2e:vm`: the real-kernel VM suite. Installs the host tools it lacks, builds or reuses the
+// cached image, boots one VM per --run, prints a timing table, exits non-zero on any failure.
+import { access, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cleanup } from './cleanup.js';
+import { ensureHostTools, RUN_TOOLS } from './host-tools.js';
+import { ensureImage } from './image.js';
+import type { MarkerEvent } from './markers.js';
+import { parseOptions, USAGE, UsageError, type VmOptions } from './options.js';
+import { CommandError } from './proc.js';
+import { defaultRecipe, recipeHash } from './recipe.js';
+import { runScenario, type ScenarioOutcome, scenarioLabel } from './scenario-run.js';
+import { formatTimingTable, stepRows, type TimingRow } from './table.js';
+
+const repoDir = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/\/$/, '');
+const log = (line: string) => console.log(`e2e:vm ${line}`);
+const since = (t: number) => (performance.now() - t) / 1000;
+
+function printEvent(label: string, event: MarkerEvent): void {
+  if (event.kind === 'step') {
+    const parts = event.step.parts.map((p) => `${p.name} ${p.seconds.toFixed(2)}`).join(', ');
+    log(
+      `[${label}] ${event.step.name} ${event.step.seconds.toFixed(2)} s ${event.step.status}${parts ? ` (${parts})` : ''}`,
+    );
+  } else if (event.kind === 'error') {
+    log(`[${label}] error: ${event.text}`);
+  } else {
+    log(`[${label}] result: ${event.result.pass ? 'PASS' : 'FAIL'} ${event.result.reason}`);
+  }
+}
+
+function outcomeStatus(outcome: ScenarioOutcome): string {
+  if (outcome.timedOut) {
+    return 'TIMEOUT';
+  }
+  return outcome.passed ? 'PASS' : 'FAIL';
+}
+
+function explainFailure(outcome: ScenarioOutcome): void {
+  const why = outcome.timedOut
+    ? 'timed out'
+    : (outcome.result?.reason ?? `no verdict from the guest (QEMU exit ${outcome.exitCode})`);
+  console.error(`\n${outcome.label}: ${why}`);
+  console.error(`  console log: ${outcome.logPath}`);
+  if (outcome.stderr.trim()) {
+    console.error(`  QEMU said: ${outcome.stderr.trim().split('\n').slice(-5).join('\n  ')}`);
+  }
+}
+
+async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
+  const cacheDir = resolve(options.cacheDir ?? join(repoDir, '.cache', 'vm'));
+  const rows: TimingRow[] = [];
+  const begun = performance.now();
+  let started = begun;
+  const installed = await ensureHostTools(RUN_TOOLS, log, cleanup);
+  rows.push({ label: 'host tools', seconds: since(started), status: installed.join(' ') || 'present', depth: 0 });
+
+  const recipe = defaultRecipe(await readFile(join(repoDir, 'packages/testbed/vm/init.sh'), 'utf8'));
+  log(`image recipe ${recipeHash(recipe)}, cache ${cacheDir}`);
+  started = performance.now();
+  const { image, built, timings } = await ensureImage({ cacheDir, recipe, rebuild: options.rebuild, log, cleanup });
+  if (built && timings) {
+    rows.push({ label: 'image: debootstrap', seconds: timings.debootstrapSeconds, status: 'built', depth: 0 });
+    rows.push({ label: 'image: mkfs.ext4 -d', seconds: timings.imageSeconds, status: 'built', depth: 0 });
+  } else {
+    rows.push({ label: 'image', seconds: since(started), status: `cached ${image.manifest.hash}`, depth: 0 });
+  }
+  log(`image ${image.dir} (kernel ${image.manifest.kernelVersion})`);
+
+  const outcomes: ScenarioOutcome[] = [];
+  for (const spec of options.buildOnly ? [] : options.runs) {
+    if (spec.ops === 'js') {
+      await access(join(repoDir, spec.entry)).catch(() => {
+        throw new Error(`${spec.entry} is missing: run pnpm build first (pnpm e2e:vm does)`);
+      });
+    }
+    log(`booting ${scenarioLabel(spec)} (timeout ${options.timeoutSeconds} s)`);
+    const outcome = await runScenario(spec, {
+      image,
+      repoDir,
+      cacheDir,
+      timeoutMs: options.timeoutSeconds * 1000,
+      cleanup,
+      onEvent: printEvent,
+      ...(options.verbose ? { onLine: (label: string, line: string) => console.log(`[${label}] ${line}`) } : {}),
+    });
+    if (cleanup.interrupted) {
+      throw new Error('interrupted');
+    }
+    outcomes.push(outcome);
+    rows.push({
+      label: `vm ${outcome.label} (wall)`,
+      seconds: outcome.wallSeconds,
+      status: outcomeStatus(outcome),
+      depth: 0,
+    });
+    rows.push(...stepRows('', outcome.steps));
+  }
+  const failed = outcomes.filter((o) => !o.passed).length;
+  rows.push({ label: 'total (wall)', seconds: since(begun), status: failed === 0 ? 'PASS' : 'FAIL', depth: 0 });
+  console.log(`\n${formatTimingTable(rows)}`);
+  outcomes.filter((o) => !o.passed).forEach(explainFailure);
+  console.log(`\n${outcomes.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  let options: VmOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    console.error('e2e:vm runs on x86-64 Linux only');
+    return 1;
+  }
+  const cleanup = new Cleanup((line) => console.error(line));
+  cleanup.exitOnSignals();
+  try {
+    return await run(options, cleanup);
+  } catch (error) {
+    console.error(`e2e:vm failed: ${(error as Error).message}`);
+    if (error instanceof CommandError && error.tail.trim()) {
+      console.error(error.tail.trim().split('\n').slice(-15).join('\n'));
+    }
+    return 1;
+  } finally {
+    await cleanup.runAll();
+  }
+}
+
+process.exitCode = await main();

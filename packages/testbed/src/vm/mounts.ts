@@ -1,0 +1,29 @@
+// Mount-safe removal of build directories: debootstrap mounts /proc and /sys inside the rootfs
+// while it runs, and a recursive delete must never walk into a mounted filesystem.
+import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runCommand } from './proc.js';
+
+/** Mount points in a mountinfo text that lie strictly below `dir`, deepest first. */
+export function mountsBelow(mountinfo: string, dir: string): string[] {
+  const base = `${resolve(dir)}/`;
+  const points = mountinfo
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => p !== undefined)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))))
+    .filter((p) => p.startsWith(base));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+/** Unmounts everything below `dir` (lazily), then removes it; refuses if a mount survives. */
+export async function removeTree(dir: string): Promise<void> {
+  for (const point of mountsBelow(await readFile('/proc/self/mountinfo', 'utf8'), dir)) {
+    await runCommand('umount', ['-l', point]);
+  }
+  const left = mountsBelow(await readFile('/proc/self/mountinfo', 'utf8'), dir);
+  if (left.length > 0) {
+    throw new Error(`not removing ${dir}: still mounted below it: ${left.join(', ')}`);
+  }
+  await rm(dir, { recursive: true, force: true });
+}

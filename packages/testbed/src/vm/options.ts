@@ -1,0 +1,89 @@
+// Command-line options of `pnpm e2e:vm` (packages/testbed/src/vm/main.ts).
+import { parseArgs } from 'node:util';
+import type { ScenarioSpec } from './scenario-run.js';
+
+export interface VmOptions {
+  rebuild: boolean;
+  buildOnly: boolean;
+  runs: ScenarioSpec[];
+  timeoutSeconds: number;
+  cacheDir: string | undefined;
+  verbose: boolean;
+  help: boolean;
+}
+
+export const DEFAULT_ENTRY = 'packages/testbed/dist/vm/guest/main.js';
+export const DEFAULT_RUNS = ['shell:oneway', 'js:mutual'];
+
+export const USAGE = `usage: pnpm e2e:vm [options]   (or: node packages/testbed/dist/vm/main.js [options])
+
+Boots a Debian VM under QEMU (TCG) and runs the real-kernel node scenario: LIO target on two
+portals, iscsiadm login with CHAP, dm-multipath, mkfs, mount, I/O, path failure, online expand,
+unstage, no leftovers. Builds and caches the VM image on first use.
+
+options:
+  --run OPS:CHAP     a VM run; OPS shell|js (who does the node operations), CHAP oneway|mutual.
+                     Repeatable. Default: ${DEFAULT_RUNS.join(' and ')}
+  --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
+  --timeout SECONDS  limit per VM run (default 600)
+  --rebuild          build the image again even if the cache has it
+  --build-only       build (or check) the image, boot nothing
+  --cache-dir DIR    image and log cache (default <repo>/.cache/vm)
+  --verbose          print the whole guest console
+  --help             this text`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parseRun(text: string, entry: string): ScenarioSpec {
+  const [ops, chap, extra] = text.split(':');
+  if (extra !== undefined || (ops !== 'shell' && ops !== 'js') || (chap !== 'oneway' && chap !== 'mutual')) {
+    throw new UsageError(`--run ${JSON.stringify(text)}: expected shell|js:oneway|mutual`);
+  }
+  return { ops, chap, entry };
+}
+
+export function parseOptions(argv: string[]): VmOptions {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const entry = values.entry ?? DEFAULT_ENTRY;
+  if (!/^[A-Za-z0-9._/-]+\.m?js$/.test(entry) || entry.split('/').includes('..')) {
+    throw new UsageError(`--entry ${JSON.stringify(entry)}: expected a .js path inside the repo`);
+  }
+  const timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 30) {
+    throw new UsageError(`--timeout ${JSON.stringify(values.timeout)}: expected a number of seconds, at least 30`);
+  }
+  return {
+    rebuild: values.rebuild ?? false,
+    buildOnly: values['build-only'] ?? false,
+    runs: (values.run ?? DEFAULT_RUNS).map((r) => parseRun(r, entry)),
+    timeoutSeconds,
+    cacheDir: values['cache-dir'],
+    verbose: values.verbose ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      run: { type: 'string', multiple: true },
+      entry: { type: 'string' },
+      timeout: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      'build-only': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+}

@@ -1,0 +1,90 @@
+// One VM run of the scenario: a temp dir with a copy of the host's node binary (shared into the
+// guest), QEMU with the serial log in that dir, the log kept under <cache>/logs/<label>.log, and
+// the temp dir removed whatever happens.
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Cleanup } from './cleanup.js';
+import type { VmImage } from './image.js';
+import { type GuestResult, guestPassed, type MarkerEvent, type Step } from './markers.js';
+import { runQemu } from './qemu.js';
+
+export interface ScenarioSpec {
+  /** Who performs the node operations in the guest. */
+  ops: 'shell' | 'js';
+  chap: 'oneway' | 'mutual';
+  /** JS entry for ops=js, relative to the repo root. */
+  entry: string;
+}
+
+export interface ScenarioOutcome {
+  label: string;
+  passed: boolean;
+  steps: Step[];
+  result: GuestResult | undefined;
+  errors: string[];
+  wallSeconds: number;
+  timedOut: boolean;
+  exitCode: number | null;
+  logPath: string;
+  stderr: string;
+}
+
+export interface RunScenarioOptions {
+  image: VmImage;
+  repoDir: string;
+  cacheDir: string;
+  timeoutMs: number;
+  cleanup: Cleanup;
+  onEvent: (label: string, event: MarkerEvent) => void;
+  onLine?: (label: string, line: string) => void;
+}
+
+export function scenarioLabel(spec: ScenarioSpec): string {
+  return `${spec.ops}-${spec.chap}`;
+}
+
+export async function runScenario(spec: ScenarioSpec, options: RunScenarioOptions): Promise<ScenarioOutcome> {
+  const label = scenarioLabel(spec);
+  const tmp = await mkdtemp(join(tmpdir(), 'opencsp-vm-'));
+  const dropTmp = options.cleanup.add('remove the VM temp dir', () => rm(tmp, { recursive: true, force: true }));
+  try {
+    const nodeDir = join(tmp, 'hostnode');
+    await mkdir(nodeDir);
+    await copyFile(process.execPath, join(nodeDir, 'node'));
+    const serialLog = join(tmp, 'serial.log');
+    const params: Record<string, string> = { 'e2e.ops': spec.ops, 'e2e.chap': spec.chap };
+    if (spec.ops === 'js') {
+      params['e2e.entry'] = spec.entry;
+    }
+    const run = await runQemu(
+      { image: options.image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },
+      {
+        timeoutMs: options.timeoutMs,
+        cleanup: options.cleanup,
+        tmpDir: tmp,
+        onEvent: (event) => options.onEvent(label, event),
+        ...(options.onLine ? { onLine: (line: string) => options.onLine?.(label, line) } : {}),
+      },
+    );
+    const logPath = join(options.cacheDir, 'logs', `${label}.log`);
+    await mkdir(join(options.cacheDir, 'logs'), { recursive: true });
+    await copyFile(serialLog, logPath);
+    const { steps, result, errors } = run.parser;
+    return {
+      label,
+      passed: !run.timedOut && guestPassed(steps, result),
+      steps,
+      result,
+      errors,
+      wallSeconds: run.wallSeconds,
+      timedOut: run.timedOut,
+      exitCode: run.exitCode,
+      logPath,
+      stderr: run.stderr,
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    dropTmp();
+  }
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# The e2e runner, exec'd by the image's init as PID 1 (read from the repo share, so it can change
+# without rebuilding the image). Kernel command line:
+#   e2e.ops=shell|js       who performs the node operations (default shell)
+#   e2e.entry=PATH         JS entry for e2e.ops=js, relative to the repo root
+#   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
+# It prints E2E-STEP markers, then E2E-RESULT PASS|FAIL <reason>, and powers the VM off.
+
+E2E_GUEST=/repo/packages/testbed/vm/guest
+# shellcheck source-path=SCRIPTDIR disable=SC1091
+. "$E2E_GUEST/lib.sh"
+. "$E2E_GUEST/system.sh"
+. "$E2E_GUEST/target.sh"
+. "$E2E_GUEST/ops-shell.sh"
+. "$E2E_GUEST/checks.sh"
+. "$E2E_GUEST/scenario.sh"
+
+E2E_OPS=$(cmdline_arg e2e.ops shell)
+E2E_ENTRY=$(cmdline_arg e2e.entry packages/testbed/dist/vm/guest/main.js)
+E2E_CHAP=$(cmdline_arg e2e.chap oneway)
+
+power_off() {
+  sync
+  echo o >/proc/sysrq-trigger
+  sleep 60
+}
+
+echo "E2E-STEP boot $(cs_to_s "$(now_cs)") ok"
+log "ops=$E2E_OPS chap=$E2E_CHAP"
+run_step system system_up
+run_step target_up target_up "$E2E_CHAP"
+scenario_run
+run_step target_down target_down
+
+if [ -n "$E2E_FAILED" ]; then
+  system_diagnostics
+  echo "E2E-RESULT FAIL $(head -c 300 "$E2E_REASON" | tr '\n' ' ')"
+else
+  echo "E2E-RESULT PASS all steps passed in $(cs_to_s "$(now_cs)") s of guest uptime"
+fi
+power_off
