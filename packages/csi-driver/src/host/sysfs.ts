@@ -82,7 +82,9 @@ export async function scsiIdentity(files: HostFiles, name: string): Promise<{ ww
   const wwid = (await files.readText(`${sysBlock}/${name}/device/wwid`))?.trim();
   const vpd = await files.readText(`${sysBlock}/${name}/device/vpd_pg80`, 'latin1');
   // VPD page 0x80: 4-byte header (qualifier, page code, reserved, length), then the ASCII serial.
-  const serial = vpd && vpd.length > 4 ? vpd.slice(4, 4 + vpd.charCodeAt(3)).trim() : undefined;
+  // Targets pad the serial with spaces or NUL bytes (LIO uses NULs), which trim() leaves alone.
+  const raw = vpd && vpd.length > 4 ? vpd.slice(4, 4 + vpd.charCodeAt(3)) : undefined;
+  const serial = raw?.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return { wwid: wwid || undefined, serial: serial || undefined };
 }
 
@@ -104,18 +106,22 @@ export async function diskSession(files: HostFiles, name: string): Promise<numbe
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Stops I/O to a SCSI disk. The kernel takes the state name only with a trailing newline (what
+ * `echo` writes) and answers EINVAL otherwise; seen on Debian's 6.1 kernel in the VM suite.
+ */
 export async function offlineScsiDevice(files: HostFiles, name: string): Promise<void> {
-  await files.writeText(`${sysBlock}/${name}/device/state`, 'offline');
+  await files.writeText(`${sysBlock}/${name}/device/state`, 'offline\n');
 }
 
 /** Removes a SCSI disk from the kernel (echo 1 > device/delete). */
 export async function deleteScsiDevice(files: HostFiles, name: string): Promise<void> {
-  await files.writeText(`${sysBlock}/${name}/device/delete`, '1');
+  await files.writeText(`${sysBlock}/${name}/device/delete`, '1\n');
 }
 
 /** Re-reads the capacity of a SCSI disk (echo 1 > device/rescan). */
 export async function rescanScsiDevice(files: HostFiles, name: string): Promise<void> {
-  await files.writeText(`${sysBlock}/${name}/device/rescan`, '1');
+  await files.writeText(`${sysBlock}/${name}/device/rescan`, '1\n');
 }
 
 /** The file behind a loop device, undefined when none is attached. */

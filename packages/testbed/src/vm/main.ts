@@ -71,7 +71,7 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
 
   const outcomes: ScenarioOutcome[] = [];
   for (const spec of options.buildOnly ? [] : options.runs) {
-    if (spec.ops === 'js') {
+    if (spec.ops !== 'shell') {
       await access(join(repoDir, spec.entry)).catch(() => {
         throw new Error(`${spec.entry} is missing: run pnpm build first (pnpm e2e:vm does)`);
       });

@@ -13,7 +13,7 @@ export interface VmOptions {
 }
 
 export const DEFAULT_ENTRY = 'packages/testbed/dist/vm/guest/main.js';
-export const DEFAULT_RUNS = ['shell:oneway', 'js:mutual'];
+export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway'];
 
 export const USAGE = `usage: pnpm e2e:vm [options]   (or: node packages/testbed/dist/vm/main.js [options])
 
@@ -22,7 +22,8 @@ portals, iscsiadm login with CHAP, dm-multipath, mkfs, mount, I/O, path failure,
 unstage, no leftovers. Builds and caches the VM image on first use.
 
 options:
-  --run OPS:CHAP     a VM run; OPS shell|js (who does the node operations), CHAP oneway|mutual.
+  --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), or shell|js (reference
+                     implementations calling the tools directly); CHAP oneway|mutual.
                      Repeatable. Default: ${DEFAULT_RUNS.join(' and ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
   --timeout SECONDS  limit per VM run (default 600)
@@ -38,8 +39,12 @@ export class UsageError extends Error {
 
 export function parseRun(text: string, entry: string): ScenarioSpec {
   const [ops, chap, extra] = text.split(':');
-  if (extra !== undefined || (ops !== 'shell' && ops !== 'js') || (chap !== 'oneway' && chap !== 'mutual')) {
-    throw new UsageError(`--run ${JSON.stringify(text)}: expected shell|js:oneway|mutual`);
+  if (
+    extra !== undefined ||
+    (ops !== 'shell' && ops !== 'js' && ops !== 'csi') ||
+    (chap !== 'oneway' && chap !== 'mutual')
+  ) {
+    throw new UsageError(`--run ${JSON.stringify(text)}: expected csi|shell|js:oneway|mutual`);
   }
   return { ops, chap, entry };
 }

@@ -10,8 +10,11 @@ import { type GuestResult, guestPassed, type MarkerEvent, type Step } from './ma
 import { runQemu } from './qemu.js';
 
 export interface ScenarioSpec {
-  /** Who performs the node operations in the guest. */
-  ops: 'shell' | 'js';
+  /**
+   * Who performs the node operations in the guest: `csi` the driver's NodeService (the product),
+   * `shell` and `js` reference implementations that call the tools directly.
+   */
+  ops: 'shell' | 'js' | 'csi';
   chap: 'oneway' | 'mutual';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
@@ -53,9 +56,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     await mkdir(nodeDir);
     await copyFile(process.execPath, join(nodeDir, 'node'));
     const serialLog = join(tmp, 'serial.log');
-    const params: Record<string, string> = { 'e2e.ops': spec.ops, 'e2e.chap': spec.chap };
-    if (spec.ops === 'js') {
+    const params: Record<string, string> = {
+      'e2e.ops': spec.ops === 'shell' ? 'shell' : 'js',
+      'e2e.chap': spec.chap,
+    };
+    if (spec.ops !== 'shell') {
       params['e2e.entry'] = spec.entry;
+      params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
     const run = await runQemu(
       { image: options.image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },

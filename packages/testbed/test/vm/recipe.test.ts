@@ -63,9 +63,9 @@ describe('QEMU command line', () => {
 });
 
 describe('command-line options', () => {
-  it('defaults to a shell run with one-way CHAP and a JS run with mutual CHAP', () => {
+  it("defaults to the driver's node service with both CHAP flavours plus the shell reference run", () => {
     const options = parseOptions([]);
-    expect(options.runs.map((r) => `${r.ops}:${r.chap}`)).toEqual(['shell:oneway', 'js:mutual']);
+    expect(options.runs.map((r) => `${r.ops}:${r.chap}`)).toEqual(['csi:mutual', 'csi:oneway', 'shell:oneway']);
     expect(options.timeoutSeconds).toBe(600);
     expect(options.rebuild).toBe(false);
   });

@@ -3,6 +3,7 @@
 # without rebuilding the image). Kernel command line:
 #   e2e.ops=shell|js       who performs the node operations (default shell)
 #   e2e.entry=PATH         JS entry for e2e.ops=js, relative to the repo root
+#   e2e.jsops=tools|service with e2e.ops=js: the reference tool calls, or the driver's NodeService
 #   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
 # It prints E2E-STEP markers, then E2E-RESULT PASS|FAIL <reason>, and powers the VM off.
 
@@ -18,6 +19,8 @@ E2E_GUEST=/repo/packages/testbed/vm/guest
 E2E_OPS=$(cmdline_arg e2e.ops shell)
 E2E_ENTRY=$(cmdline_arg e2e.entry packages/testbed/dist/vm/guest/main.js)
 E2E_CHAP=$(cmdline_arg e2e.chap oneway)
+E2E_JS_OPS=$(cmdline_arg e2e.jsops tools)
+export E2E_JS_OPS
 
 power_off() {
   sync
@@ -26,7 +29,7 @@ power_off() {
 }
 
 echo "E2E-STEP boot $(cs_to_s "$(now_cs)") ok"
-log "ops=$E2E_OPS chap=$E2E_CHAP"
+log "ops=$E2E_OPS jsops=$E2E_JS_OPS chap=$E2E_CHAP"
 run_step system system_up
 run_step target_up target_up "$E2E_CHAP"
 scenario_run

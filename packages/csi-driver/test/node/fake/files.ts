@@ -55,7 +55,9 @@ export class FakeFiles implements HostFiles {
       return `${disk.wwid}\n`;
     }
     if (disk && attr === 'device/vpd_pg80') {
-      return `\u0000\u0080\u0000${String.fromCharCode(disk.serial.length)}${disk.serial}`;
+      // NUL-padded to a multiple of four, as LIO does.
+      const padded = disk.serial.padEnd(Math.ceil((disk.serial.length + 1) / 4) * 4, '\u0000');
+      return `\u0000\u0080\u0000${String.fromCharCode(padded.length)}${padded}`;
     }
     if (disk && attr === 'device/state') {
       return `${disk.state}\n`;
@@ -92,7 +94,11 @@ export class FakeFiles implements HostFiles {
       throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
     }
     if (m[2] === 'state') {
-      disk.state = data.trim() === 'offline' ? 'offline' : 'running';
+      // Like the kernel's store_state_field: only "running" or "offline", followed by a newline.
+      if (data !== 'offline\n' && data !== 'running\n') {
+        throw Object.assign(new Error(`EINVAL: invalid argument, write ${path}`), { code: 'EINVAL' });
+      }
+      disk.state = data === 'offline\n' ? 'offline' : 'running';
     } else if (m[2] === 'delete') {
       k.removeDisk(disk.name);
     } else {
