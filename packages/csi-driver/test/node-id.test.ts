@@ -21,7 +21,7 @@ describe('node id', () => {
     const id = formatNodeId({ hostname: 'n', iqns: [iqn], networks });
     expect(Buffer.byteLength(id)).toBeLessThanOrEqual(256);
     expect(id.startsWith(`n;${iqn};10.0.0.1/24,`)).toBe(true);
-    expect(formatNodeId({ hostname: 'n', iqns: [iqn], networks: ['x'.repeat(250) + '/24'] })).toBe(`n;${iqn}`);
+    expect(formatNodeId({ hostname: 'n', iqns: [iqn], networks: [`${'x'.repeat(250)}/24`] })).toBe(`n;${iqn}`);
     expect(() => formatNodeId({ hostname: 'n'.repeat(250), iqns: [iqn], networks: [] })).toThrow(/CSI allows 256/);
   });
   it.each([

@@ -77,6 +77,10 @@ export async function blockSize(files: HostFiles, name: string): Promise<number 
   return text === undefined ? undefined : Number(text.trim()) * 512;
 }
 
+function printable(text: string): string {
+  return [...text].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('');
+}
+
 /** SCSI identifiers of a disk: `device/wwid` (naa./t10./eui.) and the VPD page 0x80 unit serial. */
 export async function scsiIdentity(files: HostFiles, name: string): Promise<{ wwid?: string; serial?: string }> {
   const wwid = (await files.readText(`${sysBlock}/${name}/device/wwid`))?.trim();
@@ -84,7 +88,7 @@ export async function scsiIdentity(files: HostFiles, name: string): Promise<{ ww
   // VPD page 0x80: 4-byte header (qualifier, page code, reserved, length), then the ASCII serial.
   // Targets pad the serial with spaces or NUL bytes (LIO uses NULs), which trim() leaves alone.
   const raw = vpd && vpd.length > 4 ? vpd.slice(4, 4 + vpd.charCodeAt(3)) : undefined;
-  const serial = raw?.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const serial = raw === undefined ? undefined : printable(raw).trim();
   return { wwid: wwid || undefined, serial: serial || undefined };
 }
 
