@@ -1,4 +1,4 @@
-export { type BackendFixture, CspProblem, type MemoryBackend, memoryBackend } from './backends.js';
+export * from './backends/index.js';
 export {
   type ControllerCalls,
   CsiClient,
