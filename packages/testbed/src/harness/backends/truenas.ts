@@ -7,10 +7,12 @@ import type { Logger } from 'pino';
 import { type LeakAudit, type PlannedFailure, startTrueNasStack, type TrueNasStack } from '../../truenas/index.js';
 import type { TrueNasSimulatorOptions } from '../../truenas/simulator.js';
 import { removeHostThroughCsp } from './csp-admin.js';
-import type { BackendFixture, CreateFault } from './types.js';
+import { truenasLuns } from './truenas-luns.js';
+import type { BackendFixture, CreateFault, LunSource } from './types.js';
 
 export interface TrueNasBackend extends BackendFixture {
   readonly stack: TrueNasStack;
+  readonly luns: LunSource;
   /** The zvol dataset behind a volume id (`tank~k8s~pvc-1` → `tank/k8s/pvc-1`). */
   datasetOf(volumeId: string): string;
 }
@@ -103,6 +105,7 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
       );
     },
     removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
+    luns: truenasLuns(sim),
     stop: () => stack.stop(),
   };
 }

@@ -1,6 +1,7 @@
 // What a backend fixture is: a CSP under test reachable over real HTTP, the StorageClass secret
 // and parameters for it, a leak audit, a restart that loses every token, array faults named by
 // the contract reason they must become, and a backend-neutral view of what the array holds.
+import type { BackingResolver, LoopSessions } from '../../loop/index.js';
 
 /** Contract reasons an array failure during a volume create can turn into (docs/csp-author-guide.md). */
 export type CreateFault =
@@ -18,6 +19,14 @@ export interface HostView {
   chapUser?: string | undefined;
   /** Undefined where the CSP does not keep networks. */
   networks?: string[] | undefined;
+}
+
+/** Where a node finds the data of a published LUN, and the iSCSI sessions it opens to the array. */
+export interface LunSource {
+  /** The backing file of the LUN a publish context names (for the loop transport). */
+  resolve: BackingResolver;
+  /** Simulated iSCSI logins and logouts of one initiator, checked by the array's ACL and CHAP. */
+  sessions(initiator: string): LoopSessions;
 }
 
 export interface BackendFixture {
@@ -47,5 +56,7 @@ export interface BackendFixture {
    * for a node leaving the cluster, so the driver never does this; tests play the operator.
    */
   removeHost(uuid: string): Promise<void>;
+  /** LUN data and sessions for node tests; absent when the array keeps no data (memory). */
+  readonly luns?: LunSource;
   stop(): Promise<void>;
 }
