@@ -72,6 +72,9 @@ export interface E2eStack {
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
+  if (options.backend !== undefined && options.backend !== 'truenas') {
+    throw new Error(`backend ${String(options.backend)} is not available: the e2e stack runs on truenas`);
+  }
   await requireLoopEnvironment();
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {

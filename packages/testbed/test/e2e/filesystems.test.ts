@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type E2eStack, startE2eStack } from '@opencsp/testbed/e2e';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mountsUnder } from '../../src/loop/index.js';
 import { mountOf } from '../node/harness.js';
 
 const run = promisify(execFile);
@@ -49,6 +50,10 @@ describe('PVC lifecycle on real filesystems (csp-truenas + simulator, loop devic
       expect(volume.targetPath).toMatch(
         /\/pods\/[-0-9a-f]{36}\/volumes\/kubernetes\.io~csi\/pvc-[-0-9a-f]{36}\/mount$/,
       );
+      // kubelet repeats a stage or publish whose answer it lost: same volume, same paths, OK.
+      await kubelet.stage(pv, volume.publishContext);
+      await kubelet.publish(pv, volume.publishContext, { podUid: pod.uid });
+      expect(await mountsUnder(stack.kubeletDir)).toHaveLength(2);
       expect(backend.stack.sim.audit().sessions).toEqual([
         { target: volume.publishContext.targetNames, initiator: stack.initiatorName },
       ]);
