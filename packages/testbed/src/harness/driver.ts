@@ -20,6 +20,8 @@ export interface DriverFixtureOptions {
   /** Written as a mounted Secret directory and passed as --csp-secret-dir. */
   defaultSecret?: Record<string, string>;
   cspTimeoutMs?: number;
+  /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
+  logLevel?: string;
 }
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
@@ -34,7 +36,7 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         await writeFile(join(cspSecretDir, key), value, { mode: 0o600 });
       }
     }
-    const logger = createDriverLogger(process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
+    const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
     const driver = await startDriver(
       {
         endpoint: socketPath,

@@ -139,7 +139,8 @@ export class KubeHarness {
     );
   }
 
-  async #pvCapability(pv: PersistentVolume): Promise<csi.VolumeCapability> {
+  /** The capability the sidecars and kubelet derive from a PV (access mode, volume mode, fsType). */
+  async pvCapability(pv: PersistentVolume): Promise<csi.VolumeCapability> {
     return this.capability(pv.volumeMode, pv.accessModes[0] ?? 'ReadWriteOnce', pv.fsType);
   }
 
@@ -148,7 +149,7 @@ export class KubeHarness {
     const request: csi.ControllerPublishVolumeRequest = {
       volumeId: pv.volumeHandle,
       nodeId,
-      volumeCapability: await this.#pvCapability(pv),
+      volumeCapability: await this.pvCapability(pv),
       readonly: readOnly,
       secrets: this.secretsFor(pv.storageClass.parameters, 'controller-publish'),
       volumeContext: pv.volumeAttributes,
@@ -231,7 +232,7 @@ export class KubeHarness {
           volumeId: pv.volumeHandle,
           capacityRange: { requiredBytes: size },
           secrets: this.secretsFor(pv.storageClass.parameters, 'controller-expand'),
-          volumeCapability: await this.#pvCapability(pv),
+          volumeCapability: await this.pvCapability(pv),
         }),
       this.#retry,
     );

@@ -17,7 +17,11 @@ export interface RetryPolicy {
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /** Which failures are retried (default: gRPC errors with a transient code). */
+  retryable?: (err: unknown) => boolean;
 }
+
+const transient = (err: unknown) => isGrpcError(err) && transientCodes.has(err.code);
 
 export const defaultRetry: RetryPolicy = { attempts: 8, initialDelayMs: 50, maxDelayMs: 1000 };
 
@@ -27,7 +31,7 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy =
     try {
       return await call();
     } catch (err) {
-      if (!isGrpcError(err) || !transientCodes.has(err.code) || attempt >= policy.attempts) {
+      if (!(policy.retryable ?? transient)(err) || attempt >= policy.attempts) {
         throw err;
       }
       await new Promise((resolve) => setTimeout(resolve, delay));

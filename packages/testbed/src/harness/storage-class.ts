@@ -11,6 +11,7 @@ export type SecretRole =
   | 'node-stage'
   | 'node-publish'
   | 'controller-expand'
+  | 'node-expand'
   | 'snapshotter';
 
 export interface SecretRef {
@@ -39,6 +40,7 @@ export function storageClass(name: string, secret: SecretRef, parameters: Record
     'node-stage',
     'node-publish',
     'controller-expand',
+    'node-expand',
   ] as const) {
     refs[`${k8sPrefix}${role}-secret-name`] = secret.name;
     refs[`${k8sPrefix}${role}-secret-namespace`] = secret.namespace;

@@ -22,10 +22,23 @@ import { attachLoop, detachLoop, loopDevicesOf, refreshLoopSize } from './losetu
 /** Maps a publish context to the absolute path of the LUN's backing file. */
 export type BackingResolver = (publishContext: StringMap) => Promise<string>;
 
+/**
+ * The iSCSI login and logout the loop device stands in for, played against an array simulator
+ * (its initiator ACL and CHAP). `login` runs before losetup, is idempotent, throws a DriverError
+ * when the array refuses (as the real transport would), and returns what `logout` needs (no
+ * secrets: it is kept in the node's state file). `logout` runs after the loop device is gone.
+ */
+export interface LoopSessions {
+  login(request: AttachRequest): Promise<JsonObject>;
+  logout(session: JsonObject): Promise<void>;
+}
+
 export interface LoopTransportOptions {
   readonly runner: Runner;
   readonly files: HostFiles;
   readonly resolve: BackingResolver;
+  /** Optional simulated iSCSI sessions around attach and detach. */
+  readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
 }
@@ -42,6 +55,7 @@ export class LoopTransport implements Transport {
   private readonly runner: Runner;
   private readonly files: HostFiles;
   private readonly resolver: BackingResolver;
+  private readonly sessions: LoopSessions | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
 
@@ -50,6 +64,7 @@ export class LoopTransport implements Transport {
     this.runner = options.runner;
     this.files = options.files;
     this.resolver = options.resolve;
+    this.sessions = options.sessions;
   }
 
   validate(_publishContext: StringMap): void {
@@ -71,10 +86,11 @@ export class LoopTransport implements Transport {
 
   async attach(request: AttachRequest): Promise<Attachment> {
     const file = await this.backingFile(request.publishContext);
+    const session = this.sessions ? await this.sessions.login(request) : undefined;
     return this.locks.with(file, async () => {
       const [existing] = await loopDevicesOf(this.runner, file);
       const device = existing ?? (await attachLoop(this.runner, file));
-      return { device, paths: [basename(device)], record: { file } };
+      return { device, paths: [basename(device)], record: { file, ...(session ? { session } : {}) } };
     });
   }
 
@@ -94,6 +110,10 @@ export class LoopTransport implements Transport {
         throw new DriverError('FailedPrecondition', `${left.join(', ')} still attached to ${file} (in use?)`);
       }
     });
+    const session = record.session;
+    if (this.sessions && session && typeof session === 'object' && !Array.isArray(session)) {
+      await this.sessions.logout(session);
+    }
   }
 
   async rescanForResize(record: JsonObject): Promise<void> {

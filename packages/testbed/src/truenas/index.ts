@@ -8,6 +8,7 @@
 //   sim.core.scans                 datasets/snapshots opened by queries (cost of unfiltered queries)
 //   sim.setFaults({...})           latency, error/busy/drop rates, method filter
 //   sim.setKnobs({...})            dropPhase, zvolDeviceDelayMs, jobMethods
+//   sim.failNext(method, failure)  the next call of a method fails with an errno or validation error
 //   sim.dropConnections()          close every client connection (a middleware restart)
 //   sim.audit()                    every object created since start: the leak audit
 //   sim.seedZvols([...])           bulk-create zvols (+ target/extent/LUN/initiator group)
@@ -24,6 +25,11 @@ export { simOptionTable, startFromArgs } from './cli.js';
 export { IscsiLoginError, type LoginRequest } from './iscsi/login.js';
 export type { SeededZvol, SeedZvol } from './seed.js';
 export { apiVersions } from './server/http.js';
-export { type BackingLookup, TrueNasSimulator, type TrueNasSimulatorOptions } from './simulator.js';
+export {
+  type BackingLookup,
+  type PlannedFailure,
+  TrueNasSimulator,
+  type TrueNasSimulatorOptions,
+} from './simulator.js';
 export { startTrueNasStack, type TrueNasStack, type TrueNasStackOptions } from './stack.js';
 export type { Knobs, ScanStats } from './state/core.js';

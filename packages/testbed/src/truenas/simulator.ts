@@ -9,6 +9,7 @@ import { type FaultSettings, selfSignedCertificate, type TlsMaterial } from '../
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
 import { allMethods } from './methods.js';
+import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
 import { createSimServer, type ListeningServer } from './server/http.js';
 import { type Knobs, SimCore } from './state/core.js';
@@ -36,6 +37,15 @@ export interface TrueNasSimulatorOptions {
   faults?: Partial<FaultSettings>;
   knobs?: Partial<Knobs>;
 }
+
+/**
+ * A failure planned for the next call of a method: a CallError with an errno (`EBUSY`, `ENOSPC`,
+ * `EEXIST`, `EIO`...) or a validation error (-32602) on one attribute, exactly as middleware
+ * sends them.
+ */
+export type PlannedFailure =
+  | { errno: keyof typeof errno; message: string }
+  | { attribute: string; message: string; errno?: keyof typeof errno };
 
 export type BackingLookup =
   | { naa: string }
@@ -155,6 +165,17 @@ export class TrueNasSimulator {
 
   setKnobs(knobs: Partial<Knobs>): void {
     Object.assign(this.core.knobs, knobs);
+  }
+
+  /** The next call of `method` (after authentication) fails with `failure`; queued calls fail in turn. */
+  failNext(method: string, failure: PlannedFailure): void {
+    const error =
+      'attribute' in failure
+        ? validationErrors([[failure.attribute, failure.message, errno[failure.errno ?? 'EINVAL']]])
+        : callError(failure.message, errno[failure.errno]);
+    const queue = this.core.plannedErrors.get(method) ?? [];
+    queue.push(error);
+    this.core.plannedErrors.set(method, queue);
   }
 
   /** Closes every client connection (as a middleware restart would); sessions are forgotten. */

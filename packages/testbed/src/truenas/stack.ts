@@ -1,6 +1,7 @@
 // The TrueNAS simulator with the TrueNAS CSP in front of it, both on 127.0.0.1 with free ports:
 // what conformance runs, e2e suites and benchmarks start. `audit()` after a run must be empty.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CspApp } from '@opencsp/csp-spec/server';
@@ -19,12 +20,15 @@ export interface TrueNasStackOptions {
 
 export interface TrueNasStack {
   sim: TrueNasSimulator;
-  csp: CspApp;
+  /** The CSP currently serving (a new one after `restartCsp()`). */
+  readonly csp: CspApp;
   config: TrueNasCspConfig;
   /** CSP base URL including `/containers/v1`. */
   baseUrl: string;
   /** Credentials for POST /tokens (the simulator's account; its API key when TLS is on). */
   credentials: { username: string; password: string };
+  /** Stops the CSP and starts a fresh one on the same port: every session token is lost. */
+  restartCsp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,16 +53,25 @@ export async function startTrueNasStack(options: TrueNasStackOptions = {}): Prom
       args.push('--tls-ca-file', join(dir, 'ca.pem'));
     }
     const { config } = loadConfig([...args, ...(options.cspArgs ?? [])], {});
-    const csp = await buildTrueNasCsp(config, options.logger ?? pino({ level: 'silent' }));
+    const logger = options.logger ?? pino({ level: 'silent' });
+    let csp = await buildTrueNasCsp(config, logger);
     const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (csp.app.server.address() as AddressInfo).port;
     cleanups.push(() => csp.shutdown());
     const password = sim.tls && sim.apiKey ? sim.apiKey : sim.password;
     return {
       sim,
-      csp,
+      get csp() {
+        return csp;
+      },
       config,
       baseUrl: `${address}/containers/v1`,
       credentials: { username: sim.username, password },
+      async restartCsp() {
+        await csp.shutdown();
+        csp = await buildTrueNasCsp(config, logger);
+        await csp.app.listen({ host: '127.0.0.1', port });
+      },
       stop,
     };
   } catch (err) {

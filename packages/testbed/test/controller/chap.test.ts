@@ -2,12 +2,12 @@
 
 import { storageClass, testNodeId } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GiB, type Scenario, secretRef, startScenario } from './fixture.js';
+import { backendNames, GiB, type Scenario, secretRef, startScenario } from './fixture.js';
 
-describe('publish with CHAP and read-only', () => {
+describe.each(backendNames)('publish with CHAP and read-only (%s)', (backendName) => {
   let s: Scenario;
   beforeEach(async () => {
-    s = await startScenario();
+    s = await startScenario(backendName);
   });
   afterEach(async () => {
     try {
@@ -20,18 +20,22 @@ describe('publish with CHAP and read-only', () => {
   it('registers the host with CHAP and keeps CHAP out of the publish context', async () => {
     const chapRef = { name: 'csp-chap', namespace: secretRef.namespace };
     s.driver.kube.addSecret(chapRef, { ...s.backend.secrets, chapUser: 'k8s-node', chapPassword: 'chap-secret-123' });
-    const sc = storageClass('memory-chap', chapRef, { 'csi.storage.k8s.io/fstype': 'xfs', fsOwner: '1000:1000' });
+    const sc = storageClass(`${backendName}-chap`, chapRef, {
+      'csi.storage.k8s.io/fstype': 'xfs',
+      fsOwner: '1000:1000',
+    });
     const pv = await s.driver.kube.provisionPvc(sc, { name: 'chap', namespace: 'ns', size: GiB });
     const node = testNodeId('worker-chap', ['10.1.0.7/24']);
     const context = await s.driver.kube.attach(pv, node, true);
-    expect(s.backend.provider.array.hosts.get('worker-chap')).toMatchObject({
-      chap_user: 'k8s-node',
-      networks: ['10.1.0.7/24'],
-    });
+    const host = await s.backend.host('worker-chap');
+    expect(host).toMatchObject({ iqns: ['iqn.1993-08.org.debian:01:worker-chap'], chapUser: 'k8s-node' });
+    // csp-truenas does not keep host networks (its portal decides); the memory CSP does.
+    expect(host?.networks).toEqual(backendName === 'truenas' ? undefined : ['10.1.0.7/24']);
     expect(JSON.stringify(context)).not.toMatch(/chap/i);
     expect(context).toMatchObject({ readOnly: 'true', fsType: 'xfs', fsOwner: '1000:1000' });
     await s.driver.kube.detach(pv, node);
     await s.driver.kube.deletePv(pv);
+    await s.backend.removeHost('worker-chap');
   });
 
   it('publishes a block volume to two nodes at once', async () => {
@@ -48,9 +52,14 @@ describe('publish with CHAP and read-only', () => {
     const ctxB = await s.driver.kube.attach(pv, b);
     expect(ctxA).not.toHaveProperty('fsType');
     expect(ctxB.serialNumber).toBe(ctxA.serialNumber);
-    expect(s.backend.provider.array.volumes.get(pv.volumeHandle)?.hosts.size).toBe(2);
+    expect((await s.backend.initiatorsOf(pv.volumeHandle)).sort()).toEqual([
+      'iqn.1993-08.org.debian:01:node-a',
+      'iqn.1993-08.org.debian:01:node-b',
+    ]);
     await s.driver.kube.detach(pv, a);
     await s.driver.kube.detach(pv, b);
     await s.driver.kube.deletePv(pv);
+    await s.backend.removeHost('node-a');
+    await s.backend.removeHost('node-b');
   });
 });

@@ -1,21 +1,27 @@
-// Shared setup of the controller scenarios: the memory CSP over real HTTP, the driver on a unix
-// socket, a StorageClass and VolumeSnapshotClass pointing at the CSP's secret.
+// Shared setup of the controller scenarios, parameterised by backend: the CSP over real HTTP
+// (the memory reference CSP, or csp-truenas in front of the TrueNAS simulator), the driver on a
+// unix socket, a StorageClass and VolumeSnapshotClass pointing at the CSP's secret.
 import {
+  type BackendFixture,
   type DriverFixture,
-  type MemoryBackend,
   memoryBackend,
   type StorageClass,
   snapshotClass,
   startDriverFixture,
   storageClass,
+  truenasBackend,
   type VolumeSnapshotClass,
 } from '@opencsp/testbed/harness';
 
 export const GiB = 1024 ** 3;
 export const secretRef = { name: 'csp-secret', namespace: 'kube-system' };
 
+/** Every backend the controller scenarios run against. */
+export const backendNames = ['memory', 'truenas'] as const;
+export type BackendName = (typeof backendNames)[number];
+
 export interface Scenario {
-  backend: MemoryBackend;
+  backend: BackendFixture;
   driver: DriverFixture;
   sc: StorageClass;
   block: StorageClass;
@@ -23,8 +29,12 @@ export interface Scenario {
   stop(): Promise<void>;
 }
 
-export async function startScenario(options: { defaultSecret?: boolean } = {}): Promise<Scenario> {
-  const backend = await memoryBackend();
+export function startBackend(name: BackendName): Promise<BackendFixture> {
+  return name === 'memory' ? memoryBackend() : truenasBackend();
+}
+
+export async function startScenario(name: BackendName, options: { defaultSecret?: boolean } = {}): Promise<Scenario> {
+  const backend = await startBackend(name);
   let driver: DriverFixture;
   try {
     driver = await startDriverFixture(options.defaultSecret ? { defaultSecret: backend.secrets } : {});
@@ -36,9 +46,9 @@ export async function startScenario(options: { defaultSecret?: boolean } = {}): 
   return {
     backend,
     driver,
-    sc: storageClass('memory-ext4', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4', tier: 'gold' }),
-    block: storageClass('memory-block', secretRef, {}),
-    vsc: snapshotClass('memory-snap', secretRef),
+    sc: storageClass(`${name}-ext4`, secretRef, { 'csi.storage.k8s.io/fstype': 'ext4', ...backend.parameters }),
+    block: storageClass(`${name}-block`, secretRef, {}),
+    vsc: snapshotClass(`${name}-snap`, secretRef),
     async stop() {
       await driver.stop();
       await backend.stop();

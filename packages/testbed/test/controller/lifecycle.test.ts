@@ -1,11 +1,11 @@
 import { testNodeId } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GiB, type Scenario, startScenario } from './fixture.js';
+import { backendNames, GiB, type Scenario, startScenario } from './fixture.js';
 
-describe('PVC lifecycle through the kube harness (memory CSP over HTTP)', () => {
+describe.each(backendNames)('PVC lifecycle through the kube harness (%s CSP over HTTP)', (backendName) => {
   let s: Scenario;
   beforeEach(async () => {
-    s = await startScenario();
+    s = await startScenario(backendName);
   });
   afterEach(async () => {
     await s.stop();
@@ -16,7 +16,7 @@ describe('PVC lifecycle through the kube harness (memory CSP over HTTP)', () => 
     const node = testNodeId('worker-1');
     const pv = await kube.provisionPvc(s.sc, { name: 'data', namespace: 'default', size: 2 * GiB });
     expect(pv.capacity).toBe(2 * GiB);
-    expect(pv.volumeAttributes).toMatchObject({ fsType: 'ext4', tier: 'gold' });
+    expect(pv.volumeAttributes).toMatchObject({ fsType: 'ext4', ...s.backend.parameters });
     expect(pv.volumeAttributes).not.toHaveProperty(['csi.storage.k8s.io/pvc/name']);
 
     const context = await kube.attach(pv, node);
@@ -30,7 +30,8 @@ describe('PVC lifecycle through the kube harness (memory CSP over HTTP)', () => 
     });
     expect(context.serialNumber).toMatch(/^[0-9a-f]+$/);
     expect(context.targetNames).toMatch(/^iqn\./);
-    expect(s.backend.provider.array.hosts.get('worker-1')?.iqns).toEqual(['iqn.1993-08.org.debian:01:worker-1']);
+    expect((await s.backend.host('worker-1'))?.iqns).toEqual(['iqn.1993-08.org.debian:01:worker-1']);
+    expect(await s.backend.initiatorsOf(pv.volumeHandle)).toEqual(['iqn.1993-08.org.debian:01:worker-1']);
 
     const snap = await kube.snapshot(pv, s.vsc);
     expect(snap.readyToUse).toBe(true);
@@ -45,12 +46,14 @@ describe('PVC lifecycle through the kube harness (memory CSP over HTTP)', () => 
     expect(grown).toEqual({ capacity: 5 * GiB, nodeExpansionRequired: true });
 
     await kube.detach(pv, node);
-    expect(s.backend.provider.array.volumes.get(pv.volumeHandle)?.hosts.size).toBe(0);
+    expect(await s.backend.initiatorsOf(pv.volumeHandle)).toEqual([]);
 
     await kube.deletePv(clone);
     await kube.deletePv(restored);
     await kube.deleteSnapshot(snap);
     await kube.deletePv(pv);
+    expect(await s.backend.audit()).toEqual([expect.stringContaining('worker-1')]);
+    await s.backend.removeHost('worker-1');
     expect(await s.backend.audit()).toEqual([]);
   });
 });

@@ -1,9 +1,19 @@
 // Harness scenarios over the real socket: every RPC twice, concurrent duplicates, a CSP restart
 // that loses every token, array errors mapped to gRPC codes. Each ends with an empty leak audit.
 import { status } from '@grpc/grpc-js';
-import { CspProblem, isGrpcError, testNodeId } from '@opencsp/testbed/harness';
+import { type CreateFault, isGrpcError, testNodeId } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GiB, type Scenario, startScenario } from './fixture.js';
+import { backendNames, GiB, type Scenario, startScenario } from './fixture.js';
+
+/** The gRPC code external-provisioner sees for each contract reason. */
+const codeForFault: Record<CreateFault, number> = {
+  OUT_OF_SPACE: status.RESOURCE_EXHAUSTED,
+  UNAVAILABLE: status.UNAVAILABLE,
+  INTERNAL: status.INTERNAL,
+  INVALID_INPUT: status.INVALID_ARGUMENT,
+  NAME_TAKEN: status.ALREADY_EXISTS,
+  NOT_IMPLEMENTED: status.UNIMPLEMENTED,
+};
 
 async function codeOf(promise: Promise<unknown>): Promise<number | string> {
   try {
@@ -17,10 +27,10 @@ async function codeOf(promise: Promise<unknown>): Promise<number | string> {
   }
 }
 
-describe('controller scenarios', () => {
+describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
   let s: Scenario;
   beforeEach(async () => {
-    s = await startScenario({ defaultSecret: true });
+    s = await startScenario(backendName, { defaultSecret: true });
   });
   afterEach(async () => {
     try {
@@ -73,6 +83,7 @@ describe('controller scenarios', () => {
     await client.controller('DeleteSnapshot', deleteSnap);
     await client.controller('DeleteVolume', { volumeId, secrets });
     await client.controller('DeleteVolume', { volumeId, secrets });
+    await s.backend.removeHost('worker-2');
   });
 
   it('refuses a concurrent duplicate with ABORTED and creates one volume', async () => {
@@ -83,7 +94,7 @@ describe('controller scenarios', () => {
     );
     expect(codes).toContain('OK');
     expect(codes.every((c) => c === 'OK' || c === status.ABORTED)).toBe(true);
-    expect(s.backend.provider.array.volumes.size).toBe(1);
+    expect(await s.backend.volumeCount()).toBe(1);
     // The sidecar's retry of an ABORTED call then sees the finished volume.
     const { volume } = await client.controller('CreateVolume', request);
     await client.controller('DeleteVolume', { volumeId: volume?.volumeId as string, secrets: s.backend.secrets });
@@ -92,31 +103,26 @@ describe('controller scenarios', () => {
   it('logs in again when the CSP restarts and forgets every token', async () => {
     const { kube } = s.driver;
     const pv = await kube.provisionPvc(s.sc, { name: 'before', namespace: 'ns', size: GiB });
-    const logins = s.backend.provider.array.loginCount;
+    const logins = s.backend.arrayLogins();
     await s.backend.restart();
     const node = testNodeId('worker-3');
     await kube.attach(pv, node);
-    expect(s.backend.provider.array.loginCount).toBe(logins + 1);
+    expect(s.backend.arrayLogins()).toBe(logins + 1);
     await kube.detach(pv, node);
     await kube.deletePv(pv);
+    await s.backend.removeHost('worker-3');
   });
 
   it('maps array failures to the gRPC codes the sidecars act on', async () => {
     const { kube, client } = s.driver;
-    const cases: [Parameters<typeof s.backend.failNext>[0], CspProblem, number][] = [
-      ['createVolume', new CspProblem('OUT_OF_SPACE', 'pool tank is full'), status.RESOURCE_EXHAUSTED],
-      ['createVolume', new CspProblem('UNAVAILABLE', 'array busy'), status.UNAVAILABLE],
-      ['createVolume', new CspProblem('INTERNAL', 'array crashed'), status.INTERNAL],
-      ['createVolume', new CspProblem('INVALID_INPUT', 'config.tier: bad'), status.INVALID_ARGUMENT],
-      ['createVolume', new CspProblem('NAME_TAKEN', 'taken'), status.ALREADY_EXISTS],
-      ['createVolume', new CspProblem('NOT_IMPLEMENTED', 'no'), status.UNIMPLEMENTED],
-    ];
-    for (const [method, problem, code] of cases) {
-      s.backend.failNext(method, problem);
+    expect(s.backend.createFaults.length).toBeGreaterThan(2);
+    for (const fault of s.backend.createFaults) {
+      s.backend.failNextCreate(fault);
       const request = await kube.createVolumeRequest(s.sc, { name: 'err', namespace: 'ns', size: GiB }, 'pvc-err');
       const err = await client.controller('CreateVolume', request).catch((e: unknown) => e);
-      expect(isGrpcError(err) && err.code).toBe(code);
+      expect(isGrpcError(err) && err.code, `${fault}: ${String(err)}`).toBe(codeForFault[fault]);
       expect(isGrpcError(err) && err.details).toContain('createVolume: CSP answered');
+      expect(await s.backend.audit(), `${fault} left something behind`).toEqual([]);
     }
     const pv = await kube.provisionPvc(s.sc, { name: 'deps', namespace: 'ns', size: GiB });
     const snap = await kube.snapshot(pv, s.vsc);
@@ -124,11 +130,12 @@ describe('controller scenarios', () => {
       client.controller('DeleteVolume', { volumeId: pv.volumeHandle, secrets: s.backend.secrets }),
     );
     expect(blocked).toBe(status.FAILED_PRECONDITION);
-    s.backend.failNext('deleteSnapshot', new CspProblem('HAS_DEPENDENTS', 'clone exists'));
+    const restored = await kube.restore(snap, s.sc, { name: 'from-snap', namespace: 'ns', size: GiB });
     const dependents = await codeOf(
       client.controller('DeleteSnapshot', { snapshotId: snap.snapshotHandle, secrets: s.backend.secrets }),
     );
     expect(dependents).toBe(status.FAILED_PRECONDITION);
+    await kube.deletePv(restored);
     const wrongPassword = { ...s.backend.secrets, username: 'other' };
     const denied = await codeOf(
       client.controller('DeleteSnapshot', { snapshotId: snap.snapshotHandle, secrets: wrongPassword }),
@@ -140,9 +147,9 @@ describe('controller scenarios', () => {
 
   it('reports unreachable CSPs as UNAVAILABLE and the harness retries them', async () => {
     const { kube } = s.driver;
-    s.backend.failNext('createVolume', new CspProblem('UNAVAILABLE', 'array rebooting'));
+    s.backend.failNextCreate('UNAVAILABLE');
     const pv = await kube.provisionPvc(s.sc, { name: 'retry', namespace: 'ns', size: GiB });
-    expect(s.backend.provider.array.volumes.size).toBe(1);
+    expect(await s.backend.volumeCount()).toBe(1);
     await kube.deletePv(pv);
   });
 
@@ -176,7 +183,7 @@ describe('controller scenarios', () => {
     expect([...listed.entries, ...rest.entries].map((e) => e.snapshot?.snapshotId).sort()).toEqual(
       snaps.map((c) => c.snapshotHandle).sort(),
     );
-    const capacity = await client.controller('GetCapacity', { parameters: { tier: 'gold' } });
+    const capacity = await client.controller('GetCapacity', { parameters: s.backend.parameters });
     expect(capacity.availableCapacity).toBeGreaterThan(0);
     const got = await client.controller('ControllerGetVolume', { volumeId: second.volumeHandle });
     expect(got.status?.volumeCondition).toEqual({ abnormal: false, message: 'ok' });

@@ -36,6 +36,27 @@ describe('truenas-sim jobs', () => {
 });
 
 describe('truenas-sim faults', () => {
+  it('answers planned failures once each, in order, with the middleware envelopes', async () => {
+    const { sim, rpc } = await simWithClient();
+    const create = [{ name: 'tank/k8s/p', type: 'VOLUME', volsize: MiB, volblocksize: '16K' }];
+    sim.failNext('pool.dataset.create', { errno: 'ENOSPC', message: 'out of space' });
+    sim.failNext('pool.dataset.create', { attribute: 'pool_dataset_create.volsize', message: 'too big' });
+    expect(await rpc.call('core.ping')).toBe('pong');
+    const first = await rpc.fail('pool.dataset.create', create);
+    expect(first).toMatchObject({
+      code: -32001,
+      data: { error: 28, errname: 'ENOSPC', reason: '[ENOSPC] out of space' },
+    });
+    const second = await rpc.fail('pool.dataset.create', create);
+    expect(second).toMatchObject({
+      code: -32602,
+      data: { extra: [['pool_dataset_create.volsize', 'too big', 22]] },
+    });
+    expect(sim.core.zfs.datasets.has('tank/k8s/p')).toBe(false);
+    await rpc.call('pool.dataset.create', create);
+    expect(sim.core.zfs.datasets.has('tank/k8s/p')).toBe(true);
+  });
+
   it('injects busy and server errors on matching methods only', async () => {
     const { sim, rpc } = await simWithClient();
     sim.setFaults({ busyRate: 1, methods: /^pool\.dataset\.create$/ });

@@ -180,6 +180,10 @@ export class RpcConnection {
       if (fault === 'error') {
         throw callError('Simulated server failure', errno.EIO);
       }
+      const planned = this.#sim.takePlannedError(request.method);
+      if (planned) {
+        throw planned;
+      }
       const result = await invoke(this.#sim, this.session, request.method, def, request.params);
       if (fault === 'drop') {
         this.#ws.terminate();

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CallCounter, FaultInjector } from '../../common/index.js';
 import { JobStore } from '../core/jobs.js';
 import { IscsiTables } from '../iscsi/types.js';
+import type { RpcError } from '../rpc/errors.js';
 import type { SessionState } from '../rpc/registry.js';
 import { ZvolBacking } from '../zfs/backing.js';
 import { ZfsNamespace } from '../zfs/model.js';
@@ -56,6 +57,8 @@ export class SimCore {
   /** When each zvol's device node appears (epoch ms), for the fresh-zvol race. */
   readonly zvolDeviceReadyAt = new Map<string, number>();
   readonly bootTime = Date.now();
+  /** Errors planned for the next calls of a method (`failNext`), answered once each, in order. */
+  readonly plannedErrors = new Map<string, RpcError[]>();
 
   constructor(config: SimConfig) {
     this.config = config;
@@ -86,6 +89,16 @@ export class SimCore {
 
   findApiKey(key: string): ApiKey | undefined {
     return this.apiKeys.find((k) => k.key === key);
+  }
+
+  /** The error planned for this call of `method`, if any (consumed). */
+  takePlannedError(method: string): RpcError | undefined {
+    const queue = this.plannedErrors.get(method);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) {
+      this.plannedErrors.delete(method);
+    }
+    return next;
   }
 
   isJob(method: string, declared: boolean): boolean {

@@ -1,22 +1,11 @@
-// Backend fixtures: a CSP under test, reachable over real HTTP, with the secrets a StorageClass
-// would carry for it, a leak audit and (where possible) a restart that loses every token.
-// The reference fixture serves the contract kit with the in-memory provider; TrueNAS and
-// Synology fixtures implement the same interface.
+// The reference backend: the contract kit serving the in-memory provider over real HTTP. Faults
+// are CspProblems the next call of a session method throws.
 import type { AddressInfo } from 'node:net';
 import { buildCspApp, type CspApp, CspProblem } from '@opencsp/csp-spec/server';
 import { MemoryProvider } from '@opencsp/csp-spec/testing';
 import { pino } from 'pino';
-
-export interface BackendFixture {
-  name: string;
-  /** StorageClass secret data for this CSP. */
-  secrets: Record<string, string>;
-  /** Everything the CSP created on the array that still exists (volumes, snapshots). */
-  audit?(): Promise<string[]>;
-  /** Stops and restarts the CSP on the same port: every session token is lost. */
-  restart?(): Promise<void>;
-  stop(): Promise<void>;
-}
+import { removeHostThroughCsp } from './csp-admin.js';
+import type { BackendFixture, CreateFault } from './types.js';
 
 type SessionMethod =
   | 'createVolume'
@@ -34,9 +23,16 @@ export interface MemoryBackend extends BackendFixture {
   port: number;
   /** The next call of `method` on any session fails with this problem. */
   failNext(method: SessionMethod, problem: CspProblem): void;
-  audit(): Promise<string[]>;
-  restart(): Promise<void>;
 }
+
+const faultMessages: Record<CreateFault, string> = {
+  OUT_OF_SPACE: 'pool tank is full',
+  UNAVAILABLE: 'array busy',
+  INTERNAL: 'array crashed',
+  INVALID_INPUT: 'config.tier: bad',
+  NAME_TAKEN: 'taken',
+  NOT_IMPLEMENTED: 'no',
+};
 
 class FaultyProvider extends MemoryProvider {
   readonly faults = new Map<string, CspProblem>();
@@ -69,30 +65,51 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
   await csp.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (csp.app.server.address() as AddressInfo).port;
   const arrayIp = options.arrayIp ?? 'memory-array';
+  const secrets = {
+    backend: arrayIp,
+    username: provider.username,
+    password: provider.password,
+    serviceName: '127.0.0.1',
+    servicePort: String(port),
+  };
+  const { array } = provider;
   return {
     name: 'memory',
     provider,
     port,
-    secrets: {
-      backend: arrayIp,
-      username: provider.username,
-      password: provider.password,
-      serviceName: '127.0.0.1',
-      servicePort: String(port),
-    },
+    secrets,
+    parameters: { tier: 'gold' },
+    createFaults: Object.keys(faultMessages) as CreateFault[],
     failNext(method, problem) {
       provider.faults.set(method, problem);
     },
+    failNextCreate(fault) {
+      provider.faults.set('createVolume', new CspProblem(fault, faultMessages[fault]));
+    },
     async audit() {
       const left: string[] = [];
-      for (const volume of provider.array.volumes.values()) {
+      for (const volume of array.volumes.values()) {
         left.push(`volume ${volume.name} (${volume.id})`);
       }
-      for (const snapshot of provider.array.snapshots.values()) {
+      for (const snapshot of array.snapshots.values()) {
         left.push(`snapshot ${snapshot.name} (${snapshot.id})`);
+      }
+      for (const host of array.hosts.values()) {
+        left.push(`host ${host.uuid} (${host.iqns?.join(',') ?? ''})`);
       }
       return left;
     },
+    arrayLogins: () => array.loginCount,
+    volumeCount: async () => array.volumes.size,
+    async host(uuid) {
+      const host = array.hosts.get(uuid);
+      return host && { uuid, iqns: host.iqns ?? [], chapUser: host.chap_user, networks: host.networks };
+    },
+    async initiatorsOf(volumeId) {
+      const uuids = [...(array.volumes.get(volumeId)?.hosts ?? [])];
+      return uuids.flatMap((uuid) => array.hosts.get(uuid)?.iqns ?? []);
+    },
+    removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
     async restart() {
       await csp.shutdown();
       csp = await build();

@@ -1,0 +1,166 @@
+// The whole stack a cluster runs, in one process and on loopback: the array simulator, its CSP,
+// the driver in controller mode (with the sidecars' harness) and the driver in node mode on its
+// own socket (with kubelet's harness), the node's LUNs attached through loop devices. One
+// `stop()` removes everything, also after a failure: mounts under the kubelet dir, loop devices
+// of the array's backing files, both drivers, the CSP and the simulator.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { type TrueNasBackend, type TrueNasBackendOptions, truenasBackend } from '../harness/backends/index.js';
+import { type DriverFixture, startDriverFixture } from '../harness/driver.js';
+import type { KubeHarness } from '../harness/kube.js';
+import { Kubelet } from '../harness/kubelet.js';
+import { type NodeDriverFixture, startNodeDriver } from '../harness/node-driver.js';
+import {
+  type PersistentVolume,
+  type SecretRef,
+  type StorageClass,
+  snapshotClass,
+  storageClass,
+  type VolumeSnapshotClass,
+} from '../harness/storage-class.js';
+import { detachLoopsUnder, loopsUnder, mountsUnder, requireLoopEnvironment, unmountUnder } from '../loop/index.js';
+import { type Pod, PodScheduler } from './pods.js';
+
+export interface E2eStackOptions {
+  /** The array and CSP behind the driver (only TrueNAS keeps LUN data a node can attach today). */
+  backend?: 'truenas';
+  /** kubelet's root dir; default a fresh temp dir, removed by `stop()`. */
+  kubeletDir?: string;
+  /** pino level for both drivers and the CSP (default silent). */
+  logLevel?: string;
+  /** The node's Kubernetes name (default e2e-node-1). */
+  nodeName?: string;
+  /** The node's initiator name (default a Debian-style IQN with a random suffix). */
+  initiatorName?: string;
+  truenas?: TrueNasBackendOptions;
+}
+
+export interface E2eStack {
+  backend: TrueNasBackend;
+  /** The driver in controller mode; `controller.kube` plays the sidecars. */
+  controller: DriverFixture;
+  /** The driver in node mode (loop transport). */
+  node: NodeDriverFixture;
+  kube: KubeHarness;
+  kubelet: Kubelet;
+  pods: PodScheduler;
+  kubeletDir: string;
+  nodeName: string;
+  initiatorName: string;
+  /** The Secret every class of this stack references. */
+  secretRef: SecretRef;
+  /** A StorageClass for a filesystem (ext4, xfs, btrfs) or, without fsType, for raw block PVCs. */
+  storageClass(name: string, fsType?: string, parameters?: Record<string, string>): StorageClass;
+  snapshotClass: VolumeSnapshotClass;
+  /** Starts a pod that uses these PVs (attach, stage, publish as needed). */
+  startPod(pvs: PersistentVolume[], options?: { readOnly?: boolean }): Promise<Pod>;
+  /** Deletes a pod (unpublish; unstage and detach with the last pod of a PV). */
+  stopPod(pod: Pod): Promise<void>;
+  /**
+   * external-resizer then kubelet: ControllerExpandVolume, and NodeExpandVolume when the driver asks
+   * for it, online through a running pod or, with no pod, at the next stage.
+   */
+  resize(pv: PersistentVolume, bytes: number, pod?: Pod): Promise<void>;
+  /** The node leaves the cluster: its host registration is removed from the array (an operator step). */
+  decommissionNode(): Promise<void>;
+  /** What is left: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
+  leftovers(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
+  if (options.backend !== undefined && options.backend !== 'truenas') {
+    throw new Error(`backend ${String(options.backend)} is not available: the e2e stack runs on truenas`);
+  }
+  await requireLoopEnvironment();
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    const errors: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => errors.push(err));
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(errors, 'e2e stack cleanup failed');
+    }
+  };
+  try {
+    const logLevel = options.logLevel ?? 'silent';
+    const ownKubeletDir = options.kubeletDir === undefined;
+    const kubeletDir = options.kubeletDir ?? (await mkdtemp(join(tmpdir(), 'opencsp-kubelet-')));
+    if (ownKubeletDir) {
+      cleanups.push(() => rm(kubeletDir, { recursive: true, force: true }));
+    }
+    const backend = await truenasBackend({ ...options.truenas, logger: pino({ level: logLevel }) });
+    cleanups.push(() => backend.stop());
+    const lunDir = backend.stack.sim.core.config.dataDir;
+    // Before the simulator removes its files: nothing may stay mounted or attached.
+    cleanups.push(async () => {
+      await unmountUnder(kubeletDir);
+      await detachLoopsUnder(lunDir);
+    });
+    const controller = await startDriverFixture({ defaultSecret: backend.secrets, logLevel });
+    cleanups.push(() => controller.stop());
+    const nodeName = options.nodeName ?? 'e2e-node-1';
+    const initiatorName = options.initiatorName ?? `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+    const node = await startNodeDriver({
+      nodeName,
+      initiatorNames: [initiatorName],
+      resolve: backend.luns.resolve,
+      sessions: backend.luns.sessions(initiatorName),
+      logLevel,
+    });
+    cleanups.push(() => node.stop());
+    const kube = controller.kube;
+    const secretRef: SecretRef = { name: 'opencsp-truenas', namespace: 'kube-system' };
+    kube.addSecret(secretRef, backend.secrets);
+    const kubelet = new Kubelet({ client: node.client, kube, kubeletDir });
+    const pods = new PodScheduler(kube, kubelet);
+    return {
+      backend,
+      controller,
+      node,
+      kube,
+      kubelet,
+      pods,
+      kubeletDir,
+      nodeName,
+      initiatorName,
+      secretRef,
+      storageClass: (name, fsType, parameters = {}) =>
+        storageClass(name, secretRef, {
+          ...(fsType ? { 'csi.storage.k8s.io/fstype': fsType } : {}),
+          ...parameters,
+        }),
+      snapshotClass: snapshotClass('opencsp-snapshots', secretRef),
+      startPod: (pvs, podOptions) => pods.start(pvs, podOptions),
+      stopPod: (pod) => pods.stop(pod),
+      async resize(pv, bytes, pod) {
+        const { nodeExpansionRequired } = await kube.expand(pv, bytes);
+        if (!nodeExpansionRequired) {
+          return;
+        }
+        const volume = pod?.volumes.find((v) => v.pv.volumeHandle === pv.volumeHandle);
+        if (volume) {
+          await kubelet.expand(pv, volume);
+        } else {
+          pods.markResizePending(pv);
+        }
+      },
+      decommissionNode: () => backend.removeHost(nodeName),
+      async leftovers() {
+        return [
+          ...(await backend.audit()),
+          ...(await mountsUnder(kubeletDir)).map((m) => `mount ${m}`),
+          ...(await loopsUnder(lunDir)).map((l) => `loop device ${l.device} → ${l.file}`),
+        ];
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+// The node side of the TrueNAS simulator: which sparse file holds the LUN a publish context names
+// (checked by serial and by target + LUN, as the real node checks the WWID of every path), and
+// the iSCSI login the loop device stands in for, checked against the target's initiator group
+// and CHAP exactly as SCST would apply the CSP's configuration.
+import { DriverError, type JsonObject, type StringMap } from '@opencsp/csi-driver/node';
+import type { LoopSessions } from '../../loop/index.js';
+import { IscsiLoginError, type TrueNasSimulator } from '../../truenas/index.js';
+import type { LunSource } from './types.js';
+
+function field(publishContext: StringMap, key: string): string {
+  const value = publishContext[key];
+  if (!value) {
+    throw new DriverError('InvalidArgument', `publish_context.${key} is missing`);
+  }
+  return value;
+}
+
+function targetsOf(publishContext: StringMap): string[] {
+  return field(publishContext, 'targetNames')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+export function truenasLuns(sim: TrueNasSimulator): LunSource {
+  return {
+    async resolve(publishContext) {
+      const serial = field(publishContext, 'serialNumber');
+      const lun = Number(field(publishContext, 'lunId'));
+      const bySerial = sim.backingFile({ naa: serial });
+      if (!bySerial) {
+        throw new DriverError('NotFound', `no LUN with serial ${serial} on the array`);
+      }
+      for (const target of targetsOf(publishContext)) {
+        const byTarget = sim.backingFile({ target, lun });
+        if (byTarget !== bySerial) {
+          throw new DriverError(
+            'FailedPrecondition',
+            `LUN ${lun} of ${target} is not the LUN with serial ${serial} (WWID mismatch)`,
+          );
+        }
+      }
+      return bySerial;
+    },
+    sessions(initiator): LoopSessions {
+      return {
+        async login(request) {
+          const targets = targetsOf(request.publishContext);
+          const portal = (request.publishContext.discoveryIps ?? '').split(',')[0]?.replace(/:\d+$/, '');
+          for (const target of targets) {
+            try {
+              sim.iscsiLogin({
+                target,
+                initiator,
+                ...(portal ? { portalIp: portal } : {}),
+                ...(request.chap
+                  ? {
+                      chapUser: request.chap.user,
+                      chapSecret: request.chap.password,
+                      ...(request.chap.mutualUser
+                        ? { mutualUser: request.chap.mutualUser, mutualSecret: request.chap.mutualPassword }
+                        : {}),
+                    }
+                  : {}),
+              });
+            } catch (err) {
+              if (err instanceof IscsiLoginError) {
+                // iscsiadm exit 24 (CHAP) is Unauthenticated, 19 (refused) FailedPrecondition.
+                const kind = /CHAP/.test(err.message) ? 'Unauthenticated' : 'FailedPrecondition';
+                throw new DriverError(kind, `iSCSI login to ${target} refused: ${err.message}`);
+              }
+              throw err;
+            }
+          }
+          return { initiator, targets };
+        },
+        async logout(session: JsonObject) {
+          const targets = Array.isArray(session.targets) ? session.targets : [];
+          for (const target of targets) {
+            if (typeof target === 'string' && typeof session.initiator === 'string') {
+              sim.iscsiLogout(target, session.initiator);
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The TrueNAS backend: the simulator with csp-truenas in front of it (service mode: the driver
+// names the array in every call). Faults are planned on the simulator, so they travel the real
+// path: TrueNAS error envelope → CSP problem → HTTP status → gRPC code. The audit is the
+// simulator's leak audit; a restart restarts the CSP (tokens lost, the driver logs in again).
+import { userProperty } from '@opencsp/csp-truenas';
+import type { Logger } from 'pino';
+import { type LeakAudit, type PlannedFailure, startTrueNasStack, type TrueNasStack } from '../../truenas/index.js';
+import type { TrueNasSimulatorOptions } from '../../truenas/simulator.js';
+import { removeHostThroughCsp } from './csp-admin.js';
+import { truenasLuns } from './truenas-luns.js';
+import type { BackendFixture, CreateFault, LunSource } from './types.js';
+
+export interface TrueNasBackend extends BackendFixture {
+  readonly stack: TrueNasStack;
+  readonly luns: LunSource;
+  /** The zvol dataset behind a volume id (`tank~k8s~pvc-1` → `tank/k8s/pvc-1`). */
+  datasetOf(volumeId: string): string;
+}
+
+export interface TrueNasBackendOptions {
+  sim?: TrueNasSimulatorOptions;
+  /** Extra csp-truenas flags. */
+  cspArgs?: string[];
+  logger?: Logger;
+}
+
+/** How TrueNAS itself answers a failed `pool.dataset.create` that the CSP must report as each reason. */
+const plannedCreateFailures: Partial<Record<CreateFault, PlannedFailure>> = {
+  // The middleware's 80% rule: a validation error on volsize (csp-truenas: 507 OUT_OF_SPACE).
+  OUT_OF_SPACE: {
+    attribute: 'pool_dataset_create.volsize',
+    message: 'It is not recommended to use more than 80% of your available space for VOLUME',
+  },
+  UNAVAILABLE: { errno: 'EBUSY', message: 'Resource busy' },
+  INTERNAL: { errno: 'EIO', message: 'I/O error while creating the zvol' },
+  // Another client created the dataset between the CSP's lookup and its create.
+  NAME_TAKEN: { errno: 'EEXIST', message: 'Path already exists' },
+};
+
+export function leakLines(audit: LeakAudit): string[] {
+  return [
+    ...audit.datasets.map((d) => `dataset ${d.name} (${d.type})`),
+    ...audit.snapshots.map((s) => `snapshot ${s}`),
+    ...audit.targets.map((t) => `target ${t.name} (#${t.id})`),
+    ...audit.extents.map((e) => `extent ${e.name} (${e.disk ?? 'no disk'})`),
+    ...audit.targetextents.map((m) => `lun mapping target #${m.target} extent #${m.extent} lun ${m.lunid}`),
+    ...audit.initiators.map((i) => `initiator group ${i.comment} [${i.initiators.join(',')}]`),
+    ...audit.auth.map((a) => `chap user ${a.user} (tag ${a.tag})`),
+    ...audit.sessions.map((s) => `iscsi session ${s.initiator} → ${s.target}`),
+  ];
+}
+
+export async function truenasBackend(options: TrueNasBackendOptions = {}): Promise<TrueNasBackend> {
+  const stack = await startTrueNasStack({
+    ...(options.sim ? { sim: options.sim } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    cspArgs: ['--response-validation', 'strict', ...(options.cspArgs ?? [])],
+  });
+  const { sim } = stack;
+  const port = new URL(stack.baseUrl).port;
+  const secrets = {
+    backend: sim.address,
+    ...stack.credentials,
+    serviceName: '127.0.0.1',
+    servicePort: port,
+  };
+  const datasetOf = (volumeId: string) => volumeId.replaceAll('~', '/').replaceAll('+', '_');
+  const { iscsi } = sim.core;
+  return {
+    name: 'truenas',
+    stack,
+    secrets,
+    parameters: { compression: 'LZ4', volblocksize: '16K' },
+    createFaults: Object.keys(plannedCreateFailures) as CreateFault[],
+    failNextCreate(fault) {
+      const failure = plannedCreateFailures[fault];
+      if (!failure) {
+        throw new Error(`the TrueNAS backend cannot make the array answer ${fault}`);
+      }
+      sim.failNext('pool.dataset.create', failure);
+    },
+    datasetOf,
+    audit: async () => leakLines(sim.audit()),
+    restart: () => stack.restartCsp(),
+    arrayLogins() {
+      const calls = sim.calls.byMethod();
+      return (calls['auth.login_ex'] ?? 0) + (calls['auth.login'] ?? 0) + (calls['auth.login_with_api_key'] ?? 0);
+    },
+    volumeCount: async () => sim.audit().datasets.filter((d) => d.type === 'VOLUME').length,
+    async host(uuid) {
+      const group = iscsi.initiators.find(
+        (g) => g.comment === `opencsp:host:${uuid}` || g.comment.startsWith(`opencsp:host:${uuid} `),
+      );
+      if (!group) {
+        return undefined;
+      }
+      const chap = /\s(?:m?chap):(\S+)$/.exec(group.comment)?.[1];
+      return { uuid, iqns: [...group.initiators], chapUser: chap };
+    },
+    async initiatorsOf(volumeId) {
+      const targetId = Number(sim.core.zfs.datasets.get(datasetOf(volumeId))?.user.get(userProperty.targetId));
+      const target = Number.isInteger(targetId) ? iscsi.targets.get(targetId) : undefined;
+      return (target?.groups ?? []).flatMap((g) =>
+        g.initiator === null ? [] : [...(iscsi.initiators.get(g.initiator)?.initiators ?? [])],
+      );
+    },
+    removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
+    luns: truenasLuns(sim),
+    stop: () => stack.stop(),
+  };
+}

@@ -1,0 +1,62 @@
+// What a backend fixture is: a CSP under test reachable over real HTTP, the StorageClass secret
+// and parameters for it, a leak audit, a restart that loses every token, array faults named by
+// the contract reason they must become, and a backend-neutral view of what the array holds.
+import type { BackingResolver, LoopSessions } from '../../loop/index.js';
+
+/** Contract reasons an array failure during a volume create can turn into (docs/csp-author-guide.md). */
+export type CreateFault =
+  | 'OUT_OF_SPACE'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | 'INVALID_INPUT'
+  | 'NAME_TAKEN'
+  | 'NOT_IMPLEMENTED';
+
+/** A node as the CSP registered it with `POST /hosts`. */
+export interface HostView {
+  uuid: string;
+  iqns: string[];
+  chapUser?: string | undefined;
+  /** Undefined where the CSP does not keep networks. */
+  networks?: string[] | undefined;
+}
+
+/** Where a node finds the data of a published LUN, and the iSCSI sessions it opens to the array. */
+export interface LunSource {
+  /** The backing file of the LUN a publish context names (for the loop transport). */
+  resolve: BackingResolver;
+  /** Simulated iSCSI logins and logouts of one initiator, checked by the array's ACL and CHAP. */
+  sessions(initiator: string): LoopSessions;
+}
+
+export interface BackendFixture {
+  readonly name: string;
+  /** StorageClass secret data for this CSP (service mode: serviceName/servicePort and backend). */
+  readonly secrets: Record<string, string>;
+  /** StorageClass parameters this CSP accepts; they come back in the volume context as given. */
+  readonly parameters: Record<string, string>;
+  /** The faults `failNextCreate` can make this array answer with. */
+  readonly createFaults: readonly CreateFault[];
+  /** The array answers the next volume create with a failure the CSP must report as `fault`. */
+  failNextCreate(fault: CreateFault): void;
+  /** Everything the CSP created on the array that still exists, one line per object; [] when clean. */
+  audit(): Promise<string[]>;
+  /** Stops and restarts the CSP on the same port: every session token is lost. */
+  restart(): Promise<void>;
+  /** How many times the CSP logged in to the array so far. */
+  arrayLogins(): number;
+  /** Volumes of this CSP on the array. */
+  volumeCount(): Promise<number>;
+  /** A registered host, by uuid (the node's hostname). */
+  host(uuid: string): Promise<HostView | undefined>;
+  /** Initiator names the array lets reach a volume (the hosts it is published to). */
+  initiatorsOf(volumeId: string): Promise<string[]>;
+  /**
+   * Removes a node's host registration through the CSP (`DELETE /hosts?uuid=`). CSI has no call
+   * for a node leaving the cluster, so the driver never does this; tests play the operator.
+   */
+  removeHost(uuid: string): Promise<void>;
+  /** LUN data and sessions for node tests; absent when the array keeps no data (memory). */
+  readonly luns?: LunSource;
+  stop(): Promise<void>;
+}

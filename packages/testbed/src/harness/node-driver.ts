@@ -1,0 +1,103 @@
+// The driver in node mode, in-process on its own unix socket, as the node DaemonSet runs it: the
+// real NodeService (direct host runner, real /sys, /dev and mounts, file state store) with the
+// testbed's loop transport standing in for the iSCSI login. Everything after the login (mkfs,
+// mount, bind, raw block, grow, stats) runs for real. `stop()` stops the driver and removes its
+// directory; mounts and loop devices are the e2e stack's business (it owns the kubelet dir).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDriverLogger, type RunningDriver, startDriver } from '@opencsp/csi-driver';
+import {
+  checkNodeReadiness,
+  FileStateStore,
+  NodeService,
+  RootedHostFiles,
+  SpawnRunner,
+} from '@opencsp/csi-driver/node';
+import { type BackingResolver, type LoopSessions, LoopTransport } from '../loop/index.js';
+import { CsiClient } from './client.js';
+
+export interface NodeDriverOptions {
+  /** The Kubernetes node name (first part of the node id). */
+  nodeName: string;
+  /** Initiator names NodeGetInfo puts in the node id (what /etc/iscsi/initiatorname.iscsi would hold). */
+  initiatorNames: string[];
+  /** Networks (CIDRs) for the node id. */
+  networks?: string[];
+  /** Maps a publish context to the LUN's backing file (the array simulator knows). */
+  resolve: BackingResolver;
+  /** Simulated iSCSI login/logout around each attach/detach. */
+  sessions?: LoopSessions;
+  /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
+  logLevel?: string;
+}
+
+export interface NodeDriverFixture {
+  socketPath: string;
+  driver: RunningDriver;
+  service: NodeService;
+  client: CsiClient;
+  /** Where the node keeps its per-volume state files. */
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeDriverFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'opencsp-node-'));
+  try {
+    const socketPath = join(dir, 'csi.sock');
+    const stateDir = join(dir, 'state');
+    const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
+    const nodeLogger = logger.child({ component: 'node', node: options.nodeName });
+    const runner = new SpawnRunner({ kind: 'direct' }, nodeLogger);
+    const files = new RootedHostFiles('/');
+    const transport = new LoopTransport({
+      runner,
+      files,
+      resolve: options.resolve,
+      ...(options.sessions ? { sessions: options.sessions } : {}),
+    });
+    const service = new NodeService({
+      runner,
+      files,
+      store: new FileStateStore(stateDir),
+      logger: nodeLogger,
+      transports: [transport],
+      options: {
+        nodeName: options.nodeName,
+        initiatorNames: options.initiatorNames,
+        networks: options.networks ?? [],
+        unmount: { attempts: 5, retryDelayMs: 200 },
+        growTimeoutMs: 10_000,
+        pollIntervalMs: 100,
+      },
+    });
+    const driver = await startDriver(
+      { endpoint: socketPath, mode: 'node', cspTimeout: 10_000, cspTlsInsecure: false },
+      {
+        logger,
+        node: service,
+        nodeReadiness: async () => {
+          const report = await checkNodeReadiness({ runner, files, iscsi: false, multipath: 'off' });
+          return report.ready ? { ready: true } : { ready: false, message: report.problems.join('; ') };
+        },
+      },
+    );
+    const client = new CsiClient(socketPath, 60_000);
+    return {
+      socketPath,
+      driver,
+      service,
+      client,
+      stateDir,
+      async stop() {
+        client.close();
+        await driver.stop(2000);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+// The CSP conformance suite (every case of @opencsp/csp-spec/conformance) against csp-truenas and
+// the TrueNAS simulator, in direct mode (ws://, password) and in service mode (array_ip +
+// x-array-ip, wss:// with an API key verified against the simulator's certificate). After the
+// suite's own cleanup check, the simulator's leak audit must list nothing: no dataset, snapshot,
+// target, extent, mapping, initiator group, CHAP entry or session.
+import { defineConformanceSuite } from '@opencsp/csp-spec/conformance/vitest';
+import { startTrueNasStack, type TrueNasStack } from '../../src/truenas/index.js';
+
+for (const arrayIpHeader of [false, true]) {
+  let stack: TrueNasStack | undefined;
+  defineConformanceSuite(
+    async () => {
+      stack = await startTrueNasStack({
+        cspArgs: ['--response-validation', 'strict'],
+        ...(arrayIpHeader ? { sim: { tls: true, apiKey: true } } : {}),
+      });
+      return {
+        url: stack.baseUrl,
+        backend: stack.sim.address,
+        ...stack.credentials,
+        arrayIpHeader,
+        close: async () => stack?.stop(),
+      };
+    },
+    {
+      name: `CSP conformance: csp-truenas + simulator (${arrayIpHeader ? 'service' : 'direct'} mode)`,
+      hooks: {
+        afterAll: () => {
+          const audit = stack?.sim.audit();
+          const left = Object.entries(audit ?? {}).filter(([, rows]) => (rows as unknown[]).length > 0);
+          if (left.length > 0) {
+            throw new Error(`the simulator still holds objects the suite created: ${JSON.stringify(audit)}`);
+          }
+        },
+      },
+    },
+  );
+}
