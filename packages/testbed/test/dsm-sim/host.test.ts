@@ -98,7 +98,7 @@ describe('SYNO.Core.ISCSI.Host (DSM 7 host objects)', () => {
     const [visible] = s.portalLogin({ initiatorIqn: node('a'), targetIqn });
     const file = s.backingFile({ lunUuid: uuid });
     expect(file).toBe(visible?.backingFile);
-    expect(s.backingFile({ serial: (visible?.wwid as string).toUpperCase() })).toBe(file);
+    expect(s.backingFile({ serial: String(visible?.wwid).toUpperCase() })).toBe(file);
     expect(s.backingFile({ target: targetIqn, lun: 1 })).toBe(file);
     expect(s.backingFile({ target: targetIqn, lun: 2 })).toBeUndefined();
     expect(s.backingFile({ serial: 'ffff' })).toBeUndefined();
