@@ -1,3 +1,9 @@
+export {
+  quickDsmKnobs,
+  type SynologyBackend,
+  type SynologyBackendOptions,
+  synologyBackend,
+} from './backends/synology.js';
 export { type BackendFixture, CspProblem, type MemoryBackend, memoryBackend } from './backends.js';
 export {
   type ControllerCalls,
