@@ -1,6 +1,6 @@
 // Masking with DSM 7 host objects (SYNOLOGY_MASKING=hosts). Each node gets a host object named like
 // its target, holding exactly the node's IQNs. Before a LUN is mapped to the node's target, the
-// host is given `rw` on it; after the LUN is unmapped, `none`. Every change is read back, and a
+// host is given `rw` on it (`ro` for a read-only publish); after the LUN is unmapped, `none`. Every change is read back, and a
 // LUN is never mapped unless DSM reports the grant. When the node's target goes, so does its host.
 //
 // Known from scripts run against DSM 7: `list`/`get` (with `additional: ["acls"]`) answer
@@ -40,6 +40,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 export class HostMasking implements Masking {
   readonly mode = 'hosts';
+  readonly enforcesReadOnly = true;
   readonly #ctx: SessionContext;
 
   constructor(ctx: SessionContext) {
@@ -116,8 +117,9 @@ export class HostMasking implements Masking {
     }
   }
 
-  async grant(name: string, registered: RegisteredHost, lunUuid: string): Promise<void> {
+  async grant(name: string, registered: RegisteredHost, lunUuid: string, readOnly: boolean): Promise<void> {
     const { api } = this.#ctx;
+    const wanted: DsmPermission = readOnly ? 'ro' : 'rw';
     const iqns = registered.host.iqns ?? [];
     const { id, host } = await this.#ensure(name, iqns);
     const current = host.initiator_ids ?? [];
@@ -132,15 +134,15 @@ export class HostMasking implements Masking {
       await this.#call('unmap_initiator', () => api.unmapInitiators(id, extra));
       changed = true;
     }
-    if (permissionOf(host, lunUuid) !== 'rw') {
-      await this.#setPermission(id, lunUuid, 'rw');
+    if (permissionOf(host, lunUuid) !== wanted) {
+      await this.#setPermission(id, lunUuid, wanted);
       changed = true;
     }
     const after = changed ? await this.#call('get', () => api.host(id)) : host;
-    if (!after || !sameSet(after.initiator_ids ?? [], iqns) || permissionOf(after, lunUuid) !== 'rw') {
+    if (!after || !sameSet(after.initiator_ids ?? [], iqns) || permissionOf(after, lunUuid) !== wanted) {
       throw new CspProblem(
         'INTERNAL',
-        `DSM does not report host ${name} with exactly the node's initiators and read-write access to LUN ${lunUuid}; refusing to map the LUN`,
+        `DSM does not report host ${name} with exactly the node's initiators and ${wanted} access to LUN ${lunUuid}; refusing to map the LUN`,
       );
     }
   }

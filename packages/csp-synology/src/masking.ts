@@ -21,8 +21,13 @@ export interface Masking {
   admit(host: RegisteredHost): void;
   /** Checks the node's target (CHAP already applied) before a LUN is mapped into it. */
   checkTarget(target: DsmTarget, host: RegisteredHost): void;
-  /** Lets the node see the LUN; runs, and is verified, before the LUN is mapped to its target. */
-  grant(objectName: string, host: RegisteredHost, lunUuid: string): Promise<void>;
+  /** Whether the mode can make a LUN read-only for one node (claims `read_only_publish`). */
+  readonly enforcesReadOnly: boolean;
+  /**
+   * Lets the node see the LUN (read-only when asked and enforceable); runs, and is verified, before
+   * the LUN is mapped to the node's target.
+   */
+  grant(objectName: string, host: RegisteredHost, lunUuid: string, readOnly: boolean): Promise<void>;
   /** Takes the LUN away from the node; runs after the LUN was unmapped from the node's target. */
   revoke(objectName: string, lunUuid: string): Promise<void>;
   /** The node's target is gone: removes what the mode keeps per node. */
@@ -31,6 +36,7 @@ export interface Masking {
 
 class NoMasking implements Masking {
   readonly mode = 'none';
+  readonly enforcesReadOnly = false;
   admit(): void {}
   checkTarget(): void {}
   async grant(): Promise<void> {}
@@ -40,6 +46,7 @@ class NoMasking implements Masking {
 
 class ChapMasking implements Masking {
   readonly mode = 'chap';
+  readonly enforcesReadOnly = false;
 
   admit(host: RegisteredHost): void {
     if (!host.chap) {

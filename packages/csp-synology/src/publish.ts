@@ -26,6 +26,11 @@ export class PublishService {
     this.#masking = createMasking(ctx);
   }
 
+  /** Whether a read-only publish is enforced on the NAS (per node and LUN, in masking mode hosts). */
+  get enforcesReadOnly(): boolean {
+    return this.#masking.enforcesReadOnly;
+  }
+
   #locked<T>(targetName: string, work: () => Promise<T>): Promise<T> {
     return this.#ctx.shared.targetLocks.run(this.#targets.key(targetName), work);
   }
@@ -59,7 +64,7 @@ export class PublishService {
       const name = this.#ctx.naming.hostTargetName(host.host.uuid);
       return this.#locked(name, async () => {
         const target = await this.#targets.ensure(name, host);
-        const mapped = await this.#attach(name, target, host, lun);
+        const mapped = await this.#attach(name, target, host, lun, options.read_only === true);
         const info: PublishInfo = {
           serial_number: lunSerialNumber(lun.uuid),
           access_protocol: 'iscsi',
@@ -77,12 +82,12 @@ export class PublishService {
   }
 
   /** Grants and maps the LUN; on failure, undoes what this call exposed and drops an empty target. */
-  async #attach(name: string, target: DsmTarget, host: RegisteredHost, lun: DsmLun) {
+  async #attach(name: string, target: DsmTarget, host: RegisteredHost, lun: DsmLun, readOnly: boolean) {
     const { api, settings, logger } = this.#ctx;
     const before = mappingOf(target, lun.uuid);
     try {
       this.#masking.checkTarget(target, host);
-      await this.#masking.grant(name, host, lun.uuid);
+      await this.#masking.grant(name, host, lun.uuid, readOnly);
       if (before) {
         return before;
       }

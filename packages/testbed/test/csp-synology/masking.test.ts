@@ -68,6 +68,26 @@ describe('csp-synology masking with DSM 7 host objects (SYNOLOGY_MASKING=hosts, 
     expect((await sim.audit()).leaks).toEqual([]);
   });
 
+  it('enforces a read-only publish on the NAS for that node only, and claims read_only_publish', async () => {
+    const s = await start({});
+    expect((await s.client.capabilities())?.features.read_only_publish).toBe(true);
+    const volume = await s.client.createVolume({ name: 'pvc-1', size: GiB });
+    await s.client.upsertHost(hostRequest('node-a'));
+    await s.client.upsertHost(hostRequest('node-b'));
+    const a = (await s.client.publishVolume(volume.id, { host_uuid: 'node-a', read_only: true })).target_names[0];
+    await s.client.publishVolume(volume.id, { host_uuid: 'node-b' });
+    const view = (node: string) =>
+      s.sim.portalLogin({ initiatorIqn: iqn(node), targetIqn: a as string }).map((l) => l.readOnly);
+    expect(view('node-a')).toEqual([true]);
+    s.sim.portalLogout(iqn('node-a'), a as string);
+    expect(view('node-b')).toEqual([false]);
+    s.sim.portalLogout(iqn('node-b'), a as string);
+    await s.client.unpublishVolume(volume.id, { host_uuid: 'node-a' });
+    await s.client.unpublishVolume(volume.id, { host_uuid: 'node-b' });
+    await s.client.deleteVolume(volume.id);
+    expect((await s.sim.audit()).leaks).toEqual([]);
+  });
+
   it('follows a node whose initiators change, and finds its host object again after a CSP restart', async () => {
     const s = await start({});
     const volume = await s.client.createVolume({ name: 'pvc-1', size: GiB });
@@ -125,6 +145,7 @@ describe('csp-synology masking with DSM 7 host objects (SYNOLOGY_MASKING=hosts, 
 describe('csp-synology masking with CHAP (SYNOLOGY_MASKING=chap)', () => {
   it('refuses hosts without CHAP before touching the NAS, and admits only the node CHAP otherwise', async () => {
     const s = await start({ csp: { masking: 'chap' } });
+    expect((await s.client.capabilities())?.features.read_only_publish).toBe(false);
     const volume = await s.client.createVolume({ name: 'pvc-1', size: GiB });
     await s.client.upsertHost(hostRequest('node-a'));
     const refused = await failure(s.client.publishVolume(volume.id, { host_uuid: 'node-a' }));
