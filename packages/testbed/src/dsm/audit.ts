@@ -1,6 +1,6 @@
-// The leak audit: every LUN, snapshot, target, host object and backing file that exists now but did not at the
-// baseline (simulator start, or the last `markBaseline()`), plus LUNs stuck in a lock or a
-// delete. A test suite that cleans up after itself leaves an empty audit.
+// The leak audit: every LUN, snapshot, target, host object and backing file that exists now but
+// did not at the baseline (simulator start, or the last `markBaseline()`), plus LUNs stuck in a
+// lock or a delete. A test suite that cleans up after itself leaves an empty audit.
 import { readdir } from 'node:fs/promises';
 import type { DsmState } from './state.js';
 
