@@ -28,6 +28,7 @@ export async function buildSynologyCsp(
     sessionName: options.sessionName,
     namePrefix: options.namePrefix,
     defaultLocation: options.location,
+    masking: options.masking,
     portals: options.portals,
     requestTimeoutMs: options.requestTimeout,
     lockTimeoutMs: options.lockTimeout,

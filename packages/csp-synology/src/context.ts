@@ -5,12 +5,15 @@ import type { DsmApi } from './dsm/api.js';
 import type { ProblemContext } from './dsm/problems.js';
 import type { HostRegistry } from './hosts.js';
 import type { Naming } from './ids.js';
+import type { MaskingMode } from './masking.js';
 import type { NasInfo } from './nas.js';
 import type { WaitSettings } from './waits.js';
 
 export interface SessionSettings extends WaitSettings {
   /** Storage volume used when the StorageClass names none (undefined: the best-suited one). */
   defaultLocation: string | undefined;
+  /** How a node's LUNs are kept from other initiators (SYNOLOGY_MASKING). */
+  masking: MaskingMode;
 }
 
 /** State shared by every session of one CSP process, per NAS. */
@@ -20,6 +23,8 @@ export interface SharedState {
   targetLocks: KeyedMutex;
   /** CHAP fingerprint applied to each host target (key: serial|target name). */
   appliedChap: Map<string, string>;
+  /** DSM host object ids by name (key: serial|name), learned from one listing or a create. */
+  hostIds: Map<string, number>;
 }
 
 export interface SessionContext {

@@ -3,6 +3,7 @@
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
 import { normalizeLocation } from './config.js';
 import { dsmNamePattern } from './ids.js';
+import { type MaskingMode, maskingModes } from './masking.js';
 
 const opt = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
 
@@ -110,6 +111,14 @@ export const optionTable = {
     description:
       'Storage volume for LUNs when the StorageClass names none (default: the Btrfs volume with most free space)',
     parse: (raw: string) => normalizeLocation(raw, 'default-location'),
+  }),
+  masking: opt({
+    flag: 'masking',
+    env: 'SYNOLOGY_MASKING',
+    description:
+      "How nodes are kept from each other's LUNs: hosts (DSM 7 host objects with per-LUN permissions), chap (each node's target needs the node's CHAP), none (no isolation)",
+    parse: parsers.oneOf<MaskingMode>(...maskingModes),
+    default: 'hosts' as MaskingMode,
   }),
   portals: opt({
     flag: 'portals',

@@ -5,7 +5,7 @@ import type { Credentials, CspProvider } from '@opencsp/csp-spec/server';
 import { CspProblem, KeyedMutex } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SessionSettings, SharedState } from './context.js';
-import { DsmApi } from './dsm/api.js';
+import { DsmApi, HOST } from './dsm/api.js';
 import { DsmClient } from './dsm/client.js';
 import { discover } from './dsm/discovery.js';
 import { LoginLatch } from './dsm/latch.js';
@@ -41,7 +41,12 @@ export interface SynologyProviderOptions extends SessionSettings {
 export class SynologyProvider implements CspProvider {
   readonly name = 'synology';
   readonly version = cspVersion;
-  readonly shared: SharedState = { hosts: new HostRegistry(), targetLocks: new KeyedMutex(), appliedChap: new Map() };
+  readonly shared: SharedState = {
+    hosts: new HostRegistry(),
+    targetLocks: new KeyedMutex(),
+    appliedChap: new Map(),
+    hostIds: new Map(),
+  };
   readonly latch: LoginLatch;
   readonly #options: SynologyProviderOptions;
 
@@ -108,8 +113,14 @@ export class SynologyProvider implements CspProvider {
       const nas = await loadNasInfo(api, baseUrl, o.portals);
       const logger = o.logger.child({ nas: nas.serial });
       logger.info({ model: nas.model, firmware: nas.firmware, limits: nas.limits }, 'DSM session opened');
+      if (o.masking === 'hosts' && !catalog.has(HOST)) {
+        logger.warn(
+          `this NAS does not offer ${HOST} (DSM 6?): publishing will fail until SYNOLOGY_MASKING is set to chap or none`,
+        );
+      }
       const settings: SessionSettings = {
         defaultLocation: o.defaultLocation,
+        masking: o.masking,
         lockTimeoutMs: o.lockTimeoutMs,
         deleteTimeoutMs: o.deleteTimeoutMs,
         pollIntervalMs: o.pollIntervalMs,

@@ -1,102 +1,76 @@
-// Publishing: one iSCSI target per host holds every LUN published to that host. The target is
-// masked to the host's initiators (and only them), carries the host's CHAP settings and allows as
-// many sessions as the host has initiators times portals. A NAS whose model allows only a few
-// targets can so serve that many nodes with up to its LUN ceiling of volumes. A target is deleted
-// with its last LUN, so nothing stays reachable once the last host goes.
+// Publishing: one iSCSI target per node holds every LUN published to that node (targets.ts), and
+// the masking mode keeps other initiators away from it (masking.ts). The order is what keeps a
+// LUN private at every step: grant the node, then map; unmap, then revoke; a target and the
+// node's masking objects are removed with the node's last LUN.
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, notFound } from '@opencsp/csp-spec/server';
 import { problemContext, type SessionContext } from './context.js';
-import type { TargetAuth } from './dsm/api.js';
-import { DsmApiError } from './dsm/errors.js';
 import { describing } from './dsm/problems.js';
-import type { DsmTarget } from './dsm/types.js';
-import { chapFingerprint, type HostChap, type RegisteredHost } from './hosts.js';
-import { lunSerialNumber, parseVolumeId, targetIqn } from './ids.js';
+import type { DsmLun, DsmTarget } from './dsm/types.js';
+import type { RegisteredHost } from './hosts.js';
+import { lunSerialNumber, parseVolumeId } from './ids.js';
+import { createMasking, type Masking } from './masking.js';
+import { NodeTargets } from './targets.js';
 import { unlockedLun } from './waits.js';
 
-function authOf(chap: HostChap | undefined): TargetAuth {
-  if (!chap) {
-    return { auth_type: 0, user: '', password: '', mutual_user: '', mutual_password: '' };
-  }
-  return {
-    auth_type: chap.mutualUser ? 2 : 1,
-    user: chap.user,
-    password: chap.password,
-    mutual_user: chap.mutualUser,
-    mutual_password: chap.mutualPassword,
-  };
-}
-
-function aclsOf(host: RegisteredHost): { iqn: string; permission: string }[] {
-  return (host.host.iqns ?? []).map((iqn) => ({ iqn, permission: 'rw' })).sort((a, b) => a.iqn.localeCompare(b.iqn));
-}
-
-function sameAcls(a: { iqn: string; permission: string }[] | undefined, b: { iqn: string; permission: string }[]) {
-  const key = (list: { iqn: string; permission: string }[]) =>
-    list
-      .map((e) => `${e.iqn}=${e.permission}`)
-      .sort()
-      .join(',');
-  return a !== undefined && key(a) === key(b);
-}
+const mappingOf = (target: DsmTarget, lunUuid: string) => target.mapped_luns?.find((m) => m.lun_uuid === lunUuid);
 
 export class PublishService {
   readonly #ctx: SessionContext;
+  readonly #targets: NodeTargets;
+  readonly #masking: Masking;
 
   constructor(ctx: SessionContext) {
     this.#ctx = ctx;
+    this.#targets = new NodeTargets(ctx);
+    this.#masking = createMasking(ctx);
   }
 
-  #lockKey(targetName: string): string {
-    return `${this.#ctx.nas.serial}|${targetName}`;
+  /** Whether a read-only publish is enforced on the NAS (per node and LUN, in masking mode hosts). */
+  get enforcesReadOnly(): boolean {
+    return this.#masking.enforcesReadOnly;
   }
 
   #locked<T>(targetName: string, work: () => Promise<T>): Promise<T> {
-    return this.#ctx.shared.targetLocks.run(this.#lockKey(targetName), work);
+    return this.#ctx.shared.targetLocks.run(this.#targets.key(targetName), work);
   }
 
-  #sessions(host: RegisteredHost): number {
-    return (host.host.iqns?.length ?? 1) * Math.max(1, this.#ctx.nas.portals.length);
+  #host(uuid: string): RegisteredHost {
+    const host = this.#ctx.shared.hosts.get(this.#ctx.nas.serial, uuid);
+    if (!host) {
+      throw new CspProblem('NOT_FOUND', `host ${uuid} is not registered with this CSP (POST /hosts first)`);
+    }
+    if (!host.host.iqns?.length) {
+      throw new CspProblem('INVALID_INPUT', `host ${uuid} has no iSCSI initiator names`);
+    }
+    return host;
+  }
+
+  async #lun(volumeId: string): Promise<DsmLun> {
+    const { api, nas, naming } = this.#ctx;
+    const uuid = parseVolumeId(volumeId, nas.serial);
+    const lun = uuid === undefined ? undefined : await api.lun(uuid, ['is_action_locked', 'status']);
+    if (!lun || naming.csiName(lun.name) === undefined || lun.status === 'deleting') {
+      throw notFound(`volume ${volumeId}`);
+    }
+    return lun;
   }
 
   async publish(volumeId: string, options: PublishOptions): Promise<PublishInfo> {
-    const { api, nas, naming, shared, settings } = this.#ctx;
-    const host = shared.hosts.get(nas.serial, options.host_uuid);
-    if (!host) {
-      throw new CspProblem(
-        'NOT_FOUND',
-        `host ${options.host_uuid} is not registered with this CSP (POST /hosts first)`,
-      );
-    }
-    if (!host.host.iqns?.length) {
-      throw new CspProblem('INVALID_INPUT', `host ${options.host_uuid} has no iSCSI initiator names`);
-    }
+    const host = this.#host(options.host_uuid);
+    this.#masking.admit(host);
     return describing(problemContext(this.#ctx, `publishing volume ${volumeId} to ${options.host_uuid}`), async () => {
-      const uuid = parseVolumeId(volumeId, nas.serial);
-      const lun = uuid === undefined ? undefined : await api.lun(uuid, ['is_action_locked', 'status']);
-      if (!lun || naming.csiName(lun.name) === undefined || lun.status === 'deleting') {
-        throw notFound(`volume ${volumeId}`);
-      }
-      const name = naming.hostTargetName(host.host.uuid);
+      const lun = await this.#lun(volumeId);
+      const name = this.#ctx.naming.hostTargetName(host.host.uuid);
       return this.#locked(name, async () => {
-        let target = (await api.target(name)) ?? (await this.#createTarget(name, host));
-        target = await this.#reconcile(target, host);
-        let mapping = target.mapped_luns?.find((m) => m.lun_uuid === lun.uuid);
-        if (!mapping) {
-          await unlockedLun(api, lun.uuid, settings, lun);
-          await api.mapTarget(lun.uuid, target.target_id);
-          target = (await api.target(String(target.target_id), ['mapped_lun'])) ?? target;
-          mapping = target.mapped_luns?.find((m) => m.lun_uuid === lun.uuid);
-          if (!mapping) {
-            throw new CspProblem('INTERNAL', `DSM did not map LUN ${lun.name} to target ${name}`);
-          }
-        }
+        const target = await this.#targets.ensure(name, host);
+        const mapped = await this.#attach(name, target, host, lun, options.read_only === true);
         const info: PublishInfo = {
           serial_number: lunSerialNumber(lun.uuid),
           access_protocol: 'iscsi',
-          lun_id: mapping.mapping_index,
+          lun_id: mapped.mapping_index,
           target_names: [target.iqn],
-          discovery_ips: nas.portals,
+          discovery_ips: this.#ctx.nas.portals,
           target_scope: 'group',
         };
         if (host.chap) {
@@ -107,114 +81,64 @@ export class PublishService {
     });
   }
 
-  /** A new, empty target for the host, masked before any LUN is mapped; removed again on failure. */
-  async #createTarget(name: string, host: RegisteredHost): Promise<DsmTarget> {
-    const { api, nas, shared } = this.#ctx;
-    let id: number;
+  /** Grants and maps the LUN; on failure, undoes what this call exposed and drops an empty target. */
+  async #attach(name: string, target: DsmTarget, host: RegisteredHost, lun: DsmLun, readOnly: boolean) {
+    const { api, settings, logger } = this.#ctx;
+    const before = mappingOf(target, lun.uuid);
     try {
-      id = await api.createTarget({
-        name,
-        iqn: targetIqn(nas.hostname, name),
-        max_sessions: this.#sessions(host),
-        ...authOf(host.chap),
-      });
+      this.#masking.checkTarget(target, host);
+      await this.#masking.grant(name, host, lun.uuid, readOnly);
+      if (before) {
+        return before;
+      }
+      await unlockedLun(api, lun.uuid, settings, lun);
+      await api.mapTarget(lun.uuid, target.target_id);
+      const after = await api.target(String(target.target_id), ['mapped_lun']);
+      const mapping = after && mappingOf(after, lun.uuid);
+      if (!mapping) {
+        throw new CspProblem('INTERNAL', `DSM did not map LUN ${lun.name} to target ${name}`);
+      }
+      return mapping;
     } catch (err) {
-      // Another CSP replica created it meanwhile: use theirs.
-      const theirs = err instanceof DsmApiError && err.code === 18990744 ? await api.target(name) : undefined;
-      if (theirs) {
-        return theirs;
+      if (!before) {
+        await this.#detach(name, lun.uuid).catch((e: unknown) =>
+          logger.error({ err: e, target: name }, 'could not undo a failed publish; check the target in DSM'),
+        );
       }
       throw err;
-    }
-    try {
-      await api.setTarget(id, { acls: aclsOf(host) });
-      const target = await api.target(String(id));
-      if (!target) {
-        throw new CspProblem('INTERNAL', `target ${name} vanished right after it was created`);
-      }
-      this.#checkMasking(target, host);
-      shared.appliedChap.set(this.#lockKey(name), chapFingerprint(host.chap));
-      return target;
-    } catch (err) {
-      await api
-        .deleteTarget(id)
-        .catch((e: unknown) => this.#ctx.logger.error({ err: e, target: name }, 'could not remove a target'));
-      throw err;
-    }
-  }
-
-  /** Brings masking, session limit and CHAP of an existing host target in line with the host. */
-  async #reconcile(target: DsmTarget, host: RegisteredHost): Promise<DsmTarget> {
-    const { api, shared } = this.#ctx;
-    const key = this.#lockKey(target.name);
-    const changes: Record<string, string | number | unknown[]> = {};
-    const acls = aclsOf(host);
-    if (!sameAcls(target.acls, acls)) {
-      changes.acls = acls;
-    }
-    if (target.max_sessions !== this.#sessions(host)) {
-      changes.max_sessions = this.#sessions(host);
-    }
-    const auth = authOf(host.chap);
-    const fingerprint = chapFingerprint(host.chap);
-    if (shared.appliedChap.get(key) !== fingerprint || target.auth_type !== auth.auth_type) {
-      Object.assign(changes, auth);
-    }
-    if (Object.keys(changes).length === 0) {
-      this.#checkMasking(target, host);
-      return target;
-    }
-    await api.setTarget(target.target_id, changes);
-    const updated = await api.target(String(target.target_id));
-    if (!updated) {
-      throw new CspProblem('INTERNAL', `target ${target.name} vanished while it was being updated`);
-    }
-    this.#checkMasking(updated, host);
-    shared.appliedChap.set(key, fingerprint);
-    return updated;
-  }
-
-  /** Refuses to expose LUNs through a target DSM did not mask to exactly the host's initiators. */
-  #checkMasking(target: DsmTarget, host: RegisteredHost): void {
-    if (!sameAcls(target.acls, aclsOf(host))) {
-      throw new CspProblem(
-        'INTERNAL',
-        `DSM did not apply initiator masking to target ${target.name}; refusing to map LUNs to a target other initiators could reach`,
-      );
     }
   }
 
   async unpublish(volumeId: string, options: UnpublishOptions): Promise<void> {
-    const { api, nas, naming } = this.#ctx;
     await describing(
       problemContext(this.#ctx, `unpublishing volume ${volumeId} from ${options.host_uuid}`),
       async () => {
-        const uuid = parseVolumeId(volumeId, nas.serial);
-        const lun = uuid === undefined ? undefined : await api.lun(uuid, ['status']);
-        if (!lun || naming.csiName(lun.name) === undefined) {
-          throw notFound(`volume ${volumeId}`);
-        }
-        const name = naming.hostTargetName(options.host_uuid);
+        const lun = await this.#lun(volumeId);
+        const name = this.#ctx.naming.hostTargetName(options.host_uuid);
         await this.#locked(name, () => this.#detach(name, lun.uuid));
       },
     );
   }
 
-  /** Unmaps the LUN from a target (by name or id) and deletes this CSP's targets left empty. */
-  async #detach(targetName: string, lunUuid: string): Promise<void> {
-    const { api, naming, shared } = this.#ctx;
-    const target = await api.target(targetName, ['mapped_lun']);
-    if (!target) {
-      return;
-    }
-    const mapped = target.mapped_luns ?? [];
-    if (mapped.some((m) => m.lun_uuid === lunUuid)) {
+  /**
+   * Takes a LUN away from a node (target given by name or id): unmap, revoke, and when the node's
+   * target is left empty, delete it and the node's masking objects.
+   */
+  async #detach(targetRef: string, lunUuid: string): Promise<void> {
+    const { api } = this.#ctx;
+    const target = await api.target(targetRef, ['mapped_lun']);
+    const name = target?.name ?? targetRef;
+    const mapped = target?.mapped_luns ?? [];
+    if (target && mapped.some((m) => m.lun_uuid === lunUuid)) {
       await api.unmapTarget(lunUuid, target.target_id);
     }
-    const ours = target.name.startsWith(`${naming.prefix}host-`);
-    if (ours && mapped.every((m) => m.lun_uuid === lunUuid)) {
-      await api.deleteTarget(target.target_id);
-      shared.appliedChap.delete(this.#lockKey(target.name));
+    if (target && !this.#targets.ours(target)) {
+      return;
+    }
+    await this.#masking.revoke(name, lunUuid);
+    if (target && mapped.every((m) => m.lun_uuid === lunUuid)) {
+      await this.#targets.remove(target);
+      await this.#masking.forget(name);
     }
   }
 
@@ -237,9 +161,9 @@ export class PublishService {
           throw new CspProblem('HAS_DEPENDENTS', `host ${uuid} still has ${count} volume(s) published`);
         }
         if (target) {
-          await api.deleteTarget(target.target_id);
-          shared.appliedChap.delete(this.#lockKey(name));
+          await this.#targets.remove(target);
         }
+        await this.#masking.forget(name);
         shared.hosts.remove(nas.serial, uuid);
       }),
     );

@@ -60,7 +60,15 @@ export class SynologySession implements ArraySession {
     }
     return describeCapabilities({
       provider: { name: 'synology', version: cspVersion, array_model: nas.model, array_version: nas.firmware },
-      claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
+      claims: [
+        'capacity',
+        'volume_health',
+        'list_pagination',
+        'list_all_snapshots',
+        'chap',
+        'expand_online',
+        ...(this.#publish.enforcesReadOnly ? (['read_only_publish'] as const) : []),
+      ],
       limits: limits,
       configKeys: configKeys,
     });

@@ -143,13 +143,14 @@ export class VolumeService {
     if (request.size === undefined) {
       return sourceSize;
     }
-    const size = lunSize(request.size);
-    if (size < sourceSize) {
+    // Compare what was asked for, not the rounded size: a request below the source is refused
+    // even when DSM's 1 GiB minimum would round it up to the source's size.
+    if (request.size < sourceSize) {
       throw new CspProblem('INVALID_INPUT', `body.size: ${request.size} is smaller than the ${what} (${sourceSize})`, {
         field: 'body.size',
       });
     }
-    return size;
+    return lunSize(request.size);
   }
 
   /** A clone is as large as its source: grow it to the requested size and set its description. */
@@ -185,7 +186,7 @@ export class VolumeService {
       const changes: { new_size?: number; description?: string; dev_attribs?: unknown[] } = {};
       if (request.size !== undefined) {
         const size = lunSize(request.size);
-        if (size < lun.size) {
+        if (request.size < lun.size) {
           throw new CspProblem('INVALID_INPUT', `body.size: volumes cannot shrink (now ${lun.size} bytes)`, {
             field: 'body.size',
           });

@@ -1,6 +1,8 @@
+import { parseOptions } from '@opencsp/csp-spec/options';
 import { describe, expect, it } from 'vitest';
 import { normalizeLocation, parseConfig } from '../src/config.js';
 import { canSnapshot, lunSize, planLun } from '../src/luns.js';
+import { optionTable } from '../src/options.js';
 
 const GiB = 1024 ** 3;
 
@@ -62,5 +64,14 @@ describe('LUN planning', () => {
     expect(lunSize(1)).toBe(GiB);
     expect(lunSize(GiB + 1)).toBe(GiB + 1024 ** 2);
     expect(lunSize(5 * GiB)).toBe(5 * GiB);
+  });
+});
+
+describe('CSP settings', () => {
+  it('masks with host objects by default and takes SYNOLOGY_MASKING=hosts|chap|none only', () => {
+    expect(parseOptions(optionTable, [], {}).values.masking).toBe('hosts');
+    expect(parseOptions(optionTable, ['--masking', 'chap'], {}).values.masking).toBe('chap');
+    expect(parseOptions(optionTable, [], { SYNOLOGY_MASKING: 'none' }).values.masking).toBe('none');
+    expect(() => parseOptions(optionTable, ['--masking', 'acls'], {})).toThrow(/hosts, chap, none/);
   });
 });

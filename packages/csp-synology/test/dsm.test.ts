@@ -40,6 +40,18 @@ describe('API discovery', () => {
     expect(catalog.endpoint('SYNO.Core.ISCSI.LUN')).toEqual({ path: 'entry.cgi', version: 1, json: true });
   });
 
+  it('uses DSM 7 host objects when offered and does without them otherwise (DSM 6)', () => {
+    expect(ApiCatalog.fromInfo(info).has('SYNO.Core.ISCSI.Host')).toBe(false);
+    const withHosts = ApiCatalog.fromInfo({
+      ...info,
+      'SYNO.Core.ISCSI.Host': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
+    });
+    expect(withHosts.has('SYNO.Core.ISCSI.Host')).toBe(true);
+    expect(withHosts.endpoint('SYNO.Core.ISCSI.Host')).toEqual({ path: 'entry.cgi', version: 1, json: true });
+    const tooNew = { 'SYNO.Core.ISCSI.Host': { path: 'entry.cgi', minVersion: 2, maxVersion: 2 } };
+    expect(ApiCatalog.fromInfo({ ...info, ...tooNew }).has('SYNO.Core.ISCSI.Host')).toBe(false);
+  });
+
   it('explains a DSM it cannot use', () => {
     const { 'SYNO.Core.ISCSI.LUN': _lun, ...noSan } = info;
     expect(() => ApiCatalog.fromInfo(noSan)).toThrow(/SYNO.Core.ISCSI.LUN is not offered/);

@@ -2,10 +2,21 @@
 // answers with "no such object" return undefined; every other failure is thrown.
 import type { DsmClient } from './client.js';
 import { DsmApiError } from './errors.js';
-import type { DsmDefines, DsmLun, DsmSnapshot, DsmSystemInfo, DsmTarget, DsmVolume } from './types.js';
+import type {
+  DsmDefines,
+  DsmHost,
+  DsmLun,
+  DsmPermission,
+  DsmSnapshot,
+  DsmSystemInfo,
+  DsmTarget,
+  DsmVolume,
+} from './types.js';
 
 const LUN = 'SYNO.Core.ISCSI.LUN';
 const TARGET = 'SYNO.Core.ISCSI.Target';
+/** DSM 7 host objects. `list`, `get` and `map_initiator` are seen working against DSM 7 in public scripts. */
+export const HOST = 'SYNO.Core.ISCSI.Host';
 
 /** DSM codes meaning "that LUN / snapshot / object does not exist". */
 const missingCodes = new Set([18990004, 18990505, 18990531, 18990532, 117]);
@@ -151,7 +162,7 @@ export class DsmApi {
    * A target by id or name; `target_id` always travels as a JSON string. DSM documents no "no such
    * target" code, so an unexpected iSCSI error is settled by one listing: absent there means absent.
    */
-  async target(idOrName: string, additional: string[] = ['mapped_lun', 'acls']): Promise<DsmTarget | undefined> {
+  async target(idOrName: string, additional: string[] = ['mapped_lun']): Promise<DsmTarget | undefined> {
     try {
       const data = await this.client.call<{ target?: DsmTarget }>(TARGET, 'get', { target_id: idOrName, additional });
       return data.target;
@@ -186,5 +197,44 @@ export class DsmApi {
   }
   async deleteTarget(id: number): Promise<void> {
     await this.client.call(TARGET, 'delete', { target_id: String(id) });
+  }
+
+  /** Every host object (DSM's `get` takes an id only, so finding one by name needs the list). */
+  async hosts(additional: string[] = []): Promise<DsmHost[]> {
+    const data = await this.client.call<{ hosts?: DsmHost[] }>(HOST, 'list', { additional });
+    return data.hosts ?? [];
+  }
+  async host(id: number, additional: string[] = ['acls']): Promise<DsmHost | undefined> {
+    const data = await orUndefined(
+      this.client.call<{ host?: DsmHost }>(HOST, 'get', { host_id: String(id), additional }),
+    );
+    return data?.host;
+  }
+  /**
+   * Unverified: `create` is in DSM 7's method list for the Host API; that it takes `name` and
+   * `initiator_ids` and answers `host_id` is this client's reading.
+   */
+  async createHost(name: string, initiators: string[]): Promise<number> {
+    const data = await this.client.call<{ host_id: number | string }>(HOST, 'create', {
+      name,
+      initiator_ids: initiators,
+    });
+    return Number(data.host_id);
+  }
+  async deleteHost(id: number): Promise<void> {
+    await this.client.call(HOST, 'delete', { host_id: String(id) });
+  }
+  async mapInitiators(id: number, initiators: string[]): Promise<void> {
+    await this.client.call(HOST, 'map_initiator', { host_id: String(id), initiator_ids: initiators });
+  }
+  async unmapInitiators(id: number, initiators: string[]): Promise<void> {
+    await this.client.call(HOST, 'unmap_initiator', { host_id: String(id), initiator_ids: initiators });
+  }
+  /**
+   * Unverified: `lun_acl_masks_set` is in DSM 7's method list for the Host API; the `acls` shape
+   * mirrors what `list`/`get` return (`[{lun_uuid, permission}]`). The CSP reads every change back.
+   */
+  async setLunPermissions(id: number, acls: { lun_uuid: string; permission: DsmPermission }[]): Promise<void> {
+    await this.client.call(HOST, 'lun_acl_masks_set', { host_id: String(id), acls });
   }
 }

@@ -19,6 +19,19 @@ export const requiredApis: Readonly<Record<string, { min: number; max: number }>
   'SYNO.Core.ISCSI.Target': { min: 1, max: 1 },
 };
 
+/** APIs used when the NAS offers them: DSM 7 host objects (masking mode `hosts`). */
+export const optionalApis: Readonly<Record<string, { min: number; max: number }>> = {
+  'SYNO.Core.ISCSI.Host': { min: 1, max: 1 },
+};
+
+function usable(offered: ApiInfo, wanted: { min: number; max: number }): ApiEndpoint | undefined {
+  const version = Math.min(offered.maxVersion, wanted.max);
+  if (version < Math.max(offered.minVersion, wanted.min)) {
+    return undefined;
+  }
+  return { path: offered.path, version, json: offered.requestFormat === 'JSON' };
+}
+
 export interface ApiEndpoint {
   path: string;
   version: number;
@@ -45,19 +58,31 @@ export class ApiCatalog {
         problems.push(`${api} is not offered (DSM 7 with SAN Manager is required)`);
         continue;
       }
-      const version = Math.min(offered.maxVersion, wanted.max);
-      if (version < Math.max(offered.minVersion, wanted.min)) {
+      const endpoint = usable(offered, wanted);
+      if (!endpoint) {
         problems.push(
           `${api} versions ${offered.minVersion}-${offered.maxVersion} do not include ${wanted.min}-${wanted.max}`,
         );
         continue;
       }
-      endpoints.set(api, { path: offered.path, version, json: offered.requestFormat === 'JSON' });
+      endpoints.set(api, endpoint);
     }
     if (problems.length > 0) {
       throw new DiscoveryError(`this DSM cannot be used: ${problems.join('; ')}`);
     }
+    for (const [api, wanted] of Object.entries(optionalApis)) {
+      const offered = info[api];
+      const endpoint = offered && usable(offered, wanted);
+      if (endpoint) {
+        endpoints.set(api, endpoint);
+      }
+    }
     return new ApiCatalog(endpoints);
+  }
+
+  /** Whether the NAS offers the API in a version this client speaks. */
+  has(api: string): boolean {
+    return this.#endpoints.has(api);
   }
 
   endpoint(api: string): ApiEndpoint {
@@ -75,7 +100,7 @@ export async function discover(transport: DsmTransport): Promise<ApiCatalog> {
     ['api', 'SYNO.API.Info'],
     ['version', '1'],
     ['method', 'query'],
-    ['query', Object.keys(requiredApis).join(',')],
+    ['query', [...Object.keys(requiredApis), ...Object.keys(optionalApis)].join(',')],
   ]);
   if (!envelope.success || typeof envelope.data !== 'object' || envelope.data === null) {
     throw new DiscoveryError(`SYNO.API.Info failed with DSM error ${envelope.error?.code ?? 'unknown'}`);

@@ -47,7 +47,17 @@ export interface DsmTarget {
   mutual_user?: string;
   max_sessions: number;
   mapped_luns?: { lun_uuid: string; mapping_index: number }[];
-  acls?: { iqn: string; permission: string }[];
+}
+
+/** A host's access to a LUN as DSM names it: read-write, read-only or none. */
+export type DsmPermission = 'rw' | 'ro' | 'none';
+
+/** A DSM 7 host object (SAN Manager > Host): initiators and a permission per LUN. */
+export interface DsmHost {
+  host_id: number | string;
+  name: string;
+  initiator_ids?: string[];
+  acls?: { lun_uuid: string; permission: string }[];
 }
 
 export interface DsmVolume {

@@ -21,11 +21,13 @@ export const apiTable: Readonly<Record<string, ApiDescriptor>> = {
   'SYNO.Core.Storage.Volume': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
   'SYNO.Core.ISCSI.LUN': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
   'SYNO.Core.ISCSI.Target': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
+  // DSM 7 SAN Manager's host objects (absent on DSM 6, where masking lived on targets).
+  'SYNO.Core.ISCSI.Host': { path: 'entry.cgi', minVersion: 1, maxVersion: 1, requestFormat: 'JSON' },
 };
 
 /** Finds the API and checks the version; throws the code DSM answers otherwise. */
-export function describe(api: string, version: number): ApiDescriptor {
-  const descriptor = apiTable[api];
+export function describe(api: string, version: number, hidden: ReadonlySet<string> = new Set()): ApiDescriptor {
+  const descriptor = hidden.has(api) ? undefined : apiTable[api];
   if (!descriptor) {
     throw new DsmError(codes.noSuchApi, api);
   }
@@ -36,12 +38,12 @@ export function describe(api: string, version: number): ApiDescriptor {
 }
 
 /** `SYNO.API.Info query` with `query=all` or a comma-separated list of API names. */
-export function queryApiInfo(params: Params): Record<string, ApiDescriptor> {
+export function queryApiInfo(params: Params, hidden: ReadonlySet<string> = new Set()): Record<string, ApiDescriptor> {
   const query = params.raw('query') ?? 'all';
   const names = query === 'all' ? Object.keys(apiTable) : query.split(',').map((s) => s.trim());
   const answer: Record<string, ApiDescriptor> = {};
   for (const name of names) {
-    const descriptor = apiTable[name];
+    const descriptor = hidden.has(name) ? undefined : apiTable[name];
     if (descriptor) {
       const { public: _public, ...shown } = descriptor;
       answer[name] = shown;

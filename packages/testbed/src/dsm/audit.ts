@@ -1,6 +1,6 @@
-// The leak audit: every LUN, snapshot, target and backing file that exists now but did not at the
-// baseline (simulator start, or the last `markBaseline()`), plus LUNs stuck in a lock or a
-// delete. A test suite that cleans up after itself leaves an empty audit.
+// The leak audit: every LUN, snapshot, target, host object and backing file that exists now but
+// did not at the baseline (simulator start, or the last `markBaseline()`), plus LUNs stuck in a
+// lock or a delete. A test suite that cleans up after itself leaves an empty audit.
 import { readdir } from 'node:fs/promises';
 import type { DsmState } from './state.js';
 
@@ -8,12 +8,14 @@ export interface Baseline {
   luns: Set<string>;
   snapshots: Set<string>;
   targets: Set<number>;
+  hosts: Set<number>;
 }
 
 export interface AuditReport {
   luns: { uuid: string; name: string; location: string }[];
   snapshots: { uuid: string; name: string; lun: string }[];
   targets: { id: number; name: string; mappedLuns: number }[];
+  hosts: { id: number; name: string; initiators: string[]; luns: number }[];
   /** Backing files no LUN or snapshot owns. */
   orphanFiles: string[];
   /** Human-readable lines; empty when nothing leaked. */
@@ -27,11 +29,16 @@ export function takeBaseline(state: DsmState): Baseline {
       snapshots.add(uuid);
     }
   }
-  return { luns: new Set(state.luns.keys()), snapshots, targets: new Set(state.targets.keys()) };
+  return {
+    luns: new Set(state.luns.keys()),
+    snapshots,
+    targets: new Set(state.targets.keys()),
+    hosts: new Set(state.hosts.keys()),
+  };
 }
 
 export async function audit(state: DsmState, baseline: Baseline): Promise<AuditReport> {
-  const report: AuditReport = { luns: [], snapshots: [], targets: [], orphanFiles: [], leaks: [] };
+  const report: AuditReport = { luns: [], snapshots: [], targets: [], hosts: [], orphanFiles: [], leaks: [] };
   const owned = new Set<string>();
   for (const lun of state.luns.values()) {
     owned.add(`${lun.backingKey}.img`);
@@ -51,6 +58,12 @@ export async function audit(state: DsmState, baseline: Baseline): Promise<AuditR
     if (!baseline.targets.has(target.targetId)) {
       report.targets.push({ id: target.targetId, name: target.name, mappedLuns: target.mapped.size });
       report.leaks.push(`target ${target.name} (id ${target.targetId}, ${target.mapped.size} LUN(s) mapped)`);
+    }
+  }
+  for (const host of state.hosts.values()) {
+    if (!baseline.hosts.has(host.hostId)) {
+      report.hosts.push({ id: host.hostId, name: host.name, initiators: [...host.initiators], luns: host.acls.size });
+      report.leaks.push(`host ${host.name} (id ${host.hostId}, ${host.acls.size} LUN permission(s))`);
     }
   }
   let files: string[] = [];

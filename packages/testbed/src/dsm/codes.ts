@@ -49,6 +49,8 @@ export const codes = {
   lunBusy: 18990599,
   /** Simulator: a parameter has a value DSM refuses (bad IQN, shrinking a LUN...). */
   badParam: 18990598,
+  /** Simulator: another host object already has this name. */
+  duplicateHostName: 18990597,
 } as const;
 
 export type DsmCode = (typeof codes)[keyof typeof codes];

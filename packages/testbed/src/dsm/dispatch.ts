@@ -29,6 +29,8 @@ export interface Dispatcher {
   knobs: Knobs;
   handlers: Record<string, ApiHandlers>;
   calls: CallCounter;
+  /** APIs this NAS does not have (`SYNO.Core.ISCSI.Host` on DSM 6) and methods it lacks ("api.method"). */
+  absent: { apis: ReadonlySet<string>; methods: ReadonlySet<string> };
   /** Runs handler work one call at a time. */
   serialize<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -45,7 +47,7 @@ async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<st
   if (!api || !method || !versionText) {
     throw new DsmError(codes.missingApiMethodVersion);
   }
-  const descriptor = describe(api, Number(versionText));
+  const descriptor = describe(api, Number(versionText), d.absent.apis);
   const legacyAuth = api === 'SYNO.API.Auth' && cgi === 'auth.cgi';
   if (descriptor.path !== cgi && !legacyAuth) {
     throw new DsmError(codes.noSuchApi, `${api} is not served by ${cgi}`);
@@ -58,7 +60,7 @@ async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<st
     if (method !== 'query') {
       throw new DsmError(codes.noSuchMethod, method);
     }
-    return success(queryApiInfo(params));
+    return success(queryApiInfo(params, d.absent.apis));
   }
   if (api === 'SYNO.API.Auth') {
     if (method === 'login') {
@@ -81,7 +83,7 @@ async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<st
   if (!d.auth.isAdmin(session.account)) {
     throw new DsmError(codes.noPermission, 'administrators only');
   }
-  const handler = d.handlers[api]?.[method];
+  const handler = d.absent.methods.has(`${api}.${method}`) ? undefined : d.handlers[api]?.[method];
   if (!handler) {
     throw new DsmError(codes.noSuchMethod, `${api}.${method}`);
   }

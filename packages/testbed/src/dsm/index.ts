@@ -5,5 +5,5 @@ export { codes, DsmError } from './codes.js';
 export { defaultKnobs, type Knobs } from './knobs.js';
 export { type ModelSpec, modelNames, modelSpec, type VolumeSpec } from './models.js';
 export { totp } from './otp.js';
-export { lunWwid, PortalError, type PortalLogin, type VisibleLun } from './portal.js';
-export { DsmSimulator, type DsmSimulatorOptions, defaultAdmin } from './simulator.js';
+export { lunAccess, lunWwid, PortalError, type PortalLogin, type VisibleLun } from './portal.js';
+export { type BackingLookup, DsmSimulator, type DsmSimulatorOptions, defaultAdmin } from './simulator.js';

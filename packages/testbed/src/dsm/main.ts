@@ -133,9 +133,21 @@ const table = {
   hostname: opt({ flag: 'hostname', description: 'NAS hostname (goes into target IQNs)', parse: parsers.string }),
   ownerObjects: opt({
     flag: 'owner-objects',
-    description: 'Start with a LUN and a target that belong to someone else',
+    description: 'Start with a LUN, a target and a host object that belong to someone else',
     parse: parsers.bool,
     default: false,
+  }),
+  absentApis: opt({
+    flag: 'absent-apis',
+    description: 'Comma-separated APIs the NAS lacks, e.g. SYNO.Core.ISCSI.Host to play DSM 6',
+    parse: parsers.list,
+    default: [] as string[],
+  }),
+  absentMethods: opt({
+    flag: 'absent-methods',
+    description: 'Comma-separated api.method names the NAS answers with 103 (no such method)',
+    parse: parsers.list,
+    default: [] as string[],
   }),
   maxLuns: opt({ flag: 'max-luns', description: "Override the model's LUN ceiling", parse: parsers.int(0, 4096) }),
   maxTargets: opt({
@@ -188,6 +200,8 @@ async function main(): Promise<void> {
     serial: o.serial,
     hostname: o.hostname,
     ownerObjects: o.ownerObjects,
+    absentApis: o.absentApis,
+    absentMethods: o.absentMethods,
     limits,
   });
   let certificate: string | undefined;

@@ -1,7 +1,13 @@
 // A stand-in for the NAS's iSCSI portal: an initiator "logs in" to a target and gets the LUNs it
-// may see, with their backing files. It applies what a real portal applies (target enabled,
-// masking, CHAP, max_sessions) so that tests and the loop attacher exercise the CSP's settings.
-import type { DsmState, Target } from './state.js';
+// may see, with their backing files. It applies what a real portal applies (target enabled, CHAP,
+// max_sessions, and DSM 7 host permissions per LUN) so that tests and the loop attacher exercise
+// the CSP's settings.
+//
+// Host permissions (the simulator's reading of DSM 7, docs/dsm-simulator.md): a LUN that no host
+// object mentions keeps DSM's default privilege, every initiator read-write (what clients that
+// never touch host objects, such as synology-csi, rely on). Once any host object holds a
+// permission on a LUN (even `none`), only initiators of a host with `rw` or `ro` on it see it.
+import type { DsmState, Permission, Target } from './state.js';
 
 export interface PortalLogin {
   initiatorIqn: string;
@@ -52,16 +58,52 @@ export function lunWwid(uuid: string): string {
   return `6001405${uuid.toLowerCase().replace(/-/g, 'd').slice(0, 25)}`;
 }
 
+/** What DSM lets one initiator do with one LUN, from the host objects (see the header). */
+export function lunAccess(state: DsmState, lunUuid: string, initiatorIqn: string): Permission {
+  let masked = false;
+  let best: Permission = 'none';
+  for (const host of state.hosts.values()) {
+    const permission = host.acls.get(lunUuid);
+    if (permission === undefined) {
+      continue;
+    }
+    masked = true;
+    if (host.initiators.includes(initiatorIqn) && permission !== 'none' && best !== 'rw') {
+      best = permission;
+    }
+  }
+  return masked ? best : 'rw';
+}
+
+function visibleLuns(state: DsmState, target: Target, initiatorIqn: string): VisibleLun[] {
+  const visible: VisibleLun[] = [];
+  for (const [lunUuid, mappingIndex] of target.mapped) {
+    const lun = state.luns.get(lunUuid);
+    const access = lunAccess(state, lunUuid, initiatorIqn);
+    if (lun && lun.deletingUntil === undefined && access !== 'none') {
+      visible.push({
+        lunUuid,
+        mappingIndex,
+        size: lun.size,
+        readOnly: access === 'ro',
+        backingFile: state.backing.path(lun.backingKey),
+        wwid: lunWwid(lun.uuid),
+      });
+    }
+  }
+  return visible.sort((a, b) => a.mappingIndex - b.mappingIndex);
+}
+
 export function portalLogin(state: DsmState, login: PortalLogin): VisibleLun[] {
   const target = targetByIqn(state, login.targetIqn);
   if (!target.enabled) {
     throw new PortalError('target is disabled');
   }
-  const acl = target.acls.find((a) => a.iqn === login.initiatorIqn);
-  if (target.acls.length > 0 && !acl) {
-    throw new PortalError(`initiator ${login.initiatorIqn} is masked out of ${target.iqn}`);
-  }
   checkChap(target, login);
+  const visible = visibleLuns(state, target, login.initiatorIqn);
+  if (target.mapped.size > 0 && visible.length === 0) {
+    throw new PortalError(`initiator ${login.initiatorIqn} is masked out of every LUN of ${target.iqn}`);
+  }
   const already = target.sessions.some((s) => s.iqn === login.initiatorIqn);
   if (!already) {
     if (target.maxSessions > 0 && target.sessions.length >= target.maxSessions) {
@@ -69,21 +111,7 @@ export function portalLogin(state: DsmState, login: PortalLogin): VisibleLun[] {
     }
     target.sessions.push({ iqn: login.initiatorIqn, ip: login.ip ?? '127.0.0.1' });
   }
-  const visible: VisibleLun[] = [];
-  for (const [lunUuid, mappingIndex] of target.mapped) {
-    const lun = state.luns.get(lunUuid);
-    if (lun && lun.deletingUntil === undefined) {
-      visible.push({
-        lunUuid,
-        mappingIndex,
-        size: lun.size,
-        readOnly: acl?.permission === 'ro',
-        backingFile: state.backing.path(lun.backingKey),
-        wwid: lunWwid(lun.uuid),
-      });
-    }
-  }
-  return visible.sort((a, b) => a.mappingIndex - b.mappingIndex);
+  return visible;
 }
 
 export function portalLogout(state: DsmState, initiatorIqn: string, targetIqn: string): void {

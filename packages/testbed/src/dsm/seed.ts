@@ -1,5 +1,5 @@
-// Objects a NAS already in use holds before the cluster arrives: a LUN and a target that belong to
-// someone else. They count against the model's ceilings and must never be touched by the CSP.
+// Objects a NAS already in use holds before the cluster arrives: a LUN, a target and a host object
+// that belong to someone else. They count against the model's ceilings and must never be touched by the CSP.
 import { type DsmState, defaultDevAttribs } from './state.js';
 
 const GiB = 1024 ** 3;
@@ -42,7 +42,15 @@ export async function seedOwnerObjects(state: DsmState, hostname: string): Promi
     maxSendSegBytes: 262_144,
     enabled: true,
     mapped: new Map([[uuid, 1]]),
-    acls: [],
     sessions: [],
+  });
+  // The administrator's hypervisor host, allowed on the datastore LUN.
+  const hostId = state.nextHostId();
+  state.hosts.set(hostId, {
+    hostId,
+    name: 'esxi-01',
+    description: 'owned by the NAS administrator',
+    initiators: ['iqn.1998-01.com.vmware:esxi-01'],
+    acls: new Map([[uuid, 'rw']]),
   });
 }

@@ -19,11 +19,12 @@ import { type AuditReport, audit, type Baseline, takeBaseline } from './audit.js
 import { type Account, Authenticator, account } from './auth.js';
 import { AutoBlock, type AutoBlockSettings } from './autoblock.js';
 import { type Dispatcher, dispatch } from './dispatch.js';
+import { hostHandlers } from './host.js';
 import { requestParams, sendHtml, sendJson } from './http.js';
 import { defaultKnobs, type Knobs } from './knobs.js';
 import { lunHandlers } from './lun.js';
 import { type ModelSpec, modelSpec, type VolumeSpec } from './models.js';
-import { type PortalLogin, portalLogin, portalLogout, type VisibleLun } from './portal.js';
+import { lunWwid, type PortalLogin, portalLogin, portalLogout, type VisibleLun } from './portal.js';
 import { seedOwnerObjects } from './seed.js';
 import { SessionStore } from './sessions.js';
 import { DsmState } from './state.js';
@@ -56,7 +57,17 @@ export interface DsmSimulatorOptions {
   ownerObjects?: boolean;
   /** Serve /_sim/* (audit, knobs, faults, sessions) for out-of-process tests (default true). */
   adminApi?: boolean;
+  /** APIs this NAS lacks, e.g. `SYNO.Core.ISCSI.Host` to play DSM 6 (API.Info omits them, calls get 102). */
+  absentApis?: string[];
+  /** Methods this NAS lacks, as `api.method` (calls get 103 "no such method"). */
+  absentMethods?: string[];
 }
+
+/**
+ * How to find the backing file of a published LUN: by the serial number (WWID) publish answers,
+ * by LUN uuid, or by target IQN and mapping index (the node's LUN number).
+ */
+export type BackingLookup = { serial: string } | { lunUuid: string } | { target: string; lun: number };
 
 export type ScriptedFault = 'drop' | 'lose-answer' | 'error';
 
@@ -129,12 +140,17 @@ export class DsmSimulator {
       handlers: {
         'SYNO.Core.ISCSI.LUN': lunHandlers,
         'SYNO.Core.ISCSI.Target': targetHandlers,
+        'SYNO.Core.ISCSI.Host': hostHandlers,
         'SYNO.Core.Storage.Volume': volumeHandlers,
         'SYNO.Core.System': systemHandlers({
           serial: this.serial,
           hostname: this.hostname,
           firmware: this.#options.firmware ?? 'DSM 7.2.2-72806 Update 3',
         }),
+      },
+      absent: {
+        apis: new Set(this.#options.absentApis ?? []),
+        methods: new Set(this.#options.absentMethods ?? []),
       },
       serialize: (work) => this.#serialize(work),
     };
@@ -168,6 +184,26 @@ export class DsmSimulator {
 
   portalLogout(initiatorIqn: string, targetIqn: string): void {
     portalLogout(this.state, initiatorIqn, targetIqn);
+  }
+
+  /**
+   * The sparse file holding a LUN's data (for the node side's loop device), or undefined when no
+   * live LUN matches. The serial is the WWID publish answers (`serial_number`), case-insensitive.
+   */
+  backingFile(lookup: BackingLookup): string | undefined {
+    const { state } = this;
+    let uuid: string | undefined;
+    if ('lunUuid' in lookup) {
+      uuid = lookup.lunUuid;
+    } else if ('serial' in lookup) {
+      const serial = lookup.serial.toLowerCase().replace(/^(0x|naa\.)/, '');
+      uuid = [...state.luns.keys()].find((u) => lunWwid(u) === serial);
+    } else {
+      const target = [...state.targets.values()].find((t) => t.iqn === lookup.target);
+      uuid = target && [...target.mapped].find(([, index]) => index === lookup.lun)?.[0];
+    }
+    const lun = uuid === undefined ? undefined : state.luns.get(uuid);
+    return lun && lun.deletingUntil === undefined ? state.backing.path(lun.backingKey) : undefined;
   }
 
   async close(): Promise<void> {

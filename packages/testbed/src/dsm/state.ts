@@ -1,6 +1,6 @@
 // Everything a simulated NAS holds: storage volumes, LUNs with their snapshots and backing files,
-// iSCSI targets with mappings and masking. Handlers in lun.ts, lun-snapshots.ts and target.ts
-// change it; the audit reads it.
+// iSCSI targets with their mappings, and DSM 7 host objects with per-LUN permissions. Handlers in
+// lun.ts, lun-snapshots.ts, target.ts and host.ts change it; the audit reads it.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { BackingStore } from '../common/index.js';
@@ -97,7 +97,20 @@ export interface Lun {
   createdAt: number;
 }
 
-export type Permission = 'rw' | 'ro';
+/** A host's access to a LUN: read-write, read-only, or none (an explicit deny). */
+export type Permission = 'rw' | 'ro' | 'none';
+
+export const permissions: readonly Permission[] = ['rw', 'ro', 'none'];
+
+/** DSM 7 host object (SAN Manager > Host): initiators, and a permission per LUN. */
+export interface Host {
+  hostId: number;
+  name: string;
+  description: string;
+  initiators: string[];
+  /** lun uuid → permission. */
+  acls: Map<string, Permission>;
+}
 
 export interface Target {
   targetId: number;
@@ -116,8 +129,6 @@ export interface Target {
   enabled: boolean;
   /** lun uuid → mapping_index (starts at 1, lowest free index reused). */
   mapped: Map<string, number>;
-  /** Masking: when non-empty only these initiators may log in. */
-  acls: { iqn: string; permission: Permission }[];
   sessions: { iqn: string; ip: string }[];
 }
 
@@ -126,8 +137,10 @@ export class DsmState {
   readonly volumes = new Map<string, StorageVolume>();
   readonly luns = new Map<string, Lun>();
   readonly targets = new Map<number, Target>();
+  readonly hosts = new Map<number, Host>();
   readonly backing: BackingStore;
   #nextTargetId = 1;
+  #nextHostId = 1;
   #nextSnapshotId = 1;
 
   constructor(model: ModelSpec, backing: BackingStore) {
@@ -158,6 +171,18 @@ export class DsmState {
 
   nextTargetId(): number {
     return this.#nextTargetId++;
+  }
+
+  nextHostId(): number {
+    return this.#nextHostId++;
+  }
+
+  host(id: number): Host {
+    const host = this.hosts.get(id);
+    if (!host) {
+      throw new DsmError(codes.noSuchObject, `no host ${id}`);
+    }
+    return host;
   }
 
   volume(path: string): StorageVolume {
@@ -264,6 +289,9 @@ export class DsmState {
     this.luns.delete(lun.uuid);
     for (const target of this.targets.values()) {
       target.mapped.delete(lun.uuid);
+    }
+    for (const host of this.hosts.values()) {
+      host.acls.delete(lun.uuid);
     }
     for (const snapshot of lun.snapshots.values()) {
       await this.backing.remove(snapshot.backingKey);

@@ -1,11 +1,12 @@
 // SYNO.Core.ISCSI.Target: create, get, list, set, delete. Targets carry CHAP settings, a session
-// limit (`max_sessions`, 1 by default, 0 = unlimited), masking (`acls`) and LUN mappings.
-// `target_id` must arrive as a JSON string: a bare number is refused with 18990710.
+// limit (`max_sessions`, 1 by default, 0 = unlimited) and LUN mappings. Who may see which LUN is
+// decided by DSM 7 host objects (host.ts), not by the target. Unknown parameters are ignored, as
+// DSM ignores them. `target_id` must arrive as a JSON string: a bare number is refused (18990710).
 import { codes, DsmError } from './codes.js';
 import type { ApiHandlers, HandlerContext } from './context.js';
 import { checkIqn, checkName } from './names.js';
 import type { Params } from './params.js';
-import type { Permission, Target } from './state.js';
+import type { Target } from './state.js';
 import { targetView } from './views.js';
 
 function targetParam(ctx: HandlerContext): Target {
@@ -45,21 +46,6 @@ function readAuth(params: Params, current: Auth): Auth {
   return type === 0 ? { authType: 0, user: '', password: '', mutualUser: '', mutualPassword: '' } : auth;
 }
 
-function readAcls(params: Params): Target['acls'] | undefined {
-  const list = params.array('acls');
-  if (list === undefined) {
-    return undefined;
-  }
-  return list.map((entry) => {
-    const iqn = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry.iqn : undefined;
-    const permission = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry.permission : 'rw';
-    if (typeof iqn !== 'string' || (permission !== 'rw' && permission !== 'ro')) {
-      throw new DsmError(codes.badParam, 'acls entries are {iqn, permission: rw|ro}');
-    }
-    return { iqn, permission: permission as Permission };
-  });
-}
-
 function ensureUnique(ctx: HandlerContext, name: string, iqn: string, self: Target | undefined): void {
   for (const other of ctx.state.targets.values()) {
     if (other !== self && (other.name === name || other.iqn === iqn)) {
@@ -91,7 +77,6 @@ async function create(ctx: HandlerContext) {
     maxSendSegBytes: params.int('max_send_seg_bytes') ?? 262_144,
     enabled: true,
     mapped: new Map(),
-    acls: [],
     sessions: [],
   };
   state.targets.set(target.targetId, target);
@@ -124,10 +109,8 @@ async function set(ctx: HandlerContext) {
   if (maxSessions !== undefined && maxSessions < 0) {
     throw new DsmError(codes.badParam, 'max_sessions');
   }
-  const acls = readAcls(params);
   Object.assign(target, auth, { name, iqn });
   target.maxSessions = maxSessions ?? target.maxSessions;
-  target.acls = acls ?? target.acls;
   target.headerChecksum = params.bool('has_header_checksum') ?? target.headerChecksum;
   target.dataChecksum = params.bool('has_data_checksum') ?? target.dataChecksum;
   target.maxRecvSegBytes = params.int('max_recv_seg_bytes') ?? target.maxRecvSegBytes;

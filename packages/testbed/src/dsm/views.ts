@@ -1,6 +1,17 @@
 // The JSON shapes DSM answers for LUNs, snapshots and targets. Optional fields appear only when the
 // caller lists them in `additional`, as on a real NAS, so a client that forgets to ask sees nothing.
-import { type DsmState, devAttribNames, type Lun, type LunSnapshot, lunTypes, type Target } from './state.js';
+import {
+  type DsmState,
+  devAttribNames,
+  type Host,
+  type Lun,
+  type LunSnapshot,
+  lunTypes,
+  type Target,
+} from './state.js';
+
+/** The pseudo-initiator DSM uses for "every initiator" in target masking. */
+export const defaultAclIqn = 'iqn.2000-01.com.synology:default.acl';
 
 export function snapshotView(lun: Lun, snapshot: LunSnapshot, now: number): Record<string, unknown> {
   return {
@@ -106,7 +117,22 @@ export function targetView(target: Target, additional: Set<string>): Record<stri
     view.connected_sessions = target.sessions.map((s) => ({ ...s }));
   }
   if (additional.has('acls')) {
-    view.acls = target.acls.map((a) => ({ ...a }));
+    // DSM 7 keeps the target's own masking at its default (every initiator); LUN access is decided
+    // by host objects. `iqn.2000-01.com.synology:default.acl` is DSM's name for "any initiator".
+    view.acls = [{ iqn: defaultAclIqn, permission: 'rw' }];
+  }
+  return view;
+}
+
+export function hostView(host: Host, additional: Set<string>): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    host_id: host.hostId,
+    name: host.name,
+    description: host.description,
+    initiator_ids: [...host.initiators],
+  };
+  if (additional.has('acls')) {
+    view.acls = [...host.acls].map(([lun_uuid, permission]) => ({ lun_uuid, permission }));
   }
   return view;
 }

@@ -71,7 +71,7 @@ describe.each(models)('csp-synology volume lifecycle against the DSM simulator (
     expect((await sim.audit()).leaks).toEqual([]);
   });
 
-  it('shares one target per host, masks it per host, and keeps masking right when two hosts share a volume', async () => {
+  it('shares one target per host, masks each LUN per host, and keeps masking right when two hosts share a volume', async () => {
     stack = await startStack({ sim: { model } });
     const { client, sim } = stack;
     await client.upsertHost(hostRequest('node-a'));
@@ -89,9 +89,13 @@ describe.each(models)('csp-synology volume lifecycle against the DSM simulator (
       targetIqn: b1.target_names[0] as string,
     });
     expect(bSees.map((l) => l.wwid)).toEqual([one.serial_number]);
-    expect(() =>
-      sim.portalLogin({ initiatorIqn: 'iqn.1993-08.org.debian:01:node-b', targetIqn: a1.target_names[0] as string }),
-    ).toThrow(/masked out/);
+    // Masking is per LUN: node-b reaching node-a's target sees only the volume both share.
+    const bThroughA = sim.portalLogin({
+      initiatorIqn: 'iqn.1993-08.org.debian:01:node-b',
+      targetIqn: a1.target_names[0] as string,
+    });
+    expect(bThroughA.map((l) => l.wwid)).toEqual([one.serial_number]);
+    sim.portalLogout('iqn.1993-08.org.debian:01:node-b', a1.target_names[0] as string);
     expect((await failure(client.deleteHostByUuid('node-a')))?.reason).toBe('HAS_DEPENDENTS');
 
     await client.unpublishVolume(one.id, { host_uuid: 'node-a' });

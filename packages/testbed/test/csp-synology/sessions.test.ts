@@ -88,6 +88,7 @@ describe('csp-synology DSM sessions', () => {
       deviceId: undefined,
       sessionName: 'opencsp',
       namePrefix: 'k8s-',
+      masking: 'hosts',
       defaultLocation: undefined,
       portals: [],
       requestTimeoutMs: 5_000,

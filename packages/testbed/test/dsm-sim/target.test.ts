@@ -24,7 +24,14 @@ describe('SYNO.Core.ISCSI.Target', () => {
     const got = (
       await api(s, session, T, 'get', { target_id: q(String(target_id)), additional: ['mapped_lun', 'acls'] })
     ).target;
-    expect(got).toMatchObject({ name: 't1', max_sessions: 1, auth_type: 0, mapped_luns: [], acls: [], password: '' });
+    expect(got).toMatchObject({
+      name: 't1',
+      max_sessions: 1,
+      auth_type: 0,
+      mapped_luns: [],
+      acls: [{ iqn: 'iqn.2000-01.com.synology:default.acl', permission: 'rw' }],
+      password: '',
+    });
     expect(await code(api(s, session, T, 'get', { target_id: String(target_id) }))).toBe(18990710);
     expect((await api(s, session, T, 'get', { target_id: q('t1') })).target).toMatchObject({ target_id });
     expect(await code(api(s, session, T, 'create', { name: q('t1'), iqn: q(iqn('other')) }))).toBe(18990744);
@@ -61,7 +68,7 @@ describe('SYNO.Core.ISCSI.Target', () => {
     expect(await code(api(s, session, T, 'create', { name: q('two'), iqn: q(iqn('two')) }))).toBe(18990542);
   });
 
-  it('maps LUNs with reused mapping indexes, filters by LUN and applies masking, CHAP and max_sessions at the portal', async () => {
+  it('maps LUNs with reused mapping indexes, filters by LUN and applies CHAP and max_sessions at the portal', async () => {
     const { s, session } = await start();
     const { target_id } = await api(s, session, T, 'create', { name: q('t'), iqn: q(iqn('t')) });
     const luns: string[] = [];
@@ -111,19 +118,15 @@ describe('SYNO.Core.ISCSI.Target', () => {
     await api(s, session, T, 'set', {
       target_id: q(String(target_id)),
       max_sessions: 0,
-      acls: [{ iqn: host, permission: 'rw' }],
       auth_type: 1,
       user: q('node'),
       password: q('twelve-chars'),
     });
-    expect(() =>
-      s.portalLogin({
-        initiatorIqn: 'iqn.1993-08.org.debian:01:host2',
-        targetIqn: iqn('t'),
-        chap: { user: 'node', password: 'twelve-chars' },
-      }),
-    ).toThrow(/masked out/);
     expect(() => s.portalLogin({ initiatorIqn: host, targetIqn: iqn('t') })).toThrow(/CHAP/);
+    const chap = { user: 'node', password: 'twelve-chars' };
+    expect(s.portalLogin({ initiatorIqn: 'iqn.1993-08.org.debian:01:host2', targetIqn: iqn('t'), chap })).toHaveLength(
+      3,
+    );
     const seen = s.portalLogin({
       initiatorIqn: host,
       targetIqn: iqn('t'),

@@ -1,0 +1,126 @@
+// The controller-level PVC lifecycle through the kube harness against csp-synology and the DSM
+// simulator: the driver on its unix socket, the CSP over HTTP, DSM over HTTPS. Create, publish,
+// snapshot, restore, clone, expand, unpublish, delete, then an empty leak audit, on a large and a
+// small model.
+import { stat } from 'node:fs/promises';
+import {
+  type DriverFixture,
+  type SynologyBackend,
+  snapshotClass,
+  startDriverFixture,
+  storageClass,
+  synologyBackend,
+  testNodeId,
+} from '@opencsp/testbed/harness';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const GiB = 1024 ** 3;
+const secretRef = { name: 'synology-nas', namespace: 'kube-system' };
+
+let backend: SynologyBackend | undefined;
+let driver: DriverFixture | undefined;
+afterEach(async () => {
+  try {
+    await driver?.stop();
+  } finally {
+    await backend?.stop();
+    driver = undefined;
+    backend = undefined;
+  }
+});
+
+async function start(model: string): Promise<{ backend: SynologyBackend; driver: DriverFixture }> {
+  backend = await synologyBackend({ model });
+  driver = await startDriverFixture();
+  driver.kube.addSecret(secretRef, backend.secrets);
+  return { backend, driver };
+}
+
+describe.each(['DS923+', 'DS223'])('PVC lifecycle through the kube harness against csp-synology (%s)', (model) => {
+  it('creates, publishes, snapshots, restores, clones, expands, unpublishes and deletes with nothing left behind', async () => {
+    const { backend, driver } = await start(model);
+    const { kube } = driver;
+    const sc = storageClass('synology-btrfs', secretRef, {
+      'csi.storage.k8s.io/fstype': 'ext4',
+      location: 'volume1',
+      provisioning: 'thin',
+    });
+    const vsc = snapshotClass('synology-snap', secretRef);
+    const node = testNodeId('worker-1');
+
+    const pv = await kube.provisionPvc(sc, { name: 'data', namespace: 'default', size: 2 * GiB });
+    expect(pv.capacity).toBe(2 * GiB);
+    expect(pv.volumeHandle).toMatch(new RegExp(`^${backend.sim.serial}~[0-9a-f-]{36}$`));
+    expect(pv.volumeAttributes).toMatchObject({ fsType: 'ext4', location: 'volume1' });
+
+    const context = await kube.attach(pv, node);
+    expect(context).toMatchObject({
+      accessProtocol: 'iscsi',
+      lunId: '1',
+      discoveryIps: '127.0.0.1',
+      targetScope: 'group',
+      readOnly: 'false',
+      fsType: 'ext4',
+    });
+    expect(context.targetNames).toMatch(/^iqn\.2000-01\.com\.synology:.*k8s-host-worker-1-/);
+    const file = await backend.backingFile(context);
+    expect(await backend.backingFile({ targetNames: context.targetNames ?? '', lunId: '1' })).toBe(file);
+    // What the node would see: only worker-1's initiator reaches the LUN.
+    const [seen] = backend.sim.portalLogin({
+      initiatorIqn: 'iqn.1993-08.org.debian:01:worker-1',
+      targetIqn: context.targetNames ?? '',
+    });
+    expect(seen).toMatchObject({ wwid: context.serialNumber, backingFile: file, size: 2 * GiB });
+    backend.sim.portalLogout('iqn.1993-08.org.debian:01:worker-1', context.targetNames ?? '');
+    expect(() =>
+      backend.sim.portalLogin({
+        initiatorIqn: 'iqn.1993-08.org.debian:01:other',
+        targetIqn: context.targetNames ?? '',
+      }),
+    ).toThrow(/masked out/);
+
+    const snap = await kube.snapshot(pv, vsc);
+    expect(snap.readyToUse).toBe(true);
+    expect(snap.restoreSize).toBe(2 * GiB);
+    const restored = await kube.restore(snap, sc, { name: 'restored', namespace: 'default', size: 3 * GiB });
+    expect(restored.capacity).toBe(3 * GiB);
+    const clone = await kube.clone(pv, sc, { name: 'clone', namespace: 'default', size: 2 * GiB });
+    expect(clone.volumeHandle).not.toBe(pv.volumeHandle);
+
+    const grown = await kube.expand(pv, 5 * GiB);
+    expect(grown).toEqual({ capacity: 5 * GiB, nodeExpansionRequired: true });
+    const [grownLun] = backend.sim.portalLogin({
+      initiatorIqn: 'iqn.1993-08.org.debian:01:worker-1',
+      targetIqn: context.targetNames ?? '',
+    });
+    expect(grownLun?.size).toBe(5 * GiB);
+    backend.sim.portalLogout('iqn.1993-08.org.debian:01:worker-1', context.targetNames ?? '');
+    expect((await stat(file)).size).toBe(5 * GiB);
+
+    await kube.detach(pv, node);
+    expect((await backend.audit()).filter((l) => l.startsWith('target') || l.startsWith('host'))).toEqual([]);
+    await expect(backend.backingFile({ targetNames: context.targetNames ?? '', lunId: '1' })).rejects.toThrow(
+      /no published LUN/,
+    );
+
+    await kube.deletePv(clone);
+    await kube.deletePv(restored);
+    await kube.deleteSnapshot(snap);
+    await kube.deletePv(pv);
+    expect(await backend.audit()).toEqual([]);
+  });
+
+  it('logs in again when the CSP restarts and forgets every token and host registration', async () => {
+    const { backend, driver } = await start(model);
+    const { kube } = driver;
+    const sc = storageClass('synology', secretRef, { 'csi.storage.k8s.io/fstype': 'xfs' });
+    const pv = await kube.provisionPvc(sc, { name: 'before', namespace: 'ns', size: GiB });
+    const node = testNodeId('worker-2');
+    await kube.attach(pv, node);
+    await backend.restart();
+    expect(await kube.attach(pv, node)).toMatchObject({ lunId: '1' });
+    await kube.detach(pv, node);
+    await kube.deletePv(pv);
+    expect(await backend.audit()).toEqual([]);
+  });
+});
