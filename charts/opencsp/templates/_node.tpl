@@ -50,6 +50,7 @@ containers:
       - --host-root=/host
       - --state-dir={{ $n.stateDir }}
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
+      - --multipath={{ $n.multipath }}
     env:
       - name: NODE_NAME
         valueFrom:
