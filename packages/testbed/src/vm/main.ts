@@ -11,6 +11,7 @@ import type { MarkerEvent } from './markers.js';
 import { parseOptions, USAGE, UsageError, type VmOptions } from './options.js';
 import { CommandError } from './proc.js';
 import { defaultRecipe, recipeHash } from './recipe.js';
+import { writeReport } from './report.js';
 import { runScenario, type ScenarioOutcome, scenarioLabel } from './scenario-run.js';
 import { formatTimingTable, stepRows, type TimingRow } from './table.js';
 
@@ -103,6 +104,15 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
   console.log(`\n${formatTimingTable(rows)}`);
   outcomes.filter((o) => !o.passed).forEach(explainFailure);
   console.log(`\n${outcomes.length - failed} passed, ${failed} failed`);
+  if (options.report) {
+    const results = outcomes.map((o) => ({
+      label: o.label,
+      passed: o.passed,
+      seconds: o.wallSeconds,
+      reason: o.timedOut ? 'timed out' : o.result?.reason,
+    }));
+    await writeReport(options.report, results);
+  }
   return failed === 0 ? 0 : 1;
 }
 
@@ -131,6 +141,9 @@ async function main(): Promise<number> {
     return await run(options, cleanup);
   } catch (error) {
     console.error(`e2e:vm failed: ${(error as Error).message}`);
+    if (options.report) {
+      await writeReport(options.report, [], (error as Error).message);
+    }
     if (error instanceof CommandError && error.tail.trim()) {
       console.error(error.tail.trim().split('\n').slice(-15).join('\n'));
     }

@@ -9,6 +9,8 @@ export interface VmOptions {
   timeoutSeconds: number;
   cacheDir: string | undefined;
   verbose: boolean;
+  /** Write a vitest-style JSON report (counts per VM run) to this file. */
+  report: string | undefined;
   help: boolean;
 }
 
@@ -31,6 +33,7 @@ options:
   --build-only       build (or check) the image, boot nothing
   --cache-dir DIR    image and log cache (default <repo>/.cache/vm)
   --verbose          print the whole guest console
+  --report FILE      write the run results as JSON (numPassedTests/numFailedTests, as vitest's)
   --help             this text`;
 
 export class UsageError extends Error {
@@ -71,6 +74,7 @@ export function parseOptions(argv: string[]): VmOptions {
     timeoutSeconds,
     cacheDir: values['cache-dir'],
     verbose: values.verbose ?? false,
+    report: values.report,
     help: values.help ?? false,
   };
 }
@@ -83,6 +87,7 @@ function parse(argv: string[]) {
     options: {
       run: { type: 'string', multiple: true },
       entry: { type: 'string' },
+      report: { type: 'string' },
       timeout: { type: 'string' },
       rebuild: { type: 'boolean' },
       'build-only': { type: 'boolean' },
