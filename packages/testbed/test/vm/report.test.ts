@@ -34,6 +34,11 @@ describe('VM suite report', () => {
 
   it('reports a suite that could not run (no image, no QEMU) as a failure, never as zero tests', async () => {
     const report = await reportOf([], 'debootstrap failed');
-    expect(report).toMatchObject({ numTotalTests: 1, numPassedTests: 0, numFailedTests: 1, error: 'debootstrap failed' });
+    expect(report).toMatchObject({
+      numTotalTests: 1,
+      numPassedTests: 0,
+      numFailedTests: 1,
+      error: 'debootstrap failed',
+    });
   });
 });
