@@ -1,0 +1,10 @@
+// Every benchmark, in the order a full run executes them.
+import type { Benchmark } from './benchmark.js';
+import { cspBenchmark } from './csp-ops.js';
+import { scaleBenchmark } from './scale.js';
+
+export const benchmarks: Benchmark[] = [cspBenchmark, scaleBenchmark];
+
+export function selectBenchmarks(only: string[] | undefined): Benchmark[] {
+  return only ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;
+}
