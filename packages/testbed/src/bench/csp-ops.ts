@@ -1,12 +1,13 @@
 // Benchmark `csp`: CSP operation latency and throughput against the TrueNAS and DSM simulators,
 // with and without per-call array latency, sequential and with 8 and 32 operations in flight on
 // different volumes. Throughput that grows with concurrency shows there is no global lock.
-import type { Benchmark, BenchContext, BenchmarkOutput } from './benchmark.js';
-import { sized } from './benchmark.js';
+
 import { type ArrayKind, startArray } from './arrays/index.js';
+import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
+import { sized } from './benchmark.js';
+import { arrayOpColumns } from './columns.js';
 import { cspClient, registerNodes, removeNodes } from './csp-client.js';
 import { cspLifecycle } from './lifecycle.js';
-import { arrayOpColumns } from './columns.js';
 import { type Column, type Row, type Table, table } from './report.js';
 import type { PhaseStats } from './runner.js';
 import { phaseRow } from './runner.js';
@@ -81,7 +82,14 @@ async function runArray(ctx: BenchContext, kind: ArrayKind, s: Sizes): Promise<T
     for (const [concurrency, count] of s.runs) {
       ctx.log(`csp: ${stack.label}, ${latency} ms array latency, concurrency ${concurrency}, ${count} volumes`);
       all.push(
-        ...(await cspLifecycle({ stack, client, nodes, count, concurrency, prefix: `csp-l${latency}-c${concurrency}` })),
+        ...(await cspLifecycle({
+          stack,
+          client,
+          nodes,
+          count,
+          concurrency,
+          prefix: `csp-l${latency}-c${concurrency}`,
+        })),
       );
     }
     tables.push(
@@ -99,9 +107,9 @@ async function runArray(ctx: BenchContext, kind: ArrayKind, s: Sizes): Promise<T
   stack.setLatency(0);
   await removeNodes(client, nodes);
   const left = await stack.leftovers();
-  tables.at(-1)?.notes.push(
-    left.length === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${left.join('; ')}`,
-  );
+  tables
+    .at(-1)
+    ?.notes.push(left.length === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${left.join('; ')}`);
   return tables;
 }
 

@@ -2,11 +2,11 @@
 // 2,000 volumes (bulk-seeded, half of them published). Array calls per operation and the rows the
 // array has to read must not grow with the array's contents; latency should stay flat too.
 import { type ArrayKind, type ArrayStack, startArray } from './arrays/index.js';
-import type { Benchmark, BenchContext, BenchmarkOutput } from './benchmark.js';
+import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
+import { arrayOpColumns } from './columns.js';
 import { cspClient, registerNodes, removeNodes } from './csp-client.js';
 import { cspLifecycle } from './lifecycle.js';
-import { arrayOpColumns } from './columns.js';
 import { type Column, type Row, type Table, table } from './report.js';
 import { type PhaseStats, phaseRow } from './runner.js';
 import { round } from './stats.js';

@@ -4,7 +4,7 @@
 // The seeds are thick (BLUN_THICK): the simulator computes a storage volume's used space by
 // reading the backing file of every thin LUN on each `Storage.Volume list`, which DSM (a
 // filesystem statistic) does not, and that simulator cost would hide the CSP's.
-import { defaultDevAttribs, type DsmState, type Lun, type Target } from '../../dsm/state.js';
+import { type DsmState, defaultDevAttribs, type Lun, type Target } from '../../dsm/state.js';
 import { GiB } from './types.js';
 
 const seedNodes = 16;

@@ -114,7 +114,11 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
       },
       arrayCalls: () => sim.calls.total,
       rowCounters: [
-        { key: 'zfsRowsPerOp', label: 'ZFS rows/op', read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows },
+        {
+          key: 'zfsRowsPerOp',
+          label: 'ZFS rows/op',
+          read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows,
+        },
         { key: 'iscsiRowsPerOp', label: 'iSCSI rows/op', read: countIscsiRows(sim) },
       ],
       cspRequests,
