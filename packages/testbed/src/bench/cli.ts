@@ -6,14 +6,16 @@ export interface CliOptions {
   only: string[] | undefined;
   profile: Profile;
   json: string | undefined;
+  markdown: string | undefined;
   help: boolean;
 }
 
-export const usage = `usage: node packages/testbed/dist/bench/main.js [--only name,...] [--quick] [--json out.json]
+export const usage = `usage: node packages/testbed/dist/bench/main.js [--only name,...] [--quick] [--json out.json] [--markdown out.md]
 
   --only a,b    run only these benchmarks (default: all, in the order listed below)
   --quick       reduced sizes: the whole set in well under a minute
   --json file   also write the report (machine info, every table and note) as JSON
+  --markdown f  also write the tables as Markdown (what docs/benchmarks.md quotes)
   --help        this text`;
 
 export function parseCli(argv: string[], known: string[]): CliOptions {
@@ -23,6 +25,7 @@ export function parseCli(argv: string[], known: string[]): CliOptions {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       json: { type: 'string' },
+      markdown: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -39,8 +42,16 @@ export function parseCli(argv: string[], known: string[]): CliOptions {
       throw new Error(`--only: unknown benchmark ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ')}`);
     }
   }
-  if (values.json === '') {
-    throw new Error('--json: give a file name');
+  for (const flag of ['json', 'markdown'] as const) {
+    if (values[flag] === '') {
+      throw new Error(`--${flag}: give a file name`);
+    }
   }
-  return { only, profile: values.quick ? 'quick' : 'full', json: values.json, help: values.help ?? false };
+  return {
+    only,
+    profile: values.quick ? 'quick' : 'full',
+    json: values.json,
+    markdown: values.markdown,
+    help: values.help ?? false,
+  };
 }

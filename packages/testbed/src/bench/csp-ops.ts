@@ -34,8 +34,8 @@ const sizes = {
     arrays: ['truenas', 'dsm'],
     latencies: [5],
     runs: [
-      [1, 8],
-      [8, 32],
+      [1, 6],
+      [8, 24],
     ],
   },
   tiny: {
@@ -138,7 +138,8 @@ export const cspBenchmark: Benchmark = {
         'DSM serialises SAN work internally (the simulator does too); its per-call latency is paid outside that ' +
           'queue. The Synology CSP serialises publishes per node target, not globally.',
         'DSM lock-after-create and background-delete times are 0 ms in these runs; a real NAS adds them and ' +
-          'the CSP waits them out by polling.',
+          'the CSP waits them out by polling. The DSM simulator copies a LUN’s backing file for a snapshot ' +
+          '(reflink where the filesystem allows), part of the snapshot time is that copy.',
       ],
     };
   },

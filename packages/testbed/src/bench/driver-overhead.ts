@@ -4,7 +4,7 @@
 import type { CspClient } from '@opencsp/csp-spec/client';
 import type { PersistentVolume } from '../harness/index.js';
 import { testNodeId } from '../harness/index.js';
-import { type ArrayKind, GiB, startArray } from './arrays/index.js';
+import { type ArrayKind, MiB, startArray } from './arrays/index.js';
 import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
 import { arrayOpColumns } from './columns.js';
@@ -28,11 +28,13 @@ const sizes = {
       [8, 200],
     ],
   },
-  quick: { arrays: ['memory', 'truenas'], runs: [[1, 30]] },
+  quick: { arrays: ['memory', 'truenas'], runs: [[1, 20]] },
   tiny: { arrays: ['memory', 'truenas'], runs: [[1, 3]] },
 } satisfies Record<string, Sizes>;
 
 const nodes = ['bench-a', 'bench-b', 'bench-c', 'bench-d'];
+/** Small volumes: the memory provider's array holds 100 GiB. */
+const size = 256 * MiB;
 
 interface Item {
   i: number;
@@ -44,7 +46,7 @@ async function viaDriver(ctx: BenchContext, stack: Awaited<ReturnType<typeof sta
   const driver = await startDriver(stack, ctx.scope);
   const { kube } = driver.sidecar(60_000);
   const nodeIds = nodes.map((n) => testNodeId(n));
-  const warm = await kube.provisionPvc(driver.sc, { name: 'warm-up', namespace: 'bench', size: GiB });
+  const warm = await kube.provisionPvc(driver.sc, { name: 'warm-up', namespace: 'bench', size });
   await kube.deletePv(warm);
   const out: PhaseStats[] = [];
   for (const [concurrency, count] of runs) {
@@ -56,7 +58,7 @@ async function viaDriver(ctx: BenchContext, stack: Awaited<ReturnType<typeof sta
     const node = (item: Item) => nodeIds[item.i % nodeIds.length] as string;
     out.push(
       await phase('CreateVolume', async (item) => {
-        item.pv = await kube.provisionPvc(driver.sc, { name: `pvc-${item.i}`, namespace: 'bench', size: GiB });
+        item.pv = await kube.provisionPvc(driver.sc, { name: `pvc-${item.i}`, namespace: 'bench', size });
       }),
       await phase('ControllerPublishVolume', (item) => kube.attach(pv(item), node(item)).then(() => undefined)),
       await phase('ControllerUnpublishVolume', (item) => kube.detach(pv(item), node(item))),
@@ -83,7 +85,7 @@ async function viaCsp(ctx: BenchContext, stack: Awaited<ReturnType<typeof startA
       await phase('CreateVolume', async (item) => {
         const name = `direct-${concurrency}-${item.i}`;
         if (!(await client.findVolumeByName(name))) {
-          item.id = (await client.createVolume({ name, size: GiB })).id;
+          item.id = (await client.createVolume({ name, size })).id;
         }
       }),
       await phase('ControllerPublishVolume', async (item) => {

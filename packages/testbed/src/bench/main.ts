@@ -4,6 +4,7 @@
 // the end, after a failure, and on Ctrl-C / SIGTERM.
 import { writeFile } from 'node:fs/promises';
 import { parseCli, usage } from './cli.js';
+import { markdownReport } from './markdown.js';
 import { benchmarks, selectBenchmarks } from './registry.js';
 import { renderBenchmark, renderHeader } from './render.js';
 import { runBenchmarks } from './run.js';
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
   if (cli.json) {
     await writeFile(cli.json, `${JSON.stringify(report, null, 2)}\n`);
     console.error(`[bench] report written to ${cli.json}`);
+  }
+  if (cli.markdown) {
+    await writeFile(cli.markdown, markdownReport(report));
+    console.error(`[bench] tables written to ${cli.markdown}`);
   }
   return report.failures.length > 0 ? 1 : 0;
 }

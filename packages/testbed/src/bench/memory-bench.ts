@@ -81,7 +81,7 @@ const memoryColumns: Column[] = [
   { key: 'heapUsedMiB', label: 'heap used MiB' },
   { key: 'heapTotalMiB', label: 'heap total MiB' },
   { key: 'externalMiB', label: 'external MiB' },
-  { key: 'sessions', label: 'array sessions open' },
+  { key: 'sessions', label: 'array connections open' },
   { key: 'logins', label: 'array logins so far' },
 ];
 
@@ -188,15 +188,16 @@ export const memoryBenchmark: Benchmark = {
         ),
         table('Memory of the child processes', memoryColumns, mem, [
           closedAfter === undefined
-            ? 'The array sessions were NOT all closed after the tokens expired.'
-            : `Every array session was closed ${(closedAfter / 1000).toFixed(1)} s after the last call (idle TTL ${s.idleTtlS} s, sweep every ${Math.max(1, s.idleTtlS / 2)} s).`,
+            ? 'The array connections were NOT all closed after the tokens expired.'
+            : `Every array connection was closed ${(closedAfter / 1000).toFixed(1)} s after the last call (idle TTL ${s.idleTtlS} s, sweep every ${Math.max(1, s.idleTtlS / 2)} s).`,
           `After expiry the driver's next call got 401 and logged in again by itself (${relogins} new array login${relogins === 1 ? '' : 's'}); the volume was created and deleted.`,
           leftovers === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${leftovers} objects left.`,
         ]),
       ],
       notes: [
-        'array sessions open: WebSocket connections from the CSP to the TrueNAS simulator; array logins: ' +
-          'auth.login* calls it received (one per CSP token: the driver, the extra logins).',
+        'array connections open: WebSocket connections from the CSP to the TrueNAS simulator. Each CSP token holds ' +
+          'an array session with a small pool of connections (a second one opens when the first is busy), each ' +
+          'logged in: array logins counts the auth.login* calls the simulator received.',
         'The CSP runs with --token-idle-ttl set low so expiry happens within the run; production default is 1 h.',
       ],
     };

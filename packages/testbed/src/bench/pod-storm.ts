@@ -212,9 +212,9 @@ const summaryColumns: Column[] = [
 
 export const stormBenchmark: Benchmark = {
   name: 'storm',
-  title: 'Pod storm: 100 PVCs provisioned and attached at once',
+  title: 'Pod storm: PVCs provisioned and attached all at once',
   description:
-    'Every PVC of a large deployment created at once: a provisioner pool and an attacher pool (16 workers each, ' +
+    'Every PVC of a large deployment (100 in a full run) created at once: a provisioner pool and an attacher pool (16 workers each, ' +
     '10 s / 15 s deadlines, backoff retries) drive the driver over its socket to TrueNAS and DSM with 5 ms per ' +
     'array call; PVCs are spread over 10 nodes.',
   async run(ctx): Promise<BenchmarkOutput> {

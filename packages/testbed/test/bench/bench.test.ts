@@ -3,6 +3,7 @@
 // never asserted (they belong to `pnpm bench`), only that they are there.
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/bench/cli.js';
+import { markdownReport, markdownTable } from '../../src/bench/markdown.js';
 import { benchmarks, selectBenchmarks } from '../../src/bench/registry.js';
 import { renderBenchmark, renderTable } from '../../src/bench/render.js';
 import type { BenchReport, Table } from '../../src/bench/report.js';
@@ -28,13 +29,21 @@ function expectWellFormed(t: Table): void {
 describe('pnpm bench machinery', () => {
   it('knows its benchmarks and parses the command line', () => {
     expect(benchmarks.map((b) => b.name)).toEqual(names);
-    expect(parseCli([], names)).toEqual({ only: undefined, profile: 'full', json: undefined, help: false });
-    expect(parseCli(['--quick', '--only', 'csp,memory', '--json', 'out.json'], names)).toEqual({
+    expect(parseCli([], names)).toEqual({
+      only: undefined,
+      profile: 'full',
+      json: undefined,
+      markdown: undefined,
+      help: false,
+    });
+    expect(parseCli(['--quick', '--only', 'csp,memory', '--json', 'out.json', '--markdown', 'out.md'], names)).toEqual({
       only: ['csp', 'memory'],
       profile: 'quick',
       json: 'out.json',
+      markdown: 'out.md',
       help: false,
     });
+    expect(() => parseCli(['--json', ''], names)).toThrow(/--json: give a file name/);
     expect(() => parseCli(['--only', 'csp,nope'], names)).toThrow(/unknown benchmark nope/);
     expect(() => parseCli(['--fast'], names)).toThrow();
     expect(selectBenchmarks(['memory', 'csp']).map((b) => b.name)).toEqual(['csp', 'memory']);
@@ -78,6 +87,10 @@ describe('pnpm bench machinery', () => {
         expect(renderTable(t)).toContain(t.title);
       }
       expect(renderBenchmark(result)).toContain(result.title);
+    }
+    const markdown = markdownReport(report);
+    for (const t of report.benchmarks.flatMap((b) => b.tables)) {
+      expect(markdown).toContain(markdownTable(t));
     }
     const byName = new Map(report.benchmarks.map((b) => [b.name, b]));
     const csp = byName.get('csp')?.tables[0] as Table;
