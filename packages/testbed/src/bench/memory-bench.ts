@@ -26,7 +26,7 @@ interface Sizes {
 
 const sizes = {
   full: { lifecycles: 250, concurrency: 8, logins: 100, idleTtlS: 3 },
-  quick: { lifecycles: 50, concurrency: 8, logins: 20, idleTtlS: 2 },
+  quick: { lifecycles: 30, concurrency: 8, logins: 10, idleTtlS: 1 },
   tiny: { lifecycles: 2, concurrency: 2, logins: 2, idleTtlS: 1 },
 } satisfies Record<string, Sizes>;
 
@@ -150,14 +150,15 @@ export const memoryBenchmark: Benchmark = {
       await phase('ControllerUnpublishVolume', (item) => kube.detach(pv(item), node(item))),
       await phase('DeleteVolume', (item) => kube.deletePv(pv(item))),
     ];
+    const opsTotal = ops.reduce((n, o) => n + o.count, 0);
+    await sample(`after ${opsTotal} ops`);
     ctx.log(`memory: ${s.logins} extra logins to the CSP`);
     const extra = new CspClient({ baseUrl: `${p.cspUrl}/containers/v1`, retries: 0 });
     ctx.scope.defer('CSP client', () => extra.close());
     for (let i = 0; i < s.logins; i++) {
       await extra.login({ username: p.sim.username, password: p.sim.password });
     }
-    const opsTotal = ops.reduce((n, o) => n + o.count, 0);
-    await sample(`after ${opsTotal} ops + ${s.logins} logins`);
+    await sample(`+ ${s.logins} more logins`);
 
     ctx.log(`memory: idling until the CSP tokens expire (idle TTL ${s.idleTtlS} s)`);
     const closedAfter = await waitFor(() => p.sim.connectionCount === 0, s.idleTtlS * 1000 * 3 + 5000);
