@@ -34,8 +34,8 @@ const sizes = {
     arrays: ['truenas', 'dsm'],
     latencies: [5],
     runs: [
-      [1, 6],
-      [8, 24],
+      [1, 4],
+      [8, 16],
     ],
   },
   tiny: {

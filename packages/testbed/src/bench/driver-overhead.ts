@@ -28,7 +28,7 @@ const sizes = {
       [8, 200],
     ],
   },
-  quick: { arrays: ['memory', 'truenas'], runs: [[1, 20]] },
+  quick: { arrays: ['memory', 'truenas'], runs: [[1, 12]] },
   tiny: { arrays: ['memory', 'truenas'], runs: [[1, 3]] },
 } satisfies Record<string, Sizes>;
 

@@ -26,7 +26,7 @@ interface Sizes {
 
 const sizes = {
   full: { lifecycles: 250, concurrency: 8, logins: 100, idleTtlS: 3 },
-  quick: { lifecycles: 30, concurrency: 8, logins: 10, idleTtlS: 1 },
+  quick: { lifecycles: 20, concurrency: 8, logins: 10, idleTtlS: 1 },
   tiny: { lifecycles: 2, concurrency: 2, logins: 2, idleTtlS: 1 },
 } satisfies Record<string, Sizes>;
 

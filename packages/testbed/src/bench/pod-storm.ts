@@ -24,7 +24,7 @@ interface Sizes {
 
 const sizes = {
   full: { arrays: ['truenas', 'dsm'], pvcs: 100, nodes: 10, workers: 16, latencyMs: 5 },
-  quick: { arrays: ['truenas', 'dsm'], pvcs: 50, nodes: 10, workers: 16, latencyMs: 5 },
+  quick: { arrays: ['truenas', 'dsm'], pvcs: 32, nodes: 8, workers: 16, latencyMs: 5 },
   tiny: { arrays: ['truenas', 'dsm'], pvcs: 4, nodes: 2, workers: 2, latencyMs: 0 },
 } satisfies Record<string, Sizes>;
 

@@ -26,7 +26,7 @@ const sizes = {
       [8, 64],
     ],
   },
-  quick: { arrays: ['truenas', 'dsm'], existing: [2, 2000], runs: [[1, 6]] },
+  quick: { arrays: ['truenas', 'dsm'], existing: [2, 2000], runs: [[1, 4]] },
   tiny: { arrays: ['truenas', 'dsm'], existing: [2, 40], runs: [[1, 2]] },
 } satisfies Record<string, Sizes>;
 
