@@ -222,7 +222,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     });
   }
 
-  tokens.start();
+  // Sweep at least twice per idle TTL (between 1 s and 60 s), so an expired token's array session
+  // closes soon after expiry even when nobody presents the token again.
+  tokens.start(Math.min(60_000, Math.max(1000, Math.floor((options.tokenIdleTtlMs ?? hour) / 2))));
   const shutdown = async () => {
     closing = true;
     await app.close();

@@ -5,6 +5,7 @@
 //   sim.apiKey / sim.username / sim.password   credentials to log in with
 //   sim.tls?.cert                  the self-signed certificate (trust it as a CA)
 //   sim.calls                      CallCounter of every JSON-RPC method received
+//   sim.connectionCount            WebSocket connections open now (one per CSP array session)
 //   sim.core.scans                 datasets/snapshots opened by queries (cost of unfiltered queries)
 //   sim.setFaults({...})           latency, error/busy/drop rates, method filter
 //   sim.setKnobs({...})            dropPhase, zvolDeviceDelayMs, jobMethods

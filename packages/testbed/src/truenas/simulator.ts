@@ -159,6 +159,11 @@ export class TrueNasSimulator {
     return this.core.calls;
   }
 
+  /** WebSocket client connections open now (a CSP holds one per array session). */
+  get connectionCount(): number {
+    return this.#net.wss.clients.size;
+  }
+
   setFaults(settings: Partial<FaultSettings>): void {
     this.core.faults.set(settings);
   }

@@ -1,0 +1,57 @@
+// The contract kit with the in-memory reference provider: a CSP with no array behind it, so the
+// figures are the kit's and the driver's own cost.
+import { buildCspApp } from '@opencsp/csp-spec/server';
+import { MemoryProvider } from '@opencsp/csp-spec/testing';
+import { pino } from 'pino';
+import { countRequests } from './count.js';
+import type { ArrayStack } from './types.js';
+
+export async function startMemory(): Promise<ArrayStack> {
+  const provider = new MemoryProvider();
+  const csp = await buildCspApp({ provider, logger: pino({ level: 'silent' }), docs: false });
+  const cspRequests = countRequests(csp);
+  let address: string;
+  try {
+    address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
+  } catch (err) {
+    await csp.shutdown();
+    throw err;
+  }
+  return {
+    kind: 'memory',
+    label: 'memory provider',
+    baseUrl: `${address}/containers/v1`,
+    credentials: { username: provider.username, password: provider.password },
+    secrets: {
+      backend: 'memory-array',
+      username: provider.username,
+      password: provider.password,
+      serviceName: '127.0.0.1',
+      servicePort: new URL(address).port,
+    },
+    arrayCalls: undefined,
+    rowCounters: [],
+    cspRequests,
+    setLatency: (ms) => {
+      if (ms !== 0) {
+        throw new Error('the memory provider has no array latency knob');
+      }
+    },
+    seed: async (count) => {
+      const session = await provider.openSession({
+        username: provider.username,
+        password: provider.password,
+        arrayIp: undefined,
+      });
+      for (let i = 0; i < count; i++) {
+        await session.createVolume({ name: `seed-${i}`, size: 64 * 1024 * 1024 });
+      }
+      await session.close();
+    },
+    leftovers: async () => [
+      ...[...provider.array.volumes.values()].filter((v) => !v.name.startsWith('seed-')).map((v) => `volume ${v.name}`),
+      ...[...provider.array.snapshots.values()].map((s) => `snapshot ${s.name}`),
+    ],
+    stop: () => csp.shutdown(),
+  };
+}

@@ -1,0 +1,134 @@
+// The TrueNAS simulator (wss://, self-signed certificate) with the TrueNAS CSP in front of it,
+// both on 127.0.0.1 with free ports, configured as in production except for the logger.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CspApp } from '@opencsp/csp-spec/server';
+import { buildTrueNasCsp, loadConfig, userProperty } from '@opencsp/csp-truenas';
+import { pino } from 'pino';
+import { auditIsEmpty } from '../../truenas/audit.js';
+import { TrueNasSimulator } from '../../truenas/simulator.js';
+import { countRequests } from './count.js';
+import { type ArrayOptions, type ArrayStack, MiB } from './types.js';
+
+const parent = 'tank/k8s';
+
+/** Seeds volumes as the TrueNAS CSP would have left them; every other one published to a node. */
+async function seedVolumes(sim: TrueNasSimulator, count: number): Promise<void> {
+  const node = 'iqn.2005-10.org.example:seed-node';
+  const host = sim.core.iscsi.initiators.insert({ initiators: [node], comment: 'opencsp:host:seed-node' });
+  const first = sim.core.zfs.datasets.size;
+  const seeded = await sim.seedZvols(
+    Array.from({ length: count }, (_, i) => ({
+      dataset: `${parent}/seed-${first}-${i}`,
+      volsize: 64 * MiB,
+      userProperties: {
+        [userProperty.volumeName]: `seed-${first}-${i}`,
+        [userProperty.destroyOnDelete]: 'true',
+      },
+      iscsi: {
+        targetName: `seed-${first}-${i}`,
+        extentName: `seed-${first}-${i}`,
+        ...(i % 2 === 0 ? { initiators: [node], initiatorComment: `opencsp:volume:seed-${first}-${i}` } : {}),
+      },
+    })),
+  );
+  for (const s of seeded) {
+    const ds = sim.core.zfs.datasets.get(s.dataset);
+    ds?.user.set(userProperty.targetId, String(s.targetId));
+    ds?.user.set(userProperty.extentId, String(s.extentId));
+    ds?.user.set(userProperty.targetExtentId, String(s.targetExtentId));
+    ds?.user.set(userProperty.naa, String(s.naa));
+    if (s.initiatorId !== undefined) {
+      ds?.user.set(userProperty.initiatorId, String(s.initiatorId));
+      ds?.user.set(userProperty.hosts, String(host.id));
+    }
+  }
+  sim.acceptCurrentState();
+}
+
+/**
+ * Counts rows of the iSCSI configuration tables read to answer calls. The middleware's
+ * datastore-backed iSCSI services load their whole table for every query (they filter after
+ * extending each row), and so does the simulator: filtered queries still cost a full read.
+ */
+function countIscsiRows(sim: TrueNasSimulator): () => number {
+  let rows = 0;
+  const { iscsi } = sim.core;
+  for (const tableOf of [iscsi.targets, iscsi.extents, iscsi.targetextents, iscsi.initiators, iscsi.auth]) {
+    const all = tableOf.all.bind(tableOf);
+    Object.assign(tableOf, {
+      all: () => {
+        const result = all();
+        rows += result.length;
+        return result;
+      },
+    });
+  }
+  return () => rows;
+}
+
+function describeAudit(sim: TrueNasSimulator): string[] {
+  const audit = sim.audit();
+  if (auditIsEmpty(audit)) {
+    return [];
+  }
+  return Object.entries(audit)
+    .filter(([, list]) => (list as unknown[]).length > 0)
+    .map(([kind, list]) => `${(list as unknown[]).length} ${kind}`);
+}
+
+export async function startTrueNas(options: ArrayOptions = {}): Promise<ArrayStack> {
+  const sim = await TrueNasSimulator.start({ tls: true, datasets: [parent] });
+  const stops: Array<() => Promise<void>> = [() => sim.stop()];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) {
+      await s();
+    }
+  };
+  try {
+    sim.setFaults({ latencyMs: options.latencyMs ?? 0 });
+    const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-truenas-'));
+    stops.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'ca.pem'), sim.tls?.cert ?? '');
+    const { config } = loadConfig(
+      ['--array', sim.address, '--parent-datasets', parent, '--docs', 'false', '--tls-ca-file', join(dir, 'ca.pem')],
+      {},
+    );
+    const csp: CspApp = await buildTrueNasCsp(config, pino({ level: 'silent' }));
+    const cspRequests = countRequests(csp);
+    const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
+    stops.push(() => csp.shutdown());
+    const port = new URL(address).port;
+    return {
+      kind: 'truenas',
+      label: 'TrueNAS',
+      baseUrl: `${address}/containers/v1`,
+      credentials: { username: sim.username, password: sim.password },
+      secrets: {
+        backend: sim.address,
+        username: sim.username,
+        password: sim.password,
+        serviceName: '127.0.0.1',
+        servicePort: port,
+      },
+      arrayCalls: () => sim.calls.total,
+      rowCounters: [
+        {
+          key: 'zfsRowsPerOp',
+          label: 'ZFS rows/op',
+          read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows,
+        },
+        { key: 'iscsiRowsPerOp', label: 'iSCSI rows/op', read: countIscsiRows(sim) },
+      ],
+      cspRequests,
+      setLatency: (ms) => sim.setFaults({ latencyMs: ms }),
+      seed: (count) => seedVolumes(sim, count),
+      leftovers: async () => describeAudit(sim),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+// A CSP in front of a simulated array, as the benchmarks see it: where it listens, how to log in,
+// the StorageClass secret the driver uses, counters of array calls and CSP requests, the latency
+// knob, bulk seeding and the leak audit.
+
+export type ArrayKind = 'truenas' | 'dsm' | 'memory';
+
+export interface ArrayStack {
+  kind: ArrayKind;
+  label: string;
+  /** CSP base URL including /containers/v1. */
+  baseUrl: string;
+  credentials: { username: string; password: string };
+  /** StorageClass secret data for the driver (service mode: serviceName/servicePort). */
+  secrets: Record<string, string>;
+  /** Array API calls received so far; undefined for the memory provider (no array). */
+  arrayCalls: (() => number) | undefined;
+  /**
+   * Rows the array had to read to answer queries so far, per kind (empty for the memory
+   * provider). A lookup by name or id that reads a whole collection shows up here.
+   */
+  rowCounters: RowCounter[];
+  /** CSP contract requests served so far (login included). */
+  cspRequests(): number;
+  /** Adds this much latency to every array call (0 turns it off). */
+  setLatency(ms: number): void;
+  /** Bulk-creates `count` volumes owned by this CSP (as left by an earlier cluster), not counted as leaks. */
+  seed(count: number): Promise<void>;
+  /** Objects the benchmark created that still exist on the array (the simulator's leak audit). */
+  leftovers(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export interface RowCounter {
+  /** Column key in tables (per-operation delta). */
+  key: string;
+  label: string;
+  read: () => number;
+}
+
+export interface ArrayOptions {
+  latencyMs?: number;
+}
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;

@@ -1,0 +1,145 @@
+// A Node process of ours (a CSP, the driver) run as a child so its memory figures are its own.
+// A small probe preloaded with --import answers memory requests over the IPC channel (after a full
+// GC: the child runs with --expose-gc) and exits when the parent goes away.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { toMiB } from './memory.js';
+
+const probe = `
+process.on('message', (m) => {
+  if (m && m.type === 'memory') {
+    if (m.gc) globalThis.gc?.();
+    const u = process.memoryUsage();
+    process.send({ type: 'memory', id: m.id, rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+`;
+
+export interface ChildMemory {
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
+/** The built entry point of a workspace package (`pnpm build` makes it), e.g. `csp-truenas`, `main.js`. */
+export function builtEntry(pkg: string, file: string): string {
+  // This module is packages/testbed/{src,dist}/bench/child.{ts,js}; both sit two levels below the package.
+  const path = fileURLToPath(new URL(`../../../${pkg}/dist/${file}`, import.meta.url));
+  if (!existsSync(path)) {
+    throw new Error(`${path} does not exist: run "pnpm build" first (pnpm bench does)`);
+  }
+  return path;
+}
+
+export class NodeChild {
+  readonly name: string;
+  readonly #child: ChildProcess;
+  readonly #lines: string[] = [];
+  readonly #lineWaiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  readonly #pending = new Map<number, (m: ChildMemory) => void>();
+  #nextId = 1;
+  #exited: Promise<number | null>;
+
+  constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.name = name;
+    this.#child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
+    );
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') {
+          continue;
+        }
+        if (this.#lines.length < 200) {
+          this.#lines.push(line);
+        }
+        for (const waiter of [...this.#lineWaiters]) {
+          if (waiter.pattern.test(line)) {
+            this.#lineWaiters.splice(this.#lineWaiters.indexOf(waiter), 1);
+            waiter.resolve(line);
+          }
+        }
+      }
+    };
+    this.#child.stdout?.on('data', onData);
+    this.#child.stderr?.on('data', onData);
+    this.#child.on('message', (m: { type?: string; id?: number } & Record<string, number>) => {
+      if (m?.type === 'memory' && typeof m.id === 'number') {
+        this.#pending.get(m.id)?.({
+          rssMiB: toMiB(m.rss ?? 0),
+          heapUsedMiB: toMiB(m.heapUsed ?? 0),
+          heapTotalMiB: toMiB(m.heapTotal ?? 0),
+          externalMiB: toMiB(m.external ?? 0),
+        });
+        this.#pending.delete(m.id);
+      }
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The first output line (stdout or stderr) matching `pattern`, within `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const seen = this.#lines.find((l) => pattern.test(l));
+    if (seen) {
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `${this.name} printed nothing matching ${pattern} in ${timeoutMs} ms:\n${this.#lines.slice(-10).join('\n')}`,
+          ),
+        );
+      }, timeoutMs);
+      void this.#exited.then((code) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`${this.name} exited (${code}) before printing ${pattern}:\n${this.#lines.slice(-10).join('\n')}`),
+        );
+      });
+      this.#lineWaiters.push({
+        pattern,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
+    });
+  }
+
+  /** RSS and heap of the child, after a full GC unless `gc` is false. */
+  memory(gc = true): Promise<ChildMemory> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`${this.name} did not answer the memory probe`));
+      }, 10_000);
+      this.#pending.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.#child.send({ type: 'memory', id, gc });
+    });
+  }
+
+  /** SIGTERM (graceful shutdown), then SIGKILL after `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) {
+      return;
+    }
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}

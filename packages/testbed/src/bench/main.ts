@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// pnpm bench: runs the benchmarks, prints one table per measurement, optionally writes JSON.
+// Everything started (simulators, CSPs, the driver, child processes, temp dirs) is stopped at
+// the end, after a failure, and on Ctrl-C / SIGTERM.
+import { writeFile } from 'node:fs/promises';
+import { parseCli, usage } from './cli.js';
+import { markdownReport } from './markdown.js';
+import { benchmarks, selectBenchmarks } from './registry.js';
+import { renderBenchmark, renderHeader } from './render.js';
+import { runBenchmarks } from './run.js';
+import { Scope } from './scope.js';
+
+async function main(): Promise<number> {
+  let cli: ReturnType<typeof parseCli>;
+  try {
+    cli = parseCli(
+      process.argv.slice(2),
+      benchmarks.map((b) => b.name),
+    );
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+    return 2;
+  }
+  if (cli.help) {
+    console.log(`${usage}\n\nbenchmarks:\n${benchmarks.map((b) => `  ${b.name.padEnd(8)} ${b.title}`).join('\n')}`);
+    return 0;
+  }
+  const scope = new Scope();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      return;
+    }
+    interrupted = true;
+    console.error(`\n${signal}: stopping everything the benchmark started...`);
+    void scope.close().then((problems) => {
+      for (const problem of problems) {
+        console.error(problem);
+      }
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const selected = selectBenchmarks(cli.only);
+  const report = await runBenchmarks({
+    benchmarks: selected,
+    profile: cli.profile,
+    scope,
+    log: (message) => console.error(`[bench] ${message}`),
+    onStart: (header) => console.log(renderHeader(header)),
+    onResult: (result) => console.log(`\n${renderBenchmark(result)}`),
+  });
+  for (const failure of report.failures) {
+    console.log(`\n== ${failure.name}: FAILED\n${failure.error}`);
+  }
+  if (cli.json) {
+    await writeFile(cli.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.error(`[bench] report written to ${cli.json}`);
+  }
+  if (cli.markdown) {
+    await writeFile(cli.markdown, markdownReport(report));
+    console.error(`[bench] tables written to ${cli.markdown}`);
+  }
+  return report.failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

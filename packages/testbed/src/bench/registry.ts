@@ -1,0 +1,13 @@
+// Every benchmark, in the order a full run executes them.
+import type { Benchmark } from './benchmark.js';
+import { cspBenchmark } from './csp-ops.js';
+import { driverBenchmark } from './driver-overhead.js';
+import { memoryBenchmark } from './memory-bench.js';
+import { stormBenchmark } from './pod-storm.js';
+import { scaleBenchmark } from './scale.js';
+
+export const benchmarks: Benchmark[] = [cspBenchmark, scaleBenchmark, driverBenchmark, stormBenchmark, memoryBenchmark];
+
+export function selectBenchmarks(only: string[] | undefined): Benchmark[] {
+  return only ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;
+}
