@@ -4,7 +4,7 @@
 // The seeds are thick (BLUN_THICK): the simulator computes a storage volume's used space by
 // reading the backing file of every thin LUN on each `Storage.Volume list`, which DSM (a
 // filesystem statistic) does not, and that simulator cost would hide the CSP's.
-import { type DsmState, defaultDevAttribs, type Lun, type Target } from '../../dsm/state.js';
+import { type DsmState, defaultDevAttribs, type Host, type Lun, type Target } from '../../dsm/state.js';
 import { GiB } from './types.js';
 
 const seedNodes = 16;
@@ -28,16 +28,29 @@ function seedTarget(state: DsmState, hostname: string, node: number): Target {
     maxSendSegBytes: 262_144,
     enabled: true,
     mapped: new Map(),
-    acls: [{ iqn: `iqn.2005-10.org.example:seed-node-${node}`, permission: 'rw' }],
     sessions: [],
   };
   state.targets.set(targetId, target);
   return target;
 }
 
+/** The DSM 7 host object of a seeded node: its initiator, and rw on the LUNs mapped for it. */
+function seedHost(state: DsmState, node: number): Host {
+  const host: Host = {
+    hostId: state.nextHostId(),
+    name: `seed-node-${node}`,
+    description: '',
+    initiators: [`iqn.2005-10.org.example:seed-node-${node}`],
+    acls: new Map(),
+  };
+  state.hosts.set(host.hostId, host);
+  return host;
+}
+
 export async function seedLuns(state: DsmState, hostname: string, count: number): Promise<void> {
   const location = [...state.volumes.values()].find((v) => v.fsType === 'btrfs')?.path ?? '/volume1';
   const targets = Array.from({ length: seedNodes }, (_, node) => seedTarget(state, hostname, node));
+  const hosts = Array.from({ length: seedNodes }, (_, node) => seedHost(state, node));
   const first = state.luns.size;
   let lunId = Math.max(-1, ...[...state.luns.values()].map((l) => l.lunId)) + 1;
   for (let i = 0; i < count; i++) {
@@ -61,8 +74,10 @@ export async function seedLuns(state: DsmState, hostname: string, count: number)
     state.luns.set(uuid, lun);
     await state.backing.create(lun.backingKey, lun.size);
     if (i % 2 === 0) {
-      const target = targets[(i / 2) % seedNodes] as Target;
+      const node = (i / 2) % seedNodes;
+      const target = targets[node] as Target;
       target.mapped.set(uuid, target.mapped.size + 1);
+      (hosts[node] as Host).acls.set(uuid, 'rw');
     }
   }
 }
