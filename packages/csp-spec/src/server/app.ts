@@ -75,8 +75,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
-    maxParamLength: 512,
+    // The kit logs one line per contract request itself (onResponse below).
+    logController: new Fastify.LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   });
