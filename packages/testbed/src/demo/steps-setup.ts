@@ -88,7 +88,7 @@ const attach: DemoStep = {
     const publishContext = await ctx.stack.kube.attach(pv, nodeId);
     ctx.publishContext = publishContext;
     const { targetNames, discoveryIps, lunId, serialNumber, ...rest } = publishContext;
-    log.detail('node id', nodeId);
+    log.detail('node id', ctx.stack.node ? nodeId : `${nodeId} (what the node plugin’s NodeGetInfo would answer)`);
     log.detail('target IQN', targetNames ?? '(none)');
     log.detail('portals', discoveryIps ?? '(none)');
     log.detail('LUN', lunId ?? '(none)');
