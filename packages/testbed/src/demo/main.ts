@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `pnpm demo`: the whole opencsp stack on a simulated TrueNAS, told step by step (run.ts).
+// Exit 0 when every step passed, 1 with the failing step's message, 2 on a usage error, 130
+// after Ctrl-C. Ctrl-C stops the story and still cleans up (servers, mounts, loop devices, temp
+// dirs); with --keep, Ctrl-C or Enter at the pause goes on to the tear down.
+import { parseDemoArgs, USAGE, UsageError } from './options.js';
+import { runDemo } from './run.js';
+
+/** fastify's deprecation notices are about our server kit, not something a demo user can act on. */
+function quietDeprecations(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (!warning.code?.startsWith('FSTDEP')) {
+      console.error(`${warning.name}: ${warning.message}`);
+    }
+  });
+}
+
+/** Resolves at Enter (or end of input) on stdin, or at `interrupt()`. */
+function pauseControl() {
+  let release: (() => void) | undefined;
+  return {
+    wait: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          process.stdin.off('data', done).off('end', done);
+          process.stdin.pause();
+          release = undefined;
+          resolve();
+        };
+        release = done;
+        process.stdin.on('data', done).on('end', done).resume();
+      }),
+    /** True when a pause was waiting (and is now released). */
+    interrupt(): boolean {
+      if (!release) {
+        return false;
+      }
+      release();
+      return true;
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  let options: ReturnType<typeof parseDemoArgs>;
+  try {
+    options = parseDemoArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  quietDeprecations();
+  // A reader that goes away (`pnpm demo | head`) must not kill the run before it cleans up.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') {
+      throw err;
+    }
+  });
+  const abort = new AbortController();
+  const pause = pauseControl();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (pause.interrupt()) {
+      return;
+    }
+    interrupts++;
+    if (interrupts === 1) {
+      console.error('\ninterrupted: stopping the story and cleaning up (Ctrl-C twice more quits at once)');
+      abort.abort();
+    } else if (interrupts >= 3) {
+      console.error('quitting without finishing the clean-up: mounts, loop devices or temp dirs may be left');
+      process.exit(130);
+    }
+  });
+  process.on('SIGTERM', () => abort.abort());
+  const result = await runDemo(options, {
+    write: (line) => console.log(line),
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    signal: abort.signal,
+    waitToContinue: pause.wait,
+  });
+  if (result.interrupted) {
+    return 130;
+  }
+  return result.ok ? 0 : 1;
+}
+
+const code = await main();
+process.exitCode = code;
+if (code === 130) {
+  // Retries and timers of a step abandoned at Ctrl-C must not hold the process once it is clean.
+  process.exit(code);
+}
