@@ -6,16 +6,6 @@
 import { parseDemoArgs, USAGE, UsageError } from './options.js';
 import { runDemo } from './run.js';
 
-/** fastify's deprecation notices are about our server kit, not something a demo user can act on. */
-function quietDeprecations(): void {
-  process.removeAllListeners('warning');
-  process.on('warning', (warning: Error & { code?: string }) => {
-    if (!warning.code?.startsWith('FSTDEP')) {
-      console.error(`${warning.name}: ${warning.message}`);
-    }
-  });
-}
-
 /** Resolves at Enter (or end of input) on stdin, or at `interrupt()`. */
 function pauseControl() {
   let release: (() => void) | undefined;
@@ -57,7 +47,6 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  quietDeprecations();
   // A reader that goes away (`pnpm demo | head`) must not kill the run before it cleans up.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') {
