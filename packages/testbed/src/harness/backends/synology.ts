@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { buildSynologyCsp, optionTable, type SynologyCsp, type SynologyOptions } from '@opencsp/csp-synology';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { codes, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, type ScriptedFault } from '../../dsm/index.js';
 import { removeHostThroughCsp } from './csp-admin.js';
 import { lunUuidOf, synologyLuns } from './synology-luns.js';
@@ -20,6 +20,8 @@ export interface SynologyBackendOptions {
   sim?: DsmSimulatorOptions;
   /** CSP settings on top of its defaults (e.g. `masking: 'chap'`). */
   csp?: Partial<SynologyOptions>;
+  /** The CSP's logger (default: silent, or `HARNESS_CSP_LOG_LEVEL`). */
+  logger?: Logger;
 }
 
 export interface SynologyBackend extends BackendFixture {
@@ -79,7 +81,7 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
   try {
     const { values } = parseOptions(optionTable, [], {});
     const settings: SynologyOptions = { ...values, dsmUrl: sim.url, pollInterval: 10, ...options.csp };
-    const logger = pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
+    const logger = options.logger ?? pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
     const build = () => buildSynologyCsp(settings, logger, { ca: sim.certificate, responseValidation: 'strict' });
     let csp = await build();
     await csp.app.listen({ host: '127.0.0.1', port: 0 });
