@@ -6,4 +6,10 @@ export { defaultKnobs, type Knobs } from './knobs.js';
 export { type ModelSpec, modelNames, modelSpec, type VolumeSpec } from './models.js';
 export { totp } from './otp.js';
 export { lunAccess, lunWwid, PortalError, type PortalLogin, type VisibleLun } from './portal.js';
-export { type BackingLookup, DsmSimulator, type DsmSimulatorOptions, defaultAdmin } from './simulator.js';
+export {
+  type BackingLookup,
+  DsmSimulator,
+  type DsmSimulatorOptions,
+  defaultAdmin,
+  type ScriptedFault,
+} from './simulator.js';

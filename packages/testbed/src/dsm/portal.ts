@@ -118,3 +118,34 @@ export function portalLogout(state: DsmState, initiatorIqn: string, targetIqn: s
   const target = targetByIqn(state, targetIqn);
   target.sessions = target.sessions.filter((s) => s.iqn !== initiatorIqn);
 }
+
+/**
+ * Whether an initiator, with the CHAP credentials it would present, could log in and see a LUN
+ * through any target the LUN is mapped to (target enabled, CHAP, host permissions). Changes
+ * nothing: no session is opened.
+ */
+export function lunReachable(state: DsmState, lunUuid: string, login: Omit<PortalLogin, 'targetIqn'>): boolean {
+  const lun = state.luns.get(lunUuid);
+  if (!lun || lun.deletingUntil !== undefined || lunAccess(state, lunUuid, login.initiatorIqn) === 'none') {
+    return false;
+  }
+  for (const target of state.targets.values()) {
+    if (!target.enabled || !target.mapped.has(lunUuid)) {
+      continue;
+    }
+    try {
+      checkChap(target, { ...login, targetIqn: target.iqn });
+      return true;
+    } catch (err) {
+      if (!(err instanceof PortalError)) {
+        throw err;
+      }
+    }
+  }
+  return false;
+}
+
+/** Every open portal session: which initiator is logged in to which target. */
+export function portalSessions(state: DsmState): { target: string; initiator: string }[] {
+  return [...state.targets.values()].flatMap((t) => t.sessions.map((s) => ({ target: t.iqn, initiator: s.iqn })));
+}

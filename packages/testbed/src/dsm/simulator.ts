@@ -24,7 +24,15 @@ import { requestParams, sendHtml, sendJson } from './http.js';
 import { defaultKnobs, type Knobs } from './knobs.js';
 import { lunHandlers } from './lun.js';
 import { type ModelSpec, modelSpec, type VolumeSpec } from './models.js';
-import { lunWwid, type PortalLogin, portalLogin, portalLogout, type VisibleLun } from './portal.js';
+import {
+  lunReachable,
+  lunWwid,
+  type PortalLogin,
+  portalLogin,
+  portalLogout,
+  portalSessions,
+  type VisibleLun,
+} from './portal.js';
 import { seedOwnerObjects } from './seed.js';
 import { SessionStore } from './sessions.js';
 import { DsmState } from './state.js';
@@ -69,7 +77,12 @@ export interface DsmSimulatorOptions {
  */
 export type BackingLookup = { serial: string } | { lunUuid: string } | { target: string; lun: number };
 
-export type ScriptedFault = 'drop' | 'lose-answer' | 'error';
+/**
+ * A planned failure: `drop` closes the connection before DSM acts, `lose-answer` lets DSM act and
+ * then closes it, `error` answers HTTP 500 with HTML, `busy` HTTP 503, and `{ dsmError }` the
+ * DSM envelope `{success:false, error:{code}}` (HTTP 200) without acting, as DSM refuses a call.
+ */
+export type ScriptedFault = 'drop' | 'lose-answer' | 'error' | 'busy' | { dsmError: number };
 
 export const defaultAdmin = { username: 'admin', password: 'synology-sim-password' } as const;
 
@@ -157,9 +170,8 @@ export class DsmSimulator {
   }
 
   /**
-   * The next `count` calls matching `methods` ("api.method") fail in a fixed way: `drop` closes the
-   * connection before DSM acts, `lose-answer` lets DSM act and then closes it, `error` answers
-   * HTTP 500 with HTML. Deterministic, unlike the fault rates.
+   * The next `count` calls matching `methods` ("api.method") fail in a fixed way (see
+   * `ScriptedFault`). Deterministic, unlike the fault rates.
    */
   failNext(count: number, kind: ScriptedFault, methods?: RegExp): void {
     for (let i = 0; i < count; i++) {
@@ -184,6 +196,16 @@ export class DsmSimulator {
 
   portalLogout(initiatorIqn: string, targetIqn: string): void {
     portalLogout(this.state, initiatorIqn, targetIqn);
+  }
+
+  /** Open portal sessions (initiator → target). */
+  portalSessions(): { target: string; initiator: string }[] {
+    return portalSessions(this.state);
+  }
+
+  /** Whether this initiator (and CHAP) could reach the LUN through some target; opens no session. */
+  lunReachable(lunUuid: string, login: Omit<PortalLogin, 'targetIqn'>): boolean {
+    return lunReachable(this.state, lunUuid, login);
   }
 
   /**
@@ -276,6 +298,10 @@ export class DsmSimulator {
     const scripted = this.#takeScripted(call);
     const fault = scripted ?? this.faults.pick(call);
     await this.faults.delay();
+    if (typeof fault === 'object') {
+      sendJson(res, { success: false, error: { code: fault.dsmError } }, {});
+      return;
+    }
     if (fault === 'drop') {
       req.socket.destroy();
       return;

@@ -8,7 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { type TrueNasBackend, type TrueNasBackendOptions, truenasBackend } from '../harness/backends/index.js';
+import {
+  type BackendFixture,
+  type LunSource,
+  type SynologyBackendOptions,
+  synologyBackend,
+  type TrueNasBackendOptions,
+  truenasBackend,
+} from '../harness/backends/index.js';
 import { type DriverFixture, startDriverFixture } from '../harness/driver.js';
 import type { KubeHarness } from '../harness/kube.js';
 import { Kubelet } from '../harness/kubelet.js';
@@ -24,9 +31,16 @@ import {
 import { detachLoopsUnder, loopsUnder, mountsUnder, requireLoopEnvironment, unmountUnder } from '../loop/index.js';
 import { type Pod, PodScheduler } from './pods.js';
 
+/** Arrays whose simulators keep LUN data a node can attach: the e2e stack runs on these. */
+export const e2eBackendNames = ['truenas', 'synology'] as const;
+export type E2eBackendName = (typeof e2eBackendNames)[number];
+
+/** A backend fixture whose array keeps LUN data (every e2e backend). */
+export type E2eBackend = BackendFixture & { readonly luns: LunSource };
+
 export interface E2eStackOptions {
-  /** The array and CSP behind the driver (only TrueNAS keeps LUN data a node can attach today). */
-  backend?: 'truenas';
+  /** The array and CSP behind the driver (default truenas). */
+  backend?: E2eBackendName;
   /** kubelet's root dir; default a fresh temp dir, removed by `stop()`. */
   kubeletDir?: string;
   /** pino level for both drivers and the CSP (default silent). */
@@ -35,11 +49,14 @@ export interface E2eStackOptions {
   nodeName?: string;
   /** The node's initiator name (default a Debian-style IQN with a random suffix). */
   initiatorName?: string;
+  /** Settings of the TrueNAS fixture (backend truenas). */
   truenas?: TrueNasBackendOptions;
+  /** Settings of the Synology fixture (backend synology), e.g. `{ csp: { masking: 'chap' } }`. */
+  synology?: SynologyBackendOptions;
 }
 
 export interface E2eStack {
-  backend: TrueNasBackend;
+  backend: E2eBackend;
   /** The driver in controller mode; `controller.kube` plays the sidecars. */
   controller: DriverFixture;
   /** The driver in node mode (loop transport). */
@@ -71,9 +88,22 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
+function startBackend(name: E2eBackendName, options: E2eStackOptions, logLevel: string): Promise<E2eBackend> {
+  const logger = pino({ level: logLevel });
+  switch (name) {
+    case 'truenas':
+      return truenasBackend({ ...options.truenas, logger });
+    case 'synology':
+      return synologyBackend({ ...options.synology, logger });
+  }
+}
+
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
-  if (options.backend !== undefined && options.backend !== 'truenas') {
-    throw new Error(`backend ${String(options.backend)} is not available: the e2e stack runs on truenas`);
+  const backendName = options.backend ?? 'truenas';
+  if (!(e2eBackendNames as readonly string[]).includes(backendName)) {
+    throw new Error(
+      `backend ${String(backendName)} is not available: the e2e stack runs on ${e2eBackendNames.join(', ')}`,
+    );
   }
   await requireLoopEnvironment();
   const cleanups: Array<() => Promise<void>> = [];
@@ -93,9 +123,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     if (ownKubeletDir) {
       cleanups.push(() => rm(kubeletDir, { recursive: true, force: true }));
     }
-    const backend = await truenasBackend({ ...options.truenas, logger: pino({ level: logLevel }) });
+    const backend = await startBackend(backendName, options, logLevel);
     cleanups.push(() => backend.stop());
-    const lunDir = backend.stack.sim.core.config.dataDir;
+    const lunDir = backend.luns.dataDir;
     // Before the simulator removes its files: nothing may stay mounted or attached.
     cleanups.push(async () => {
       await unmountUnder(kubeletDir);
@@ -114,7 +144,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     });
     cleanups.push(() => node.stop());
     const kube = controller.kube;
-    const secretRef: SecretRef = { name: 'opencsp-truenas', namespace: 'kube-system' };
+    const secretRef: SecretRef = { name: `opencsp-${backendName}`, namespace: 'kube-system' };
     kube.addSecret(secretRef, backend.secrets);
     const kubelet = new Kubelet({ client: node.client, kube, kubeletDir });
     const pods = new PodScheduler(kube, kubelet);

@@ -1,6 +1,7 @@
 // Shared setup of the controller scenarios, parameterised by backend: the CSP over real HTTP
-// (the memory reference CSP, or csp-truenas in front of the TrueNAS simulator), the driver on a
-// unix socket, a StorageClass and VolumeSnapshotClass pointing at the CSP's secret.
+// (the memory reference CSP, csp-truenas in front of the TrueNAS simulator, or csp-synology in
+// front of the DSM simulator), the driver on a unix socket, a StorageClass and
+// VolumeSnapshotClass pointing at the CSP's secret.
 import {
   type BackendFixture,
   type DriverFixture,
@@ -9,6 +10,7 @@ import {
   snapshotClass,
   startDriverFixture,
   storageClass,
+  synologyBackend,
   truenasBackend,
   type VolumeSnapshotClass,
 } from '@opencsp/testbed/harness';
@@ -17,7 +19,7 @@ export const GiB = 1024 ** 3;
 export const secretRef = { name: 'csp-secret', namespace: 'kube-system' };
 
 /** Every backend the controller scenarios run against. */
-export const backendNames = ['memory', 'truenas'] as const;
+export const backendNames = ['memory', 'truenas', 'synology'] as const;
 export type BackendName = (typeof backendNames)[number];
 
 export interface Scenario {
@@ -30,7 +32,15 @@ export interface Scenario {
 }
 
 export function startBackend(name: BackendName): Promise<BackendFixture> {
-  return name === 'memory' ? memoryBackend() : truenasBackend();
+  switch (name) {
+    case 'memory':
+      return memoryBackend();
+    case 'truenas':
+      return truenasBackend();
+    case 'synology':
+      // DSM 7 host objects keep the nodes apart (csp-synology's default masking).
+      return synologyBackend({ csp: { masking: 'hosts' } });
+  }
 }
 
 export async function startScenario(name: BackendName, options: { defaultSecret?: boolean } = {}): Promise<Scenario> {

@@ -22,9 +22,9 @@ describe.each(backendNames)('PVC lifecycle through the kube harness (%s CSP over
     const context = await kube.attach(pv, node);
     expect(context).toMatchObject({
       accessProtocol: 'iscsi',
-      lunId: '0',
+      lunId: String(s.backend.layout.firstLunId),
       discoveryIps: '127.0.0.1',
-      targetScope: 'volume',
+      targetScope: s.backend.layout.targetScope,
       readOnly: 'false',
       fsType: 'ext4',
     });

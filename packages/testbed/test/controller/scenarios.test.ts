@@ -8,6 +8,7 @@ import { backendNames, GiB, type Scenario, startScenario } from './fixture.js';
 /** The gRPC code external-provisioner sees for each contract reason. */
 const codeForFault: Record<CreateFault, number> = {
   OUT_OF_SPACE: status.RESOURCE_EXHAUSTED,
+  LIMIT_EXCEEDED: status.RESOURCE_EXHAUSTED,
   UNAVAILABLE: status.UNAVAILABLE,
   INTERNAL: status.INTERNAL,
   INVALID_INPUT: status.INVALID_ARGUMENT,

@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { type E2eStack, startE2eStack } from '@opencsp/testbed/e2e';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loopsUnder, mountsUnder } from '../../src/loop/index.js';
+import { e2eBackends, pvcSize, rows } from './backends.js';
 
 const MiB = 1024 ** 2;
 
@@ -28,10 +29,10 @@ async function pread(path: string, length: number, offset: number): Promise<Buff
   }
 }
 
-describe('raw block PVCs (csp-truenas + simulator, loop devices)', () => {
+describe.each(rows(e2eBackends))('raw block PVCs (%s, loop devices)', (_name, options) => {
   let stack: E2eStack;
   beforeEach(async () => {
-    stack = await startE2eStack();
+    stack = await startE2eStack(options);
   });
   afterEach(async () => {
     await stack?.stop();
@@ -39,8 +40,10 @@ describe('raw block PVCs (csp-truenas + simulator, loop devices)', () => {
 
   it('writes through the device into the LUN, restores it from a snapshot and grows it online', async () => {
     const { kube, kubelet, backend } = stack;
-    const sc = stack.storageClass('truenas-block');
-    const pv = await kube.provisionPvc(sc, { name: 'raw', namespace: 'db', size: 64 * MiB, volumeMode: 'Block' });
+    // 64 MiB, or the array's smallest volume (Synology: 1 GiB); the device grows to twice that.
+    const size = pvcSize(stack, 64 * MiB);
+    const sc = stack.storageClass('e2e-block');
+    const pv = await kube.provisionPvc(sc, { name: 'raw', namespace: 'db', size, volumeMode: 'Block' });
     const pod = await stack.startPod([pv]);
     const [volume] = pod.volumes;
     if (!volume) {
@@ -54,17 +57,17 @@ describe('raw block PVCs (csp-truenas + simulator, loop devices)', () => {
     );
     expect((await stat(volume.targetPath)).isBlockDevice()).toBe(true);
 
-    const pattern = Buffer.from('opencsp raw block through TrueNAS');
+    const pattern = Buffer.from(`opencsp raw block through ${backend.name}`);
     await pwrite(volume.targetPath, pattern, 3 * MiB);
-    const lun = backend.stack.sim.backingFile({ dataset: backend.datasetOf(pv.volumeHandle) }) as string;
+    const lun = backend.luns.backingFileOf(pv.volumeHandle) as string;
     expect(await pread(lun, pattern.length, 3 * MiB)).toEqual(pattern);
-    expect((await kubelet.stats(volume)).usage).toEqual([{ unit: 'BYTES', total: 64 * MiB, available: 0, used: 0 }]);
+    expect((await kubelet.stats(volume)).usage).toEqual([{ unit: 'BYTES', total: size, available: 0, used: 0 }]);
 
     const snap = await kube.snapshot(pv, stack.snapshotClass);
     const restored = await kube.restore(snap, sc, {
       name: 'raw-restored',
       namespace: 'db',
-      size: 64 * MiB,
+      size,
       volumeMode: 'Block',
     });
     const reader = await stack.startPod([restored], { readOnly: true });
@@ -73,8 +76,8 @@ describe('raw block PVCs (csp-truenas + simulator, loop devices)', () => {
     await expect(pwrite(copy, pattern, 0)).rejects.toThrow(/EROFS|EPERM|EACCES/);
     await stack.stopPod(reader);
 
-    await stack.resize(pv, 128 * MiB, pod);
-    expect((await kubelet.stats(volume)).usage[0]?.total).toBe(128 * MiB);
+    await stack.resize(pv, 2 * size, pod);
+    expect((await kubelet.stats(volume)).usage[0]?.total).toBe(2 * size);
     expect(await pread(volume.targetPath, pattern.length, 3 * MiB)).toEqual(pattern);
 
     await stack.stopPod(pod);
@@ -86,10 +89,11 @@ describe('raw block PVCs (csp-truenas + simulator, loop devices)', () => {
   });
 
   it('stop() unmounts and detaches what a test left behind', async () => {
-    const sc = stack.storageClass('truenas-xfs', 'xfs');
-    const pv = await stack.kube.provisionPvc(sc, { name: 'abandoned', namespace: 'apps', size: 320 * MiB });
+    const sc = stack.storageClass('e2e-xfs', 'xfs');
+    const size = pvcSize(stack, 320 * MiB);
+    const pv = await stack.kube.provisionPvc(sc, { name: 'abandoned', namespace: 'apps', size });
     await stack.startPod([pv]);
-    const lunDir = stack.backend.stack.sim.core.config.dataDir;
+    const lunDir = stack.backend.luns.dataDir;
     expect(await mountsUnder(stack.kubeletDir)).toHaveLength(2);
     expect(await loopsUnder(lunDir)).toHaveLength(1);
     await stack.stop();

@@ -1,5 +1,6 @@
 // The sanity suite against the driver and the reference CSP (contract kit + memory provider)
-// over real HTTP; the TrueNAS and Synology fixtures register the same suite.
+// over real HTTP; the TrueNAS and Synology fixtures register the same suite (truenas.test.ts,
+// synology.test.ts).
 import { memoryBackend, startDriverFixture, testNodeId } from '@opencsp/testbed/harness';
 import { controllerSanity } from '@opencsp/testbed/sanity';
 

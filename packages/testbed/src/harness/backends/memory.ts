@@ -27,6 +27,7 @@ export interface MemoryBackend extends BackendFixture {
 
 const faultMessages: Record<CreateFault, string> = {
   OUT_OF_SPACE: 'pool tank is full',
+  LIMIT_EXCEEDED: 'the array holds its maximum number of volumes',
   UNAVAILABLE: 'array busy',
   INTERNAL: 'array crashed',
   INVALID_INPUT: 'config.tier: bad',
@@ -79,6 +80,8 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
     port,
     secrets,
     parameters: { tier: 'gold' },
+    minVolumeSize: 1024 ** 2,
+    layout: { targetScope: 'volume', firstLunId: 0 },
     createFaults: Object.keys(faultMessages) as CreateFault[],
     failNext(method, problem) {
       provider.faults.set(method, problem);

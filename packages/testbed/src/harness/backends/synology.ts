@@ -1,13 +1,17 @@
 // The Synology backend fixture for the kube harness: the DSM simulator (TLS, its own certificate)
-// with csp-synology in front of it on 127.0.0.1, the StorageClass secret the driver needs to reach
-// them (service mode), the simulator's leak audit, a CSP restart that loses every token and host
-// registration, and the backing file of a published LUN for the node's loop transport.
+// with csp-synology in front of it on 127.0.0.1 (service mode: the driver names the NAS in every
+// call). Faults are planned on the simulator, so they travel the real path: DSM envelope → CSP
+// problem → HTTP status → gRPC code. The audit is the simulator's leak audit plus open portal
+// sessions and the CSP's host registrations; a restart loses every token and registration.
 import type { AddressInfo } from 'node:net';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { buildSynologyCsp, optionTable, type SynologyCsp, type SynologyOptions } from '@opencsp/csp-synology';
-import { pino } from 'pino';
-import { type BackingLookup, DsmSimulator, type DsmSimulatorOptions, defaultAdmin } from '../../dsm/index.js';
-import type { BackendFixture } from './types.js';
+import { type Logger, pino } from 'pino';
+import { codes, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, type ScriptedFault } from '../../dsm/index.js';
+import { removeHostThroughCsp } from './csp-admin.js';
+import { lunUuidOf, synologyLuns } from './synology-luns.js';
+import { reachableInitiators } from './synology-reach.js';
+import type { BackendFixture, CreateFault, HostView, LunSource } from './types.js';
 
 export interface SynologyBackendOptions {
   /** Synology model the simulator plays (default DS923+: 256 LUNs, 128 targets). */
@@ -16,16 +20,16 @@ export interface SynologyBackendOptions {
   sim?: DsmSimulatorOptions;
   /** CSP settings on top of its defaults (e.g. `masking: 'chap'`). */
   csp?: Partial<SynologyOptions>;
+  /** The CSP's logger (default: silent, or `HARNESS_CSP_LOG_LEVEL`). */
+  logger?: Logger;
 }
 
-/** The Synology fixture covers the controller lifecycle; the full BackendFixture is still to come. */
-export interface SynologyBackend extends Pick<BackendFixture, 'name' | 'secrets' | 'audit' | 'restart' | 'stop'> {
+export interface SynologyBackend extends BackendFixture {
   sim: DsmSimulator;
   /** The running CSP (replaced by `restart()`). */
   readonly csp: SynologyCsp;
   port: number;
-  audit(): Promise<string[]>;
-  restart(): Promise<void>;
+  readonly luns: LunSource;
   /**
    * The backing file of the LUN a publish context points at (by `serialNumber`, else by
    * `targetNames` + `lunId`): what the loop transport attaches in place of an iSCSI login.
@@ -41,7 +45,21 @@ export const quickDsmKnobs = {
   deleteDelayMs: 30,
 };
 
-function lookupOf(context: Record<string, string>): BackingLookup {
+/** How DSM answers a `SYNO.Core.ISCSI.LUN create` that the CSP must report as each reason. */
+const plannedCreateFailures: Partial<Record<CreateFault, ScriptedFault>> = {
+  OUT_OF_SPACE: { dsmError: codes.outOfSpace },
+  LIMIT_EXCEEDED: { dsmError: codes.lunLimit },
+  // Another client created the name between the CSP's lookup and its create.
+  NAME_TAKEN: { dsmError: codes.duplicateLunName },
+  // DSM's "bad description" (synology-csi issue #134).
+  INVALID_INPUT: { dsmError: codes.badDescription },
+  INTERNAL: { dsmError: codes.unknown },
+  // DSM creates the LUN and the answer is lost: the CSP must find the LUN by name and remove it.
+  UNAVAILABLE: 'lose-answer',
+};
+
+/** The publish context's LUN: by serial, else by target and LUN number. */
+function lookupOf(context: Record<string, string>) {
   if (context.serialNumber) {
     return { serial: context.serialNumber };
   }
@@ -63,11 +81,19 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
   try {
     const { values } = parseOptions(optionTable, [], {});
     const settings: SynologyOptions = { ...values, dsmUrl: sim.url, pollInterval: 10, ...options.csp };
-    const logger = pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
+    const logger = options.logger ?? pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
     const build = () => buildSynologyCsp(settings, logger, { ca: sim.certificate, responseValidation: 'strict' });
     let csp = await build();
     await csp.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (csp.app.server.address() as AddressInfo).port;
+    const secrets = {
+      backend: sim.url,
+      username: defaultAdmin.username,
+      password: defaultAdmin.password,
+      serviceName: '127.0.0.1',
+      servicePort: String(port),
+    };
+    const registered = () => csp.provider.shared.hosts;
     return {
       name: `synology-${sim.state.model.model}`,
       sim,
@@ -75,21 +101,54 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
         return csp;
       },
       port,
-      secrets: {
-        backend: sim.url,
-        username: defaultAdmin.username,
-        password: defaultAdmin.password,
-        serviceName: '127.0.0.1',
-        servicePort: String(port),
+      secrets,
+      parameters: { location: 'volume1', provisioning: 'thin' },
+      // DSM's smallest LUN; csp-synology rounds smaller requests up.
+      minVolumeSize: 1024 ** 3,
+      // One target per node; DSM numbers a target's LUNs from 1.
+      layout: { targetScope: 'group', firstLunId: 1 },
+      createFaults: Object.keys(plannedCreateFailures) as CreateFault[],
+      failNextCreate(fault) {
+        const failure = plannedCreateFailures[fault];
+        if (!failure) {
+          throw new Error(`the Synology backend cannot make DSM answer ${fault}`);
+        }
+        sim.failNext(1, failure, /^SYNO\.Core\.ISCSI\.LUN\.create$/);
       },
       async audit() {
-        return (await sim.audit()).leaks;
+        const { leaks } = await sim.audit();
+        return [
+          ...leaks,
+          ...sim.portalSessions().map((s) => `iscsi session ${s.initiator} → ${s.target}`),
+          ...registered()
+            .list(sim.serial)
+            .map((h) => `host ${h.uuid} registered with the CSP (${(h.iqns ?? []).join(',')})`),
+        ];
       },
       async restart() {
         await csp.shutdown();
         csp = await build();
         await csp.app.listen({ host: '127.0.0.1', port });
       },
+      arrayLogins: () => sim.calls.byMethod()['SYNO.API.Auth.login'] ?? 0,
+      async volumeCount() {
+        const prefix = settings.namePrefix;
+        return [...sim.state.luns.values()].filter((l) => l.name.startsWith(prefix) && l.deletingUntil === undefined)
+          .length;
+      },
+      async host(uuid): Promise<HostView | undefined> {
+        const found = registered().get(sim.serial, uuid)?.host;
+        return found && { uuid, iqns: found.iqns ?? [], chapUser: found.chap_user, networks: found.networks };
+      },
+      async initiatorsOf(volumeId) {
+        const uuid = lunUuidOf(sim, volumeId);
+        const nodes = registered()
+          .list(sim.serial)
+          .map((h) => ({ iqns: h.iqns ?? [], chap: registered().get(sim.serial, h.uuid)?.chap }));
+        return uuid === undefined ? [] : reachableInitiators(sim, nodes, uuid);
+      },
+      removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
+      luns: synologyLuns(sim),
       async backingFile(publishContext) {
         const lookup = lookupOf(publishContext);
         const file = sim.backingFile(lookup);

@@ -22,8 +22,11 @@ function targetsOf(publishContext: StringMap): string[] {
     .filter((t) => t !== '');
 }
 
-export function truenasLuns(sim: TrueNasSimulator): LunSource {
+export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string) => string): LunSource {
   return {
+    dataDir: sim.core.config.dataDir,
+    loggedIn: () => sim.audit().sessions.map(({ target, initiator }) => ({ target, initiator })),
+    backingFileOf: (volumeId) => sim.backingFile({ dataset: datasetOf(volumeId) }),
     async resolve(publishContext) {
       const serial = field(publishContext, 'serialNumber');
       const lun = Number(field(publishContext, 'lunId'));

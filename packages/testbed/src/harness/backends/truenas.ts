@@ -71,6 +71,9 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
     stack,
     secrets,
     parameters: { compression: 'LZ4', volblocksize: '16K' },
+    // csp-truenas: one volblocksize (the parameters' 16K).
+    minVolumeSize: 16 * 1024,
+    layout: { targetScope: 'volume', firstLunId: 0 },
     createFaults: Object.keys(plannedCreateFailures) as CreateFault[],
     failNextCreate(fault) {
       const failure = plannedCreateFailures[fault];
@@ -105,7 +108,7 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
       );
     },
     removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
-    luns: truenasLuns(sim),
+    luns: truenasLuns(sim, datasetOf),
     stop: () => stack.stop(),
   };
 }

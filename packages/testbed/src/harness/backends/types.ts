@@ -6,6 +6,7 @@ import type { BackingResolver, LoopSessions } from '../../loop/index.js';
 /** Contract reasons an array failure during a volume create can turn into (docs/csp-author-guide.md). */
 export type CreateFault =
   | 'OUT_OF_SPACE'
+  | 'LIMIT_EXCEEDED'
   | 'UNAVAILABLE'
   | 'INTERNAL'
   | 'INVALID_INPUT'
@@ -27,6 +28,20 @@ export interface LunSource {
   resolve: BackingResolver;
   /** Simulated iSCSI logins and logouts of one initiator, checked by the array's ACL and CHAP. */
   sessions(initiator: string): LoopSessions;
+  /** The iSCSI sessions open on the array now: which initiator is logged in to which target. */
+  loggedIn(): { target: string; initiator: string }[];
+  /** The backing file of a volume's LUN (what the array holds), whether published or not. */
+  backingFileOf(volumeId: string): string | undefined;
+  /** The directory holding every LUN's backing file (loop devices of these files are the node's). */
+  readonly dataDir: string;
+}
+
+/** How a CSP lays LUNs out in iSCSI targets, as its publish answers show. */
+export interface TargetLayout {
+  /** `volume`: a target per volume; `group`: one target holds many volumes (e.g. per node). */
+  targetScope: 'volume' | 'group';
+  /** The LUN number a volume gets in a target that held nothing before. */
+  firstLunId: number;
 }
 
 export interface BackendFixture {
@@ -35,6 +50,10 @@ export interface BackendFixture {
   readonly secrets: Record<string, string>;
   /** StorageClass parameters this CSP accepts; they come back in the volume context as given. */
   readonly parameters: Record<string, string>;
+  /** The smallest volume the CSP creates: smaller requests are rounded up to it. */
+  readonly minVolumeSize: number;
+  /** Target scope and first LUN number of the CSP's publish answers. */
+  readonly layout: TargetLayout;
   /** The faults `failNextCreate` can make this array answer with. */
   readonly createFaults: readonly CreateFault[];
   /** The array answers the next volume create with a failure the CSP must report as `fault`. */
