@@ -1,34 +1,27 @@
 // The demo's stack, started in two steps so each has its own time: the array (TrueNAS simulator
 // + csp-truenas, OpenAPI docs on) and then the driver (controller socket with the sidecars'
-// harness; node socket with kubelet's harness when the node part runs). The same pieces and the
-// same tear-down order as `startE2eStack()`; `stop()` removes everything, also after a failure.
-import { randomBytes } from 'node:crypto';
+// harness; node socket with kubelet's harness when the node part runs). The node side and the
+// leftovers check are the e2e stack's own (startNodeSide, stackLeftovers); `stop()` removes
+// everything, also after a failure, then checks the host.
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatNodeId } from '@opencsp/csi-driver';
 import { pino } from 'pino';
-import { PodScheduler } from '../e2e/pods.js';
+import { type NodeSide, randomInitiatorName, stackLeftovers, startNodeSide } from '../e2e/stack.js';
 import { type TrueNasBackend, truenasBackend } from '../harness/backends/index.js';
 import { type DriverFixture, startDriverFixture } from '../harness/driver.js';
-import { Kubelet } from '../harness/kubelet.js';
-import { type NodeDriverFixture, startNodeDriver } from '../harness/node-driver.js';
 import { type SecretRef, snapshotClass, storageClass, type VolumeSnapshotClass } from '../harness/storage-class.js';
-import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
+import { loopsUnder, mountsUnder } from '../loop/index.js';
 
-export interface DemoNode {
-  driver: NodeDriverFixture;
-  kubelet: Kubelet;
-  pods: PodScheduler;
-  kubeletDir: string;
-}
+export type DemoNode = NodeSide;
 
 export const nodeName = 'demo-node-1';
 
 export class DemoStack {
   readonly secretRef: SecretRef = { name: 'opencsp-truenas', namespace: 'kube-system' };
   readonly snapshotClass: VolumeSnapshotClass = snapshotClass('opencsp-snapshots', this.secretRef);
-  readonly initiatorName = `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+  readonly initiatorName = randomInitiatorName();
   readonly #logLevel: string;
   readonly #cleanups: Array<() => Promise<void>> = [];
   /** Temp dirs this stack made (checked after `stop()`). */
@@ -97,17 +90,17 @@ export class DemoStack {
     if (kubeletDir === undefined) {
       return;
     }
-    const driver = await startNodeDriver({
+    const side: NodeSide = await startNodeSide({
+      backend,
+      kube: controller.kube,
+      kubeletDir,
       nodeName,
-      initiatorNames: [this.initiatorName],
-      resolve: backend.luns.resolve,
-      sessions: backend.luns.sessions(this.initiatorName),
+      initiatorName: this.initiatorName,
       logLevel: this.#logLevel,
+      onCleanup: (cleanup) => this.#cleanups.push(cleanup),
     });
-    this.#cleanups.push(() => driver.stop());
-    this.#dirs.push(dirname(driver.socketPath));
-    const kubelet = new Kubelet({ client: driver.client, kube: controller.kube, kubeletDir });
-    this.#node = { driver, kubelet, pods: new PodScheduler(controller.kube, kubelet), kubeletDir };
+    this.#dirs.push(dirname(side.driver.socketPath));
+    this.#node = side;
   }
 
   /** kubelet's root dir; its mounts and the LUNs' loop devices go before the simulator's files do. */
@@ -121,11 +114,6 @@ export class DemoStack {
         throw new Error(`${kubeletDir} is left in place: ${mounted.join(', ')} still mounted`);
       }
       await rm(kubeletDir, { recursive: true, force: true });
-    });
-    const lunDir = this.lunDir;
-    this.#cleanups.push(async () => {
-      await unmountUnder(kubeletDir);
-      await detachLoopsUnder(lunDir);
     });
     return kubeletDir;
   }
@@ -155,13 +143,8 @@ export class DemoStack {
   }
 
   /** The array's leak audit, and (node part) mounts under the kubelet dir and loop devices of LUN files. */
-  async leftovers(): Promise<string[]> {
-    const lines = await this.backend.audit();
-    if (this.#node) {
-      lines.push(...(await mountsUnder(this.#node.kubeletDir)).map((m) => `mount ${m}`));
-      lines.push(...(await loopsUnder(this.lunDir)).map((l) => `loop device ${l.device} → ${l.file}`));
-    }
-    return lines;
+  leftovers(): Promise<string[]> {
+    return stackLeftovers(this.backend, this.#node?.kubeletDir);
   }
 
   /**

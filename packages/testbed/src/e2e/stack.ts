@@ -88,7 +88,63 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-function startBackend(name: E2eBackendName, options: E2eStackOptions, logLevel: string): Promise<E2eBackend> {
+/** The node half of a stack: the driver in node mode (loop transport) and kubelet's harness. */
+export interface NodeSide {
+  driver: NodeDriverFixture;
+  kubelet: Kubelet;
+  pods: PodScheduler;
+  kubeletDir: string;
+}
+
+/**
+ * Starts the node driver for `backend` and kubelet on top of it. `onCleanup` receives, in start
+ * order, what `stop` must run in reverse: unmount and detach everything of this node before the
+ * array's files go, then stop the node driver.
+ */
+export async function startNodeSide(input: {
+  backend: E2eBackend;
+  kube: KubeHarness;
+  kubeletDir: string;
+  nodeName: string;
+  initiatorName: string;
+  logLevel: string;
+  onCleanup: (cleanup: () => Promise<void>) => void;
+}): Promise<NodeSide> {
+  const { backend, kube, kubeletDir } = input;
+  input.onCleanup(async () => {
+    await unmountUnder(kubeletDir);
+    await detachLoopsUnder(backend.luns.dataDir);
+  });
+  const driver = await startNodeDriver({
+    nodeName: input.nodeName,
+    initiatorNames: [input.initiatorName],
+    resolve: backend.luns.resolve,
+    sessions: backend.luns.sessions(input.initiatorName),
+    logLevel: input.logLevel,
+  });
+  input.onCleanup(() => driver.stop());
+  const kubelet = new Kubelet({ client: driver.client, kube, kubeletDir });
+  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir };
+}
+
+/** What a stack left behind: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
+export async function stackLeftovers(backend: E2eBackend, kubeletDir: string | undefined): Promise<string[]> {
+  const lines = await backend.audit();
+  if (kubeletDir !== undefined) {
+    lines.push(...(await mountsUnder(kubeletDir)).map((m) => `mount ${m}`));
+    lines.push(...(await loopsUnder(backend.luns.dataDir)).map((l) => `loop device ${l.device} → ${l.file}`));
+  }
+  return lines;
+}
+
+/** A Debian-style initiator name with a random suffix. */
+export const randomInitiatorName = () => `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+
+export function startBackend(
+  name: E2eBackendName,
+  options: Pick<E2eStackOptions, 'truenas' | 'synology'>,
+  logLevel: string,
+): Promise<E2eBackend> {
   const logger = pino({ level: logLevel });
   switch (name) {
     case 'truenas':
@@ -125,29 +181,26 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     }
     const backend = await startBackend(backendName, options, logLevel);
     cleanups.push(() => backend.stop());
-    const lunDir = backend.luns.dataDir;
-    // Before the simulator removes its files: nothing may stay mounted or attached.
-    cleanups.push(async () => {
-      await unmountUnder(kubeletDir);
-      await detachLoopsUnder(lunDir);
-    });
     const controller = await startDriverFixture({ defaultSecret: backend.secrets, logLevel });
     cleanups.push(() => controller.stop());
     const nodeName = options.nodeName ?? 'e2e-node-1';
-    const initiatorName = options.initiatorName ?? `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
-    const node = await startNodeDriver({
+    const initiatorName = options.initiatorName ?? randomInitiatorName();
+    const {
+      driver: node,
+      kubelet,
+      pods,
+    } = await startNodeSide({
+      backend,
+      kube: controller.kube,
+      kubeletDir,
       nodeName,
-      initiatorNames: [initiatorName],
-      resolve: backend.luns.resolve,
-      sessions: backend.luns.sessions(initiatorName),
+      initiatorName,
       logLevel,
+      onCleanup: (cleanup) => cleanups.push(cleanup),
     });
-    cleanups.push(() => node.stop());
     const kube = controller.kube;
     const secretRef: SecretRef = { name: `opencsp-${backendName}`, namespace: 'kube-system' };
     kube.addSecret(secretRef, backend.secrets);
-    const kubelet = new Kubelet({ client: node.client, kube, kubeletDir });
-    const pods = new PodScheduler(kube, kubelet);
     return {
       backend,
       controller,
@@ -180,13 +233,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         }
       },
       decommissionNode: () => backend.removeHost(nodeName),
-      async leftovers() {
-        return [
-          ...(await backend.audit()),
-          ...(await mountsUnder(kubeletDir)).map((m) => `mount ${m}`),
-          ...(await loopsUnder(lunDir)).map((l) => `loop device ${l.device} → ${l.file}`),
-        ];
-      },
+      leftovers: () => stackLeftovers(backend, kubeletDir),
       stop,
     };
   } catch (err) {

@@ -1,33 +1,13 @@
 // Raw block PVCs end to end (data reaches the array's LUN, survives a snapshot restore, the device
 // grows online), and the stack's cleanup after a test that stops half-way.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { type E2eStack, startE2eStack } from '@opencsp/testbed/e2e';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loopsUnder, mountsUnder } from '../../src/loop/index.js';
+import { pread, pwrite } from '../block-io.js';
 import { e2eBackends, pvcSize, rows } from './backends.js';
 
 const MiB = 1024 ** 2;
-
-async function pwrite(path: string, data: Buffer, offset: number): Promise<void> {
-  const h = await open(path, 'r+');
-  try {
-    await h.write(data, 0, data.length, offset);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
-
-async function pread(path: string, length: number, offset: number): Promise<Buffer> {
-  const h = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    await h.read(buf, 0, length, offset);
-    return buf;
-  } finally {
-    await h.close();
-  }
-}
 
 describe.each(rows(e2eBackends))('raw block PVCs (%s, loop devices)', (_name, options) => {
   let stack: E2eStack;

@@ -1,30 +1,10 @@
 // Layer 2: raw block volumes and expansion on real loop devices.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loopDevicesOf } from '../../src/loop/index.js';
+import { pread, pwrite } from '../block-io.js';
 import { cleanupDir, hasSysResource, makeTempDir, requireLoopEnvironment } from './env.js';
 import { createRealNode, mib, publishReq, type RealNode, stageReq } from './harness.js';
-
-async function pwrite(path: string, data: Buffer, offset: number): Promise<void> {
-  const h = await open(path, 'r+');
-  try {
-    await h.write(data, 0, data.length, offset);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
-
-async function pread(path: string, length: number, offset: number): Promise<Buffer> {
-  const h = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    await h.read(buf, 0, length, offset);
-    return buf;
-  } finally {
-    await h.close();
-  }
-}
 
 describe('raw block volumes and expansion on loop devices', () => {
   let dir: string;
