@@ -48,16 +48,43 @@ function pythonQuery<T extends { id: number }>(
   sim: SimCore,
   filters: unknown[],
   options: QueryOptions,
+  counted = true,
 ): unknown {
   const extend = ds.extend as (sim: SimCore, row: T) => Record<string, unknown>;
+  const table = ds.table(sim);
   return runQuery(
-    ds
-      .table(sim)
-      .all()
-      .map((row) => extend(sim, row)),
+    (counted ? table.all() : table.rows()).map((row) => extend(sim, row)),
     filters,
     options,
   );
+}
+
+/** `knobs.compareSqlFilters`: the same query answered the Python way, differences recorded. */
+function compareWithPython<T extends { id: number }>(
+  ds: Datastore<T>,
+  sim: SimCore,
+  filters: unknown[],
+  options: QueryOptions,
+  sql: () => unknown,
+): unknown {
+  const attempt = (run: () => unknown): { value: unknown } | { error: unknown } => {
+    try {
+      return { value: run() };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const viaSql = attempt(sql);
+  const viaPython = attempt(() => pythonQuery(ds, sim, filters, options, false));
+  const shown = (a: { value: unknown } | { error: unknown }) =>
+    'value' in a ? a.value : { error: (a.error as { data?: unknown }).data ?? String(a.error) };
+  if (JSON.stringify(shown(viaSql)) !== JSON.stringify(shown(viaPython))) {
+    sim.sqlMismatches.push({ method: `${ds.namespace}.query`, filters, sql: shown(viaSql), python: shown(viaPython) });
+  }
+  if ('error' in viaSql) {
+    throw viaSql.error;
+  }
+  return viaSql.value;
 }
 
 /** One `<namespace>.query` call; the rows it reads are added to `sim.scans.iscsiQueryRows`. */
@@ -70,9 +97,11 @@ export function datastoreQuery<T extends { id: number }>(
   const table = ds.table(sim);
   const before = table.rowsRead;
   try {
-    return options.force_sql_filters || !ds.extend
-      ? sqlQuery(ds, sim, filters, options)
-      : pythonQuery(ds, sim, filters, options);
+    if (!ds.extend || !options.force_sql_filters) {
+      return ds.extend ? pythonQuery(ds, sim, filters, options) : sqlQuery(ds, sim, filters, options);
+    }
+    const sql = () => sqlQuery(ds, sim, filters, options);
+    return sim.knobs.compareSqlFilters ? compareWithPython(ds, sim, filters, options, sql) : sql();
   } finally {
     sim.scans.iscsiQueryRows += table.rowsRead - before;
   }

@@ -25,6 +25,20 @@ export interface Knobs {
   zvolDeviceDelayMs: number;
   /** Extra methods that behave as `@job` methods (to exercise clients' job handling). */
   jobMethods: Set<string>;
+  /**
+   * Also answer every `force_sql_filters` iSCSI query the Python way (uncounted) and record each
+   * difference in `sqlMismatches`: proves a client's SQL-filtered lookups return what the plain
+   * ones would.
+   */
+  compareSqlFilters: boolean;
+}
+
+/** A `force_sql_filters` query whose answer differs from the Python-filtered one. */
+export interface SqlMismatch {
+  method: string;
+  filters: unknown[];
+  sql: unknown;
+  python: unknown;
 }
 
 export interface ScanStats {
@@ -59,7 +73,14 @@ export class SimCore {
   readonly backing: ZvolBacking;
   readonly calls = new CallCounter();
   readonly faults = new FaultInjector();
-  readonly knobs: Knobs = { dropPhase: 'before', zvolDeviceDelayMs: 0, jobMethods: new Set() };
+  readonly knobs: Knobs = {
+    dropPhase: 'before',
+    zvolDeviceDelayMs: 0,
+    jobMethods: new Set(),
+    compareSqlFilters: false,
+  };
+  /** Differences found while `knobs.compareSqlFilters` is on. */
+  readonly sqlMismatches: SqlMismatch[] = [];
   readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
