@@ -6,7 +6,7 @@
 // column fails, see query/sql.ts). A service without extend (auth) always filters in SQL.
 // `get_instance(id, options)` is `query([["id", "=", id]], options)`, with the same two paths.
 import { type QueryOptions, queryArgs, queryParams, runQuery, selectAndGet, window } from '../query/query.js';
-import { type SqlTable, sqlOrderBy, sqlWhere } from '../query/sql.js';
+import { pinnedIds, type SqlTable, sqlOrderBy, sqlWhere } from '../query/sql.js';
 import { instanceNotFound } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { type ArgSpec, arg, s } from '../rpc/schema.js';
@@ -36,7 +36,11 @@ function sqlQuery<T extends { id: number }>(
     return table.count(where);
   }
   const order = options.order_by.length > 0 ? sqlOrderBy(ds.columns, options.order_by) : undefined;
-  const rows = table.where(where, (matched) => window(order ? [...matched].sort(order) : matched, options));
+  const rows = table.where(
+    where,
+    (matched) => window(order ? [...matched].sort(order) : matched, options),
+    pinnedIds(filters),
+  );
   return selectAndGet(
     rows.map((row) => (ds.extend ? ds.extend(sim, row) : { ...row })),
     options,

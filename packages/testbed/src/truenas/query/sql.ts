@@ -88,46 +88,54 @@ export function sqlCompare(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function like(value: unknown, pattern: string): boolean {
+/** SQL LIKE as SQLite runs it: ASCII case folded, `%` any run, `_` any one character. */
+function likePattern(pattern: string): RegExp {
   const source = [...pattern]
     .map((ch) => (ch === '%' ? '[\\s\\S]*' : ch === '_' ? '[\\s\\S]' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, 'i').test(String(value));
+  return new RegExp(`^${source}$`, 'i');
 }
 
-function apply(op: SqlOp, raw: unknown, rawValue: unknown): boolean {
+/** The test of one filter on a raw column value; patterns are compiled once per query. */
+function comparison(op: SqlOp, rawValue: unknown): (raw: unknown) => boolean {
   if (op === 'in' || op === 'nin') {
     const list = (rawValue as unknown[]).map(bound);
-    const hit = raw !== null && list.some((v) => v !== null && sqlCompare(raw, v) === 0);
-    return op === 'in' ? hit || (raw === null && list.includes(null)) : raw !== null && !hit;
+    const hasNull = list.includes(null);
+    const values = list.filter((v) => v !== null);
+    const hit = (raw: unknown) => raw !== null && values.some((v) => sqlCompare(raw, v) === 0);
+    return op === 'in' ? (raw) => hit(raw) || (raw === null && hasNull) : (raw) => raw !== null && !hit(raw);
   }
   const value = bound(rawValue);
   if (op === '=' || op === '!=') {
     if (value === null) {
-      return op === '=' ? raw === null : raw !== null;
+      return op === '=' ? (raw) => raw === null : (raw) => raw !== null;
     }
-    return raw !== null && (sqlCompare(raw, value) === 0) === (op === '=');
+    return (raw) => raw !== null && (sqlCompare(raw, value) === 0) === (op === '=');
   }
-  if (raw === null || value === null) {
-    return false;
+  if (value === null) {
+    return () => false;
   }
+  const ordered = (test: (c: number) => boolean) => (raw: unknown) => raw !== null && test(sqlCompare(raw, value));
+  const matching = (re: RegExp) => (raw: unknown) => raw !== null && re.test(String(raw));
   switch (op) {
     case '>':
-      return sqlCompare(raw, value) > 0;
+      return ordered((c) => c > 0);
     case '>=':
-      return sqlCompare(raw, value) >= 0;
+      return ordered((c) => c >= 0);
     case '<':
-      return sqlCompare(raw, value) < 0;
+      return ordered((c) => c < 0);
     case '<=':
-      return sqlCompare(raw, value) <= 0;
-    case '~':
-      return typeof raw === 'string' && new RegExp(String(value), 'i').test(raw);
+      return ordered((c) => c <= 0);
+    case '~': {
+      const re = new RegExp(String(value), 'i');
+      return (raw) => typeof raw === 'string' && re.test(raw);
+    }
     case '^':
-      return like(raw, `${String(value)}%`);
+      return matching(likePattern(`${String(value)}%`));
     case '$':
-      return like(raw, `%${String(value)}`);
+      return matching(likePattern(`%${String(value)}`));
     default:
-      return like(raw, `%${String(value)}%`);
+      return matching(likePattern(`%${String(value)}%`));
   }
 }
 
@@ -177,7 +185,8 @@ function compile<T>(table: SqlTable<T>, filter: unknown, ctx: SqlContext): Predi
     if (!(ops as readonly unknown[]).includes(op)) {
       throw pyError.valueError(`Invalid operation: ${pyStr(op)}`);
     }
-    return (row) => apply(op as SqlOp, read(row), value);
+    const test = comparison(op as SqlOp, value);
+    return (row) => test(read(row));
   }
   if (filter.length === 2) {
     if (filter[0] !== 'OR') {
@@ -193,6 +202,21 @@ function compile<T>(table: SqlTable<T>, filter: unknown, ctx: SqlContext): Predi
 export function sqlWhere<T>(table: SqlTable<T>, filters: readonly unknown[], ctx: SqlContext): Predicate<T> {
   const parts = filters.map((filter) => compile(table, filter, ctx));
   return (row) => parts.every((part) => part(row));
+}
+
+/** The primary-key values a top-level `id =` / `id in` filter pins (SQLite uses its index), if any. */
+export function pinnedIds(filters: readonly unknown[]): unknown[] | undefined {
+  for (const filter of filters) {
+    if (Array.isArray(filter) && filter.length === 3 && filter[0] === 'id') {
+      if (filter[1] === '=') {
+        return [filter[2]];
+      }
+      if (filter[1] === 'in' && Array.isArray(filter[2])) {
+        return filter[2];
+      }
+    }
+  }
+  return undefined;
 }
 
 /** ORDER BY of `order_by` entries (`-x`, `nulls_first:`, `nulls_last:`); columns only. */

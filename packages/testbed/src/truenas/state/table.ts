@@ -43,10 +43,22 @@ export class Table<T extends { id: number }> {
 
   /**
    * A filtered SQL select: the rows matching `predicate` (ordered by id), shaped by `window`
-   * (ORDER BY / OFFSET / LIMIT); only the rows it returns count as read.
+   * (ORDER BY / OFFSET / LIMIT); only the rows it returns count as read. `ids`, when the filters
+   * pin the primary key, are looked up directly (SQLite's primary-key index) instead of scanned.
    */
-  where(predicate: (row: T) => boolean, window: (rows: T[]) => T[] = (rows) => rows): T[] {
-    const rows = window(this.rows().filter(predicate));
+  where(predicate: (row: T) => boolean, window: (rows: T[]) => T[] = (rows) => rows, ids?: readonly unknown[]): T[] {
+    const matched: T[] = [];
+    const candidates = ids
+      ? [...new Set(ids)].flatMap((id) =>
+          typeof id === 'number' && this.#rows.has(id) ? [this.#rows.get(id) as T] : [],
+        )
+      : this.#rows.values();
+    for (const row of candidates) {
+      if (predicate(row)) {
+        matched.push(row);
+      }
+    }
+    const rows = window(matched.sort((a, b) => a.id - b.id));
     this.#rowsRead += rows.length;
     return rows;
   }
