@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Host, HostRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
+import { querySql } from './sql-query.js';
 
 export const hostPrefix = 'opencsp:host:';
 export const volumePrefix = 'opencsp:volume:';
@@ -123,11 +124,9 @@ interface AuthRow {
 async function upsertChap(ctx: SessionContext, chap: Chap): Promise<void> {
   await ctx.locks.run(`${ctx.address}|chap:${chap.user}`, async () => {
     const tag = ctx.config.chapTag;
-    const [row] = await read<AuthRow[]>(ctx, 'iscsi.auth.query', [
-      [
-        ['tag', '=', tag],
-        ['user', '=', chap.user],
-      ],
+    const [row] = await querySql<AuthRow[]>(ctx, 'iscsi.auth.query', [
+      ['tag', '=', tag],
+      ['user', '=', chap.user],
     ]);
     const wanted = { secret: chap.secret, peeruser: chap.mutualUser, peersecret: chap.mutualSecret };
     if (!row) {
@@ -145,26 +144,23 @@ async function upsertChap(ctx: SessionContext, chap: Chap): Promise<void> {
 /** Deletes the CHAP entry of `user` once no host group refers to it. */
 async function releaseChap(ctx: SessionContext, user: string): Promise<void> {
   await ctx.locks.run(`${ctx.address}|chap:${user}`, async () => {
-    const users = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+    const candidates = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+      ['comment', '^', hostPrefix],
       [
-        ['comment', '^', hostPrefix],
+        'OR',
         [
-          'OR',
-          [
-            ['comment', '$', ` chap:${user}`],
-            ['comment', '$', ` mchap:${user}`],
-          ],
+          ['comment', '$', ` chap:${user}`],
+          ['comment', '$', ` mchap:${user}`],
         ],
       ],
     ]);
-    if (users.length > 0) {
+    // SQL LIKE ignores case and reads `_` as a wildcard: keep only exact users.
+    if (candidates.some((group) => parseHostComment(group.comment)?.chapUser === user)) {
       return;
     }
-    const [row] = await read<AuthRow[]>(ctx, 'iscsi.auth.query', [
-      [
-        ['tag', '=', ctx.config.chapTag],
-        ['user', '=', user],
-      ],
+    const [row] = await querySql<AuthRow[]>(ctx, 'iscsi.auth.query', [
+      ['tag', '=', ctx.config.chapTag],
+      ['user', '=', user],
     ]);
     if (row) {
       await call(ctx, 'iscsi.auth.delete', [row.id]);
@@ -173,7 +169,7 @@ async function releaseChap(ctx: SessionContext, user: string): Promise<void> {
 }
 
 export async function findHostGroup(ctx: SessionContext, uuid: string): Promise<InitiatorGroup | undefined> {
-  const rows = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [[['OR', hostFilters(uuid)]]]);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', hostFilters(uuid)]]);
   return rows.find((row) => isHostOf(row, uuid));
 }
 
@@ -204,10 +200,9 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
 }
 
 export async function listHosts(ctx: SessionContext): Promise<Host[]> {
-  const rows = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
-    [['comment', '^', hostPrefix]],
-    { order_by: ['id'] },
-  ]);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['comment', '^', hostPrefix]], {
+    order_by: ['id'],
+  });
   return rows.filter((row) => parseHostComment(row.comment)).map(toHost);
 }
 
@@ -221,6 +216,8 @@ export async function deleteHost(ctx: SessionContext, uuid: string, mustExist: b
     return;
   }
   if (group.initiators.length > 0) {
+    // `initiators` is one text column in the database ("ALL" or IQNs joined by newlines), so `rin`
+    // cannot run in SQL with its list meaning: this rare check (removing a node) stays in Python.
     const using = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
       [
         ['comment', '^', volumePrefix],

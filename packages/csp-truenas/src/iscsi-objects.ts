@@ -4,6 +4,7 @@
 // array reuses ids.
 import { CspProblem } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
+import { querySql } from './sql-query.js';
 import { RpcFailure } from './truenas/errors.js';
 
 export interface IscsiObjects {
@@ -94,8 +95,8 @@ export async function createIscsiObjects(ctx: SessionContext, path: string): Pro
 export async function ensureIscsiObjects(ctx: SessionContext, path: string): Promise<IscsiObjects> {
   const name = ctx.names.iscsiName(path);
   const [extents, targets] = await Promise.all([
-    read<Array<Row & { naa: string; path: string }>>(ctx, 'iscsi.extent.query', [[['name', '=', name]]]),
-    read<Row[]>(ctx, 'iscsi.target.query', [[['name', '=', name]]]),
+    querySql<Array<Row & { naa: string; path: string }>>(ctx, 'iscsi.extent.query', [['name', '=', name]]),
+    querySql<Row[]>(ctx, 'iscsi.target.query', [['name', '=', name]]),
   ]);
   const extent = extents[0];
   if (extent && extent.path !== `zvol/${path}`) {
@@ -110,8 +111,8 @@ export async function ensureIscsiObjects(ctx: SessionContext, path: string): Pro
     (await call<Row>(ctx, 'iscsi.target.create', [
       { name, alias: null, mode: 'ISCSI', groups: [], auth_networks: [] },
     ]));
-  const [mapping] = await read<Array<Row & { extent: number }>>(ctx, 'iscsi.targetextent.query', [
-    [['target', '=', target.id]],
+  const [mapping] = await querySql<Array<Row & { extent: number }>>(ctx, 'iscsi.targetextent.query', [
+    ['target', '=', target.id],
   ]);
   const lun =
     mapping?.extent === madeExtent.id
@@ -133,8 +134,8 @@ export async function removeIscsiObjects(
 ): Promise<void> {
   const name = ctx.names.iscsiName(path);
   const [targets, extents] = await Promise.all([
-    ids.targetId === undefined ? [] : read<Row[]>(ctx, 'iscsi.target.query', [[['id', '=', ids.targetId]]]),
-    ids.extentId === undefined ? [] : read<Row[]>(ctx, 'iscsi.extent.query', [[['id', '=', ids.extentId]]]),
+    ids.targetId === undefined ? [] : querySql<Row[]>(ctx, 'iscsi.target.query', [['id', '=', ids.targetId]]),
+    ids.extentId === undefined ? [] : querySql<Row[]>(ctx, 'iscsi.extent.query', [['id', '=', ids.extentId]]),
   ]);
   const target = targets.find((t) => t.name === name);
   const extent = extents.find((e) => e.name === name);

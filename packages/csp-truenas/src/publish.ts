@@ -6,9 +6,10 @@
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput, notImplemented } from '@opencsp/csp-spec/server';
-import { call, read, type SessionContext } from './context.js';
+import { call, type SessionContext } from './context.js';
 import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
 import { type DatasetEntry, hostIds, idProp, prop } from './props.js';
+import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
 interface TargetRow {
@@ -43,7 +44,7 @@ async function loadAccess(ctx: SessionContext, entry: DatasetEntry, hostUuid: st
   const rows =
     alternatives.length === 0
       ? []
-      : await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [[['OR', alternatives]]]);
+      : await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', alternatives]]);
   return {
     entry,
     targetName,
@@ -79,7 +80,7 @@ function groupsKey(groups: TargetRow['groups']): string {
 async function setTargetGroups(ctx: SessionContext, access: Access, groups: TargetRow['groups']): Promise<void> {
   const targetId = idProp(access.entry, prop.targetId);
   const [found] =
-    targetId === undefined ? [] : await read<TargetRow[]>(ctx, 'iscsi.target.query', [[['id', '=', targetId]]]);
+    targetId === undefined ? [] : await querySql<TargetRow[]>(ctx, 'iscsi.target.query', [['id', '=', targetId]]);
   const target = found?.name === access.targetName ? found : undefined;
   if (!target) {
     if (groups.length === 0) {

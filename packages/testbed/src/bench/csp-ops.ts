@@ -132,9 +132,10 @@ export const cspBenchmark: Benchmark = {
         'array calls/op: JSON-RPC calls (TrueNAS) or Web API requests (DSM) the simulator received per operation.',
         'CSP req/op: contract requests per operation (1 here: the benchmark calls the CSP directly).',
         'ZFS rows/op (TrueNAS): datasets and snapshots the middleware opened to answer queries; an unfiltered ' +
-          'query opens every one. iSCSI rows/op: rows of the iSCSI tables read; the middleware reads a whole ' +
-          'iSCSI table for every query of it, filtered or not. listed rows/op (DSM): LUNs and targets returned ' +
-          'by list calls.',
+          'query opens every one. iSCSI query rows/op: rows of the iSCSI tables read to answer the CSP’s ' +
+          '`iscsi.*.query` calls (a whole table per query without `force_sql_filters`, the matches with it). ' +
+          'iSCSI internal rows/op: rows the middleware reads inside iSCSI creates and deletes (its own ' +
+          'validation and dependency lookups). listed rows/op (DSM): LUNs and targets returned by list calls.',
         'DSM serialises SAN work internally (the simulator does too); its per-call latency is paid outside that ' +
           'queue. The Synology CSP serialises publishes per node target, not globally.',
         'DSM lock-after-create and background-delete times are 0 ms in these runs; a real NAS adds them and ' +

@@ -30,11 +30,11 @@ export class AuditBaseline {
     for (const row of [
       ...zfs.datasets.values(),
       ...zfs.snapshots.values(),
-      ...iscsi.targets.all(),
-      ...iscsi.extents.all(),
-      ...iscsi.targetextents.all(),
-      ...iscsi.initiators.all(),
-      ...iscsi.auth.all(),
+      ...iscsi.targets.rows(),
+      ...iscsi.extents.rows(),
+      ...iscsi.targetextents.rows(),
+      ...iscsi.initiators.rows(),
+      ...iscsi.auth.rows(),
       ...iscsi.sessions,
     ]) {
       this.#known.add(row);
@@ -50,15 +50,15 @@ export class AuditBaseline {
     return {
       datasets: this.#fresh<Dataset>(zfs.datasets.values()).map((d) => ({ name: d.name, type: d.type })),
       snapshots: this.#fresh<Snapshot>(zfs.snapshots.values()).map((s) => s.name),
-      targets: this.#fresh(iscsi.targets.all()).map((t) => ({ id: t.id, name: t.name })),
-      extents: this.#fresh(iscsi.extents.all()).map((e) => ({ id: e.id, name: e.name, disk: e.path })),
-      targetextents: this.#fresh(iscsi.targetextents.all()).map((te) => ({ ...te })),
-      initiators: this.#fresh(iscsi.initiators.all()).map((i) => ({
+      targets: this.#fresh(iscsi.targets.rows()).map((t) => ({ id: t.id, name: t.name })),
+      extents: this.#fresh(iscsi.extents.rows()).map((e) => ({ id: e.id, name: e.name, disk: e.path })),
+      targetextents: this.#fresh(iscsi.targetextents.rows()).map((te) => ({ ...te })),
+      initiators: this.#fresh(iscsi.initiators.rows()).map((i) => ({
         id: i.id,
         comment: i.comment,
         initiators: [...i.initiators],
       })),
-      auth: this.#fresh(iscsi.auth.all()).map((a) => ({ id: a.id, tag: a.tag, user: a.user })),
+      auth: this.#fresh(iscsi.auth.rows()).map((a) => ({ id: a.id, tag: a.tag, user: a.user })),
       sessions: this.#fresh(iscsi.sessions).map((s) => ({ target: s.target, initiator: s.initiator })),
     };
   }

@@ -6,7 +6,9 @@
 //   sim.tls?.cert                  the self-signed certificate (trust it as a CA)
 //   sim.calls                      CallCounter of every JSON-RPC method received
 //   sim.connectionCount            WebSocket connections open now (one per CSP array session)
-//   sim.core.scans                 datasets/snapshots opened by queries (cost of unfiltered queries)
+//   sim.core.scans                 datasets/snapshots opened by queries, iSCSI rows read by queries
+//   sim.core.iscsi.<table>.rowsRead  rows of an iSCSI table handed to the middleware (all reads)
+//   sim.recordCalls()              start logging each call's method and params (auth redacted)
 //   sim.setFaults({...})           latency, error/busy/drop rates, method filter
 //   sim.setKnobs({...})            dropPhase, zvolDeviceDelayMs, jobMethods
 //   sim.failNext(method, failure)  the next call of a method fails with an errno or validation error
@@ -33,4 +35,4 @@ export {
   type TrueNasSimulatorOptions,
 } from './simulator.js';
 export { startTrueNasStack, type TrueNasStack, type TrueNasStackOptions } from './stack.js';
-export type { Knobs, ScanStats } from './state/core.js';
+export type { Knobs, RecordedCall, ScanStats } from './state/core.js';

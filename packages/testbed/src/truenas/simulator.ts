@@ -12,7 +12,7 @@ import { allMethods } from './methods.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
 import { createSimServer, type ListeningServer } from './server/http.js';
-import { type Knobs, SimCore } from './state/core.js';
+import { type Knobs, type RecordedCall, SimCore } from './state/core.js';
 
 export interface TrueNasSimulatorOptions {
   host?: string;
@@ -157,6 +157,15 @@ export class TrueNasSimulator {
 
   get calls() {
     return this.core.calls;
+  }
+
+  /**
+   * Starts keeping the method and params of every call received (auth params redacted), for tests
+   * that check what a client sent; returns the live log. Off unless asked for.
+   */
+  recordCalls(): RecordedCall[] {
+    this.core.callLog ??= [];
+    return this.core.callLog;
   }
 
   /** WebSocket client connections open now (a CSP holds one per array session). */

@@ -1,6 +1,8 @@
 // With 2 or with 2,000 volumes already on the array, CreateVolume, publish, unpublish and delete
-// make exactly the same TrueNAS calls and open the same number of datasets and snapshots: every
-// lookup is a filtered query, nothing lists the array.
+// make exactly the same TrueNAS calls, open the same number of datasets and snapshots, and have
+// the same number of iSCSI rows read for their queries: every lookup is a filtered query (the
+// iSCSI ones with force_sql_filters, so the middleware does not read whole tables), nothing lists
+// the array.
 import { userProperty } from '@opencsp/csp-truenas';
 import { describe, expect, it } from 'vitest';
 import type { TrueNasSimulator } from '../../src/truenas/index.js';
@@ -38,6 +40,7 @@ interface Cost {
   calls: Record<string, number>;
   datasetRows: number;
   snapshotRows: number;
+  iscsiQueryRows: number;
 }
 
 async function cost(stack: Stack, work: () => Promise<unknown>): Promise<Cost> {
@@ -47,6 +50,7 @@ async function cost(stack: Stack, work: () => Promise<unknown>): Promise<Cost> {
     calls,
     datasetRows: stack.sim.core.scans.datasetRows - scans.datasetRows,
     snapshotRows: stack.sim.core.scans.snapshotRows - scans.snapshotRows,
+    iscsiQueryRows: stack.sim.core.scans.iscsiQueryRows - scans.iscsiQueryRows,
   };
 }
 
@@ -78,7 +82,8 @@ describe('csp-truenas array calls do not grow with the number of volumes', () =>
       Object.fromEntries(
         Object.entries(small).map(([op, c]) => [
           op,
-          `${Object.values(c.calls).reduce((a, b) => a + b, 0)} calls, ${c.datasetRows} datasets opened`,
+          `${Object.values(c.calls).reduce((a, b) => a + b, 0)} calls, ${c.datasetRows} datasets opened, ` +
+            `${c.iscsiQueryRows} iSCSI rows queried`,
         ]),
       ),
     );
@@ -86,6 +91,7 @@ describe('csp-truenas array calls do not grow with the number of volumes', () =>
     for (const c of Object.values(small)) {
       expect(Object.values(c.calls).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10);
       expect(c.datasetRows).toBeLessThanOrEqual(3);
+      expect(c.iscsiQueryRows).toBeLessThanOrEqual(4);
     }
   });
 });

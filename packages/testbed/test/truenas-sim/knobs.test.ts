@@ -146,4 +146,16 @@ describe('truenas-sim audit, seeding and backing files', () => {
     const [target] = await rpc.call<Array<{ groups: unknown[] }>>('iscsi.target.query', [[['name', '=', 'seed-7']]]);
     expect(target?.groups).toHaveLength(1);
   });
+
+  it('records what clients send once asked, with login params redacted', async () => {
+    const sim = await startSim();
+    const log = sim.recordCalls();
+    const rpc = await connect(sim);
+    await rpc.call('iscsi.target.query', [[['name', '=', 'x']], { force_sql_filters: true }]);
+    expect(log).toEqual([
+      { method: 'auth.login', params: ['<redacted>'] },
+      { method: 'iscsi.target.query', params: [[['name', '=', 'x']], { force_sql_filters: true }] },
+    ]);
+    expect(JSON.stringify(log)).not.toContain(sim.password);
+  });
 });

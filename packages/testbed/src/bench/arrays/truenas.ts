@@ -48,24 +48,16 @@ async function seedVolumes(sim: TrueNasSimulator, count: number): Promise<void> 
 }
 
 /**
- * Counts rows of the iSCSI configuration tables read to answer calls. The middleware's
- * datastore-backed iSCSI services load their whole table for every query (they filter after
- * extending each row), and so does the simulator: filtered queries still cost a full read.
+ * Rows of the iSCSI configuration tables the simulated middleware read (`Table.rowsRead`), split
+ * in two: rows read to answer the CSP's own `iscsi.*.query` calls (the whole table for a service
+ * with an extend step, only the matches with `force_sql_filters`), and rows the middleware reads
+ * inside create/update/delete (its own validation and dependency lookups, out of the CSP's hands).
  */
-function countIscsiRows(sim: TrueNasSimulator): () => number {
-  let rows = 0;
-  const { iscsi } = sim.core;
-  for (const tableOf of [iscsi.targets, iscsi.extents, iscsi.targetextents, iscsi.initiators, iscsi.auth]) {
-    const all = tableOf.all.bind(tableOf);
-    Object.assign(tableOf, {
-      all: () => {
-        const result = all();
-        rows += result.length;
-        return result;
-      },
-    });
-  }
-  return () => rows;
+function iscsiRows(sim: TrueNasSimulator): { query: () => number; internal: () => number } {
+  const { iscsi, scans } = sim.core;
+  const tables = [iscsi.targets, iscsi.extents, iscsi.targetextents, iscsi.initiators, iscsi.auth];
+  const total = () => tables.reduce((sum, t) => sum + t.rowsRead, 0);
+  return { query: () => scans.iscsiQueryRows, internal: () => total() - scans.iscsiQueryRows };
 }
 
 function describeAudit(sim: TrueNasSimulator): string[] {
@@ -100,6 +92,7 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
     const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => csp.shutdown());
     const port = new URL(address).port;
+    const rows = iscsiRows(sim);
     return {
       kind: 'truenas',
       label: 'TrueNAS',
@@ -119,7 +112,8 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
           label: 'ZFS rows/op',
           read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows,
         },
-        { key: 'iscsiRowsPerOp', label: 'iSCSI rows/op', read: countIscsiRows(sim) },
+        { key: 'iscsiQueryRowsPerOp', label: 'iSCSI query rows/op', read: rows.query },
+        { key: 'iscsiInternalRowsPerOp', label: 'iSCSI internal rows/op', read: rows.internal },
       ],
       cspRequests,
       setLatency: (ms) => sim.setFaults({ latencyMs: ms }),

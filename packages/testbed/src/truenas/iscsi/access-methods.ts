@@ -6,6 +6,7 @@ import { callError, type FieldError, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, type Schema, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
+import { authTable, initiatorTable, portalTable } from './columns.js';
 import { crudReads, requireRow } from './crud.js';
 import type { AuthRow } from './types.js';
 
@@ -75,7 +76,8 @@ function validateAuth(data: Record<string, unknown>, schema: string): void {
 
 function authInUse(sim: SimCore, row: AuthRow): string | undefined {
   const lastOfTag = !sim.iscsi.auth.find((a) => a.tag === row.tag && a.id !== row.id);
-  const users = sim.iscsi.targets.filter((t) => t.groups.some((g) => g.auth === row.tag));
+  // A filtered datastore query of the target-groups table (services.iscsitargetgroups).
+  const users = sim.iscsi.targets.rows().filter((t) => t.groups.some((g) => g.auth === row.tag));
   if (lastOfTag && users.length > 0) {
     return `Authorized access of ${row.id} is being used by following target(s): ${users.map((t) => t.id).join(', ')}`;
   }
@@ -87,12 +89,13 @@ const authVerbose = 'iSCSITargetAuthCredential';
 const portalVerbose = 'iSCSITargetPortal';
 
 export const accessMethods: MethodTable<CallContext> = {
-  ...crudReads(
-    'iscsi.initiator',
-    initiatorVerbose,
-    (sim) => sim.iscsi.initiators,
-    (_sim, row) => structuredClone({ ...row }),
-  ),
+  ...crudReads({
+    namespace: 'iscsi.initiator',
+    verboseName: initiatorVerbose,
+    table: (sim) => sim.iscsi.initiators,
+    columns: initiatorTable,
+    extend: (_sim, row) => structuredClone({ ...row }),
+  }),
   'iscsi.initiator.create': {
     args: [arg('iscsi_initiator_create', s.any())],
     handler: (ctx, [input]) => {
@@ -122,7 +125,8 @@ export const accessMethods: MethodTable<CallContext> = {
     args: [arg('id', s.int())],
     handler: (ctx, [id]) => {
       const row = requireRow(ctx.sim.iscsi.initiators, id as number, initiatorVerbose);
-      for (const target of ctx.sim.iscsi.targets.all()) {
+      // FOREIGN KEY … ON DELETE SET NULL: SQLite's own work, no row reaches the middleware.
+      for (const target of ctx.sim.iscsi.targets.rows()) {
         for (const group of target.groups) {
           if (group.initiator === row.id) {
             group.initiator = null;
@@ -133,7 +137,12 @@ export const accessMethods: MethodTable<CallContext> = {
       return true;
     },
   },
-  ...crudReads('iscsi.auth', authVerbose, (sim) => sim.iscsi.auth),
+  ...crudReads({
+    namespace: 'iscsi.auth',
+    verboseName: authVerbose,
+    table: (sim) => sim.iscsi.auth,
+    columns: authTable,
+  }),
   'iscsi.auth.create': {
     args: [arg('data', authSchema)],
     handler: (ctx, [input]) => {
@@ -170,12 +179,13 @@ export const accessMethods: MethodTable<CallContext> = {
       return true;
     },
   },
-  ...crudReads(
-    'iscsi.portal',
-    portalVerbose,
-    (sim) => sim.iscsi.portals,
-    (_sim, row) => structuredClone({ ...row }),
-  ),
+  ...crudReads({
+    namespace: 'iscsi.portal',
+    verboseName: portalVerbose,
+    table: (sim) => sim.iscsi.portals,
+    columns: portalTable,
+    extend: (_sim, row) => structuredClone({ ...row }),
+  }),
   'iscsi.portal.create': {
     args: [
       arg(
@@ -186,7 +196,7 @@ export const accessMethods: MethodTable<CallContext> = {
     handler: (ctx, [input]) => {
       const data = input as { listen: Array<{ ip: string }>; comment: string };
       const { portals, global } = ctx.sim.iscsi;
-      const tag = portals.all().reduce((max, p) => Math.max(max, p.tag), 0) + 1;
+      const tag = portals.rows().reduce((max, p) => Math.max(max, p.tag), 0) + 1;
       const row = portals.insert({
         listen: data.listen.map((l) => ({ ip: l.ip, port: global.listen_port })),
         tag,

@@ -6,8 +6,9 @@ import { callError, type FieldError, unexpectedException, validationErrors } fro
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
+import { extentTable, targetExtentTable } from './columns.js';
 import { crudReads, requireRow } from './crud.js';
-import type { ExtentRow } from './types.js';
+import type { ExtentRow, TargetExtentRow } from './types.js';
 
 const verbose = 'iSCSITargetExtent';
 
@@ -63,12 +64,15 @@ const autoNaa = () => `0x6589cfc000000${createHash('sha256').update(randomUUID()
 function validate(sim: SimCore, data: Record<string, unknown>, schema: string, old?: ExtentRow): void {
   const verrors: FieldError[] = [];
   const name = data.name as string;
-  const others = sim.iscsi.extents.filter((e) => e.id !== old?.id);
+  // Exact name and serial clashes are SQL lookups; the flattened-name check reads every extent.
+  const others = sim.iscsi.extents.rows().filter((e) => e.id !== old?.id);
   if (name.includes('"')) {
     verrors.push([`${schema}.name`, 'Double quotes are not allowed', 22]);
   }
   if (name !== old?.name) {
-    const clash = others.find((e) => sanitizeExtent(e.name) === sanitizeExtent(name));
+    const clash = sim.iscsi.extents
+      .filter((e) => e.id !== old?.id)
+      .find((e) => sanitizeExtent(e.name) === sanitizeExtent(name));
     if (others.some((e) => e.name === name)) {
       verrors.push([`${schema}.name`, 'Extent name must be unique', 22]);
     } else if (clash) {
@@ -104,7 +108,9 @@ function validate(sim: SimCore, data: Record<string, unknown>, schema: string, o
   if (zvol.includes('@') && data.ro !== true) {
     verrors.push([`${schema}.ro`, 'Must be set when disk is a ZFS Snapshot', 22]);
   }
-  const user = others.find((e) => e.path === disk);
+  // iscsi.extent.query([["disk", "=", disk]]) without force_sql_filters: `disk` is computed by
+  // extend, so the middleware reads and extends the whole table for this check.
+  const user = sim.iscsi.extents.filter((e) => e.path === disk && e.id !== old?.id)[0];
   if (user) {
     verrors.push([`${schema}.disk`, `Disk currently in use by extent ${user.name}`, 22]);
   }
@@ -142,10 +148,11 @@ function targetextentValidate(sim: SimCore, data: Record<string, unknown>, schem
   if (!targets.get(data.target as number) || !extents.get(data.extent as number)) {
     throw unexpectedException('(sqlite3.IntegrityError) FOREIGN KEY constraint failed');
   }
+  // The middleware runs these three lookups with force_sql_filters: only matches are read.
   const verrors: FieldError[] = [];
-  const others = targetextents.filter((te) => te.id !== oldId);
+  const other = (te: TargetExtentRow) => te.id !== oldId;
   if (data.lunid === null || data.lunid === undefined) {
-    const used = new Set(others.filter((te) => te.target === data.target).map((te) => te.lunid));
+    const used = new Set(targetextents.where((te) => other(te) && te.target === data.target).map((te) => te.lunid));
     let lun = 0;
     while (used.has(lun)) {
       lun++;
@@ -156,10 +163,10 @@ function targetextentValidate(sim: SimCore, data: Record<string, unknown>, schem
   if (lunid < 0 || lunid > 16382) {
     verrors.push([`${schema}.lunid`, 'LUN ID must be a positive integer and lower than 16382', 22]);
   }
-  if (others.some((te) => te.target === data.target && te.lunid === lunid)) {
+  if (targetextents.where((te) => other(te) && te.target === data.target && te.lunid === lunid).length > 0) {
     verrors.push([`${schema}.lunid`, 'LUN ID is already being used for this target.', 22]);
   }
-  if (others.some((te) => te.extent === data.extent)) {
+  if (targetextents.where((te) => other(te) && te.extent === data.extent).length > 0) {
     verrors.push([`${schema}.extent`, 'Extent is already in use.', 22]);
   }
   if (verrors.length > 0) {
@@ -175,7 +182,13 @@ const teFields = {
 };
 
 export const extentMethods: MethodTable<CallContext> = {
-  ...crudReads('iscsi.extent', verbose, (sim) => sim.iscsi.extents, show),
+  ...crudReads({
+    namespace: 'iscsi.extent',
+    verboseName: verbose,
+    table: (sim) => sim.iscsi.extents,
+    columns: extentTable,
+    extend: show,
+  }),
   'iscsi.extent.create': {
     args: [arg('iscsi_extent_create', s.any())],
     handler: (ctx, [input]) => {
@@ -218,7 +231,13 @@ export const extentMethods: MethodTable<CallContext> = {
       return true;
     },
   },
-  ...crudReads('iscsi.targetextent', 'iSCSITargetToExtent', (sim) => sim.iscsi.targetextents),
+  ...crudReads({
+    namespace: 'iscsi.targetextent',
+    verboseName: 'iSCSITargetToExtent',
+    table: (sim) => sim.iscsi.targetextents,
+    columns: targetExtentTable,
+    extend: (_sim, row) => ({ ...row }),
+  }),
   'iscsi.targetextent.create': {
     args: [arg('iscsi_target_to_extent_create', s.any())],
     handler: (ctx, [input]) => {

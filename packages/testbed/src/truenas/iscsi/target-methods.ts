@@ -6,6 +6,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { dropSessions } from './attachments.js';
+import { targetTable } from './columns.js';
 import { crudReads, requireRow } from './crud.js';
 import type { TargetGroup, TargetRow } from './types.js';
 
@@ -120,7 +121,13 @@ function toRow(data: Record<string, unknown>): Omit<TargetRow, 'id' | 'rel_tgt_i
 const show = (_sim: SimCore, row: TargetRow) => structuredClone(row) as unknown as Record<string, unknown>;
 
 export const targetMethods: MethodTable<CallContext> = {
-  ...crudReads('iscsi.target', verbose, (sim) => sim.iscsi.targets, show),
+  ...crudReads({
+    namespace: 'iscsi.target',
+    verboseName: verbose,
+    table: (sim) => sim.iscsi.targets,
+    columns: targetTable,
+    extend: show,
+  }),
   'iscsi.target.create': {
     args: [arg('iscsi_target_create', s.any())],
     handler: (ctx, [input]) => {

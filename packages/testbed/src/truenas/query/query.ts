@@ -6,6 +6,7 @@ import { type ArgSpec, arg, s } from '../rpc/schema.js';
 import { matches, readPath, validateFilters } from './filters.js';
 
 export interface QueryOptions {
+  relationships: boolean;
   extra: Record<string, unknown>;
   order_by: string[];
   select: Array<string | string[]>;
@@ -105,12 +106,23 @@ export function runQuery<T>(items: T[], filters: unknown[], options: QueryOption
   if (options.order_by.length > 0) {
     rows = orderBy(rows, options.order_by);
   }
+  return selectAndGet(window(rows, options), options);
+}
+
+/** OFFSET and LIMIT. */
+export function window<T>(rows: T[], options: Pick<QueryOptions, 'offset' | 'limit'>): T[] {
+  let out = rows;
   if (options.offset > 0) {
-    rows = rows.slice(options.offset);
+    out = out.slice(options.offset);
   }
   if (options.limit > 0) {
-    rows = rows.slice(0, options.limit);
+    out = out.slice(0, options.limit);
   }
+  return out;
+}
+
+/** `select` then `get`, applied to the final (extended) rows. */
+export function selectAndGet(rows: unknown[], options: Pick<QueryOptions, 'select' | 'get'>): unknown {
   const shaped: unknown[] = options.select.length > 0 ? rows.map((row) => selectFields(row, options.select)) : rows;
   if (options.get) {
     if (shaped.length === 0) {

@@ -69,11 +69,14 @@ export class RpcError extends Error {
   }
 }
 
+const builtinExceptions = new Set(['Exception', 'KeyError', 'ValueError', 'IndexError', 'AttributeError', 'TypeError']);
+
 function trace(cls: string, reason: string): TrueNasErrorData['trace'] {
+  const qualified = builtinExceptions.has(cls) ? cls : `middlewared.service_exception.${cls}`;
   return {
     class: cls,
     frames: [],
-    formatted: `Traceback (most recent call last):\nmiddlewared.service_exception.${cls}: ${reason}`,
+    formatted: `Traceback (most recent call last):\n${qualified}: ${reason}`,
     repr: `${cls}(${JSON.stringify(reason)})`,
   };
 }
@@ -120,13 +123,16 @@ export function callError(message: string, code: number = errno.EFAULT, extra: u
   });
 }
 
-/** An unexpected Python exception that middleware could not adapt (reported with EINVAL). */
-export function unexpectedException(repr: string): RpcError {
+/**
+ * An unexpected Python exception that middleware could not adapt (reported with EINVAL): `reason`
+ * is `str(exc) or repr(exc)`, `cls` the exception class (`KeyError`, `ValueError`...).
+ */
+export function unexpectedException(reason: string, cls = 'Exception'): RpcError {
   return new RpcError(rpcCodes.callError, 'Method call error', {
     error: errno.EINVAL,
     errname: 'EINVAL',
-    reason: repr,
-    trace: trace('Exception', repr),
+    reason,
+    trace: trace(cls, reason),
     extra: null,
   });
 }

@@ -134,6 +134,10 @@ export class RpcConnection {
     };
     const def = this.#methods[request.method];
     this.#sim.calls.record(request.method);
+    this.#sim.callLog?.push({
+      method: request.method,
+      params: request.method.startsWith('auth.') ? ['<redacted>'] : request.params,
+    });
     if (!def) {
       this.#sendError(request.id, methodNotFound());
       return;

@@ -25,6 +25,20 @@ export interface Knobs {
   zvolDeviceDelayMs: number;
   /** Extra methods that behave as `@job` methods (to exercise clients' job handling). */
   jobMethods: Set<string>;
+  /**
+   * Also answer every `force_sql_filters` iSCSI query the Python way (uncounted) and record each
+   * difference in `sqlMismatches`: proves a client's SQL-filtered lookups return what the plain
+   * ones would.
+   */
+  compareSqlFilters: boolean;
+}
+
+/** A `force_sql_filters` query whose answer differs from the Python-filtered one. */
+export interface SqlMismatch {
+  method: string;
+  filters: unknown[];
+  sql: unknown;
+  python: unknown;
 }
 
 export interface ScanStats {
@@ -32,6 +46,17 @@ export interface ScanStats {
   datasetRows: number;
   /** Snapshots it had to open to answer pool.snapshot.query. */
   snapshotRows: number;
+  /**
+   * Rows of the iSCSI tables read to answer `iscsi.*.query` / `get_instance` calls: the whole
+   * table for a service with an extend step, only the matches with `force_sql_filters`.
+   */
+  iscsiQueryRows: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** The params as sent; those of `auth.*` methods are replaced by `["<redacted>"]`. */
+  params: unknown[];
 }
 
 export interface SimConfig {
@@ -48,8 +73,15 @@ export class SimCore {
   readonly backing: ZvolBacking;
   readonly calls = new CallCounter();
   readonly faults = new FaultInjector();
-  readonly knobs: Knobs = { dropPhase: 'before', zvolDeviceDelayMs: 0, jobMethods: new Set() };
-  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0 };
+  readonly knobs: Knobs = {
+    dropPhase: 'before',
+    zvolDeviceDelayMs: 0,
+    jobMethods: new Set(),
+    compareSqlFilters: false,
+  };
+  /** Differences found while `knobs.compareSqlFilters` is on. */
+  readonly sqlMismatches: SqlMismatch[] = [];
+  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
   readonly users = new Map<string, string>();
@@ -57,6 +89,8 @@ export class SimCore {
   /** When each zvol's device node appears (epoch ms), for the fresh-zvol race. */
   readonly zvolDeviceReadyAt = new Map<string, number>();
   readonly bootTime = Date.now();
+  /** Method and params of every call received while a test records them (`recordCalls`). */
+  callLog: RecordedCall[] | undefined;
   /** Errors planned for the next calls of a method (`failNext`), answered once each, in order. */
   readonly plannedErrors = new Map<string, RpcError[]>();
 

@@ -62,6 +62,7 @@ function nest(rows: Array<Record<string, unknown>>): Array<Record<string, unknow
 
 export function getDataset(sim: SimCore, id: string, options?: QueryOptions): Record<string, unknown> {
   const opts: QueryOptions = options ?? {
+    relationships: true,
     extra: { retrieve_children: false },
     order_by: [],
     select: [],
