@@ -6,25 +6,11 @@
 // csp-synology puts every LUN of a node in one target (`target_scope: group`): the node keeps its
 // session to that target while any of its LUNs there is staged and logs out with the last one, as
 // the real node does. The session bookkeeping below plays that.
-import { DriverError, type JsonObject, type StringMap } from '@opencsp/csi-driver/node';
+import { DriverError, type JsonObject } from '@opencsp/csi-driver/node';
 import { type DsmSimulator, PortalError, type PortalLogin } from '../../dsm/index.js';
 import type { LoopSessions } from '../../loop/index.js';
+import { contextField, contextTargets } from './publish-context.js';
 import type { LunSource } from './types.js';
-
-function field(publishContext: StringMap, key: string): string {
-  const value = publishContext[key];
-  if (!value) {
-    throw new DriverError('InvalidArgument', `publish_context.${key} is missing`);
-  }
-  return value;
-}
-
-function targetsOf(publishContext: StringMap): string[] {
-  return field(publishContext, 'targetNames')
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
 
 function credentials(chap: { user: string; password: string; mutualUser?: string; mutualPassword?: string }) {
   const login: Pick<PortalLogin, 'chap' | 'mutualChap'> = { chap: { user: chap.user, password: chap.password } };
@@ -70,13 +56,13 @@ export function synologyLuns(sim: DsmSimulator): LunSource {
       return uuid === undefined ? undefined : sim.backingFile({ lunUuid: uuid });
     },
     async resolve(publishContext) {
-      const serial = field(publishContext, 'serialNumber');
-      const lun = Number(field(publishContext, 'lunId'));
+      const serial = contextField(publishContext, 'serialNumber');
+      const lun = Number(contextField(publishContext, 'lunId'));
       const bySerial = sim.backingFile({ serial });
       if (!bySerial) {
         throw new DriverError('NotFound', `no LUN with serial ${serial} on the NAS`);
       }
-      for (const target of targetsOf(publishContext)) {
+      for (const target of contextTargets(publishContext)) {
         if (sim.backingFile({ target, lun }) !== bySerial) {
           throw new DriverError(
             'FailedPrecondition',
@@ -89,8 +75,8 @@ export function synologyLuns(sim: DsmSimulator): LunSource {
     sessions(initiator): LoopSessions {
       return {
         async login(request) {
-          const serial = field(request.publishContext, 'serialNumber').toLowerCase();
-          const targets = targetsOf(request.publishContext);
+          const serial = contextField(request.publishContext, 'serialNumber').toLowerCase();
+          const targets = contextTargets(request.publishContext);
           for (const target of targets) {
             let visible: ReturnType<DsmSimulator['portalLogin']>;
             try {

@@ -2,25 +2,11 @@
 // (checked by serial and by target + LUN, as the real node checks the WWID of every path), and
 // the iSCSI login the loop device stands in for, checked against the target's initiator group
 // and CHAP exactly as SCST would apply the CSP's configuration.
-import { DriverError, type JsonObject, type StringMap } from '@opencsp/csi-driver/node';
+import { DriverError, type JsonObject } from '@opencsp/csi-driver/node';
 import type { LoopSessions } from '../../loop/index.js';
 import { IscsiLoginError, type TrueNasSimulator } from '../../truenas/index.js';
+import { contextField, contextTargets } from './publish-context.js';
 import type { LunSource } from './types.js';
-
-function field(publishContext: StringMap, key: string): string {
-  const value = publishContext[key];
-  if (!value) {
-    throw new DriverError('InvalidArgument', `publish_context.${key} is missing`);
-  }
-  return value;
-}
-
-function targetsOf(publishContext: StringMap): string[] {
-  return field(publishContext, 'targetNames')
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
 
 export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string) => string): LunSource {
   return {
@@ -28,13 +14,13 @@ export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string)
     loggedIn: () => sim.audit().sessions.map(({ target, initiator }) => ({ target, initiator })),
     backingFileOf: (volumeId) => sim.backingFile({ dataset: datasetOf(volumeId) }),
     async resolve(publishContext) {
-      const serial = field(publishContext, 'serialNumber');
-      const lun = Number(field(publishContext, 'lunId'));
+      const serial = contextField(publishContext, 'serialNumber');
+      const lun = Number(contextField(publishContext, 'lunId'));
       const bySerial = sim.backingFile({ naa: serial });
       if (!bySerial) {
         throw new DriverError('NotFound', `no LUN with serial ${serial} on the array`);
       }
-      for (const target of targetsOf(publishContext)) {
+      for (const target of contextTargets(publishContext)) {
         const byTarget = sim.backingFile({ target, lun });
         if (byTarget !== bySerial) {
           throw new DriverError(
@@ -48,7 +34,7 @@ export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string)
     sessions(initiator): LoopSessions {
       return {
         async login(request) {
-          const targets = targetsOf(request.publishContext);
+          const targets = contextTargets(request.publishContext);
           const portal = (request.publishContext.discoveryIps ?? '').split(',')[0]?.replace(/:\d+$/, '');
           for (const target of targets) {
             try {
