@@ -2,39 +2,17 @@
 // UNAVAILABLE (CSP 503 TIMEOUT), the provisioner's retry finds the volume by name and gets it,
 // publishing and deleting wait for DSM, and nothing is left behind.
 import { status } from '@grpc/grpc-js';
-import {
-  type DriverFixture,
-  isGrpcError,
-  type SynologyBackend,
-  startDriverFixture,
-  storageClass,
-  synologyBackend,
-  testNodeId,
-  withRetry,
-} from '@opencsp/testbed/harness';
-import { afterEach, describe, expect, it } from 'vitest';
-
-const GiB = 1024 ** 3;
-const secretRef = { name: 'synology-nas', namespace: 'kube-system' };
-
-let backend: SynologyBackend | undefined;
-let driver: DriverFixture | undefined;
-afterEach(async () => {
-  try {
-    await driver?.stop();
-  } finally {
-    await backend?.stop();
-    driver = undefined;
-    backend = undefined;
-  }
-});
+import { isGrpcError, storageClass, testNodeId, withRetry } from '@opencsp/testbed/harness';
+import { describe, expect, it } from 'vitest';
+import { GiB, secretRef, startSynology } from './fixture.js';
 
 describe('a LUN DSM keeps action-locked longer than csp-synology waits', () => {
   it('answers UNAVAILABLE, and the retry gets the same volume once DSM is done', async () => {
     // DSM holds a new LUN for 1.2 s; the CSP waits 150 ms for a lock before giving up.
-    backend = await synologyBackend({ sim: { knobs: { lockAfterCreateMs: 1200 } }, csp: { lockTimeout: 150 } });
-    driver = await startDriverFixture();
-    driver.kube.addSecret(secretRef, backend.secrets);
+    const { backend, driver } = await startSynology({
+      sim: { knobs: { lockAfterCreateMs: 1200 } },
+      csp: { lockTimeout: 150 },
+    });
     const { kube, client } = driver;
     const sc = storageClass('synology-busy', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4', ...backend.parameters });
     const request = await kube.createVolumeRequest(sc, { name: 'busy', namespace: 'ns', size: GiB }, 'pvc-busy');

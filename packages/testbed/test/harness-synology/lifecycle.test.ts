@@ -3,42 +3,13 @@
 // snapshot, restore, clone, expand, unpublish, delete, then an empty leak audit, on a large and a
 // small model.
 import { stat } from 'node:fs/promises';
-import {
-  type DriverFixture,
-  type SynologyBackend,
-  snapshotClass,
-  startDriverFixture,
-  storageClass,
-  synologyBackend,
-  testNodeId,
-} from '@opencsp/testbed/harness';
-import { afterEach, describe, expect, it } from 'vitest';
-
-const GiB = 1024 ** 3;
-const secretRef = { name: 'synology-nas', namespace: 'kube-system' };
-
-let backend: SynologyBackend | undefined;
-let driver: DriverFixture | undefined;
-afterEach(async () => {
-  try {
-    await driver?.stop();
-  } finally {
-    await backend?.stop();
-    driver = undefined;
-    backend = undefined;
-  }
-});
-
-async function start(model: string): Promise<{ backend: SynologyBackend; driver: DriverFixture }> {
-  backend = await synologyBackend({ model });
-  driver = await startDriverFixture();
-  driver.kube.addSecret(secretRef, backend.secrets);
-  return { backend, driver };
-}
+import { snapshotClass, storageClass, testNodeId } from '@opencsp/testbed/harness';
+import { describe, expect, it } from 'vitest';
+import { GiB, secretRef, startSynology } from './fixture.js';
 
 describe.each(['DS923+', 'DS223'])('PVC lifecycle through the kube harness against csp-synology (%s)', (model) => {
   it('creates, publishes, snapshots, restores, clones, expands, unpublishes and deletes with nothing left behind', async () => {
-    const { backend, driver } = await start(model);
+    const { backend, driver } = await startSynology({ model });
     const { kube } = driver;
     const sc = storageClass('synology-btrfs', secretRef, {
       'csi.storage.k8s.io/fstype': 'ext4',
@@ -115,7 +86,7 @@ describe.each(['DS923+', 'DS223'])('PVC lifecycle through the kube harness again
   });
 
   it('logs in again when the CSP restarts and forgets every token and host registration', async () => {
-    const { backend, driver } = await start(model);
+    const { backend, driver } = await startSynology({ model });
     const { kube } = driver;
     const sc = storageClass('synology', secretRef, { 'csi.storage.k8s.io/fstype': 'xfs' });
     const pv = await kube.provisionPvc(sc, { name: 'before', namespace: 'ns', size: GiB });
