@@ -14,6 +14,7 @@ const allFeatures: readonly FeatureName[] = [
   'chap',
   'expand_online',
   'read_only_publish',
+  'dhchap',
 ];
 
 export interface CapabilityClaims {

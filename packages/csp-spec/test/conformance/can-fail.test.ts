@@ -6,10 +6,11 @@ import { MemoryProvider } from '../../src/testing/index.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
 import { inputFaults } from './fixtures/faults-input.js';
+import { nvmeFaults } from './fixtures/faults-nvme.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults };
+const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...nvmeFaults };
 const running: Running[] = [];
 
 afterEach(async () => {
