@@ -47,6 +47,12 @@ export function leakLines(audit: LeakAudit): string[] {
     ...audit.initiators.map((i) => `initiator group ${i.comment} [${i.initiators.join(',')}]`),
     ...audit.auth.map((a) => `chap user ${a.user} (tag ${a.tag})`),
     ...audit.sessions.map((s) => `iscsi session ${s.initiator} → ${s.target}`),
+    ...audit.nvmetSubsystems.map((s) => `nvme subsystem ${s.name} (#${s.id})`),
+    ...audit.nvmetNamespaces.map((n) => `nvme namespace ${n.nsid} of subsystem #${n.subsys} (${n.path})`),
+    ...audit.nvmetHostLinks.map((l) => `nvme host #${l.host} → subsystem #${l.subsys}`),
+    ...audit.nvmetPortLinks.map((l) => `nvme port #${l.port} → subsystem #${l.subsys}`),
+    ...audit.nvmetHosts.map((h) => `nvme host ${h.hostnqn}`),
+    ...audit.nvmeSessions.map((s) => `nvme session ${s.hostnqn} → subsystem #${s.subsys}`),
   ];
 }
 

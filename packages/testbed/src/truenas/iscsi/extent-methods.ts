@@ -2,6 +2,7 @@
 // names ≤64 and unique also after flattening, serials ≤20 and unique (15 random hex chars when
 // omitted), an auto NAA, DISK extents only on an existing zvol not already used by an extent.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { namespaceUsingDisk } from '../nvmet/index.js';
 import { callError, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
@@ -98,6 +99,10 @@ function validate(sim: SimCore, data: Record<string, unknown>, schema: string, o
   }
   if (!disk.startsWith('zvol/')) {
     throw validationErrors([[`${schema}.disk`, 'Disk name must start with "zvol/"', 22]]);
+  }
+  const namespace = namespaceUsingDisk(sim, disk);
+  if (namespace) {
+    throw validationErrors([[`${schema}.disk`, namespace, 22]]);
   }
   const zvol = disk.slice('zvol/'.length);
   const ds = sim.zfs.datasets.get(zvol);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CallCounter, FaultInjector } from '../../common/index.js';
 import { JobStore } from '../core/jobs.js';
 import { IscsiTables } from '../iscsi/types.js';
+import { NvmetTables } from '../nvmet/types.js';
 import type { RpcError } from '../rpc/errors.js';
 import type { SessionState } from '../rpc/registry.js';
 import { ZvolBacking } from '../zfs/backing.js';
@@ -51,6 +52,8 @@ export interface ScanStats {
    * table for a service with an extend step, only the matches with `force_sql_filters`.
    */
   iscsiQueryRows: number;
+  /** The same for `nvmet.*.query` (the NVMe-oF target tables). */
+  nvmetQueryRows: number;
 }
 
 export interface RecordedCall {
@@ -69,6 +72,7 @@ export class SimCore {
   readonly config: SimConfig;
   readonly zfs = new ZfsNamespace();
   readonly iscsi = new IscsiTables();
+  readonly nvmet = new NvmetTables();
   readonly jobs = new JobStore();
   readonly backing: ZvolBacking;
   readonly calls = new CallCounter();
@@ -81,7 +85,7 @@ export class SimCore {
   };
   /** Differences found while `knobs.compareSqlFilters` is on. */
   readonly sqlMismatches: SqlMismatch[] = [];
-  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
+  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0, nvmetQueryRows: 0 };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
   readonly users = new Map<string, string>();

@@ -1,5 +1,6 @@
 // pool.dataset.update and pool.dataset.delete (do_update / do_delete in plugins/pool_/dataset.py).
 import { deleteZvolAttachments } from '../iscsi/attachments.js';
+import { deleteZvolNamespaces } from '../nvmet/index.js';
 import { callError, errno, type FieldError, validationError, validationErrors } from '../rpc/errors.js';
 import { check } from '../rpc/schema.js';
 import type { SimCore } from '../state/core.js';
@@ -140,6 +141,7 @@ export async function deleteDataset(sim: SimCore, id: string, options: { recursi
   // Like middleware, attachments (iSCSI extents, mappings, orphaned targets) go first, even if the
   // destroy itself is then refused.
   deleteZvolAttachments(sim, id);
+  deleteZvolNamespaces(sim, id);
   await destroyDatasetTree(sim, id, options.recursive);
   return true;
 }
