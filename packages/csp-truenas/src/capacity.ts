@@ -13,7 +13,16 @@ export function capabilities(ctx: SessionContext): Capabilities {
   const vbs = parseVolumeConfig(undefined, ctx.config.volumeDefaults, ctx.names.parents).volblocksizeBytes;
   return describeCapabilities({
     provider: { name: 'truenas', version: cspVersion, array_model: 'TrueNAS', array_version: ctx.facts.version },
-    claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
+    claims: [
+      'capacity',
+      'volume_health',
+      'list_pagination',
+      'list_all_snapshots',
+      'chap',
+      'expand_online',
+      ...(ctx.facts.nvme.available ? (['dhchap'] as const) : []),
+    ],
+    accessProtocols: ctx.facts.nvme.available ? ['iscsi', 'nvmetcp'] : ['iscsi'],
     limits: { size_granularity: vbs, min_volume_size: vbs },
     configKeys: configKeys,
   });

@@ -119,6 +119,14 @@ export const optionTable = {
     description: 'iSCSI portal: its id, or its comment (default: the only portal)',
     parse: parsers.string,
   },
+  nvmePorts: {
+    flag: 'nvme-ports',
+    env: 'TRUENAS_NVME_PORTS',
+    description:
+      'NVMe-oF TCP ports volumes are published on: ids or addresses ip[:port] (comma-separated; default: every enabled TCP port)',
+    parse: parsers.list,
+    default: [] as string[],
+  },
   chapTag: {
     flag: 'chap-tag',
     env: 'TRUENAS_CHAP_TAG',
@@ -258,6 +266,8 @@ export interface TrueNasCspConfig {
   tls: { ca: string | undefined; rejectUnauthorized: boolean };
   parents: string[];
   portal: string | undefined;
+  /** NVMe/TCP ports to publish on (ids or `ip[:port]`); empty: every enabled TCP port. */
+  nvmePorts: string[];
   chapTag: number;
   iscsiPrefix: string;
   tempSnapshotPrefix: string;
@@ -330,6 +340,7 @@ export function loadConfig(
     tls: { ca, rejectUnauthorized: !v.tlsInsecure },
     parents: v.parents ?? [],
     portal: v.portal,
+    nvmePorts: v.nvmePorts,
     chapTag: v.chapTag,
     iscsiPrefix: v.iscsiPrefix,
     tempSnapshotPrefix: v.tempSnapshotPrefix,

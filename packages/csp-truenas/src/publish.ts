@@ -2,13 +2,23 @@
 // `opencsp:volume:<target>`) holding the IQNs of the hosts it is published to, and its target has a
 // portal group pointing at it only while at least one host is published. When the last host goes,
 // the target's groups are emptied before the initiator group is deleted, so the target is never
-// left open to every initiator (a deleted group would turn into "any initiator").
+// left open to every initiator (a deleted group would turn into "any initiator"). Volumes created
+// for NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput, notImplemented } from '@opencsp/csp-spec/server';
 import { call, type SessionContext } from './context.js';
-import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
-import { type DatasetEntry, hostIds, idProp, prop } from './props.js';
+import {
+  hostFilters,
+  hostPrefix,
+  type InitiatorGroup,
+  iqnsOf,
+  isHostOf,
+  parseHostComment,
+  volumePrefix,
+} from './hosts.js';
+import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
+import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -18,7 +28,7 @@ interface TargetRow {
   groups: Array<{ portal: number; initiator: number | null; authmethod: string; auth: number | null }>;
 }
 
-interface Access {
+export interface Access {
   entry: DatasetEntry;
   targetName: string;
   groupComment: string;
@@ -31,7 +41,11 @@ interface Access {
 }
 
 /** One initiator query: the host's group, the published hosts' groups and the volume's group. */
-async function loadAccess(ctx: SessionContext, entry: DatasetEntry, hostUuid: string | undefined): Promise<Access> {
+export async function loadAccess(
+  ctx: SessionContext,
+  entry: DatasetEntry,
+  hostUuid: string | undefined,
+): Promise<Access> {
   const targetName = ctx.names.iscsiName(entry.id);
   const groupComment = `${volumePrefix}${targetName}`;
   const published = hostIds(entry);
@@ -107,7 +121,7 @@ async function applyAccess(ctx: SessionContext, access: Access, hosts: Initiator
     }
   } else {
     const method = authMethod(hosts);
-    const initiators = [...new Set(hosts.flatMap((h) => h.initiators))].sort();
+    const initiators = [...new Set(hosts.flatMap(iqnsOf))].sort();
     if (!access.group) {
       groupId = (
         await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators, comment: access.groupComment }])
@@ -158,10 +172,14 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   if (options.read_only === true) {
     throw notImplemented('read-only publish');
   }
-  if (options.access_protocol !== undefined && options.access_protocol !== 'iscsi') {
-    throw invalidInput('body.access_protocol', 'the TrueNAS CSP serves iscsi only');
-  }
   const entry = await getManagedEntry(ctx, id);
+  const protocol = protocolOf(entry);
+  if (options.access_protocol !== undefined && options.access_protocol !== protocol) {
+    throw invalidInput(
+      'body.access_protocol',
+      `volume ${id} was created for ${protocol}; TrueNAS cannot export a zvol over ${options.access_protocol} as well`,
+    );
+  }
   if (!isComplete(entry)) {
     throw new CspProblem('UNAVAILABLE', `volume ${id} is not fully created yet; create it again to finish`);
   }
@@ -169,6 +187,13 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   const host = access.rows.find((r) => isHostOf(r, options.host_uuid));
   if (!host) {
     throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
+  }
+  if (protocol === 'nvmetcp') {
+    return publishNvme(ctx, access, host, options.host_uuid);
+  }
+  if (iqnsOf(host).length === 0) {
+    // An access group without IQNs would admit every initiator.
+    throw invalidInput('body.host_uuid', `host ${options.host_uuid} has no iSCSI initiator name (iqns)`);
   }
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
   await applyAccess(ctx, access, hosts);
@@ -180,6 +205,10 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
   const access = await loadAccess(ctx, entry, options.host_uuid);
   const host = access.rows.find((r) => isHostOf(r, options.host_uuid));
   if (!host || !access.hosts.some((h) => h.id === host.id)) {
+    return;
+  }
+  if (protocolOf(entry) === 'nvmetcp') {
+    await unpublishNvme(ctx, access, host);
     return;
   }
   await applyAccess(
@@ -195,5 +224,9 @@ export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): 
     return;
   }
   const access = await loadAccess(ctx, entry, undefined);
+  if (protocolOf(entry) === 'nvmetcp') {
+    await detachAllNvme(ctx, access);
+    return;
+  }
   await applyAccess(ctx, access, []);
 }
