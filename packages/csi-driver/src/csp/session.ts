@@ -38,6 +38,8 @@ export interface CspFacts {
   sizeGranularity: number | undefined;
   minVolumeSize: number | undefined;
   maxVolumeSize: number | undefined;
+  /** What `GET /capabilities` lists; undefined for a plain HPE-style CSP (unknown). */
+  accessProtocols: readonly string[] | undefined;
 }
 
 export class CspSession implements TokenSource {
@@ -133,6 +135,7 @@ export class CspSession implements TokenSource {
         sizeGranularity: undefined,
         minVolumeSize: undefined,
         maxVolumeSize: undefined,
+        accessProtocols: undefined,
       };
     }
     return {
@@ -141,6 +144,7 @@ export class CspSession implements TokenSource {
       sizeGranularity: caps.limits?.size_granularity,
       minVolumeSize: caps.limits?.min_volume_size,
       maxVolumeSize: caps.limits?.max_volume_size,
+      accessProtocols: caps.access_protocols,
     };
   }
 

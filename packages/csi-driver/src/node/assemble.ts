@@ -1,6 +1,6 @@
 // Builds the production NodeService from the driver options: the host runner for the configured
-// host mode, the host's files, the state store, the iSCSI transport, the node id parts, and the
-// readiness check that Probe runs.
+// host mode, the host's files, the state store, the iSCSI and NVMe/TCP transports, the node id
+// parts, and the readiness check that Probe runs.
 import type { Logger } from 'pino';
 import { realClock } from '../host/clock.js';
 import { RootedHostFiles } from '../host/files.js';
@@ -11,11 +11,12 @@ import type { DriverOptions } from '../options.js';
 import { FileStateStore } from '../state/store.js';
 import { IscsiTransport } from './iscsi/transport.js';
 import { hostNetworks } from './node-id.js';
+import { NvmeTransport } from './nvme/transport.js';
 import { NodeService } from './service.js';
 
 export type NodeAssemblyOptions = Pick<
   DriverOptions,
-  'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath'
+  'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath' | 'nvme'
 >;
 
 function hostMode(options: NodeAssemblyOptions): HostMode {
@@ -39,21 +40,45 @@ export function assembleNode(
   const nodeLogger = logger.child({ component: 'node' });
   const runner = new SpawnRunner(hostMode(options), nodeLogger);
   const files = new RootedHostFiles(options.hostMode === 'direct' ? '/' : options.hostRoot);
+  const store = new FileStateStore(options.stateDir);
+  const nvme = options.nvme ?? 'auto';
+  const transports = [
+    new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath }),
+    ...(nvme === 'off'
+      ? []
+      : [
+          new NvmeTransport({
+            runner,
+            files,
+            clock: realClock,
+            multipath: options.multipath,
+            store,
+            logger: nodeLogger,
+          }),
+        ]),
+  ];
   const service = new NodeService({
     runner,
     files,
-    store: new FileStateStore(options.stateDir),
+    store,
     clock: realClock,
     logger: nodeLogger,
-    transports: [new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath })],
+    transports,
     options: {
       nodeName: options.nodeName,
       maxVolumesPerNode: options.maxVolumesPerNode,
       networks: hostNetworks(),
+      nvme,
     },
   });
   const readiness: ReadinessCheck = async () => {
-    const report = await checkNodeReadiness({ runner, files, iscsi: true, multipath: options.multipath });
+    const report = await checkNodeReadiness({
+      runner,
+      files,
+      iscsi: true,
+      multipath: options.multipath,
+      nvme: nvme === 'on',
+    });
     return report.ready ? { ready: true } : { ready: false, message: report.problems.join('; ') };
   };
   return { service, readiness };
