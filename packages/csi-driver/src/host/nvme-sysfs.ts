@@ -1,7 +1,10 @@
-// sysfs readers for NVMe over fabrics (Linux 5.x/6.x): subsystems in /sys/class/nvme-subsystem,
-// controllers (one per connected path) in /sys/class/nvme, namespace block devices in /sys/block.
-// With native multipath (nvme_core.multipath=Y) a namespace is one head disk `nvme<S>n<N>` in its
-// subsystem's directory, its paths hidden `nvme<S>c<C>n<N>` disks listed under `multipath/`;
+// sysfs readers for NVMe over fabrics, as Linux 6.1 lays it out (checked in the VM suite):
+// subsystems in /sys/class/nvme-subsystem (`nvme-subsys0/` lists its controllers `nvme0`, `nvme1`,
+// its namespace heads `nvme0n1`, their char devices `ng0n1` and attributes such as `subsysnqn`),
+// controllers (one per connected path) in /sys/class/nvme with `state`, `transport`, `address`
+// (`traddr=…,trsvcid=…,src_addr=…`), `subsysnqn`, `hostnqn`, and namespace disks in /sys/block.
+// With native multipath (nvme_core.multipath=Y) a namespace is one head disk `nvme<S>n<N>` whose
+// `device` is its subsystem; its paths are hidden `nvme<S>c<C>n<N>` disks without /dev nodes;
 // without it every controller has its own `nvme<C>n<N>` disk. Names are re-read on every use.
 import type { HostFiles } from './files.js';
 
@@ -151,10 +154,11 @@ export async function subsystemNamespaces(
   return found;
 }
 
-/** The controllers behind a multipath head's paths (`multipath/nvme0c3n1` → nvme3). */
-export async function headPathControllers(files: HostFiles, head: string): Promise<string[]> {
-  return (await files.list(`/sys/block/${head}/multipath`))
-    .map((path) => /^nvme\d+c(\d+)n\d+$/.exec(path)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map((n) => `nvme${n}`);
+/**
+ * The subsystem NQN of a namespace disk: a multipath head's `device` is its subsystem
+ * (`../../nvme-subsys0`, which has `subsysnqn`), a non-multipath disk's `device` its controller
+ * (which has one too).
+ */
+export async function namespaceSubsystemNqn(files: HostFiles, name: string): Promise<string | undefined> {
+  return attr(files, `/sys/block/${name}/device/subsysnqn`);
 }

@@ -16,8 +16,7 @@ export interface NvmeConnectRequest {
   readonly hostid?: string;
   /** Seconds the kernel keeps reconnecting a lost path before it gives up on the controller. */
   readonly ctrlLossTmo: number;
-  /** Seconds before I/O on a lost path fails over (native multipath then uses another path). */
-  readonly fastIoFailTmo?: number;
+  /** Seconds between reconnect attempts of a lost path. */
   readonly reconnectDelay?: number;
   readonly dhchapSecret?: string;
   readonly dhchapCtrlSecret?: string;
@@ -45,13 +44,30 @@ export function parseConnectOutput(stdout: string): string | undefined {
   return /(?:connecting to device|device):\s*(nvme\d+)\b/.exec(text)?.[1];
 }
 
-/** The errno text nvme-cli quotes from the kernel, e.g. "Connection refused". */
+/**
+ * The error lines nvme-cli printed (it quotes the kernel's errno, e.g. "Connection refused"), up
+ * to its usage text: the option list mentions "authentication" and must not be read as an error.
+ */
 function errnoText(result: RunResult): string {
-  return `${result.stderr}\n${result.stdout}`;
+  const lines: string[] = [];
+  for (const line of `${result.stderr}\n${result.stdout}`.split('\n')) {
+    if (/^\s*usage:/i.test(line) || /^\s+-/.test(line)) {
+      break;
+    }
+    if (line.trim() !== '') {
+      lines.push(line.trim());
+    }
+  }
+  return lines.join('\n');
 }
 
 const failureKinds: Array<[RegExp, DriverErrorKind, string]> = [
   [/already connected/i, 'Internal', ''],
+  [
+    /unrecognized option|invalid option|unknown option/i,
+    'FailedPrecondition',
+    'nvme-cli on the host does not know an option the node passes (nvme-cli 2.x is needed)',
+  ],
   [
     /Connection refused|timed out|No route to host|Network is unreachable|Host is down/i,
     'Unavailable',
@@ -117,7 +133,6 @@ export class NvmeCli {
       ...(req.hostid ? [`--hostid=${req.hostid}`] : []),
       `--ctrl-loss-tmo=${req.ctrlLossTmo}`,
       ...(req.reconnectDelay !== undefined ? [`--reconnect-delay=${req.reconnectDelay}`] : []),
-      ...(req.fastIoFailTmo !== undefined ? [`--fast_io_fail_tmo=${req.fastIoFailTmo}`] : []),
       ...(req.dhchapSecret ? [`--dhchap-secret=${req.dhchapSecret}`] : []),
       ...(req.dhchapCtrlSecret ? [`--dhchap-ctrl-secret=${req.dhchapCtrlSecret}`] : []),
     ];

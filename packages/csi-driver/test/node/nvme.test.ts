@@ -61,7 +61,7 @@ describe('NVMe/TCP transport', () => {
         `--hostnqn=${hostnqn}`,
         `--hostid=${hostid}`,
         '--ctrl-loss-tmo=1800',
-        '--fast_io_fail_tmo=5',
+        '--reconnect-delay=5',
       ]),
     );
     const mount = must(h.host.kernel.mountsAt(req.stagingTargetPath)[0], 'staging mount');

@@ -16,8 +16,8 @@ export interface NvmeTiming {
   readonly pollIntervalMs: number;
   /** `--ctrl-loss-tmo`: seconds the kernel retries a lost path before removing the controller. */
   readonly ctrlLossTmo: number;
-  /** `--fast_io_fail_tmo`: seconds before I/O queued on a lost path fails over to another one. */
-  readonly fastIoFailTmo: number;
+  /** `--reconnect-delay`: seconds between the kernel's reconnect attempts of a lost path. */
+  readonly reconnectDelay: number;
   /** How long unstage waits for disconnected controllers to disappear. */
   readonly disconnectTimeoutMs: number;
 }
@@ -26,7 +26,7 @@ export const defaultNvmeTiming: NvmeTiming = {
   deviceTimeoutMs: 30_000,
   pollIntervalMs: 500,
   ctrlLossTmo: 1800,
-  fastIoFailTmo: 5,
+  reconnectDelay: 5,
   disconnectTimeoutMs: 15_000,
 };
 

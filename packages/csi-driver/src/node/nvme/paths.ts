@@ -89,7 +89,7 @@ export async function connectPortals(
         hostnqn: identity.hostnqn,
         ...(identity.hostid ? { hostid: identity.hostid } : {}),
         ctrlLossTmo: ctx.timing.ctrlLossTmo,
-        fastIoFailTmo: ctx.timing.fastIoFailTmo,
+        reconnectDelay: ctx.timing.reconnectDelay,
         ...(dhchap
           ? { dhchapSecret: dhchap.key, ...(dhchap.ctrlKey ? { dhchapCtrlSecret: dhchap.ctrlKey } : {}) }
           : {}),

@@ -12,7 +12,7 @@ import { NvmeCli, type NvmeCliOptions } from '../../host/nvme.js';
 import { type NvmeHostIdentity, readNvmeHost } from '../../host/nvme-host.js';
 import {
   findNvmeSubsystem,
-  headPathControllers,
+  namespaceSubsystemNqn,
   readNvmeNamespace,
   subsystemControllers,
 } from '../../host/nvme-sysfs.js';
@@ -199,9 +199,7 @@ export class NvmeTransport implements Transport {
       return undefined;
     }
     const ns = await readNvmeNamespace(files, name);
-    const ctrlNames = await headPathControllers(files, name);
-    const first = ctrlNames[0] ?? name.replace(/n\d+$/, '');
-    const nqn = (await files.readText(`/sys/class/nvme/${first}/subsysnqn`))?.trim();
+    const nqn = await namespaceSubsystemNqn(files, name);
     if (!ns?.nguid || !nqn) {
       return undefined;
     }

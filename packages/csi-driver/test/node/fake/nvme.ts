@@ -232,6 +232,12 @@ export class FakeNvme {
       };
       return `${values[m[2]]}\n`;
     }
+    m = /^\/sys\/block\/(nvme\d+n\d+)\/device\/subsysnqn$/.exec(path);
+    if (m?.[1]) {
+      const head = this.heads.get(m[1]);
+      const nqn = [...this.subsystems.entries()].find(([, i]) => i === head?.subsys)?.[0];
+      return nqn === undefined ? undefined : `${nqn}\n`;
+    }
     m = /^\/sys\/block\/(nvme\d+n\d+)\/(nsid|nguid|uuid|wwid|size)$/.exec(path);
     if (m?.[1] && m[2]) {
       const head = this.heads.get(m[1]);
@@ -264,20 +270,25 @@ export class FakeNvme {
       if (instance === undefined) {
         return [];
       }
-      const heads = [...this.heads.values()].filter((h) => h.subsys === instance).map((h) => h.name);
-      return [...this.controllersOf(instance).map((c) => c.name), ...heads, 'subsysnqn', 'iopolicy'].sort();
+      // As Linux 6.1 lists it: controllers, heads, their generic char devices (ng…) and attributes.
+      const heads = [...this.heads.values()].filter((h) => h.subsys === instance);
+      return [
+        ...this.controllersOf(instance).map((c) => c.name),
+        ...heads.flatMap((h) => [h.name, `ng${instance}n${h.nsid}`]),
+        'firmware_rev',
+        'iopolicy',
+        'model',
+        'power',
+        'serial',
+        'subsysnqn',
+        'subsystem',
+        'uevent',
+      ].sort();
     }
     m = /^\/sys\/class\/nvme\/(nvme\d+)$/.exec(dir);
     if (m?.[1]) {
       const c = this.controllers.get(m[1]);
       return c ? ['address', 'state', 'subsysnqn', `nvme${c.subsys}c${c.name.slice(4)}n1`] : [];
-    }
-    m = /^\/sys\/block\/(nvme\d+n\d+)\/multipath$/.exec(dir);
-    if (m?.[1]) {
-      const head = this.heads.get(m[1]);
-      return head
-        ? this.controllersOf(head.subsys).map((c) => `nvme${head.subsys}c${c.name.slice(4)}n${head.nsid}`)
-        : [];
     }
     return undefined;
   }
