@@ -219,7 +219,12 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
   if (chap) {
     await upsertChap(ctx, chap);
   }
-  await upsertNvmeHosts(ctx, nqns, dhchap);
+  // A registration for another protocol (the driver registers before every publish) leaves the
+  // NVMe hosts and their DH-CHAP keys as they are: an iSCSI volume's publish must not clear them.
+  const nvme = req.access_protocol === undefined || req.access_protocol === 'nvmetcp';
+  if (nvme) {
+    await upsertNvmeHosts(ctx, nqns, dhchap);
+  }
   let group: InitiatorGroup;
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (!existing) {
@@ -238,7 +243,7 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
     await releaseNvmeHosts(ctx, dropped, await nqnsNamedElsewhere(ctx, dropped, group.id));
   }
   const host = toHost(group);
-  return dhchap.key ? { ...host, dhchap: true } : host;
+  return nvme && dhchap.key ? { ...host, dhchap: true } : host;
 }
 
 export async function listHosts(ctx: SessionContext): Promise<Host[]> {

@@ -1,5 +1,6 @@
 // The NVMe side of a host: each of its NQNs is an `nvmet.host` row on the array, holding the
-// DH-CHAP keys from the StorageClass secret (set, changed and cleared with every registration).
+// DH-CHAP keys from the StorageClass secret (set, changed and cleared by every registration for
+// nvmetcp or without a protocol; a registration for iscsi leaves them alone).
 // The host itself stays the CSP's initiator group (hosts.ts), whose `initiators` list holds the
 // NQNs beside the IQNs; the group is never attached to a target, so an NQN there admits nobody.
 // A row is deleted when no registered host names its NQN any more and no subsystem links it.
