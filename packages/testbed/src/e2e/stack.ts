@@ -3,7 +3,7 @@
 // own socket (with kubelet's harness), the node's LUNs attached through loop devices. One
 // `stop()` removes everything, also after a failure: mounts under the kubelet dir, loop devices
 // of the array's backing files, both drivers, the CSP and the simulator.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,8 @@ export interface E2eStack {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's NVMe host NQN, when the array serves NVMe/TCP (TrueNAS). */
+  hostnqn: string | undefined;
   /** The Secret every class of this stack references. */
   secretRef: SecretRef;
   /** A StorageClass for a filesystem (ext4, xfs, btrfs) or, without fsType, for raw block PVCs. */
@@ -94,6 +96,7 @@ export interface NodeSide {
   kubelet: Kubelet;
   pods: PodScheduler;
   kubeletDir: string;
+  hostnqn: string | undefined;
 }
 
 /**
@@ -115,16 +118,19 @@ export async function startNodeSide(input: {
     await unmountUnder(kubeletDir);
     await detachLoopsUnder(backend.luns.dataDir);
   });
+  const nvme = backend.luns.nvme;
+  const hostnqn = nvme ? `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}` : undefined;
   const driver = await startNodeDriver({
     nodeName: input.nodeName,
     initiatorNames: [input.initiatorName],
     resolve: backend.luns.resolve,
     sessions: backend.luns.sessions(input.initiatorName),
+    ...(nvme && hostnqn ? { nvme: { hostnqn, resolve: nvme.resolve, sessions: nvme.sessions(hostnqn) } } : {}),
     logLevel: input.logLevel,
   });
   input.onCleanup(() => driver.stop());
   const kubelet = new Kubelet({ client: driver.client, kube, kubeletDir });
-  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir };
+  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir, hostnqn };
 }
 
 /** What a stack left behind: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
@@ -189,6 +195,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       driver: node,
       kubelet,
       pods,
+      hostnqn,
     } = await startNodeSide({
       backend,
       kube: controller.kube,
@@ -211,6 +218,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       kubeletDir,
       nodeName,
       initiatorName,
+      hostnqn,
       secretRef,
       storageClass: (name, fsType, parameters = {}) =>
         storageClass(name, secretRef, {

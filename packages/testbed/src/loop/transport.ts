@@ -41,6 +41,8 @@ export interface LoopTransportOptions {
   readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
+  /** The real transport's publish-context check (INVALID_ARGUMENT before anything changes). */
+  readonly validate?: (publishContext: StringMap) => void;
 }
 
 function fileOf(record: JsonObject): string {
@@ -56,6 +58,7 @@ export class LoopTransport implements Transport {
   private readonly files: HostFiles;
   private readonly resolver: BackingResolver;
   private readonly sessions: LoopSessions | undefined;
+  private readonly check: ((publishContext: StringMap) => void) | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
 
@@ -65,10 +68,12 @@ export class LoopTransport implements Transport {
     this.files = options.files;
     this.resolver = options.resolve;
     this.sessions = options.sessions;
+    this.check = options.validate;
   }
 
-  validate(_publishContext: StringMap): void {
-    // What a publish context must hold is the resolver's business; it reports its own errors.
+  validate(publishContext: StringMap): void {
+    // Without a check, what a publish context must hold is the resolver's business.
+    this.check?.(publishContext);
   }
 
   private async backingFile(publishContext: StringMap): Promise<string> {

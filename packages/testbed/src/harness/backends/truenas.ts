@@ -104,10 +104,25 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
         return undefined;
       }
       const chap = /\s(?:m?chap):(\S+)$/.exec(group.comment)?.[1];
-      return { uuid, iqns: [...group.initiators], chapUser: chap };
+      const nqns = group.initiators.filter((i) => i.startsWith('nqn.'));
+      return {
+        uuid,
+        iqns: group.initiators.filter((i) => !i.startsWith('nqn.')),
+        chapUser: chap,
+        ...(nqns.length > 0 ? { nqns } : {}),
+      };
     },
     async initiatorsOf(volumeId) {
-      const targetId = Number(sim.core.zfs.datasets.get(datasetOf(volumeId))?.user.get(userProperty.targetId));
+      const user = sim.core.zfs.datasets.get(datasetOf(volumeId))?.user;
+      const subsysId = Number(user?.get(userProperty.subsysId));
+      if (Number.isInteger(subsysId) && subsysId > 0) {
+        const { nvmet } = sim.core;
+        return nvmet.hostSubsys
+          .rows()
+          .filter((l) => l.subsys_id === subsysId)
+          .flatMap((l) => [nvmet.hosts.get(l.host_id)?.hostnqn ?? []].flat());
+      }
+      const targetId = Number(user?.get(userProperty.targetId));
       const target = Number.isInteger(targetId) ? iscsi.targets.get(targetId) : undefined;
       return (target?.groups ?? []).flatMap((g) =>
         g.initiator === null ? [] : [...(iscsi.initiators.get(g.initiator)?.initiators ?? [])],

@@ -17,13 +17,27 @@ export type CreateFault =
 export interface HostView {
   uuid: string;
   iqns: string[];
+  /** NVMe host NQNs, where the CSP keeps them. */
+  nqns?: string[];
   chapUser?: string | undefined;
   /** Undefined where the CSP does not keep networks. */
   networks?: string[] | undefined;
 }
 
+/** The NVMe/TCP side of an array that serves it: namespace data and simulated connects of one host. */
+export interface NvmeSource {
+  /** The backing file of the namespace a publish context names (checked by NQN + NSID and NGUID). */
+  resolve: BackingResolver;
+  /** Simulated `nvme connect`/`disconnect` of one host NQN, checked by the array's host links and DH-CHAP. */
+  sessions(hostnqn: string): LoopSessions;
+  /** The NVMe controllers connected now: which host is connected to which subsystem. */
+  connected(): { subnqn: string; hostnqn: string }[];
+}
+
 /** Where a node finds the data of a published LUN, and the iSCSI sessions it opens to the array. */
 export interface LunSource {
+  /** Present when the array serves NVMe/TCP (TrueNAS). */
+  readonly nvme?: NvmeSource;
   /** The backing file of the LUN a publish context names (for the loop transport). */
   resolve: BackingResolver;
   /** Simulated iSCSI logins and logouts of one initiator, checked by the array's ACL and CHAP. */
