@@ -15,7 +15,7 @@ export interface VmOptions {
 }
 
 export const DEFAULT_ENTRY = 'packages/testbed/dist/vm/guest/main.js';
-export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway'];
+export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway', 'nvme:plain', 'nvme:dhchap'];
 
 export const USAGE = `usage: pnpm e2e:vm [options]   (or: node packages/testbed/dist/vm/main.js [options])
 
@@ -26,7 +26,9 @@ unstage, no leftovers. Builds and caches the VM image on first use.
 options:
   --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), or shell|js (reference
                      implementations calling the tools directly); CHAP oneway|mutual.
-                     Repeatable. Default: ${DEFAULT_RUNS.join(' and ')}
+                     nvme:plain|dhchap: NVMe/TCP against the guest kernel's nvmet target,
+                     the driver's NodeService, DH-CHAP off or bidirectional.
+                     Repeatable. Default: ${DEFAULT_RUNS.join(', ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
   --timeout SECONDS  limit per VM run (default 600)
   --rebuild          build the image again even if the cache has it
@@ -42,6 +44,12 @@ export class UsageError extends Error {
 
 export function parseRun(text: string, entry: string): ScenarioSpec {
   const [ops, chap, extra] = text.split(':');
+  if (ops === 'nvme') {
+    if (extra !== undefined || (chap !== 'plain' && chap !== 'dhchap')) {
+      throw new UsageError(`--run ${JSON.stringify(text)}: expected nvme:plain|dhchap`);
+    }
+    return { ops, chap, entry };
+  }
   if (
     extra !== undefined ||
     (ops !== 'shell' && ops !== 'js' && ops !== 'csi') ||

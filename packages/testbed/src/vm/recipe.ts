@@ -17,10 +17,11 @@ export interface ImageRecipe {
 
 export const INIT_PATH_IN_IMAGE = '/sbin/opencsp-e2e-init';
 
-/** Debian packages of the guest: kernel, initiator, multipath, target, filesystems, udev. */
+/** Debian packages of the guest: kernel, initiators (iSCSI, NVMe), multipath, target, filesystems, udev. */
 export const GUEST_PACKAGES = [
   'linux-image-amd64',
   'open-iscsi',
+  'nvme-cli',
   'multipath-tools',
   'python3-rtslib-fb',
   'e2fsprogs',

@@ -12,10 +12,12 @@ import { runQemu } from './qemu.js';
 export interface ScenarioSpec {
   /**
    * Who performs the node operations in the guest: `csi` the driver's NodeService (the product),
-   * `shell` and `js` reference implementations that call the tools directly.
+   * `shell` and `js` reference implementations that call the tools directly. `nvme` is the NVMe/TCP
+   * scenario (the NodeService against the guest kernel's nvmet target).
    */
-  ops: 'shell' | 'js' | 'csi';
-  chap: 'oneway' | 'mutual';
+  ops: 'shell' | 'js' | 'csi' | 'nvme';
+  /** CHAP flavour of the iSCSI runs; `plain`/`dhchap` (bidirectional DH-CHAP) of the NVMe run. */
+  chap: 'oneway' | 'mutual' | 'plain' | 'dhchap';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
 }
@@ -56,11 +58,11 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     await mkdir(nodeDir);
     await copyFile(process.execPath, join(nodeDir, 'node'));
     const serialLog = join(tmp, 'serial.log');
-    const params: Record<string, string> = {
-      'e2e.ops': spec.ops === 'shell' ? 'shell' : 'js',
-      'e2e.chap': spec.chap,
-    };
-    if (spec.ops !== 'shell') {
+    const params: Record<string, string> =
+      spec.ops === 'nvme'
+        ? { 'e2e.scenario': 'nvme', 'e2e.auth': spec.chap }
+        : { 'e2e.ops': spec.ops === 'shell' ? 'shell' : 'js', 'e2e.chap': spec.chap };
+    if (spec.ops !== 'shell' && spec.ops !== 'nvme') {
       params['e2e.entry'] = spec.entry;
       params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
