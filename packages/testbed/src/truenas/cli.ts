@@ -1,6 +1,7 @@
 // Command-line options of `truenas-sim` and how they become a running simulator.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { TrueNasSimulator } from './simulator.js';
+import { resolveRelease } from './version/releases.js';
 
 const rate = (raw: string): number => {
   const value = Number(raw);
@@ -18,6 +19,8 @@ const size = (raw: string): number => {
   const power = ' KMGTP'.indexOf((match[2] || ' ').toUpperCase());
   return Number(match[1]) * 1024 ** power;
 };
+
+const version = (raw: string): string => resolveRelease(raw).version;
 
 const regex = (raw: string): RegExp => {
   try {
@@ -58,9 +61,9 @@ export const simOptionTable = {
   version: {
     flag: 'version',
     env: 'TRUENAS_SIM_VERSION',
-    description: 'TrueNAS version to report',
-    parse: parsers.string,
-    default: '25.10.1',
+    description: 'TrueNAS release to play: 25.10[.N] or 26.0[.N] (API directory, errors, auth)',
+    parse: version,
+    default: '25.10.6',
   },
   pool: { flag: 'pool', env: 'TRUENAS_SIM_POOL', description: 'Pool name', parse: parsers.string, default: 'tank' },
   poolSize: {
