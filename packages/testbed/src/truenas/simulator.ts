@@ -197,6 +197,16 @@ export class TrueNasSimulator {
     this.core.plannedErrors.set(method, queue);
   }
 
+  /**
+   * Runs `action` just before the next call of `method` (after authentication): another client
+   * changing the array between a CSP's check and its act, for race tests.
+   */
+  beforeNext(method: string, action: () => Promise<void> | void): void {
+    const queue = this.core.beforeHooks.get(method) ?? [];
+    queue.push(action);
+    this.core.beforeHooks.set(method, queue);
+  }
+
   /** Closes every client connection (as a middleware restart would); sessions are forgotten. */
   dropConnections(): void {
     for (const client of this.#net.wss.clients) {

@@ -286,6 +286,7 @@ export class RpcConnection implements EventSink {
       if (planned) {
         throw planned;
       }
+      await this.#sim.takeBeforeHook(request.method)?.();
       const result = await invoke(this.#sim, this.session, request.method, def, request.params, request.id);
       if (fault === 'drop') {
         this.#ws.terminate();

@@ -116,6 +116,8 @@ export class SimCore {
   callLog: RecordedCall[] | undefined;
   /** Errors planned for the next calls of a method (`failNext`), answered once each, in order. */
   readonly plannedErrors = new Map<string, RpcError[]>();
+  /** Work to do just before the next call of a method runs (`beforeNext`), for race tests. */
+  readonly beforeHooks = new Map<string, Array<() => Promise<void> | void>>();
 
   /** `version` is `25.10`, `25.10.N`, `26.0` or `26.0.N`; the config holds the full release. */
   constructor(config: SimConfig) {
@@ -156,6 +158,16 @@ export class SimCore {
     const next = queue?.shift();
     if (queue && queue.length === 0) {
       this.plannedErrors.delete(method);
+    }
+    return next;
+  }
+
+  /** The hook planned for this call of `method`, if any (consumed). */
+  takeBeforeHook(method: string): (() => Promise<void> | void) | undefined {
+    const queue = this.beforeHooks.get(method);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) {
+      this.beforeHooks.delete(method);
     }
     return next;
   }
