@@ -106,7 +106,9 @@ describe('SYNO.Core.ISCSI.LUN lifecycle', () => {
   // clears after about a second, and a delete issued right after the create succeeded; synology-csi
   // maps a new LUN to its target right after creating it. DSM documents no code for "locked".
   it('reports a new LUN is_action_locked for a while but lets it be resized and deleted at once', async () => {
-    const { s, session } = await start({ knobs: { lockAfterCreateMs: 10_000, deleteDelayMs: 0 } });
+    const { s, session } = await start({
+      knobs: { lockAfterCreateMs: 10_000, lockAfterResizeMs: 10_000, deleteDelayMs: 0 },
+    });
     await create(s, session, 'locked');
     const get = async () =>
       (
