@@ -1,6 +1,10 @@
-// Command-line options of `truenas-sim` and how they become a running simulator.
+// Command-line options of `truenas-sim` and how they become a running simulator. A simulator
+// started here also serves the node API (/_sim/node/) for loop-transport nodes in other processes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
+import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
+import { resolveRelease } from './version/releases.js';
 
 const rate = (raw: string): number => {
   const value = Number(raw);
@@ -18,6 +22,8 @@ const size = (raw: string): number => {
   const power = ' KMGTP'.indexOf((match[2] || ' ').toUpperCase());
   return Number(match[1]) * 1024 ** power;
 };
+
+const version = (raw: string): string => resolveRelease(raw).version;
 
 const regex = (raw: string): RegExp => {
   try {
@@ -58,9 +64,9 @@ export const simOptionTable = {
   version: {
     flag: 'version',
     env: 'TRUENAS_SIM_VERSION',
-    description: 'TrueNAS version to report',
-    parse: parsers.string,
-    default: '25.10.1',
+    description: 'TrueNAS release to play: 25.10[.N] or 26.0[.N] (API directory, errors, auth)',
+    parse: version,
+    default: '25.10.6',
   },
   pool: { flag: 'pool', env: 'TRUENAS_SIM_POOL', description: 'Pool name', parse: parsers.string, default: 'tank' },
   poolSize: {
@@ -170,5 +176,7 @@ export async function startFromArgs(
       methods: values.faultMethods,
     },
   });
+  const side = truenasNodeSide(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
   return { sim, help: false };
 }
