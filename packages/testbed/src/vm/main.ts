@@ -68,7 +68,9 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
   } else {
     rows.push({ label: 'image', seconds: since(started), status: `cached ${image.manifest.hash}`, depth: 0 });
   }
-  log(`image ${image.dir} (kernel ${image.manifest.kernelVersion})`);
+  log(
+    `image ${image.dir} (kernel ${image.manifest.kernelVersion}${image.extraKernel ? `, extra kernel ${image.extraKernel.version}` : ''})`,
+  );
 
   const outcomes: ScenarioOutcome[] = [];
   for (const spec of options.buildOnly ? [] : options.runs) {
@@ -77,7 +79,9 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
         throw new Error(`${spec.entry} is missing: run pnpm build first (pnpm e2e:vm does)`);
       });
     }
-    log(`booting ${scenarioLabel(spec)} (timeout ${options.timeoutSeconds} s)`);
+    log(
+      `booting ${scenarioLabel(spec)}${spec.kernel === 'extra' ? ' on the extra kernel' : ''} (timeout ${options.timeoutSeconds} s)`,
+    );
     const outcome = await runScenario(spec, {
       image,
       repoDir,

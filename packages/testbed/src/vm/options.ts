@@ -27,7 +27,8 @@ options:
   --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), or shell|js (reference
                      implementations calling the tools directly); CHAP oneway|mutual.
                      nvme:plain|dhchap: NVMe/TCP against the guest kernel's nvmet target,
-                     the driver's NodeService, DH-CHAP off or bidirectional.
+                     the driver's NodeService, DH-CHAP off or bidirectional (dhchap
+                     boots the image's bookworm-backports kernel: 6.1 lacks NVMe auth).
                      Repeatable. Default: ${DEFAULT_RUNS.join(', ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
   --timeout SECONDS  limit per VM run (default 600)
@@ -48,7 +49,8 @@ export function parseRun(text: string, entry: string): ScenarioSpec {
     if (extra !== undefined || (chap !== 'plain' && chap !== 'dhchap')) {
       throw new UsageError(`--run ${JSON.stringify(text)}: expected nvme:plain|dhchap`);
     }
-    return { ops, chap, entry };
+    // bookworm's 6.1 has no NVMe in-band authentication: DH-CHAP boots the extra (backports) kernel.
+    return chap === 'dhchap' ? { ops, chap, entry, kernel: 'extra' } : { ops, chap, entry };
   }
   if (
     extra !== undefined ||

@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   chap: 'oneway' | 'mutual' | 'plain' | 'dhchap';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
+  /** Boot the image's extra kernel (the recipe's extraKernelSuite) instead of the suite's own. */
+  kernel?: 'extra';
 }
 
 export interface ScenarioOutcome {
@@ -45,6 +47,17 @@ export interface RunScenarioOptions {
   onLine?: (label: string, line: string) => void;
 }
 
+/** The image with the kernel the run boots: the extra one when the spec asks for it. */
+export function imageFor(spec: ScenarioSpec, image: VmImage): VmImage {
+  if (spec.kernel !== 'extra') {
+    return image;
+  }
+  if (!image.extraKernel) {
+    throw new Error(`${scenarioLabel(spec)} needs the image's extra kernel, and image ${image.manifest.hash} has none`);
+  }
+  return { ...image, kernel: image.extraKernel.kernel, initrd: image.extraKernel.initrd };
+}
+
 export function scenarioLabel(spec: ScenarioSpec): string {
   return `${spec.ops}-${spec.chap}`;
 }
@@ -66,8 +79,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
       params['e2e.entry'] = spec.entry;
       params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
+    const image = imageFor(spec, options.image);
     const run = await runQemu(
-      { image: options.image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },
+      { image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },
       {
         timeoutMs: options.timeoutMs,
         cleanup: options.cleanup,
