@@ -8,6 +8,7 @@ export const hostNqnFile = '/etc/nvme/hostnqn';
 export const hostIdFile = '/etc/nvme/hostid';
 
 const nqnPattern = /^nqn\.\d{4}-\d{2}\.[^\s;,]+$/;
+const zeroUuidNqn = /:uuid:0{8}-0{4}-0{4}-0{4}-0{12}$/i;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NvmeHostIdentity {
@@ -25,13 +26,21 @@ function firstLine(text: string): string | undefined {
 }
 
 /** A host NQN from hostnqn file text; a reason when it is not one. */
-export function parseHostNqn(text: string): string | { problem: string } {
+export function parseHostNqn(text: string): string | { problem: string; remedy?: string } {
   const nqn = firstLine(text);
   if (!nqn) {
     return { problem: 'is empty' };
   }
   if (!nqnPattern.test(nqn) || nqn.length > 223) {
     return { problem: `holds ${JSON.stringify(nqn.slice(0, 80))}, which is not an NVMe qualified name` };
+  }
+  if (zeroUuidNqn.test(nqn)) {
+    // nvme gen-hostnqn falls back to a zero UUID on machines without a DMI product UUID (seen in a
+    // QEMU guest): every such host would be the same host to the array.
+    return {
+      problem: `holds ${nqn}, whose UUID is all zeros and so is not unique to this host`,
+      remedy: 'write nqn.2014-08.org.nvmexpress:uuid:$(uuidgen) there',
+    };
   }
   return nqn;
 }
@@ -56,7 +65,9 @@ export async function readNvmeHost(files: HostFiles): Promise<NvmeHostIdentity |
   }
   const hostnqn = parseHostNqn(nqnText);
   if (typeof hostnqn !== 'string') {
-    throw failedPrecondition(`${hostNqnFile} ${hostnqn.problem}: regenerate it with nvme gen-hostnqn`);
+    throw failedPrecondition(
+      `${hostNqnFile} ${hostnqn.problem}: ${hostnqn.remedy ?? 'regenerate it with nvme gen-hostnqn'}`,
+    );
   }
   const idText = await files.readText(hostIdFile);
   if (idText === undefined) {
