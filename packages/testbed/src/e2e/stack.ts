@@ -110,6 +110,8 @@ export async function startNodeSide(input: {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's host NQN when the array serves NVMe/TCP (default: a random one). */
+  hostnqn?: string;
   logLevel: string;
   onCleanup: (cleanup: () => Promise<void>) => void;
 }): Promise<NodeSide> {
@@ -119,7 +121,7 @@ export async function startNodeSide(input: {
     await detachLoopsUnder(backend.luns.dataDir);
   });
   const nvme = backend.luns.nvme;
-  const hostnqn = nvme ? `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}` : undefined;
+  const hostnqn = nvme ? (input.hostnqn ?? randomHostNqn()) : undefined;
   const driver = await startNodeDriver({
     nodeName: input.nodeName,
     initiatorNames: [input.initiatorName],
@@ -145,6 +147,8 @@ export async function stackLeftovers(backend: E2eBackend, kubeletDir: string | u
 
 /** A Debian-style initiator name with a random suffix. */
 export const randomInitiatorName = () => `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+/** A host NQN as `nvme gen-hostnqn` makes it (a random UUID). */
+export const randomHostNqn = () => `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}`;
 
 export function startBackend(
   name: E2eBackendName,
