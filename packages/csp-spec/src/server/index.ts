@@ -1,3 +1,12 @@
+export { type ArrayTlsOptions, arrayTlsOptions, certificateFingerprints } from './array-tls.js';
+export {
+  type ArrayAddress,
+  ArrayPolicy,
+  type ArrayPolicySettings,
+  type ArraySchemes,
+  type ArrayTarget,
+  parseArrayAddress,
+} from './arrays.js';
 export { buildCspApp, type CspApp, type CspAppOptions, type ResponseValidation } from './app.js';
 export { type CapabilityClaims, describeCapabilities } from './capabilities.js';
 export { type ContractRoute, contractRoutes, dereference, type JsonSchema } from './contract.js';
@@ -11,6 +20,15 @@ export {
   statusForReason,
 } from './errors.js';
 export { KeyedMutex } from './locks.js';
+export {
+  type LoginAttempt,
+  LoginGuard,
+  type LoginGuardSettings,
+  type LoginOutcome,
+  loginGuardOptions,
+  loginGuardSettingNames,
+  loginGuardSettings,
+} from './login-guard.js';
 export { createLogger, loggerOptions, secretKeys } from './logging.js';
 export { paginate } from './paging.js';
 export { type PollOptions, pollUntil } from './poll.js';
