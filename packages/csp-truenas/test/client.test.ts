@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function connection(url: string, overrides: { callTimeoutMs?: number; maxInFlight?: number } = {}) {
   return RpcConnection.open({
     url,
-    tls: { rejectUnauthorized: true },
+    tls: {},
     connectTimeoutMs: 2000,
     callTimeoutMs: overrides.callTimeoutMs ?? 2000,
     maxInFlight: overrides.maxInFlight ?? 10,
@@ -21,7 +21,7 @@ function connection(url: string, overrides: { callTimeoutMs?: number; maxInFligh
 function client(url: string, secret = 'password', extra: Partial<Parameters<typeof TrueNasClient.connect>[0]> = {}) {
   return TrueNasClient.connect({
     url,
-    tls: { rejectUnauthorized: true },
+    tls: {},
     connectTimeoutMs: 2000,
     callTimeoutMs: 2000,
     maxInFlight: 10,

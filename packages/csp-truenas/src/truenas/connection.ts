@@ -1,13 +1,15 @@
 // One WebSocket connection to the TrueNAS JSON-RPC 2.0 API: request ids, a deadline per call, and
 // at most `maxInFlight` calls outstanding (the middleware executes 10 per connection and refuses
 // beyond 20, so extra calls wait here instead of being refused there).
+import type { PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
 import { CallTimeout, ConnectionLost, RpcFailure } from './errors.js';
 
 export interface ConnectionOptions {
   /** `wss://host[:port]/api/<version>` (or ws:// when explicitly allowed). */
   url: string;
-  tls: { ca?: string | undefined; rejectUnauthorized: boolean };
+  /** Trust for the array certificate (`arrayTlsOptions`); verification is always on. */
+  tls: { ca?: string | undefined; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined };
   connectTimeoutMs: number;
   callTimeoutMs: number;
   maxInFlight: number;
@@ -54,10 +56,15 @@ export class RpcConnection {
 
   static open(options: ConnectionOptions): Promise<RpcConnection> {
     return new Promise((resolve, reject) => {
+      // ws hands these to tls.connect; its typings give checkServerIdentity an older signature.
+      const tls = {
+        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+        ...(options.tls.checkServerIdentity ? { checkServerIdentity: options.tls.checkServerIdentity } : {}),
+        rejectUnauthorized: true,
+      } as Pick<WebSocket.ClientOptions, 'ca' | 'checkServerIdentity' | 'rejectUnauthorized'>;
       const ws = new WebSocket(options.url, {
         handshakeTimeout: options.connectTimeoutMs,
-        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-        rejectUnauthorized: options.tls.rejectUnauthorized,
+        ...tls,
         maxPayload: 256 * 1024 * 1024,
       });
       const fail = (err: Error) => {

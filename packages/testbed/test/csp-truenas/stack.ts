@@ -62,11 +62,7 @@ export async function startCsp(
   args: string[] = [],
 ): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig }> {
   const ownTls = args.some((a) => a.startsWith('--tls-'));
-  const transport = !sim.tls
-    ? ['--transport', 'ws']
-    : ownTls
-      ? ['--transport', 'wss']
-      : ['--transport', 'wss', '--tls-ca-file', await caFile(sim)];
+  const transport = !sim.tls ? ['--plaintext-arrays', sim.address] : ownTls ? [] : ['--tls-ca-file', await caFile(sim)];
   const { config } = loadConfig(
     [
       '--array',
