@@ -92,7 +92,12 @@ describe('array policy', () => {
   });
 
   it('allows nothing without a default array and an allowlist', () => {
-    const { policy: empty, problems } = ArrayPolicy.create({ defaultArray: undefined, allowed: [], plaintext: [], names });
+    const { policy: empty, problems } = ArrayPolicy.create({
+      defaultArray: undefined,
+      allowed: [],
+      plaintext: [],
+      names,
+    });
     expect(problems).toEqual([]);
     expect(refusal(() => empty.resolve('nas.example:443')).message).toContain('not an array this CSP may contact');
     expect(refusal(() => empty.resolve(undefined)).message).toContain('no default array (X_ARRAY)');
@@ -115,8 +120,16 @@ describe('array policy', () => {
     const downgrade = refusal(() => p.resolve('http://nas:5001'));
     expect(downgrade.message).toBe(refusal(() => p.resolve('other:5001')).message);
     expect(refusal(() => p.resolve('ftp://nas:5001')).message).toMatch(/must be host or host:port/);
-    const plainDefault = ArrayPolicy.create({ defaultArray: 'http://nas:5000', allowed: [], plaintext: [], names, schemes });
-    expect(plainDefault.problems[0]).toMatch(/X_ARRAY: http:\/\/ sends credentials unencrypted; list nas:5000 in X_PLAINTEXT_ARRAYS/);
+    const plainDefault = ArrayPolicy.create({
+      defaultArray: 'http://nas:5000',
+      allowed: [],
+      plaintext: [],
+      names,
+      schemes,
+    });
+    expect(plainDefault.problems[0]).toMatch(
+      /X_ARRAY: http:\/\/ sends credentials unencrypted; list nas:5000 in X_PLAINTEXT_ARRAYS/,
+    );
   });
 
   it('reports every malformed setting', () => {

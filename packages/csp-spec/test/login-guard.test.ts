@@ -110,12 +110,14 @@ describe('login guard', () => {
   it('pauses while the array blocks the CSP, probes once after the pause, and recovers by itself', async () => {
     const { array, login, failure, advance } = setup();
     array.blocked = true;
-    expect(await failure('admin', 'right')).toMatchObject({ message: 'blocked' });
+    const first = (await failure('admin', 'right')) as CspProblem;
+    expect(first).toMatchObject({ reason: 'RATE_LIMITED', retryAfterSeconds: 60 });
+    expect(first.message).toMatch(/^the array blocks this CSP; the CSP pauses its logins to nas:5001; retry in 60 s$/);
     const paused = (await failure('admin', 'right')) as CspProblem;
     expect(paused).toMatchObject({ reason: 'RATE_LIMITED', retryAfterSeconds: 60 });
     expect(paused.message).toMatch(/^the array blocks this CSP/);
     advance(60_000);
-    expect(await failure('admin', 'right')).toMatchObject({ message: 'blocked' });
+    expect(await failure('admin', 'right')).toMatchObject({ retryAfterSeconds: 120 });
     expect(await failure('admin', 'right')).toMatchObject({ retryAfterSeconds: 120 });
     expect(array.logins).toBe(2);
     array.blocked = false;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import {
   ArrayPolicy,
-  arrayTlsOptions,
+  ArrayTrust,
   type LoginGuardSettings,
   loginGuardOptions,
   loginGuardSettings,
@@ -314,7 +314,7 @@ function crossChecks(c: TrueNasCspConfig): string[] {
   problems.push(...arrayPolicy(c).problems);
   if (c.tls.ca !== undefined) {
     try {
-      arrayTlsOptions(c.tls.ca);
+      new ArrayTrust(c.tls.ca);
     } catch (err) {
       problems.push(`--tls-ca-file: ${(err as Error).message}`);
     }

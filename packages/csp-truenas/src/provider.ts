@@ -3,8 +3,7 @@
 import {
   type ArrayPolicy,
   type ArraySession,
-  type ArrayTlsOptions,
-  arrayTlsOptions,
+  ArrayTrust,
   type Credentials,
   CspProblem,
   type CspProvider,
@@ -55,7 +54,7 @@ export class TrueNasProvider implements CspProvider {
   readonly #logger: Logger;
   readonly #names: Names;
   readonly #arrays: ArrayPolicy;
-  readonly #tls: ArrayTlsOptions;
+  readonly #trust: ArrayTrust;
   readonly #guard: LoginGuard;
   /** Shared by every session, so CHAP upserts for one array never race. */
   readonly #locks = new KeyedMutex();
@@ -69,7 +68,7 @@ export class TrueNasProvider implements CspProvider {
       throw new Error(`invalid array settings: ${problems.join('; ')}`);
     }
     this.#arrays = policy;
-    this.#tls = arrayTlsOptions(config.tls.ca);
+    this.#trust = new ArrayTrust(config.tls.ca);
     this.#guard = new LoginGuard(config.login);
   }
 
@@ -87,7 +86,7 @@ export class TrueNasProvider implements CspProvider {
         () =>
           TrueNasClient.connect({
             url: `${target.plaintext ? 'ws' : 'wss'}://${address}/api/${c.apiVersion}`,
-            tls: this.#tls,
+            trust: this.#trust,
             connectTimeoutMs: c.connectTimeoutMs,
             callTimeoutMs: c.callTimeoutMs,
             maxInFlight: 10,

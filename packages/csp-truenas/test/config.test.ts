@@ -109,13 +109,17 @@ describe('process configuration', () => {
         expect.stringContaining('"tank/has space" must be a dataset path'),
         expect.stringContaining('TRUENAS_ARRAY: "http://nas/" is not host or host:port'),
         expect.stringContaining('TRUENAS_ALLOWED_ARRAYS: "10.0.0.5:99999" is not host or host:port'),
-        expect.stringContaining('TRUENAS_PLAINTEXT_ARRAYS: lab.example is neither TRUENAS_ARRAY nor in TRUENAS_ALLOWED_ARRAYS'),
+        expect.stringContaining(
+          'TRUENAS_PLAINTEXT_ARRAYS: lab.example is neither TRUENAS_ARRAY nor in TRUENAS_ALLOWED_ARRAYS',
+        ),
       ]),
     );
     const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-'));
     dirs.push(dir);
     await writeFile(join(dir, 'ca.pem'), 'not a certificate');
-    const noCert = problemsOf(() => loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', join(dir, 'ca.pem')], {}));
+    const noCert = problemsOf(() =>
+      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', join(dir, 'ca.pem')], {}),
+    );
     expect(noCert).toEqual(['--tls-ca-file: the CA file holds no PEM certificate']);
     const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`], {}));
     expect(long[0]).toMatch(/too long/);

@@ -120,7 +120,9 @@ export class ArrayPolicy {
     if (settings.defaultArray !== undefined) {
       const parsed = parseWithScheme(settings.defaultArray, schemes);
       if (!parsed) {
-        problems.push(`${names.defaultArray}: "${settings.defaultArray}" is not ${schemes ? 'a URL or ' : ''}${addressForm}`);
+        problems.push(
+          `${names.defaultArray}: "${settings.defaultArray}" is not ${schemes ? 'a URL or ' : ''}${addressForm}`,
+        );
       } else {
         const isPlain = plaintext.has(parsed.address.key);
         if (parsed.scheme === 'plain' && !isPlain) {
@@ -199,8 +201,7 @@ export class ArrayPolicy {
       throw new CspProblem('INVALID_INPUT', `${this.#field}: must be ${form}`, { field: this.#field });
     }
     const target = this.#allowed.get(parsed.address.key);
-    const schemeMatches =
-      parsed.scheme === undefined || (parsed.scheme === 'plain') === (target?.plaintext ?? false);
+    const schemeMatches = parsed.scheme === undefined || (parsed.scheme === 'plain') === (target?.plaintext ?? false);
     if (!target || !schemeMatches) {
       throw new CspProblem('INVALID_INPUT', this.#refusal, { field: this.#field });
     }

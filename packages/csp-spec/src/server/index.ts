@@ -1,4 +1,5 @@
-export { type ArrayTlsOptions, arrayTlsOptions, certificateFingerprints } from './array-tls.js';
+export { buildCspApp, type CspApp, type CspAppOptions, type ResponseValidation } from './app.js';
+export { ArrayTrust, certificateFingerprints, UntrustedCertificate } from './array-tls.js';
 export {
   type ArrayAddress,
   ArrayPolicy,
@@ -7,7 +8,6 @@ export {
   type ArrayTarget,
   parseArrayAddress,
 } from './arrays.js';
-export { buildCspApp, type CspApp, type CspAppOptions, type ResponseValidation } from './app.js';
 export { type CapabilityClaims, describeCapabilities } from './capabilities.js';
 export { type ContractRoute, contractRoutes, dereference, type JsonSchema } from './contract.js';
 export {
@@ -20,6 +20,7 @@ export {
   statusForReason,
 } from './errors.js';
 export { KeyedMutex } from './locks.js';
+export { createLogger, loggerOptions, secretKeys } from './logging.js';
 export {
   type LoginAttempt,
   LoginGuard,
@@ -29,7 +30,6 @@ export {
   loginGuardSettingNames,
   loginGuardSettings,
 } from './login-guard.js';
-export { createLogger, loggerOptions, secretKeys } from './logging.js';
 export { paginate } from './paging.js';
 export { type PollOptions, pollUntil } from './poll.js';
 export type {

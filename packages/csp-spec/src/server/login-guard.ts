@@ -118,9 +118,9 @@ export function loginGuardSettings(values: {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-function rateLimited(message: string, retryMs: number): CspProblem {
+function rateLimited(message: string, retryMs: number, cause?: unknown): CspProblem {
   const retryAfterSeconds = seconds(retryMs);
-  return new CspProblem('RATE_LIMITED', `${message}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  return new CspProblem('RATE_LIMITED', `${message}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds, cause });
 }
 
 export class LoginGuard {
@@ -156,7 +156,11 @@ export class LoginGuard {
       this.#finish(pending, { kind: 'succeeded' });
       return result;
     } catch (err) {
-      this.#finish(pending, outcome(err));
+      const result = outcome(err);
+      const pauseMs = this.#finish(pending, result);
+      if (result.kind === 'blocked') {
+        throw rateLimited(`${result.message}; the CSP pauses its logins to ${attempt.array}`, pauseMs, err);
+      }
       throw err;
     }
   }
@@ -253,7 +257,8 @@ export class LoginGuard {
     return times;
   }
 
-  #finish(pending: Pending, outcome: LoginOutcome): void {
+  /** Records how a login ended; returns the pause a block starts (0 otherwise). */
+  #finish(pending: Pending, outcome: LoginOutcome): number {
     this.#pending.delete(pending);
     this.#inflight.delete(pending.attempt.key);
     pending.settle();
@@ -268,7 +273,7 @@ export class LoginGuard {
         remember(this.#good, attempt.key);
         this.#refused.delete(attempt.key);
         this.#blocked.delete(attempt.array);
-        return;
+        return 0;
       case 'refused':
         this.#good.delete(attempt.key);
         for (const key of [attempt.array, `${attempt.array}\0${attempt.user}`]) {
@@ -277,16 +282,16 @@ export class LoginGuard {
         this.#refused.delete(attempt.key);
         this.#refused.set(attempt.key, { message: outcome.message, at: now });
         trim(this.#refused);
-        return;
+        return 0;
       case 'blocked': {
         const pauseMs = block
           ? Math.min(block.pauseMs * 2, this.#settings.blockedMaxMs)
           : this.#settings.blockedRetryMs;
         this.#blocked.set(attempt.array, { until: now + pauseMs, pauseMs, message: outcome.message, probing: false });
-        return;
+        return pauseMs;
       }
       case 'other':
-        return;
+        return 0;
     }
   }
 }

@@ -1,15 +1,16 @@
 // One WebSocket connection to the TrueNAS JSON-RPC 2.0 API: request ids, a deadline per call, and
 // at most `maxInFlight` calls outstanding (the middleware executes 10 per connection and refuses
 // beyond 20, so extra calls wait here instead of being refused there).
-import type { PeerCertificate } from 'node:tls';
+import { TLSSocket } from 'node:tls';
+import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import WebSocket from 'ws';
 import { CallTimeout, ConnectionLost, RpcFailure } from './errors.js';
 
 export interface ConnectionOptions {
   /** `wss://host[:port]/api/<version>` (or ws:// when explicitly allowed). */
   url: string;
-  /** Trust for the array certificate (`arrayTlsOptions`); verification is always on. */
-  tls: { ca?: string | undefined; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined };
+  /** Which array certificates wss:// accepts; checked before the connection carries anything. */
+  trust: ArrayTrust;
   connectTimeoutMs: number;
   callTimeoutMs: number;
   maxInFlight: number;
@@ -56,15 +57,9 @@ export class RpcConnection {
 
   static open(options: ConnectionOptions): Promise<RpcConnection> {
     return new Promise((resolve, reject) => {
-      // ws hands these to tls.connect; its typings give checkServerIdentity an older signature.
-      const tls = {
-        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-        ...(options.tls.checkServerIdentity ? { checkServerIdentity: options.tls.checkServerIdentity } : {}),
-        rejectUnauthorized: true,
-      } as Pick<WebSocket.ClientOptions, 'ca' | 'checkServerIdentity' | 'rejectUnauthorized'>;
       const ws = new WebSocket(options.url, {
         handshakeTimeout: options.connectTimeoutMs,
-        ...tls,
+        ...options.trust.tlsOptions,
         maxPayload: 256 * 1024 * 1024,
       });
       const fail = (err: Error) => {
@@ -76,6 +71,14 @@ export class RpcConnection {
         );
       };
       ws.once('error', fail);
+      // The certificate is checked on the upgrade answer, before 'open': the upgrade request
+      // carries no credentials, and nothing else is sent on a connection that fails the check.
+      ws.once('upgrade', (res) => {
+        const untrusted = res.socket instanceof TLSSocket ? options.trust.check(res.socket) : undefined;
+        if (untrusted) {
+          fail(untrusted);
+        }
+      });
       ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode} on WebSocket upgrade`)));
       ws.once('open', () => {
         ws.removeListener('error', fail);

@@ -132,7 +132,9 @@ describe('csp-truenas errors', () => {
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CspHttpError);
     expect((refused as CspHttpError).status).toBe(400);
-    expect((refused as CspHttpError).detail).toMatch(/could be an API key, and this array is reached over plain ws:\/\//);
+    expect((refused as CspHttpError).detail).toMatch(
+      /could be an API key, and this array is reached over plain ws:\/\//,
+    );
     expect(sim.core.apiKeys[0]?.revoked).toBe(false);
     expect(sim.calls.byMethod()['auth.login_ex']).toBe(1);
     const wrong = await client.login({ username: sim.username, password: 'not-the-password' }).catch((e: unknown) => e);

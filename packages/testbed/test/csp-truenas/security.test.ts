@@ -108,7 +108,9 @@ describe('csp-truenas: only the arrays its operator named', () => {
   it('answers 400 naming the field for an invalid port or a malformed host', async () => {
     const { sim, anonymous } = await startStack();
     for (const arrayIp of ['127.0.0.1:99999', '127.0.0.1:0', 'bad host!', '[::1', '999.1.1.1']) {
-      const bad = await failure(anonymous().login({ username: sim.username, password: sim.password, array_ip: arrayIp }));
+      const bad = await failure(
+        anonymous().login({ username: sim.username, password: sim.password, array_ip: arrayIp }),
+      );
       expect(bad, arrayIp).toMatchObject({ status: 400, reason: 'INVALID_INPUT', field: 'body.array_ip' });
       expect(bad.message).toMatch(/^body\.array_ip: must be host or host:port/);
     }
@@ -132,7 +134,11 @@ describe('csp-truenas: no plaintext downgrade', () => {
 
     const lab = await startCsp(secure, [...args, '--plaintext-arrays', plain.address]);
     const labClient = new CspClient({ baseUrl: lab.baseUrl, retries: 0 });
-    const token = await labClient.login({ username: plain.username, password: plain.password, array_ip: plain.address });
+    const token = await labClient.login({
+      username: plain.username,
+      password: plain.password,
+      array_ip: plain.address,
+    });
     labClient.useTokens(new StaticToken(token.session_token));
     expect(await labClient.listHosts()).toEqual([]);
     const viaTls = await labClient.login({ username: secure.username, password: secure.password });
