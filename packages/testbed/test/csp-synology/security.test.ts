@@ -1,13 +1,13 @@
 // What a stranger who can reach csp-synology can and cannot make it do (issue 12): contact a NAS
 // the operator did not name, downgrade to plain HTTP, carry the 2FA device token elsewhere, or
 // get the CSP locked out of DSM (Auto Block) and keep it locked.
-import { createServer, type Server } from 'node:net';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { createLogger } from '@opencsp/csp-spec/server';
 import { buildSynologyCsp, enrollDevice, optionTable, type SynologyOptions } from '@opencsp/csp-synology';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { account, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, totp } from '../../src/dsm/index.js';
+import { type CountingListener, countingListener } from '../common/listener.js';
 import { failure } from './errors.js';
 import { fastKnobs, type Stack, startStack } from './stack.js';
 
@@ -49,16 +49,10 @@ function anonymous(baseUrl: string): CspClient {
   return client;
 }
 
-/** A TCP listener that counts connections: where a probe through the CSP would land. */
-async function listener(): Promise<{ port: number; connections: () => number }> {
-  let count = 0;
-  const server: Server = createServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  return { port: (server.address() as { port: number }).port, connections: () => count };
+async function listener(): Promise<CountingListener> {
+  const l = await countingListener();
+  cleanups.push(() => l.close());
+  return l;
 }
 
 const admin = { username: defaultAdmin.username, password: defaultAdmin.password };

@@ -1,17 +1,6 @@
 import { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { GiB, iqn, MiB, startStack } from './stack.js';
-
-async function failure(work: Promise<unknown>) {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CspHttpError)) {
-    throw new Error(`expected an HTTP error, got ${String(err)}`);
-  }
-  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
-}
+import { failure, GiB, iqn, MiB, startStack } from './stack.js';
 
 describe('csp-truenas errors', () => {
   it('refuses duplicate names, unknown ids and bad config with the contract codes', async () => {

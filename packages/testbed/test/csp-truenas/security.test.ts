@@ -1,44 +1,26 @@
 // What a stranger who can reach the CSP can and cannot make it do (issue 12): contact arrays the
 // operator did not name, downgrade to plain ws://, send an API key in clear, or lock the CSP out.
-import { createServer, type Server } from 'node:net';
-import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
+import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { caFile, iqn, MiB, startCsp, startSimulator, startStack } from './stack.js';
+import { type CountingListener, countingListener } from '../common/listener.js';
+import { caFile, failure, iqn, MiB, startCsp, startSimulator, startStack } from './stack.js';
 
-async function failure(work: Promise<unknown>) {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CspHttpError)) {
-    throw new Error(`expected an HTTP error, got ${String(err)}`);
-  }
-  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
-}
+const listeners: CountingListener[] = [];
+afterEach(async () => {
+  await Promise.all(listeners.splice(0).map((l) => l.close()));
+});
 
-/** A TCP listener that counts the connections it gets: where a probe would land. */
-async function listener(): Promise<{ port: number; connections: () => number }> {
-  let count = 0;
-  const server: Server = createServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return { port: (server.address() as { port: number }).port, connections: () => count };
+async function listener(): Promise<CountingListener> {
+  const l = await countingListener();
+  listeners.push(l);
+  return l;
 }
 
 async function closedPort(): Promise<number> {
-  const { port } = await listener();
-  const server = servers.pop() as Server;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const l = await countingListener();
+  await l.close();
+  return l.port;
 }
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
 
 describe('csp-truenas TLS and credentials', () => {
   it('logs in with an API key over wss:// verified against the CA file', async () => {
