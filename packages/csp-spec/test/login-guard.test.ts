@@ -126,6 +126,18 @@ describe('login guard', () => {
     expect(await login('admin', 'right')).toBe('session');
   });
 
+  it('answers check() as run() would, without reserving anything', async () => {
+    const { guard, failure, login } = setup({ failuresPerArray: 1 });
+    const fresh = guard.attempt('nas:5001', 'admin', 'right');
+    guard.check(fresh);
+    guard.check(fresh);
+    await failure('admin', 'typo');
+    expect(() => guard.check(guard.attempt('nas:5001', 'admin', 'typo'))).toThrow(/not tried again/);
+    expect(() => guard.check(fresh)).toThrow(/too many failed logins/);
+    expect(await failure('admin', 'right')).toMatchObject({ reason: 'RATE_LIMITED' });
+    await expect(login('csi', 'csi-right')).rejects.toMatchObject({ reason: 'RATE_LIMITED' });
+  });
+
   it('forgets a refusal after the configured time', async () => {
     let now = 0;
     const guard = new LoginGuard({

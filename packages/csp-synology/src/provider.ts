@@ -98,6 +98,9 @@ export class SynologyProvider implements CspProvider {
     const { target, baseUrl } = this.resolve(credentials.arrayIp);
     // The device token belongs to the NAS it was enrolled with (SYNOLOGY_URL), reached over HTTPS.
     const enrolled = target.key === this.#arrays.defaultArray?.key && !target.plaintext;
+    const deviceId = enrolled ? o.deviceId : undefined;
+    const attempt = this.guard.attempt(target.key, credentials.username, credentials.password, deviceId ?? '');
+    this.guard.check(attempt);
     const transport = new DsmTransport({ baseUrl, trust: this.#trust, timeoutMs: o.requestTimeoutMs });
     let client: DsmClient | undefined;
     try {
@@ -105,12 +108,8 @@ export class SynologyProvider implements CspProvider {
       client = new DsmClient(
         transport,
         catalog,
-        {
-          username: credentials.username,
-          password: credentials.password,
-          deviceId: enrolled ? o.deviceId : undefined,
-        },
-        { sessionName: o.sessionName, guard: this.guard, array: target.key },
+        { username: credentials.username, password: credentials.password, deviceId },
+        { sessionName: o.sessionName, guard: this.guard, attempt },
       );
       await client.login();
       const api = new DsmApi(client);

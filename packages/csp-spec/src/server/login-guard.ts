@@ -174,6 +174,32 @@ export class LoginGuard {
     for (let running = this.#inflight.get(attempt.key); running; running = this.#inflight.get(attempt.key)) {
       await running;
     }
+    const { block, counted } = this.#check(attempt);
+    if (block) {
+      block.probing = true;
+    }
+    let settle: () => void = () => undefined;
+    this.#inflight.set(
+      attempt.key,
+      new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
+    );
+    const pending: Pending = { attempt, counted, probe: block !== undefined, settle };
+    this.#pending.add(pending);
+    return pending;
+  }
+
+  /**
+   * Throws what `run` would answer for this login without running it (401 for a remembered
+   * refusal, 429 for a pause or a reached limit); changes nothing. For work a provider does before
+   * the login itself (e.g. API discovery), so a login that cannot go through contacts nothing.
+   */
+  check(attempt: LoginAttempt): void {
+    this.#check(attempt);
+  }
+
+  #check(attempt: LoginAttempt): { block: Block | undefined; counted: boolean } {
     const now = this.#now();
     this.#checkRefused(attempt, now);
     const block = this.#checkBlocked(attempt.array, now);
@@ -188,19 +214,7 @@ export class LoginGuard {
         (p) => `${p.attempt.array}\0${p.attempt.user}`,
       );
     }
-    if (block) {
-      block.probing = true;
-    }
-    let settle: () => void = () => undefined;
-    this.#inflight.set(
-      attempt.key,
-      new Promise<void>((resolve) => {
-        settle = resolve;
-      }),
-    );
-    const pending: Pending = { attempt, counted, probe: block !== undefined, settle };
-    this.#pending.add(pending);
-    return pending;
+    return { block, counted };
   }
 
   #checkRefused(attempt: LoginAttempt, now: number): void {

@@ -21,8 +21,8 @@ export interface DsmClientOptions {
   sessionName: string;
   /** Remembers refused logins, limits failures and pauses while DSM Auto Block refuses the CSP. */
   guard: LoginGuard;
-  /** The NAS as the guard counts it (`host[:port]`). */
-  array: string;
+  /** This client's login as the guard knows it (`guard.attempt(nas, user, password, deviceId)`). */
+  attempt: LoginAttempt;
   /** Attempts after a transport failure for calls that are safe to resend (default 2). */
   retries?: number;
   retryDelayMs?: number;
@@ -42,7 +42,6 @@ export class DsmClient {
   readonly catalog: ApiCatalog;
   readonly #credentials: DsmCredentials;
   readonly #options: DsmClientOptions;
-  readonly #attempt: LoginAttempt;
   #sid: string | undefined;
   #token: string | undefined;
   #generation = 0;
@@ -55,12 +54,6 @@ export class DsmClient {
     this.catalog = catalog;
     this.#credentials = credentials;
     this.#options = options;
-    this.#attempt = options.guard.attempt(
-      options.array,
-      credentials.username,
-      credentials.password,
-      credentials.deviceId ?? '',
-    );
   }
 
   /** Logs in unless a login is already running, in which case it waits for that one. */
@@ -116,7 +109,7 @@ export class DsmClient {
   }
 
   #login(): Promise<void> {
-    return this.#options.guard.run(this.#attempt, () => this.#loginOnce(), loginOutcome);
+    return this.#options.guard.run(this.#options.attempt, () => this.#loginOnce(), loginOutcome);
   }
 
   async #loginOnce(): Promise<void> {
