@@ -165,11 +165,6 @@ export class LoginGuard {
     }
   }
 
-  /** Failed logins currently counted for an array (tests, metrics). */
-  failures(array: string): number {
-    return this.#recent(array, this.#now()).length;
-  }
-
   async #admit(attempt: LoginAttempt): Promise<Pending> {
     for (let running = this.#inflight.get(attempt.key); running; running = this.#inflight.get(attempt.key)) {
       await running;
