@@ -3,15 +3,24 @@
 // container join it with nsenter. Inside:
 // - `/` is rshared, so mounts made through a container's bind of a host path (Bidirectional)
 //   reach kubelet, as on a real node;
-// - /var/lib and /var/log are overlays whose changes land in the run directory: kubelet creates
-//   /var/lib/kubelet/device-plugins, /var/log/pods and /var/log/containers whatever --root-dir
-//   says, and the chart's defaults (/var/lib/kubelet, /var/lib/opencsp/node) work unchanged;
+// - /var/lib, /var/log and /etc are overlays whose changes land in the run directory: kubelet
+//   creates /var/lib/kubelet/device-plugins, /var/log/pods and /var/log/containers whatever
+//   --root-dir says, the chart's defaults (/var/lib/kubelet, /var/lib/opencsp/node) work
+//   unchanged, and the node has its own /etc/iscsi/initiatorname.iscsi;
 // - a private, unbindable tmpfs holds the containers' root directories.
 // Killing the holder and every process that joined ends the namespace and all its mounts.
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile as writeFileOnHost } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ProcessGroup, Supervised } from './processes.js';
 import { waitFor } from './wait.js';
+
+export interface MountEntry {
+  /** Where it is mounted, as the namespace sees it. */
+  target: string;
+  fstype: string;
+  /** The device or source (`/dev/loop3`, `tmpfs`, ...). */
+  source: string;
+}
 
 export interface NodeNamespace {
   holder: Supervised;
@@ -21,14 +30,16 @@ export interface NodeNamespace {
   mountNs: string;
   /** A path as the namespace sees it, reachable from the host (through /proc/PID/root). */
   hostView(path: string): string;
-  /** The namespace's mount points at or under `dir`, deepest first. */
-  mountsUnder(dir: string): Promise<string[]>;
+  /** The namespace's mounts at or under `dir`, deepest first. */
+  mountsUnder(dir: string): Promise<MountEntry[]>;
+  /** Writes a file as the node sees it (only under the overlaid directories). */
+  writeFile(path: string, content: string): Promise<void>;
   /** The command prefix that runs a program inside the namespace. */
   enter(command: string, args: string[]): { command: string; args: string[] };
 }
 
 /** Directories kubelet writes to outside its --root-dir; overlays in the namespace. */
-export const overlaidDirs = ['/var/lib', '/var/log'];
+export const overlaidDirs = ['/var/lib', '/var/log', '/etc'];
 
 function setupScript(runDir: string, rootsDir: string): string {
   const lines = ['set -eu', 'mount --make-rprivate /'];
@@ -53,6 +64,17 @@ function setupScript(runDir: string, rootsDir: string): string {
 
 const unescapeMountinfo = (field: string) =>
   field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+
+/** One line of /proc/PID/mountinfo: fields 5 (mount point), then after ' - ': fstype, source. */
+export function parseMountinfoLine(line: string): MountEntry {
+  const fields = line.split(' ');
+  const dash = fields.indexOf('-');
+  return {
+    target: unescapeMountinfo(fields[4] ?? ''),
+    fstype: fields[dash + 1] ?? '',
+    source: unescapeMountinfo(fields[dash + 2] ?? ''),
+  };
+}
 
 export async function startNodeNamespace(group: ProcessGroup, runDir: string): Promise<NodeNamespace> {
   for (const path of [runDir, '/']) {
@@ -88,9 +110,19 @@ export async function startNodeNamespace(group: ProcessGroup, runDir: string): P
       const info = await readFile(`${procRoot}/mountinfo`, 'utf8');
       return info
         .split('\n')
-        .map((l) => unescapeMountinfo(l.split(' ')[4] ?? ''))
-        .filter((p) => p !== '' && (p === dir || p.startsWith(`${dir}/`)))
-        .sort((a, b) => b.length - a.length);
+        .filter((l) => l !== '')
+        .map(parseMountinfoLine)
+        .filter((m) => m.target === dir || m.target.startsWith(`${dir}/`))
+        .sort((a, b) => b.target.length - a.target.length);
+    },
+    async writeFile(path, content) {
+      if (!overlaidDirs.some((d) => path.startsWith(`${d}/`))) {
+        throw new Error(
+          `${path} is not under ${overlaidDirs.join(', ')}: the node cannot write it without changing the host`,
+        );
+      }
+      await mkdir(dirname(`${procRoot}/root${path}`), { recursive: true });
+      await writeFileOnHost(`${procRoot}/root${path}`, content);
     },
     enter: (command, args) => ({
       command: 'nsenter',

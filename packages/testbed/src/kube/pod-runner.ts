@@ -18,6 +18,8 @@ import type { ProcessGroup, Supervised } from './processes.js';
 export interface Program {
   command: string[];
   workingDir?: string;
+  /** The image's own environment (its ENV lines); the container's env wins over it. */
+  env?: Record<string, string>;
 }
 
 export interface PodRunInput {
@@ -194,8 +196,10 @@ function plan(
   if (token !== undefined) {
     mounts.push({ source: token, target: saMountPath, propagation: 'None', readOnly: true });
   }
+  const program = input.program(container);
   const serviceEnv = {
     PATH: imagePath,
+    ...program.env,
     HOSTNAME: input.spec.hostNetwork ? input.nodeName : input.name,
     KUBERNETES_SERVICE_HOST: input.apiserver.host,
     KUBERNETES_SERVICE_PORT: String(input.apiserver.port),
@@ -214,7 +218,6 @@ function plan(
     },
     serviceEnv,
   );
-  const program = input.program(container);
   if (container.command?.length) {
     throw new Error(`${container.name}: a command override is not supported by the test runtime`);
   }
