@@ -30,6 +30,16 @@ export function kubeBinDir(env: Record<string, string | undefined> = process.env
   return env.OPENCSP_KUBE_BIN ?? join(repoRoot, '.cache/kube/bin');
 }
 
+/**
+ * Programs derived from ../shared/kube's by setup (scripts/kube.mjs): fakecri with 64-character
+ * sandbox and container ids (the shipped one panics at the first RunPodSandbox).
+ */
+export function kubeFixedDir(env: Record<string, string | undefined> = process.env): string {
+  return env.OPENCSP_KUBE_FIXED ?? join(repoRoot, '.cache/kube/fixed');
+}
+
+const fixedPrograms: ReadonlySet<KubeProgram> = new Set(['fakecri']);
+
 /** The snapshot CRDs of external-snapshotter, shipped beside the programs. */
 export function snapshotCrdDir(env: Record<string, string | undefined> = process.env): string {
   return env.OPENCSP_KUBE_CRDS ?? join(resolve(repoRoot, env.OPENCSP_KUBE_DIST ?? '../shared/kube'), 'crds');
@@ -60,16 +70,18 @@ export interface KubeBinaries {
 /** Finds every program or throws one error that names what is missing and how to get it. */
 export async function findKubeBinaries(): Promise<KubeBinaries> {
   const dir = kubeBinDir();
+  const fixed = kubeFixedDir();
+  const path = (program: KubeProgram) => join(fixedPrograms.has(program) ? fixed : dir, program);
   const problems: string[] = [];
   const missing: string[] = [];
   for (const program of kubePrograms) {
-    if (!(await executable(join(dir, program)))) {
+    if (!(await executable(path(program)))) {
       missing.push(program);
     }
   }
   if (missing.length > 0) {
     problems.push(
-      `${missing.join(', ')} not in ${dir}: run "npm run setup" (it unpacks ../shared/kube; OPENCSP_KUBE_DIST points at another copy, OPENCSP_KUBE_BIN at unpacked programs)`,
+      `${missing.join(', ')} not in ${dir} (or ${fixed}): run "npm run setup" (it unpacks ../shared/kube; OPENCSP_KUBE_DIST points at another copy, OPENCSP_KUBE_BIN at unpacked programs)`,
     );
   }
   const etcd = await onPath('etcd');
@@ -88,5 +100,5 @@ export async function findKubeBinaries(): Promise<KubeBinaries> {
   if (problems.length > 0 || etcd === undefined) {
     throw new Error(`the real Kubernetes suite cannot run: ${problems.join('; ')}`);
   }
-  return { dir, etcd, crds, path: (program) => join(dir, program) };
+  return { dir, etcd, crds, path };
 }
