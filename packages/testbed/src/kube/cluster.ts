@@ -2,9 +2,9 @@
 // the snapshot CRDs and snapshot-controller, and one node (kubelet + fakecri) in its own mount
 // namespace. `stop()` ends every process (the namespace and its mounts go with them) and removes
 // the run directory, also after a failed start.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { findKubeBinaries, type KubeBinaries } from './binaries.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -20,13 +20,29 @@ export interface ClusterOptions {
   nodeName?: string;
 }
 
+/** A node: its mount namespace and the kubelet (with fakecri) in it. */
+export interface ClusterNode {
+  name: string;
+  namespace: NodeNamespace;
+  kubelet: KubeletNode;
+  /** The machine goes away: kubelet, fakecri and every process in its namespace end with it. */
+  stop(): Promise<void>;
+}
+
 export interface Cluster {
   bins: KubeBinaries;
   pki: ClusterPki;
   controlPlane: ControlPlane;
   admin: KubeClient;
-  namespace: NodeNamespace;
-  node: KubeletNode;
+  /** The node the cluster started with. */
+  node: ClusterNode;
+  /**
+   * A mount namespace for pods that run elsewhere than the worker nodes (the controller
+   * Deployment's pod): it outlives a node the tests take away.
+   */
+  infraNamespace: NodeNamespace;
+  /** Starts another node (its own mount namespace, fakecri and kubelet) and waits until it is Ready. */
+  addNode(name: string): Promise<ClusterNode>;
   group: ProcessGroup;
   /** The run directory (certificates, kubeconfigs, logs, overlays); removed by stop(). */
   dir: string;
@@ -65,6 +81,19 @@ export async function applyCrds(admin: KubeClient, dir: string): Promise<void> {
   }
 }
 
+/** With OPENCSP_KUBE_LOGS set, every process's log is copied there (a directory per run). */
+async function keepLogs(dir: string): Promise<void> {
+  const target = process.env.OPENCSP_KUBE_LOGS;
+  if (!target) {
+    return;
+  }
+  const into = join(target, basename(dir));
+  await mkdir(into, { recursive: true });
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.log'))) {
+    await copyFile(join(dir, file), join(into, file));
+  }
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const started = performance.now();
   const bins = await findKubeBinaries();
@@ -72,16 +101,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const group = new ProcessGroup(dir);
   const stop = async () => {
     await group.stopAll();
+    await keepLogs(dir);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const pki = await createClusterPki(dir);
     const controlPlane = await startControlPlane({ bins, pki, group, dir });
     const admin = controlPlane.admin;
-    const namespace = await startNodeNamespace(group, dir);
-    const [node] = await Promise.all([
-      startKubelet({
-        name: options.nodeName ?? 'e2e-node-1',
+    const addNode = async (name: string): Promise<ClusterNode> => {
+      const nodeDir = join(dir, `node-${name}`);
+      const namespace = await startNodeNamespace(group, nodeDir, name);
+      const kubelet = await startKubelet({
+        name,
         bins,
         pki,
         server: controlPlane.server,
@@ -89,7 +120,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         namespace,
         admin,
         dir,
-      }),
+      });
+      return {
+        name,
+        namespace,
+        kubelet,
+        async stop() {
+          await kubelet.stop();
+          await namespace.holder.stop();
+        },
+      };
+    };
+    const [node, infraNamespace] = await Promise.all([
+      addNode(options.nodeName ?? 'e2e-node-1'),
+      startNodeNamespace(group, join(dir, 'infra'), 'infra'),
       applyCrds(admin, bins.crds),
     ]);
     group.start({
@@ -103,8 +147,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       pki,
       controlPlane,
       admin,
-      namespace,
       node,
+      infraNamespace,
+      addNode,
       group,
       dir,
       startupMs: performance.now() - started,

@@ -76,7 +76,12 @@ export function parseMountinfoLine(line: string): MountEntry {
   };
 }
 
-export async function startNodeNamespace(group: ProcessGroup, runDir: string): Promise<NodeNamespace> {
+/** The namespace of node `nodeName`; its overlays and container roots live under `runDir`. */
+export async function startNodeNamespace(
+  group: ProcessGroup,
+  runDir: string,
+  nodeName: string,
+): Promise<NodeNamespace> {
   for (const path of [runDir, '/']) {
     if (path.includes("'")) {
       throw new Error(`run directory ${path} holds a quote`);
@@ -85,7 +90,7 @@ export async function startNodeNamespace(group: ProcessGroup, runDir: string): P
   const rootsDir = join(runDir, 'container-roots');
   await mkdir(rootsDir, { recursive: true });
   const holder = group.start({
-    name: 'node-namespace',
+    name: `node-namespace-${nodeName}`,
     command: 'unshare',
     args: ['--mount', '--propagation', 'private', '--', 'sh', '-c', setupScript(runDir, rootsDir)],
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },

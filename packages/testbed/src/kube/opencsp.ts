@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { HelmRender, type RenderResult } from '../chart/helm-render.js';
 import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster, ClusterNode } from './cluster.js';
 import { type Program, type RunningPod, runPod } from './pod-runner.js';
 import type { PodSpec } from './pod-spec.js';
 import { freePorts } from './wait.js';
@@ -42,7 +42,10 @@ export interface OpencspInstall {
   render: RenderResult;
   classes: OpencspClasses;
   controller: RunningPod;
+  /** The DaemonSet's pod on the cluster's first node. */
   node: RunningPod;
+  /** Starts the DaemonSet's pod on another node (as the DaemonSet controller would). */
+  startNodePod(node: ClusterNode): Promise<RunningPod>;
   /** Where the livenessprobe sidecars and the registrar serve /healthz (127.0.0.1). */
   healthPorts: { controller: number; node: number; registrar: number };
   /** The controller pod's ServiceAccount. */
@@ -161,22 +164,26 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
   const program = programs(cluster, options.nodeDriver);
   const common = {
     namespace: releaseNamespace,
-    nodeName: cluster.node.name,
     admin: cluster.admin,
     apiserver: { host: '127.0.0.1', port: cluster.controlPlane.apiserverPort, caFile: cluster.pki.ca.cert },
-    node: cluster.namespace,
     group: cluster.group,
     dir: join(cluster.dir, 'pods'),
   };
-  const nodePod = await runPod({
-    ...common,
-    name: `${nodeWorkload.metadata.name}-${cluster.node.name}`,
-    spec: podSpecOf(nodeWorkload),
-    program: program('node'),
-  });
+  const startNodePod = (node: ClusterNode) =>
+    runPod({
+      ...common,
+      nodeName: node.name,
+      node: node.namespace,
+      name: `${nodeWorkload.metadata.name}-${node.name}`,
+      spec: podSpecOf(nodeWorkload),
+      program: program('node'),
+    });
+  const nodePod = await startNodePod(cluster.node);
   const controllerSpec = podSpecOf(controllerWorkload);
   const controllerPod = await runPod({
     ...common,
+    nodeName: cluster.node.name,
+    node: cluster.infraNamespace,
     name: `${controllerWorkload.metadata.name}-0`,
     spec: controllerSpec,
     program: program('controller'),
@@ -186,6 +193,7 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
     classes: classNames(options.values.prefix),
     controller: controllerPod,
     node: nodePod,
+    startNodePod,
     healthPorts,
     controllerServiceAccount: controllerSpec.serviceAccountName ?? 'default',
     async stop() {

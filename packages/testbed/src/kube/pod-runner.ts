@@ -2,8 +2,9 @@
 // container runtime would: volumes prepared (hostPath in the node's namespace, emptyDir, Secret,
 // the service-account token from the TokenRequest API), each container's env and args built as
 // kubelet builds them, then each container started in its own mount namespace (container.ts).
-// What differs from a real runtime: the "image" is the host's system directories plus the
-// program the image would run (`program`), and there is no network or PID namespace.
+// Containers that exit are started again (restartPolicy Always), as kubelet would. What differs
+// from a real runtime: the "image" is the host's system directories plus the program the image
+// would run (`program`), there is no network or PID namespace and no /dev/termination-log.
 import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { repoRoot } from './binaries.js';
@@ -42,6 +43,7 @@ export interface RunningPod {
   containers: Map<string, Supervised>;
   /** Stops one container and starts it again with the same plan (a container restart). */
   restart(container: string): Promise<Supervised>;
+  /** Stops the pod's containers (or one); an exited container is otherwise started again. */
   stop(container?: string): Promise<void>;
 }
 
@@ -245,7 +247,10 @@ export async function runPod(input: PodRunInput): Promise<RunningPod> {
   const system = await systemView();
   const plans = new Map(input.spec.containers.map((c) => [c.name, plan(c, input, sources, token, system)] as const));
   const containers = new Map<string, Supervised>();
-  const start = (name: string) => {
+  /** Containers the test stopped on purpose (no restart). */
+  const stopped = new Set<string>();
+  const restarts = new Map<string, { count: number; timer?: NodeJS.Timeout }>();
+  const start = (name: string): Supervised => {
     const p = plans.get(name);
     if (p === undefined) {
       throw new Error(`pod ${input.name} has no container ${name}`);
@@ -266,7 +271,33 @@ export async function runPod(input: PodRunInput): Promise<RunningPod> {
       graceSeconds: 30,
     });
     containers.set(name, process);
+    stopped.delete(name);
+    const startedAt = Date.now();
+    // restartPolicy Always: kubelet starts an exited container again, with a growing back-off
+    // (10 s doubling to 5 min there; 0.5 s doubling to 8 s here, so tests stay short). A sidecar
+    // exits when it loses its driver connection and counts on this.
+    void process.exited.then(() => {
+      if (stopped.has(name) || containers.get(name) !== process) {
+        return;
+      }
+      const state = restarts.get(name) ?? { count: 0 };
+      state.count = Date.now() - startedAt > 30_000 ? 1 : state.count + 1;
+      state.timer = setTimeout(
+        () => {
+          if (!stopped.has(name) && containers.get(name) === process && !input.group.closing) {
+            start(name);
+          }
+        },
+        Math.min(500 * 2 ** (state.count - 1), 8000),
+      );
+      restarts.set(name, state);
+    });
     return process;
+  };
+  const stopContainer = async (name: string) => {
+    stopped.add(name);
+    clearTimeout(restarts.get(name)?.timer);
+    await containers.get(name)?.stop();
   };
   for (const name of plans.keys()) {
     start(name);
@@ -275,12 +306,12 @@ export async function runPod(input: PodRunInput): Promise<RunningPod> {
     name: input.name,
     containers,
     async restart(name) {
-      await containers.get(name)?.stop();
+      await stopContainer(name);
       return start(name);
     },
     async stop(name) {
       for (const n of name ? [name] : [...containers.keys()].reverse()) {
-        await containers.get(n)?.stop();
+        await stopContainer(n);
         containers.delete(n);
       }
       if (name === undefined) {

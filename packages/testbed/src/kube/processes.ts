@@ -47,6 +47,12 @@ function waitExit(child: ChildProcess): Promise<string> {
 
 export class ProcessGroup {
   private readonly running: Supervised[] = [];
+  #closing = false;
+
+  /** True once stopAll has begun: nothing may start any more. */
+  get closing(): boolean {
+    return this.#closing;
+  }
 
   constructor(readonly logDir: string) {}
 
@@ -56,6 +62,9 @@ export class ProcessGroup {
   }
 
   start(spec: ProcessSpec): Supervised {
+    if (this.#closing) {
+      throw new Error(`${spec.name}: the process group is stopping`);
+    }
     const logFile = join(this.logDir, `${spec.name}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', spec.command, ...spec.args], {
@@ -101,6 +110,7 @@ export class ProcessGroup {
 
   /** Stops every process, last started first. */
   async stopAll(): Promise<void> {
+    this.#closing = true;
     for (const p of [...this.running].reverse()) {
       await p.stop();
     }
