@@ -22,7 +22,9 @@ export function fixFakecri(bin, fixed) {
   const broken = Buffer.from('%s%060d');
   const at = source.indexOf(broken);
   if (at < 0 || source.indexOf(broken, at + 1) >= 0) {
-    throw new Error(`fakecri in ${bin}: the id format string is not there exactly once; rebuild the fix for this version`);
+    throw new Error(
+      `fakecri in ${bin}: the id format string is not there exactly once; rebuild the fix for this version`,
+    );
   }
   const patched = Buffer.from(source);
   patched.write('%s%062d', at, 'latin1');
