@@ -1,7 +1,9 @@
 // Benchmark `kube`: the real Kubernetes 1.35 control plane of `pnpm e2e:kube` (src/kube) with
 // opencsp installed from its chart on the TrueNAS simulator at 0 ms latency. How long until the
-// cluster answers with a Ready node, and per PVC: created → Bound (PV controller + provisioner)
-// and → the pod Running (attach-detach controller + attacher, then kubelet's stage and publish).
+// cluster answers with a Ready node, and per PVC: created → Bound (PV controller + provisioner),
+// then its pod created → Running (attach-detach controller + attacher, then kubelet's stage and
+// publish). The pod is created once the claim is bound: kubelet skips a pod whose claim is not
+// bound yet and looks again only after its pod worker's back-off (about 10 s here).
 import { performance } from 'node:perf_hooks';
 import { startKubeStack } from '../kube/stack.js';
 import { ref } from '../kube/workloads.js';
@@ -22,15 +24,18 @@ async function run(ctx: BenchContext): Promise<BenchmarkOutput> {
   const { kube } = stack;
   const bound: number[] = [];
   const published: number[] = [];
+  const total: number[] = [];
   for (let i = 0; i < pvcs; i++) {
     const name = `bench-${i}`;
     const started = performance.now();
     await kube.createPvc({ name, storageClassName: stack.opencsp.classes.ext4, size: '64Mi' });
-    await kube.createPod({ name, claims: [{ name }], nodeName: stack.nodeName });
     const { pv } = await kube.boundPvc(name);
-    bound.push(performance.now() - started);
+    const boundAt = performance.now();
+    bound.push(boundAt - started);
+    await kube.createPod({ name, claims: [{ name }], nodeName: stack.nodeName });
     await kube.runningPod(name);
-    published.push(performance.now() - started);
+    published.push(performance.now() - boundAt);
+    total.push(performance.now() - started);
     await kube.deleteAndWait(ref.pod(name));
     await kube.noAttachmentOf(pv.metadata.name);
     await kube.deleteAndWait(ref.pvc(name));
@@ -48,10 +53,11 @@ async function run(ctx: BenchContext): Promise<BenchmarkOutput> {
       goal: null,
     },
     { step: 'PVC created → Bound', count: pvcs, p50: p50(bound), goal: null },
+    { step: 'pod created → Running (attached, staged, published)', count: pvcs, p50: p50(published), goal: null },
     {
-      step: 'PVC created → pod Running (volume published)',
+      step: 'PVC created → bound and its pod volume published',
       count: pvcs,
-      p50: p50(published),
+      p50: p50(total),
       goal: goals.boundAndPublishedMs,
     },
   ];
@@ -69,7 +75,10 @@ async function run(ctx: BenchContext): Promise<BenchmarkOutput> {
         [left.length === 0 ? 'Leak audit: nothing left' : `Leak audit: ${left.join('; ')}`],
       ),
     ],
-    notes: ['Goals are not asserted; processes share the machine with the rest of the run.'],
+    notes: [
+      'Goals are not asserted; processes share the machine with the rest of the run.',
+      'A pod created before its claim is bound waits for kubelet to retry (about 10 s): the pod is created after Bound.',
+    ],
   };
 }
 
