@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { cleanups as cleanupList } from '../common/cleanups.js';
 import type { E2eBackend, E2eBackendName } from '../e2e/stack.js';
 import { randomInitiatorName } from '../e2e/stack.js';
 import {
@@ -157,16 +158,8 @@ async function apiLeftovers(kube: Workloads): Promise<string[]> {
 
 export async function startKubeStack(options: KubeStackOptions = {}): Promise<KubeStack> {
   const logLevel = options.logLevel ?? 'info';
-  const cleanups: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((err: unknown) => errors.push(err));
-    }
-    if (errors.length > 0) {
-      throw new AggregateError(errors, 'kube stack cleanup failed');
-    }
-  };
+  const cleanups = cleanupList('kube stack');
+  const stop = () => cleanups.stop();
   try {
     const started = performance.now();
     const { backend, nodeApi, dropSessions } = await startKubeBackend(
