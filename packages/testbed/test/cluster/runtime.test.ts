@@ -1,7 +1,6 @@
 // The pieces of the real-cluster suite's pod runtime that are plain logic: kubelet's env and
 // $(VAR) rules, the container script (mounts, propagation, user, capabilities), the node's mount
 // table, and the chart values the suite installs with (valid against values.schema.json).
-import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelmRender, missingToolchain } from '../../src/chart/helm-render.js';
 import { containerScript, shellQuote } from '../../src/kube/container.js';
@@ -100,9 +99,12 @@ describe('container script', () => {
   });
 
   it('refuses paths that climb out and environment names a shell would misread', () => {
-    expect(() => containerScript({ ...plan, mounts: [{ ...plan.mounts[1]!, target: '/csi/../etc' }] })).toThrow(
-      /without \.\./,
-    );
+    expect(() =>
+      containerScript({
+        ...plan,
+        mounts: [{ source: '/tmp/pod/socket-dir', target: '/csi/../etc', propagation: 'None', readOnly: false }],
+      }),
+    ).toThrow(/without \.\./);
     expect(() => containerScript({ ...plan, env: { 'BAD NAME': 'x' } })).toThrow(/not valid/);
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
   });
