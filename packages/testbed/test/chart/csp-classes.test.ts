@@ -3,7 +3,14 @@
 // Service, and StorageClasses that hand the same Secret to every CSI call that needs it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, findAll, findOne, HelmRender, missingToolchain, type RenderResult } from './helm-render.js';
+import {
+  ciValuesDir,
+  findAll,
+  findOne,
+  HelmRender,
+  missingToolchain,
+  type RenderResult,
+} from '../../src/chart/helm-render.js';
 import { container, expectRestricted, flag, podLabels, podSpec } from './pods.js';
 
 const missing = missingToolchain();
