@@ -105,6 +105,13 @@ export const simOptionTable = {
     parse: parsers.list,
     default: ['127.0.0.1'],
   },
+  lioTarget: {
+    flag: 'lio-target',
+    env: 'TRUENAS_SIM_LIO_TARGET',
+    description: "Serve the iSCSI configuration with this machine's LIO target (configfs, root; the VM suite)",
+    parse: parsers.bool,
+    default: false,
+  },
   latency: {
     flag: 'latency',
     env: 'TRUENAS_SIM_LATENCY',
@@ -162,6 +169,8 @@ export async function startFromArgs(
     password: values.password,
     ...(values.apiKey ? { apiKey: values.apiKey } : {}),
     portals: [{ ips: values.portalIps, comment: 'opencsp' }],
+    // The bridge's configfs steps go to stdout beside the simulator's own lines.
+    lioTarget: values.lioTarget ? { log: (line: string) => console.log(JSON.stringify({ msg: line })) } : false,
     faults: {
       latencyMs: values.latency,
       errorRate: values.errorRate,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type FaultSettings, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
+import { attachLioTarget, type LioTargetHandle, type LioTargetOptions } from './lio-target.js';
 import { allMethods } from './methods.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
@@ -36,6 +37,11 @@ export interface TrueNasSimulatorOptions {
   basename?: string;
   faults?: Partial<FaultSettings>;
   knobs?: Partial<Knobs>;
+  /**
+   * Serve the iSCSI configuration with this machine's kernel target (LIO through configfs; root):
+   * initiators log in to real targets and read the zvols' data (the VM suite). `stop()` takes it down.
+   */
+  lioTarget?: boolean | LioTargetOptions;
 }
 
 /**
@@ -65,6 +71,7 @@ export class TrueNasSimulator {
   readonly #baseline: AuditBaseline;
   readonly #ownsDataDir: boolean;
   #address: AddressInfo | undefined;
+  #lio: LioTargetHandle | undefined;
 
   private constructor(
     core: SimCore,
@@ -133,6 +140,14 @@ export class TrueNasSimulator {
       apiKey,
       ownsDataDir: options.dataDir === undefined,
     });
+    if (options.lioTarget) {
+      try {
+        sim.#lio = await attachLioTarget(core, options.lioTarget === true ? {} : options.lioTarget);
+      } catch (err) {
+        await sim.stop();
+        throw err;
+      }
+    }
     await new Promise<void>((resolve, reject) => {
       net.server.once('error', reject);
       net.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -258,6 +273,9 @@ export class TrueNasSimulator {
     }
     this.#net.wss.close();
     await new Promise<void>((resolve) => this.#net.server.close(() => resolve()));
+    // The kernel target lets go of the zvols' files before they are removed.
+    await this.#lio?.close();
+    this.#lio = undefined;
     if (this.#ownsDataDir) {
       await rm(this.core.config.dataDir, { recursive: true, force: true });
     }
