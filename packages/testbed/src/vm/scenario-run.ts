@@ -1,7 +1,8 @@
-// One VM run of the scenario: a temp dir with a copy of the host's node binary (shared into the
-// guest), QEMU with the serial log in that dir, the log kept under <cache>/logs/<label>.log, and
-// the temp dir removed whatever happens.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+// One VM run of the scenario: a temp dir with a copy of the host's node binary (and, for a
+// sanity run, csi-sanity) shared into the guest, a writable share for what the guest hands back
+// (csi-sanity's JUnit reports, the stack's logs), QEMU with the serial log in that dir, the log
+// kept under <cache>/logs/<label>.log, and the temp dir removed whatever happens.
+import { access, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cleanup } from './cleanup.js';
@@ -12,9 +13,10 @@ import { runQemu } from './qemu.js';
 export interface ScenarioSpec {
   /**
    * Who performs the node operations in the guest: `csi` the driver's NodeService (the product),
-   * `shell` and `js` reference implementations that call the tools directly.
+   * `shell` and `js` reference implementations that call the tools directly; `sanity` runs
+   * csi-sanity against the whole stack (simulator on LIO, CSP, driver) instead of the scenario.
    */
-  ops: 'shell' | 'js' | 'csi';
+  ops: 'shell' | 'js' | 'csi' | 'sanity';
   chap: 'oneway' | 'mutual';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
@@ -31,6 +33,8 @@ export interface ScenarioOutcome {
   exitCode: number | null;
   logPath: string;
   stderr: string;
+  /** Sanity runs: csi-sanity's JUnit reports, per access type, kept under <cache>/logs. */
+  junit: Array<{ access: string; path: string }>;
 }
 
 export interface RunScenarioOptions {
@@ -47,6 +51,27 @@ export function scenarioLabel(spec: ScenarioSpec): string {
   return `${spec.ops}-${spec.chap}`;
 }
 
+/** The csi-sanity binary: $OPENCSP_UPSTREAM_BIN/csi-sanity, else ../shared/bin/csi-sanity. */
+export function csiSanityPath(repoDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.OPENCSP_UPSTREAM_BIN || join(repoDir, '..', 'shared', 'bin'), 'csi-sanity');
+}
+
+/** What the guest left in the out share: JUnit reports and stack logs, kept under <cache>/logs. */
+async function keepOutputs(outDir: string, logsDir: string, label: string): Promise<ScenarioOutcome['junit']> {
+  const junit: ScenarioOutcome['junit'] = [];
+  for (const name of (await readdir(outDir)).sort()) {
+    const report = /^sanity-([a-z]+)\.xml$/.exec(name);
+    const kept = join(logsDir, report ? `${label}-${report[1]}.xml` : `${label}-${name}`);
+    if (report || name.endsWith('.log')) {
+      await copyFile(join(outDir, name), kept);
+    }
+    if (report?.[1]) {
+      junit.push({ access: report[1], path: kept });
+    }
+  }
+  return junit;
+}
+
 export async function runScenario(spec: ScenarioSpec, options: RunScenarioOptions): Promise<ScenarioOutcome> {
   const label = scenarioLabel(spec);
   const tmp = await mkdtemp(join(tmpdir(), 'opencsp-vm-'));
@@ -55,17 +80,25 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     const nodeDir = join(tmp, 'hostnode');
     await mkdir(nodeDir);
     await copyFile(process.execPath, join(nodeDir, 'node'));
+    const outDir = join(tmp, 'out');
+    await mkdir(outDir);
     const serialLog = join(tmp, 'serial.log');
     const params: Record<string, string> = {
-      'e2e.ops': spec.ops === 'shell' ? 'shell' : 'js',
+      'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js',
       'e2e.chap': spec.chap,
     };
-    if (spec.ops !== 'shell') {
+    if (spec.ops === 'sanity') {
+      const sanity = csiSanityPath(options.repoDir);
+      await access(sanity).catch(() => {
+        throw new Error(`${sanity} is missing: set OPENCSP_UPSTREAM_BIN to the folder holding csi-sanity`);
+      });
+      await copyFile(sanity, join(nodeDir, 'csi-sanity'));
+    } else if (spec.ops !== 'shell') {
       params['e2e.entry'] = spec.entry;
       params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
     const run = await runQemu(
-      { image: options.image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },
+      { image: options.image, shares: { repoDir: options.repoDir, nodeDir, outDir }, serialLog, params },
       {
         timeoutMs: options.timeoutMs,
         cleanup: options.cleanup,
@@ -74,9 +107,11 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
         ...(options.onLine ? { onLine: (line: string) => options.onLine?.(label, line) } : {}),
       },
     );
-    const logPath = join(options.cacheDir, 'logs', `${label}.log`);
-    await mkdir(join(options.cacheDir, 'logs'), { recursive: true });
+    const logsDir = join(options.cacheDir, 'logs');
+    const logPath = join(logsDir, `${label}.log`);
+    await mkdir(logsDir, { recursive: true });
     await copyFile(serialLog, logPath);
+    const junit = await keepOutputs(outDir, logsDir, label);
     const { steps, result, errors } = run.parser;
     return {
       label,
@@ -89,6 +124,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
       exitCode: run.exitCode,
       logPath,
       stderr: run.stderr,
+      junit,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
