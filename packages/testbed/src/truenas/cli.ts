@@ -170,7 +170,9 @@ export async function startFromArgs(
     ...(values.apiKey ? { apiKey: values.apiKey } : {}),
     portals: [{ ips: values.portalIps, comment: 'opencsp' }],
     // The bridge's configfs steps go to stdout beside the simulator's own lines.
-    lioTarget: values.lioTarget ? { log: (line: string) => console.log(JSON.stringify({ msg: line })) } : false,
+    lioTarget: values.lioTarget
+      ? { log: (line: string) => console.log(JSON.stringify({ time: Date.now(), msg: line })) }
+      : false,
     faults: {
       latencyMs: values.latency,
       errorRate: values.errorRate,

@@ -86,7 +86,7 @@ describe('command-line options', () => {
       'shell:oneway',
       'sanity:mutual',
     ]);
-    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 2700]);
+    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 4800]);
     expect(options.rebuild).toBe(false);
   });
 

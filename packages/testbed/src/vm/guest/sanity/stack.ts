@@ -124,7 +124,7 @@ export async function stackUp(layout: StackLayout): Promise<StackFiles> {
   const driver = await launch(layout, 'csi-driver', [
     'packages/csi-driver/dist/main.js',
     ...['--endpoint', files.endpoint, '--mode', 'all', '--node-name', 'vm-sanity'],
-    ...['--state-dir', files.stateDir, '--multipath', 'required', '--log-level', 'info'],
+    ...['--state-dir', files.stateDir, '--multipath', 'required', '--log-level', 'debug'],
   ]);
   await waitFor('csi-driver', () => exists(socket), driver);
   const chap: Record<string, string> = { chapUser: 'vm-sanity-node', chapPassword: secret() };
