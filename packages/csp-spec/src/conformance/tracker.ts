@@ -2,6 +2,7 @@
 // cases to register them, removes them in reverse order after each case (also when it failed), and
 // at the end looks every name and id up again to prove nothing was left on the array.
 import type { ContractApi } from './api.js';
+import { isVolumeName } from './cases/lookups.js';
 import type { Exchange } from './probe.js';
 
 type Tracked =
@@ -47,7 +48,7 @@ export class Tracker {
   observe(exchange: Exchange): void {
     const { sent, status, body } = exchange;
     const sentBody = sent.body as Record<string, unknown> | undefined;
-    if (sent.operation === 'createVolume' && typeof sentBody?.name === 'string' && objectName.test(sentBody.name)) {
+    if (sent.operation === 'createVolume' && typeof sentBody?.name === 'string' && isVolumeName(sentBody.name)) {
       this.volumeNames.add(sentBody.name);
     }
     if (sent.operation === 'upsertHost' && typeof sentBody?.uuid === 'string' && objectName.test(sentBody.uuid)) {
