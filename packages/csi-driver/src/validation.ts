@@ -1,13 +1,13 @@
 // Request checks shared by the RPCs. Every failure is InvalidArgument naming the field, raised
 // before anything is looked up or changed.
+import { hasBannedNameCharacter } from '@opencsp/csp-spec';
 import { limits, supportedFsTypes } from './constants.js';
 import type { AccessMode, CapacityRange__Output, VolumeCapability__Output } from './csi-types.js';
 import { invalidArgument, outOfRange } from './errors.js';
 
 /** CSP object names (contract `ObjectName`): snapshot names, and volume names every CSP takes. */
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-/** Characters CSI bans in names: control characters other than common whitespace. */
-const bannedInNames = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
 /** CSP object ids (contract `ObjectId`): anything else cannot name an object of ours. */
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@~+=-]*$/;
 
@@ -38,14 +38,9 @@ export function validateVolumeName(name: string, field = 'name'): void {
   if (Buffer.byteLength(name) > 128) {
     throw invalidArgument(`${field}: must be at most 128 bytes`);
   }
-  if (bannedInNames.test(name)) {
+  if (hasBannedNameCharacter(name)) {
     throw invalidArgument(`${field}: must not contain control characters (CSI bans them in names)`);
   }
-}
-
-/** Whether every CSP takes this name (contract `ObjectName`), with or without `any_volume_name`. */
-export function isObjectName(name: string): boolean {
-  return namePattern.test(name);
 }
 
 export function validateId(id: string, field: string): void {

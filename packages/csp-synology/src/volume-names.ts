@@ -5,7 +5,7 @@
 // `:h` and 16 hex digits of its SHA-256, and the original is kept in the LUN's description on an
 // `opencsp-name:` line (percent-encoded). Escaped names never contain `:h`, so the two forms cannot
 // meet; a lookup by name is one LUN get by the derived name and a check of the stored original.
-import { digest, escapeName, maxDsmNameLength, type Naming, unescapeName } from './ids.js';
+import { digest, escapeName, maxDsmNameLength, type Naming } from './ids.js';
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** After the prefix: readable part without ':', then ':h' (an escape never writes a lone ':h'). */

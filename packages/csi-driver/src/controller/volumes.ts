@@ -1,5 +1,5 @@
 // CreateVolume, DeleteVolume and ValidateVolumeCapabilities.
-import type { Volume as CspVolume, VolumeCreateRequest } from '@opencsp/csp-spec';
+import { type Volume as CspVolume, isObjectName, type VolumeCreateRequest } from '@opencsp/csp-spec';
 import { defaultFsType, supportedFsTypes } from '../constants.js';
 import type {
   CreateVolumeRequest__Output,
@@ -20,7 +20,6 @@ import {
   capacityBounds,
   fitsBounds,
   isMultiNode,
-  isObjectName,
   isPossibleId,
   validateCapabilities,
   validateCapabilityShape,

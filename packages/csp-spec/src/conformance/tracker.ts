@@ -1,8 +1,9 @@
 // Remembers every object the suite made the CSP create, by watching answers rather than trusting
 // cases to register them, removes them in reverse order after each case (also when it failed), and
 // at the end looks every name and id up again to prove nothing was left on the array.
+
+import { isVolumeName } from '../names.js';
 import type { ContractApi } from './api.js';
-import { isVolumeName } from './cases/lookups.js';
 import type { Exchange } from './probe.js';
 
 type Tracked =

@@ -1,5 +1,7 @@
 // One handler per contract operation. Handlers receive already-validated input, call the array
 // session and shape the answer; they hold no HTTP framework types.
+
+import { isObjectName } from '../names.js';
 import type {
   HostRequest,
   PublishOptions,
@@ -50,12 +52,9 @@ function locked<T>(input: HandlerInput, key: string, work: () => Promise<T>): Pr
   return input.locks.run(`${input.session.arrayAddress}|${key}`, work);
 }
 
-/** The contract's ObjectName: the only volume names a CSP must take without `any_volume_name`. */
-const objectName = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /** Refuses a volume name outside ObjectName unless the provider claims `any_volume_name`. */
 async function checkVolumeName(session: ArraySession, name: string, field: string): Promise<void> {
-  if (objectName.test(name) || (await session.capabilities()).features.any_volume_name === true) {
+  if (isObjectName(name) || (await session.capabilities()).features.any_volume_name === true) {
     return;
   }
   throw new CspProblem(

@@ -3,14 +3,6 @@ import type { Volume } from '../../types.js';
 import type { CaseContext } from '../context.js';
 import { ensure, expectBody, expectError } from '../expect.js';
 
-/** The contract's VolumeName: 1-128 characters without the control characters CSI bans. */
-const volumeName = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]{1,128}$/u;
-
-/** Whether a name could name a volume (and so can be looked up by name). */
-export function isVolumeName(name: string): boolean {
-  return volumeName.test(name);
-}
-
 /** GET /volumes?name= must answer 200 with exactly that volume. */
 export async function expectVolumeNamed(ctx: CaseContext, name: string, id: string): Promise<Volume> {
   const found = await ctx.api.listVolumes({ name });

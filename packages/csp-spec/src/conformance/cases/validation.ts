@@ -1,10 +1,12 @@
 // Bad input: every malformed or out-of-range request answers 400 with a message naming the field,
 // and changes nothing (no volume appears, sizes stay as they were).
+
+import { isVolumeName } from '../../names.js';
 import type { CaseContext } from '../context.js';
 import { ensure, expectBadRequest, expectError } from '../expect.js';
 import type { Method } from '../probe.js';
 import type { ConformanceCase } from '../types.js';
-import { expectNoVolumeNamed, getVolume, isVolumeName } from './lookups.js';
+import { expectNoVolumeNamed, getVolume } from './lookups.js';
 
 const enc = encodeURIComponent;
 const unknownField = 'cspconf_unknown_field';
