@@ -13,7 +13,9 @@ import {
   KeyedMutex,
   loopBackingFile,
   type PathHealth,
+  pollUntil,
   type Runner,
+  realClock,
   type StringMap,
   type Transport,
 } from '@opencsp/csi-driver/node';
@@ -41,6 +43,8 @@ export interface LoopTransportOptions {
   readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
+  /** How long detach waits for a busy loop device to go (default 15 s). */
+  readonly detachTimeoutMs?: number;
 }
 
 function fileOf(record: JsonObject): string {
@@ -58,6 +62,7 @@ export class LoopTransport implements Transport {
   private readonly sessions: LoopSessions | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
+  private readonly detachTimeoutMs: number;
 
   constructor(options: LoopTransportOptions) {
     this.name = options.name ?? 'iscsi';
@@ -65,6 +70,7 @@ export class LoopTransport implements Transport {
     this.files = options.files;
     this.resolver = options.resolve;
     this.sessions = options.sessions;
+    this.detachTimeoutMs = options.detachTimeoutMs ?? 15_000;
   }
 
   validate(_publishContext: StringMap): void {
@@ -105,8 +111,14 @@ export class LoopTransport implements Transport {
       for (const device of await loopDevicesOf(this.runner, file)) {
         await detachLoop(this.runner, device);
       }
-      const left = await loopDevicesOf(this.runner, file);
-      if (left.length > 0) {
+      // A device still open somewhere (a mount another mount namespace still holds, a probe) is
+      // only marked for detach and goes with its last user: wait for that, as the iSCSI transport
+      // waits for its devices to go after a logout.
+      const gone = await pollUntil(realClock, this.detachTimeoutMs, 200, async () =>
+        (await loopDevicesOf(this.runner, file)).length === 0 ? true : undefined,
+      );
+      if (!gone) {
+        const left = await loopDevicesOf(this.runner, file);
         throw new DriverError('FailedPrecondition', `${left.join(', ')} still attached to ${file} (in use?)`);
       }
     });

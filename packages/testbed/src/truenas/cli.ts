@@ -1,5 +1,9 @@
-// Command-line options of `truenas-sim` and how they become a running simulator.
+// Command-line options of `truenas-sim` and how they become a running simulator. A simulator
+// started here also serves, for suites that run it in another process, its leak audit
+// (GET /_sim/audit) and the node API (/_sim/node/) for loop-transport nodes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
+import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
 
 const rate = (raw: string): number => {
@@ -180,6 +184,11 @@ export async function startFromArgs(
       dropRate: values.dropRate,
       methods: values.faultMethods,
     },
+  });
+  const side = truenasNodeSide(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
+  sim.routes.add('/_sim/audit/', async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sim.audit()));
   });
   return { sim, help: false };
 }
