@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ArrayProcesses, startArray } from '../launch/array.js';
+import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/array.js';
 import { builtScript, Program } from '../launch/program.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
 import { evaluate } from './evaluate.js';
@@ -31,7 +31,18 @@ export interface RunOptions {
   focus?: string;
   /** Progress lines. */
   log: (line: string) => void;
+  /** Starts the node plugin (default: the loop-node launcher); the VM suite starts the real driver. */
+  startNode?: NodeStarter;
+  /** How the array is started (extra simulator flags, readiness limit). */
+  array?: ArrayOptions;
+  /** More keys for the StorageClass secret, e.g. the node's CHAP credentials. */
+  extraSecrets?: Record<string, string>;
+  /** How long the driver's programs may take to listen (default 30 s). */
+  readyTimeoutMs?: number;
 }
+
+/** Starts the node plugin serving `unix://<dir>/node.sock`. */
+export type NodeStarter = (dir: string, array: ArrayProcesses, maxVolumesPerNode: number) => Program;
 
 export interface RunResult {
   name: string;
@@ -158,12 +169,12 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
   let array: ArrayProcesses | undefined;
   const cases: ReportCase[] = [];
   try {
-    array = await startArray(o.combination.backend, join(dir, 'array'));
+    array = await startArray(o.combination.backend, join(dir, 'array'), o.array);
     const controller = startController(dir, o.maxVolumesPerNode);
-    const node = startNode(dir, array, o.maxVolumesPerNode);
+    const node = (o.startNode ?? startNode)(dir, array, o.maxVolumesPerNode);
     programs.push(controller, node);
-    await Promise.all([controller, node].map((p) => p.waitForLine(/CSI driver listening/)));
-    const files = await writeSanityFiles(dir, array.secrets, array.parameters);
+    await Promise.all([controller, node].map((p) => p.waitForLine(/CSI driver listening/, o.readyTimeoutMs)));
+    const files = await writeSanityFiles(dir, { ...array.secrets, ...o.extraSecrets }, array.parameters);
     const junit = join(dir, 'junit-upstream.xml');
     o.log(`${name}: csi-sanity running (log: ${join(dir, 'csi-sanity.log')})`);
     await runSanity(o.binary, sanityArgs(o, files, junit), join(dir, 'csi-sanity.log'));

@@ -43,16 +43,25 @@ interface Started {
   leaks: (body: unknown) => string[];
 }
 
-async function startTrueNas(dir: string, password: string, programs: Program[]): Promise<Started> {
+async function startTrueNas(dir: string, password: string, programs: Program[], o: ArrayOptions): Promise<Started> {
   const sim = new Program({
     name: 'truenas-sim',
     script: builtScript('testbed', 'truenas/main.js'),
-    args: ['--tls', '--port', '0', '--data-dir', join(dir, 'truenas'), '--dataset', 'tank/k8s'],
+    args: [
+      '--tls',
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir, 'truenas'),
+      '--dataset',
+      'tank/k8s',
+      ...(o.simulatorArgs ?? []),
+    ],
     env: { TRUENAS_SIM_USERNAME: 'truenas_admin', TRUENAS_SIM_PASSWORD: password },
     logFile: join(dir, 'truenas-sim.log'),
   });
   programs.push(sim);
-  const line = await sim.waitForJson<{ url: string; certificate: string }>(/truenas-sim listening/);
+  const line = await sim.waitForJson<{ url: string; certificate: string }>(/truenas-sim listening/, o.readyTimeoutMs);
   const port = new URL(line.url).port;
   return {
     programs,
@@ -69,16 +78,16 @@ async function startTrueNas(dir: string, password: string, programs: Program[]):
   };
 }
 
-async function startDsm(dir: string, password: string, programs: Program[]): Promise<Started> {
+async function startDsm(dir: string, password: string, programs: Program[], o: ArrayOptions): Promise<Started> {
   const sim = new Program({
     name: 'dsm-sim',
     script: builtScript('testbed', 'dsm/main.js'),
-    args: ['--tls', '--port', '0', '--model', 'DS923+', '--data-dir', join(dir, 'dsm')],
+    args: ['--tls', '--port', '0', '--model', 'DS923+', '--data-dir', join(dir, 'dsm'), ...(o.simulatorArgs ?? [])],
     env: { DSM_SIM_USERNAME: 'admin', DSM_SIM_PASSWORD: password },
     logFile: join(dir, 'dsm-sim.log'),
   });
   programs.push(sim);
-  const line = await sim.waitForJson<{ url: string; certificate: string }>(/"serial"/);
+  const line = await sim.waitForJson<{ url: string; certificate: string }>(/"serial"/, o.readyTimeoutMs);
   return {
     programs,
     simulatorUrl: line.url,
@@ -94,8 +103,19 @@ async function startDsm(dir: string, password: string, programs: Program[]): Pro
   };
 }
 
+export interface ArrayOptions {
+  /** More simulator flags, e.g. `--lio-target true` (the VM suite serves the LUNs from the kernel). */
+  simulatorArgs?: string[];
+  /** How long each program may take to say it listens (default 30 s; a VM under TCG needs minutes). */
+  readyTimeoutMs?: number;
+}
+
 /** Starts the simulator of `backend` and its CSP; everything goes under `dir` (logs, backing files). */
-export async function startArray(backend: ArrayBackend, dir: string): Promise<ArrayProcesses> {
+export async function startArray(
+  backend: ArrayBackend,
+  dir: string,
+  options: ArrayOptions = {},
+): Promise<ArrayProcesses> {
   await mkdir(dir, { recursive: true });
   const programs: Program[] = [];
   const stop = async () => {
@@ -105,7 +125,7 @@ export async function startArray(backend: ArrayBackend, dir: string): Promise<Ar
   };
   try {
     const password = randomBytes(12).toString('base64url');
-    const s = await (backend === 'truenas' ? startTrueNas : startDsm)(dir, password, programs);
+    const s = await (backend === 'truenas' ? startTrueNas : startDsm)(dir, password, programs, options);
     const csp = new Program({
       name: `csp-${backend}`,
       script: s.cspScript,
@@ -113,7 +133,7 @@ export async function startArray(backend: ArrayBackend, dir: string): Promise<Ar
       logFile: join(dir, `csp-${backend}.log`),
     });
     programs.push(csp);
-    const listening = await csp.waitForJson<{ address: string }>(/CSP listening/);
+    const listening = await csp.waitForJson<{ address: string }>(/CSP listening/, options.readyTimeoutMs);
     const ca = await readFile(s.simulatorCaFile, 'utf8');
     const agent = new Agent({ connect: { ca } });
     return {

@@ -1,10 +1,11 @@
 // One VM run of the scenario: a temp dir with a copy of the host's node binary (and, for a
 // sanity run, csi-sanity) shared into the guest, a writable share for what the guest hands back
-// (csi-sanity's JUnit reports, the stack's logs), QEMU with the serial log in that dir, the log
-// kept under <cache>/logs/<label>.log, and the temp dir removed whatever happens.
-import { access, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+// (the sanity run's JUnit reports and logs), QEMU with the serial log in that dir, the log kept
+// under <cache>/logs/<label>.log, and the temp dir removed whatever happens.
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findCsiSanity, upstreamBinDir } from '../csi-sanity/binary.js';
 import type { Cleanup } from './cleanup.js';
 import type { VmImage } from './image.js';
 import { type GuestResult, guestPassed, type MarkerEvent, type Step } from './markers.js';
@@ -51,22 +52,26 @@ export function scenarioLabel(spec: ScenarioSpec): string {
   return `${spec.ops}-${spec.chap}`;
 }
 
-/** The csi-sanity binary: $OPENCSP_UPSTREAM_BIN/csi-sanity, else ../shared/bin/csi-sanity. */
-export function csiSanityPath(repoDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.OPENCSP_UPSTREAM_BIN || join(repoDir, '..', 'shared', 'bin'), 'csi-sanity');
-}
-
-/** What the guest left in the out share: JUnit reports and stack logs, kept under <cache>/logs. */
+/**
+ * What the guest left in the out share, kept under <cache>/logs: csi-sanity's reports
+ * (`csi-sanity-truenas-<access>.xml`, from csi-sanity/run.ts) as `<label>-<access>.xml`, and the
+ * logs of each run (`csi-sanity/truenas-<access>/*`) as `<label>-<access>-<file>`.
+ */
 async function keepOutputs(outDir: string, logsDir: string, label: string): Promise<ScenarioOutcome['junit']> {
   const junit: ScenarioOutcome['junit'] = [];
   for (const name of (await readdir(outDir)).sort()) {
-    const report = /^sanity-([a-z]+)\.xml$/.exec(name);
-    const kept = join(logsDir, report ? `${label}-${report[1]}.xml` : `${label}-${name}`);
-    if (report || name.endsWith('.log')) {
+    const access = /^csi-sanity-truenas-([a-z]+)\.xml$/.exec(name)?.[1];
+    if (access) {
+      const kept = join(logsDir, `${label}-${access}.xml`);
       await copyFile(join(outDir, name), kept);
+      junit.push({ access, path: kept });
     }
-    if (report?.[1]) {
-      junit.push({ access: report[1], path: kept });
+  }
+  const runLogs = join(outDir, 'csi-sanity');
+  for (const run of await readdir(runLogs).catch(() => [] as string[])) {
+    const access = run.replace(/^truenas-/, '');
+    for (const file of await readdir(join(runLogs, run))) {
+      await copyFile(join(runLogs, run, file), join(logsDir, `${label}-${access}-${file}`));
     }
   }
   return junit;
@@ -88,10 +93,12 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
       'e2e.chap': spec.chap,
     };
     if (spec.ops === 'sanity') {
-      const sanity = csiSanityPath(options.repoDir);
-      await access(sanity).catch(() => {
-        throw new Error(`${sanity} is missing: set OPENCSP_UPSTREAM_BIN to the folder holding csi-sanity`);
-      });
+      const sanity = await findCsiSanity();
+      if (!sanity) {
+        throw new Error(
+          `no csi-sanity in ${upstreamBinDir()}: set OPENCSP_UPSTREAM_BIN to the folder holding kubernetes-csi/csi-test's csi-sanity`,
+        );
+      }
       await copyFile(sanity, join(nodeDir, 'csi-sanity'));
     } else if (spec.ops !== 'shell') {
       params['e2e.entry'] = spec.entry;

@@ -4,7 +4,6 @@ import { mountsBelow } from '../../src/vm/mounts.js';
 import { parseOptions, timeoutFor, UsageError } from '../../src/vm/options.js';
 import { kernelCommandLine, qemuArgs } from '../../src/vm/qemu.js';
 import { defaultRecipe, GUEST_PACKAGES, recipeHash } from '../../src/vm/recipe.js';
-import { csiSanityPath } from '../../src/vm/scenario-run.js';
 
 describe('image recipe hash', () => {
   it('is stable, ignores package order, and changes with the init or the package list', () => {
@@ -88,11 +87,6 @@ describe('command-line options', () => {
     ]);
     expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 4800]);
     expect(options.rebuild).toBe(false);
-  });
-
-  it('finds csi-sanity in ../shared/bin or in $OPENCSP_UPSTREAM_BIN', () => {
-    expect(csiSanityPath('/work/repo', {})).toBe('/work/shared/bin/csi-sanity');
-    expect(csiSanityPath('/work/repo', { OPENCSP_UPSTREAM_BIN: '/opt/upstream' })).toBe('/opt/upstream/csi-sanity');
   });
 
   it('takes repeated --run, --entry, --timeout and flags', () => {
