@@ -1,6 +1,6 @@
 // The files csi-sanity reads: the secrets of every RPC that takes them (all pointing at the one
 // StorageClass secret, service mode) and the StorageClass parameters of the volumes it creates.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -24,6 +24,15 @@ export const secretKeys = [
 export interface SanityFiles {
   secrets: string;
   parameters: string;
+}
+
+/** The StorageClass secret as a mounted Secret directory (one file per key, root only). */
+export async function writeSecretDir(dir: string, secret: Record<string, string>): Promise<string> {
+  await mkdir(dir, { mode: 0o700 });
+  for (const [key, value] of Object.entries(secret)) {
+    await writeFile(join(dir, key), value, { mode: 0o600 });
+  }
+  return dir;
 }
 
 /** Writes both files into `dir` (the secrets readable by root only). */

@@ -7,11 +7,12 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeHostThroughCsp } from '../harness/backends/csp-admin.js';
 import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/array.js';
 import { builtScript, Program } from '../launch/program.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
 import { evaluate } from './evaluate.js';
-import { writeSanityFiles } from './files.js';
+import { writeSanityFiles, writeSecretDir } from './files.js';
 import { parseJUnit, type ReportCase, renderJUnit } from './junit.js';
 import { type Combination, combinationName } from './matrix.js';
 
@@ -50,7 +51,10 @@ export interface RunResult {
   reportFile: string;
 }
 
-function startController(dir: string, maxVolumes: number): Program {
+/** The node's name, and so its CSP host uuid. */
+export const nodeName = (array: ArrayProcesses) => `sanity-${array.backend}`;
+
+function startController(dir: string, secretDir: string, maxVolumes: number): Program {
   return new Program({
     name: 'csi-driver (controller)',
     script: builtScript('csi-driver', 'main.js'),
@@ -61,13 +65,16 @@ function startController(dir: string, maxVolumes: number): Program {
       `unix://${join(dir, 'controller.sock')}`,
       '--max-volumes-per-node',
       String(maxVolumes),
+      // The mounted Secret RPCs without secrets use (ListVolumes, GetCapacity), as the chart sets it.
+      '--csp-secret-dir',
+      secretDir,
     ],
     logFile: join(dir, 'controller.log'),
   });
 }
 
 function startNode(dir: string, array: ArrayProcesses, maxVolumes: number): Program {
-  const node = `sanity-${array.backend}`;
+  const node = nodeName(array);
   return new Program({
     name: 'loop-node (node)',
     script: builtScript('testbed', 'launch/loop-node.js'),
@@ -131,8 +138,13 @@ function sanityArgs(o: RunOptions, files: { secrets: string; parameters: string 
   return args;
 }
 
-/** Our checks after the run: nothing on the array, no mount or loop device under the run's directory. */
+/**
+ * Our checks after the run: nothing on the array, no mount or loop device under the run's
+ * directory. The node's host registration goes first, through the CSP, as an operator removes a
+ * node: CSI has no call for a node leaving, so the driver never removes it.
+ */
 async function leftovers(dir: string, array: ArrayProcesses): Promise<ReportCase> {
+  await removeHostThroughCsp(array.secrets, nodeName(array));
   const lines = [
     ...(await array.audit()).map((l) => `on the array: ${l}`),
     ...(await mountsUnder(dir)).map((m) => `mount ${m}`),
@@ -170,7 +182,8 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
   const cases: ReportCase[] = [];
   try {
     array = await startArray(o.combination.backend, join(dir, 'array'), o.array);
-    const controller = startController(dir, o.maxVolumesPerNode);
+    const secretDir = await writeSecretDir(join(dir, 'csp-secret'), array.secrets);
+    const controller = startController(dir, secretDir, o.maxVolumesPerNode);
     const node = (o.startNode ?? startNode)(dir, array, o.maxVolumesPerNode);
     programs.push(controller, node);
     await Promise.all([controller, node].map((p) => p.waitForLine(/CSI driver listening/, o.readyTimeoutMs)));

@@ -93,7 +93,7 @@ async function startDsm(dir: string, password: string, programs: Program[], o: A
     simulatorUrl: line.url,
     simulatorCaFile: line.certificate,
     cspScript: builtScript('csp-synology', 'main.js'),
-    cspArgs: ['--dsm-ca-file', line.certificate],
+    cspArgs: ['--dsm-url', line.url, '--dsm-ca-file', line.certificate],
     backendAddress: line.url,
     username: 'admin',
     password,

@@ -30,6 +30,8 @@ export class Program {
   readonly #child: ChildProcess;
   readonly #log: WriteStream;
   readonly #tail: string[] = [];
+  /** Its first lines, so a wait that starts late still finds a start-up line. */
+  readonly #head: string[] = [];
   readonly #waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   readonly #exited: Promise<number | null>;
 
@@ -58,6 +60,9 @@ export class Program {
   }
 
   #see(line: string): void {
+    if (this.#head.length < 200) {
+      this.#head.push(line);
+    }
     this.#tail.push(line);
     if (this.#tail.length > 20) {
       this.#tail.shift();
@@ -79,8 +84,12 @@ export class Program {
     return this.#tail.join('\n');
   }
 
-  /** The first line matching `pattern` from now on, within `timeoutMs`; rejects if it exits first. */
-  waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  /** The first line matching `pattern` (among its first 200, or later), within `timeoutMs`; rejects if it exits first. */
+  waitForLine(pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+    const seen = this.#head.find((line) => pattern.test(line));
+    if (seen !== undefined) {
+      return Promise.resolve(seen);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`${this.name} printed nothing matching ${pattern} in ${timeoutMs} ms:\n${this.tail}`));

@@ -19,6 +19,7 @@ import {
   type StringMap,
   type Transport,
 } from '@opencsp/csi-driver/node';
+import { whyBusy } from './busy.js';
 import { attachLoop, detachLoop, loopDevicesOf, refreshLoopSize } from './losetup.js';
 
 /** Maps a publish context to the absolute path of the LUN's backing file. */
@@ -119,7 +120,11 @@ export class LoopTransport implements Transport {
       );
       if (!gone) {
         const left = await loopDevicesOf(this.runner, file);
-        throw new DriverError('FailedPrecondition', `${left.join(', ')} still attached to ${file} (in use?)`);
+        const why = await Promise.all(left.map(async (d) => `${d} ${await whyBusy(this.files, d)}`));
+        throw new DriverError(
+          'FailedPrecondition',
+          `still attached to ${file} ${this.detachTimeoutMs / 1000} s after losetup -d: ${why.join('; ')}`,
+        );
       }
     });
     const session = record.session;

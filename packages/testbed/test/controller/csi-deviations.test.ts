@@ -5,21 +5,10 @@
 // publish with RESOURCE_EXHAUSTED. Each ends with an empty leak audit.
 import { status } from '@grpc/grpc-js';
 import type * as csi from '@opencsp/csi-driver';
-import { isGrpcError, testNodeId } from '@opencsp/testbed/harness';
+import { testNodeId } from '@opencsp/testbed/harness';
+import { grpcCode as codeOf } from '@opencsp/testbed/sanity';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backendNames, GiB, type Scenario, startScenario } from './fixture.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<number | 'OK'> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    if (isGrpcError(err)) {
-      return err.code;
-    }
-    throw err;
-  }
-}
 
 const mount: csi.VolumeCapability = {
   mount: { fsType: 'ext4', mountFlags: [] },
@@ -72,11 +61,11 @@ describe.each(backendNames)('CSI deviations csi-sanity found (%s)', (backendName
     const node = testNodeId('worker-ro');
     const volumeId = (await create(s, 'publish-readonly')).volume?.volumeId as string;
     await publish(s, volumeId, node, false);
-    expect(await codeOf(publish(s, volumeId, node, false))).toBe('OK');
+    expect(await codeOf(publish(s, volumeId, node, false))).toBe(status.OK);
     expect(await codeOf(publish(s, volumeId, node, true))).toBe(status.ALREADY_EXISTS);
     await s.backend.restart();
     expect(await codeOf(publish(s, volumeId, node, true))).toBe(status.ALREADY_EXISTS);
-    expect(await codeOf(publish(s, volumeId, node, false))).toBe('OK');
+    expect(await codeOf(publish(s, volumeId, node, false))).toBe(status.OK);
     await s.driver.client.controller('ControllerUnpublishVolume', {
       volumeId,
       nodeId: node,
@@ -117,15 +106,15 @@ describe.each(backendNames)('CSI deviations csi-sanity found (%s)', (backendName
     ];
     await publish(s, a, node, false);
     await publish(s, b, node, false);
-    expect(await codeOf(publish(s, a, node, false))).toBe('OK');
+    expect(await codeOf(publish(s, a, node, false))).toBe(status.OK);
     expect(await codeOf(publish(s, c, node, false))).toBe(status.RESOURCE_EXHAUSTED);
-    expect(await codeOf(publish(s, c, testNodeId('worker-other'), false))).toBe('OK');
+    expect(await codeOf(publish(s, c, testNodeId('worker-other'), false))).toBe(status.OK);
     await s.driver.client.controller('ControllerUnpublishVolume', {
       volumeId: a,
       nodeId: node,
       secrets: s.backend.secrets,
     });
-    expect(await codeOf(publish(s, c, node, false))).toBe('OK');
+    expect(await codeOf(publish(s, c, node, false))).toBe(status.OK);
     await cleanUp(s, [a, b, c], [node, testNodeId('worker-other')]);
     await s.backend.removeHost('worker-full');
     await s.backend.removeHost('worker-other');

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessType } from '../../../csi-sanity/matrix.js';
-import { type NodeStarter, runCombination } from '../../../csi-sanity/run.js';
+import { type NodeStarter, nodeName, runCombination } from '../../../csi-sanity/run.js';
 import { builtScript, Program } from '../../../launch/program.js';
 
 /** What the VM run selects from csi-sanity: the node service, with the controller calls it makes. */
@@ -29,7 +29,7 @@ export const iscsiNode: NodeStarter = (dir, array, maxVolumes) =>
     script: builtScript('csi-driver', 'main.js'),
     args: [
       // The node name the run's leftovers check deregisters from the array (as the loop node's).
-      ...['--mode', 'node', '--endpoint', `unix://${join(dir, 'node.sock')}`, '--node-name', `sanity-${array.backend}`],
+      ...['--mode', 'node', '--endpoint', `unix://${join(dir, 'node.sock')}`, '--node-name', nodeName(array)],
       ...['--state-dir', join(dir, 'node-state'), '--host-mode', 'direct', '--multipath', 'required'],
       ...['--max-volumes-per-node', String(maxVolumes), '--log-level', 'debug'],
     ],
