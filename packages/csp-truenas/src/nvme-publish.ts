@@ -1,7 +1,7 @@
 // Publish and unpublish of volumes created for NVMe/TCP. The subsystem admits no host by itself
 // (`allow_any_host: false`); publishing links the `nvmet.host` rows of the host's NQNs to it,
 // unpublishing removes those links, so when the last host goes nobody can connect. The zvol records
-// which host groups it is published to (`opencsp:hosts`), as for iSCSI. Lookups are by id or by
+// which host groups it is published to and which of them read-only, as for iSCSI. Lookups are by id or by
 // NQN, filtered on the array: a publish costs the same calls with 2 or 2,000 volumes.
 import type { PublishInfo } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
@@ -9,7 +9,7 @@ import { call, read, type SessionContext } from './context.js';
 import { type InitiatorGroup, nqnsNamedElsewhere, nqnsOf } from './hosts.js';
 import { hostRowsByNqn, type NvmetHostRow, releaseNvmeHosts } from './nvme-hosts.js';
 import { nvmePorts } from './nvme-objects.js';
-import { type DatasetEntry, hostIds, idProp, localUserProp, prop } from './props.js';
+import { accessRecordUpdates, type DatasetEntry, idProp, localUserProp, prop, readOnlyHostIds } from './props.js';
 import type { Access } from './publish.js';
 import { querySql } from './sql-query.js';
 
@@ -64,6 +64,7 @@ async function applyNvmeAccess(
   subsys: { id: number; links: Link[] },
   groups: InitiatorGroup[],
   rows: NvmetHostRow[],
+  readOnly: number[],
 ): Promise<void> {
   const wanted = new Set(groups.flatMap(nqnsOf));
   for (const row of rows.filter((r) => wanted.has(r.hostnqn))) {
@@ -85,25 +86,24 @@ async function applyNvmeAccess(
     ctx,
     entry,
     groups.map((g) => g.id),
+    readOnly,
   );
   if (stale.length > 0) {
     await releaseNvmeHosts(ctx, stale, await nqnsNamedElsewhere(ctx, stale, -1));
   }
 }
 
-async function recordHosts(ctx: SessionContext, entry: DatasetEntry, groups: number[]): Promise<void> {
-  const ids = [...new Set(groups)].sort((a, b) => a - b);
-  if (hostIds(entry).join(',') === ids.join(',')) {
-    return;
+/** Records on the zvol which host groups have it and which of them read-only. */
+async function recordHosts(ctx: SessionContext, entry: DatasetEntry, groups: number[], readOnly: number[]) {
+  const updates = accessRecordUpdates(
+    entry,
+    groups,
+    readOnly.filter((id) => groups.includes(id)),
+    undefined,
+  );
+  if (updates.length > 0) {
+    await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
   }
-  await call(ctx, 'pool.dataset.update', [
-    entry.id,
-    {
-      user_properties_update: [
-        ids.length > 0 ? { key: prop.hosts, value: ids.join(',') } : { key: prop.hosts, remove: true },
-      ],
-    },
-  ]);
 }
 
 function dhchapOf(rows: NvmetHostRow[]): NonNullable<PublishInfo['dhchap']> {
@@ -132,6 +132,7 @@ export async function publishNvme(
   access: Access,
   host: InitiatorGroup,
   uuid: string,
+  readOnly: number[],
 ): Promise<PublishInfo> {
   const { entry } = access;
   const groups = [...access.hosts.filter((h) => h.id !== host.id), host];
@@ -140,31 +141,33 @@ export async function publishNvme(
     subsystemOf(ctx, entry),
     hostRowsByNqn(ctx, [...new Set(groups.filter((g) => g.id !== host.id).flatMap(nqnsOf))]),
   ]);
-  await applyNvmeAccess(ctx, entry, subsys, groups, [...rows, ...others]);
+  await applyNvmeAccess(ctx, entry, subsys, groups, [...rows, ...others], readOnly);
   return publishInfo(ctx, entry, rows);
 }
 
 export async function unpublishNvme(ctx: SessionContext, access: Access, host: InitiatorGroup): Promise<void> {
   const groups = access.hosts.filter((h) => h.id !== host.id);
+  const readOnly = readOnlyHostIds(access.entry);
   const subsys = await subsystemOf(ctx, access.entry).catch(() => undefined);
   if (!subsys) {
     await recordHosts(
       ctx,
       access.entry,
       groups.map((g) => g.id),
+      readOnly,
     );
     return;
   }
   const rows = await hostRowsByNqn(ctx, [...new Set(groups.flatMap(nqnsOf))]);
-  await applyNvmeAccess(ctx, access.entry, subsys, groups, rows);
+  await applyNvmeAccess(ctx, access.entry, subsys, groups, rows, readOnly);
 }
 
 /** Removes every host's access (delete with force). */
 export async function detachAllNvme(ctx: SessionContext, access: Access): Promise<void> {
   const subsys = await subsystemOf(ctx, access.entry).catch(() => undefined);
   if (subsys) {
-    await applyNvmeAccess(ctx, access.entry, subsys, [], []);
+    await applyNvmeAccess(ctx, access.entry, subsys, [], [], []);
   } else {
-    await recordHosts(ctx, access.entry, []);
+    await recordHosts(ctx, access.entry, [], []);
   }
 }

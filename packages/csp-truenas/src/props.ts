@@ -11,6 +11,7 @@ export const prop = {
   naa: 'opencsp:naa',
   initiatorId: 'opencsp:initiator_id',
   hosts: 'opencsp:hosts',
+  readOnlyHosts: 'opencsp:read_only_hosts',
   destroyOnDelete: 'opencsp:destroy_on_delete',
   baseSnapshot: 'opencsp:base_snapshot',
   retainedName: 'opencsp:retained_name',
@@ -112,13 +113,47 @@ export function protocolOf(entry: DatasetEntry): 'iscsi' | 'nvmetcp' {
   return localUserProp(entry, prop.protocol) === 'nvmetcp' ? 'nvmetcp' : 'iscsi';
 }
 
-/** Host initiator-group ids a volume is published to (iSCSI and NVMe/TCP alike). */
-export function hostIds(entry: DatasetEntry): number[] {
-  const raw = localUserProp(entry, prop.hosts) ?? '';
+function idList(entry: DatasetEntry, key: string): number[] {
+  const raw = localUserProp(entry, key) ?? '';
   return raw
     .split(',')
     .map(Number)
     .filter((n) => Number.isSafeInteger(n) && n > 0);
+}
+
+/** Host initiator-group ids a volume is published to (iSCSI and NVMe/TCP alike). */
+export function hostIds(entry: DatasetEntry): number[] {
+  return idList(entry, prop.hosts);
+}
+
+/** Those of them whose access is read-only (recorded so a publish with other access is refused). */
+export function readOnlyHostIds(entry: DatasetEntry): number[] {
+  return idList(entry, prop.readOnlyHosts);
+}
+
+/**
+ * The user property updates that make the zvol's record of who has it say `hosts`, `readOnly`
+ * and the volume's initiator group `groupId` (none for NVMe/TCP); empty when it says so already.
+ */
+export function accessRecordUpdates(
+  entry: DatasetEntry,
+  hosts: number[],
+  readOnly: number[],
+  groupId: number | undefined,
+): Array<{ key: string; value: string } | { key: string; remove: true }> {
+  const list = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b).join(',');
+  const set = (key: string, value: string) => (value === '' ? { key, remove: true as const } : { key, value });
+  const updates = [];
+  if (list(hostIds(entry)) !== list(hosts)) {
+    updates.push(set(prop.hosts, list(hosts)));
+  }
+  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
+    updates.push(set(prop.readOnlyHosts, list(readOnly)));
+  }
+  if (idProp(entry, prop.initiatorId) !== groupId) {
+    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
+  }
+  return updates;
 }
 
 /** Epoch seconds from a `creation` property. */

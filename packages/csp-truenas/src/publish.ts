@@ -4,9 +4,13 @@
 // the target's groups are emptied before the initiator group is deleted, so the target is never
 // left open to every initiator (a deleted group would turn into "any initiator"). Volumes created
 // for NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
+// The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
+// (`opencsp:read_only_hosts`): TrueNAS can make neither an extent nor a namespace read-only for one
+// host, so the node enforces read-only, and the record lets a publish with other access be refused
+// (409).
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
-import { CspProblem, invalidInput, notImplemented } from '@opencsp/csp-spec/server';
+import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, type SessionContext } from './context.js';
 import {
   hostFilters,
@@ -18,7 +22,8 @@ import {
   volumePrefix,
 } from './hosts.js';
 import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
-import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
+import { accessRecordUpdates, type DatasetEntry, hostIds, idProp, prop, protocolOf, readOnlyHostIds } from './props.js';
+import { checkPublish } from './publish-checks.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -110,8 +115,16 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
   }
 }
 
-/** Makes the array admit exactly `hosts` to the volume, and records that on the zvol. */
-async function applyAccess(ctx: SessionContext, access: Access, hosts: InitiatorGroup[]): Promise<void> {
+/**
+ * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it and
+ * which of them read-only.
+ */
+async function applyAccess(
+  ctx: SessionContext,
+  access: Access,
+  hosts: InitiatorGroup[],
+  readOnly: number[],
+): Promise<void> {
   const { entry } = access;
   let groupId: number | undefined;
   if (hosts.length === 0) {
@@ -135,20 +148,15 @@ async function applyAccess(ctx: SessionContext, access: Access, hosts: Initiator
     const auth = method === 'NONE' ? null : ctx.config.chapTag;
     await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
   }
-  const ids = hosts.map((h) => h.id).sort((a, b) => a - b);
-  const current = { hosts: hostIds(entry).join(','), group: idProp(entry, prop.initiatorId) };
-  if (current.hosts !== ids.join(',') || current.group !== groupId) {
-    await call(ctx, 'pool.dataset.update', [
-      entry.id,
-      {
-        user_properties_update: [
-          ids.length > 0 ? { key: prop.hosts, value: ids.join(',') } : { key: prop.hosts, remove: true },
-          groupId !== undefined
-            ? { key: prop.initiatorId, value: String(groupId) }
-            : { key: prop.initiatorId, remove: true },
-        ],
-      },
-    ]);
+  const ids = hosts.map((h) => h.id);
+  const updates = accessRecordUpdates(
+    entry,
+    ids,
+    readOnly.filter((id) => ids.includes(id)),
+    groupId,
+  );
+  if (updates.length > 0) {
+    await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
   }
 }
 
@@ -169,9 +177,6 @@ function publishInfo(ctx: SessionContext, entry: DatasetEntry, targetName: strin
 }
 
 export async function publishVolume(ctx: SessionContext, id: string, options: PublishOptions): Promise<PublishInfo> {
-  if (options.read_only === true) {
-    throw notImplemented('read-only publish');
-  }
   const entry = await getManagedEntry(ctx, id);
   const protocol = protocolOf(entry);
   if (options.access_protocol !== undefined && options.access_protocol !== protocol) {
@@ -188,15 +193,18 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   if (!host) {
     throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
   }
-  if (protocol === 'nvmetcp') {
-    return publishNvme(ctx, access, host, options.host_uuid);
-  }
-  if (iqnsOf(host).length === 0) {
+  if (protocol === 'iscsi' && iqnsOf(host).length === 0) {
     // An access group without IQNs would admit every initiator.
     throw invalidInput('body.host_uuid', `host ${options.host_uuid} has no iSCSI initiator name (iqns)`);
   }
+  await checkPublish(ctx, access, host, options);
+  const others = readOnlyHostIds(entry).filter((h) => h !== host.id);
+  const readOnly = options.read_only === true ? [...others, host.id] : others;
+  if (protocol === 'nvmetcp') {
+    return publishNvme(ctx, access, host, options.host_uuid, readOnly);
+  }
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
-  await applyAccess(ctx, access, hosts);
+  await applyAccess(ctx, access, hosts, readOnly);
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -215,6 +223,7 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
     ctx,
     access,
     access.hosts.filter((h) => h.id !== host.id),
+    readOnlyHostIds(entry),
   );
 }
 
@@ -228,5 +237,5 @@ export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): 
     await detachAllNvme(ctx, access);
     return;
   }
-  await applyAccess(ctx, access, []);
+  await applyAccess(ctx, access, [], []);
 }

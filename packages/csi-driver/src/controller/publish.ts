@@ -2,7 +2,7 @@
 // initiators, NVMe NQNs and networks from the node id, CHAP and DH-CHAP from the secret), map the
 // volume to it over its protocol (iscsi or nvmetcp), and hand the node what it needs to attach
 // in the publish context.
-import type { HostRequest, PublishInfo, Volume } from '@opencsp/csp-spec';
+import type { Features, HostRequest, PublishInfo, PublishOptions, Volume } from '@opencsp/csp-spec';
 import { type AccessProtocolName, defaultFsType, params, publishContext, secretKeys } from '../constants.js';
 import type {
   ControllerPublishVolumeRequest__Output,
@@ -159,12 +159,9 @@ export async function publishVolume(
   checkNvme(session, facts, node, protocol, dhchap);
   await registerHost(session, node, protocol, chap, dhchap);
   const readOnly = req.readonly || isReadOnlyMode(capability.accessMode?.mode ?? 'UNKNOWN');
+  const options = publishOptions(node.hostname, protocol, readOnly, facts.features, ctx.maxVolumesPerNode ?? 0);
   const info = await csp(`publish volume ${id} to node ${node.hostname} on ${session.describe}`, () =>
-    session.client.publishVolume(id, {
-      host_uuid: node.hostname,
-      access_protocol: protocol,
-      ...(readOnly && facts.features.read_only_publish ? { read_only: true } : {}),
-    }),
+    session.client.publishVolume(id, options),
   );
   if (info.access_protocol !== protocol) {
     throw failedPrecondition(
@@ -201,6 +198,28 @@ function checkNvme(
   if (dhchap && facts.advertised && !facts.features.dhchap) {
     throw failedPrecondition(`${session.describe} does not support DH-CHAP; remove dhchapKey from the secret`);
   }
+}
+
+/**
+ * What the CSP is asked: `read_only` always for a CSP that records it per host (so a publish with
+ * other access is refused: ALREADY_EXISTS), else only when true and enforced by the array; the
+ * node's volume limit for a CSP that honours `host_volume_limit` (RESOURCE_EXHAUSTED when full).
+ */
+export function publishOptions(
+  host: string,
+  protocol: AccessProtocolName,
+  readOnly: boolean,
+  features: Partial<Features>,
+  maxVolumesPerNode: number,
+): PublishOptions {
+  const options: PublishOptions = { host_uuid: host, access_protocol: protocol };
+  if (features.read_only_per_host || (readOnly && features.read_only_publish)) {
+    options.read_only = readOnly;
+  }
+  if (maxVolumesPerNode > 0 && features.host_volume_limit) {
+    options.host_volume_limit = maxVolumesPerNode;
+  }
+  return options;
 }
 
 async function registerHost(

@@ -30,7 +30,8 @@ const MiB = 1024 * 1024;
 export const memoryCapacity = 100 * 1024 * MiB;
 
 interface StoredVolume extends Volume {
-  hosts: Set<string>;
+  /** Host uuid → whether its access is read-only. */
+  hosts: Map<string, { readOnly: boolean }>;
   /** NVMe/TCP volumes: the namespace UUID published with the NGUID (`serial_number`). */
   namespaceUuid?: string;
 }
@@ -99,7 +100,18 @@ export class MemorySession implements ArraySession {
   async capabilities(): Promise<Capabilities> {
     return describeCapabilities({
       provider: { name: 'memory', version: '0.0.0' },
-      claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online', 'dhchap'],
+      claims: [
+        'capacity',
+        'volume_health',
+        'list_pagination',
+        'list_all_snapshots',
+        'chap',
+        'expand_online',
+        'dhchap',
+        'read_only_per_host',
+        'host_volume_limit',
+        'any_volume_name',
+      ],
       accessProtocols: ['iscsi', 'nvmetcp'],
       limits: { size_granularity: MiB, min_volume_size: MiB },
       configKeys: ['tier'],
@@ -217,7 +229,7 @@ export class MemorySession implements ArraySession {
         protocol === 'nvmetcp' ? `4e56${digits.padStart(28, '0')}` : `6589cfc000000${digits.padStart(19, '0')}`,
       access_protocol: protocol,
       creation_time: Math.floor(Date.now() / 1000),
-      hosts: new Set(),
+      hosts: new Map(),
     };
     if (protocol === 'nvmetcp') {
       volume.namespaceUuid = `4e564d65-0000-4000-8000-${digits.padStart(12, '0')}`;
@@ -273,16 +285,27 @@ export class MemorySession implements ArraySession {
         field: 'body.access_protocol',
       });
     }
+    if (protocol === 'nvmetcp' && !host.nqns?.length) {
+      throw new CspProblem('INVALID_INPUT', `host_uuid: host ${host.uuid} has no NVMe host NQN`, {
+        field: 'body.host_uuid',
+      });
+    }
+    const readOnly = options.read_only === true;
+    const current = volume.hosts.get(host.uuid);
+    if (current && current.readOnly !== readOnly) {
+      throw new CspProblem(
+        'ACCESS_MISMATCH',
+        `volume ${id} is published to host ${host.uuid} ${current.readOnly ? 'read-only' : 'read-write'} already`,
+      );
+    }
+    const limit = options.host_volume_limit;
+    if (!current && limit !== undefined && this.#hostVolumes(host.uuid) >= limit) {
+      throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
+    }
+    volume.hosts.set(host.uuid, { readOnly });
     if (protocol === 'nvmetcp') {
-      if (!host.nqns?.length) {
-        throw new CspProblem('INVALID_INPUT', `host_uuid: host ${host.uuid} has no NVMe host NQN`, {
-          field: 'body.host_uuid',
-        });
-      }
-      volume.hosts.add(host.uuid);
       return nvmeInfo(volume, host);
     }
-    volume.hosts.add(host.uuid);
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
       access_protocol: 'iscsi',
@@ -295,6 +318,9 @@ export class MemorySession implements ArraySession {
       info.chap_user = host.chap_user;
     }
     return info;
+  }
+  #hostVolumes(uuid: string): number {
+    return [...this.array.volumes.values()].filter((v) => v.hosts.has(uuid)).length;
   }
   async unpublishVolume(id: string, options: { host_uuid: string }): Promise<void> {
     this.#volume(id).hosts.delete(options.host_uuid);

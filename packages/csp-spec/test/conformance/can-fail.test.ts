@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listCases, runConformance } from '../../src/conformance/index.js';
 import { MemoryProvider } from '../../src/testing/index.js';
+import { accessFaults } from './fixtures/faults-access.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
 import { inputFaults } from './fixtures/faults-input.js';
@@ -10,7 +11,7 @@ import { nvmeFaults } from './fixtures/faults-nvme.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...nvmeFaults };
+const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults, ...nvmeFaults };
 const running: Running[] = [];
 
 afterEach(async () => {

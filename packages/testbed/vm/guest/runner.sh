@@ -1,7 +1,8 @@
 #!/bin/bash
 # The e2e runner, exec'd by the image's init as PID 1 (read from the repo share, so it can change
 # without rebuilding the image). Kernel command line:
-#   e2e.ops=shell|js       who performs the node operations (default shell)
+#   e2e.ops=shell|js|sanity who performs the node operations (default shell); sanity runs
+#                          csi-sanity against the whole stack instead (sanity.sh)
 #   e2e.entry=PATH         JS entry for e2e.ops=js, relative to the repo root
 #   e2e.jsops=tools|service with e2e.ops=js: the reference tool calls, or the driver's NodeService
 #   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
@@ -17,6 +18,7 @@ E2E_GUEST=/repo/packages/testbed/vm/guest
 . "$E2E_GUEST/ops-shell.sh"
 . "$E2E_GUEST/checks.sh"
 . "$E2E_GUEST/scenario.sh"
+. "$E2E_GUEST/sanity.sh"
 
 E2E_OPS=$(cmdline_arg e2e.ops shell)
 E2E_ENTRY=$(cmdline_arg e2e.entry packages/testbed/dist/vm/guest/main.js)
@@ -41,6 +43,9 @@ if [ "$E2E_SCENARIO" = nvme ]; then
   . "$E2E_GUEST/nvme-checks.sh"
   . "$E2E_GUEST/scenario-nvme.sh"
   scenario_run
+elif [ "$E2E_OPS" = sanity ]; then
+  log "ops=$E2E_OPS chap=$E2E_CHAP"
+  sanity_scenario
 else
   log "ops=$E2E_OPS jsops=$E2E_JS_OPS chap=$E2E_CHAP"
   run_step target_up target_up "$E2E_CHAP"

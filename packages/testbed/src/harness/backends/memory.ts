@@ -118,7 +118,7 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
     },
     async initiatorsOf(volumeId) {
       const volume = array.volumes.get(volumeId);
-      const uuids = [...(volume?.hosts ?? [])];
+      const uuids = [...(volume?.hosts.keys() ?? [])];
       // An NVMe/TCP volume admits the hosts' NQNs, an iSCSI one their IQNs.
       const nvme = volume?.access_protocol === 'nvmetcp';
       return uuids.flatMap((uuid) => (nvme ? array.hosts.get(uuid)?.nqns : array.hosts.get(uuid)?.iqns) ?? []);
