@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { realClock } from '../host/clock.js';
 import { type HostFiles, RootedHostFiles } from '../host/files.js';
+import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import { checkNodeReadiness, type MultipathPolicy } from '../host/readiness.js';
 import { type HostMode, type Runner, SpawnRunner } from '../host/runner.js';
 import type { ReadinessCheck } from '../identity.js';
@@ -28,6 +29,8 @@ export interface NodeAssemblyOverrides {
   transports?: (host: { runner: Runner; files: HostFiles; store: StateStore }) => Transport[];
   /** Initiator names for the node id instead of /etc/iscsi/initiatorname.iscsi. */
   initiatorNames?: string[];
+  /** The NVMe host identity for the node id instead of /etc/nvme/hostnqn and hostid. */
+  nvmeHost?: NvmeHostIdentity;
   /** What Probe checks: the iSCSI tools (default true) and multipathd (default: the --multipath policy). */
   readiness?: { iscsi: boolean; multipath: MultipathPolicy; nvme?: boolean };
 }
@@ -86,6 +89,7 @@ export function assembleNode(
       networks: hostNetworks(),
       nvme,
       ...(overrides.initiatorNames ? { initiatorNames: overrides.initiatorNames } : {}),
+      ...(overrides.nvmeHost ? { nvmeHost: overrides.nvmeHost } : {}),
     },
   });
   const checks = overrides.readiness ?? { iscsi: true, multipath: options.multipath };
