@@ -194,6 +194,40 @@ describe('csp-truenas over NVMe/TCP', () => {
     expect(auditIsEmpty(sim.audit())).toBe(true);
   });
 
+  it("records each host's read-only access and counts a host's volumes over iSCSI and NVMe/TCP for its limit", async () => {
+    const { sim, client } = await startStack();
+    const caps = await client.capabilities();
+    expect(caps?.features).toMatchObject({ read_only_per_host: true, host_volume_limit: true });
+    await client.upsertHost({ uuid: 'node-1', iqns: [iqn('node-1')], nqns: [nqn('node-1')] });
+    const nvme = await client.createVolume({ name: 'pvc-ro', size: 64 * MiB, access_protocol: 'nvmetcp' });
+    await client.publishVolume(nvme.id, { host_uuid: 'node-1', read_only: true });
+    expect(await failure(client.publishVolume(nvme.id, { host_uuid: 'node-1', read_only: false }))).toMatchObject({
+      status: 409,
+      reason: 'ACCESS_MISMATCH',
+    });
+    // The same access again is the same publish.
+    await client.publishVolume(nvme.id, { host_uuid: 'node-1', read_only: true, host_volume_limit: 1 });
+    const iscsi = await client.createVolume({ name: 'pvc-iscsi', size: 64 * MiB });
+    expect(await failure(client.publishVolume(iscsi.id, { host_uuid: 'node-1', host_volume_limit: 1 }))).toMatchObject({
+      status: 507,
+      reason: 'LIMIT_EXCEEDED',
+    });
+    await client.publishVolume(iscsi.id, { host_uuid: 'node-1', host_volume_limit: 2 });
+    const third = await client.createVolume({ name: 'pvc-third', size: 64 * MiB, access_protocol: 'nvmetcp' });
+    expect(await failure(client.publishVolume(third.id, { host_uuid: 'node-1', host_volume_limit: 2 }))).toMatchObject({
+      status: 507,
+    });
+    expect(sim.core.nvmet.hostSubsys.rows()).toHaveLength(1);
+    await client.unpublishVolume(nvme.id, { host_uuid: 'node-1' });
+    // Unpublished, the host's read-only record is gone with it: read-write is a new publish.
+    await client.publishVolume(nvme.id, { host_uuid: 'node-1' });
+    for (const v of [nvme, iscsi, third]) {
+      await client.deleteVolume(v.id, { force: true });
+    }
+    await client.deleteHostByUuid('node-1');
+    expect(auditIsEmpty(sim.audit())).toBe(true);
+  });
+
   it('publishes and unpublishes with the same calls and rows read at 2 and at 30 volumes', async () => {
     const stack = await startStack();
     const { sim, client } = stack;
