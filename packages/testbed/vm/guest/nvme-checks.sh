@@ -64,6 +64,18 @@ nvme_capture() {
   nvme list-subsys -o json 2>&1 | sed 's/^/e2e-capture-json: /'
 }
 
+# nvme_capture_run LABEL CMD...: CMD's output (first 3 lines with E2E_CAPTURE_LINES=3) and exit
+# code as e2e-capture-LABEL lines. A failing CMD is the point here, so it does not fail the step
+# (run_step's errexit would end it at the first refused connect otherwise).
+nvme_capture_run() {
+  local label=$1 rc=0 out
+  shift
+  out=$("$@" 2>&1) || rc=$?
+  [ -z "${E2E_CAPTURE_LINES:-}" ] || out=$(head -n "$E2E_CAPTURE_LINES" <<<"$out")
+  [ -z "${E2E_CAPTURE_MASK:-}" ] || out=${out//"$E2E_CAPTURE_MASK"/<key>}
+  printf '%s\nexit=%s\n' "$out" "$rc" | sed "s/^/e2e-capture-$label: /"
+}
+
 # nvme-cli's answers the node's error mapping reads, printed once for its fixtures: a refused
 # port, a host the subsystem does not allow, an unknown option, a successful connect and its
 # disconnect. Nothing stays connected.
@@ -71,18 +83,19 @@ nvme_capture_cli() {
   local nqn=$E2E_SUBNQN host
   host=$(cat /etc/nvme/hostnqn)
   local stranger="nqn.2014-08.org.nvmexpress:uuid:$(cat /proc/sys/kernel/random/uuid)"
-  { nvme connect --transport=tcp --traddr=127.0.0.1 --trsvcid=4999 --nqn="$nqn" --hostnqn="$host" 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-refused: /'
-  { nvme connect --transport=tcp --traddr=127.0.0.1 --trsvcid=4420 --nqn="$nqn" --hostnqn="$stranger" 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-denied: /'
-  { nvme connect --transport=tcp --traddr=127.0.0.1 --bogus-option=1 2>&1 | head -n 3; echo "exit=${PIPESTATUS[0]}"; } | sed 's/^/e2e-capture-usage: /'
+  local connect=(nvme connect --transport=tcp --traddr=127.0.0.1)
+  nvme_capture_run refused "${connect[@]}" --trsvcid=4999 --nqn="$nqn" --hostnqn="$host"
+  nvme_capture_run denied "${connect[@]}" --trsvcid=4420 --nqn="$nqn" --hostnqn="$stranger"
+  E2E_CAPTURE_LINES=3 nvme_capture_run usage "${connect[@]}" --bogus-option=1
   if [ "$E2E_AUTH" = plain ]; then
-    { nvme connect --transport=tcp --traddr=127.0.0.1 --trsvcid=4420 --nqn="$nqn" --hostnqn="$host" 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-connect: /'
-    { nvme connect --transport=tcp --traddr=127.0.0.1 --trsvcid=4420 --nqn="$nqn" --hostnqn="$host" 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-again: /'
-    { nvme disconnect --device=nvme0 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-disconnect: /'
-    { nvme disconnect --device=nvme0 2>&1; echo "exit=$?"; } | sed 's/^/e2e-capture-disconnect-again: /'
+    nvme_capture_run connect "${connect[@]}" --trsvcid=4420 --nqn="$nqn" --hostnqn="$host"
+    nvme_capture_run again "${connect[@]}" --trsvcid=4420 --nqn="$nqn" --hostnqn="$host"
+    nvme_capture_run disconnect nvme disconnect --device=nvme0
+    nvme_capture_run disconnect-again nvme disconnect --device=nvme0
   else
     local wrong
     wrong=$(nvme gen-dhchap-key --nqn="$host")
-    { nvme connect --transport=tcp --traddr=127.0.0.1 --trsvcid=4420 --nqn="$nqn" --hostnqn="$host" --dhchap-secret="$wrong" 2>&1; echo "exit=$?"; } | sed "s#$wrong#<key>#g; s/^/e2e-capture-badkey: /"
+    E2E_CAPTURE_MASK=$wrong nvme_capture_run badkey "${connect[@]}" --trsvcid=4420 --nqn="$nqn" --hostnqn="$host" --dhchap-secret="$wrong"
   fi
   wait_for 20 "the captured connects to be gone" test -z "$(names_of /sys/class/nvme/nvme*)"
 }
