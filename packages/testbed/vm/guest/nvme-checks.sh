@@ -22,6 +22,15 @@ nvme_live_paths() {
   nvme_controllers | awk '$2 == "live"' | wc -l
 }
 
+# For wait_for, which runs its command again each time (a "$(...)" argument would be read once).
+nvme_live_paths_are() {
+  [ "$(nvme_live_paths)" -eq "$1" ]
+}
+
+nvme_no_controllers() {
+  [ -z "$(names_of /sys/class/nvme/nvme*)" ]
+}
+
 check_nvme_staged() {
   local portals portal head nguid uuid paths
   read_portals portals
@@ -97,7 +106,7 @@ nvme_capture_cli() {
     wrong=$(nvme gen-dhchap-key --nqn="$host")
     E2E_CAPTURE_MASK=$wrong nvme_capture_run badkey "${connect[@]}" --trsvcid=4420 --nqn="$nqn" --hostnqn="$host" --dhchap-secret="$wrong"
   fi
-  wait_for 20 "the captured connects to be gone" test -z "$(names_of /sys/class/nvme/nvme*)"
+  wait_for 20 "the captured connects to be gone" nvme_no_controllers
 }
 
 check_nvme_stage_again() {
@@ -117,7 +126,7 @@ check_nvme_path_failure() {
   wait "$pid" || rc=$?
   [ "$rc" -eq 0 ] || fail "writes failed (dd exit $rc) while the path on 127.0.0.1 was down"
   sync
-  wait_for 30 "the controller on 127.0.0.1 to leave live" test "$(nvme_live_paths)" -eq 1
+  wait_for 30 "the controller on 127.0.0.1 to leave live" nvme_live_paths_are 1
   nvme_controllers | awk '$3 == "127.0.0.2:4420" && $2 == "live"' | grep -q . || fail "the path on 127.0.0.2 is not live"
   drop_caches
   [ "$(sha256sum <"$E2E_STAGING/data.bin")" = "$E2E_DATA_SUM" ] || fail "data differs after the path failure"
@@ -129,7 +138,7 @@ check_nvme_path_failure() {
 check_nvme_path_restore() {
   nvme_port_link up 1
   # The kernel reconnects on its own (reconnect_delay), no node operation involved.
-  wait_for 60 "both controllers to be live again" test "$(nvme_live_paths)" -eq 2
+  wait_for 60 "both controllers to be live again" nvme_live_paths_are 2
   drop_caches
   [ "$(sha256sum <"$E2E_STAGING/io.bin")" = "$E2E_IO_SUM" ] || fail "data differs after the path came back"
 }
