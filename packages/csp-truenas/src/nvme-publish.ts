@@ -1,8 +1,8 @@
 // Publish and unpublish of volumes created for NVMe/TCP. The subsystem admits no host by itself
 // (`allow_any_host: false`); publishing links the `nvmet.host` rows of the host's NQNs to it,
 // unpublishing removes those links, so when the last host goes nobody can connect. The zvol records
-// which host groups it is published to and which of them read-only, as for iSCSI. Lookups are by id or by
-// NQN, filtered on the array: a publish costs the same calls with 2 or 2,000 volumes.
+// which host groups it is published to and which of them read-only, as for iSCSI. Lookups are by
+// id or by NQN, filtered on the array: a publish costs the same calls with 2 or 2,000 volumes.
 import type { PublishInfo } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
