@@ -3,6 +3,7 @@ import type { Clock } from '../host/clock.js';
 import type { HostFiles } from '../host/files.js';
 import type { UnmountPolicy } from '../host/mount.js';
 import type { Runner } from '../host/runner.js';
+import type { NodeMetrics } from '../metrics/types.js';
 import type { StateStore } from '../state/store.js';
 import type { KeyedMutex } from './locks.js';
 import type { NodeLogger } from './logger.js';
@@ -42,4 +43,6 @@ export interface NodeContext {
   readonly logger: NodeLogger;
   readonly options: NodeOptions;
   readonly volumeLocks: KeyedMutex;
+  /** Stage and attach times, path health (metrics on). */
+  readonly metrics?: NodeMetrics;
 }

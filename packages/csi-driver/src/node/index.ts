@@ -39,4 +39,4 @@ export type * from './messages.js';
 export { hostNetworks, nodeIdFor } from './node-id.js';
 export type { Finding } from './reconcile.js';
 export { NodeService, type NodeServiceDeps } from './service.js';
-export type { Attachment, AttachRequest, PathHealth, Transport } from './transport.js';
+export type { Attachment, AttachRequest, PathCounts, PathHealth, Transport } from './transport.js';
