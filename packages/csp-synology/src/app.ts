@@ -1,9 +1,11 @@
 // Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
 import { readFileSync } from 'node:fs';
+import { arrayMetrics, kitMetrics, startMetrics, withMetricsEndpoint } from '@opencsp/csp-spec/metrics';
 import { buildCspApp, type CspApp, type ResponseValidation } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SynologyOptions } from './options.js';
 import { SynologyProvider } from './provider.js';
+import { cspVersion } from './version.js';
 
 export interface SynologyCsp extends CspApp {
   provider: SynologyProvider;
@@ -17,6 +19,10 @@ export async function buildSynologyCsp(
   if (options.insecure) {
     logger.warn('NAS certificate verification is off (SYNOLOGY_INSECURE_SKIP_VERIFY); use a CA file in production');
   }
+  const metrics = await startMetrics(
+    { address: options.metricsAddress, path: options.metricsPath },
+    { component: 'csp-synology', version: cspVersion },
+  );
   const provider = new SynologyProvider({
     defaultUrl: options.dsmUrl,
     https: options.https,
@@ -36,6 +42,7 @@ export async function buildSynologyCsp(
     pollIntervalMs: options.pollInterval,
     loginRetryAfterMs: options.loginRetryAfter,
     logger,
+    ...(metrics ? { metrics: arrayMetrics(metrics.hub) } : {}),
   });
   const csp = await buildCspApp({
     provider,
@@ -43,6 +50,7 @@ export async function buildSynologyCsp(
     tokenIdleTtlMs: options.tokenIdleTtl,
     tokenMaxTtlMs: options.tokenMaxTtl,
     ...(extra.responseValidation ? { responseValidation: extra.responseValidation } : {}),
+    ...(metrics ? { metrics: kitMetrics(metrics.hub) } : {}),
   });
-  return { ...csp, provider };
+  return { ...withMetricsEndpoint(csp, metrics), provider };
 }

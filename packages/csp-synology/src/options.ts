@@ -1,5 +1,6 @@
 // Every setting of the Synology CSP, as command-line flags and environment variables. The README
 // lists the same table; `csp-synology --help` prints it.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
 import { normalizeLocation } from './config.js';
 import { dsmNamePattern } from './ids.js';
@@ -176,6 +177,7 @@ export const optionTable = {
     parse: parsers.duration,
     default: 24 * 3_600_000,
   }),
+  ...metricsOptions('CSP'),
 };
 
 export type SynologyOptions = OptionValues<typeof optionTable>;

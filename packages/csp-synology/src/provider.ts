@@ -1,9 +1,12 @@
 // The Synology provider: turns driver credentials into a DSM session. Discovers the API with
 // SYNO.API.Info, logs in (never retrying refused credentials), learns the NAS identity and limits,
 // and hands out a session whose id space is bound to that NAS's serial number.
+import type { Config } from '@opencsp/csp-spec';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import type { Credentials, CspProvider } from '@opencsp/csp-spec/server';
 import { CspProblem, KeyedMutex } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
+import { parseConfig } from './config.js';
 import type { SessionSettings, SharedState } from './context.js';
 import { DsmApi, HOST } from './dsm/api.js';
 import { DsmClient } from './dsm/client.js';
@@ -36,6 +39,8 @@ export interface SynologyProviderOptions extends SessionSettings {
   requestTimeoutMs: number;
   loginRetryAfterMs: number;
   logger: Logger;
+  /** DSM calls, API sessions and logins (metrics on). */
+  metrics?: ArrayMetrics;
 }
 
 export class SynologyProvider implements CspProvider {
@@ -106,7 +111,7 @@ export class SynologyProvider implements CspProvider {
         transport,
         catalog,
         { username: credentials.username, password: credentials.password, deviceId: o.deviceId },
-        { sessionName: o.sessionName, latch: this.latch },
+        { sessionName: o.sessionName, latch: this.latch, ...(o.metrics ? { metrics: o.metrics } : {}) },
       );
       await client.login();
       const api = new DsmApi(client);
@@ -138,6 +143,11 @@ export class SynologyProvider implements CspProvider {
       await transport.close();
       throw toProblem(err, { doing: `logging in to DSM at ${baseUrl}` });
     }
+  }
+
+  /** The storage volume a capacity request's config names ('' for the default). */
+  capacityPool(config: Config): string {
+    return parseConfig(config).location ?? this.#options.defaultLocation ?? '';
   }
 
   async close(): Promise<void> {}

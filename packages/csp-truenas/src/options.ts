@@ -2,6 +2,7 @@
 // so a bad setup fails at start with all problems listed. Secrets are not configuration here:
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
+import { type MetricsSettings, metricsOptions } from '@opencsp/csp-spec/metrics';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { encodePath, minLeafBudget, Names, validDatasetPath } from './naming.js';
 import {
@@ -245,6 +246,7 @@ export const optionTable = {
     parse: parsers.bool,
     default: true,
   },
+  ...metricsOptions('CSP'),
 };
 
 export interface TrueNasCspConfig {
@@ -270,6 +272,7 @@ export interface TrueNasCspConfig {
   tokenMaxTtlMs: number;
   responseValidation: 'off' | 'log' | 'strict';
   docs: boolean;
+  metrics: MetricsSettings;
 }
 
 /** `host` or `host:port` (IPv6 in brackets); nothing else may reach the WebSocket URL. */
@@ -350,6 +353,7 @@ export function loadConfig(
     tokenMaxTtlMs: v.tokenMaxTtl,
     responseValidation: v.responseValidation as 'off' | 'log' | 'strict',
     docs: v.docs,
+    metrics: { address: v.metricsAddress, path: v.metricsPath },
   };
   if (!help) {
     problems.push(...crossChecks(config));

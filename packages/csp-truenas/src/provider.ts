@@ -1,5 +1,8 @@
 // The TrueNAS CSP provider: POST /tokens opens an authenticated WebSocket session with the array
 // (user/password or API key) and learns what publishing needs; the kit maps a token to it.
+
+import type { Config } from '@opencsp/csp-spec';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import {
   type ArraySession,
   type Credentials,
@@ -16,6 +19,7 @@ import { type TrueNasCspConfig, validArrayAddress } from './options.js';
 import { TrueNasSession } from './session.js';
 import { TrueNasClient } from './truenas/client.js';
 import { toProblem } from './truenas/problems.js';
+import { parseVolumeConfig } from './volume-config.js';
 
 export class TrueNasProvider implements CspProvider {
   readonly name = 'truenas';
@@ -25,10 +29,12 @@ export class TrueNasProvider implements CspProvider {
   readonly #names: Names;
   /** Shared by every session, so CHAP upserts for one array never race. */
   readonly #locks = new KeyedMutex();
+  readonly #metrics: ArrayMetrics | undefined;
 
-  constructor(config: TrueNasCspConfig, logger: Logger) {
+  constructor(config: TrueNasCspConfig, logger: Logger, metrics?: ArrayMetrics) {
     this.#config = config;
     this.#logger = logger;
+    this.#metrics = metrics;
     this.#names = new Names({ parents: config.parents, iscsiPrefix: config.iscsiPrefix });
   }
 
@@ -62,6 +68,7 @@ export class TrueNasProvider implements CspProvider {
         connections: c.connections,
         credentials: { username: credentials.username, secret: credentials.password },
         logger,
+        ...(this.#metrics ? { metrics: this.#metrics } : {}),
       });
       const facts = await discoverArray(client, c.portal);
       const ctx: SessionContext = { client, names: this.#names, config: c, facts, locks: this.#locks, logger, address };
@@ -73,6 +80,11 @@ export class TrueNasProvider implements CspProvider {
       logger.warn({ reason: problem.reason, err: problem.message }, 'array login failed');
       throw problem instanceof CspProblem ? problem : toProblem(problem);
     }
+  }
+
+  /** The parent dataset a capacity request's config selects (validated by the answer). */
+  capacityPool(config: Config): string {
+    return parseVolumeConfig(config, this.#config.volumeDefaults, this.#config.parents).parent;
   }
 
   async close(): Promise<void> {}

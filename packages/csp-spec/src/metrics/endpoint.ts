@@ -1,5 +1,6 @@
 // What a process does at start when --metrics-address is set: one hub, the process metrics, and
 // the HTTP endpoint. Without an address it returns undefined and nothing is loaded.
+import type { CspApp } from '../server/app.js';
 import { MetricsHub } from './hub.js';
 import type { MetricsSettings } from './options.js';
 import { type BuildInfo, registerProcessMetrics } from './process.js';
@@ -20,4 +21,22 @@ export async function startMetrics(settings: MetricsSettings, build: BuildInfo):
   registerProcessMetrics(hub, build);
   const server = await serveMetrics(hub, settings.address, settings.path);
   return { hub, url: server.url, close: () => server.close() };
+}
+
+/** The CSP with its metrics endpoint: the URL is known and shutdown closes the endpoint last. */
+export function withMetricsEndpoint(csp: CspApp, metrics: RunningMetrics | undefined): CspApp {
+  if (!metrics) {
+    return csp;
+  }
+  return {
+    ...csp,
+    metricsUrl: metrics.url,
+    shutdown: async () => {
+      try {
+        await csp.shutdown();
+      } finally {
+        await metrics.close();
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@
 //   const server = await serveMetrics(hub, { host: '0.0.0.0', port: 9811 }, '/metrics');
 export { arrayMetrics } from './array.js';
 export { cspClientMetrics } from './client.js';
-export { type RunningMetrics, startMetrics } from './endpoint.js';
+export { type RunningMetrics, startMetrics, withMetricsEndpoint } from './endpoint.js';
 export { latencyBuckets, type MetricSpec, MetricsHub } from './hub.js';
 export { kitMetrics } from './kit.js';
 export { allowedLabels, commandLabel, isAllowedLabel, type LabelName, token } from './labels.js';

@@ -38,6 +38,8 @@ export interface CspApp {
   tokens: TokenStore;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
+  /** Where this CSP serves its metrics (metrics on). */
+  metricsUrl?: string;
 }
 
 declare module 'fastify' {
