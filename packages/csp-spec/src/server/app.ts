@@ -81,6 +81,9 @@ function reportCapacity(metrics: KitMetrics, provider: CspProvider, body: unknow
 }
 
 function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
+  if (problem?.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+  }
   return reply
     .code(status)
     .type('application/json')

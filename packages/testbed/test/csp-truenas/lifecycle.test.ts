@@ -1,18 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { GiB, iqn, MiB, startStack } from './stack.js';
-
-const status = async (work: Promise<unknown>) => {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CspHttpError)) {
-    throw new Error(`expected an HTTP error, got ${String(err)}`);
-  }
-  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
-};
+import { GiB, iqn, MiB, startStack, failure as status } from './stack.js';
 
 describe('csp-truenas volume lifecycle against the simulator', () => {
   it('creates, publishes, expands, snapshots, clones and deletes, leaving nothing behind', async () => {
