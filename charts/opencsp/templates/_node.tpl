@@ -51,6 +51,10 @@ containers:
       - --state-dir={{ $n.stateDir }}
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
       - --multipath={{ $n.multipath }}
+      {{- if .Values.metrics.enabled }}
+      - --metrics-address=:{{ int .Values.metrics.nodePort }}
+      - --metrics-path={{ .Values.metrics.path }}
+      {{- end }}
     env:
       - name: NODE_NAME
         valueFrom:
@@ -63,6 +67,11 @@ containers:
       - name: healthz
         containerPort: {{ $n.healthPort }}
         protocol: TCP
+      {{- if .Values.metrics.enabled }}
+      - name: metrics
+        containerPort: {{ .Values.metrics.nodePort }}
+        protocol: TCP
+      {{- end }}
     livenessProbe:
       httpGet:
         path: /healthz
