@@ -21,7 +21,6 @@ export const allowedLabels = {
   pool: 'array pool the CSP reported capacity for (TrueNAS parent dataset, DSM volume)',
   component: 'csi-driver, csp-truenas, csp-synology',
   version: 'the component’s version',
-  mode: 'driver mode: controller, node, all',
   le: 'histogram bucket bound (added by the histogram)',
 } as const;
 
