@@ -7,6 +7,7 @@ import { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
 import { identityService, type ReadinessCheck } from './identity.js';
+import type { DriverMetrics } from './metrics/types.js';
 import type { NodeService } from './node/service.js';
 import { nodeGrpcService } from './node-grpc.js';
 import type { DriverOptions } from './options.js';
@@ -21,6 +22,8 @@ export interface DriverDeps {
   /** CSP connection retries after a connection failure (tests lower it). */
   cspRetries?: number;
   cspRetryDelayMs?: number;
+  /** Instruments of this process (metrics on; see metrics/index.ts). */
+  metrics?: DriverMetrics;
 }
 
 export interface RunningDriver extends RunningServer {
@@ -37,7 +40,11 @@ export async function startDriver(
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
-  const wrap: WrapContext = { logger: deps.logger, inflight: new InFlight() };
+  const wrap: WrapContext = {
+    logger: deps.logger,
+    inflight: new InFlight(),
+    ...(deps.metrics ? { metrics: deps.metrics.rpc } : {}),
+  };
   const services: ServiceRegistration[] = [];
   let sessions: CspSessions | undefined;
   if (options.mode !== 'node') {
@@ -47,6 +54,7 @@ export async function startDriver(
       ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
       ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),
       ...(deps.cspRetryDelayMs !== undefined ? { retryDelayMs: deps.cspRetryDelayMs } : {}),
+      ...(deps.metrics?.csp ? { metrics: deps.metrics.csp } : {}),
     });
     if (options.cspSecretDir) {
       await sessions.loadDefault(options.cspSecretDir);

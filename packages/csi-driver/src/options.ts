@@ -1,4 +1,5 @@
 // Command-line and environment options of the driver. The node half adds its own entries here.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionValues, parseOptions, parsers } from '@opencsp/csp-spec/options';
 
 export const modes = ['controller', 'node', 'all'] as const;
@@ -107,6 +108,7 @@ export const driverOptionTable = {
     parse: parsers.oneOf('auto', 'on', 'off'),
     default: 'auto' as 'auto' | 'on' | 'off',
   },
+  ...metricsOptions('OPENCSP'),
 };
 
 export type DriverOptions = OptionValues<typeof driverOptionTable>;

@@ -1,5 +1,6 @@
 // Every setting of the Synology CSP, as command-line flags and environment variables. The README
 // lists the same table; `csp-synology --help` prints it.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
 import { loginGuardOptions } from '@opencsp/csp-spec/server';
 import { normalizeLocation } from './config.js';
@@ -154,6 +155,7 @@ export const optionTable = {
     default: 24 * 3_600_000,
   }),
   ...loginGuardOptions,
+  ...metricsOptions('CSP'),
 };
 
 export type SynologyOptions = OptionValues<typeof optionTable>;

@@ -1,10 +1,13 @@
 // The Synology provider: turns driver credentials into a DSM session. Discovers the API with
 // SYNO.API.Info, logs in (never retrying refused credentials), learns the NAS identity and limits,
 // and hands out a session whose id space is bound to that NAS's serial number.
+import type { Config } from '@opencsp/csp-spec';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import { OptionsError } from '@opencsp/csp-spec/options';
 import type { ArrayTarget, Credentials, CspProvider, LoginGuardSettings } from '@opencsp/csp-spec/server';
 import { ArrayPolicy, ArrayTrust, KeyedMutex, LoginGuard } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
+import { parseConfig } from './config.js';
 import type { SessionSettings, SharedState } from './context.js';
 import { DsmApi, HOST } from './dsm/api.js';
 import { DsmClient } from './dsm/client.js';
@@ -34,6 +37,8 @@ export interface SynologyProviderOptions extends SessionSettings {
   requestTimeoutMs: number;
   login: LoginGuardSettings;
   logger: Logger;
+  /** DSM calls, API sessions and logins (metrics on). */
+  metrics?: ArrayMetrics;
 }
 
 /** DSM's own ports when an address names none. */
@@ -109,7 +114,7 @@ export class SynologyProvider implements CspProvider {
         transport,
         catalog,
         { username: credentials.username, password: credentials.password, deviceId },
-        { sessionName: o.sessionName, guard: this.guard, attempt },
+        { sessionName: o.sessionName, guard: this.guard, attempt, ...(o.metrics ? { metrics: o.metrics } : {}) },
       );
       await client.login();
       const api = new DsmApi(client);
@@ -141,6 +146,11 @@ export class SynologyProvider implements CspProvider {
       await transport.close();
       throw toProblem(err, { doing: `logging in to DSM at ${baseUrl}` });
     }
+  }
+
+  /** The storage volume a capacity request's config names ('' for the default). */
+  capacityPool(config: Config): string {
+    return parseConfig(config).location ?? this.#options.defaultLocation ?? '';
   }
 
   async close(): Promise<void> {}

@@ -2,6 +2,7 @@
 // so a bad setup fails at start with all problems listed. Secrets are not configuration here:
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
+import { type MetricsSettings, metricsOptions } from '@opencsp/csp-spec/metrics';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import {
   ArrayPolicy,
@@ -257,6 +258,7 @@ export const optionTable = {
     default: true,
   },
   ...loginGuardOptions,
+  ...metricsOptions('CSP'),
 };
 
 /** How the settings that choose arrays are named, in messages. */
@@ -293,6 +295,7 @@ export interface TrueNasCspConfig {
   tokenMaxTtlMs: number;
   responseValidation: 'off' | 'log' | 'strict';
   docs: boolean;
+  metrics: MetricsSettings;
 }
 
 /** Which arrays this CSP may contact, from its settings (problems are reported by `loadConfig`). */
@@ -380,6 +383,7 @@ export function loadConfig(
     tokenMaxTtlMs: v.tokenMaxTtl,
     responseValidation: v.responseValidation as 'off' | 'log' | 'strict',
     docs: v.docs,
+    metrics: { address: v.metricsAddress, path: v.metricsPath },
   };
   if (!help) {
     problems.push(...crossChecks(config));

@@ -2,6 +2,7 @@
 // request, retries only where resending is safe, and error bodies turned into typed errors.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import type { CspClientMetrics } from '../metrics/types.js';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
 
@@ -19,6 +20,8 @@ export interface HttpOptions {
   /** First backoff; doubles per attempt (default 250 ms). */
   retryDelayMs?: number;
   tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer };
+  /** Where to report each request's operation, status and latency (metrics on). */
+  metrics?: CspClientMetrics;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -90,11 +93,13 @@ export function errorDetail(body: unknown): { code: string; message: string; rea
 export class CspHttp {
   readonly #pool: Pool;
   readonly #basePath: string;
+  readonly #metrics: CspClientMetrics | undefined;
   readonly #options: Required<Pick<HttpOptions, 'timeoutMs' | 'retries' | 'retryDelayMs'>>;
 
   constructor(options: HttpOptions) {
     const url = new URL(options.baseUrl);
     this.#basePath = url.pathname.replace(/\/$/, '');
+    this.#metrics = options.metrics;
     this.#options = {
       timeoutMs: options.timeoutMs ?? 60_000,
       retries: options.retries ?? 2,
@@ -112,6 +117,25 @@ export class CspHttp {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
+    const metrics = this.#metrics;
+    if (!metrics) {
+      return this.#attempts(request);
+    }
+    const started = performance.now();
+    let status = 'connection_error';
+    try {
+      const response = await this.#attempts(request);
+      status = String(response.status);
+      return response;
+    } catch (err) {
+      status = err instanceof CspTimeoutError ? 'timeout' : status;
+      throw err;
+    } finally {
+      metrics.request(request.operation, status, (performance.now() - started) / 1000);
+    }
+  }
+
+  async #attempts(request: HttpRequest): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#once(request);

@@ -5,8 +5,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { KitMetrics } from '../metrics/types.js';
 import { loadOpenApiDocument } from '../spec.js';
-import type { TokenRequest } from '../types.js';
+import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
 import { CspProblem, errorBody, isCspProblem } from './errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
@@ -28,6 +29,8 @@ export interface CspAppOptions {
   responseValidation?: ResponseValidation;
   /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
   docs?: boolean;
+  /** Where to report requests, sessions and capacity (metrics on); absent: nothing is measured. */
+  metrics?: KitMetrics;
 }
 
 export interface CspApp {
@@ -35,6 +38,8 @@ export interface CspApp {
   tokens: TokenStore;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
+  /** Where this CSP serves its metrics (metrics on). */
+  metricsUrl?: string;
 }
 
 declare module 'fastify' {
@@ -51,6 +56,28 @@ const hour = 3_600_000;
 function tokenFrom(request: FastifyRequest): string | undefined {
   const value = request.headers['x-auth-token'];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** The route label of a request: its contract operation, a kit endpoint, or `unmatched`. */
+function routeLabel(request: FastifyRequest): string {
+  const operationId = request.routeOptions.config?.operationId;
+  if (operationId) {
+    return operationId;
+  }
+  const url = request.routeOptions.url;
+  if (url === '/healthz' || url === '/readyz') {
+    return url.slice(1);
+  }
+  return url?.startsWith('/docs') ? 'docs' : 'unmatched';
+}
+
+function reportCapacity(metrics: KitMetrics, provider: CspProvider, body: unknown, answer: unknown): void {
+  const capacity = answer as Partial<Capacity> | undefined;
+  if (typeof capacity?.available_bytes !== 'number') {
+    return;
+  }
+  const config = (body as { config?: Config } | undefined)?.config ?? {};
+  metrics.capacity(provider.capacityPool?.(config) ?? '', capacity.available_bytes, capacity.total_bytes);
 }
 
 function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
@@ -99,6 +126,13 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
   );
 
+  const { metrics } = options;
+  if (metrics) {
+    metrics.sessions(() => tokens.size);
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.request(routeLabel(request), reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.config;
     if (route?.operationId) {
@@ -218,6 +252,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
           body: request.body,
           locks,
         });
+        if (metrics && route.operationId === 'queryCapacity') {
+          reportCapacity(metrics, provider, request.body, result.body);
+        }
         for (const [name, value] of Object.entries(result.headers ?? {})) {
           reply.header(name, value);
         }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type ConnectionOptions, RpcConnection } from './connection.js';
 import { CallTimeout, ConnectionLost, errnos, RpcFailure, rpc } from './errors.js';
 import { type LoginCredentials, login } from './login.js';
+import { loginResult } from './metrics.js';
 
 export interface ClientOptions extends Omit<ConnectionOptions, 'url'> {
   url: string;
@@ -38,6 +39,8 @@ export class TrueNasClient {
   #legacyJobs = false;
   /** Calls sent to the array (attempts included), for metrics and tests. */
   callCount = 0;
+  /** Connections the array dropped that were not replaced yet (for the reconnect metric). */
+  #lost = 0;
 
   private constructor(options: ClientOptions) {
     this.#options = options;
@@ -59,20 +62,30 @@ export class TrueNasClient {
     }
     const opening = (async () => {
       const conn = await RpcConnection.open({ ...this.#options, url: this.#options.url });
+      let loggedIn = false;
       conn.onClose((reason) => {
         if (this.#slots[index] === opening) {
           this.#slots[index] = undefined;
         }
         if (!this.#closed) {
+          this.#lost += loggedIn ? 1 : 0;
           this.#options.logger.debug({ connection: conn.id, reason }, 'TrueNAS connection closed');
         }
       });
+      const { metrics } = this.#options;
       try {
         await login(conn, this.#options.credentials, this.#secure);
         this.#legacyJobs = conn.legacyJobs;
       } catch (err) {
+        metrics?.login(loginResult(err));
         conn.close();
         throw err;
+      }
+      loggedIn = true;
+      metrics?.login('success');
+      if (this.#lost > 0) {
+        this.#lost -= 1;
+        metrics?.reconnected();
       }
       return conn;
     })();
