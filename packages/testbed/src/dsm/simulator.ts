@@ -97,6 +97,8 @@ export class DsmSimulator {
   readonly knobs: Knobs;
   readonly faults: FaultInjector;
   readonly calls = new CallCounter();
+  /** Rows DSM answered in lists (LUNs, targets, snapshots, hosts, volumes), for scale checks. */
+  readonly rows = { returned: 0 };
   readonly serial: string;
   readonly hostname: string;
   url = '';
@@ -150,6 +152,7 @@ export class DsmSimulator {
       auth: this.auth,
       knobs: this.knobs,
       calls: this.calls,
+      rows: this.rows,
       handlers: {
         'SYNO.Core.ISCSI.LUN': lunHandlers,
         'SYNO.Core.ISCSI.Target': targetHandlers,

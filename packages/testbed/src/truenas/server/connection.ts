@@ -82,6 +82,15 @@ export async function invoke(
   return session.legacyJobs ? job.id : sim.jobs.wait(job.id);
 }
 
+/** Rows in an answer: the elements of a list, or one object a query or `get_instance` answered. */
+export function answerRows(method: string, result: unknown): number {
+  if (Array.isArray(result)) {
+    return result.length;
+  }
+  const lookup = method.endsWith('.query') || method.endsWith('.get_instance') || method.endsWith('.config');
+  return lookup && result !== null && typeof result === 'object' ? 1 : 0;
+}
+
 export class RpcConnection {
   readonly session: SessionState;
   readonly #ws: WebSocket;
@@ -189,6 +198,7 @@ export class RpcConnection {
         throw planned;
       }
       const result = await invoke(this.#sim, this.session, request.method, def, request.params);
+      this.#sim.scans.returnedRows += answerRows(request.method, result);
       if (fault === 'drop') {
         this.#ws.terminate();
         return;

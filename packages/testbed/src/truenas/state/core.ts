@@ -51,6 +51,8 @@ export interface ScanStats {
    * table for a service with an extend step, only the matches with `force_sql_filters`.
    */
   iscsiQueryRows: number;
+  /** Rows the middleware sent back in answers (elements of list results, one per object answered). */
+  returnedRows: number;
 }
 
 export interface RecordedCall {
@@ -81,7 +83,7 @@ export class SimCore {
   };
   /** Differences found while `knobs.compareSqlFilters` is on. */
   readonly sqlMismatches: SqlMismatch[] = [];
-  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
+  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0, returnedRows: 0 };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
   readonly users = new Map<string, string>();
