@@ -35,6 +35,7 @@ export async function buildSynologyCsp(
     deleteTimeoutMs: options.deleteTimeout,
     pollIntervalMs: options.pollInterval,
     loginRetryAfterMs: options.loginRetryAfter,
+    snapshotIndexMaxAgeMs: options.snapshotIndexMaxAge,
     logger,
   });
   const csp = await buildCspApp({

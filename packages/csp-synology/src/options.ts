@@ -155,6 +155,13 @@ export const optionTable = {
     parse: parsers.duration,
     default: 1000,
   }),
+  snapshotIndexMaxAge: opt({
+    flag: 'snapshot-index-max-age',
+    env: 'SYNOLOGY_SNAPSHOT_INDEX_MAX_AGE',
+    description: 'Rebuild the NAS-wide index of snapshot names and clones (one LUN listing) when it is older than this',
+    parse: parsers.duration,
+    default: 10 * 60_000,
+  }),
   loginRetryAfter: opt({
     flag: 'login-retry-after',
     env: 'SYNOLOGY_LOGIN_RETRY_AFTER',

@@ -15,6 +15,7 @@ import { HostRegistry } from './hosts.js';
 import { Naming } from './ids.js';
 import { loadNasInfo } from './nas.js';
 import { SynologySession } from './session.js';
+import { SnapshotIndexes } from './snapshot-index.js';
 import { cspVersion } from './version.js';
 
 export interface SynologyProviderOptions extends SessionSettings {
@@ -35,24 +36,28 @@ export interface SynologyProviderOptions extends SessionSettings {
   portals: string[];
   requestTimeoutMs: number;
   loginRetryAfterMs: number;
+  /** Maximum age of the NAS-wide snapshot name and clone index. */
+  snapshotIndexMaxAgeMs?: number;
   logger: Logger;
 }
 
 export class SynologyProvider implements CspProvider {
   readonly name = 'synology';
   readonly version = cspVersion;
-  readonly shared: SharedState = {
-    hosts: new HostRegistry(),
-    targetLocks: new KeyedMutex(),
-    appliedChap: new Map(),
-    hostIds: new Map(),
-  };
+  readonly shared: SharedState;
   readonly latch: LoginLatch;
   readonly #options: SynologyProviderOptions;
 
   constructor(options: SynologyProviderOptions) {
     this.#options = options;
     this.latch = new LoginLatch(options.loginRetryAfterMs);
+    this.shared = {
+      hosts: new HostRegistry(),
+      targetLocks: new KeyedMutex(),
+      appliedChap: new Map(),
+      hostIds: new Map(),
+      snapshotIndexes: new SnapshotIndexes(options.snapshotIndexMaxAgeMs ?? 10 * 60_000),
+    };
   }
 
   /** The DSM base URL for a login: the configured NAS, or the array the driver names. */
