@@ -1,6 +1,11 @@
 // Logger settings shared by every CSP. Secrets are removed by path before a line is written, as a
 // second line of defence: the kit and providers never pass credentials to the logger on purpose.
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
+
+// CommonJS, loaded with require (see ../runtime.ts).
+const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
 
 /** Field names that hold secrets anywhere in a logged object (matched at up to three levels). */
 export const secretKeys = [
