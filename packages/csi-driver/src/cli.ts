@@ -1,13 +1,12 @@
-#!/usr/bin/env node
-// opencsp-csi-driver: parses options, serves the CSI services for the chosen mode on a unix
-// socket, and shuts down gracefully on SIGTERM/SIGINT.
+// The driver's command line (main.ts loads it): parses options, serves the CSI services for the
+// chosen mode on a unix socket, and shuts down gracefully on SIGTERM/SIGINT. The node half is
+// loaded only in node and all modes.
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
 import { startDriver } from './driver.js';
 import { createDriverLogger } from './logger.js';
-import { assembleNode } from './node/assemble.js';
 import { driverOptionTable, parseDriverOptions } from './options.js';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseDriverOptions>;
   try {
     parsed = parseDriverOptions(process.argv.slice(2));
@@ -24,7 +23,8 @@ async function main(): Promise<void> {
   }
   const options = parsed.values;
   const logger = createDriverLogger(options.logLevel);
-  const node = options.mode === 'controller' ? undefined : assembleNode(options, logger);
+  const node =
+    options.mode === 'controller' ? undefined : (await import('./node/assemble.js')).assembleNode(options, logger);
   if (node) {
     for (const finding of await node.service.reconcile()) {
       logger.warn({ finding }, 'node state and host disagree');
@@ -52,8 +52,3 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

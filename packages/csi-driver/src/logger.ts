@@ -1,6 +1,11 @@
 // The driver's pino logger. Secrets are removed at the source (grpc/redact.ts); the redaction
 // paths here are a second line of defence for anything logged by hand.
-import { type Logger, pino } from 'pino';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
+import type { Logger } from 'pino';
+
+// CommonJS, loaded with require (see @opencsp/csp-spec/runtime).
+const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
 
 const secretFields = [
   'password',

@@ -15,6 +15,8 @@ export interface SessionOptions {
   /** Extra attempts after a connection failure (default 2). */
   retries?: number;
   retryDelayMs?: number;
+  /** CSP requests in flight at once (the connection pool; default: the client's). */
+  connections?: number;
 }
 
 /** Features of a plain HPE-style CSP (no `GET /capabilities`): the base contract only. */
@@ -56,6 +58,7 @@ export class CspSession implements TokenSource {
       {
         baseUrl: endpoint.baseUrl,
         timeoutMs: options.timeoutMs,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         ...(endpoint.serviceMode ? { arrayIp: endpoint.backend } : {}),
