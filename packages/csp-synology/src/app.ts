@@ -31,6 +31,7 @@ export async function buildSynologyCsp(
     masking: options.masking,
     portals: options.portals,
     requestTimeoutMs: options.requestTimeout,
+    connections: options.connections,
     lockTimeoutMs: options.lockTimeout,
     deleteTimeoutMs: options.deleteTimeout,
     pollIntervalMs: options.pollInterval,

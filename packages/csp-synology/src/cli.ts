@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-// csp-synology: the Synology DSM Container Storage Provider. `csp-synology --help` lists every
-// setting; `csp-synology enroll-device` registers a 2-step-verification device token.
+// csp-synology command line (main.ts loads it): the Synology DSM Container Storage Provider.
+// `csp-synology --help` lists every setting; `csp-synology enroll-device` registers a
+// 2-step-verification device token.
 import { readFileSync } from 'node:fs';
 import { helpText, OptionsError, parseOptions } from '@opencsp/csp-spec/options';
 import { createLogger, serveCsp } from '@opencsp/csp-spec/server';
@@ -39,7 +39,7 @@ async function enroll(argv: string[]): Promise<void> {
   console.log(did);
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'enroll-device') {
     await enroll(argv.slice(1));
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   await serveCsp(csp, { host: values.host, port: values.port, logger });
 }
 
-main().catch((err: unknown) => {
+/** How a failed start is reported: option problems as such, anything else with its message. */
+export function failed(err: unknown): never {
   console.error(err instanceof OptionsError ? err.message : `csp-synology: ${(err as Error).message}`);
   process.exit(2);
-});
+}

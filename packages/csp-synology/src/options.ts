@@ -134,6 +134,14 @@ export const optionTable = {
     parse: parsers.duration,
     default: 60_000,
   }),
+  connections: opt({
+    flag: 'dsm-connections',
+    env: 'SYNOLOGY_CONNECTIONS',
+    description:
+      'Requests in flight at once to one DSM per CSP session (DSM runs SAN work one request at a time; 16 concurrent requests are known to work)',
+    parse: parsers.int(1, 1000),
+    default: 16,
+  }),
   lockTimeout: opt({
     flag: 'lock-wait-timeout',
     env: 'SYNOLOGY_LOCK_WAIT_TIMEOUT',

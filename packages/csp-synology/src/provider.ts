@@ -35,6 +35,8 @@ export interface SynologyProviderOptions extends SessionSettings {
   namePrefix: string;
   portals: string[];
   requestTimeoutMs: number;
+  /** Requests in flight at once per DSM session (default 16). */
+  connections?: number;
   loginRetryAfterMs: number;
   /** Maximum age of the NAS-wide snapshot name and clone index. */
   snapshotIndexMaxAgeMs?: number;
@@ -103,6 +105,7 @@ export class SynologyProvider implements CspProvider {
       ca: o.ca,
       insecureSkipVerify: o.insecureSkipVerify,
       timeoutMs: o.requestTimeoutMs,
+      ...(o.connections !== undefined ? { connections: o.connections } : {}),
     });
     let client: DsmClient | undefined;
     try {

@@ -1,12 +1,11 @@
-#!/usr/bin/env node
-// csp-truenas: the TrueNAS Container Storage Provider service.
+// csp-truenas command line (main.ts loads it): the TrueNAS Container Storage Provider service.
 //   TRUENAS_ARRAY=nas.example:443 TRUENAS_PARENT_DATASETS=tank/k8s csp-truenas --port 8080
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
 import { createLogger, serveCsp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp } from './app.js';
 import { loadConfig, optionTable } from './options.js';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig(process.argv.slice(2));
@@ -30,8 +29,3 @@ async function main(): Promise<void> {
   const csp = await buildTrueNasCsp(config, logger);
   await serveCsp(csp, { host: config.host, port: config.port, logger });
 }
-
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
