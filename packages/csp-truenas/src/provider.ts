@@ -58,7 +58,7 @@ export class TrueNasProvider implements CspProvider {
         tls: c.tls,
         connectTimeoutMs: c.connectTimeoutMs,
         callTimeoutMs: c.callTimeoutMs,
-        maxInFlight: 10,
+        maxInFlight: c.callsPerConnection,
         connections: c.connections,
         credentials: { username: credentials.username, secret: credentials.password },
         logger,
