@@ -33,6 +33,7 @@ resources:
     - --mode=controller
     - --log-level={{ default .Values.driver.logLevel .Values.controller.logLevel }}
     - --csp-timeout={{ .Values.driver.cspTimeout }}
+    - --csp-connections={{ include "opencsp.cspConnections" . }}
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure
     {{- end }}
