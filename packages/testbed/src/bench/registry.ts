@@ -5,8 +5,16 @@ import { driverBenchmark } from './driver-overhead.js';
 import { memoryBenchmark } from './memory-bench.js';
 import { stormBenchmark } from './pod-storm.js';
 import { scaleBenchmark } from './scale.js';
+import { throughputBenchmark } from './throughput.js';
 
-export const benchmarks: Benchmark[] = [cspBenchmark, scaleBenchmark, driverBenchmark, stormBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [
+  cspBenchmark,
+  scaleBenchmark,
+  driverBenchmark,
+  throughputBenchmark,
+  stormBenchmark,
+  memoryBenchmark,
+];
 
 export function selectBenchmarks(only: string[] | undefined): Benchmark[] {
   return only ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;

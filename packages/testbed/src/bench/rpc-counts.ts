@@ -27,6 +27,8 @@ export interface RpcCount {
   read: number;
   /** Contract requests the driver made to the CSP. */
   cspRequests: number;
+  /** How long the RPC took (one sample; for information, never asserted). */
+  ms: number;
 }
 
 /** The RPCs measured, in the order they run (each once). */
@@ -53,6 +55,7 @@ const secretRef: SecretRef = { name: 'csp-secret', namespace: 'kube-system' };
 
 function measureWith(stack: ArrayStack) {
   return async <T>(rpc: CountedRpc, out: RpcCount[], work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
     const before = {
       calls: stack.arrayCalls?.() ?? 0,
       returned: stack.rows.returned(),
@@ -66,6 +69,7 @@ function measureWith(stack: ArrayStack) {
       returned: stack.rows.returned() - before.returned,
       read: stack.rows.read() - before.read,
       cspRequests: stack.cspRequests() - before.csp,
+      ms: performance.now() - started,
     });
     return result;
   };

@@ -11,7 +11,7 @@ import { runBenchmarks } from '../../src/bench/run.js';
 import { Scope } from '../../src/bench/scope.js';
 import { percentile, summarize } from '../../src/bench/stats.js';
 
-const names = ['csp', 'scale', 'driver', 'storm', 'memory'];
+const names = ['csp', 'scale', 'driver', 'throughput', 'storm', 'memory'];
 
 function expectWellFormed(t: Table): void {
   expect(t.title).toEqual(expect.any(String));
@@ -108,8 +108,21 @@ describe('pnpm bench machinery', () => {
       const notes = byName.get(name)?.tables.flatMap((t) => t.notes) ?? [];
       expect(notes.filter((n) => n.startsWith('Leak audit')).every((n) => n.includes('nothing left'))).toBe(true);
     }
-    const side = byName.get('scale')?.tables.find((t) => t.title.includes('side by side')) as Table;
-    expect(side.rows.every((r) => typeof r.callsA === 'number' && typeof r.callsB === 'number')).toBe(true);
+    const scale = byName.get('scale')?.tables ?? [];
+    expect(scale).toHaveLength(2);
+    for (const t of scale) {
+      expect(t.rows.every((r) => typeof r.callsA === 'number' && typeof r.callsB === 'number')).toBe(true);
+    }
+    // Every goal has its figure and a verdict, and the report lists them.
+    const goals = report.benchmarks.flatMap((b) => b.goals);
+    expect(goals.map((g) => g.goal)).toEqual(
+      expect.arrayContaining([expect.stringContaining('rows one RPC'), expect.stringContaining('critical path')]),
+    );
+    for (const goal of goals) {
+      expect(goal.figure, goal.goal).toEqual(expect.any(Number));
+      expect(typeof goal.met, goal.goal).toBe('boolean');
+    }
+    expect(markdown).toContain('every goal of the run');
     const storm = byName.get('storm')?.tables[0] as Table;
     expect(storm.rows.map((r) => r.failed)).toEqual([0, 0]);
     const memory = byName.get('memory')?.tables.find((t) => t.title.startsWith('Memory')) as Table;
