@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // csp-synology. Process settings first (@opencsp/csp-spec/runtime), then the rest of the CSP: its
 // modules are loaded only after them (cli.ts).
-import { keepYoungGenerationSmall } from '@opencsp/csp-spec/runtime';
+import { applyServiceRuntimeSettings } from '@opencsp/csp-spec/runtime';
 
-keepYoungGenerationSmall();
+applyServiceRuntimeSettings();
 const { main, failed } = await import('./cli.js');
 main().catch(failed);

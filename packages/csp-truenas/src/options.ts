@@ -245,7 +245,7 @@ export const optionTable = {
     env: 'CSP_RESPONSE_VALIDATION',
     description: 'Check responses against the contract: off, log or strict',
     parse: parsers.oneOf('off', 'log', 'strict'),
-    default: 'log',
+    default: 'off',
   },
   docs: {
     flag: 'docs',
