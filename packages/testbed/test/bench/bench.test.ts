@@ -126,7 +126,7 @@ describe('pnpm bench machinery', () => {
     const storm = byName.get('storm')?.tables[0] as Table;
     expect(storm.rows.map((r) => r.failed)).toEqual([0, 0]);
     const memory = byName.get('memory')?.tables.find((t) => t.title.startsWith('Memory')) as Table;
-    expect(new Set(memory.rows.map((r) => r.process))).toEqual(new Set(['csp-truenas', 'csi-driver']));
+    expect(new Set(memory.rows.map((r) => r.process))).toEqual(new Set(['csp-truenas', 'csi-driver', 'csp-synology']));
     expect(memory.rows.every((r) => typeof r.rssMiB === 'number' && (r.rssMiB as number) > 0)).toBe(true);
   });
 });
