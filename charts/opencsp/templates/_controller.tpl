@@ -34,6 +34,7 @@ resources:
     - --log-level={{ default .Values.driver.logLevel .Values.controller.logLevel }}
     - --csp-timeout={{ .Values.driver.cspTimeout }}
     - --csp-connections={{ include "opencsp.cspConnections" . }}
+    - --max-volumes-per-node={{ int .Values.node.maxVolumesPerNode }}
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure
     {{- end }}

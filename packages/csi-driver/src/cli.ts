@@ -1,10 +1,8 @@
-// The driver's command line (main.ts loads it): parses options, serves the CSI services for the
-// chosen mode on a unix socket, and shuts down gracefully on SIGTERM/SIGINT. The node half is
-// loaded only in node and all modes.
+// The driver's command line (main.ts loads it after the process settings): parses options and
+// runs the driver (run.ts).
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
-import { startDriver } from './driver.js';
-import { createDriverLogger } from './logger.js';
 import { driverOptionTable, parseDriverOptions } from './options.js';
+import { runDriver } from './run.js';
 
 export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseDriverOptions>;
@@ -21,34 +19,5 @@ export async function main(): Promise<void> {
     console.log(helpText('opencsp-csi-driver', driverOptionTable));
     return;
   }
-  const options = parsed.values;
-  const logger = createDriverLogger(options.logLevel);
-  const node =
-    options.mode === 'controller' ? undefined : (await import('./node/assemble.js')).assembleNode(options, logger);
-  if (node) {
-    for (const finding of await node.service.reconcile()) {
-      logger.warn({ finding }, 'node state and host disagree');
-    }
-  }
-  const driver = await startDriver(options, {
-    logger,
-    ...(node ? { node: node.service, nodeReadiness: node.readiness } : {}),
-  });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    driver.stop(25_000).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  await runDriver(parsed.values);
 }

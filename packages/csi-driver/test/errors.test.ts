@@ -15,9 +15,13 @@ describe('error mapping', () => {
     [http(401), status.UNAUTHENTICATED],
     [http(404), status.NOT_FOUND],
     [http(409, 'NAME_TAKEN'), status.ALREADY_EXISTS],
+    // The node has the volume with other read-only access (ControllerPublishVolume).
+    [http(409, 'ACCESS_MISMATCH'), status.ALREADY_EXISTS],
+    [http(507, 'LIMIT_EXCEEDED'), status.RESOURCE_EXHAUSTED],
     [http(409, 'HAS_DEPENDENTS'), status.FAILED_PRECONDITION],
     [http(409), status.FAILED_PRECONDITION],
     [http(501), status.UNIMPLEMENTED],
+    [http(429, 'RATE_LIMITED'), status.UNAVAILABLE],
     [http(503), status.UNAVAILABLE],
     [http(504), status.DEADLINE_EXCEEDED],
     [http(507), status.RESOURCE_EXHAUSTED],

@@ -16,11 +16,13 @@ function kindForHttp(err: CspHttpError): DriverErrorKind {
     case 404:
       return 'NotFound';
     case 409:
-      return err.reason === 'NAME_TAKEN' ? 'AlreadyExists' : 'FailedPrecondition';
+      // NAME_TAKEN: a create by name; ACCESS_MISMATCH: the node has the volume with other access.
+      return err.reason === 'NAME_TAKEN' || err.reason === 'ACCESS_MISMATCH' ? 'AlreadyExists' : 'FailedPrecondition';
     case 501:
       return 'Unimplemented';
     case 507:
       return 'ResourceExhausted';
+    case 429: // too many failed logins, or the array blocks the CSP: retry after a pause
     case 502:
     case 503:
       return 'Unavailable';

@@ -70,6 +70,9 @@ function tokenFrom(request: FastifyRequest): string | undefined {
 }
 
 function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
+  if (problem?.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+  }
   return reply
     .code(status)
     .type('application/json')

@@ -1,17 +1,21 @@
 // HTTP(S) transport to one DSM: pooled keep-alive connections (Node's own http/https agent), TLS
-// verified against the system or a configured CA, POST form bodies (credentials and sids never go
-// into URLs), a deadline per request, and answers checked to be DSM envelopes.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+// always verified against the system or a configured CA (plain HTTP only for a NAS the operator
+// lists for it), POST form bodies (credentials and sids never go into URLs), a deadline per
+// request, and answers checked to be DSM envelopes.
+
+import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import { DsmTransportError } from './errors.js';
 
 export interface TransportOptions {
   /** `https://nas.example:5001` (no path). */
   baseUrl: string;
-  /** PEM CA bundle the NAS certificate must chain to (default: the system store). */
-  ca?: string;
-  /** Skip certificate verification (never the default). */
-  insecureSkipVerify?: boolean;
+  /** Which NAS certificates HTTPS accepts: checked before a connection carries anything. */
+  trust: ArrayTrust;
   timeoutMs: number;
   connectTimeoutMs?: number;
   /** Requests in flight at once to this DSM; more wait for a free connection (default 16). */
@@ -30,14 +34,7 @@ export interface DsmEnvelope {
   error?: { code: number };
 }
 
-const notSentCodes = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(err: unknown): string {
   const direct = (err as { code?: unknown }).code;
@@ -58,6 +55,45 @@ function isEnvelope(value: unknown): value is DsmEnvelope {
 }
 
 const connectTimeoutCode = 'CONNECT_TIMEOUT';
+
+type Connected = (err: Error | null, stream: Duplex) => void;
+
+/**
+ * The agents' way to open a connection: TCP (or TLS, when `trust` is given) within the connect
+ * deadline, and for TLS a finished handshake that `trust` accepts, before the agent hands the
+ * connection to a request. No TLS session resumption: a resumed session shows no certificate.
+ */
+function checkedConnect(trust: ArrayTrust | undefined, connectTimeoutMs: number) {
+  return (options: ClientRequestArgs, callback: Connected): undefined => {
+    const socket: Socket = trust
+      ? tlsConnect({ ...(options as ConnectionOptions), ...trust.tlsOptions, session: undefined })
+      : netConnect(options as Parameters<typeof netConnect>[0]);
+    let settled = false;
+    const settle = (err: Error | undefined) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(deadline);
+      socket.off('error', settle);
+      if (err) {
+        socket.destroy();
+      }
+      callback(err ?? null, socket);
+    };
+    const deadline = setTimeout(
+      () => settle(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
+      connectTimeoutMs,
+    );
+    socket.once('error', settle);
+    if (trust) {
+      socket.once('secureConnect', () => settle(trust.check(socket as TLSSocket)));
+    } else {
+      socket.once('connect', () => settle(undefined));
+    }
+    return undefined;
+  };
+}
 
 /** One form POST and its whole answer: status and body text. */
 interface Exchange {
@@ -87,17 +123,10 @@ export class DsmTransport {
       timeout: 30_000,
       scheduling: 'lifo' as const,
     };
-    if (url.protocol === 'https:') {
-      this.#agent = new HttpsAgent({
-        ...pool,
-        rejectUnauthorized: options.insecureSkipVerify !== true,
-        ...(options.ca ? { ca: options.ca } : {}),
-      });
-      this.#send = httpsRequest as unknown as typeof httpRequest;
-    } else {
-      this.#agent = new HttpAgent(pool);
-      this.#send = httpRequest;
-    }
+    const https = url.protocol === 'https:';
+    this.#agent = https ? new HttpsAgent({ ...pool, maxCachedSessions: 0 }) : new HttpAgent(pool);
+    this.#agent.createConnection = checkedConnect(https ? options.trust : undefined, this.#connectTimeoutMs);
+    this.#send = https ? (httpsRequest as unknown as typeof httpRequest) : httpRequest;
   }
 
   /** POSTs a form to `/webapi/<cgi>` and returns DSM's envelope. */
@@ -161,17 +190,6 @@ export class DsmTransport {
         timedOut = true;
         req.destroy();
       }, this.#timeoutMs);
-      req.once('socket', (socket) => {
-        if (!socket.connecting) {
-          return;
-        }
-        const connect = setTimeout(
-          () => req.destroy(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
-          this.#connectTimeoutMs,
-        );
-        socket.once('connect', () => clearTimeout(connect));
-        socket.once('close', () => clearTimeout(connect));
-      });
       req.once('error', fail);
       req.once('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

@@ -3,8 +3,6 @@
 // with --expose-gc), CPU-time requests and the time spent waiting for answers to its own HTTP
 // requests (diagnostics_channel) over the IPC channel, and exits when the parent goes away.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { toMiB } from './memory.js';
 
 const probe = `
@@ -39,16 +37,6 @@ export interface ChildMemory {
   heapUsedMiB: number;
   heapTotalMiB: number;
   externalMiB: number;
-}
-
-/** The built entry point of a workspace package (`pnpm build` makes it), e.g. `csp-truenas`, `main.js`. */
-export function builtEntry(pkg: string, file: string): string {
-  // This module is packages/testbed/{src,dist}/bench/child.{ts,js}; both sit two levels below the package.
-  const path = fileURLToPath(new URL(`../../../${pkg}/dist/${file}`, import.meta.url));
-  if (!existsSync(path)) {
-    throw new Error(`${path} does not exist: run "pnpm build" first (pnpm bench does)`);
-  }
-  return path;
 }
 
 export class NodeChild {

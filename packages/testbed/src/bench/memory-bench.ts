@@ -15,11 +15,12 @@ import {
   storageClass,
   testNodeId,
 } from '../harness/index.js';
+import { builtScript } from '../launch/program.js';
 import { TrueNasSimulator } from '../truenas/simulator.js';
 import { GiB } from './arrays/index.js';
 import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
-import { builtEntry, type ChildMemory, NodeChild } from './child.js';
+import { type ChildMemory, NodeChild } from './child.js';
 import { CountingCsiClient } from './csi.js';
 import { startProcessStack } from './processes.js';
 import { atMost, type Column, type Goal, opColumns, type Row, type Table, table } from './report.js';
@@ -54,8 +55,8 @@ interface Processes {
 }
 
 async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Processes> {
-  const cspMain = builtEntry('csp-truenas', 'main.js');
-  const driverMain = builtEntry('csi-driver', 'main.js');
+  const cspMain = builtScript('csp-truenas', 'main.js');
+  const driverMain = builtScript('csi-driver', 'main.js');
   const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-memory-'));
   ctx.scope.defer('temp dir', () => rm(dir, { recursive: true, force: true }));
   const sim = await ctx.scope.adopt('TrueNAS simulator', TrueNasSimulator.start({ tls: true, datasets: [parent] }));

@@ -4,8 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtScript } from '../launch/program.js';
 import type { ArrayKind } from './arrays/index.js';
-import { builtEntry, NodeChild } from './child.js';
+import { NodeChild } from './child.js';
 import type { Scope } from './scope.js';
 
 export interface ProcessStack {
@@ -56,7 +57,7 @@ function cspCommand(kind: ProcessStackOptions['kind'], sim: SimInfo): { pkg: str
 export async function startProcessStack(options: ProcessStackOptions, scope: Scope): Promise<ProcessStack> {
   const dir = await mkdtemp(join(tmpdir(), `opencsp-bench-${options.kind}-`));
   scope.defer('temp dir', () => rm(dir, { recursive: true, force: true }));
-  const sim = new NodeChild('simulator', builtEntry('testbed', 'bench/sim-process.js'), [
+  const sim = new NodeChild('simulator', builtScript('testbed', 'bench/sim-process.js'), [
     options.kind,
     String(options.latencyMs),
     dir,
@@ -67,7 +68,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
   const level = options.logLevel ?? 'info';
   const csp = new NodeChild(
     command.pkg,
-    builtEntry(command.pkg, 'main.js'),
+    builtScript(command.pkg, 'main.js'),
     [...command.args, '--log-level', level, ...(options.cspArgs ?? [])],
     {},
     options.nodeArgs?.csp,
@@ -77,7 +78,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
   const socketPath = join(dir, 'csi.sock');
   const driver = new NodeChild(
     'opencsp-csi-driver',
-    builtEntry('csi-driver', 'main.js'),
+    builtScript('csi-driver', 'main.js'),
     [
       ...['--endpoint', `unix://${socketPath}`, '--mode', 'controller', '--log-level', level],
       ...(options.driverArgs ?? []),

@@ -1,6 +1,11 @@
-// Command-line options of `truenas-sim` and how they become a running simulator.
+// Command-line options of `truenas-sim` and how they become a running simulator. A simulator
+// started here also serves, for suites that run it in another process, its leak audit
+// (GET /_sim/audit) and the node API (/_sim/node/) for loop-transport nodes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
+import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
+import { resolveRelease } from './version/releases.js';
 
 const rate = (raw: string): number => {
   const value = Number(raw);
@@ -18,6 +23,8 @@ const size = (raw: string): number => {
   const power = ' KMGTP'.indexOf((match[2] || ' ').toUpperCase());
   return Number(match[1]) * 1024 ** power;
 };
+
+const version = (raw: string): string => resolveRelease(raw).version;
 
 const regex = (raw: string): RegExp => {
   try {
@@ -58,9 +65,9 @@ export const simOptionTable = {
   version: {
     flag: 'version',
     env: 'TRUENAS_SIM_VERSION',
-    description: 'TrueNAS version to report',
-    parse: parsers.string,
-    default: '25.10.1',
+    description: 'TrueNAS release to play: 25.10[.N] or 26.0[.N] (API directory, errors, auth)',
+    parse: version,
+    default: '25.10.6',
   },
   pool: { flag: 'pool', env: 'TRUENAS_SIM_POOL', description: 'Pool name', parse: parsers.string, default: 'tank' },
   poolSize: {
@@ -104,6 +111,13 @@ export const simOptionTable = {
     description: 'Listen IPs of the iSCSI portal (comma-separated)',
     parse: parsers.list,
     default: ['127.0.0.1'],
+  },
+  lioTarget: {
+    flag: 'lio-target',
+    env: 'TRUENAS_SIM_LIO_TARGET',
+    description: "Serve the iSCSI configuration with this machine's LIO target (configfs, root; the VM suite)",
+    parse: parsers.bool,
+    default: false,
   },
   latency: {
     flag: 'latency',
@@ -162,6 +176,10 @@ export async function startFromArgs(
     password: values.password,
     ...(values.apiKey ? { apiKey: values.apiKey } : {}),
     portals: [{ ips: values.portalIps, comment: 'opencsp' }],
+    // The bridge's configfs steps go to stdout beside the simulator's own lines.
+    lioTarget: values.lioTarget
+      ? { log: (line: string) => console.log(JSON.stringify({ time: Date.now(), msg: line })) }
+      : false,
     faults: {
       latencyMs: values.latency,
       errorRate: values.errorRate,
@@ -169,6 +187,11 @@ export async function startFromArgs(
       dropRate: values.dropRate,
       methods: values.faultMethods,
     },
+  });
+  const side = truenasNodeSide(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
+  sim.routes.add('/_sim/audit/', async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sim.audit()));
   });
   return { sim, help: false };
 }

@@ -5,9 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FaultSettings, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
+import { type FaultSettings, SimRoutes, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
+import { tlsServerEndPoint } from './core/scram.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
+import { attachLioTarget, type LioTargetHandle, type LioTargetOptions } from './lio-target.js';
 import { allMethods } from './methods.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
@@ -21,7 +23,10 @@ export interface TrueNasSimulatorOptions {
   tls?: boolean;
   /** Where zvol backing files live (default: a fresh temp dir, removed on stop). */
   dataDir?: string;
-  /** TrueNAS version reported by system.version (default 25.10.1). */
+  /**
+   * TrueNAS release to play: `25.10` / `25.10.N` or `26` / `26.0.N` (default `25.10`, i.e. 25.10.6).
+   * It picks the API directory, error shapes and auth methods of that release (`core.personality`).
+   */
   version?: string;
   hostname?: string;
   pool?: { name: string; capacity: number };
@@ -36,6 +41,11 @@ export interface TrueNasSimulatorOptions {
   basename?: string;
   faults?: Partial<FaultSettings>;
   knobs?: Partial<Knobs>;
+  /**
+   * Serve the iSCSI configuration with this machine's kernel target (LIO through configfs; root):
+   * initiators log in to real targets and read the zvols' data (the VM suite). `stop()` takes it down.
+   */
+  lioTarget?: boolean | LioTargetOptions;
 }
 
 /**
@@ -61,15 +71,19 @@ export class TrueNasSimulator {
   readonly apiKey: string | undefined;
   readonly username: string;
   readonly password: string;
+  /** Test-only HTTP routes beside the API (the `truenas-sim` command registers the node API). */
+  readonly routes: SimRoutes;
   readonly #net: ListeningServer;
   readonly #baseline: AuditBaseline;
   readonly #ownsDataDir: boolean;
   #address: AddressInfo | undefined;
+  #lio: LioTargetHandle | undefined;
 
   private constructor(
     core: SimCore,
     net: ListeningServer,
     tls: TlsMaterial | undefined,
+    routes: SimRoutes,
     opts: Required<Pick<TrueNasSimulatorOptions, 'username' | 'password'>> & {
       apiKey: string | undefined;
       ownsDataDir: boolean;
@@ -78,6 +92,7 @@ export class TrueNasSimulator {
     this.core = core;
     this.#net = net;
     this.tls = tls;
+    this.routes = routes;
     this.username = opts.username;
     this.password = opts.password;
     this.apiKey = opts.apiKey;
@@ -88,7 +103,7 @@ export class TrueNasSimulator {
   static async start(options: TrueNasSimulatorOptions = {}): Promise<TrueNasSimulator> {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'truenas-sim-')));
     const core = new SimCore({
-      version: options.version ?? '25.10.1',
+      version: options.version ?? '25.10',
       hostname: options.hostname ?? 'truenas-sim',
       dataDir,
     });
@@ -126,13 +141,23 @@ export class TrueNasSimulator {
     core.faults.set(options.faults ?? {});
     Object.assign(core.knobs, options.knobs ?? {});
     const tls = options.tls ? await selfSignedCertificate('localhost') : undefined;
-    const net = createSimServer(core, allMethods(), tls);
-    const sim = new TrueNasSimulator(core, net, tls, {
+    core.tlsBinding = tls ? tlsServerEndPoint(tls.cert) : undefined;
+    const routes = new SimRoutes();
+    const net = createSimServer(core, allMethods(), tls, routes);
+    const sim = new TrueNasSimulator(core, net, tls, routes, {
       username,
       password,
       apiKey,
       ownsDataDir: options.dataDir === undefined,
     });
+    if (options.lioTarget) {
+      try {
+        sim.#lio = await attachLioTarget(core, options.lioTarget === true ? {} : options.lioTarget);
+      } catch (err) {
+        await sim.stop();
+        throw err;
+      }
+    }
     await new Promise<void>((resolve, reject) => {
       net.server.once('error', reject);
       net.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -190,6 +215,16 @@ export class TrueNasSimulator {
     const queue = this.core.plannedErrors.get(method) ?? [];
     queue.push(error);
     this.core.plannedErrors.set(method, queue);
+  }
+
+  /**
+   * Runs `action` just before the next call of `method` (after authentication): another client
+   * changing the array between a CSP's check and its act, for race tests.
+   */
+  beforeNext(method: string, action: () => Promise<void> | void): void {
+    const queue = this.core.beforeHooks.get(method) ?? [];
+    queue.push(action);
+    this.core.beforeHooks.set(method, queue);
   }
 
   /** Closes every client connection (as a middleware restart would); sessions are forgotten. */
@@ -258,6 +293,9 @@ export class TrueNasSimulator {
     }
     this.#net.wss.close();
     await new Promise<void>((resolve) => this.#net.server.close(() => resolve()));
+    // The kernel target lets go of the zvols' files before they are removed.
+    await this.#lio?.close();
+    this.#lio = undefined;
     if (this.#ownsDataDir) {
       await rm(this.core.config.dataDir, { recursive: true, force: true });
     }

@@ -45,7 +45,7 @@ export async function startTrueNasStack(options: TrueNasStackOptions = {}): Prom
     const args = ['--array', sim.address, '--parent-datasets', parents.join(','), '--docs', 'false'];
     const ownTls = (options.cspArgs ?? []).some((a) => a.startsWith('--tls-'));
     if (!sim.tls) {
-      args.push('--transport', 'ws');
+      args.push('--plaintext-arrays', sim.address);
     } else if (!ownTls) {
       const dir = await mkdtemp(join(tmpdir(), 'truenas-stack-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
