@@ -51,6 +51,7 @@ resources:
     - --mode=controller
     - --log-level={{ default .Values.driver.logLevel .Values.controller.logLevel }}
     - --csp-timeout={{ .Values.driver.cspTimeout }}
+    - --csp-connections={{ include "opencsp.cspConnections" . }}
     - --max-volumes-per-node={{ int .Values.node.maxVolumesPerNode }}
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure

@@ -1,9 +1,9 @@
 // Assembles the driver for a mode: Identity always, Controller in controller/all, Node in
-// node/all (the node half injects its implementation), all on one unix socket.
+// node/all (the node half injects its implementation), all on one unix socket. The controller
+// half (and its CSP client) is loaded only in the modes that serve it.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { controllerService } from './controller/index.js';
-import { CspSessions } from './csp/sessions.js';
+import type { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
 import { identityService, type ReadinessCheck } from './identity.js';
@@ -36,7 +36,7 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'maxVolumesPerNode'>>,
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'maxVolumesPerNode'>>,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
@@ -48,8 +48,13 @@ export async function startDriver(
   const services: ServiceRegistration[] = [];
   let sessions: CspSessions | undefined;
   if (options.mode !== 'node') {
+    const [{ CspSessions }, { controllerService }] = await Promise.all([
+      import('./csp/sessions.js'),
+      import('./controller/index.js'),
+    ]);
     sessions = new CspSessions({
       timeoutMs: options.cspTimeout,
+      ...(options.cspConnections !== undefined ? { connections: options.cspConnections } : {}),
       tlsInsecure: options.cspTlsInsecure,
       ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
       ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),

@@ -42,6 +42,14 @@ export const driverOptionTable = {
     parse: parsers.duration,
     default: 60_000,
   },
+  cspConnections: {
+    flag: 'csp-connections',
+    env: 'OPENCSP_CSP_CONNECTIONS',
+    description:
+      "controller: CSP requests in flight at once per CSP session, the rest wait (default: the sidecars' worker counts, 100 + 10 + 10 + 10)",
+    parse: parsers.int(1, 10_000),
+    default: 130,
+  },
   cspTlsInsecure: {
     flag: 'csp-tls-insecure',
     env: 'OPENCSP_CSP_TLS_INSECURE',

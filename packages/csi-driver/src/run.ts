@@ -1,10 +1,11 @@
 // The driver process: builds the node half for node modes (reconciling its state files with the
 // host first), serves the CSI services on the socket, and shuts down gracefully on SIGTERM/SIGINT.
 // main.ts runs it with the production node; a launcher that swaps the node's transport passes
-// overrides and runs exactly the same program otherwise.
+// overrides and runs exactly the same program otherwise. The node half is loaded only in node and
+// all modes.
 import { driverVersion, startDriver } from './driver.js';
 import { createDriverLogger } from './logger.js';
-import { assembleNode, type NodeAssemblyOverrides } from './node/assemble.js';
+import type { NodeAssemblyOverrides } from './node/assemble.js';
 import type { DriverOptions } from './options.js';
 
 export async function runDriver(options: DriverOptions, overrides: NodeAssemblyOverrides = {}): Promise<void> {
@@ -19,7 +20,10 @@ export async function runDriver(options: DriverOptions, overrides: NodeAssemblyO
   if (metrics) {
     logger.info({ url: metrics.url }, 'serving metrics');
   }
-  const node = options.mode === 'controller' ? undefined : assembleNode(options, logger, overrides, metrics);
+  const node =
+    options.mode === 'controller'
+      ? undefined
+      : (await import('./node/assemble.js')).assembleNode(options, logger, overrides, metrics);
   if (node) {
     for (const finding of await node.service.reconcile()) {
       logger.warn({ finding }, 'node state and host disagree');

@@ -38,10 +38,12 @@ export async function buildSynologyCsp(
     masking: options.masking,
     portals: options.portals,
     requestTimeoutMs: options.requestTimeout,
+    connections: options.connections,
     lockTimeoutMs: options.lockTimeout,
     deleteTimeoutMs: options.deleteTimeout,
     pollIntervalMs: options.pollInterval,
     login: loginGuardSettings(options),
+    snapshotIndexMaxAgeMs: options.snapshotIndexMaxAge,
     logger,
     ...(metrics ? { metrics: arrayMetrics(metrics.hub) } : {}),
   });

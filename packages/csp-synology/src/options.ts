@@ -119,6 +119,14 @@ export const optionTable = {
     parse: parsers.duration,
     default: 60_000,
   }),
+  connections: opt({
+    flag: 'dsm-connections',
+    env: 'SYNOLOGY_CONNECTIONS',
+    description:
+      'Requests in flight at once to one DSM per CSP session (DSM runs SAN work one request at a time; 16 concurrent requests are known to work)',
+    parse: parsers.int(1, 1000),
+    default: 16,
+  }),
   lockTimeout: opt({
     flag: 'lock-wait-timeout',
     env: 'SYNOLOGY_LOCK_WAIT_TIMEOUT',
@@ -139,6 +147,13 @@ export const optionTable = {
     description: 'First pause between polls of a LUN (doubles up to 10 s)',
     parse: parsers.duration,
     default: 1000,
+  }),
+  snapshotIndexMaxAge: opt({
+    flag: 'snapshot-index-max-age',
+    env: 'SYNOLOGY_SNAPSHOT_INDEX_MAX_AGE',
+    description: 'Rebuild the NAS-wide index of snapshot names and clones (one LUN listing) when it is older than this',
+    parse: parsers.duration,
+    default: 10 * 60_000,
   }),
   tokenIdleTtl: opt({
     flag: 'token-idle-ttl',

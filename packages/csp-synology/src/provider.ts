@@ -18,6 +18,7 @@ import { HostRegistry } from './hosts.js';
 import { Naming } from './ids.js';
 import { loadNasInfo } from './nas.js';
 import { SynologySession } from './session.js';
+import { SnapshotIndexes } from './snapshot-index.js';
 import { cspVersion } from './version.js';
 
 export interface SynologyProviderOptions extends SessionSettings {
@@ -35,7 +36,11 @@ export interface SynologyProviderOptions extends SessionSettings {
   namePrefix: string;
   portals: string[];
   requestTimeoutMs: number;
+  /** Requests in flight at once per DSM session (default 16). */
+  connections?: number;
   login: LoginGuardSettings;
+  /** Maximum age of the NAS-wide snapshot name and clone index. */
+  snapshotIndexMaxAgeMs?: number;
   logger: Logger;
   /** DSM calls, API sessions and logins (metrics on). */
   metrics?: ArrayMetrics;
@@ -47,12 +52,7 @@ const dsmPorts = { https: 5001, http: 5000 };
 export class SynologyProvider implements CspProvider {
   readonly name = 'synology';
   readonly version = cspVersion;
-  readonly shared: SharedState = {
-    hosts: new HostRegistry(),
-    targetLocks: new KeyedMutex(),
-    appliedChap: new Map(),
-    hostIds: new Map(),
-  };
+  readonly shared: SharedState;
   readonly guard: LoginGuard;
   readonly #options: SynologyProviderOptions;
   readonly #arrays: ArrayPolicy;
@@ -61,6 +61,13 @@ export class SynologyProvider implements CspProvider {
   /** Throws OptionsError listing every problem with the array settings. */
   constructor(options: SynologyProviderOptions) {
     this.#options = options;
+    this.shared = {
+      hosts: new HostRegistry(),
+      targetLocks: new KeyedMutex(),
+      appliedChap: new Map(),
+      hostIds: new Map(),
+      snapshotIndexes: new SnapshotIndexes(options.snapshotIndexMaxAgeMs ?? 10 * 60_000),
+    };
     const { policy, problems } = ArrayPolicy.create({
       defaultArray: options.defaultUrl,
       allowed: options.allowedArrays,
@@ -106,7 +113,12 @@ export class SynologyProvider implements CspProvider {
     const deviceId = enrolled ? o.deviceId : undefined;
     const attempt = this.guard.attempt(target.key, credentials.username, credentials.password, deviceId ?? '');
     this.guard.check(attempt);
-    const transport = new DsmTransport({ baseUrl, trust: this.#trust, timeoutMs: o.requestTimeoutMs });
+    const transport = new DsmTransport({
+      baseUrl,
+      trust: this.#trust,
+      timeoutMs: o.requestTimeoutMs,
+      ...(o.connections !== undefined ? { connections: o.connections } : {}),
+    });
     let client: DsmClient | undefined;
     try {
       const catalog = await discover(transport);

@@ -225,9 +225,18 @@ export const optionTable = {
   connections: {
     flag: 'connections',
     env: 'TRUENAS_CONNECTIONS',
-    description: 'WebSocket connections per array session',
-    parse: parsers.int(1, 4),
-    default: 2,
+    description:
+      "WebSocket connections per array session, each opened when the others are busy (13 × 10 calls = the sidecars' 130 workers)",
+    parse: parsers.int(1, 64),
+    default: 13,
+  },
+  callsPerConnection: {
+    flag: 'calls-per-connection',
+    env: 'TRUENAS_CALLS_PER_CONNECTION',
+    description:
+      'Calls sent on one connection at a time; TrueNAS executes 10 per connection and refuses more than 20 (-32000)',
+    parse: parsers.int(1, 20),
+    default: 10,
   },
   tokenIdleTtl: {
     flag: 'token-idle-ttl',
@@ -248,7 +257,7 @@ export const optionTable = {
     env: 'CSP_RESPONSE_VALIDATION',
     description: 'Check responses against the contract: off, log or strict',
     parse: parsers.oneOf('off', 'log', 'strict'),
-    default: 'log',
+    default: 'off',
   },
   docs: {
     flag: 'docs',
@@ -291,6 +300,7 @@ export interface TrueNasCspConfig {
   callTimeoutMs: number;
   connectTimeoutMs: number;
   connections: number;
+  callsPerConnection: number;
   tokenIdleTtlMs: number;
   tokenMaxTtlMs: number;
   responseValidation: 'off' | 'log' | 'strict';
@@ -379,6 +389,7 @@ export function loadConfig(
     callTimeoutMs: v.callTimeout,
     connectTimeoutMs: v.connectTimeout,
     connections: v.connections,
+    callsPerConnection: v.callsPerConnection,
     tokenIdleTtlMs: v.tokenIdleTtl,
     tokenMaxTtlMs: v.tokenMaxTtl,
     responseValidation: v.responseValidation as 'off' | 'log' | 'strict',

@@ -95,7 +95,7 @@ export class TrueNasProvider implements CspProvider {
             trust: this.#trust,
             connectTimeoutMs: c.connectTimeoutMs,
             callTimeoutMs: c.callTimeoutMs,
-            maxInFlight: 10,
+            maxInFlight: c.callsPerConnection,
             connections: c.connections,
             credentials: { username: credentials.username, secret: credentials.password },
             logger,

@@ -18,6 +18,8 @@ export interface SessionOptions {
   retryDelayMs?: number;
   /** Where to report CSP requests and logins (metrics on). */
   metrics?: CspClientMetrics;
+  /** CSP requests in flight at once (the connection pool; default: the client's). */
+  connections?: number;
 }
 
 /** Features of a plain HPE-style CSP (no `GET /capabilities`): the base contract only. */
@@ -68,6 +70,7 @@ export class CspSession implements TokenSource {
       {
         baseUrl: endpoint.baseUrl,
         timeoutMs: options.timeoutMs,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -1,11 +1,11 @@
 // The single wrapper around every RPC handler: validate the request, take the in-flight keys,
 // run the handler, log the call with secrets removed, and turn failures into gRPC statuses.
 import type { handleUnaryCall, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { inProgress, isDriverError } from '../errors.js';
 import type { RpcMetrics } from '../metrics/types.js';
 import type { InFlight } from './inflight.js';
+import { status } from './lib.js';
 import { redactRequest } from './redact.js';
 import { statusName, toGrpcFailure } from './status.js';
 

@@ -1,14 +1,14 @@
 // The fastify application every TypeScript CSP shares: contract routes generated from the OpenAPI
 // document, request and response validation, session tokens, the error catalog, health
 // endpoints and served API docs. A CSP supplies only a `CspProvider`.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import type FastifyModule from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { KitMetrics } from '../metrics/types.js';
-import { loadOpenApiDocument } from '../spec.js';
 import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
+import { registerLazyDocs } from './docs.js';
 import { CspProblem, errorBody, isCspProblem } from './errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
@@ -25,7 +25,11 @@ export interface CspAppOptions {
   tokenIdleTtlMs?: number;
   /** A token expires this long after login (default 24 h). */
   tokenMaxTtlMs?: number;
-  /** Check response bodies against the contract: `strict` turns a mismatch into a 500 (tests). */
+  /**
+   * Check response bodies against the contract: `log` reports a mismatch, `strict` turns it into a
+   * 500 (tests), `off` (the default) checks nothing: the contract's suites check CSPs, and checking
+   * every response costs a production CSP CPU and about 3 MiB of compiled validators.
+   */
   responseValidation?: ResponseValidation;
   /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
   docs?: boolean;
@@ -51,7 +55,19 @@ declare module 'fastify' {
   }
 }
 
+// CommonJS, loaded with require (see ../runtime.ts).
+const Fastify = createRequire(import.meta.url)('fastify') as typeof FastifyModule;
+
 const hour = 3_600_000;
+
+/** fastify's schema compilers: request validation by the contract, responses as plain JSON. */
+const compilersFactory = {
+  buildValidator:
+    () =>
+    ({ schema, httpPart }: { schema: Record<string, unknown>; httpPart?: string }) =>
+      requestValidator((httpPart ?? 'body') as HttpPart, schema),
+  buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
+};
 
 function tokenFrom(request: FastifyRequest): string | undefined {
   const value = request.headers['x-auth-token'];
@@ -92,7 +108,7 @@ function sendProblem(reply: FastifyReply, status: number, message: string, probl
 
 export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const { provider, logger } = options;
-  const validation = options.responseValidation ?? 'log';
+  const validation = options.responseValidation ?? 'off';
   const locks = new KeyedMutex();
   let closing = false;
   const closeSession = (session: ArraySession) =>
@@ -110,16 +126,14 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // The contract's own validators (validation.ts), and plain JSON for responses (the kit checks
+    // them itself): fastify then never loads its default Ajv and serializer compilers.
+    // (fastify types these factories for Ajv; ours take the same route object.)
+    schemaController: { compilersFactory: compilersFactory as never },
   });
   app.decorateRequest('cspToken', undefined);
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    requestValidator((httpPart ?? 'body') as HttpPart, schema as Record<string, unknown>),
-  );
 
-  if (options.docs !== false) {
-    await app.register(swagger, { mode: 'static', specification: { document: loadOpenApiDocument() as never } });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-  }
+  const docs = options.docs !== false ? registerLazyDocs(app) : undefined;
 
   app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
@@ -269,6 +283,7 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const shutdown = async () => {
     closing = true;
     await app.close();
+    await docs?.close();
     await Promise.all(tokens.drain().map(closeSession));
     await provider.close();
   };

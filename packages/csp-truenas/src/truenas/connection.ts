@@ -1,12 +1,17 @@
 // One WebSocket connection to the TrueNAS JSON-RPC 2.0 API: request ids, a deadline per call, and
 // at most `maxInFlight` calls outstanding (the middleware executes 10 per connection and refuses
 // beyond 20, so extra calls wait here instead of being refused there).
+import { createRequire } from 'node:module';
 import { TLSSocket } from 'node:tls';
 import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
-import WebSocket from 'ws';
+import type WebSocketClass from 'ws';
 import { CallTimeout, ConnectionLost, RpcFailure } from './errors.js';
 import { measureCall } from './metrics.js';
+
+// CommonJS, loaded with require (see @opencsp/csp-spec/runtime).
+const WebSocket = createRequire(import.meta.url)('ws') as typeof WebSocketClass;
+type WebSocket = WebSocketClass;
 
 export interface ConnectionOptions {
   /** `wss://host[:port]/api/<version>` (or ws:// when explicitly allowed). */
