@@ -8,12 +8,21 @@ import type { Logger } from 'pino';
 import { loadOpenApiDocument } from '../spec.js';
 import type { TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
-import { CspProblem, errorBody, isCspProblem } from './errors.js';
+import { CspProblem, errorBody } from './errors.js';
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrors,
+  notFoundHandler,
+  pathPatterns,
+  refuseWhileClosing,
+  requireHost,
+} from './framework-errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
 import type { ArraySession, CspProvider } from './provider.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
-import { ContractViolation, type HttpPart, requestValidator, responseProblem } from './validation.js';
+import { type HttpPart, requestValidator, responseProblem } from './validation.js';
 
 export type ResponseValidation = 'off' | 'log' | 'strict';
 
@@ -53,13 +62,6 @@ function tokenFrom(request: FastifyRequest): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json')
-    .send(errorBody(status, message, { reason: problem?.reason, field: problem?.field }));
-}
-
 export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const { provider, logger } = options;
   const validation = options.responseValidation ?? 'log';
@@ -73,15 +75,29 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     onExpire: (entry) => void closeSession(entry.session),
   });
 
+  const routes = contractRoutes();
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // The kit logs one line per contract request itself (onResponse below).
     logController: new Fastify.LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // A whole request (headers and body) must arrive within a minute.
+    requestTimeout: 60_000,
+    // The kit answers these itself, in the contract's error body (framework-errors.ts).
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.decorateRequest('cspToken', undefined);
+  // Request bodies are JSON or nothing: anything else is 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain');
+  app.addHook(
+    'onRequest',
+    refuseWhileClosing(() => closing),
+  );
+  app.addHook('onRequest', requireHost);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     requestValidator((httpPart ?? 'body') as HttpPart, schema as Record<string, unknown>),
   );
@@ -93,7 +109,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
 
   app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
-    closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
+    closing
+      ? reply.code(503).send(errorBody(503, 'the CSP is shutting down', { reason: 'UNAVAILABLE' }))
+      : { status: 'ready', provider: provider.name },
   );
 
   app.addHook('onResponse', async (request, reply) => {
@@ -106,31 +124,8 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     }
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `no such route: ${request.method} ${request.url}`),
-  );
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error instanceof ContractViolation) {
-      return sendProblem(
-        reply,
-        400,
-        error.message,
-        new CspProblem('INVALID_INPUT', error.message, { field: error.field }),
-      );
-    }
-    if (isCspProblem(error)) {
-      const log = error.status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
-      log({ err: error, reason: error.reason }, 'request failed');
-      return sendProblem(reply, error.status, error.message, error);
-    }
-    const status = error.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Framework rejections (malformed JSON, wrong content type, body too large) are bad input.
-      return sendProblem(reply, 400, `body: ${error.message}`, new CspProblem('INVALID_INPUT', error.message));
-    }
-    request.log.error({ err: error }, 'unexpected failure');
-    return sendProblem(reply, 500, `internal error in the CSP (request ${request.id}); see the CSP log`);
-  });
+  app.setNotFoundHandler(notFoundHandler(pathPatterns(routes)));
+  app.setErrorHandler(errorHandler);
 
   const authenticate = async (request: FastifyRequest) => {
     const token = tokenFrom(request);
@@ -190,7 +185,7 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     },
   };
 
-  for (const route of contractRoutes()) {
+  for (const route of routes) {
     const sessionHandler: Handler | undefined = sessionHandlers[route.operationId];
     const tokenHandler = tokenHandlers[route.operationId];
     if (!sessionHandler && !tokenHandler) {
