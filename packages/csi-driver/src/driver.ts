@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { controllerService } from './controller/index.js';
+import { caBundleReader } from './csp/ca-bundle.js';
 import { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
@@ -33,7 +34,7 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir'>>,
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspPlainHttp'>>,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
@@ -44,7 +45,8 @@ export async function startDriver(
     sessions = new CspSessions({
       timeoutMs: options.cspTimeout,
       tlsInsecure: options.cspTlsInsecure,
-      ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
+      ca: options.cspCaFile ? await caBundleReader(options.cspCaFile, deps.logger) : undefined,
+      plainHttp: options.cspPlainHttp ?? false,
       ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),
       ...(deps.cspRetryDelayMs !== undefined ? { retryDelayMs: deps.cspRetryDelayMs } : {}),
     });

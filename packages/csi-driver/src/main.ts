@@ -24,6 +24,12 @@ async function main(): Promise<void> {
   }
   const options = parsed.values;
   const logger = createDriverLogger(options.logLevel);
+  if (options.mode !== 'node' && options.cspPlainHttp) {
+    logger.warn('--csp-plain-http: array credentials go to CSP Services in clear over the pod network');
+  }
+  if (options.mode !== 'node' && options.cspTlsInsecure) {
+    logger.warn('--csp-tls-insecure: CSP certificates are not verified; anyone in the path can read credentials');
+  }
   const node = options.mode === 'controller' ? undefined : assembleNode(options, logger);
   if (node) {
     for (const finding of await node.service.reconcile()) {

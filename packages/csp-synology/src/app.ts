@@ -1,6 +1,6 @@
 // Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
 import { readFileSync } from 'node:fs';
-import { buildCspApp, type CspApp, type ResponseValidation } from '@opencsp/csp-spec/server';
+import { buildCspApp, type CspApp, type ResponseValidation, servingFromOptions } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SynologyOptions } from './options.js';
 import { SynologyProvider } from './provider.js';
@@ -14,6 +14,10 @@ export async function buildSynologyCsp(
   logger: Logger,
   extra: { responseValidation?: ResponseValidation; ca?: string } = {},
 ): Promise<SynologyCsp> {
+  const serving = servingFromOptions(options);
+  if (serving.plainHttp) {
+    logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
+  }
   if (options.insecure) {
     logger.warn('NAS certificate verification is off (SYNOLOGY_INSECURE_SKIP_VERIFY); use a CA file in production');
   }
@@ -42,6 +46,7 @@ export async function buildSynologyCsp(
     logger,
     tokenIdleTtlMs: options.tokenIdleTtl,
     tokenMaxTtlMs: options.tokenMaxTtl,
+    ...(serving.tls ? { tls: serving.tls } : {}),
     ...(extra.responseValidation ? { responseValidation: extra.responseValidation } : {}),
   });
   return { ...csp, provider };

@@ -1,6 +1,7 @@
 // Every setting of the Synology CSP, as command-line flags and environment variables. The README
 // lists the same table; `csp-synology --help` prints it.
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
+import { servingOptionTable } from '@opencsp/csp-spec/server';
 import { normalizeLocation } from './config.js';
 import { dsmNamePattern } from './ids.js';
 import { type MaskingMode, maskingModes } from './masking.js';
@@ -44,6 +45,7 @@ export const optionTable = {
     parse: parsers.oneOf('trace', 'debug', 'info', 'warn', 'error'),
     default: 'info',
   }),
+  ...servingOptionTable,
   dsmUrl: opt({
     flag: 'dsm-url',
     env: 'SYNOLOGY_URL',

@@ -12,5 +12,6 @@ export async function buildTrueNasCsp(config: TrueNasCspConfig, logger: Logger):
     tokenMaxTtlMs: config.tokenMaxTtlMs,
     responseValidation: config.responseValidation,
     docs: config.docs,
+    ...(config.serving.tls ? { tls: config.serving.tls } : {}),
   });
 }

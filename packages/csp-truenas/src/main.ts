@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   if (!config.tls.rejectUnauthorized) {
     logger.warn('TLS verification of the array is off (TRUENAS_TLS_INSECURE): use a CA file in production');
   }
+  if (config.serving.plainHttp) {
+    logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
+  }
   if (config.transport === 'ws') {
     logger.warn('plain ws:// to the array: passwords travel unencrypted and API keys are refused');
   }
@@ -32,6 +35,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  console.error(err);
+  console.error(`csp-truenas: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

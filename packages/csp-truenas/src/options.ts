@@ -3,6 +3,7 @@
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { type Serving, servingOptionTable, servingProblems } from '@opencsp/csp-spec/server';
 import { encodePath, minLeafBudget, Names, validDatasetPath } from './naming.js';
 import {
   compressionChoices,
@@ -66,6 +67,7 @@ export const optionTable = {
     parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     default: 'info',
   },
+  ...servingOptionTable,
   array: {
     flag: 'array',
     env: 'TRUENAS_ARRAY',
@@ -250,6 +252,8 @@ export const optionTable = {
 export interface TrueNasCspConfig {
   host: string;
   port: number;
+  /** HTTPS files, or plain HTTP when the operator chose it explicitly. */
+  serving: Serving;
   logLevel: string;
   array: string | undefined;
   allowedArrays: string[];
@@ -319,9 +323,17 @@ export function loadConfig(
       problems.push(`--tls-ca-file: cannot read ${v.tlsCaFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
+  problems.push(...(help ? [] : servingProblems(v)));
   const config: TrueNasCspConfig = {
     host: v.host,
     port: v.port,
+    serving:
+      v.certFile && v.keyFile
+        ? {
+            tls: { certFile: v.certFile, keyFile: v.keyFile, reloadIntervalMs: v.tlsReloadInterval },
+            plainHttp: false,
+          }
+        : { tls: undefined, plainHttp: true },
     logLevel: v.logLevel,
     array: v.array,
     allowedArrays: v.allowedArrays,

@@ -11,7 +11,10 @@ import { cspFailure } from './errors.js';
 export interface SessionOptions {
   timeoutMs: number;
   tlsInsecure: boolean;
-  ca: string | undefined;
+  /** CA bundle for HTTPS CSPs (a function is read per new connection); default: system CAs. */
+  ca: string | (() => string | undefined) | undefined;
+  /** Service mode over plain HTTP (--csp-plain-http). */
+  plainHttp?: boolean;
   /** Extra attempts after a connection failure (default 2). */
   retries?: number;
   retryDelayMs?: number;
@@ -51,7 +54,7 @@ export class CspSession implements TokenSource {
 
   constructor(endpoint: CspEndpoint, options: SessionOptions) {
     this.endpoint = endpoint;
-    const direct = !endpoint.serviceMode;
+    const https = endpoint.baseUrl.startsWith('https:');
     this.client = new CspClient(
       {
         baseUrl: endpoint.baseUrl,
@@ -59,7 +62,7 @@ export class CspSession implements TokenSource {
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         ...(endpoint.serviceMode ? { arrayIp: endpoint.backend } : {}),
-        ...(direct
+        ...(https
           ? { tls: { rejectUnauthorized: !options.tlsInsecure, ...(options.ca ? { ca: options.ca } : {}) } }
           : {}),
       },

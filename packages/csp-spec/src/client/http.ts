@@ -1,7 +1,7 @@
 // HTTP transport to one CSP endpoint: pooled keep-alive connections (undici Pool), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { buildConnector, Pool } from 'undici';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
 
@@ -18,7 +18,12 @@ export interface HttpOptions {
   retries?: number;
   /** First backoff; doubles per attempt (default 250 ms). */
   retryDelayMs?: number;
-  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer };
+  /**
+   * TLS for `https://` URLs: verification (default on) and the CA bundle to trust (default: the
+   * system's). A function is called for every new connection, so a rotated bundle takes effect
+   * without a restart.
+   */
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (() => string | undefined) };
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -44,6 +49,34 @@ export interface HttpResponse {
 }
 
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
+
+/** TLS failures: the request was never sent, and retrying cannot help. */
+const tlsProblems: Record<string, string> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the CSP does not speak TLS here (it serves plain HTTP?)',
+  EPROTO: 'the CSP does not speak TLS here (it serves plain HTTP?)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the CSP certificate is signed by a CA the driver does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CSP certificate is signed by a CA the driver does not trust',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the CSP certificate is signed by a CA the driver does not trust',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the CSP certificate is self-signed and not trusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the CSP certificate is not valid for this host name',
+  CERT_HAS_EXPIRED: 'the CSP certificate has expired',
+  CERT_NOT_YET_VALID: 'the CSP certificate is not valid yet',
+};
+
+type TlsOptions = NonNullable<HttpOptions['tls']>;
+
+/** Pool `connect` setting: fixed TLS options, or a connector that reads the CA per connection. */
+function connectOption(tls: TlsOptions | undefined, timeout: number) {
+  const rejectUnauthorized = tls?.rejectUnauthorized ?? true;
+  const ca = tls?.ca;
+  if (typeof ca !== 'function') {
+    return { rejectUnauthorized, ...(ca ? { ca } : {}) };
+  }
+  return (options: buildConnector.Options, callback: buildConnector.Callback) => {
+    const current = ca();
+    buildConnector({ rejectUnauthorized, timeout, ...(current ? { ca: current } : {}) })(options, callback);
+  };
+}
 const brokenCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
 
 function errorCode(err: unknown): string | undefined {
@@ -100,14 +133,12 @@ export class CspHttp {
       retries: options.retries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 250,
     };
+    const connectTimeout = options.connectTimeoutMs ?? 10_000;
     this.#pool = new Pool(url.origin, {
       connections: options.connections ?? 16,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      connectTimeout,
       keepAliveTimeout: 30_000,
-      connect: {
-        rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-        ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
-      },
+      connect: connectOption(options.tls, connectTimeout),
     });
   }
 
@@ -180,6 +211,10 @@ export class CspHttp {
         throw new CspTimeoutError(request.operation, timeoutMs);
       }
       const code = errorCode(err);
+      const tlsProblem = code ? tlsProblems[code] : undefined;
+      if (tlsProblem) {
+        throw new CspConnectionError(request.operation, `TLS with the CSP failed: ${tlsProblem} (${code})`, false, err);
+      }
       if (code && (notSentCodes.has(code) || brokenCodes.has(code))) {
         throw new CspConnectionError(
           request.operation,

@@ -1,9 +1,17 @@
 // The fastify application every TypeScript CSP shares: contract routes generated from the OpenAPI
 // document, request and response validation, session tokens, the error catalog, health
 // endpoints and served API docs. A CSP supplies only a `CspProvider`.
+
+import type { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { loadOpenApiDocument } from '../spec.js';
 import type { TokenRequest } from '../types.js';
@@ -21,6 +29,7 @@ import {
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
 import type { ArraySession, CspProvider } from './provider.js';
+import { CertificateReloader, type ServingTls } from './serving-tls.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
 import { type HttpPart, requestValidator, responseProblem } from './validation.js';
 
@@ -37,11 +46,15 @@ export interface CspAppOptions {
   responseValidation?: ResponseValidation;
   /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
   docs?: boolean;
+  /** Serve HTTPS with these files (followed for changes); without it the app serves plain HTTP. */
+  tls?: ServingTls;
 }
 
 export interface CspApp {
   app: FastifyInstance;
   tokens: TokenStore;
+  /** The serving certificate, when the app serves HTTPS. */
+  certificates: CertificateReloader | undefined;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
 }
@@ -76,7 +89,8 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   });
 
   const routes = contractRoutes();
-  const app = Fastify({
+  const certificates = options.tls ? await CertificateReloader.load(options.tls, logger) : undefined;
+  const serverOptions = {
     loggerInstance: logger as FastifyBaseLogger,
     // The kit logs one line per contract request itself (onResponse below).
     logController: new Fastify.LogController({ disableRequestLogging: true }),
@@ -86,10 +100,15 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     requestTimeout: 60_000,
     // The kit answers these itself, in the contract's error body (framework-errors.ts).
     return503OnClosing: false,
-    http: { requireHostHeader: false },
     frameworkErrors,
     clientErrorHandler,
-  });
+    ...(certificates
+      ? { https: { ...certificates.pair, minVersion: 'TLSv1.2', requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
+  };
+  // The HTTPS variant of the options has its own type; the instance is used the same way.
+  const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
+  certificates?.attach(app.server as unknown as TlsServer);
   app.decorateRequest('cspToken', undefined);
   // Request bodies are JSON or nothing: anything else is 415, not a string handed to validation.
   app.removeContentTypeParser('text/plain');
@@ -223,9 +242,10 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   tokens.start(Math.min(60_000, Math.max(1000, Math.floor((options.tokenIdleTtlMs ?? hour) / 2))));
   const shutdown = async () => {
     closing = true;
+    certificates?.close();
     await app.close();
     await Promise.all(tokens.drain().map(closeSession));
     await provider.close();
   };
-  return { app, tokens, shutdown };
+  return { app, tokens, certificates, shutdown };
 }

@@ -1,4 +1,13 @@
 export { BackingStore } from './backing-store.js';
 export { CallCounter } from './call-counter.js';
 export { type Fault, FaultInjector, type FaultSettings, noFaults } from './faults.js';
-export { selfSignedCertificate, type TlsMaterial } from './tls.js';
+export {
+  type ServingFiles,
+  selfSignedCertificate,
+  signedServingCertificate,
+  type TestPki,
+  type TlsMaterial,
+  testCertificateAuthority,
+  testPki,
+  writeServingFiles,
+} from './tls.js';

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDriverLogger, type Mode, type RunningDriver, startDriver } from '@opencsp/csi-driver';
+import { testPki } from '../common/index.js';
 import { CsiClient } from './client.js';
 import { KubeHarness } from './kube.js';
 
@@ -22,6 +23,8 @@ export interface DriverFixtureOptions {
   cspTimeoutMs?: number;
   /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
   logLevel?: string;
+  /** Reach the CSPs over plain HTTP (--csp-plain-http); by default HTTPS trusting the test CA. */
+  cspPlainHttp?: boolean;
 }
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
@@ -36,6 +39,8 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         await writeFile(join(cspSecretDir, key), value, { mode: 0o600 });
       }
     }
+    const cspCaFile = join(dir, 'csp-ca.crt');
+    await writeFile(cspCaFile, (await testPki()).ca.cert);
     const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
     const driver = await startDriver(
       {
@@ -43,6 +48,8 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         mode: options.mode ?? 'controller',
         cspTimeout: options.cspTimeoutMs ?? 10_000,
         cspTlsInsecure: false,
+        cspCaFile,
+        cspPlainHttp: options.cspPlainHttp ?? false,
         ...(cspSecretDir ? { cspSecretDir } : {}),
       },
       { logger, cspRetries: 2, cspRetryDelayMs: 20 },

@@ -16,6 +16,7 @@ for (const arrayIpHeader of [false, true]) {
       });
       return {
         url: stack.baseUrl,
+        tls: { ca: stack.ca as string },
         backend: stack.sim.address,
         ...stack.credentials,
         arrayIpHeader,

@@ -1,6 +1,6 @@
-import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
+import { CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { iqn, MiB, startCsp, startSimulator, startStack } from './stack.js';
+import { cspClient, iqn, MiB, startCsp, startSimulator, startStack } from './stack.js';
 
 describe('csp-truenas TLS and credentials', () => {
   it('logs in with an API key over wss:// verified against the CA file', async () => {
@@ -14,17 +14,15 @@ describe('csp-truenas TLS and credentials', () => {
   it('refuses an array whose certificate it cannot verify, unless verification is explicitly off', async () => {
     const sim = await startSimulator({ tls: true });
     const strict = await startCsp(sim, ['--tls-ca-file', '/dev/null']);
-    const http = new CspClient({ baseUrl: strict.baseUrl, retries: 0 });
+    const http = cspClient(strict.baseUrl, strict.ca);
     const refused = await http.login({ username: sim.username, password: sim.password }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CspHttpError);
     expect((refused as CspHttpError).status).toBe(503);
-    await http.close();
-    const { baseUrl } = await startCsp(sim, ['--tls-insecure']);
-    const lax = new CspClient({ baseUrl, retries: 0 });
+    const { baseUrl, ca } = await startCsp(sim, ['--tls-insecure']);
+    const lax = cspClient(baseUrl, ca);
     const token = await lax.login({ username: sim.username, password: sim.password });
     lax.useTokens(new StaticToken(token.session_token));
     expect(await lax.listHosts()).toEqual([]);
-    await lax.close();
   });
 
   it('never returns CHAP secrets and never sends credentials back', async () => {
