@@ -5,6 +5,7 @@
 // a periodic re-read as a fallback. A pair that does not load (a key that does not match its
 // certificate, a file written half-way) is refused and the previous pair keeps serving. The key
 // never reaches a log line or an error message.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -41,13 +42,23 @@ export async function readCertificatePair(files: ServingTls): Promise<Certificat
       throw new Error(readProblem(files.keyFile, err));
     }),
   ]);
+  const unusable = (why: string) =>
+    new Error(`${files.certFile} and ${files.keyFile} are not a usable certificate and key: ${why}`);
+  let leaf: X509Certificate;
   try {
+    // The first certificate of the file is the CSP's own (a chain may follow it).
+    leaf = new X509Certificate(cert);
+  } catch {
+    throw unusable(`${files.certFile} holds no PEM certificate`);
+  }
+  try {
+    if (!leaf.checkPrivateKey(createPrivateKey(key))) {
+      throw unusable('the key does not belong to the certificate');
+    }
     createSecureContext({ cert, key });
   } catch (err) {
-    // OpenSSL's messages ("key values mismatch", "no start line") name no secret.
-    throw new Error(
-      `${files.certFile} and ${files.keyFile} are not a usable certificate and key: ${(err as Error).message}`,
-    );
+    // Node's and OpenSSL's messages ("key values mismatch", "no start line") name no secret.
+    throw err instanceof Error && err.message.startsWith(files.certFile) ? err : unusable((err as Error).message);
   }
   return { cert, key };
 }

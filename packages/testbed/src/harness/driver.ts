@@ -25,6 +25,8 @@ export interface DriverFixtureOptions {
   logLevel?: string;
   /** Reach the CSPs over plain HTTP (--csp-plain-http); by default HTTPS trusting the test CA. */
   cspPlainHttp?: boolean;
+  /** The CA bundle the driver trusts (--csp-ca-file); default: a file with the test CA. */
+  cspCaFile?: string;
 }
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
@@ -39,8 +41,11 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         await writeFile(join(cspSecretDir, key), value, { mode: 0o600 });
       }
     }
-    const cspCaFile = join(dir, 'csp-ca.crt');
-    await writeFile(cspCaFile, (await testPki()).ca.cert);
+    let cspCaFile = options.cspCaFile;
+    if (!cspCaFile) {
+      cspCaFile = join(dir, 'csp-ca.crt');
+      await writeFile(cspCaFile, (await testPki()).ca.cert);
+    }
     const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
     const driver = await startDriver(
       {
