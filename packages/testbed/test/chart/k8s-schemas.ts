@@ -1,6 +1,7 @@
 // Offline validation of rendered objects against the Kubernetes OpenAPI schemas shipped in
-// kubernetes-models. VolumeSnapshotClass is a CRD (external-snapshotter), so it is checked
-// against a schema transcribed from its CRD (snapshot.storage.k8s.io/v1).
+// kubernetes-models. VolumeSnapshotClass (external-snapshotter) and Certificate (cert-manager) are
+// CRDs, so they are checked against schemas transcribed from their CRDs
+// (snapshot.storage.k8s.io/v1, cert-manager.io/v1: the fields the chart uses).
 import { Ajv } from 'ajv';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -46,6 +47,7 @@ export const namespacedKinds = new Set([
   'NetworkPolicy',
   'Role',
   'RoleBinding',
+  'Certificate',
 ]);
 
 const volumeSnapshotClassSchema = {
@@ -63,12 +65,61 @@ const volumeSnapshotClassSchema = {
 };
 const validateVolumeSnapshotClass = new Ajv({ allErrors: true }).compile(volumeSnapshotClassSchema);
 
+const duration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' };
+const certificateSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'cert-manager.io/v1' },
+    kind: { const: 'Certificate' },
+    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+    spec: {
+      type: 'object',
+      required: ['secretName', 'issuerRef'],
+      additionalProperties: false,
+      properties: {
+        secretName: { type: 'string', minLength: 1 },
+        duration,
+        renewBefore: duration,
+        dnsNames: { type: 'array', items: { type: 'string', minLength: 1 } },
+        usages: {
+          type: 'array',
+          items: { enum: ['server auth', 'client auth', 'digital signature', 'key encipherment', 'cert sign'] },
+        },
+        privateKey: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            algorithm: { enum: ['RSA', 'ECDSA', 'Ed25519'] },
+            size: { type: 'integer' },
+            rotationPolicy: { enum: ['Never', 'Always'] },
+          },
+        },
+        issuerRef: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' }, group: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+const validateCertificate = new Ajv({ allErrors: true }).compile(certificateSchema);
+
 /** Throws with the object's kind/name and the schema errors when it is not a valid object. */
 export function validateObject(object: K8sObject): void {
   const where = `${object.kind}/${object.metadata?.name}`;
   if (object.apiVersion === 'snapshot.storage.k8s.io/v1' && object.kind === 'VolumeSnapshotClass') {
     if (!validateVolumeSnapshotClass(object)) {
       throw new Error(`${where}: ${JSON.stringify(validateVolumeSnapshotClass.errors)}`);
+    }
+    return;
+  }
+  if (object.apiVersion === 'cert-manager.io/v1' && object.kind === 'Certificate') {
+    if (!validateCertificate(object)) {
+      throw new Error(`${where}: ${JSON.stringify(validateCertificate.errors)}`);
     }
     return;
   }
