@@ -26,13 +26,15 @@ export interface IdentityOptions {
   probeTimeoutMs?: number;
 }
 
-export function pluginCapabilities(mode: Mode): PluginCapability[] {
-  const caps: PluginCapability[] = [];
-  if (mode !== 'node') {
-    caps.push({ service: { type: 'CONTROLLER_SERVICE' } });
-  }
-  caps.push({ volumeExpansion: { type: 'ONLINE' } });
-  return caps;
+/**
+ * What the plugin as a whole offers, the same in every mode: CSI asks GetPluginCapabilities about
+ * the plugin, not about one process, and a node-mode process is part of a plugin whose controller
+ * runs elsewhere (the Deployment). A CO that finds CONTROLLER_SERVICE calls the controller RPCs on
+ * the controller's endpoint; csi-sanity, given a node and a controller endpoint, reads the node's
+ * Identity to decide whether to run ControllerPublish before NodeStage.
+ */
+export function pluginCapabilities(): PluginCapability[] {
+  return [{ service: { type: 'CONTROLLER_SERVICE' } }, { volumeExpansion: { type: 'ONLINE' } }];
 }
 
 async function probe(options: IdentityOptions, wrap: WrapContext): Promise<boolean> {
@@ -67,7 +69,7 @@ export function identityService(options: IdentityOptions, wrap: WrapContext): Id
     ),
     GetPluginCapabilities: unary(
       'GetPluginCapabilities',
-      { handle: async () => ({ capabilities: pluginCapabilities(options.mode) }), quiet: true },
+      { handle: async () => ({ capabilities: pluginCapabilities() }), quiet: true },
       wrap,
     ),
     Probe: unary(

@@ -14,3 +14,4 @@ export { formatNodeId, type NodeIdentity, parseNodeId } from './node-id.js';
 export { type DriverOptions, driverOptionTable, type Mode, parseDriverOptions, parseEndpoint } from './options.js';
 export { toCamelCase, toSnakeCase } from './params.js';
 export { csiLoaderOptions, csiProtoPath, loadCsi } from './proto.js';
+export { runDriver } from './run.js';

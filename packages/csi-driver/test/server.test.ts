@@ -77,7 +77,8 @@ describe('driver server', () => {
         'GetPluginCapabilities',
         {},
       );
-      expect(caps.capabilities.map((c) => c.service?.type)).not.toContain('CONTROLLER_SERVICE');
+      // The plugin has a controller service (elsewhere): CSI asks about the plugin, not the process.
+      expect(caps.capabilities.map((c) => c.service?.type)).toContain('CONTROLLER_SERVICE');
       expect(await call<{ ready: { value: boolean } }>(identity, 'Probe', {})).toEqual({ ready: { value: true } });
       const info2 = await call<{ nodeId: string; maxVolumesPerNode: number }>(node, 'NodeGetInfo', {});
       expect(info2.nodeId).toMatch(/^worker-1;iqn\./);

@@ -27,6 +27,7 @@ export { loopBackingFile } from '../host/sysfs.js';
 export { formatNodeId, type NodeIdentity, parseNodeId } from '../node-id.js';
 export { defaultStateDir, FileStateStore, type StateStore, stateFileName } from '../state/store.js';
 export type { JsonObject, JsonValue, VolumePhase, VolumeState } from '../state/volume-state.js';
+export { assembleNode, type NodeAssemblyOptions, type NodeAssemblyOverrides } from './assemble.js';
 export { type ChapCredentials, chapFromSecrets } from './chap.js';
 export { defaultNodeOptions, type NodeOptions } from './context.js';
 export { nodeCapabilities } from './info.js';

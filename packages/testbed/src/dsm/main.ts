@@ -3,6 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { helpText, type OptionSpec, OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { synologyNodeSide } from '../harness/backends/synology-luns.js';
+import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { account } from './auth.js';
 import { modelNames } from './models.js';
 import { DsmSimulator, defaultAdmin } from './simulator.js';
@@ -204,6 +206,8 @@ async function main(): Promise<void> {
     absentMethods: o.absentMethods,
     limits,
   });
+  const side = synologyNodeSide(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
   let certificate: string | undefined;
   if (sim.certificate) {
     certificate = join(sim.state.backing.dir, '..', 'dsm-sim.crt');

@@ -12,6 +12,7 @@ import {
   CallCounter,
   FaultInjector,
   type FaultSettings,
+  SimRoutes,
   selfSignedCertificate,
 } from '../common/index.js';
 import { handleAdmin } from './admin.js';
@@ -103,6 +104,8 @@ export class DsmSimulator {
   port = 0;
   /** PEM certificate when serving TLS (clients trust it as their CA). */
   certificate: string | undefined;
+  /** Test-only HTTP routes beside DSM's (the `dsm-sim` command registers the node API). */
+  readonly routes = new SimRoutes();
   #server: Server | undefined;
   #dispatcher: Dispatcher | undefined;
   #baseline: Baseline | undefined;
@@ -285,6 +288,9 @@ export class DsmSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dsm');
     if (url.pathname.startsWith('/_sim/') && this.#options.adminApi !== false) {
+      if (await this.routes.serve(req, res, url)) {
+        return;
+      }
       await handleAdmin(this, req, res, url);
       return;
     }

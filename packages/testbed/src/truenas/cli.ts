@@ -1,5 +1,8 @@
-// Command-line options of `truenas-sim` and how they become a running simulator.
+// Command-line options of `truenas-sim` and how they become a running simulator. A simulator
+// started here also serves the node API (/_sim/node/) for loop-transport nodes in other processes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
+import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
 
 const rate = (raw: string): number => {
@@ -170,5 +173,7 @@ export async function startFromArgs(
       methods: values.faultMethods,
     },
   });
+  const side = truenasNodeSide(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
   return { sim, help: false };
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // truenas-sim: run the TrueNAS simulator on its own.
 //   truenas-sim --port 8443 --tls --username admin --password secret-pass --dataset tank/k8s
+// Prints one JSON line when listening: the API URL, the version, and with --tls the file holding
+// its self-signed certificate (for a CSP's --tls-ca-file).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
 import { simOptionTable, startFromArgs } from './cli.js';
 
@@ -18,7 +22,14 @@ async function main(): Promise<void> {
     console.log(helpText('truenas-sim', simOptionTable));
     return;
   }
-  console.log(JSON.stringify({ msg: 'truenas-sim listening', url: sim.url(), version: sim.core.config.version }));
+  let certificate: string | undefined;
+  if (sim.tls) {
+    certificate = join(sim.core.config.dataDir, 'truenas-sim.crt');
+    await writeFile(certificate, sim.tls.cert);
+  }
+  console.log(
+    JSON.stringify({ msg: 'truenas-sim listening', url: sim.url(), version: sim.core.config.version, certificate }),
+  );
   const stop = () => {
     sim.stop().then(
       () => process.exit(0),

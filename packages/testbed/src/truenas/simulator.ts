@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FaultSettings, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
+import { type FaultSettings, SimRoutes, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
 import { allMethods } from './methods.js';
@@ -61,6 +61,8 @@ export class TrueNasSimulator {
   readonly apiKey: string | undefined;
   readonly username: string;
   readonly password: string;
+  /** Test-only HTTP routes beside the API (the `truenas-sim` command registers the node API). */
+  readonly routes: SimRoutes;
   readonly #net: ListeningServer;
   readonly #baseline: AuditBaseline;
   readonly #ownsDataDir: boolean;
@@ -70,6 +72,7 @@ export class TrueNasSimulator {
     core: SimCore,
     net: ListeningServer,
     tls: TlsMaterial | undefined,
+    routes: SimRoutes,
     opts: Required<Pick<TrueNasSimulatorOptions, 'username' | 'password'>> & {
       apiKey: string | undefined;
       ownsDataDir: boolean;
@@ -78,6 +81,7 @@ export class TrueNasSimulator {
     this.core = core;
     this.#net = net;
     this.tls = tls;
+    this.routes = routes;
     this.username = opts.username;
     this.password = opts.password;
     this.apiKey = opts.apiKey;
@@ -126,8 +130,9 @@ export class TrueNasSimulator {
     core.faults.set(options.faults ?? {});
     Object.assign(core.knobs, options.knobs ?? {});
     const tls = options.tls ? await selfSignedCertificate('localhost') : undefined;
-    const net = createSimServer(core, allMethods(), tls);
-    const sim = new TrueNasSimulator(core, net, tls, {
+    const routes = new SimRoutes();
+    const net = createSimServer(core, allMethods(), tls, routes);
+    const sim = new TrueNasSimulator(core, net, tls, routes, {
       username,
       password,
       apiKey,

@@ -8,7 +8,7 @@
 // the real node does. The session bookkeeping below plays that.
 import { DriverError, type JsonObject } from '@opencsp/csi-driver/node';
 import { type DsmSimulator, PortalError, type PortalLogin } from '../../dsm/index.js';
-import type { LoopSessions } from '../../loop/index.js';
+import type { LoopSessions, NodeSide } from '../../loop/index.js';
 import { contextField, contextTargets } from './publish-context.js';
 import type { LunSource } from './types.js';
 
@@ -27,6 +27,19 @@ export function lunUuidOf(sim: DsmSimulator, volumeId: string): string | undefin
 }
 
 export function synologyLuns(sim: DsmSimulator): LunSource {
+  return {
+    ...synologyNodeSide(sim),
+    dataDir: sim.state.backing.dir,
+    loggedIn: () => sim.portalSessions(),
+    backingFileOf(volumeId) {
+      const uuid = lunUuidOf(sim, volumeId);
+      return uuid === undefined ? undefined : sim.backingFile({ lunUuid: uuid });
+    },
+  };
+}
+
+/** What the node needs: the LUN's backing file and the login (also served by the node API). */
+export function synologyNodeSide(sim: DsmSimulator): NodeSide {
   /** `initiator target` → serials of the LUNs the node uses through that session. */
   const users = new Map<string, Set<string>>();
 
@@ -49,12 +62,6 @@ export function synologyLuns(sim: DsmSimulator): LunSource {
   };
 
   return {
-    dataDir: sim.state.backing.dir,
-    loggedIn: () => sim.portalSessions(),
-    backingFileOf(volumeId) {
-      const uuid = lunUuidOf(sim, volumeId);
-      return uuid === undefined ? undefined : sim.backingFile({ lunUuid: uuid });
-    },
     async resolve(publishContext) {
       const serial = contextField(publishContext, 'serialNumber');
       const lun = Number(contextField(publishContext, 'lunId'));

@@ -3,16 +3,23 @@
 // the iSCSI login the loop device stands in for, checked against the target's initiator group
 // and CHAP exactly as SCST would apply the CSP's configuration.
 import { DriverError, type JsonObject } from '@opencsp/csi-driver/node';
-import type { LoopSessions } from '../../loop/index.js';
+import type { LoopSessions, NodeSide } from '../../loop/index.js';
 import { IscsiLoginError, type TrueNasSimulator } from '../../truenas/index.js';
 import { contextField, contextTargets } from './publish-context.js';
 import type { LunSource } from './types.js';
 
 export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string) => string): LunSource {
   return {
+    ...truenasNodeSide(sim),
     dataDir: sim.core.config.dataDir,
     loggedIn: () => sim.audit().sessions.map(({ target, initiator }) => ({ target, initiator })),
     backingFileOf: (volumeId) => sim.backingFile({ dataset: datasetOf(volumeId) }),
+  };
+}
+
+/** What the node needs: the LUN's backing file and the login (also served by the node API). */
+export function truenasNodeSide(sim: TrueNasSimulator): NodeSide {
+  return {
     async resolve(publishContext) {
       const serial = contextField(publishContext, 'serialNumber');
       const lun = Number(contextField(publishContext, 'lunId'));

@@ -1,7 +1,7 @@
 // What a backend fixture is: a CSP under test reachable over real HTTP, the StorageClass secret
 // and parameters for it, a leak audit, a restart that loses every token, array faults named by
 // the contract reason they must become, and a backend-neutral view of what the array holds.
-import type { BackingResolver, LoopSessions } from '../../loop/index.js';
+import type { NodeSide } from '../../loop/index.js';
 
 /** Contract reasons an array failure during a volume create can turn into (docs/csp-author-guide.md). */
 export type CreateFault =
@@ -22,12 +22,11 @@ export interface HostView {
   networks?: string[] | undefined;
 }
 
-/** Where a node finds the data of a published LUN, and the iSCSI sessions it opens to the array. */
-export interface LunSource {
-  /** The backing file of the LUN a publish context names (for the loop transport). */
-  resolve: BackingResolver;
-  /** Simulated iSCSI logins and logouts of one initiator, checked by the array's ACL and CHAP. */
-  sessions(initiator: string): LoopSessions;
+/**
+ * Where a node finds the data of a published LUN and the iSCSI sessions it opens to the array
+ * (the node side), and what tests look at on the array side.
+ */
+export interface LunSource extends NodeSide {
   /** The iSCSI sessions open on the array now: which initiator is logged in to which target. */
   loggedIn(): { target: string; initiator: string }[];
   /** The backing file of a volume's LUN (what the array holds), whether published or not. */

@@ -1,10 +1,11 @@
 // HTTP(S) front of the simulator: `GET /api/versions`, and WebSocket upgrades on `/api/current`
-// and `/api/<version>` (the versioned JSON-RPC endpoints of TrueNAS 25.04+).
+// and `/api/<version>` (the versioned JSON-RPC endpoints of TrueNAS 25.04+), plus the test-only
+// routes registered in `sim.routes` (under /_sim/).
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { TlsMaterial } from '../../common/index.js';
+import type { SimRoutes, TlsMaterial } from '../../common/index.js';
 import type { MethodTable } from '../rpc/registry.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { RpcConnection } from './connection.js';
@@ -32,9 +33,13 @@ export function createSimServer(
   sim: SimCore,
   methods: MethodTable<CallContext>,
   tls: TlsMaterial | undefined,
+  routes: SimRoutes,
 ): ListeningServer {
   const versions = apiVersions(sim.config.version);
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (await routes.serve(req, res, new URL(req.url ?? '/', 'http://truenas'))) {
+      return;
+    }
     if (req.method === 'GET' && req.url === '/api/versions') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(versions));
       return;
