@@ -1,11 +1,13 @@
 // CreateVolume: one lookup (candidate paths, parent and clone source in a single filtered query),
 // the zvol (created or cloned), its iSCSI exposure, and one update recording the ids. A failure
-// undoes everything made so far; an interrupted create of the same name is resumed.
+// undoes everything made so far, the zvol last: while any iSCSI object may be left, the zvol stays
+// as the record that the next create of the same name resumes from (adopting what it finds by
+// name), so a rollback that fails half-way never strands objects nobody can find.
 
 import type { Volume, VolumeCreateRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
-import { createIscsiObjects, ensureIscsiObjects, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
+import { exposeZvol, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
 import { type DatasetEntry, localSnapshotProp, localUserProp, numberProp, prop, type SnapshotEntry } from './props.js';
 import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
@@ -146,23 +148,39 @@ function recordIscsi(ctx: SessionContext, path: string, iscsi: IscsiObjects): Pr
   ]);
 }
 
+/** Removes what a failed create made: iSCSI objects by name first, the zvol only once they are gone. */
+async function undoCreate(ctx: SessionContext, path: string): Promise<void> {
+  await removeIscsiObjects(ctx, path, true);
+  await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
+}
+
 async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> {
-  let iscsi: IscsiObjects | undefined;
   try {
-    iscsi = await createIscsiObjects(ctx, path);
-    return await recordIscsi(ctx, path, iscsi);
+    return await recordIscsi(ctx, path, await exposeZvol(ctx, path));
   } catch (err) {
-    const undo = async () => {
-      if (iscsi) {
-        await removeIscsiObjects(ctx, path, iscsi, true);
-      }
-      await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
-    };
-    await undo().catch((cleanup: unknown) =>
-      ctx.logger.error({ err: cleanup, path }, 'could not undo a failed volume create'),
+    await undoCreate(ctx, path).catch((cleanup: unknown) =>
+      ctx.logger.error(
+        { err: cleanup, path },
+        'could not undo a failed volume create; the next create of this name resumes it',
+      ),
     );
     throw err;
   }
+}
+
+/** Finishes a create that stopped after its zvol existed: the size (a clone grows after cloning) and the exposure. */
+async function resume(ctx: SessionContext, req: VolumeCreateRequest, existing: DatasetEntry): Promise<Volume> {
+  ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
+  const volsize = numberProp(existing, 'volsize') ?? 0;
+  const wanted = req.size === undefined ? 0 : roundUp(req.size, numberProp(existing, 'volblocksize') ?? 16_384);
+  if (wanted > volsize) {
+    const sparse = numberProp(existing, 'refreservation') === 0;
+    await call(ctx, 'pool.dataset.update', [
+      existing.id,
+      { volsize: wanted, force_size: sparse || ctx.config.forceSize },
+    ]);
+  }
+  return toVolume(ctx, await recordIscsi(ctx, existing.id, await exposeZvol(ctx, existing.id)));
 }
 
 export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
@@ -175,8 +193,7 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   const existing = entries.find((e) => candidates.includes(e.id));
   if (existing) {
     if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
-      ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
-      return toVolume(ctx, await recordIscsi(ctx, existing.id, await ensureIscsiObjects(ctx, existing.id)));
+      return resume(ctx, req, existing);
     }
     throw new CspProblem(
       'NAME_TAKEN',

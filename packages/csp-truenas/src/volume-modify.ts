@@ -1,14 +1,15 @@
 // UpdateVolume (expand, description, mutable config) and DeleteVolume (refusals, iSCSI teardown,
-// destroy or retain, and removal of a temporary clone source once its last clone is gone).
+// destroy or retain, and removal of a temporary clone source once its last clone is gone). Delete
+// finds the volume's target, extent and initiator groups by name, not by the ids the zvol recorded,
+// and removes them even when the zvol itself is already gone.
 
 import type { Volume, VolumeUpdateRequest } from '@opencsp/csp-spec';
-import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { CspProblem, invalidInput, notFound } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { removeIscsiObjects } from './iscsi-objects.js';
 import {
   type DatasetEntry,
   hostIds,
-  idProp,
   localSnapshotProp,
   localUserProp,
   numberProp,
@@ -16,7 +17,7 @@ import {
   propObject,
   type SnapshotEntry,
 } from './props.js';
-import { detachAllHosts } from './publish.js';
+import { volumeGroups } from './publish.js';
 import { RpcFailure } from './truenas/errors.js';
 import {
   compressionChoices,
@@ -27,7 +28,7 @@ import {
   syncChoices,
 } from './volume-config.js';
 import { roundUp } from './volume-create.js';
-import { getManagedEntry, parentOf, toVolume } from './volume-read.js';
+import { getManagedEntry, isManaged, parentOf, queryDatasets, toVolume } from './volume-read.js';
 
 function upper(raw: string | number | boolean, choices: string[], field: string): string {
   const value = String(raw).trim().toUpperCase();
@@ -135,14 +136,40 @@ async function reapTemporaryOrigin(ctx: SessionContext, origin: string | undefin
   }
 }
 
+/** The target (with its mappings), the extent and the initiator groups of a volume, found by name. */
+async function removeExposure(
+  ctx: SessionContext,
+  path: string,
+  groups: { id: number }[],
+  force: boolean,
+): Promise<void> {
+  // The target goes first, so no group is deleted while a target could still point at it.
+  await removeIscsiObjects(ctx, path, force);
+  for (const group of groups) {
+    await call(ctx, 'iscsi.initiator.delete', [group.id]);
+  }
+}
+
 export async function deleteVolume(ctx: SessionContext, id: string, options: { force: boolean }): Promise<void> {
-  const entry = await getManagedEntry(ctx, id);
+  const path = ctx.names.volumePath(id);
+  const [entry] = await queryDatasets(ctx, [['id', '=', path]]);
+  if (!entry) {
+    // The zvol is gone (removed on the array, or never finished): what it left is found by name.
+    await removeExposure(ctx, path, await volumeGroups(ctx, path, undefined), true);
+    throw notFound(`volume ${id}`);
+  }
+  if (!isManaged(entry)) {
+    throw notFound(`volume ${id}`);
+  }
   if (hostIds(entry).length > 0 && !options.force) {
     throw new CspProblem('PUBLISHED', `volume ${id} is published; unpublish it first (or delete with force=true)`);
   }
-  const snapshots = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
-    [['dataset', '=', entry.id]],
-    { extra: { properties: snapshotProps } },
+  const [snapshots, groups] = await Promise.all([
+    read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+      [['dataset', '=', entry.id]],
+      { extra: { properties: snapshotProps } },
+    ]),
+    volumeGroups(ctx, path, entry),
   ]);
   const blocking = snapshots.filter((s) => !isTemporary(s) || Number(s.properties.numclones?.rawvalue ?? 0) > 0);
   if (blocking.length > 0) {
@@ -151,15 +178,7 @@ export async function deleteVolume(ctx: SessionContext, id: string, options: { f
       `volume ${id} has ${blocking.length} snapshot(s) or clone(s) depending on it (${blocking.map((s) => s.snapshot_name).join(', ')})`,
     );
   }
-  if (hostIds(entry).length > 0 || idProp(entry, prop.initiatorId) !== undefined) {
-    await detachAllHosts(ctx, entry);
-  }
-  await removeIscsiObjects(
-    ctx,
-    entry.id,
-    { targetId: idProp(entry, prop.targetId), extentId: idProp(entry, prop.extentId) },
-    options.force,
-  );
+  await removeExposure(ctx, entry.id, groups, options.force);
   if (localUserProp(entry, prop.destroyOnDelete) === 'false') {
     await call(ctx, 'pool.dataset.update', [
       entry.id,
