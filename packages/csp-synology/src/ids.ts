@@ -60,6 +60,23 @@ export class Naming {
     return name;
   }
 
+  /**
+   * The name a cloned LUN carries until it is finished (grown, described), before it is renamed to
+   * `dsmName`. `:c` is no escape sequence, so the CSI name of it is undefined: such a LUN is never
+   * listed or found as a volume, only by the next create of the same name, which finishes it.
+   */
+  creatingName(dsmName: string, field = 'body.name'): string {
+    const name = `${dsmName}:creating`;
+    if (name.length > maxDsmNameLength) {
+      throw new CspProblem(
+        'INVALID_INPUT',
+        `${field}: too long for a DSM name once prefixed and escaped (${name.length} > ${maxDsmNameLength} characters)`,
+        { field },
+      );
+    }
+    return name;
+  }
+
   /** The CSI name behind a DSM name, or undefined when the object is not this CSP's. */
   csiName(dsmName: string): string | undefined {
     if (!dsmName.startsWith(this.prefix)) {

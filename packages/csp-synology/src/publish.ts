@@ -113,8 +113,16 @@ export class PublishService {
     await describing(
       problemContext(this.#ctx, `unpublishing volume ${volumeId} from ${options.host_uuid}`),
       async () => {
-        const lun = await this.#lun(volumeId);
         const name = this.#ctx.naming.hostTargetName(options.host_uuid);
+        const lun = await this.#lun(volumeId).catch(async (err: unknown) => {
+          // The LUN is gone (deleted on the NAS): what it left with this node, found by the node's
+          // target name and the LUN uuid in the id (its masking, an emptied target), goes too.
+          const uuid = parseVolumeId(volumeId, this.#ctx.nas.serial);
+          if (uuid !== undefined) {
+            await this.#locked(name, () => this.#detach(name, uuid));
+          }
+          throw err;
+        });
         await this.#locked(name, () => this.#detach(name, lun.uuid));
       },
     );

@@ -1,8 +1,11 @@
 // Volumes: one LUN each, named from the CSI name. Create (blank, from a snapshot, as a clone of
 // another volume), look up, list, expand, edit and delete, each in a bounded number of DSM calls.
+// A LUN carries the volume's name only once it is complete: a blank LUN is made in one call, a
+// clone is finished under a temporary name (Naming.creatingName) and renamed last, so a clone that
+// was interrupted or whose removal failed is found by that name and finished by the next create.
 import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/csp-spec';
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
-import { createLunCall, orRemove } from './cleanup.js';
+import { createLunCall, orRemove, removeLun } from './cleanup.js';
 import { mutableConfigKeys, parseConfig, type VolumeConfig } from './config.js';
 import { problemContext, type SessionContext } from './context.js';
 import { lunFields } from './dsm/api.js';
@@ -120,10 +123,13 @@ export class VolumeService {
       );
     }
     const size = this.#cloneSize(request, snapshot.total_size, 'snapshot');
-    const uuid = await createLunCall(this.#ctx, lunName, () =>
-      api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, lunName),
+    return this.#clone(
+      request,
+      lunName,
+      size,
+      (lun) => lun.family_config?.parent_snapshot_uuid === ids.snapshotUuid,
+      (temp) => api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, temp),
     );
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
   }
 
   async #fromVolume(request: VolumeCreateRequest, config: VolumeConfig, lunName: string, sourceId: string) {
@@ -133,10 +139,45 @@ export class VolumeService {
     });
     const size = this.#cloneSize(request, source.size, 'source volume');
     await unlockedLun(api, source.uuid, settings, source);
-    const uuid = await createLunCall(this.#ctx, lunName, () =>
-      api.cloneLun(source.uuid, lunName, config.location ?? source.location),
+    return this.#clone(
+      request,
+      lunName,
+      size,
+      (lun) => lun.family_config?.parent_lun_uuid === source.uuid && !lun.family_config?.parent_snapshot_uuid,
+      (temp) => api.cloneLun(source.uuid, temp, config.location ?? source.location),
     );
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
+  }
+
+  /**
+   * A clone made (or found, when an earlier attempt of this name left it) under the temporary name,
+   * grown and described, then renamed to the volume's name. Any failure removes it (best effort;
+   * what is left is finished by the next attempt).
+   */
+  async #clone(
+    request: VolumeCreateRequest,
+    lunName: string,
+    size: number,
+    sameSource: (lun: DsmLun) => boolean,
+    clone: (tempName: string) => Promise<string>,
+  ): Promise<Volume> {
+    const { api, naming, settings } = this.#ctx;
+    const tempName = naming.creatingName(lunName);
+    const left = await api.lun(tempName);
+    let uuid: string;
+    if (left?.name === tempName && left.status !== 'deleting' && sameSource(left)) {
+      this.#ctx.logger.info({ lun: tempName }, 'finishing a clone an earlier attempt left');
+      uuid = left.uuid;
+    } else {
+      if (left?.name === tempName && left.status !== 'deleting') {
+        await removeLun(this.#ctx, left.uuid, 'an earlier clone of this name came from another source');
+      }
+      uuid = await createLunCall(this.#ctx, tempName, () => clone(tempName));
+    }
+    return orRemove(this.#ctx, uuid, async () => {
+      await this.#finishClone(uuid, size, request.description);
+      await api.setLun(uuid, { new_name: lunName });
+      return this.#volume(await unlockedLun(api, uuid, settings));
+    });
   }
 
   #cloneSize(request: VolumeCreateRequest, sourceSize: number, what: string): number {
@@ -154,21 +195,20 @@ export class VolumeService {
   }
 
   /** A clone is as large as its source: grow it to the requested size and set its description. */
-  async #finishClone(uuid: string, size: number, description: string | undefined): Promise<Volume> {
+  async #finishClone(uuid: string, size: number, description: string | undefined): Promise<void> {
     const { api, settings } = this.#ctx;
-    let lun = await unlockedLun(api, uuid, settings);
+    const lun = await unlockedLun(api, uuid, settings);
     const changes: { new_size?: number; description?: string } = {};
     if (size > lun.size) {
       changes.new_size = size;
     }
-    if (description) {
+    if (description && description !== lun.description) {
       changes.description = description;
     }
     if (Object.keys(changes).length > 0) {
       await api.setLun(uuid, changes);
-      lun = await unlockedLun(api, uuid, settings);
+      await unlockedLun(api, uuid, settings);
     }
-    return this.#volume(lun);
   }
 
   async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
