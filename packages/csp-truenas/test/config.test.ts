@@ -40,9 +40,12 @@ describe('process configuration', () => {
       TRUENAS_ARRAY: 'nas.lan',
       CSP_PORT: '9000',
       TRUENAS_PORTAL: '2',
+      CSP_TLS_CERT_FILE: '/tls/tls.crt',
+      CSP_TLS_KEY_FILE: '/tls/tls.key',
     });
     expect(config).toMatchObject({
       port: 9000,
+      serving: { tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' }, plainHttp: false },
       array: 'nas.lan',
       transport: 'wss',
       apiVersion: 'v25.10.0',
@@ -55,9 +58,10 @@ describe('process configuration', () => {
     dirs.push(dir);
     await writeFile(join(dir, 'ca.pem'), 'PEM');
     const { config: withCa } = loadConfig(
-      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', join(dir, 'ca.pem')],
+      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', join(dir, 'ca.pem'), '--plain-http=true'],
       {},
     );
+    expect(withCa.serving).toEqual({ tls: undefined, plainHttp: true });
     expect(withCa.tls).toEqual({ ca: 'PEM', rejectUnauthorized: true });
     expect(withCa.parents).toEqual(['tank/a', 'tank/b']);
   });
@@ -109,11 +113,26 @@ describe('process configuration', () => {
       ]),
     );
     const both = problemsOf(() =>
-      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', '/dev/null', '--tls-insecure'], {}),
+      loadConfig(
+        ['--parent-datasets', 'tank/k8s', '--tls-ca-file', '/dev/null', '--tls-insecure', '--plain-http=true'],
+        {},
+      ),
     );
     expect(both).toEqual(['--tls-ca-file and --tls-insecure contradict each other; choose one']);
-    const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`], {}));
+    const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`, '--plain-http=true'], {}));
     expect(long[0]).toMatch(/too long/);
+    // The CSP serves HTTPS unless plain HTTP is chosen explicitly; half a key pair is refused.
+    expect(problemsOf(() => loadConfig(['--parent-datasets', 'tank/k8s'], {}))).toEqual([
+      expect.stringMatching(/--cert-file and --key-file .* are required.*--plain-http/),
+    ]);
+    expect(problemsOf(() => loadConfig(['--parent-datasets', 'tank/k8s', '--cert-file', '/c'], {}))).toEqual([
+      '--key-file (or CSP_TLS_KEY_FILE) is required with --cert-file',
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig(['--parent-datasets', 'tank/k8s', '--cert-file', '/c', '--key-file', '/k', '--plain-http=true'], {}),
+      ),
+    ).toEqual(['--plain-http contradicts --cert-file/--key-file; choose HTTPS or plain HTTP']);
   });
 });
 

@@ -6,14 +6,24 @@ import type { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
 import { iqn, MiB, startStack } from './stack.js';
 
-const fail = (e: unknown) => e as CspHttpError;
+/** The CSP error a call fails with; throws when it succeeds. */
+async function fail(call: Promise<unknown>): Promise<CspHttpError> {
+  const outcome = await call.then(
+    () => undefined,
+    (err: unknown) => err as CspHttpError,
+  );
+  if (!outcome) {
+    throw new Error('the call succeeded; a CSP error was expected');
+  }
+  return outcome;
+}
 
 describe('csp-truenas objects left under a volume name', () => {
   it('resumes a create whose rollback failed half-way, instead of answering 409 for ever', async () => {
     const { sim, client } = await startStack();
     sim.failNext('iscsi.targetextent.create', { errno: 'EIO', message: 'I/O error' });
     sim.failNext('iscsi.target.delete', { errno: 'EIO', message: 'I/O error' });
-    const failed = await client.createVolume({ name: 'pvc-half', size: 16 * MiB }).catch(fail);
+    const failed = await fail(client.createVolume({ name: 'pvc-half', size: 16 * MiB }));
     expect(failed.status).toBe(500);
     expect(sim.audit().targets.map((t) => t.name)).toEqual(['pvc-half']);
     expect(await client.findVolumeByName('pvc-half')).toBeUndefined();
@@ -57,7 +67,7 @@ describe('csp-truenas objects left under a volume name', () => {
     if (extent) {
       extent.path = 'zvol/tank/elsewhere/pvc-foreign';
     }
-    const refused = await client.createVolume({ name: 'pvc-foreign', size: 16 * MiB }).catch(fail);
+    const refused = await fail(client.createVolume({ name: 'pvc-foreign', size: 16 * MiB }));
     expect(refused.status).toBe(409);
     expect(refused.message).toMatch(/serves zvol\/tank\/elsewhere\/pvc-foreign/);
     expect(foreign.id).toBe('tank~k8s~pvc-foreign');
@@ -69,7 +79,7 @@ describe('csp-truenas objects left under a volume name', () => {
     const volume = await client.createVolume({ name: 'pvc-lost-group', size: 16 * MiB });
     sim.setKnobs({ dropPhase: 'after' });
     sim.setFaults({ dropRate: 1, methods: /^iscsi\.initiator\.create$/ });
-    expect((await client.publishVolume(volume.id, { host_uuid: 'n1' }).catch(fail)).status).toBe(503);
+    expect((await fail(client.publishVolume(volume.id, { host_uuid: 'n1' }))).status).toBe(503);
     sim.setFaults({ dropRate: 0, methods: undefined });
     await client.publishVolume(volume.id, { host_uuid: 'n1' });
     const groups = () => sim.audit().initiators.filter((g) => g.comment.startsWith('opencsp:volume:'));
@@ -89,7 +99,7 @@ describe('csp-truenas objects left under a volume name', () => {
     // An administrator destroys the zvol on the array; its iSCSI objects stay behind.
     sim.core.zfs.removeDataset('tank/k8s/pvc-gone');
     expect(sim.audit().targets).toHaveLength(1);
-    expect((await client.deleteVolume(volume.id, { force: true }).catch(fail)).status).toBe(404);
+    expect((await fail(client.deleteVolume(volume.id, { force: true }))).status).toBe(404);
     await client.deleteHostByUuid('n1');
     expect(sim.audit()).toMatchObject({ targets: [], extents: [], targetextents: [], initiators: [] });
   });

@@ -75,7 +75,7 @@ export function nastyString(rng: Rng): string {
     case 5:
       return rng.pick(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty']);
     case 6:
-      return rng.pick(["'; DROP TABLE volumes; --", '${7*7}', '{{7*7}}', '$(id)', '`id`', '| id', '%n%s%x']);
+      return rng.pick(["'; DROP TABLE volumes; --", `$${'{'}7*7}`, '{{7*7}}', '$(id)', '`id`', '| id', '%n%s%x']);
     case 7:
       return rng.pick(['tank/k8s', 'tank/k8s@snap', 'zvol/tank/k8s/x', 'tank~k8s~x', '/etc/passwd', 'C:\\']);
     case 8:

@@ -25,6 +25,10 @@ export interface StormArray {
   volumeNames(): Promise<string[]>;
   /** Everything left on the array that the storm made, one line per object; [] when clean. */
   audit(): Promise<string[]>;
+  /** Audit lines each complete, unpublished volume has (one pattern per object). */
+  perVolume: RegExp[];
+  /** Audit lines of the two nodes once registered (host objects, CHAP entries), not per volume. */
+  nodeObjects: number;
   stop(): Promise<void>;
 }
 
@@ -68,6 +72,9 @@ export async function truenasStorm(): Promise<StormArray> {
         sim.setFaults(
           on ? { errorRate: 0.08, busyRate: 0.02, dropRate: 0.02 } : { errorRate: 0, busyRate: 0, dropRate: 0 },
         ),
+      perVolume: [/^dataset /, /^target /, /^extent /, /^lun mapping /],
+      // Two host initiator groups and the one CHAP user they share.
+      nodeObjects: 3,
       volumeNames: async () =>
         [...sim.core.zfs.datasets.values()]
           .filter((d) => d.type === 'VOLUME')
@@ -129,6 +136,9 @@ export async function synologyStorm(): Promise<StormArray> {
           sim.failNext(1, 'lose-answer', /^SYNO\.Core\.ISCSI\.Target\.create$/);
         }
       },
+      // One LUN; a node target and DSM host object exist only while something is published.
+      perVolume: [/^LUN /],
+      nodeObjects: 0,
       volumeNames: async () =>
         [...sim.state.luns.values()]
           .filter((l) => l.deletingUntil === undefined && l.name.startsWith('k8s-'))

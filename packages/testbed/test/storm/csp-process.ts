@@ -31,7 +31,7 @@ export class CspProcess {
     ]);
     this.#child = child;
     this.starts += 1;
-    const line = await child.waitForLine(/"CSP listening"/, 20_000).catch(async (err: unknown) => {
+    const line = await child.waitForLine(/"CSP listening"/, 120_000).catch(async (err: unknown) => {
       await child.kill();
       throw err;
     });

@@ -31,6 +31,8 @@ export interface StormOptions {
 export interface StormResult {
   created: PersistentVolume[];
   namesOnArray: string[];
+  /** The array after the creates (faults off): what the storm made. */
+  auditAfterCreates: string[];
   auditAfterDeletes: string[];
   cspStarts: number;
   /** CSI calls that failed and were retried (proof the storm was one). */
@@ -39,9 +41,10 @@ export interface StormResult {
 
 /** external-provisioner: every failure is retried with backoff, the request (and name) unchanged. */
 const sidecarRetry = (failures: { count: number }): RetryPolicy => ({
-  attempts: 200,
+  // Generous: a busy CI machine can take many seconds to start the CSP process again.
+  attempts: 400,
   initialDelayMs: 20,
-  maxDelayMs: 400,
+  maxDelayMs: 1000,
   retryable: () => {
     failures.count += 1;
     return true;
@@ -120,7 +123,7 @@ export async function runStorm(array: StormArray, options: StormOptions): Promis
       const pv = await provision(kube, sc, i);
       created.push(pv);
       if (i % options.publishEvery === 0) {
-        const node = testNodeId(nodes[i % nodes.length] as string);
+        const node = testNodeId(nodes[(i / options.publishEvery) % nodes.length] as string);
         await kube.attach(pv, node);
         await kube.detach(pv, node);
       }
@@ -129,6 +132,7 @@ export async function runStorm(array: StormArray, options: StormOptions): Promis
 
     array.faults(false);
     const namesOnArray = await array.volumeNames();
+    const auditAfterCreates = await array.audit();
 
     array.faults(true);
     await inPool(created, options.concurrency, (pv) => kube.deletePv(pv));
@@ -141,7 +145,14 @@ export async function runStorm(array: StormArray, options: StormOptions): Promis
     await inPool(indexes, options.concurrency, async (i) => {
       await kube.deletePv(await provision(kube, sc, i));
     });
-    return { created, namesOnArray, auditAfterDeletes, cspStarts: array.csp.starts, failedCalls: failures.count };
+    return {
+      created,
+      namesOnArray,
+      auditAfterCreates,
+      auditAfterDeletes,
+      cspStarts: array.csp.starts,
+      failedCalls: failures.count,
+    };
   } finally {
     await driver?.stop();
   }

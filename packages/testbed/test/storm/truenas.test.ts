@@ -19,12 +19,16 @@ describe('fault storm: csp-truenas', () => {
     expect(result.failedCalls).toBeGreaterThanOrEqual(10);
   });
 
-  it('made exactly one volume per name, each complete', () => {
-    const names = result.created.map((pv) => pv.claim.name).sort();
+  it('made exactly one volume per name, each complete, and nothing else', () => {
     expect(new Set(result.created.map((pv) => pv.volumeHandle)).size).toBe(40);
-    expect(result.namesOnArray.length).toBe(40);
-    expect(new Set(result.namesOnArray).size).toBe(40);
-    expect(names).toHaveLength(40);
+    expect(result.namesOnArray.sort()).toEqual(result.created.map((pv) => pv.name).sort());
+    for (const pattern of array.perVolume) {
+      expect(
+        result.auditAfterCreates.filter((line) => pattern.test(line)),
+        String(pattern),
+      ).toHaveLength(40);
+    }
+    expect(result.auditAfterCreates).toHaveLength(40 * array.perVolume.length + array.nodeObjects);
   });
 
   it('left nothing on the array after every volume was deleted', () => {
