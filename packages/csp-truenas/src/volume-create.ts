@@ -148,17 +148,32 @@ function recordIscsi(ctx: SessionContext, path: string, iscsi: IscsiObjects): Pr
   ]);
 }
 
-/** Removes what a failed create made: iSCSI objects by name first, the zvol only once they are gone. */
-async function undoCreate(ctx: SessionContext, path: string): Promise<void> {
+const recordedIds = [prop.targetId, prop.extentId, prop.targetExtentId, prop.naa];
+
+/**
+ * Removes what a failed create made: iSCSI objects by name first, the zvol only once they are
+ * gone. When the record of the ids may have been written (its answer lost), it is taken back
+ * first, so a zvol that a failing undo leaves behind is resumed, never taken for a complete volume.
+ */
+async function undoCreate(ctx: SessionContext, path: string, mayBeRecorded: boolean): Promise<void> {
+  if (mayBeRecorded) {
+    await call(ctx, 'pool.dataset.update', [
+      path,
+      { user_properties_update: recordedIds.map((key) => ({ key, remove: true })) },
+    ]);
+  }
   await removeIscsiObjects(ctx, path, true);
   await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
 }
 
 async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> {
+  let recording = false;
   try {
-    return await recordIscsi(ctx, path, await exposeZvol(ctx, path));
+    const iscsi = await exposeZvol(ctx, path);
+    recording = true;
+    return await recordIscsi(ctx, path, iscsi);
   } catch (err) {
-    await undoCreate(ctx, path).catch((cleanup: unknown) =>
+    await undoCreate(ctx, path, recording).catch((cleanup: unknown) =>
       ctx.logger.error(
         { err: cleanup, path },
         'could not undo a failed volume create; the next create of this name resumes it',

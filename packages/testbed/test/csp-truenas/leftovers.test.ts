@@ -39,6 +39,31 @@ describe('csp-truenas objects left under a volume name', () => {
     expect(sim.auditIsEmpty()).toBe(true);
   });
 
+  it('never takes a zvol whose undo failed for a complete volume, even when its record was written', async () => {
+    const { sim, client } = await startStack();
+    // The record of the iSCSI ids is written, but its answer is lost with the connection...
+    sim.setKnobs({ dropPhase: 'after' });
+    let dropped = false;
+    const pick = sim.core.faults.pick.bind(sim.core.faults);
+    sim.core.faults.pick = (method: string) => {
+      if (method === 'pool.dataset.update' && !dropped) {
+        dropped = true;
+        return 'drop';
+      }
+      return pick(method);
+    };
+    // ...and the undo's last step, the zvol's removal, fails.
+    sim.failNext('pool.dataset.delete', { errno: 'EIO', message: 'I/O error' });
+    expect((await fail(client.createVolume({ name: 'pvc-record', size: 16 * MiB }))).status).toBe(503);
+    expect(dropped).toBe(true);
+    expect(await client.findVolumeByName('pvc-record')).toBeUndefined();
+    const volume = await client.createVolume({ name: 'pvc-record', size: 16 * MiB });
+    expect(volume.health).toEqual({ abnormal: false, message: 'ok' });
+    expect(sim.audit().targets.map((t) => t.name)).toEqual(['pvc-record']);
+    await client.deleteVolume(volume.id);
+    expect(sim.auditIsEmpty()).toBe(true);
+  });
+
   it('replaces what a removed zvol of the same name under another parent left, and refuses foreign extents', async () => {
     const { sim, client } = await startStack({
       sim: { datasets: ['tank/k8s', 'tank/other'] },
