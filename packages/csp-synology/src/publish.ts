@@ -144,8 +144,12 @@ export class PublishService {
       return;
     }
     await this.#masking.revoke(name, lunUuid);
-    if (target && mapped.every((m) => m.lun_uuid === lunUuid)) {
-      await this.#targets.remove(target);
+    if (!target || mapped.every((m) => m.lun_uuid === lunUuid)) {
+      // The node's last LUN, or no target at all any more (a retry after a removal that failed
+      // half-way): the node's masking objects go with its target.
+      if (target) {
+        await this.#targets.remove(target);
+      }
       await this.#masking.forget(name);
     }
   }

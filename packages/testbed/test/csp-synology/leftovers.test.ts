@@ -1,7 +1,8 @@
 // Issue 12, item 8 on DSM: what a failed or interrupted request leaves under a volume's name. A
 // clone whose growth and then whose removal failed is not a finished volume of that name: the next
 // create finishes it (no name is stuck as "exists with another size"). A LUN removed behind the
-// CSP's back still has its node target and host permission removed when it is unpublished.
+// CSP's back still has its node target and host permission removed when it is unpublished, and
+// a retried unpublish removes the node's host object that a failed one left.
 import { afterEach, describe, expect, it } from 'vitest';
 import { codes } from '../../src/dsm/index.js';
 import { failure } from './errors.js';
@@ -30,6 +31,22 @@ describe('csp-synology objects left under a volume name', () => {
     expect((await sim.audit()).luns).toHaveLength(2);
     await client.deleteVolume(copy.id);
     await client.deleteVolume(source.id);
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+
+  it('removes the node host object when an unpublish is retried after its removal failed', async () => {
+    stack = await startStack();
+    const { client, sim } = stack;
+    await client.upsertHost(hostRequest('node-a'));
+    const volume = await client.createVolume({ name: 'pvc-retried', size: GiB });
+    await client.publishVolume(volume.id, { host_uuid: 'node-a' });
+    sim.failNext(1, { dsmError: codes.unknown }, /^SYNO\.Core\.ISCSI\.Host\.delete$/);
+    expect((await failure(client.unpublishVolume(volume.id, { host_uuid: 'node-a' })))?.status).toBeGreaterThanOrEqual(
+      500,
+    );
+    expect((await sim.audit()).hosts).toHaveLength(1);
+    await client.unpublishVolume(volume.id, { host_uuid: 'node-a' });
+    await client.deleteVolume(volume.id);
     expect((await sim.audit()).leaks).toEqual([]);
   });
 
