@@ -59,6 +59,11 @@ const exotic = [
   '../',
 ];
 
+/** `text` with lone UTF-16 surrogates replaced, so it can be percent-encoded or sent as UTF-8. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 /** Strings that break parsers and validators: empty, huge, control characters, unicode, injection-shaped. */
 export function nastyString(rng: Rng): string {
   switch (rng.int(10)) {

@@ -2,7 +2,7 @@
 // client library would send (broken request lines, header framing, chunking, oversized parts,
 // bad percent-encoding, absolute and odd request targets). Each is complete, so the CSP must
 // answer it rather than wait for more.
-import { nastyString, type Rng } from './random.js';
+import { nastyString, type Rng, wellFormed } from './random.js';
 
 const api = '/containers/v1';
 const paths = [`${api}/volumes`, `${api}/tokens`, `${api}/hosts`, `${api}/snapshots`, `${api}/capabilities`, '/readyz'];
@@ -22,7 +22,7 @@ function target(rng: Rng): string {
     case 5:
       return `${rng.pick(paths)}?${'a=%'.repeat(1 + rng.int(3))}`;
     case 6:
-      return `${api}/volumes/${encodeURIComponent(nastyString(rng)).slice(0, 600) || 'x'}`;
+      return `${api}/volumes/${encodeURIComponent(wellFormed(nastyString(rng))).slice(0, 600) || 'x'}`;
     default:
       return rng.pick(paths);
   }

@@ -3,7 +3,7 @@
 // requests reach deep into the CSP and collide with each other) and then mutated: missing or
 // retyped fields, unknown fields, boundary numbers, nasty strings, bodies that are not JSON.
 import { contractRoutes } from '@opencsp/csp-spec/server';
-import { nastyString, nastyValue, type Rng } from './random.js';
+import { nastyString, nastyValue, type Rng, wellFormed } from './random.js';
 
 export interface FuzzState {
   /** A session token the CSP issued (renewed when the CSP refuses it). */
@@ -187,8 +187,8 @@ function pathOf(rng: Rng, url: string, state: FuzzState, operationId: string): s
   return url.replace(/:(\w+)/g, () => {
     const known = operationId.includes('Snapshot') && !operationId.includes('Group') ? state.snapshots : state.volumes;
     const id = operationId.includes('Host') ? idFrom(rng, state.hosts) : idFrom(rng, known);
-    const wellFormed = id.replace(/[\ud800-\udfff]/g, '\ufffd');
-    return rng.chance(0.95) ? encodeURIComponent(wellFormed) : wellFormed.replace(/[^\x21-\x7e]/g, '_');
+    const text = wellFormed(id);
+    return rng.chance(0.95) ? encodeURIComponent(text) : text.replace(/[^\x21-\x7e]/g, '_');
   });
 }
 

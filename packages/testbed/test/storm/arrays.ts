@@ -27,8 +27,8 @@ export interface StormArray {
   audit(): Promise<string[]>;
   /** Audit lines each complete, unpublished volume has (one pattern per object). */
   perVolume: RegExp[];
-  /** Audit lines of the two nodes once registered (host objects, CHAP entries), not per volume. */
-  nodeObjects: number;
+  /** Audit lines of the two registered nodes (host objects, CHAP entries): what they match, how many. */
+  nodeObjects: { pattern: RegExp; count: number };
   stop(): Promise<void>;
 }
 
@@ -74,7 +74,7 @@ export async function truenasStorm(): Promise<StormArray> {
         ),
       perVolume: [/^dataset /, /^target /, /^extent /, /^lun mapping /],
       // Two host initiator groups and the one CHAP user they share.
-      nodeObjects: 3,
+      nodeObjects: { pattern: /^(initiator group opencsp:host:|chap user )/, count: 3 },
       volumeNames: async () =>
         [...sim.core.zfs.datasets.values()]
           .filter((d) => d.type === 'VOLUME')
@@ -138,7 +138,7 @@ export async function synologyStorm(): Promise<StormArray> {
       },
       // One LUN; a node target and DSM host object exist only while something is published.
       perVolume: [/^LUN /],
-      nodeObjects: 0,
+      nodeObjects: { pattern: /^$/, count: 0 },
       volumeNames: async () =>
         [...sim.state.luns.values()]
           .filter((l) => l.deletingUntil === undefined && l.name.startsWith('k8s-'))

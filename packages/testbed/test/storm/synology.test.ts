@@ -22,13 +22,16 @@ describe('fault storm: csp-synology', () => {
   it('made exactly one volume per name, each complete, and nothing else', () => {
     expect(new Set(result.created.map((pv) => pv.volumeHandle)).size).toBe(40);
     expect(result.namesOnArray.sort()).toEqual(result.created.map((pv) => pv.name).sort());
+    const lines = result.auditAfterCreates;
     for (const pattern of array.perVolume) {
       expect(
-        result.auditAfterCreates.filter((line) => pattern.test(line)),
+        lines.filter((line) => pattern.test(line)),
         String(pattern),
       ).toHaveLength(40);
     }
-    expect(result.auditAfterCreates).toHaveLength(40 * array.perVolume.length + array.nodeObjects);
+    const { pattern, count } = array.nodeObjects;
+    expect(lines.filter((line) => pattern.test(line))).toHaveLength(count);
+    expect(lines.filter((line) => !pattern.test(line) && !array.perVolume.some((p) => p.test(line)))).toEqual([]);
   });
 
   it('left nothing on the array after every volume was deleted', () => {
