@@ -4,6 +4,7 @@
 // as root), and a build. Safe to run again: every step checks before it acts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { ensureKubePrograms } from './kube.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -21,6 +22,11 @@ const hostTools = [
   // because the helm binary is not installable here.
   { command: 'go', pkg: 'golang-go' },
   { path: '/usr/share/gocode/src/github.com/Masterminds/sprig', pkg: 'golang-github-masterminds-sprig-dev' },
+  // pnpm e2e:kube: etcd for the real kube-apiserver, openssl for the per-run certificates, xz to
+  // unpack ../shared/kube.
+  { command: 'etcd', pkg: 'etcd-server' },
+  { command: 'openssl', pkg: 'openssl' },
+  { command: 'xz', pkg: 'xz-utils' },
 ];
 
 function step(title) {
@@ -82,11 +88,30 @@ function ensureHostTools() {
   });
 }
 
+function ensureKube() {
+  let problem;
+  try {
+    problem = ensureKubePrograms(root);
+  } catch (err) {
+    problem = err.message;
+  }
+  if (problem === undefined) {
+    return;
+  }
+  if (process.env.CI) {
+    console.error(`setup: ${problem}`);
+    process.exit(1);
+  }
+  console.log(`note: ${problem}`);
+}
+
 checkNode();
 ensurePnpm();
 step('installing workspace dependencies');
 run('pnpm', ['install', '--frozen-lockfile']);
 ensureHostTools();
+step('unpacking the Kubernetes programs for pnpm e2e:kube');
+ensureKube();
 step('building');
 run('pnpm', ['build']);
 console.log('\nsetup complete');

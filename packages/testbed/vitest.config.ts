@@ -1,4 +1,4 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
 
 export default defineProject({
   resolve: { conditions: ['@opencsp/source'] },
@@ -6,6 +6,8 @@ export default defineProject({
   test: {
     name: 'testbed',
     include: ['test/**/*.test.ts'],
+    // The real-cluster suite runs on its own: pnpm e2e:kube (vitest.kube.config.ts).
+    exclude: [...configDefaults.exclude, 'test/kube/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

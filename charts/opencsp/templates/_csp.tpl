@@ -7,6 +7,30 @@ read-only root filesystem, no capabilities, no Kubernetes API token. */}}
 {{- if include "opencsp.cspTlsOn" . }}https{{ else }}http{{ end }}
 {{- end }}
 
+{{/* The arrays a CSP may contact, as its <CSP>_ALLOWED_ARRAYS / <CSP>_PLAINTEXT_ARRAYS settings (a
+YAML map; empty when nothing is set, and never overriding the same key in env): allowedArrays plus
+the backend of every backendSecrets entry for this CSP, without a URL scheme. */}}
+{{- define "opencsp.cspArrayEnv" -}}
+{{- $prefix := upper .csp }}
+{{- $allowed := list }}
+{{- range .values.allowedArrays }}
+{{- $allowed = append $allowed . }}
+{{- end }}
+{{- range .root.Values.backendSecrets }}
+{{- if and (eq (toString .csp) $.csp) .backend }}
+{{- $allowed = append $allowed (regexReplaceAll "^[a-z]+://" .backend "" | trimSuffix "/") }}
+{{- end }}
+{{- end }}
+{{- $allowedKey := printf "%s_ALLOWED_ARRAYS" $prefix }}
+{{- $plainKey := printf "%s_PLAINTEXT_ARRAYS" $prefix }}
+{{- if and $allowed (not (hasKey .values.env $allowedKey)) }}
+{{ $allowedKey }}: {{ $allowed | uniq | join "," | quote }}
+{{- end }}
+{{- if and .values.plaintextArrays (not (hasKey .values.env $plainKey)) }}
+{{ $plainKey }}: {{ .values.plaintextArrays | join "," | quote }}
+{{- end }}
+{{- end }}
+
 {{- define "opencsp.cspDeployment" -}}
 {{- $v := .values }}
 {{- $component := printf "csp-%s" .csp -}}
@@ -79,12 +103,17 @@ spec:
             {{- else }}
             - --plain-http=true
             {{- end }}
-          {{- if or $v.env $v.extraEnv }}
+          {{- $arrays := include "opencsp.cspArrayEnv" . | fromYaml }}
+          {{- if or $v.env $v.extraEnv $arrays }}
           env:
             {{- range $name, $value := $v.env }}
             - name: {{ $name }}
               {{- /* Values numbers are float64 (as in helm): print integers without an exponent. */}}
               value: {{ (kindIs "float64" $value) | ternary (int64 $value | toString) (toString $value) | quote }}
+            {{- end }}
+            {{- range $name, $value := $arrays }}
+            - name: {{ $name }}
+              value: {{ $value | quote }}
             {{- end }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}

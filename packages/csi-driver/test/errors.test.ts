@@ -18,6 +18,7 @@ describe('error mapping', () => {
     [http(409, 'HAS_DEPENDENTS'), status.FAILED_PRECONDITION],
     [http(409), status.FAILED_PRECONDITION],
     [http(501), status.UNIMPLEMENTED],
+    [http(429, 'RATE_LIMITED'), status.UNAVAILABLE],
     [http(503), status.UNAVAILABLE],
     [http(504), status.DEADLINE_EXCEEDED],
     [http(507), status.RESOURCE_EXHAUSTED],

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CspApp } from '../src/server/index.js';
-import { buildCspApp } from '../src/server/index.js';
+import { buildCspApp, CspProblem } from '../src/server/index.js';
 import { MemoryProvider, MemorySession } from '../src/testing/index.js';
 import { login, memoryApp, silent } from './fixtures/app.js';
 
@@ -33,6 +33,20 @@ describe('tokens', () => {
     expect((await call('GET', '/hosts', token)).status).toBe(200);
     expect((await call('DELETE', `/tokens/${response.body.id}`, token)).status).toBe(204);
     expect((await call('GET', '/hosts', token)).status).toBe(401);
+  });
+
+  it('answers a rate-limited login with 429, Retry-After and the contract error body', async () => {
+    const provider = new MemoryProvider();
+    provider.openSession = async () => {
+      throw new CspProblem('RATE_LIMITED', 'too many failed logins; retry in 90 s', { retryAfterSeconds: 90 });
+    };
+    csp = await memoryApp(provider);
+    const limited = await call('POST', '/tokens', undefined, { username: 'admin', password: 'nope' });
+    expect(limited).toMatchObject({
+      status: 429,
+      body: { errors: [{ code: 'Too Many Requests', reason: 'RATE_LIMITED', message: expect.stringMatching(/90 s/) }] },
+      headers: { 'retry-after': '90' },
+    });
   });
 
   it('answers 401 for wrong credentials and for missing or unknown tokens', async () => {

@@ -1,6 +1,12 @@
 // Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
 import { readFileSync } from 'node:fs';
-import { buildCspApp, type CspApp, type ResponseValidation, servingFromOptions } from '@opencsp/csp-spec/server';
+import {
+  buildCspApp,
+  type CspApp,
+  loginGuardSettings,
+  type ResponseValidation,
+  servingFromOptions,
+} from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SynologyOptions } from './options.js';
 import { SynologyProvider } from './provider.js';
@@ -18,16 +24,17 @@ export async function buildSynologyCsp(
   if (serving.plainHttp) {
     logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
   }
-  if (options.insecure) {
-    logger.warn('NAS certificate verification is off (SYNOLOGY_INSECURE_SKIP_VERIFY); use a CA file in production');
+  if (options.plaintextArrays.length > 0) {
+    logger.warn(
+      { arrays: options.plaintextArrays },
+      'plain HTTP to these NAS (SYNOLOGY_PLAINTEXT_ARRAYS): the DSM password and session ids travel unencrypted',
+    );
   }
   const provider = new SynologyProvider({
     defaultUrl: options.dsmUrl,
-    https: options.https,
-    port: options.dsmPort,
+    allowedArrays: options.allowedArrays,
+    plaintextArrays: options.plaintextArrays,
     ca: extra.ca ?? (options.caFile ? readFileSync(options.caFile, 'utf8') : undefined),
-    insecureSkipVerify: options.insecure,
-    allowedHosts: options.allowedHosts,
     deviceId: options.deviceId,
     sessionName: options.sessionName,
     namePrefix: options.namePrefix,
@@ -38,7 +45,7 @@ export async function buildSynologyCsp(
     lockTimeoutMs: options.lockTimeout,
     deleteTimeoutMs: options.deleteTimeout,
     pollIntervalMs: options.pollInterval,
-    loginRetryAfterMs: options.loginRetryAfter,
+    login: loginGuardSettings(options),
     logger,
   });
   const csp = await buildCspApp({

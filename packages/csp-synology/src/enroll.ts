@@ -1,28 +1,29 @@
 // `csp-synology enroll-device`: one interactive 2-step-verification login that registers this CSP
 // as a trusted device and prints the device token to put in SYNOLOGY_DEVICE_ID. The password and
 // the one-time code come from the environment, never from the command line (shell history).
+import { ArrayTrust } from '@opencsp/csp-spec/server';
 import { discover } from './dsm/discovery.js';
 import { encodeParams } from './dsm/encoding.js';
 import { loginRefusalText } from './dsm/errors.js';
 import { DsmTransport } from './dsm/transport.js';
 
 export interface EnrollRequest {
+  /** `https://nas:5001`: the NAS that SYNOLOGY_URL names (the token is only ever sent there). */
   url: string;
   username: string;
   password: string;
   otp: string;
   deviceName: string;
   ca: string | undefined;
-  insecureSkipVerify: boolean;
 }
 
 export async function enrollDevice(request: EnrollRequest): Promise<string> {
-  const transport = new DsmTransport({
-    baseUrl: request.url,
-    ca: request.ca,
-    insecureSkipVerify: request.insecureSkipVerify,
-    timeoutMs: 30_000,
-  });
+  if (new URL(request.url).protocol !== 'https:') {
+    throw new Error(
+      'enrolment needs an https:// URL: the password, the code and the device token never travel in clear',
+    );
+  }
+  const transport = new DsmTransport({ baseUrl: request.url, trust: new ArrayTrust(request.ca), timeoutMs: 30_000 });
   try {
     const auth = (await discover(transport)).endpoint('SYNO.API.Auth');
     const envelope = await transport.post(auth.path, [

@@ -1,5 +1,4 @@
 export { buildSynologyCsp, type SynologyCsp } from './app.js';
-export { LoginLatch } from './dsm/latch.js';
 export { type EnrollRequest, enrollDevice } from './enroll.js';
 export { escapeName, lunSerialNumber, unescapeName } from './ids.js';
 export { optionTable, type SynologyOptions } from './options.js';

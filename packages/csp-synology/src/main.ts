@@ -34,7 +34,6 @@ async function enroll(argv: string[]): Promise<void> {
     otp: env('SYNOLOGY_OTP'),
     deviceName: process.env.SYNOLOGY_DEVICE_NAME ?? 'opencsp',
     ca: values.caFile ? readFileSync(values.caFile, 'utf8') : undefined,
-    insecureSkipVerify: values.insecure,
   });
   console.log(did);
 }

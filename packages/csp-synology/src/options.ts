@@ -1,7 +1,7 @@
 // Every setting of the Synology CSP, as command-line flags and environment variables. The README
 // lists the same table; `csp-synology --help` prints it.
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
-import { servingOptionTable } from '@opencsp/csp-spec/server';
+import { loginGuardOptions, servingOptionTable } from '@opencsp/csp-spec/server';
 import { normalizeLocation } from './config.js';
 import { dsmNamePattern } from './ids.js';
 import { type MaskingMode, maskingModes } from './masking.js';
@@ -13,14 +13,6 @@ const prefix = (raw: string): string => {
     throw new Error('must be up to 32 of A-Z a-z 0-9 . : - and start with a letter or digit');
   }
   return raw;
-};
-
-const url = (raw: string): string => {
-  const parsed = new URL(raw);
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new Error('must be an http(s) URL such as https://nas.example:5001');
-  }
-  return parsed.origin;
 };
 
 export const optionTable = {
@@ -49,47 +41,38 @@ export const optionTable = {
   dsmUrl: opt({
     flag: 'dsm-url',
     env: 'SYNOLOGY_URL',
-    description: 'Default NAS, e.g. https://nas.example:5001 (used when a login names no array)',
-    parse: url,
+    description:
+      'Default NAS, e.g. https://nas.example:5001 (used when a login names no array; always allowed; http:// only if listed in SYNOLOGY_PLAINTEXT_ARRAYS)',
+    parse: parsers.string,
   }),
-  https: opt({
-    flag: 'dsm-https',
-    env: 'SYNOLOGY_HTTPS',
-    description: 'Use HTTPS for NAS named by host in a login (array_ip)',
-    parse: parsers.bool,
-    default: true,
+  allowedArrays: opt({
+    flag: 'allowed-arrays',
+    env: 'SYNOLOGY_ALLOWED_ARRAYS',
+    description:
+      'More NAS a login may name in array_ip (exact host or host:port, comma-separated; no port means 5001); no other NAS is ever contacted',
+    parse: parsers.list,
+    default: [] as string[],
   }),
-  dsmPort: opt({
-    flag: 'dsm-port',
-    env: 'SYNOLOGY_PORT',
-    description: 'DSM port for NAS named by host in a login (5001 HTTPS, 5000 HTTP)',
-    parse: parsers.int(1, 65535),
-    default: 5001,
+  plaintextArrays: opt({
+    flag: 'plaintext-arrays',
+    env: 'SYNOLOGY_PLAINTEXT_ARRAYS',
+    description:
+      'NAS (SYNOLOGY_URL or in SYNOLOGY_ALLOWED_ARRAYS) reached over plain HTTP (no port means 5000): the password and session ids travel unencrypted (labs only)',
+    parse: parsers.list,
+    default: [] as string[],
   }),
   caFile: opt({
     flag: 'dsm-ca-file',
     env: 'SYNOLOGY_CA_FILE',
-    description: 'PEM file with the CA of the NAS certificate (default: system CAs)',
+    description:
+      'PEM file with the CA of the NAS certificate (default: system CAs); a certificate in it that the NAS presents itself is trusted whatever names it holds',
     parse: parsers.string,
-  }),
-  insecure: opt({
-    flag: 'dsm-insecure-skip-verify',
-    env: 'SYNOLOGY_INSECURE_SKIP_VERIFY',
-    description: 'Do not verify the NAS certificate (testing only)',
-    parse: parsers.bool,
-    default: false,
-  }),
-  allowedHosts: opt({
-    flag: 'dsm-allowed-hosts',
-    env: 'SYNOLOGY_ALLOWED_HOSTS',
-    description: 'Comma-separated NAS hosts a login may name (empty: any)',
-    parse: parsers.list,
-    default: [] as string[],
   }),
   deviceId: opt({
     flag: 'dsm-device-id',
     env: 'SYNOLOGY_DEVICE_ID',
-    description: '2-step verification device token from `csp-synology enroll-device`',
+    description:
+      '2-step verification device token from `csp-synology enroll-device`; sent only to the NAS of SYNOLOGY_URL, over HTTPS',
     parse: parsers.string,
     secret: true,
   }),
@@ -157,13 +140,6 @@ export const optionTable = {
     parse: parsers.duration,
     default: 1000,
   }),
-  loginRetryAfter: opt({
-    flag: 'login-retry-after',
-    env: 'SYNOLOGY_LOGIN_RETRY_AFTER',
-    description: 'Retry credentials DSM refused after this long (0: only once they change)',
-    parse: parsers.duration,
-    default: 0,
-  }),
   tokenIdleTtl: opt({
     flag: 'token-idle-ttl',
     env: 'CSP_TOKEN_IDLE_TTL',
@@ -178,6 +154,7 @@ export const optionTable = {
     parse: parsers.duration,
     default: 24 * 3_600_000,
   }),
+  ...loginGuardOptions,
 };
 
 export type SynologyOptions = OptionValues<typeof optionTable>;

@@ -1,14 +1,14 @@
 // The Synology provider: turns driver credentials into a DSM session. Discovers the API with
 // SYNO.API.Info, logs in (never retrying refused credentials), learns the NAS identity and limits,
 // and hands out a session whose id space is bound to that NAS's serial number.
-import type { Credentials, CspProvider } from '@opencsp/csp-spec/server';
-import { CspProblem, KeyedMutex } from '@opencsp/csp-spec/server';
+import { OptionsError } from '@opencsp/csp-spec/options';
+import type { ArrayTarget, Credentials, CspProvider, LoginGuardSettings } from '@opencsp/csp-spec/server';
+import { ArrayPolicy, ArrayTrust, KeyedMutex, LoginGuard } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SessionSettings, SharedState } from './context.js';
 import { DsmApi, HOST } from './dsm/api.js';
 import { DsmClient } from './dsm/client.js';
 import { discover } from './dsm/discovery.js';
-import { LoginLatch } from './dsm/latch.js';
 import { toProblem } from './dsm/problems.js';
 import { DsmTransport } from './dsm/transport.js';
 import { HostRegistry } from './hosts.js';
@@ -18,25 +18,26 @@ import { SynologySession } from './session.js';
 import { cspVersion } from './version.js';
 
 export interface SynologyProviderOptions extends SessionSettings {
-  /** The NAS used when a login names no array: `https://nas.example:5001`. */
+  /** The NAS used when a login names no array: `https://nas.example:5001` (SYNOLOGY_URL). */
   defaultUrl: string | undefined;
-  /** Scheme and port for logins that name an array by host only. */
-  https: boolean;
-  port: number;
+  /** More NAS a login may name, exact `host[:port]`. */
+  allowedArrays: string[];
+  /** NAS reached over plain HTTP. */
+  plaintextArrays: string[];
   /** PEM CA bundle for the NAS certificate. */
   ca: string | undefined;
-  insecureSkipVerify: boolean;
-  /** Hosts a login may name (empty: any). */
-  allowedHosts: string[];
-  /** 2-step verification device token (`did`). */
+  /** 2-step verification device token (`did`), enrolled with the NAS of `defaultUrl`. */
   deviceId: string | undefined;
   sessionName: string;
   namePrefix: string;
   portals: string[];
   requestTimeoutMs: number;
-  loginRetryAfterMs: number;
+  login: LoginGuardSettings;
   logger: Logger;
 }
+
+/** DSM's own ports when an address names none. */
+const dsmPorts = { https: 5001, http: 5000 };
 
 export class SynologyProvider implements CspProvider {
   readonly name = 'synology';
@@ -47,66 +48,68 @@ export class SynologyProvider implements CspProvider {
     appliedChap: new Map(),
     hostIds: new Map(),
   };
-  readonly latch: LoginLatch;
+  readonly guard: LoginGuard;
   readonly #options: SynologyProviderOptions;
+  readonly #arrays: ArrayPolicy;
+  readonly #trust: ArrayTrust;
 
+  /** Throws OptionsError listing every problem with the array settings. */
   constructor(options: SynologyProviderOptions) {
     this.#options = options;
-    this.latch = new LoginLatch(options.loginRetryAfterMs);
+    const { policy, problems } = ArrayPolicy.create({
+      defaultArray: options.defaultUrl,
+      allowed: options.allowedArrays,
+      plaintext: options.plaintextArrays,
+      names: {
+        defaultArray: 'SYNOLOGY_URL',
+        allowed: 'SYNOLOGY_ALLOWED_ARRAYS',
+        plaintext: 'SYNOLOGY_PLAINTEXT_ARRAYS',
+      },
+      schemes: { secure: 'https', plain: 'http' },
+    });
+    if (options.deviceId && !options.defaultUrl) {
+      problems.push('SYNOLOGY_DEVICE_ID is sent only to the NAS it was enrolled with: set SYNOLOGY_URL to that NAS');
+    } else if (options.deviceId && policy.defaultArray?.plaintext) {
+      problems.push('SYNOLOGY_DEVICE_ID is never sent over plain HTTP: SYNOLOGY_URL must use https://');
+    }
+    let trust: ArrayTrust | undefined;
+    try {
+      trust = new ArrayTrust(options.ca);
+    } catch (err) {
+      problems.push(`SYNOLOGY_CA_FILE: ${(err as Error).message}`);
+    }
+    if (problems.length > 0 || !trust) {
+      throw new OptionsError(problems);
+    }
+    this.#arrays = policy;
+    this.#trust = trust;
+    this.guard = new LoginGuard(options.login);
   }
 
-  /** The DSM base URL for a login: the configured NAS, or the array the driver names. */
-  baseUrl(arrayIp: string | undefined): string {
-    const o = this.#options;
-    if (!arrayIp) {
-      if (!o.defaultUrl) {
-        throw new CspProblem('INVALID_INPUT', 'array_ip: this CSP has no default NAS (SYNOLOGY_URL); name the NAS', {
-          field: 'array_ip',
-        });
-      }
-      return new URL(o.defaultUrl).origin;
-    }
-    let url: URL;
-    try {
-      url = new URL(/^https?:\/\//.test(arrayIp) ? arrayIp : `${o.https ? 'https' : 'http'}://${arrayIp}`);
-    } catch {
-      throw new CspProblem('INVALID_INPUT', `array_ip: ${arrayIp} is not a host name, address or URL`, {
-        field: 'array_ip',
-      });
-    }
-    if (url.pathname !== '/' || url.search || url.username) {
-      throw new CspProblem('INVALID_INPUT', 'array_ip: give a host (and port), not a path', { field: 'array_ip' });
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const allowed = o.allowedHosts.length === 0 || o.allowedHosts.includes(host);
-    if (!allowed) {
-      throw new CspProblem('INVALID_INPUT', `array_ip: ${host} is not among this CSP's allowed NAS hosts`, {
-        field: 'array_ip',
-      });
-    }
-    if (!url.port) {
-      url.port = String(o.port);
-    }
-    return url.origin;
+  /** The NAS a login may contact (throws the contract's 400 otherwise) and its DSM base URL. */
+  resolve(arrayIp: string | undefined): { target: ArrayTarget; baseUrl: string } {
+    const target = this.#arrays.resolve(arrayIp);
+    const scheme = target.plaintext ? 'http' : 'https';
+    return { target, baseUrl: `${scheme}://${target.host}:${target.port ?? dsmPorts[scheme]}` };
   }
 
   async openSession(credentials: Credentials): Promise<SynologySession> {
     const o = this.#options;
-    const baseUrl = this.baseUrl(credentials.arrayIp);
-    const transport = new DsmTransport({
-      baseUrl,
-      ca: o.ca,
-      insecureSkipVerify: o.insecureSkipVerify,
-      timeoutMs: o.requestTimeoutMs,
-    });
+    const { target, baseUrl } = this.resolve(credentials.arrayIp);
+    // The device token belongs to the NAS it was enrolled with (SYNOLOGY_URL), reached over HTTPS.
+    const enrolled = target.key === this.#arrays.defaultArray?.key && !target.plaintext;
+    const deviceId = enrolled ? o.deviceId : undefined;
+    const attempt = this.guard.attempt(target.key, credentials.username, credentials.password, deviceId ?? '');
+    this.guard.check(attempt);
+    const transport = new DsmTransport({ baseUrl, trust: this.#trust, timeoutMs: o.requestTimeoutMs });
     let client: DsmClient | undefined;
     try {
       const catalog = await discover(transport);
       client = new DsmClient(
         transport,
         catalog,
-        { username: credentials.username, password: credentials.password, deviceId: o.deviceId },
-        { sessionName: o.sessionName, latch: this.latch },
+        { username: credentials.username, password: credentials.password, deviceId },
+        { sessionName: o.sessionName, guard: this.guard, attempt },
       );
       await client.login();
       const api = new DsmApi(client);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiCatalog } from '../src/dsm/discovery.js';
 import { encodeParams } from '../src/dsm/encoding.js';
-import { DsmLoginError } from '../src/dsm/errors.js';
-import { LoginLatch } from '../src/dsm/latch.js';
 
 describe('parameter encoding', () => {
   it('quotes strings for JSON-format APIs so ids and digit-only text stay strings', () => {
@@ -58,38 +56,5 @@ describe('API discovery', () => {
     expect(() =>
       ApiCatalog.fromInfo({ ...info, 'SYNO.API.Auth': { path: 'auth.cgi', minVersion: 1, maxVersion: 3 } }),
     ).toThrow(/versions 1-3 do not include 6-6/);
-  });
-});
-
-describe('login latch', () => {
-  it('blocks refused credentials until they change, and a blocked address for every account', () => {
-    let now = 0;
-    const latch = new LoginLatch(0, () => now);
-    const key = LoginLatch.key('https://nas:5001', 'admin', 'wrong');
-    latch.record('https://nas:5001', key, 400);
-    expect(() => latch.check('https://nas:5001', key)).toThrow(DsmLoginError);
-    expect(() => latch.check('https://nas:5001', LoginLatch.key('https://nas:5001', 'admin', 'right'))).not.toThrow();
-    latch.record('https://nas:5001', key, 407);
-    expect(() => latch.check('https://nas:5001', LoginLatch.key('https://nas:5001', 'other', 'x'))).toThrow(
-      /Auto Block/,
-    );
-    now = 10 ** 9;
-    expect(() => latch.check('https://nas:5001', key)).toThrow();
-    const cooling = new LoginLatch(1000, () => now);
-    cooling.record('https://nas:5001', key, 400);
-    now += 1000;
-    expect(() => cooling.check('https://nas:5001', key)).not.toThrow();
-  });
-
-  it('never puts the password in the key or the message', () => {
-    const key = LoginLatch.key('https://nas:5001', 'admin', 'hunter2-secret');
-    expect(key).not.toContain('hunter2');
-    const latch = new LoginLatch();
-    latch.record('https://nas:5001', key, 400);
-    try {
-      latch.check('https://nas:5001', key);
-    } catch (err) {
-      expect((err as Error).message).not.toContain('hunter2');
-    }
   });
 });

@@ -2,7 +2,7 @@
 export { buildTrueNasCsp } from './app.js';
 export { capabilities, cspVersion } from './capacity.js';
 export { decodePath, encodePath, leafFor, Names } from './naming.js';
-export { loadConfig, optionTable, type TrueNasCspConfig, validArrayAddress } from './options.js';
+export { arrayPolicy, loadConfig, optionTable, type TrueNasCspConfig } from './options.js';
 export { prop as userProperty } from './props.js';
 export { TrueNasProvider } from './provider.js';
 export { TrueNasSession } from './session.js';

@@ -21,14 +21,14 @@ async function main(): Promise<void> {
   }
   const { config } = loaded;
   const logger = createLogger('csp-truenas', config.logLevel);
-  if (!config.tls.rejectUnauthorized) {
-    logger.warn('TLS verification of the array is off (TRUENAS_TLS_INSECURE): use a CA file in production');
-  }
   if (config.serving.plainHttp) {
     logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
   }
-  if (config.transport === 'ws') {
-    logger.warn('plain ws:// to the array: passwords travel unencrypted and API keys are refused');
+  if (config.plaintextArrays.length > 0) {
+    logger.warn(
+      { arrays: config.plaintextArrays },
+      'plain ws:// to these arrays (TRUENAS_PLAINTEXT_ARRAYS): passwords travel unencrypted and API keys are refused',
+    );
   }
   const csp = await buildTrueNasCsp(config, logger);
   await serveCsp(csp, { host: config.host, port: config.port, logger });

@@ -3,7 +3,16 @@
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
-import { type Serving, servingOptionTable, servingProblems } from '@opencsp/csp-spec/server';
+import {
+  ArrayPolicy,
+  ArrayTrust,
+  type LoginGuardSettings,
+  loginGuardOptions,
+  loginGuardSettings,
+  type Serving,
+  servingOptionTable,
+  servingProblems,
+} from '@opencsp/csp-spec/server';
 import { encodePath, minLeafBudget, Names, validDatasetPath } from './naming.js';
 import {
   compressionChoices,
@@ -71,22 +80,24 @@ export const optionTable = {
   array: {
     flag: 'array',
     env: 'TRUENAS_ARRAY',
-    description: 'TrueNAS address (host or host:port) used when a login names no array_ip',
+    description: 'TrueNAS address (host or host:port) used when a login names no array_ip; always allowed',
     parse: parsers.string,
   },
   allowedArrays: {
     flag: 'allowed-arrays',
     env: 'TRUENAS_ALLOWED_ARRAYS',
-    description: 'Arrays a login may name in array_ip (comma-separated); empty: any',
+    description:
+      'More arrays a login may name in array_ip (exact host or host:port, comma-separated); no other array is ever contacted',
     parse: parsers.list,
     default: [] as string[],
   },
-  transport: {
-    flag: 'transport',
-    env: 'TRUENAS_TRANSPORT',
-    description: 'wss (TLS, required for API keys) or ws',
-    parse: parsers.oneOf('wss', 'ws'),
-    default: 'wss',
+  plaintextArrays: {
+    flag: 'plaintext-arrays',
+    env: 'TRUENAS_PLAINTEXT_ARRAYS',
+    description:
+      'Arrays (TRUENAS_ARRAY or in TRUENAS_ALLOWED_ARRAYS) reached over plain ws:// instead of wss://: passwords travel unencrypted, API keys are refused (labs only)',
+    parse: parsers.list,
+    default: [] as string[],
   },
   apiVersion: {
     flag: 'api-version',
@@ -98,15 +109,9 @@ export const optionTable = {
   tlsCaFile: {
     flag: 'tls-ca-file',
     env: 'TRUENAS_TLS_CA_FILE',
-    description: 'PEM file with the CA (or self-signed certificate) to trust for the array',
+    description:
+      'PEM file with the CA of the array certificate (default: system CAs); a certificate in it that the array presents itself is trusted whatever names it holds',
     parse: parsers.string,
-  },
-  tlsInsecure: {
-    flag: 'tls-insecure',
-    env: 'TRUENAS_TLS_INSECURE',
-    description: 'Do not verify the array certificate (unsafe; for labs only)',
-    parse: parsers.bool,
-    default: false,
   },
   parents: {
     flag: 'parent-datasets',
@@ -247,6 +252,14 @@ export const optionTable = {
     parse: parsers.bool,
     default: true,
   },
+  ...loginGuardOptions,
+};
+
+/** How the settings that choose arrays are named, in messages. */
+export const arraySettingNames = {
+  defaultArray: 'TRUENAS_ARRAY',
+  allowed: 'TRUENAS_ALLOWED_ARRAYS',
+  plaintext: 'TRUENAS_PLAINTEXT_ARRAYS',
 };
 
 export interface TrueNasCspConfig {
@@ -257,9 +270,11 @@ export interface TrueNasCspConfig {
   logLevel: string;
   array: string | undefined;
   allowedArrays: string[];
-  transport: 'wss' | 'ws';
+  plaintextArrays: string[];
   apiVersion: string;
-  tls: { ca: string | undefined; rejectUnauthorized: boolean };
+  /** PEM CA bundle for array certificates (undefined: system CAs). Verification is always on. */
+  tls: { ca: string | undefined };
+  login: LoginGuardSettings;
   parents: string[];
   portal: string | undefined;
   chapTag: number;
@@ -276,9 +291,14 @@ export interface TrueNasCspConfig {
   docs: boolean;
 }
 
-/** `host` or `host:port` (IPv6 in brackets); nothing else may reach the WebSocket URL. */
-export function validArrayAddress(address: string): boolean {
-  return /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:\d{1,5})?$/.test(address);
+/** Which arrays this CSP may contact, from its settings (problems are reported by `loadConfig`). */
+export function arrayPolicy(c: Pick<TrueNasCspConfig, 'array' | 'allowedArrays' | 'plaintextArrays'>) {
+  return ArrayPolicy.create({
+    defaultArray: c.array,
+    allowed: c.allowedArrays,
+    plaintext: c.plaintextArrays,
+    names: arraySettingNames,
+  });
 }
 
 function crossChecks(c: TrueNasCspConfig): string[] {
@@ -297,13 +317,13 @@ function crossChecks(c: TrueNasCspConfig): string[] {
       problems.push(`--parent-datasets: "${longest}" is too long: volume names would have only ${budget} characters`);
     }
   }
-  for (const address of [c.array, ...c.allowedArrays].filter((a): a is string => a !== undefined)) {
-    if (!validArrayAddress(address)) {
-      problems.push(`"${address}" is not an array address (host or host:port)`);
+  problems.push(...arrayPolicy(c).problems);
+  if (c.tls.ca !== undefined) {
+    try {
+      new ArrayTrust(c.tls.ca);
+    } catch (err) {
+      problems.push(`--tls-ca-file: ${(err as Error).message}`);
     }
-  }
-  if (c.tls.ca !== undefined && !c.tls.rejectUnauthorized) {
-    problems.push('--tls-ca-file and --tls-insecure contradict each other; choose one');
   }
   return problems;
 }
@@ -337,9 +357,10 @@ export function loadConfig(
     logLevel: v.logLevel,
     array: v.array,
     allowedArrays: v.allowedArrays,
-    transport: v.transport as 'wss' | 'ws',
+    plaintextArrays: v.plaintextArrays,
     apiVersion: v.apiVersion,
-    tls: { ca, rejectUnauthorized: !v.tlsInsecure },
+    tls: { ca },
+    login: loginGuardSettings(v),
     parents: v.parents ?? [],
     portal: v.portal,
     chapTag: v.chapTag,

@@ -112,10 +112,35 @@ export async function deleteSnapshot(ctx: SessionContext, id: string): Promise<v
   if (clones > 0) {
     throw new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`);
   }
-  if (entry.holds && Object.keys(entry.holds).length > 0) {
+  const held = entry.holds !== undefined && Object.keys(entry.holds).length > 0;
+  if (held) {
     await call(ctx, 'pool.snapshot.release', [entry.id]);
   }
-  await call(ctx, 'pool.snapshot.delete', [entry.id, { defer: false, recursive: false }]);
+  try {
+    await call(ctx, 'pool.snapshot.delete', [entry.id, { defer: false, recursive: false }]);
+  } catch (err) {
+    throw await deleteRefused(ctx, id, entry.id, held, err);
+  }
+}
+
+/**
+ * A snapshot delete the array refused: a clone made since the check is HAS_DEPENDENTS on every
+ * release (25.10 says so as a validation error on `options.defer`, 26 as EBUSY), and the snapshot
+ * gets its hold back. Anything else stays the array's failure.
+ */
+async function deleteRefused(ctx: SessionContext, id: string, path: string, held: boolean, err: unknown) {
+  const [now] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+    [['id', '=', path]],
+    { extra: { properties: ['numclones'] } },
+  ]);
+  const clones = Number(now?.properties.numclones?.rawvalue ?? 0);
+  if (!now || clones === 0) {
+    return err;
+  }
+  if (held) {
+    await call(ctx, 'pool.snapshot.hold', [path]).catch(() => undefined);
+  }
+  return new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`, { cause: err });
 }
 
 function pageOffset(page: PageRequest): number {

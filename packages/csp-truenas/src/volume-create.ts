@@ -79,6 +79,29 @@ async function createZvol(
   });
 }
 
+/**
+ * A clone the array refused, looked at again: the releases word a vanished snapshot or a taken
+ * destination differently (25.10: CallError EFAULT "Failed to clone snapshot: ...", 26: a plain
+ * exception with EINVAL), so the CSP asks the array what changed instead of reading the text.
+ */
+async function cloneRefused(
+  ctx: SessionContext,
+  req: VolumeCreateRequest,
+  path: string,
+  snapshot: string,
+  err: unknown,
+) {
+  const [taken] = await queryDatasets(ctx, [['id', '=', path]]);
+  if (taken) {
+    return new CspProblem('NAME_TAKEN', `dataset ${path} was created meanwhile`, { cause: err });
+  }
+  const [snap] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [[['id', '=', snapshot]]]);
+  if (!snap) {
+    return new CspProblem('NOT_FOUND', `snapshot ${req.base_snapshot_id} not found`, { cause: err });
+  }
+  return err;
+}
+
 async function cloneZvol(
   ctx: SessionContext,
   req: VolumeCreateRequest,
@@ -122,7 +145,9 @@ async function cloneZvol(
   }
   await call(ctx, 'pool.snapshot.clone', [
     { snapshot: source.snapshot, dataset_dst: path, dataset_properties: properties },
-  ]);
+  ]).catch(async (err: unknown) => {
+    throw await cloneRefused(ctx, req, path, source.snapshot, err);
+  });
   if (volsize > snapSize) {
     await call(ctx, 'pool.dataset.update', [path, { volsize, force_size: cfg.sparse || ctx.config.forceSize }]).catch(
       async (err: unknown) => {

@@ -150,6 +150,43 @@ async function removeExposure(
   }
 }
 
+/**
+ * Destroys the zvol without `recursive`: its temporary clone sources go first, one by one. A
+ * recursive delete is never sent, because TrueNAS 26 answers it by destroying the clones of the
+ * zvol's snapshots and releasing their holds (its DESTROY_RESOURCES channel program), and 25.10 by
+ * destroying every snapshot; a snapshot or clone made meanwhile must stop the delete instead. When
+ * the array refuses (25.10: "volume has children", 26: "has snapshots"), the zvol is looked at
+ * again and a dependent becomes HAS_DEPENDENTS.
+ */
+async function destroyZvol(ctx: SessionContext, id: string, path: string, temporary: SnapshotEntry[]): Promise<void> {
+  for (const snap of temporary) {
+    await call(ctx, 'pool.snapshot.delete', [snap.id, { defer: false, recursive: false }]).catch(
+      async (err: unknown) => {
+        const [still] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [[['id', '=', snap.id]]]);
+        if (still) {
+          throw err;
+        }
+      },
+    );
+  }
+  try {
+    await call(ctx, 'pool.dataset.delete', [path, { recursive: false, force: false }]);
+  } catch (err) {
+    const left = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+      [['dataset', '=', path]],
+      { select: ['id', 'snapshot_name'] },
+    ]);
+    if (left.length > 0) {
+      throw new CspProblem(
+        'HAS_DEPENDENTS',
+        `volume ${id} gained snapshot(s) while it was being deleted (${left.map((s) => s.snapshot_name).join(', ')})`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
 export async function deleteVolume(ctx: SessionContext, id: string, options: { force: boolean }): Promise<void> {
   const path = ctx.names.volumePath(id);
   const [entry] = await queryDatasets(ctx, [['id', '=', path]]);
@@ -199,7 +236,7 @@ export async function deleteVolume(ctx: SessionContext, id: string, options: { f
     ]);
     return;
   }
-  await call(ctx, 'pool.dataset.delete', [entry.id, { recursive: true, force: false }]);
+  await destroyZvol(ctx, id, entry.id, snapshots);
   const origin = propObject(entry, 'origin')?.value;
   await reapTemporaryOrigin(ctx, typeof origin === 'string' && origin !== '' ? origin : undefined);
 }

@@ -1,3 +1,4 @@
+import { ArrayTrust } from '@opencsp/csp-spec/server';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { TrueNasClient } from '../src/truenas/client.js';
@@ -11,7 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function connection(url: string, overrides: { callTimeoutMs?: number; maxInFlight?: number } = {}) {
   return RpcConnection.open({
     url,
-    tls: { rejectUnauthorized: true },
+    trust: new ArrayTrust(undefined),
     connectTimeoutMs: 2000,
     callTimeoutMs: overrides.callTimeoutMs ?? 2000,
     maxInFlight: overrides.maxInFlight ?? 10,
@@ -21,7 +22,7 @@ function connection(url: string, overrides: { callTimeoutMs?: number; maxInFligh
 function client(url: string, secret = 'password', extra: Partial<Parameters<typeof TrueNasClient.connect>[0]> = {}) {
   return TrueNasClient.connect({
     url,
-    tls: { rejectUnauthorized: true },
+    trust: new ArrayTrust(undefined),
     connectTimeoutMs: 2000,
     callTimeoutMs: 2000,
     maxInFlight: 10,

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OptionsError } from '@opencsp/csp-spec/options';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,26 +48,26 @@ describe('process configuration', () => {
       port: 9000,
       serving: { tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' }, plainHttp: false },
       array: 'nas.lan',
-      transport: 'wss',
+      allowedArrays: [],
+      plaintextArrays: [],
       apiVersion: 'v25.10.0',
-      tls: { ca: undefined, rejectUnauthorized: true },
+      tls: { ca: undefined },
       parents: ['tank/k8s'],
       portal: '2',
       volumeDefaults: defaults,
+      login: { failuresPerArray: 2, failuresPerUser: 2, windowMs: 15 * 60_000, refusalMemoryMs: 0 },
     });
-    const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-'));
-    dirs.push(dir);
-    await writeFile(join(dir, 'ca.pem'), 'PEM');
+    const ca = fileURLToPath(new URL('./fixtures/ca.pem', import.meta.url));
     const { config: withCa } = loadConfig(
-      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', join(dir, 'ca.pem'), '--plain-http=true'],
+      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', ca, '--plain-http=true'],
       {},
     );
     expect(withCa.serving).toEqual({ tls: undefined, plainHttp: true });
-    expect(withCa.tls).toEqual({ ca: 'PEM', rejectUnauthorized: true });
+    expect(withCa.tls.ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(withCa.parents).toEqual(['tank/a', 'tank/b']);
   });
 
-  it('lists every problem at once', () => {
+  it('lists every problem at once', async () => {
     const problems = problemsOf(() =>
       loadConfig(
         [
@@ -78,7 +79,7 @@ describe('process configuration', () => {
           '--volblocksize',
           '3K',
           '--transport',
-          'tls',
+          'ws',
         ],
         {},
       ),
@@ -87,7 +88,8 @@ describe('process configuration', () => {
       expect.arrayContaining([
         expect.stringContaining('--parent-datasets (or TRUENAS_PARENT_DATASETS) is required'),
         expect.stringContaining('--volblocksize "3K" must be a power of two'),
-        expect.stringContaining('--transport "tls" must be one of wss, ws'),
+        expect.stringMatching(/unknown.*--tls-insecure|--tls-insecure.*unknown/),
+        expect.stringMatching(/unknown.*--transport|--transport.*unknown/),
       ]),
     );
     const semantic = problemsOf(() =>
@@ -97,9 +99,12 @@ describe('process configuration', () => {
           'tank,tank/has space',
           '--array',
           'http://nas/',
+          '--allowed-arrays',
+          '10.0.0.5:99999',
+          '--plaintext-arrays',
+          'lab.example',
           '--tls-ca-file',
           '/nonexistent',
-          '--tls-insecure',
         ],
         {},
       ),
@@ -109,16 +114,20 @@ describe('process configuration', () => {
         expect.stringContaining('--tls-ca-file: cannot read /nonexistent: ENOENT'),
         expect.stringContaining('"tank" must be a dataset path'),
         expect.stringContaining('"tank/has space" must be a dataset path'),
-        expect.stringContaining('"http://nas/" is not an array address'),
+        expect.stringContaining('TRUENAS_ARRAY: "http://nas/" is not host or host:port'),
+        expect.stringContaining('TRUENAS_ALLOWED_ARRAYS: "10.0.0.5:99999" is not host or host:port'),
+        expect.stringContaining(
+          'TRUENAS_PLAINTEXT_ARRAYS: lab.example is neither TRUENAS_ARRAY nor in TRUENAS_ALLOWED_ARRAYS',
+        ),
       ]),
     );
-    const both = problemsOf(() =>
-      loadConfig(
-        ['--parent-datasets', 'tank/k8s', '--tls-ca-file', '/dev/null', '--tls-insecure', '--plain-http=true'],
-        {},
-      ),
+    const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'ca.pem'), 'not a certificate');
+    const noCert = problemsOf(() =>
+      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', join(dir, 'ca.pem'), '--plain-http=true'], {}),
     );
-    expect(both).toEqual(['--tls-ca-file and --tls-insecure contradict each other; choose one']);
+    expect(noCert).toEqual(['--tls-ca-file: the CA file holds no PEM certificate']);
     const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`, '--plain-http=true'], {}));
     expect(long[0]).toMatch(/too long/);
     // The CSP serves HTTPS unless plain HTTP is chosen explicitly; half a key pair is refused.

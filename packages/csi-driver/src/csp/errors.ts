@@ -21,6 +21,7 @@ function kindForHttp(err: CspHttpError): DriverErrorKind {
       return 'Unimplemented';
     case 507:
       return 'ResourceExhausted';
+    case 429: // too many failed logins, or the array blocks the CSP: retry after a pause
     case 502:
     case 503:
       return 'Unavailable';

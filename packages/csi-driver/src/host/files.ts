@@ -4,6 +4,7 @@
 // the kernel's files (by-path links that appear late, sysfs holders...).
 import { lstat, readdir, readFile, readlink, realpath, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withoutHostRootMirror } from './mountinfo.js';
 
 export interface DeviceNumber {
   readonly major: number;
@@ -25,7 +26,10 @@ export interface HostFiles {
   exists(path: string): Promise<boolean>;
   /** major:minor of a block device node, undefined when absent or not a block device. */
   deviceNumber(path: string): Promise<DeviceNumber | undefined>;
-  /** This process's `/proc/self/mountinfo` (mount points as kubelet paths). */
+  /**
+   * This process's `/proc/self/mountinfo` with mount points as kubelet paths: the mirror of the
+   * host's mounts below `root` (chroot and nsenter modes) is left out.
+   */
   mountinfo(): Promise<string>;
 }
 
@@ -126,7 +130,7 @@ export class RootedHostFiles implements HostFiles {
   }
 
   async mountinfo(): Promise<string> {
-    return readFile('/proc/self/mountinfo', 'utf8');
+    return withoutHostRootMirror(await readFile('/proc/self/mountinfo', 'utf8'), this.root);
   }
 }
 

@@ -50,6 +50,26 @@ export function parseMountInfo(text: string): MountInfo[] {
   return mounts;
 }
 
+/**
+ * Drops the mounts at or under `hostRoot` from a mountinfo text. In chroot and nsenter modes the
+ * plugin container holds the host's `/` at --host-root (Bidirectional): every host mount shows up
+ * twice, at its kubelet path and again below the host root. The node reasons about kubelet paths
+ * only; the mirror would make each staged volume look published a second time.
+ */
+export function withoutHostRootMirror(text: string, hostRoot: string): string {
+  const root = trimSlash(hostRoot);
+  if (root === '/') {
+    return text;
+  }
+  return text
+    .split('\n')
+    .filter((line) => {
+      const mountPoint = unescapeMountField(line.split(' ')[4] ?? '');
+      return mountPoint !== root && !mountPoint.startsWith(`${root}/`);
+    })
+    .join('\n');
+}
+
 export async function readMounts(files: HostFiles): Promise<MountInfo[]> {
   return parseMountInfo(await files.mountinfo());
 }

@@ -4,7 +4,7 @@ import { parseSize64 } from '../../src/host/blockdev.js';
 import { parseInitiatorNames } from '../../src/host/initiator.js';
 import { parseNodes, parseSessionDetails, parseSessions } from '../../src/host/iscsiadm-parse.js';
 import { flattenBlockDevices, parseLsblkJson } from '../../src/host/lsblk.js';
-import { parseMountInfo, topMountAt } from '../../src/host/mountinfo.js';
+import { parseMountInfo, topMountAt, withoutHostRootMirror } from '../../src/host/mountinfo.js';
 import { parseMultipathLl, parseShowMaps, parseShowPaths } from '../../src/host/multipath.js';
 import { formatPortal, parsePortal } from '../../src/host/portal.js';
 import { parseDumpe2fs, parseResize2fsBlocks, parseXfsGrowfs } from '../../src/host/resize.js';
@@ -154,6 +154,20 @@ describe('mountinfo', () => {
 
   it('rejects a line without the separator', () => {
     expect(() => parseMountInfo('1 2 3:4 / /x rw')).toThrow(/unparsable/);
+  });
+
+  it('leaves out the mirror of the host mounts below the host root (chroot and nsenter modes)', () => {
+    const staging = '/var/lib/kubelet/plugins/kubernetes.io/csi/csi.opencsp.io/ab12/globalmount';
+    const text = [
+      '20 1 0:40 / / rw - overlay overlay rw',
+      `30 20 7:3 / ${staging} rw - ext4 /dev/loop3 rw`,
+      '40 20 8:1 / /host rw shared:1 - ext4 /dev/vda rw',
+      `41 40 7:3 / /host${staging} rw shared:7 - ext4 /dev/loop3 rw`,
+      '42 20 8:1 /srv /hostile rw - ext4 /dev/vda rw',
+    ].join('\n');
+    const points = parseMountInfo(withoutHostRootMirror(text, '/host/')).map((m) => m.mountPoint);
+    expect(points).toEqual(['/', staging, '/hostile']);
+    expect(withoutHostRootMirror(text, '/')).toBe(text);
   });
 });
 

@@ -15,7 +15,10 @@ export interface paths {
          * Log in to an array and get a session token.
          * @description Authenticates `username`/`password` against the array (`array_ip`, or the CSP's own array
          *     in direct mode) and returns an opaque `session_token`. The response never echoes the
-         *     password. Wrong credentials are 401; an unreachable array is 503.
+         *     password. Wrong credentials are 401; an unreachable array is 503. An `array_ip` the CSP's
+         *     operator did not configure is 400 before any connection is tried. A CSP may limit failed
+         *     logins: it then answers 429 with `Retry-After` without contacting the array (opencsp
+         *     addition; a driver that does not know 429 treats it as any other error).
          */
         post: operations["createToken"];
         delete?: never;
@@ -447,7 +450,7 @@ export interface components {
              * @description Machine-readable cause (opencsp addition).
              * @enum {string}
              */
-            reason?: "INVALID_INPUT" | "UNAUTHENTICATED" | "NOT_FOUND" | "NAME_TAKEN" | "HAS_DEPENDENTS" | "PUBLISHED" | "OUT_OF_SPACE" | "LIMIT_EXCEEDED" | "UNAVAILABLE" | "TIMEOUT" | "NOT_IMPLEMENTED" | "INTERNAL";
+            reason?: "INVALID_INPUT" | "UNAUTHENTICATED" | "NOT_FOUND" | "NAME_TAKEN" | "HAS_DEPENDENTS" | "PUBLISHED" | "OUT_OF_SPACE" | "LIMIT_EXCEEDED" | "UNAVAILABLE" | "TIMEOUT" | "NOT_IMPLEMENTED" | "INTERNAL" | "RATE_LIMITED";
             /** @description The request field at fault, for 400 (opencsp addition). */
             field?: string;
         };
@@ -868,6 +871,32 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
+        /**
+         * @description Too many failed logins for this array or user, or the array refuses the CSP's address
+         *     (e.g. DSM Auto Block); the array was not contacted. Retry after `Retry-After` seconds
+         *     (opencsp addition; HPE CSPs never answer 429).
+         */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds until the next login attempt is allowed. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         {
+                 *           "code": "Too Many Requests",
+                 *           "message": "too many failed logins for csi on nas.example:5001; retry in 840 s",
+                 *           "reason": "RATE_LIMITED"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
         /** @description The array cannot be reached or is busy; retry later. */
         Unavailable: {
             headers: {
@@ -942,6 +971,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -17,6 +17,7 @@ export const statusForReason: Record<ErrorReason, number> = {
   TIMEOUT: 503,
   NOT_IMPLEMENTED: 501,
   INTERNAL: 500,
+  RATE_LIMITED: 429,
 };
 
 /** A failure in domain terms. `message` is shown to the caller: it must never hold a secret. */
@@ -25,11 +26,18 @@ export class CspProblem extends Error {
   readonly reason: ErrorReason;
   /** The request field at fault (dotted path, e.g. `config.volblocksize`), for INVALID_INPUT. */
   readonly field: string | undefined;
+  /** Seconds the caller should wait before trying again (sent as `Retry-After`), for RATE_LIMITED. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(reason: ErrorReason, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    reason: ErrorReason,
+    message: string,
+    options: { field?: string; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
     this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

@@ -86,6 +86,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (isCspProblem(error)) {
     const log = error.status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
     log({ err: error, reason: error.reason }, 'request failed');
+    if (error.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+    }
     return sendProblem(reply, error.status, error.message, { reason: error.reason, field: error.field });
   }
   const problem = frameworkProblem(error);

@@ -1,4 +1,13 @@
 export { buildCspApp, type CspApp, type CspAppOptions, type ResponseValidation } from './app.js';
+export { ArrayTrust, certificateFingerprints, UntrustedCertificate } from './array-tls.js';
+export {
+  type ArrayAddress,
+  ArrayPolicy,
+  type ArrayPolicySettings,
+  type ArraySchemes,
+  type ArrayTarget,
+  parseArrayAddress,
+} from './arrays.js';
 export { type CapabilityClaims, describeCapabilities } from './capabilities.js';
 export { type ContractRoute, contractRoutes, dereference, type JsonSchema } from './contract.js';
 export {
@@ -12,6 +21,15 @@ export {
 } from './errors.js';
 export { KeyedMutex } from './locks.js';
 export { createLogger, loggerOptions, secretKeys } from './logging.js';
+export {
+  type LoginAttempt,
+  LoginGuard,
+  type LoginGuardSettings,
+  type LoginOutcome,
+  loginGuardOptions,
+  loginGuardSettingNames,
+  loginGuardSettings,
+} from './login-guard.js';
 export { paginate } from './paging.js';
 export { type PollOptions, pollUntil } from './poll.js';
 export type {

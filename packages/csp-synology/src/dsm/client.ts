@@ -1,11 +1,12 @@
 // An authenticated DSM Web API session. Logs in once (single-flight), sends the sid both as
 // cookie `id` and as `_sid`, echoes the SynoToken (CSRF protection), re-logs in once and replays
-// when DSM reports the session lost (105/106/107/119/150), and never retries a refused login.
+// when DSM reports the session lost (105/106/107/119/150), and logs in under the kit's login guard:
+// a refused password is never sent again, failures are limited, and an Auto Block pauses logins.
 
+import type { LoginAttempt, LoginGuard, LoginOutcome } from '@opencsp/csp-spec/server';
 import type { ApiCatalog } from './discovery.js';
 import { type DsmParams, encodeParams } from './encoding.js';
 import { DsmApiError, DsmLoginError, DsmTransportError, loginRefusalText, sessionLostCodes } from './errors.js';
-import { LoginLatch } from './latch.js';
 import type { DsmEnvelope, DsmTransport } from './transport.js';
 
 export interface DsmCredentials {
@@ -18,7 +19,10 @@ export interface DsmCredentials {
 export interface DsmClientOptions {
   /** DSM groups sessions by this name (`session` at login). */
   sessionName: string;
-  latch: LoginLatch;
+  /** Remembers refused logins, limits failures and pauses while DSM Auto Block refuses the CSP. */
+  guard: LoginGuard;
+  /** This client's login as the guard knows it (`guard.attempt(nas, user, password, deviceId)`). */
+  attempt: LoginAttempt;
   /** Attempts after a transport failure for calls that are safe to resend (default 2). */
   retries?: number;
   retryDelayMs?: number;
@@ -29,6 +33,8 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
+const autoBlocked = 407;
+
 const readMethods = /^(get|list|info|query|list_snapshot|get_snapshot)$/;
 
 export class DsmClient {
@@ -36,7 +42,6 @@ export class DsmClient {
   readonly catalog: ApiCatalog;
   readonly #credentials: DsmCredentials;
   readonly #options: DsmClientOptions;
-  readonly #latchKey: string;
   #sid: string | undefined;
   #token: string | undefined;
   #generation = 0;
@@ -49,12 +54,6 @@ export class DsmClient {
     this.catalog = catalog;
     this.#credentials = credentials;
     this.#options = options;
-    this.#latchKey = LoginLatch.key(
-      transport.baseUrl,
-      credentials.username,
-      credentials.password,
-      credentials.deviceId,
-    );
   }
 
   /** Logs in unless a login is already running, in which case it waits for that one. */
@@ -109,9 +108,11 @@ export class DsmClient {
     await this.transport.post(auth.path, fields, { cookie: `id=${sid}` }).catch(() => undefined);
   }
 
-  async #login(): Promise<void> {
-    const { latch } = this.#options;
-    latch.check(this.transport.baseUrl, this.#latchKey);
+  #login(): Promise<void> {
+    return this.#options.guard.run(this.#options.attempt, () => this.#loginOnce(), loginOutcome);
+  }
+
+  async #loginOnce(): Promise<void> {
     const auth = this.catalog.endpoint('SYNO.API.Auth');
     const fields: [string, string][] = [
       ['api', 'SYNO.API.Auth'],
@@ -134,7 +135,6 @@ export class DsmClient {
     if (!envelope.success) {
       const code = envelope.error?.code ?? 100;
       if (code in loginRefusalText) {
-        latch.record(this.transport.baseUrl, this.#latchKey, code);
         throw new DsmLoginError(code, `DSM refused the login: ${loginRefusalText[code]} (DSM error ${code})`);
       }
       throw new DsmApiError(code, 'SYNO.API.Auth', 'login');
@@ -143,7 +143,6 @@ export class DsmClient {
     if (typeof data?.sid !== 'string' || data.sid === '') {
       throw new DsmTransportError('DSM login answered without a sid', true);
     }
-    latch.clear(this.#latchKey);
     this.#sid = data.sid;
     this.#token = typeof data.synotoken === 'string' ? data.synotoken : undefined;
     this.#generation++;
@@ -177,4 +176,14 @@ export class DsmClient {
       }
     }
   }
+}
+
+/** DSM's login refusals count as failed logins; 407 (Auto Block) pauses logins to the NAS. */
+function loginOutcome(err: unknown): LoginOutcome {
+  if (!(err instanceof DsmLoginError)) {
+    return { kind: 'other' };
+  }
+  return err.code === autoBlocked
+    ? { kind: 'blocked', message: err.message }
+    : { kind: 'refused', message: err.message };
 }

@@ -44,7 +44,7 @@ export const sessionLostCodes: ReadonlySet<number> = new Set([
   150, // request source IP no longer matches the login IP
 ]);
 
-/** Login codes that must never be retried with the same credentials (DSM Auto Block). */
+/** Login refusals: never retried with the same credentials (DSM Auto Block); 407 is the block itself. */
 export const loginRefusalText: Readonly<Record<number, string>> = {
   400: 'wrong username or password',
   401: 'the account is disabled',
@@ -52,7 +52,7 @@ export const loginRefusalText: Readonly<Record<number, string>> = {
   403: 'the account has 2-step verification: configure a device token (see the README) or use an account without it',
   404: 'the 2-step verification code or device token was refused',
   406: 'DSM requires this account to set up 2-step verification first',
-  407: 'DSM Auto Block has blocked the address of this CSP after failed logins; unblock it in DSM (Security > Account)',
+  407: 'DSM Auto Block has blocked the address of this CSP after failed logins; the block ends when it expires or when an administrator unblocks the address in DSM (Control Panel > Security > Protection)',
   408: 'the password has expired',
   409: 'the password has expired',
   410: 'DSM requires a password change for this account',

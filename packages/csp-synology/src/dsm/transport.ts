@@ -1,16 +1,17 @@
-// HTTP(S) transport to one DSM: pooled keep-alive connections, TLS verified against the system or
-// a configured CA, POST form bodies (credentials and sids never go into URLs), a deadline per
-// request, and answers checked to be DSM envelopes.
-import { Pool } from 'undici';
+// HTTP(S) transport to one DSM: pooled keep-alive connections, TLS always verified against the
+// system or a configured CA (plain HTTP only for a NAS the operator lists for it), POST form
+// bodies (credentials and sids never go into URLs), a deadline per request, and answers checked
+// to be DSM envelopes.
+import { TLSSocket } from 'node:tls';
+import type { ArrayTrust } from '@opencsp/csp-spec/server';
+import { buildConnector, Pool } from 'undici';
 import { DsmTransportError } from './errors.js';
 
 export interface TransportOptions {
   /** `https://nas.example:5001` (no path). */
   baseUrl: string;
-  /** PEM CA bundle the NAS certificate must chain to (default: the system store). */
-  ca?: string;
-  /** Skip certificate verification (never the default). */
-  insecureSkipVerify?: boolean;
+  /** Which NAS certificates HTTPS accepts: checked before a connection carries anything. */
+  trust: ArrayTrust;
   timeoutMs: number;
   connectTimeoutMs?: number;
 }
@@ -48,6 +49,26 @@ function isEnvelope(value: unknown): value is DsmEnvelope {
   return (value as DsmEnvelope).success || (typeof error === 'object' && typeof error?.code === 'number');
 }
 
+/**
+ * undici's connector, with every TLS connection checked against `trust` before it is handed out.
+ * No TLS session resumption: a resumed session shows no peer certificate to check.
+ */
+function checkedConnector(trust: ArrayTrust, timeout: number): buildConnector.connector {
+  const connect = buildConnector({ timeout, maxCachedSessions: 0, ...trust.tlsOptions });
+  return (options, callback) =>
+    connect(options, (err, socket) => {
+      const untrusted = !err && socket instanceof TLSSocket ? trust.check(socket) : undefined;
+      if (untrusted) {
+        socket?.destroy();
+        callback(untrusted, null);
+      } else if (err) {
+        callback(err, null);
+      } else {
+        callback(null, socket as NonNullable<typeof socket>);
+      }
+    });
+}
+
 export class DsmTransport {
   readonly baseUrl: string;
   readonly #pool: Pool;
@@ -61,11 +82,7 @@ export class DsmTransport {
       connections: 8,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: {
-        timeout: options.connectTimeoutMs ?? 10_000,
-        ...(options.ca ? { ca: options.ca } : {}),
-        rejectUnauthorized: options.insecureSkipVerify !== true,
-      },
+      connect: checkedConnector(options.trust, options.connectTimeoutMs ?? 10_000),
     });
   }
 

@@ -1,13 +1,16 @@
 // One WebSocket connection to the TrueNAS JSON-RPC 2.0 API: request ids, a deadline per call, and
 // at most `maxInFlight` calls outstanding (the middleware executes 10 per connection and refuses
 // beyond 20, so extra calls wait here instead of being refused there).
+import { TLSSocket } from 'node:tls';
+import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import WebSocket from 'ws';
 import { CallTimeout, ConnectionLost, RpcFailure } from './errors.js';
 
 export interface ConnectionOptions {
   /** `wss://host[:port]/api/<version>` (or ws:// when explicitly allowed). */
   url: string;
-  tls: { ca?: string | undefined; rejectUnauthorized: boolean };
+  /** Which array certificates wss:// accepts; checked before the connection carries anything. */
+  trust: ArrayTrust;
   connectTimeoutMs: number;
   callTimeoutMs: number;
   maxInFlight: number;
@@ -56,8 +59,7 @@ export class RpcConnection {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(options.url, {
         handshakeTimeout: options.connectTimeoutMs,
-        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-        rejectUnauthorized: options.tls.rejectUnauthorized,
+        ...options.trust.tlsOptions,
         maxPayload: 256 * 1024 * 1024,
       });
       const fail = (err: Error) => {
@@ -69,6 +71,14 @@ export class RpcConnection {
         );
       };
       ws.once('error', fail);
+      // The certificate is checked on the upgrade answer, before 'open': the upgrade request
+      // carries no credentials, and nothing else is sent on a connection that fails the check.
+      ws.once('upgrade', (res) => {
+        const untrusted = res.socket instanceof TLSSocket ? options.trust.check(res.socket) : undefined;
+        if (untrusted) {
+          fail(untrusted);
+        }
+      });
       ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode} on WebSocket upgrade`)));
       ws.once('open', () => {
         ws.removeListener('error', fail);

@@ -12,9 +12,16 @@ export interface LoginCredentials {
 }
 
 const apiKeyPattern = /^\d+-[A-Za-z0-9]{64}$/;
+/** A key, or its 64-character secret part, anywhere in a string. */
+const apiKeyInside = /[A-Za-z0-9]{64}/;
 
 export function isApiKey(secret: string): boolean {
   return apiKeyPattern.test(secret);
+}
+
+/** True for anything that could hold an API key: such a secret never travels without TLS. */
+export function couldBeApiKey(secret: string): boolean {
+  return apiKeyInside.test(secret);
 }
 
 function methodMissing(err: unknown): boolean {
@@ -84,13 +91,13 @@ async function loginPassword(conn: RpcConnection, creds: LoginCredentials): Prom
 
 /** Authenticates `conn` and turns legacy jobs off where the array supports it. */
 export async function login(conn: RpcConnection, creds: LoginCredentials, secureTransport: boolean): Promise<void> {
+  if (!secureTransport && couldBeApiKey(creds.secret)) {
+    throw new LoginRefused(
+      'insecure',
+      'refusing to send what could be an API key over ws://: TrueNAS revokes API keys used without TLS; use wss:// or a password',
+    );
+  }
   if (isApiKey(creds.secret)) {
-    if (!secureTransport) {
-      throw new LoginRefused(
-        'insecure',
-        'refusing to send an API key over ws://: TrueNAS revokes API keys used without TLS; use wss:// or a password',
-      );
-    }
     await loginApiKey(conn, creds);
   } else {
     await loginPassword(conn, creds);

@@ -2,11 +2,25 @@
 import type { Benchmark } from './benchmark.js';
 import { cspBenchmark } from './csp-ops.js';
 import { driverBenchmark } from './driver-overhead.js';
+import { kubeBenchmark } from './kube.js';
 import { memoryBenchmark } from './memory-bench.js';
 import { stormBenchmark } from './pod-storm.js';
 import { scaleBenchmark } from './scale.js';
 
-export const benchmarks: Benchmark[] = [cspBenchmark, scaleBenchmark, driverBenchmark, stormBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [
+  cspBenchmark,
+  scaleBenchmark,
+  driverBenchmark,
+  stormBenchmark,
+  memoryBenchmark,
+  kubeBenchmark,
+];
+
+/**
+ * Benchmarks that start a real Kubernetes cluster: `pnpm bench` runs them, the unit test of the
+ * machinery does not (pnpm e2e:kube covers the same code, with assertions).
+ */
+export const clusterBenchmarks: readonly string[] = [kubeBenchmark.name];
 
 export function selectBenchmarks(only: string[] | undefined): Benchmark[] {
   return only ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;

@@ -45,8 +45,6 @@ export const codes = {
   malformedId: 18990710,
   duplicateTargetName: 18990744,
   // SYNO.Core.ISCSI.* (simulator: real code not publicly documented).
-  /** Simulator: the LUN is busy (`is_action_locked`) with an earlier create, clone or resize. */
-  lunBusy: 18990599,
   /** Simulator: a parameter has a value DSM refuses (bad IQN, shrinking a LUN...). */
   badParam: 18990598,
   /** Simulator: another host object already has this name. */

@@ -22,14 +22,6 @@ export function liveLun(state: DsmState, uuidOrName: string): Lun {
   return lun;
 }
 
-export function unlockedLun(ctx: HandlerContext, uuidOrName: string): Lun {
-  const lun = liveLun(ctx.state, uuidOrName);
-  if (ctx.now < lun.lockedUntil) {
-    throw new DsmError(codes.lunBusy, 'LUN is action-locked');
-  }
-  return lun;
-}
-
 /** The checks shared by create, clone and clone_snapshot, in DSM's order. */
 export async function admitNewLun(
   ctx: HandlerContext,

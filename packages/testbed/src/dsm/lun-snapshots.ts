@@ -1,9 +1,12 @@
 // SYNO.Core.ISCSI.LUN snapshot methods: take_snapshot, list_snapshot, get_snapshot,
 // delete_snapshot, clone_snapshot. Only Btrfs LUNs created with `can_snapshot` can be snapshotted.
+// Snapshot names are free text (jt-pve-storage-synology docs/TESTING.md: 256 characters, `_`,
+// `+`, `@`, `/`, `%`, `:` and spaces all accepted), unique per LUN (18990513), and optional:
+// democratic-csi takes snapshots with only `src_lun_uuid`, `taken_by` and `description` and finds
+// them again by `description`.
 import { codes, DsmError } from './codes.js';
 import type { ApiHandlers, HandlerContext } from './context.js';
-import { admitNewLun, liveLun, lunUuidParam, newLun, unlockedLun } from './lun-common.js';
-import { checkName } from './names.js';
+import { admitNewLun, liveLun, lunUuidParam, newLun } from './lun-common.js';
 import type { Lun, LunSnapshot } from './state.js';
 import { snapshotView } from './views.js';
 
@@ -23,18 +26,36 @@ function snapshotOf(ctx: HandlerContext, uuid: string): { lun: Lun; snapshot: Lu
   return found;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The name of a snapshot taken without `snapshot_name`. DSM's choice is not publicly known; the
+ * simulator uses the time-stamp form DSM gives share snapshots (`GMT+00-2026.08.24-22.10.05`),
+ * made unique per LUN.
+ */
+function generatedName(taken: Set<string>, now: number): string {
+  const d = new Date(now);
+  const stamp = `GMT+00-${d.getUTCFullYear()}.${pad(d.getUTCMonth() + 1)}.${pad(d.getUTCDate())}-${pad(d.getUTCHours())}.${pad(d.getUTCMinutes())}.${pad(d.getUTCSeconds())}`;
+  let name = stamp;
+  for (let i = 2; taken.has(name); i++) {
+    name = `${stamp}-${i}`;
+  }
+  return name;
+}
+
 async function takeSnapshot(ctx: HandlerContext) {
   const { params, state, now } = ctx;
-  const lun = unlockedLun(ctx, lunUuidParam(params, 'src_lun_uuid'));
-  const name = params.string('snapshot_name', { required: true });
+  const lun = liveLun(ctx.state, lunUuidParam(params, 'src_lun_uuid'));
+  const given = params.string('snapshot_name');
   const description = params.string('description', { wrongType: codes.badDescription }) ?? '';
-  checkName(name);
   if ((lun.type !== 'BLUN' && lun.type !== 'BLUN_THICK') || lun.devAttribs.can_snapshot !== 1) {
     throw new DsmError(codes.badLunType, 'this LUN cannot be snapshotted');
   }
-  if ([...lun.snapshots.values()].some((s) => s.name === name)) {
-    throw new DsmError(codes.duplicateSnapshotName, name);
+  const taken = new Set([...lun.snapshots.values()].map((s) => s.name));
+  if (given !== undefined && taken.has(given)) {
+    throw new DsmError(codes.duplicateSnapshotName, given);
   }
+  const name = given ?? generatedName(taken, now);
   if (lun.snapshots.size >= state.model.maxSnapshotsPerLun) {
     throw new DsmError(codes.snapshotLimit);
   }

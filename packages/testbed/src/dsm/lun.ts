@@ -2,7 +2,7 @@
 // snapshot methods of the same API live in lun-snapshots.ts.
 import { codes, DsmError } from './codes.js';
 import type { ApiHandlers, HandlerContext } from './context.js';
-import { admitNewLun, liveLun, lunUuidParam, newLun, unlockedLun } from './lun-common.js';
+import { admitNewLun, liveLun, lunUuidParam, newLun } from './lun-common.js';
 import { snapshotHandlers } from './lun-snapshots.js';
 import { checkName } from './names.js';
 import type { Params, ParamValue } from './params.js';
@@ -83,7 +83,7 @@ async function list(ctx: HandlerContext) {
 
 async function set(ctx: HandlerContext) {
   const { params, state } = ctx;
-  const lun = unlockedLun(ctx, lunUuidParam(params, 'uuid'));
+  const lun = liveLun(ctx.state, lunUuidParam(params, 'uuid'));
   const newName = params.string('new_name');
   if (newName !== undefined && newName !== lun.name) {
     checkName(newName);
@@ -133,11 +133,6 @@ async function remove(ctx: HandlerContext) {
   }
   const luns = uuids.map((u) => state.lun(u));
   for (const lun of luns) {
-    if (lun.deletingUntil === undefined && ctx.now < lun.lockedUntil) {
-      throw new DsmError(codes.lunBusy, 'LUN is action-locked');
-    }
-  }
-  for (const lun of luns) {
     if (lun.deletingUntil !== undefined) {
       continue;
     }
@@ -155,7 +150,7 @@ async function remove(ctx: HandlerContext) {
 
 async function clone(ctx: HandlerContext) {
   const { params, state } = ctx;
-  const source = unlockedLun(ctx, lunUuidParam(params, 'src_lun_uuid'));
+  const source = liveLun(ctx.state, lunUuidParam(params, 'src_lun_uuid'));
   const name = params.string('dst_lun_name', { required: true });
   const location = params.string('dst_location') || source.location;
   const verdict = await admitNewLun(ctx, { name, type: source.type, location, size: source.size });
@@ -195,7 +190,7 @@ function targetIds(params: Params): number[] {
 }
 
 async function mapTarget(ctx: HandlerContext) {
-  const lun = unlockedLun(ctx, lunUuidParam(ctx.params, 'uuid'));
+  const lun = liveLun(ctx.state, lunUuidParam(ctx.params, 'uuid'));
   const targets = targetIds(ctx.params).map((id) => ctx.state.target(String(id)));
   for (const target of targets) {
     if (target.mapped.has(lun.uuid)) {

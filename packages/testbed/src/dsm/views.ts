@@ -24,6 +24,9 @@ export function snapshotView(lun: Lun, snapshot: LunSnapshot, now: number): Reco
     status: now >= snapshot.readyAt ? 'Healthy' : 'Creating',
     total_size: snapshot.size,
     create_time: Math.floor(snapshot.createdAt / 1000),
+    // democratic-csi reads `time` (creation, epoch seconds); a DSM 7 listing on hardware shows
+    // create_time and snapshot_time only. Both are served: docs/research/dsm-api.md.
+    time: Math.floor(snapshot.createdAt / 1000),
     snapshot_time: Math.floor(snapshot.createdAt / 1000),
     root_path: lun.location,
     taken_by: snapshot.takenBy,

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { cleanups as cleanupList } from '../common/cleanups.js';
 import {
   type BackendFixture,
   type LunSource,
@@ -162,16 +163,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     );
   }
   await requireLoopEnvironment();
-  const cleanups: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((err: unknown) => errors.push(err));
-    }
-    if (errors.length > 0) {
-      throw new AggregateError(errors, 'e2e stack cleanup failed');
-    }
-  };
+  const cleanups = cleanupList('e2e stack');
+  const stop = () => cleanups.stop();
   try {
     const logLevel = options.logLevel ?? 'silent';
     const ownKubeletDir = options.kubeletDir === undefined;

@@ -4,6 +4,7 @@ import { parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
 import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
+import { resolveRelease } from './version/releases.js';
 
 const rate = (raw: string): number => {
   const value = Number(raw);
@@ -21,6 +22,8 @@ const size = (raw: string): number => {
   const power = ' KMGTP'.indexOf((match[2] || ' ').toUpperCase());
   return Number(match[1]) * 1024 ** power;
 };
+
+const version = (raw: string): string => resolveRelease(raw).version;
 
 const regex = (raw: string): RegExp => {
   try {
@@ -61,9 +64,9 @@ export const simOptionTable = {
   version: {
     flag: 'version',
     env: 'TRUENAS_SIM_VERSION',
-    description: 'TrueNAS version to report',
-    parse: parsers.string,
-    default: '25.10.1',
+    description: 'TrueNAS release to play: 25.10[.N] or 26.0[.N] (API directory, errors, auth)',
+    parse: version,
+    default: '25.10.6',
   },
   pool: { flag: 'pool', env: 'TRUENAS_SIM_POOL', description: 'Pool name', parse: parsers.string, default: 'tank' },
   poolSize: {

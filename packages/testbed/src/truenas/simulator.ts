@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FaultSettings, SimRoutes, selfSignedCertificate, type TlsMaterial } from '../common/index.js';
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
+import { tlsServerEndPoint } from './core/scram.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
 import { allMethods } from './methods.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
@@ -21,7 +22,10 @@ export interface TrueNasSimulatorOptions {
   tls?: boolean;
   /** Where zvol backing files live (default: a fresh temp dir, removed on stop). */
   dataDir?: string;
-  /** TrueNAS version reported by system.version (default 25.10.1). */
+  /**
+   * TrueNAS release to play: `25.10` / `25.10.N` or `26` / `26.0.N` (default `25.10`, i.e. 25.10.6).
+   * It picks the API directory, error shapes and auth methods of that release (`core.personality`).
+   */
   version?: string;
   hostname?: string;
   pool?: { name: string; capacity: number };
@@ -92,7 +96,7 @@ export class TrueNasSimulator {
   static async start(options: TrueNasSimulatorOptions = {}): Promise<TrueNasSimulator> {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'truenas-sim-')));
     const core = new SimCore({
-      version: options.version ?? '25.10.1',
+      version: options.version ?? '25.10',
       hostname: options.hostname ?? 'truenas-sim',
       dataDir,
     });
@@ -130,6 +134,7 @@ export class TrueNasSimulator {
     core.faults.set(options.faults ?? {});
     Object.assign(core.knobs, options.knobs ?? {});
     const tls = options.tls ? await selfSignedCertificate('localhost') : undefined;
+    core.tlsBinding = tls ? tlsServerEndPoint(tls.cert) : undefined;
     const routes = new SimRoutes();
     const net = createSimServer(core, allMethods(), tls, routes);
     const sim = new TrueNasSimulator(core, net, tls, routes, {
@@ -195,6 +200,16 @@ export class TrueNasSimulator {
     const queue = this.core.plannedErrors.get(method) ?? [];
     queue.push(error);
     this.core.plannedErrors.set(method, queue);
+  }
+
+  /**
+   * Runs `action` just before the next call of `method` (after authentication): another client
+   * changing the array between a CSP's check and its act, for race tests.
+   */
+  beforeNext(method: string, action: () => Promise<void> | void): void {
+    const queue = this.core.beforeHooks.get(method) ?? [];
+    queue.push(action);
+    this.core.beforeHooks.set(method, queue);
   }
 
   /** Closes every client connection (as a middleware restart would); sessions are forgotten. */

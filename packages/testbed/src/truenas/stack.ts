@@ -52,7 +52,7 @@ export async function startTrueNasStack(options: TrueNasStackOptions = {}): Prom
     const dir = await mkdtemp(join(tmpdir(), 'truenas-stack-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     if (!sim.tls) {
-      args.push('--transport', 'ws');
+      args.push('--plaintext-arrays', sim.address);
     } else if (!ownTls) {
       await writeFile(join(dir, 'ca.pem'), sim.tls.cert);
       args.push('--tls-ca-file', join(dir, 'ca.pem'));

@@ -8,7 +8,7 @@ import { parseOptions } from '@opencsp/csp-spec/options';
 import { optionTable as synologyOptions } from '@opencsp/csp-synology';
 import { optionTable as truenasOptions } from '@opencsp/csp-truenas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, findOne, HelmRender, missingToolchain, type RenderResult } from './helm-render.js';
+import { ciValuesDir, findOne, HelmRender, missingToolchain, type RenderResult } from '../../src/chart/helm-render.js';
 import { container, podSpec } from './pods.js';
 
 const missing = missingToolchain();

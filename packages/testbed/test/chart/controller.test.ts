@@ -13,7 +13,7 @@ import {
   type K8sObject,
   missingToolchain,
   type RenderResult,
-} from './helm-render.js';
+} from '../../src/chart/helm-render.js';
 import { container, expectRestricted, flag, mount, podSpec, volume } from './pods.js';
 
 const missing = missingToolchain();

@@ -3,7 +3,14 @@
 // Service, and StorageClasses that hand the same Secret to every CSI call that needs it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, findAll, findOne, HelmRender, missingToolchain, type RenderResult } from './helm-render.js';
+import {
+  ciValuesDir,
+  findAll,
+  findOne,
+  HelmRender,
+  missingToolchain,
+  type RenderResult,
+} from '../../src/chart/helm-render.js';
 import { container, expectRestricted, flag, podLabels, podSpec } from './pods.js';
 
 const missing = missingToolchain();
@@ -63,10 +70,19 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       { name: 'TRUENAS_PARENT_DATASETS', value: 'tank/k8s,ssd/k8s' },
       { name: 'TRUENAS_PORTAL', value: 'opencsp' },
       { name: 'TRUENAS_TLS_CA_FILE', value: '/etc/opencsp/ca/ca.crt' },
+      { name: 'TRUENAS_ALLOWED_ARRAYS', value: '192.0.2.11:443,192.0.2.10' },
     ]);
     const synology = container(podSpec(findOne(both, 'Deployment', 'opencsp-csp-synology')), 'csp');
-    expect(synology.env).toBeUndefined();
+    expect(synology.env).toEqual([{ name: 'SYNOLOGY_ALLOWED_ARRAYS', value: '192.0.2.20' }]);
     expect(synology.envFrom).toEqual([{ secretRef: { name: 'synology-csp-settings' } }]);
+  });
+
+  it('renders the arrays a CSP may contact, and those it reaches without TLS, from its values', () => {
+    const synology = container(podSpec(findOne(cspOnly, 'Deployment', 'opencsp-csp-synology')), 'csp');
+    expect(synology.env).toEqual([
+      { name: 'SYNOLOGY_ALLOWED_ARRAYS', value: 'nas-lab.example:5000' },
+      { name: 'SYNOLOGY_PLAINTEXT_ARRAYS', value: 'nas-lab.example:5000' },
+    ]);
   });
 
   it('exposes each CSP through a Service that selects exactly its pods', () => {

@@ -21,7 +21,7 @@ import {
   type K8sObject,
   missingToolchain,
   type RenderResult,
-} from './helm-render.js';
+} from '../../src/chart/helm-render.js';
 import { container, podLabels, podSpec, volume } from './pods.js';
 
 const missing = missingToolchain();

@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chartDir, repoRoot } from './helm-render.js';
+import { chartDir, repoRoot } from '../../src/chart/helm-render.js';
 
 const install = readFileSync(join(repoRoot, 'docs/install.md'), 'utf8');
 const parameters = readFileSync(join(repoRoot, 'docs/parameters.md'), 'utf8');
 const troubleshooting = readFileSync(join(repoRoot, 'docs/troubleshooting.md'), 'utf8');
+const security = readFileSync(join(repoRoot, 'docs/security.md'), 'utf8');
 
 interface Values {
   driver: { cspTimeout: string };
@@ -81,6 +82,7 @@ describe('operator docs', () => {
       'install.md': install,
       'parameters.md': parameters,
       'troubleshooting.md': troubleshooting,
+      'security.md': security,
     };
     for (const [name, text] of Object.entries(docs)) {
       for (const m of text.matchAll(/\]\(((?:[a-z-]+\.md)?)#([a-z0-9-]+)\)/g)) {

@@ -15,7 +15,7 @@ import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { K8sObject } from './helm-render.js';
+import type { K8sObject } from '../../src/chart/helm-render.js';
 
 interface Validatable {
   validate(): void;

@@ -3,7 +3,14 @@
 // announces it to kubelet by its host path) and the livenessprobe.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, findAll, findOne, HelmRender, missingToolchain, type RenderResult } from './helm-render.js';
+import {
+  ciValuesDir,
+  findAll,
+  findOne,
+  HelmRender,
+  missingToolchain,
+  type RenderResult,
+} from '../../src/chart/helm-render.js';
 import { container, flag, mount, type PodSpec, podSpec, volume } from './pods.js';
 
 const missing = missingToolchain();

@@ -5,7 +5,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, HelmRender, type K8sObject, missingToolchain, type RenderResult } from './helm-render.js';
+import {
+  ciValuesDir,
+  HelmRender,
+  type K8sObject,
+  missingToolchain,
+  type RenderResult,
+} from '../../src/chart/helm-render.js';
 import { namespacedKinds, validateObject } from './k8s-schemas.js';
 import { schemaErrors } from './values-schema.js';
 

@@ -3,7 +3,7 @@
 // YAML style of toYaml, float64 numbers, partials and empty files. A fixture chart exercises each.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HelmRender, missingToolchain, type RenderResult } from './helm-render.js';
+import { HelmRender, missingToolchain, type RenderResult } from '../../src/chart/helm-render.js';
 
 const missing = missingToolchain();
 if (missing && process.env.CI) {

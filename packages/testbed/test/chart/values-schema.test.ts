@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartDir, HelmRender, missingToolchain } from './helm-render.js';
+import { chartDir, HelmRender, missingToolchain } from '../../src/chart/helm-render.js';
 import { schemaErrors } from './values-schema.js';
 
 const missing = missingToolchain();

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { chartDir } from './helm-render.js';
+import { chartDir } from '../../src/chart/helm-render.js';
 
 const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(schema);

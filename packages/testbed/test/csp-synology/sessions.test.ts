@@ -1,4 +1,5 @@
-import { createLogger } from '@opencsp/csp-spec/server';
+import { parseOptions } from '@opencsp/csp-spec/options';
+import { createLogger, loginGuardOptions, loginGuardSettings } from '@opencsp/csp-spec/server';
 import { enrollDevice, SynologyProvider } from '@opencsp/csp-synology';
 import { afterEach, describe, expect, it } from 'vitest';
 import { account, defaultAdmin, totp } from '../../src/dsm/index.js';
@@ -56,7 +57,6 @@ describe('csp-synology DSM sessions', () => {
       otp: totp(secret),
       deviceName: 'opencsp-test',
       ca: sim.certificate,
-      insecureSkipVerify: false,
     });
     await stack.close();
     stack = await startStack({
@@ -80,11 +80,9 @@ describe('csp-synology DSM sessions', () => {
     const { sim } = stack;
     const provider = new SynologyProvider({
       defaultUrl: sim.url,
-      https: true,
-      port: 5001,
+      allowedArrays: [],
+      plaintextArrays: [],
       ca: undefined,
-      insecureSkipVerify: false,
-      allowedHosts: [],
       deviceId: undefined,
       sessionName: 'opencsp',
       namePrefix: 'k8s-',
@@ -95,7 +93,7 @@ describe('csp-synology DSM sessions', () => {
       lockTimeoutMs: 5_000,
       deleteTimeoutMs: 5_000,
       pollIntervalMs: 10,
-      loginRetryAfterMs: 0,
+      login: loginGuardSettings(parseOptions(loginGuardOptions, [], {}).values),
       logger: createLogger('t', 'silent'),
     });
     const err = await provider

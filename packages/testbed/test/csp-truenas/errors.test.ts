@@ -1,17 +1,6 @@
 import { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { GiB, iqn, MiB, startStack } from './stack.js';
-
-async function failure(work: Promise<unknown>) {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CspHttpError)) {
-    throw new Error(`expected an HTTP error, got ${String(err)}`);
-  }
-  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
-}
+import { failure, GiB, iqn, MiB, startStack } from './stack.js';
 
 describe('csp-truenas errors', () => {
   it('refuses duplicate names, unknown ids and bad config with the contract codes', async () => {
@@ -132,7 +121,9 @@ describe('csp-truenas errors', () => {
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CspHttpError);
     expect((refused as CspHttpError).status).toBe(400);
-    expect((refused as CspHttpError).detail).toMatch(/API key over ws:\/\//);
+    expect((refused as CspHttpError).detail).toMatch(
+      /could be an API key, and this array is reached over plain ws:\/\//,
+    );
     expect(sim.core.apiKeys[0]?.revoked).toBe(false);
     expect(sim.calls.byMethod()['auth.login_ex']).toBe(1);
     const wrong = await client.login({ username: sim.username, password: 'not-the-password' }).catch((e: unknown) => e);

@@ -2,21 +2,8 @@
 // adopts them (no name answers 409 forever) and a delete removes every object of the volume found
 // by name, also when the zvol itself is gone. Each case would strand objects with the rollback
 // that trusted the ids it had in hand.
-import type { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { iqn, MiB, startStack } from './stack.js';
-
-/** The CSP error a call fails with; throws when it succeeds. */
-async function fail(call: Promise<unknown>): Promise<CspHttpError> {
-  const outcome = await call.then(
-    () => undefined,
-    (err: unknown) => err as CspHttpError,
-  );
-  if (!outcome) {
-    throw new Error('the call succeeded; a CSP error was expected');
-  }
-  return outcome;
-}
+import { failure as fail, iqn, MiB, startStack } from './stack.js';
 
 describe('csp-truenas objects left under a volume name', () => {
   it('resumes a create whose rollback failed half-way, instead of answering 409 for ever', async () => {

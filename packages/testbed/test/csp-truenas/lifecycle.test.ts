@@ -1,18 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { CspHttpError } from '@opencsp/csp-spec/client';
 import { describe, expect, it } from 'vitest';
-import { GiB, iqn, MiB, startStack } from './stack.js';
-
-const status = async (work: Promise<unknown>) => {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CspHttpError)) {
-    throw new Error(`expected an HTTP error, got ${String(err)}`);
-  }
-  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
-};
+import { GiB, iqn, MiB, startStack, failure as status } from './stack.js';
 
 describe('csp-truenas volume lifecycle against the simulator', () => {
   it('creates, publishes, expands, snapshots, clones and deletes, leaving nothing behind', async () => {
@@ -146,7 +134,7 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
   it('reports capabilities and capacity', async () => {
     const { client } = await startStack({ sim: { pool: { name: 'tank', capacity: 10 * GiB } } });
     const caps = await client.capabilities();
-    expect(caps?.provider).toMatchObject({ name: 'truenas', array_version: 'TrueNAS-25.10.1' });
+    expect(caps?.provider).toMatchObject({ name: 'truenas', array_version: 'TrueNAS-25.10.6' });
     expect(caps?.features).toMatchObject({ capacity: true, chap: true, list_pagination: true, volume_groups: false });
     expect(caps?.config_keys).toContain('volblocksize');
     expect(await client.queryCapacity({})).toMatchObject({ available_bytes: 10 * GiB, total_bytes: 10 * GiB });

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
+import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
 import type { CspApp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
 import { pino } from 'pino';
@@ -77,11 +77,7 @@ export async function startCsp(
 ): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig; ca: string }> {
   const serving = await writeServingFiles(await tempDir());
   const ownTls = args.some((a) => a.startsWith('--tls-'));
-  const transport = !sim.tls
-    ? ['--transport', 'ws']
-    : ownTls
-      ? ['--transport', 'wss']
-      : ['--transport', 'wss', '--tls-ca-file', await caFile(sim)];
+  const transport = !sim.tls ? ['--plaintext-arrays', sim.address] : ownTls ? [] : ['--tls-ca-file', await caFile(sim)];
   const { config } = loadConfig(
     [
       '--array',
@@ -126,3 +122,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 export const iqn = (node: string) => `iqn.2024-01.io.opencsp.test:${node}`;
+
+/** The CSP error a call must fail with (status, reason, field, message); throws when it succeeds. */
+export async function failure(work: Promise<unknown>) {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof CspHttpError)) {
+    throw new Error(`expected an HTTP error, got ${String(err)}`);
+  }
+  return { status: err.status, reason: err.reason, field: err.field, message: err.detail };
+}

@@ -68,7 +68,8 @@ describe('SYNO.Core.ISCSI.LUN create/get/list', () => {
     const long = 'x'.repeat(230);
     expect(await code(create(s, session, long))).toBe(18990068);
     expect(((await lun(s, session, 'get', { uuid: q(long) })).lun as { name: string }).name).toBe(long);
-    expect(await code(create(s, session, 'y'.repeat(256)))).toBe(18990068);
+    // 256 characters: refused cleanly as an illegal name, nothing created (jt docs/TESTING.md).
+    expect(await code(create(s, session, 'y'.repeat(256)))).toBe(18990503);
     expect(await code(lun(s, session, 'get', { uuid: q('y'.repeat(256)) }))).toBe(18990531);
   });
 
@@ -101,8 +102,13 @@ describe('SYNO.Core.ISCSI.LUN create/get/list', () => {
 });
 
 describe('SYNO.Core.ISCSI.LUN lifecycle', () => {
-  it('keeps new LUNs action-locked for a while and refuses conflicting actions meanwhile', async () => {
-    const { s, session } = await start({ knobs: { lockAfterCreateMs: 150, deleteDelayMs: 0 } });
+  // jt-pve-storage-synology docs/TESTING.md @9a96fa3 ("is_action_locked after a create"): the flag
+  // clears after about a second, and a delete issued right after the create succeeded; synology-csi
+  // maps a new LUN to its target right after creating it. DSM documents no code for "locked".
+  it('reports a new LUN is_action_locked for a while but lets it be resized and deleted at once', async () => {
+    const { s, session } = await start({
+      knobs: { lockAfterCreateMs: 10_000, lockAfterResizeMs: 10_000, deleteDelayMs: 0 },
+    });
     await create(s, session, 'locked');
     const get = async () =>
       (
@@ -111,11 +117,10 @@ describe('SYNO.Core.ISCSI.LUN lifecycle', () => {
         }
       ).is_action_locked;
     expect(await get()).toBe(true);
-    expect(await code(lun(s, session, 'set', { uuid: q('locked'), new_size: 2 * GiB }))).toBe(18990599);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await get()).toBe(false);
     await lun(s, session, 'set', { uuid: q('locked'), new_size: 2 * GiB });
-    expect(await code(lun(s, session, 'set', { uuid: q('locked'), new_size: GiB }))).toBe(18990599);
+    expect(await get()).toBe(true);
+    await lun(s, session, 'delete', { uuid: q('locked') });
+    expect(await code(lun(s, session, 'get', { uuid: q('locked') }))).toBe(18990531);
   });
 
   it('deletes asynchronously and reuses LUN numbers', async () => {
@@ -213,5 +218,56 @@ describe('SYNO.Core.ISCSI.LUN snapshots', () => {
       snapshots: unknown[];
     }[];
     expect(all.find((l) => l.name === 'src')?.snapshots).toHaveLength(1);
+  });
+});
+
+// What field clients do with LUN snapshots: democratic-csi (src/driver/controller-synology/index.js,
+// http/index.js @8a4a28a) calls take_snapshot with src_lun_uuid, taken_by and description only, finds
+// the snapshot again in list_snapshot by `description` and reads `time` and `total_size`; the
+// jt-pve-storage-synology hardware notes (docs/TESTING.md @9a96fa3) list create_time/snapshot_time in
+// epoch seconds, accept any snapshot name, and measure can_snapshot and emulate_tpu at 0 by default.
+describe('SYNO.Core.ISCSI.LUN snapshots as field clients take them', () => {
+  it('takes a snapshot without snapshot_name, found again by description, with its time', async () => {
+    const { s, session } = await start();
+    const src = await create(s, session, 'pvc-1', { dev_attribs: [{ dev_attrib: 'can_snapshot', enable: 1 }] });
+    const before = Math.floor(Date.now() / 1000);
+    const taken = await lun(s, session, 'take_snapshot', {
+      src_lun_uuid: q(String(src.uuid)),
+      taken_by: 'democratic-csi',
+      description: 'snapshot-2b1c',
+    });
+    await lun(s, session, 'take_snapshot', { src_lun_uuid: q(String(src.uuid)), description: 'other' });
+    const { snapshots } = (await lun(s, session, 'list_snapshot', { src_lun_uuid: q(String(src.uuid)) })) as {
+      snapshots: Array<Record<string, unknown>>;
+    };
+    const found = snapshots.find((x) => x.description === 'snapshot-2b1c');
+    expect(found).toMatchObject({ uuid: taken.snapshot_uuid, parent_uuid: src.uuid, taken_by: 'democratic-csi' });
+    expect(found?.time).toBeGreaterThanOrEqual(before);
+    expect(found?.time).toBe(found?.create_time);
+    expect(found?.total_size).toBe(GiB);
+    expect(new Set(snapshots.map((x) => x.name)).size).toBe(2);
+  });
+
+  it('accepts free-text snapshot names and refuses a duplicate with 18990513', async () => {
+    const { s, session } = await start();
+    const src = await create(s, session, 'pvc-2', { dev_attribs: [{ dev_attrib: 'can_snapshot', enable: 1 }] });
+    const name = `before upgrade_1+@/% ${'x'.repeat(230)}`;
+    await lun(s, session, 'take_snapshot', { src_lun_uuid: q(String(src.uuid)), snapshot_name: q(name) });
+    expect(
+      await code(lun(s, session, 'take_snapshot', { src_lun_uuid: q(String(src.uuid)), snapshot_name: q(name) })),
+    ).toBe(18990513);
+  });
+
+  it('creates LUNs with can_snapshot and emulate_tpu off unless asked for', async () => {
+    const { s, session } = await start();
+    const plain = await create(s, session, 'plain');
+    const got = (await lun(s, session, 'get', { uuid: q(String(plain.uuid)), additional: ['dev_attribs'] })).lun as {
+      dev_attribs: Array<{ dev_attrib: string; enable: number }>;
+    };
+    const attribs = Object.fromEntries(got.dev_attribs.map((a) => [a.dev_attrib, a.enable]));
+    expect(attribs).toMatchObject({ can_snapshot: 0, emulate_tpu: 0 });
+    expect(
+      await code(lun(s, session, 'take_snapshot', { src_lun_uuid: q(String(plain.uuid)), description: 'x' })),
+    ).toBe(18990500);
   });
 });

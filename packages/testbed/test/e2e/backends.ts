@@ -1,4 +1,5 @@
 // The arrays the e2e suites run on, each with the CSP settings whose semantics the checks expect:
+// TrueNAS in both releases the simulator plays (25.10 and 26 answer refusals differently);
 // csp-synology keeps nodes apart with DSM 7 host objects (masking `hosts`, its default), and the
 // CHAP checks also run in masking `chap`, where the node target's CHAP is the only barrier.
 import type { E2eStack, E2eStackOptions } from '@opencsp/testbed/e2e';
@@ -12,7 +13,14 @@ export interface E2eBackendCase {
 export const rows = (cases: E2eBackendCase[]) => cases.map((c) => [c.name, c.options] as const);
 
 export const e2eBackends: E2eBackendCase[] = [
-  { name: 'csp-truenas + TrueNAS simulator', options: { backend: 'truenas' } },
+  {
+    name: 'csp-truenas + TrueNAS 25.10 simulator',
+    options: { backend: 'truenas', truenas: { sim: { version: '25.10' } } },
+  },
+  {
+    name: 'csp-truenas + TrueNAS 26 simulator',
+    options: { backend: 'truenas', truenas: { sim: { version: '26.0' } } },
+  },
   {
     name: 'csp-synology + DSM simulator, masking hosts',
     options: { backend: 'synology', synology: { csp: { masking: 'hosts' } } },

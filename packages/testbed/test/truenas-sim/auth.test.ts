@@ -20,8 +20,9 @@ describe('truenas-sim authentication', () => {
     expect(await rpc.call('pool.dataset.query', [[['id', '=', 'tank']]])).toHaveLength(1);
   });
 
-  it('revokes an API key presented over plain ws:// (insecure transport)', async () => {
-    const sim = await startSim({ apiKey: true });
+  // MW utils/origin.py `secure_transport` (TS-25.10.6, stable/26): TLS, AF_UNIX or a loopback peer.
+  it('revokes an API key presented over plain ws:// from another host (insecure transport)', async () => {
+    const sim = await startSim({ apiKey: true, knobs: { remoteClients: true } });
     const rpc = await connect(sim, false);
     const answer = await rpc.call('auth.login_ex', [
       { mechanism: 'API_KEY_PLAIN', username: sim.username, api_key: sim.apiKey },
@@ -32,6 +33,20 @@ describe('truenas-sim authentication', () => {
     expect(key?.revokedReason).toBe('Attempt to use over an insecure transport');
     expect((await rpc.fail('pool.dataset.query')).data?.errname).toBe('ENOTAUTHENTICATED');
     expect(await rpc.call('auth.login_with_api_key', [sim.apiKey])).toBe(false);
+    // A revoked key is gone from the PAM keyring: AUTH_ERR from then on.
+    expect(
+      await rpc.call('auth.login_ex', [{ mechanism: 'API_KEY_PLAIN', username: sim.username, api_key: sim.apiKey }]),
+    ).toEqual({ response_type: 'AUTH_ERR' });
+  });
+
+  it('counts a loopback client as a secure transport for API keys, even over ws://', async () => {
+    const sim = await startSim({ apiKey: true });
+    const rpc = await connect(sim, false);
+    const answer = await rpc.call('auth.login_ex', [
+      { mechanism: 'API_KEY_PLAIN', username: sim.username, api_key: sim.apiKey, login_options: { user_info: false } },
+    ]);
+    expect(answer).toEqual({ response_type: 'SUCCESS', user_info: null, authenticator: 'LEVEL_1' });
+    expect(sim.core.apiKeys[0]?.revoked).toBe(false);
   });
 
   it('accepts an API key over wss:// and rejects another user name for it', async () => {

@@ -35,7 +35,7 @@ describe('truenas-sim command line', () => {
     const rpc = await RawRpc.open((sim as TrueNasSimulator).url('v26.0.0'));
     expect(await rpc.call('auth.login', ['csp', 'sim-password-1'])).toBe(true);
     expect(await rpc.call('system.version')).toBe('TrueNAS-26.0.0');
-    expect(await rpc.call('pool.dataset.query', [[['id', 'in', ['tank/csi', 'tank/other']]], { count: true }])).toBe(2);
+    expect(await rpc.call('pool.dataset.query', [[['id', 'in', ['tank/csi', 'tank/other']]]])).toHaveLength(2);
     rpc.close();
   });
 });

@@ -161,7 +161,7 @@ describe('truenas-sim pool.dataset', () => {
         ],
         { count: true },
       ]),
-    ).toBe(3);
+    ).toBe(sim.core.zfs.datasets.size);
     expect(
       await rpc.call('pool.dataset.query', [[['id', 'C=', 'TANK/K8S/B']], { get: true, select: ['name'] }]),
     ).toEqual({

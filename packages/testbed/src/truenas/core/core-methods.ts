@@ -1,4 +1,6 @@
 // core.* (ping, set_options, get_jobs, job_wait, bulk), system.version/info and pool.query.
+
+import { randomUUID } from 'node:crypto';
 import { queryArgs, queryParams, runQuery } from '../query/query.js';
 import { RpcError, unexpectedException } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
@@ -28,6 +30,23 @@ export function coreMethods(internalCall: InternalCall): MethodTable<CallContext
           ctx.session.legacyJobs = o.legacy_jobs;
         }
         return { legacy_jobs: ctx.session.legacyJobs, private_methods: false, py_exceptions: false };
+      },
+    },
+    // service/core_service.py: any event name may be subscribed to (core.get_jobs needs no role);
+    // the answer is the subscription's ident, which core.unsubscribe takes back.
+    'core.subscribe': {
+      args: [arg('event', s.str())],
+      handler: (ctx, [event]) => {
+        const ident = randomUUID();
+        ctx.session.subscriptions.set(ident, event as string);
+        return ident;
+      },
+    },
+    'core.unsubscribe': {
+      args: [arg('id', s.str())],
+      handler: (ctx, [id]) => {
+        ctx.session.subscriptions.delete(id as string);
+        return null;
       },
     },
     'core.get_jobs': {

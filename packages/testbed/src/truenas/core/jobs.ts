@@ -1,6 +1,10 @@
-// Middleware jobs: a `@job` method returns a job id (legacy_jobs) or blocks until the job ends;
-// `core.get_jobs` lists jobs in the real entry shape and `core.job_wait` waits for one.
-import { RpcError, unexpectedException } from '../rpc/errors.js';
+// Middleware jobs (job.py): a `@job` method returns a job id (legacy_jobs) or blocks until the job
+// ends; `core.get_jobs` lists jobs in the real entry shape and `core.job_wait` waits for one. Each
+// job is announced on the `core.get_jobs` event: ADDED (WAITING), CHANGED (RUNNING), CHANGED (its
+// final state); `message_ids` holds the id of the request that started it, which is how clients
+// on new-style jobs (legacy_jobs off) learn the job id of a call that has not answered yet.
+import { RpcError, rpcCodes, unexpectedException } from '../rpc/errors.js';
+import type { EventHub, EventType } from '../state/events.js';
 
 export type JobState = 'WAITING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'ABORTED';
 
@@ -35,16 +39,42 @@ interface Job {
 /** Finished jobs kept for `core.get_jobs` (middleware keeps a bounded history too). */
 const historyLimit = 1000;
 
+/** `exc_info` of a failed job: validation errors are `VALIDATION` with their field triples. */
+function excInfo(rpc: RpcError): NonNullable<JobEntry['exc_info']> {
+  const validation = rpc.code === rpcCodes.invalidParams;
+  return {
+    repr: rpc.data?.trace?.repr ?? rpc.message,
+    type: validation ? 'VALIDATION' : (rpc.data?.trace?.class ?? 'Exception'),
+    errno: validation ? null : (rpc.data?.error ?? null),
+    extra: rpc.data?.extra ?? null,
+  };
+}
+
 export class JobStore {
   readonly #jobs = new Map<number, Job>();
+  readonly #events: EventHub;
   #nextId = 0;
 
-  /** Starts `work` as a job and returns it at once. */
-  start(method: string, args: unknown[], username: string | undefined, work: () => Promise<unknown>): JobEntry {
+  constructor(events: EventHub) {
+    this.#events = events;
+  }
+
+  #announce(type: EventType, entry: JobEntry): void {
+    this.#events.send('core.get_jobs', type, { id: entry.id, fields: entry });
+  }
+
+  /** Starts `work` as a job and returns it at once; `messageId` is the request that started it. */
+  start(
+    method: string,
+    args: unknown[],
+    username: string | undefined,
+    messageId: unknown,
+    work: () => Promise<unknown>,
+  ): JobEntry {
     this.#nextId += 1;
     const entry: JobEntry = {
       id: this.#nextId,
-      message_ids: [],
+      message_ids: messageId === undefined || messageId === null ? [] : [messageId],
       method,
       arguments: args,
       transient: false,
@@ -58,13 +88,18 @@ export class JobStore {
       error: null,
       exception: null,
       exc_info: null,
-      state: 'RUNNING',
-      time_started: { $date: Date.now() },
+      state: 'WAITING',
+      time_started: null,
       time_finished: null,
       credentials: username ? { type: 'LOGIN_PASSWORD', data: { username } } : null,
     };
     const job: Job = { entry, done: Promise.resolve(), error: undefined };
+    this.#announce('ADDED', entry);
     job.done = (async () => {
+      await Promise.resolve();
+      entry.state = 'RUNNING';
+      entry.time_started = { $date: Date.now() };
+      this.#announce('CHANGED', entry);
       try {
         entry.result = await work();
         entry.state = 'SUCCESS';
@@ -75,14 +110,10 @@ export class JobStore {
         entry.state = 'FAILED';
         entry.error = rpc.data?.reason ?? rpc.message;
         entry.exception = rpc.data?.trace?.formatted ?? rpc.message;
-        entry.exc_info = {
-          repr: rpc.data?.trace?.repr ?? rpc.message,
-          type: rpc.data?.trace?.class ?? 'Exception',
-          errno: rpc.data?.error ?? null,
-          extra: rpc.data?.extra ?? null,
-        };
+        entry.exc_info = excInfo(rpc);
       } finally {
         entry.time_finished = { $date: Date.now() };
+        this.#announce('CHANGED', entry);
       }
     })();
     this.#jobs.set(entry.id, job);

@@ -1,6 +1,9 @@
 // The iSCSI attachment delegate (plugins/iscsi_/fs_attachment_delegate.py): deleting a zvol first
-// deletes the DISK extents that point at it, their LUN mappings, and targets left without LUNs
-// (forcibly, even with sessions). Initiator groups and CHAP entries are left alone.
+// deletes the *enabled* DISK extents that point at it (pool.dataset.delete asks the delegate for
+// `query(mountpoint, True)`, common/attachment/__init__.py filters `enabled = True`; same on
+// TS-25.10.6 and stable/26), their LUN mappings, and targets left without LUNs (forcibly, even
+// with sessions). A disabled extent stays, pointing at a zvol that is gone. Initiator groups and
+// CHAP entries are left alone.
 import type { SimCore } from '../state/core.js';
 
 function extentDataset(path: string | null): string | undefined {
@@ -11,7 +14,7 @@ function extentDataset(path: string | null): string | undefined {
 export function deleteZvolAttachments(sim: SimCore, dataset: string): void {
   const { iscsi } = sim;
   const attached = iscsi.extents.filter((e) => {
-    const ds = e.type === 'DISK' ? extentDataset(e.path) : undefined;
+    const ds = e.type === 'DISK' && e.enabled ? extentDataset(e.path) : undefined;
     return ds !== undefined && (ds === dataset || ds.startsWith(`${dataset}/`));
   });
   const orphanCandidates = new Set<number>();

@@ -1,11 +1,31 @@
 // The middleware's query filters (utils/filter_list.py): `[field, op, value]` triples, dotted field
 // paths, `["OR", [...]]` groups, and the `C` prefix for case-insensitive string comparison.
 import { validationErrors } from '../rpc/errors.js';
+import { pyRepr, pyStr } from './python.js';
 
 export type Filter = [string, string, unknown] | ['OR', unknown[]];
 
 const baseOps = ['=', '!=', '>', '>=', '<', '<=', '~', 'in', 'nin', 'rin', 'rnin', '^', '!^', '$', '!$'] as const;
 type BaseOp = (typeof baseOps)[number];
+
+/** Reads a dotted path; `found` is false when a key on the way is missing (not when it is null). */
+export function lookupPath(item: unknown, path: string): { found: boolean; value: unknown } {
+  let current: unknown = item;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') {
+      return { found: false, value: undefined };
+    }
+    current = Array.isArray(current)
+      ? Number.isInteger(Number(part))
+        ? current[Number(part)]
+        : undefined
+      : (current as Record<string, unknown>)[part];
+    if (current === undefined) {
+      return { found: false, value: undefined };
+    }
+  }
+  return { found: true, value: current };
+}
 
 /** Reads a dotted path (`origin.value`, `user_properties.opencsp:name.value`). Missing keys are null. */
 export function readPath(item: unknown, path: string): unknown {
@@ -101,50 +121,66 @@ function apply(op: BaseOp, x: unknown, y: unknown): boolean {
   }
 }
 
-function parseOp(raw: string): { op: BaseOp; caseless: boolean } | undefined {
+function parseOp(raw: string): { op: BaseOp; caseless: boolean } {
   const caseless = raw.startsWith('C') && raw.length > 1;
-  const op = (caseless ? raw.slice(1) : raw) as BaseOp;
-  return (baseOps as readonly string[]).includes(op) ? { op, caseless } : undefined;
+  return { op: (caseless ? raw.slice(1) : raw) as BaseOp, caseless };
+}
+
+const maxFiltersDepth = 3;
+
+/**
+ * api/base validators `validate_filters` (utils/filter_list.py on 25.10): the first problem is a
+ * ValueError, which the QueryArgs model reports as a validation error on `filters` with pydantic's
+ * "Value error, " prefix.
+ */
+function filterProblem(filters: unknown, depth: number): string | undefined {
+  if (depth > maxFiltersDepth) {
+    return 'query-filters max recursion depth exceeded';
+  }
+  for (const f of filters as unknown[]) {
+    if (!Array.isArray(f)) {
+      return `Invalid filter ${pyRepr(f)}`;
+    }
+    if (f.length === 2) {
+      const [op, value] = f;
+      if (op !== 'OR') {
+        return `Invalid operation: ${pyStr(op)}`;
+      }
+      if (!Array.isArray(value) || value.length === 0) {
+        return 'OR filter requires at least one branch.';
+      }
+      for (const branch of value) {
+        const nested = Array.isArray(branch) && Array.isArray(branch[0]) ? branch : [branch];
+        const problem = filterProblem(nested, depth + 1);
+        if (problem) {
+          return problem;
+        }
+      }
+      continue;
+    }
+    if (f.length !== 3) {
+      return `Invalid filter ${pyRepr(f)}`;
+    }
+    const raw = String(f[1]);
+    const op = raw.startsWith('C') ? raw.slice(1) : raw;
+    if (raw.startsWith('C') && op === '~') {
+      return `Invalid case-insensitive operation: ${raw}`;
+    }
+    if (!(baseOps as readonly string[]).includes(op)) {
+      return `Invalid operation: ${raw}`;
+    }
+  }
+  return undefined;
 }
 
 /** Checks filter syntax up front, as the API models do, so bad filters never half-run. */
 export function validateFilters(filters: unknown, path = 'filters'): void {
-  const problems: Array<[string, string]> = [];
-  const visit = (list: unknown, at: string) => {
-    if (!Array.isArray(list)) {
-      problems.push([at, 'Input should be a valid list']);
-      return;
-    }
-    list.forEach((filter, i) => {
-      const here = `${at}.${i}`;
-      if (!Array.isArray(filter)) {
-        problems.push([here, 'Input should be a valid list']);
-        return;
-      }
-      if (filter[0] === 'OR') {
-        if (filter.length !== 2 || !Array.isArray(filter[1])) {
-          problems.push([here, 'OR filter must be ["OR", [filters...]]']);
-          return;
-        }
-        filter[1].forEach((branch: unknown, j: number) => {
-          visit(Array.isArray(branch) && Array.isArray(branch[0]) ? branch : [branch], `${here}.1.${j}`);
-        });
-        return;
-      }
-      if (filter.length !== 3 || typeof filter[0] !== 'string' || typeof filter[1] !== 'string') {
-        problems.push([here, 'Filter must be [field, operator, value]']);
-        return;
-      }
-      if (!parseOp(filter[1])) {
-        problems.push([here, `Invalid operation: ${filter[1]}`]);
-      } else if (['in', 'nin'].includes(filter[1].replace(/^C/, '')) && !Array.isArray(filter[2])) {
-        problems.push([here, `"${filter[1]}" operation requires a list value`]);
-      }
-    });
-  };
-  visit(filters, path);
-  if (problems.length > 0) {
-    throw validationErrors(problems);
+  if (!Array.isArray(filters)) {
+    throw validationErrors([[path, 'Input should be a valid list']]);
+  }
+  const problem = filterProblem(filters, 0);
+  if (problem) {
+    throw validationErrors([[path, `Value error, ${problem}`]]);
   }
 }
 
@@ -157,7 +193,7 @@ function matchOne(item: unknown, filter: unknown[]): boolean {
     );
   }
   const [field, rawOp, value] = filter as [string, string, unknown];
-  const parsed = parseOp(rawOp) as { op: BaseOp; caseless: boolean };
+  const parsed = parseOp(rawOp);
   const x = readPath(item, field);
   return parsed.caseless ? apply(parsed.op, fold(x), fold(value)) : apply(parsed.op, x, value);
 }

@@ -1,9 +1,9 @@
 // `<namespace>.query(filters, options)`: filters, then `count`, `order_by`, `offset`/`limit`,
 // `select` and `get`, as filter_list does. `get` with no match raises MatchNotFound, which the
 // middleware reports as a bare "Method call error" with EINVAL.
-import { unexpectedException } from '../rpc/errors.js';
+import { unexpectedException, validationErrors } from '../rpc/errors.js';
 import { type ArgSpec, arg, s } from '../rpc/schema.js';
-import { matches, readPath, validateFilters } from './filters.js';
+import { lookupPath, matches, readPath, validateFilters } from './filters.js';
 
 export interface QueryOptions {
   relationships: boolean;
@@ -35,10 +35,32 @@ const optionsSchema = s.obj({
 /** The two arguments every `*.query` method takes. */
 export const queryArgs: ArgSpec[] = [arg('filters', s.list(s.any()), []), arg('options', optionsSchema, {})];
 
+/** Rows a query may ask for (MAX_LIMIT, "sanity check for rows requested by auditing"). */
+export const maxLimit = 10_000;
+
+/**
+ * The QueryOptions model validator (`validate_options`, same on 25.10 and 26): `get` implies one
+ * row (no `limit` over 1, no `offset`), and `limit` is at most 10,000.
+ */
+function optionsProblem(options: QueryOptions): string | undefined {
+  if (options.get && (options.limit > 1 || options.offset > 0)) {
+    return 'Invalid options combination. `get` implies a single result.';
+  }
+  if (options.limit > maxLimit) {
+    return `Options limit must be between 1 and ${maxLimit}`;
+  }
+  return undefined;
+}
+
 export function queryParams(values: unknown[]): { filters: unknown[]; options: QueryOptions } {
   const filters = values[0] as unknown[];
   validateFilters(filters);
-  return { filters, options: values[1] as QueryOptions };
+  const options = values[1] as QueryOptions;
+  const problem = optionsProblem(options);
+  if (problem) {
+    throw validationErrors([['options', `Value error, ${problem}`]]);
+  }
+  return { filters, options };
 }
 
 function sortKey(spec: string): { path: string; descending: boolean; nullsFirst: boolean } {
@@ -85,12 +107,18 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[parts.at(-1) as string] = value;
 }
 
+/** `do_select`: a field the entry does not have is left out (not set to null). */
 function selectFields(item: unknown, select: Array<string | string[]>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const entry of select) {
     const [from, to] = Array.isArray(entry) ? [entry[0] ?? '', entry[1] ?? entry[0] ?? ''] : [entry, entry];
-    const value = readPath(item, from);
-    if (value !== null || from.split('.').length === 1) {
+    const { found, value } = lookupPath(item, from);
+    if (!found) {
+      continue;
+    }
+    if (Array.isArray(entry)) {
+      out[to] = value;
+    } else {
       setPath(out, to, value);
     }
   }

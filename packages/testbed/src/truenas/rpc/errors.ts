@@ -71,13 +71,15 @@ export class RpcError extends Error {
 
 const builtinExceptions = new Set(['Exception', 'KeyError', 'ValueError', 'IndexError', 'AttributeError', 'TypeError']);
 
+/** `cls` is a class name (`CallError`, `KeyError`) or a dotted path for classes of other modules. */
 function trace(cls: string, reason: string): TrueNasErrorData['trace'] {
-  const qualified = builtinExceptions.has(cls) ? cls : `middlewared.service_exception.${cls}`;
+  const qualified = builtinExceptions.has(cls) || cls.includes('.') ? cls : `middlewared.service_exception.${cls}`;
+  const name = cls.split('.').at(-1) as string;
   return {
-    class: cls,
+    class: name,
     frames: [],
     formatted: `Traceback (most recent call last):\n${qualified}: ${reason}`,
-    repr: `${cls}(${JSON.stringify(reason)})`,
+    repr: `${name}(${JSON.stringify(reason)})`,
   };
 }
 

@@ -5,12 +5,23 @@ import type { ArgSpec } from './schema.js';
 /** Per-connection state (what middleware keeps on its `App`). */
 export interface SessionState {
   readonly id: string;
-  /** The connection came over TLS (`wss://`): API keys are only accepted on such connections. */
+  /**
+   * A secure transport for API keys (utils/origin.py `secure_transport`): TLS, or a loopback
+   * client. A plain API key presented on any other connection is revoked.
+   */
   readonly secure: boolean;
+  /** The connection itself is TLS (`wss://`), which SCRAM channel binding needs. */
+  readonly tls: boolean;
+  /** The API directory the client connected to (`current`, `v25.10.0`...). */
+  readonly endpoint: string;
   authenticated: boolean;
   username: string | undefined;
   /** `core.set_options({legacy_jobs})`: job methods answer with a job id (true) or block (false). */
   legacyJobs: boolean;
+  /** `core.subscribe` idents and the event names they watch. */
+  subscriptions: Map<string, string>;
+  /** A SCRAM login between its first and final message (26). */
+  scram: unknown;
 }
 
 export interface MethodDef<Ctx> {

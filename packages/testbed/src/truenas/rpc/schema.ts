@@ -15,6 +15,9 @@ export type Schema =
   | { kind: 'nullable'; inner: Schema }
   | { kind: 'union'; options: Schema[] };
 
+/** pydantic `str_max_length` of the middleware's BaseModel. */
+export const defaultStrMaxLength = 1024;
+
 export interface Field {
   schema: Schema;
   required: boolean;
@@ -96,8 +99,11 @@ export function check(value: unknown, schema: Schema, path: string, problems: Fi
       if (schema.minLength !== undefined && value.length < schema.minLength) {
         return fail(`String should have at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'}`);
       }
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-        return fail(`String should have at most ${schema.maxLength} characters`);
+      // Every API model sets pydantic's str_max_length=1024 (api/base/model.py) unless the
+      // field declares its own limit.
+      const maxLength = schema.maxLength ?? defaultStrMaxLength;
+      if (value.length > maxLength && [...value].length > maxLength) {
+        return fail(`String should have at most ${maxLength} characters`);
       }
       return value;
     }

@@ -17,44 +17,88 @@ import {
 import type { MethodDef, MethodTable, SessionState } from '../rpc/registry.js';
 import { checkArgs } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
+import type { EventSink } from '../state/events.js';
 
 export const softLimit = 10;
 export const hardLimit = 20;
 
+/** A JSON-RPC id: null, a string or a number (booleans pass Python's int check). */
+export type RequestId = string | number | boolean | null;
+
 interface Request {
-  id: string | number | null;
+  /** Absent for a notification. */
+  id: RequestId | undefined;
   method: string;
   params: unknown[];
 }
 
-const allowedKeys = new Set(['jsonrpc', 'method', 'params', 'id']);
+/** Messages up to this long (characters) are read before login, and after it (utils/limits.py). */
+export const messageLimits = { unauthenticated: 8192, authenticated: 65536, extended: 2097152 } as const;
 
-/** The jsonschema check middleware applies to every message, with jsonschema-style messages. */
-function requestProblem(message: unknown): string | undefined {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return `${JSON.stringify(message)} is not of type 'object'`;
+/** Methods allowed messages up to `extended` (MSG_SIZE_EXTENDED_METHODS). */
+const extendedMethods = new Set(['filesystem.file_receive', 'failover.datastore.sql']);
+
+/** What `parse_message` decides about a text frame. */
+type Parsed =
+  | { kind: 'message'; message: Record<string, unknown> }
+  | { kind: 'error'; text: string }
+  | { kind: 'close'; code: number; reason: string };
+
+function tooBig(authenticated: boolean): Parsed {
+  return authenticated
+    ? { kind: 'close', code: 1009, reason: 'Max message length is 64 kB' }
+    : { kind: 'close', code: 1007, reason: 'Anonymous connection max message length is 8 kB' };
+}
+
+/** utils/limits.py `parse_message`: size limits, JSON, no batches, objects only. */
+function parseMessage(authenticated: boolean, text: string): Parsed {
+  const length = text.length > messageLimits.unauthenticated ? [...text].length : text.length;
+  if (!authenticated && length > messageLimits.unauthenticated) {
+    return tooBig(false);
+  }
+  if (length > messageLimits.extended) {
+    return tooBig(true);
+  }
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'error', text: (err as Error).message };
+  }
+  if (Array.isArray(message)) {
+    return { kind: 'error', text: 'Batch messages are not supported at this time' };
+  }
+  if (typeof message !== 'object' || message === null) {
+    return { kind: 'error', text: 'Invalid Message Format' };
   }
   const m = message as Record<string, unknown>;
-  for (const key of ['jsonrpc', 'method']) {
-    if (!(key in m)) {
-      return `'${key}' is a required property`;
-    }
+  if (!extendedMethods.has(m.method as string) && length > messageLimits.authenticated) {
+    return tooBig(true);
   }
-  const extra = Object.keys(m).filter((k) => !allowedKeys.has(k));
-  if (extra.length > 0) {
-    return `Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} ${extra.length === 1 ? 'was' : 'were'} unexpected)`;
+  return { kind: 'message', message: m };
+}
+
+/** ws_handler/rpc.py `validate_message`: the JSON-RPC 2.0 request object checks, in order. */
+function requestProblem(m: Record<string, unknown>): string | undefined {
+  if (!('jsonrpc' in m)) {
+    return "Missing 'jsonrpc' member";
   }
   if (m.jsonrpc !== '2.0') {
-    return `${JSON.stringify(m.jsonrpc)} is not one of ['2.0']`;
+    return "'jsonrpc' member must be of type string and must be exactly '2.0'";
   }
-  if (typeof m.method !== 'string') {
-    return `${JSON.stringify(m.method)} is not of type 'string'`;
+  // Python's isinstance(x, None | int | str): booleans are ints, floats are not.
+  const id = m.id;
+  if ('id' in m && id !== null && typeof id !== 'string' && typeof id !== 'boolean' && !Number.isInteger(id)) {
+    return "'id' member must be of type null, string or number";
+  }
+  if (!('method' in m)) {
+    return "Missing 'method' member";
+  }
+  if (typeof m.method !== 'string' || m.method === '') {
+    return "'method' member must be of type string";
   }
   if ('params' in m && !Array.isArray(m.params)) {
-    return `${JSON.stringify(m.params)} is not of type 'array'`;
-  }
-  if ('id' in m && m.id !== null && typeof m.id !== 'number' && typeof m.id !== 'string') {
-    return `${JSON.stringify(m.id)} is not of type 'null', 'number', 'string'`;
+    return "'params' member must be of type array";
   }
   return undefined;
 }
@@ -66,6 +110,7 @@ export async function invoke(
   name: string,
   def: MethodDef<CallContext>,
   params: unknown[],
+  messageId?: RequestId,
 ): Promise<unknown> {
   if (!def.noAuth && !session.authenticated) {
     throw notAuthenticated();
@@ -78,11 +123,24 @@ export async function invoke(
   if (!sim.isJob(name, def.job === true)) {
     return await def.handler(ctx, values);
   }
-  const job = sim.jobs.start(name, params, session.username, async () => def.handler(ctx, values));
+  const job = sim.jobs.start(name, params, session.username, messageId, async () => def.handler(ctx, values));
   return session.legacyJobs ? job.id : sim.jobs.wait(job.id);
 }
 
-export class RpcConnection {
+/** How the connection arrived: over TLS, to which `/api/<dir>`, from which address. */
+export interface ConnectionOrigin {
+  tls: boolean;
+  /** `current` or a directory such as `v25.10.0`. */
+  endpoint: string;
+  remoteAddress: string;
+}
+
+function isLoopback(address: string): boolean {
+  const a = address.replace(/^::ffff:/, '');
+  return a === '::1' || a.startsWith('127.');
+}
+
+export class RpcConnection implements EventSink {
   readonly session: SessionState;
   readonly #ws: WebSocket;
   readonly #sim: SimCore;
@@ -91,12 +149,27 @@ export class RpcConnection {
   #executing = 0;
   readonly #queue: Array<() => void> = [];
 
-  constructor(ws: WebSocket, sim: SimCore, methods: MethodTable<CallContext>, secure: boolean) {
+  constructor(ws: WebSocket, sim: SimCore, methods: MethodTable<CallContext>, origin: ConnectionOrigin) {
     this.#ws = ws;
     this.#sim = sim;
     this.#methods = methods;
-    this.session = { id: randomUUID(), secure, authenticated: false, username: undefined, legacyJobs: true };
+    // utils/origin.py `secure_transport`: TLS, or a loopback peer (unless the simulated web front
+    // end reports every client as remote).
+    const loopback = isLoopback(origin.remoteAddress) && !sim.knobs.remoteClients;
+    this.session = {
+      id: randomUUID(),
+      secure: origin.tls || loopback,
+      tls: origin.tls,
+      endpoint: origin.endpoint,
+      authenticated: false,
+      username: undefined,
+      legacyJobs: true,
+      subscriptions: new Map(),
+      scram: undefined,
+    };
+    sim.events.add(this);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('close', () => sim.events.remove(this));
   }
 
   #send(payload: unknown): void {
@@ -105,33 +178,46 @@ export class RpcConnection {
     }
   }
 
-  #sendError(id: Request['id'], error: RpcError): void {
+  #sendError(id: RequestId, error: RpcError): void {
     this.#send({ jsonrpc: '2.0', error: error.toWire(), id });
+  }
+
+  /** A `collection_update` for every subscription of this session that matches `name` or `*`. */
+  deliver(name: string, event: Record<string, unknown>): void {
+    if (!this.session.authenticated) {
+      return;
+    }
+    const subscribed = [...this.session.subscriptions.values()].some((n) => n === name || n === '*');
+    if (subscribed) {
+      this.#send({ jsonrpc: '2.0', method: 'collection_update', params: event });
+    }
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) {
-      this.#ws.close(1003, 'Invalid websocket message type: BINARY');
+      this.#ws.close(1003, 'Invalid websocket message type: <WSMsgType.BINARY: 2>');
       return;
     }
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch (err) {
-      this.#sendError(null, new RpcError(rpcCodes.invalidJson, (err as Error).message));
+    const parsed = parseMessage(this.session.authenticated, data.toString());
+    if (parsed.kind === 'close') {
+      this.#ws.close(parsed.code, parsed.reason);
       return;
     }
-    const problem = requestProblem(message);
+    if (parsed.kind === 'error') {
+      this.#sendError(null, new RpcError(rpcCodes.invalidJson, parsed.text));
+      return;
+    }
+    const m = parsed.message;
+    // Answers go only to requests with an id; a notification (no id) runs but gets no reply.
+    const id: RequestId | undefined = 'id' in m ? (m.id as RequestId) : undefined;
+    const problem = requestProblem(m);
     if (problem) {
-      this.#sendError(null, new RpcError(rpcCodes.invalidRequest, problem));
+      if (id !== undefined) {
+        this.#sendError(id, new RpcError(rpcCodes.invalidRequest, problem));
+      }
       return;
     }
-    const m = message as Record<string, unknown>;
-    const request: Request = {
-      id: (m.id ?? null) as Request['id'],
-      method: m.method as string,
-      params: (m.params as unknown[] | undefined) ?? [],
-    };
+    const request: Request = { id, method: m.method as string, params: (m.params as unknown[] | undefined) ?? [] };
     const def = this.#methods[request.method];
     this.#sim.calls.record(request.method);
     this.#sim.callLog?.push({
@@ -139,7 +225,9 @@ export class RpcConnection {
       params: request.method.startsWith('auth.') ? ['<redacted>'] : request.params,
     });
     if (!def) {
-      this.#sendError(request.id, methodNotFound());
+      if (id !== undefined) {
+        this.#sendError(id, methodNotFound());
+      }
       return;
     }
     void this.#process(request, def);
@@ -164,8 +252,18 @@ export class RpcConnection {
   }
 
   async #process(request: Request, def: MethodDef<CallContext>): Promise<void> {
+    const reply = (payload: { result: unknown } | { error: RpcError }) => {
+      if (request.id === undefined) {
+        return;
+      }
+      if ('error' in payload) {
+        this.#sendError(request.id, payload.error);
+      } else {
+        this.#send({ jsonrpc: '2.0', result: payload.result, id: request.id });
+      }
+    };
     if (this.#inflight >= hardLimit) {
-      this.#sendError(request.id, tooManyConcurrentCalls(hardLimit));
+      reply({ error: tooManyConcurrentCalls(hardLimit) });
       return;
     }
     this.#inflight++;
@@ -188,14 +286,15 @@ export class RpcConnection {
       if (planned) {
         throw planned;
       }
-      const result = await invoke(this.#sim, this.session, request.method, def, request.params);
+      await this.#sim.takeBeforeHook(request.method)?.();
+      const result = await invoke(this.#sim, this.session, request.method, def, request.params, request.id);
       if (fault === 'drop') {
         this.#ws.terminate();
         return;
       }
-      this.#send({ jsonrpc: '2.0', result: result ?? null, id: request.id });
+      reply({ result: result ?? null });
     } catch (err) {
-      this.#sendError(request.id, err instanceof RpcError ? err : unexpectedException(String(err)));
+      reply({ error: err instanceof RpcError ? err : unexpectedException(String(err)) });
     } finally {
       this.#release();
       this.#inflight--;

@@ -8,19 +8,12 @@ import { WebSocketServer } from 'ws';
 import type { SimRoutes, TlsMaterial } from '../../common/index.js';
 import type { MethodTable } from '../rpc/registry.js';
 import type { CallContext, SimCore } from '../state/core.js';
+import { resolveRelease } from '../version/releases.js';
 import { RpcConnection } from './connection.js';
 
-const knownVersions = ['25.04.0', '25.04.1', '25.04.2', '25.10.0', '25.10.1', '25.10.2', '26.0.0', '26.0.1'];
-
-/** API versions a system of `version` serves (`v25.10.0` style), oldest first. */
+/** API directories `GET /api/versions` lists for a release (`v25.10.0` style), oldest first. */
 export function apiVersions(version: string): string[] {
-  const key = (v: string) =>
-    v
-      .split('.')
-      .map((n) => n.padStart(4, '0'))
-      .join('.');
-  const current = key(version);
-  return knownVersions.filter((v) => key(v) <= current).map((v) => `v${v}`);
+  return resolveRelease(version).listed;
 }
 
 export interface ListeningServer {
@@ -35,13 +28,13 @@ export function createSimServer(
   tls: TlsMaterial | undefined,
   routes: SimRoutes,
 ): ListeningServer {
-  const versions = apiVersions(sim.config.version);
+  const { listed, served } = sim.personality.release;
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     if (await routes.serve(req, res, new URL(req.url ?? '/', 'http://truenas'))) {
       return;
     }
     if (req.method === 'GET' && req.url === '/api/versions') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(versions));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listed));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found');
@@ -52,12 +45,16 @@ export function createSimServer(
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const version = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
-    if (version !== 'current' && !versions.includes(version)) {
+    if (version !== 'current' && !served.includes(version)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new RpcConnection(ws, sim, methods, tls !== undefined);
+      const connection = new RpcConnection(ws, sim, methods, {
+        tls: tls !== undefined,
+        endpoint: version,
+        remoteAddress: req.socket.remoteAddress ?? '',
+      });
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
       ws.on('error', () => ws.terminate());

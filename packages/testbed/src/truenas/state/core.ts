@@ -3,11 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { CallCounter, FaultInjector } from '../../common/index.js';
 import { JobStore } from '../core/jobs.js';
+import type { ScramKeyData } from '../core/scram.js';
 import { IscsiTables } from '../iscsi/types.js';
 import type { RpcError } from '../rpc/errors.js';
 import type { SessionState } from '../rpc/registry.js';
+import { type Personality, personalityFor } from '../version/personality.js';
 import { ZvolBacking } from '../zfs/backing.js';
 import { ZfsNamespace } from '../zfs/model.js';
+import { EventHub } from './events.js';
 
 export interface ApiKey {
   id: number;
@@ -16,6 +19,8 @@ export interface ApiKey {
   key: string;
   revoked: boolean;
   revokedReason: string | null;
+  /** SCRAM material (salt, iterations, StoredKey, ServerKey), made on first SCRAM use (26). */
+  scram?: ScramKeyData;
 }
 
 export interface Knobs {
@@ -31,6 +36,14 @@ export interface Knobs {
    * ones would.
    */
   compareSqlFilters: boolean;
+  /**
+   * Treat every client as arriving from another host through the web front end (nginx passes
+   * the real address): a plain API key then needs TLS. Off, a loopback client counts as a secure
+   * transport, as on a real NAS.
+   */
+  remoteClients: boolean;
+  /** PBKDF2 rounds of new SCRAM key material (middleware: 500,000; clients accept 50,000+). */
+  scramIterations: number;
 }
 
 /** A `force_sql_filters` query whose answer differs from the Python-filtered one. */
@@ -60,6 +73,7 @@ export interface RecordedCall {
 }
 
 export interface SimConfig {
+  /** Full release version, e.g. `25.10.6` (what system.version reports after `TrueNAS-`). */
   version: string;
   hostname: string;
   dataDir: string;
@@ -67,9 +81,12 @@ export interface SimConfig {
 
 export class SimCore {
   readonly config: SimConfig;
+  /** Everything that differs between TrueNAS 25.10 and 26 (`--version`). */
+  readonly personality: Personality;
   readonly zfs = new ZfsNamespace();
   readonly iscsi = new IscsiTables();
-  readonly jobs = new JobStore();
+  readonly events = new EventHub();
+  readonly jobs = new JobStore(this.events);
   readonly backing: ZvolBacking;
   readonly calls = new CallCounter();
   readonly faults = new FaultInjector();
@@ -78,7 +95,13 @@ export class SimCore {
     zvolDeviceDelayMs: 0,
     jobMethods: new Set(),
     compareSqlFilters: false,
+    remoteClients: false,
+    scramIterations: 500_000,
   };
+  /** Reconnect tokens (26) not used yet, and the account each logs in. */
+  readonly tokens = new Map<string, string>();
+  /** RFC 5929 tls-server-end-point of the served certificate, for SCRAM channel binding. */
+  tlsBinding: Buffer | undefined;
   /** Differences found while `knobs.compareSqlFilters` is on. */
   readonly sqlMismatches: SqlMismatch[] = [];
   readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
@@ -93,9 +116,13 @@ export class SimCore {
   callLog: RecordedCall[] | undefined;
   /** Errors planned for the next calls of a method (`failNext`), answered once each, in order. */
   readonly plannedErrors = new Map<string, RpcError[]>();
+  /** Work to do just before the next call of a method runs (`beforeNext`), for race tests. */
+  readonly beforeHooks = new Map<string, Array<() => Promise<void> | void>>();
 
+  /** `version` is `25.10`, `25.10.N`, `26.0` or `26.0.N`; the config holds the full release. */
   constructor(config: SimConfig) {
-    this.config = config;
+    this.personality = personalityFor(config.version);
+    this.config = { ...config, version: this.personality.release.version };
     this.backing = new ZvolBacking(`${config.dataDir}/zvols`);
   }
 
@@ -131,6 +158,16 @@ export class SimCore {
     const next = queue?.shift();
     if (queue && queue.length === 0) {
       this.plannedErrors.delete(method);
+    }
+    return next;
+  }
+
+  /** The hook planned for this call of `method`, if any (consumed). */
+  takeBeforeHook(method: string): (() => Promise<void> | void) | undefined {
+    const queue = this.beforeHooks.get(method);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) {
+      this.beforeHooks.delete(method);
     }
     return next;
   }

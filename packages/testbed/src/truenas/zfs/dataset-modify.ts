@@ -5,7 +5,6 @@ import { check } from '../rpc/schema.js';
 import type { SimCore } from '../state/core.js';
 import { getDataset } from './dataset-query.js';
 import { rawValue, updateSchema } from './dataset-schema.js';
-import { destroyDatasetTree } from './destroy.js';
 import type { Dataset } from './model.js';
 
 const schemaName = 'pool_dataset_update';
@@ -126,6 +125,11 @@ export async function updateDataset(sim: SimCore, id: string, input: unknown): P
   return getDataset(sim, id);
 }
 
+/**
+ * do_delete: children need `recursive` (CallError ENOTEMPTY), a missing dataset is
+ * InstanceNotFound, the iSCSI attachment delegate runs (even if the destroy is then refused), and
+ * the release's own ZFS destroy decides the rest.
+ */
 export async function deleteDataset(sim: SimCore, id: string, options: { recursive: boolean }): Promise<true> {
   const ds = sim.zfs.datasets.get(id);
   if (ds && !options.recursive && sim.zfs.children(id).length > 0) {
@@ -134,12 +138,7 @@ export async function deleteDataset(sim: SimCore, id: string, options: { recursi
   if (!ds) {
     throw validationError(null, `PoolDataset ${id} does not exist`, errno.ENOENT);
   }
-  if (!id.includes('/')) {
-    throw validationError('pool.dataset.delete', `${id} is a pool root dataset and cannot be deleted`, errno.EINVAL);
-  }
-  // Like middleware, attachments (iSCSI extents, mappings, orphaned targets) go first, even if the
-  // destroy itself is then refused.
   deleteZvolAttachments(sim, id);
-  await destroyDatasetTree(sim, id, options.recursive);
+  await sim.personality.destroyDataset(sim, id, options.recursive);
   return true;
 }

@@ -32,6 +32,12 @@ function candidates(sim: SimCore, filters: unknown[], retrieveChildren: boolean)
 export function queryDatasets(sim: SimCore, filters: unknown[], options: QueryOptions): unknown {
   const extra = options.extra;
   const retrieveChildren = extra.retrieve_children !== false;
+  if (options.count) {
+    // generic_query (plugins/pool_/dataset_query_utils.py, TS-25.10.6 and stable/26 alike) counts
+    // every dataset its walk visits and returns before any filter applies: all of them when there
+    // are filters or retrieve_children (the default), only the pools' root datasets otherwise.
+    return filters.length > 0 || retrieveChildren ? sim.zfs.datasets.size : sim.zfs.pools.size;
+  }
   const properties = Array.isArray(extra.properties) ? (extra.properties as string[]) : null;
   const rows = candidates(sim, filters, retrieveChildren).sort((a, b) => (a.name < b.name ? -1 : 1));
   sim.scans.datasetRows += rows.length;

@@ -7,7 +7,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import { type ArgSpec, arg, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { validDatasetName } from './dataset-schema.js';
-import { dropSnapshot, snapshotBlocker } from './destroy.js';
+import { dropSnapshot } from './destroy.js';
 import { type Dataset, parentName, type Snapshot } from './model.js';
 import { renderSnapshot } from './render.js';
 
@@ -77,7 +77,7 @@ async function createSnapshot(sim: SimCore, data: Record<string, unknown>): Prom
     }
   }
   if (targets.some((ds) => sim.zfs.snapshots.has(`${ds.name}@${name}`))) {
-    throw validationError('pool.snapshot.create', `${name} already exists.`, errno.EEXIST);
+    throw sim.personality.snapshotExists(datasetName, name);
   }
   const created: Snapshot[] = [];
   for (const ds of targets) {
@@ -92,34 +92,15 @@ async function createSnapshot(sim: SimCore, data: Record<string, unknown>): Prom
 }
 
 async function deleteSnapshot(sim: SimCore, id: string, options: { defer: boolean; recursive: boolean }) {
-  if (!id.includes('@')) {
+  if (!id.includes('@') && sim.personality.release.train === '26.0') {
+    // 26's do_delete checks the name first; 25.10 asks libzfs, which finds no such snapshot.
     throw validationError('pool.snapshot.delete', `Invalid snapshot name: '${id}'`);
   }
-  const root = requireSnapshot(sim, id);
-  const all = [root];
-  if (options.recursive) {
-    for (const n of sim.zfs.descendants(root.dataset)) {
-      const child = sim.zfs.snapshots.get(`${n}@${root.snapshotName}`);
-      if (child) {
-        all.push(child);
-      }
-    }
+  const snap = sim.zfs.snapshots.get(id);
+  if (!snap) {
+    throw sim.personality.snapshotNotFound(id);
   }
-  if (!options.defer) {
-    for (const snap of all) {
-      const blocker = snapshotBlocker(sim, snap, 'zfs.resource.snapshot.destroy');
-      if (blocker) {
-        throw blocker;
-      }
-    }
-  }
-  for (const snap of all) {
-    if (snapshotBlocker(sim, snap, '')) {
-      snap.deferDestroy = true;
-    } else {
-      await dropSnapshot(sim, snap);
-    }
-  }
+  await sim.personality.deleteSnapshot(sim, snap, options);
   return true;
 }
 
@@ -129,14 +110,14 @@ async function cloneSnapshot(sim: SimCore, data: Record<string, unknown>): Promi
   const schema = 'zfs.resource.snapshot.clone';
   const snap = sim.zfs.snapshots.get(data.snapshot as string);
   if (!snap) {
-    throw validationError(schema, `'${String(data.snapshot)}' not found`, errno.ENOENT);
+    throw sim.personality.cloneSourceMissing(String(data.snapshot));
   }
   const dst = data.dataset_dst as string;
   if (!validDatasetName(dst) || !dst.includes('/')) {
     throw validationError(schema, `'${dst}' is not a valid dataset name`, errno.EINVAL);
   }
   if (sim.zfs.datasets.has(dst)) {
-    throw validationError(schema, `'${dst}' already exists`, errno.EEXIST);
+    throw sim.personality.cloneTargetExists(dst);
   }
   const parent = sim.zfs.datasets.get(parentName(dst) as string);
   if (parent?.type !== 'FILESYSTEM') {

@@ -1,0 +1,6 @@
+export { findKubeBinaries, type KubeBinaries, kubeBinDir, kubePrograms } from './binaries.js';
+export { KubeApiError, KubeClient, type KubeCredentials, type KubeObject } from './client.js';
+export { type Cluster, type ClusterNode, type ClusterOptions, startCluster } from './cluster.js';
+export { installOpencsp, type OpencspInstall } from './opencsp.js';
+export { type KubeStack, type KubeStackOptions, type StackNode, startKubeStack } from './stack.js';
+export * from './workloads.js';

@@ -1,0 +1,217 @@
+// opencsp installed on a test cluster from its chart: charts/opencsp rendered with the values a
+// user would give (the backend Secret, StorageClasses, a VolumeSnapshotClass, free health ports),
+// every rendered object applied to the apiserver except the two workloads, whose pod templates
+// run as processes on the node (pod-runner.ts) with exactly the rendered args and env: the
+// controller Deployment (driver + provisioner, attacher, snapshotter, resizer, livenessprobe,
+// authenticated with the controller ServiceAccount's token) and the node DaemonSet (driver +
+// node-driver-registrar + livenessprobe, no token).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HelmRender, type RenderResult } from '../chart/helm-render.js';
+import { repoRoot } from './binaries.js';
+import type { KubeObject } from './client.js';
+import type { Cluster, ClusterNode } from './cluster.js';
+import { type Program, type RunningPod, runPod } from './pod-runner.js';
+import type { PodSpec } from './pod-spec.js';
+import { freePorts } from './wait.js';
+
+export const releaseNamespace = 'kube-system';
+export const driverName = 'csi.opencsp.io';
+
+export interface OpencspValues {
+  /** The backend Secret's data (service mode: serviceName/servicePort, backend, username, password). */
+  secrets: Record<string, string>;
+  /** StorageClass parameters for the CSP. */
+  parameters: Record<string, string>;
+  /** Prefix of the class and Secret names. */
+  prefix: string;
+  logLevel: string;
+  /** The CA (PEM) of the CSP's HTTPS certificate: a Secret the controller trusts (driver.cspCaBundle). */
+  cspCa: string;
+}
+
+/** What the chart renders for the test: names of the classes and the values file. */
+export interface OpencspClasses {
+  secretName: string;
+  /** The Secret with the CA of the CSP's certificate (driver.cspCaBundle). */
+  cspCaSecret: string;
+  ext4: string;
+  xfs: string;
+  /** ext4, WaitForFirstConsumer. */
+  waitForConsumer: string;
+  snapshots: string;
+}
+
+export interface OpencspInstall {
+  render: RenderResult;
+  classes: OpencspClasses;
+  controller: RunningPod;
+  /** The DaemonSet's pod on the cluster's first node. */
+  node: RunningPod;
+  /** Starts the DaemonSet's pod on another node (as the DaemonSet controller would). */
+  startNodePod(node: ClusterNode): Promise<RunningPod>;
+  /** Where the livenessprobe sidecars and the registrar serve /healthz (127.0.0.1). */
+  healthPorts: { controller: number; node: number; registrar: number };
+  /** The controller pod's ServiceAccount. */
+  controllerServiceAccount: string;
+  stop(): Promise<void>;
+}
+
+export interface InstallOptions {
+  cluster: Cluster;
+  values: OpencspValues;
+  /** The program the node DaemonSet's driver container runs here (its args follow). */
+  nodeDriver: Program;
+}
+
+export function classNames(prefix: string): OpencspClasses {
+  return {
+    secretName: `${prefix}-backend`,
+    cspCaSecret: `${prefix}-csp-ca`,
+    ext4: `${prefix}-ext4`,
+    xfs: `${prefix}-xfs`,
+    waitForConsumer: `${prefix}-wffc`,
+    snapshots: `${prefix}-snapshots`,
+  };
+}
+
+export function valuesFor(input: OpencspValues, ports: { controller: number; node: number; registrar: number }) {
+  const classes = classNames(input.prefix);
+  const s = input.secrets;
+  return {
+    // The CSP runs outside this release (the test's array stack), over HTTPS signed by the test CA.
+    driver: { logLevel: input.logLevel, cspCaBundle: { secretName: classes.cspCaSecret, key: 'ca.crt' } },
+    controller: { healthPort: ports.controller },
+    node: { healthPort: ports.node, registrarHealthPort: ports.registrar },
+    backendSecrets: [
+      {
+        name: classes.secretName,
+        backend: s.backend,
+        username: s.username,
+        password: s.password,
+        ...(s.serviceName ? { serviceName: s.serviceName } : {}),
+        ...(s.servicePort ? { servicePort: s.servicePort } : {}),
+      },
+    ],
+    storageClasses: [
+      { name: classes.ext4, secretName: classes.secretName, fsType: 'ext4', parameters: input.parameters },
+      { name: classes.xfs, secretName: classes.secretName, fsType: 'xfs', parameters: input.parameters },
+      {
+        name: classes.waitForConsumer,
+        secretName: classes.secretName,
+        fsType: 'ext4',
+        volumeBindingMode: 'WaitForFirstConsumer',
+        parameters: input.parameters,
+      },
+    ],
+    volumeSnapshotClasses: [{ name: classes.snapshots, secretName: classes.secretName }],
+  };
+}
+
+/** The image → program map of this machine: our driver from the workspace, sidecars from ../shared/kube. */
+function programs(cluster: Cluster, nodeDriver: Program) {
+  const sidecars = new Set([
+    'csi-provisioner',
+    'csi-attacher',
+    'csi-resizer',
+    'csi-snapshotter',
+    'csi-node-driver-registrar',
+    'livenessprobe',
+  ]);
+  return (pod: 'controller' | 'node') =>
+    (container: { name: string; image: string }): Program => {
+      const repository = container.image.replace(/[@:][^/]*$/, '');
+      const base = repository.split('/').pop() ?? '';
+      if (base === 'csi-driver') {
+        return pod === 'node'
+          ? nodeDriver
+          : {
+              command: [process.execPath, join(repoRoot, 'packages/csi-driver/dist/main.js')],
+              workingDir: join(repoRoot, 'packages/csi-driver'),
+            };
+      }
+      if (sidecars.has(base)) {
+        return { command: [cluster.bins.path(base as 'csi-provisioner')] };
+      }
+      throw new Error(`${container.name}: no program here for image ${container.image}`);
+    };
+}
+
+function workload(render: RenderResult, kind: 'Deployment' | 'DaemonSet'): KubeObject {
+  const hits = render.objects.map((o) => o.object).filter((o) => o.kind === kind);
+  if (hits.length !== 1 || hits[0] === undefined) {
+    throw new Error(`the chart rendered ${hits.length} ${kind}s; the test installs exactly one`);
+  }
+  return hits[0] as KubeObject;
+}
+
+const podSpecOf = (w: KubeObject) => (w.spec as { template: { spec: PodSpec } }).template.spec;
+
+export async function installOpencsp(options: InstallOptions): Promise<OpencspInstall> {
+  const { cluster } = options;
+  const [controllerPort, nodePort, registrarPort] = (await freePorts(3)) as [number, number, number];
+  const healthPorts = { controller: controllerPort, node: nodePort, registrar: registrarPort };
+  const valuesFile = join(cluster.dir, 'opencsp-values.json');
+  await writeFile(valuesFile, JSON.stringify(valuesFor(options.values, healthPorts)), { mode: 0o600 });
+  const helm = await HelmRender.build();
+  let render: RenderResult;
+  try {
+    render = await helm.render({ valueFiles: [valuesFile], namespace: releaseNamespace, kubeVersion: 'v1.35.6' });
+  } finally {
+    await helm.dispose();
+  }
+  const controllerWorkload = workload(render, 'Deployment');
+  const nodeWorkload = workload(render, 'DaemonSet');
+  await cluster.admin.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: classNames(options.values.prefix).cspCaSecret, namespace: releaseNamespace },
+    type: 'Opaque',
+    data: { 'ca.crt': Buffer.from(options.values.cspCa).toString('base64') },
+  } as KubeObject);
+  for (const { object } of render.objects) {
+    if (object !== controllerWorkload && object !== nodeWorkload) {
+      await cluster.admin.apply(object as KubeObject);
+    }
+  }
+  const program = programs(cluster, options.nodeDriver);
+  const common = {
+    namespace: releaseNamespace,
+    admin: cluster.admin,
+    apiserver: { host: '127.0.0.1', port: cluster.controlPlane.apiserverPort, caFile: cluster.pki.ca.cert },
+    group: cluster.group,
+    dir: join(cluster.dir, 'pods'),
+  };
+  const startNodePod = (node: ClusterNode) =>
+    runPod({
+      ...common,
+      nodeName: node.name,
+      node: node.namespace,
+      name: `${nodeWorkload.metadata.name}-${node.name}`,
+      spec: podSpecOf(nodeWorkload),
+      program: program('node'),
+    });
+  const nodePod = await startNodePod(cluster.node);
+  const controllerSpec = podSpecOf(controllerWorkload);
+  const controllerPod = await runPod({
+    ...common,
+    nodeName: cluster.node.name,
+    node: cluster.infraNamespace,
+    name: `${controllerWorkload.metadata.name}-0`,
+    spec: controllerSpec,
+    program: program('controller'),
+  });
+  return {
+    render,
+    classes: classNames(options.values.prefix),
+    controller: controllerPod,
+    node: nodePod,
+    startNodePod,
+    healthPorts,
+    controllerServiceAccount: controllerSpec.serviceAccountName ?? 'default',
+    async stop() {
+      await controllerPod.stop();
+      await nodePod.stop();
+    },
+  };
+}
