@@ -34,7 +34,7 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspPlainHttp'>>,
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspPlainHttp' | 'maxVolumesPerNode'>>,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
@@ -55,7 +55,10 @@ export async function startDriver(
     }
     services.push({
       definition: csi.Controller.service,
-      handlers: controllerService({ sessions, logger: deps.logger }, wrap),
+      handlers: controllerService(
+        { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 },
+        wrap,
+      ),
     });
   }
   if (options.mode !== 'controller') {

@@ -62,19 +62,14 @@ export class Naming {
 
   /**
    * The name a cloned LUN carries until it is finished (grown, described), before it is renamed to
-   * `dsmName`. `:c` is no escape sequence, so the CSI name of it is undefined: such a LUN is never
-   * listed or found as a volume, only by the next create of the same name, which finishes it.
+   * `dsmName`: `<dsmName>:creating`, or, when that would be longer than DSM allows, the prefix and a
+   * digest of `dsmName` before `:creating`. `:c` is no escape sequence and no hashed volume name
+   * ends so, so such a LUN is never listed or found as a volume, only by the next create of the
+   * same name, which finishes it.
    */
-  creatingName(dsmName: string, field = 'body.name'): string {
+  creatingName(dsmName: string): string {
     const name = `${dsmName}:creating`;
-    if (name.length > maxDsmNameLength) {
-      throw new CspProblem(
-        'INVALID_INPUT',
-        `${field}: too long for a DSM name once prefixed and escaped (${name.length} > ${maxDsmNameLength} characters)`,
-        { field },
-      );
-    }
-    return name;
+    return name.length <= maxDsmNameLength ? name : `${this.prefix}${digest(dsmName, 32)}:creating`;
   }
 
   /** The CSI name behind a DSM name, or undefined when the object is not this CSP's. */

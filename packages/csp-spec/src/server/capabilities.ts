@@ -14,6 +14,9 @@ const allFeatures: readonly FeatureName[] = [
   'chap',
   'expand_online',
   'read_only_publish',
+  'read_only_per_host',
+  'host_volume_limit',
+  'any_volume_name',
 ];
 
 export interface CapabilityClaims {

@@ -19,6 +19,7 @@ import type {
   Host,
   HostRequest,
   PublishInfo,
+  PublishOptions,
   Snapshot,
   Volume,
   VolumeCreateRequest,
@@ -29,7 +30,8 @@ const MiB = 1024 * 1024;
 export const memoryCapacity = 100 * 1024 * MiB;
 
 interface StoredVolume extends Volume {
-  hosts: Set<string>;
+  /** Host uuid → whether its access is read-only. */
+  hosts: Map<string, { readOnly: boolean }>;
 }
 
 export class MemoryArray {
@@ -72,7 +74,17 @@ export class MemorySession implements ArraySession {
   async capabilities(): Promise<Capabilities> {
     return describeCapabilities({
       provider: { name: 'memory', version: '0.0.0' },
-      claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
+      claims: [
+        'capacity',
+        'volume_health',
+        'list_pagination',
+        'list_all_snapshots',
+        'chap',
+        'expand_online',
+        'read_only_per_host',
+        'host_volume_limit',
+        'any_volume_name',
+      ],
       limits: { size_granularity: MiB, min_volume_size: MiB },
       configKeys: ['tier'],
     });
@@ -170,7 +182,7 @@ export class MemorySession implements ArraySession {
       serial_number: `6589cfc000000${id.replace(/\D/g, '').padStart(19, '0')}`,
       access_protocol: 'iscsi',
       creation_time: Math.floor(Date.now() / 1000),
-      hosts: new Set(),
+      hosts: new Map(),
     };
     if (base) {
       volume.base_snapshot_id = base.id;
@@ -211,13 +223,25 @@ export class MemorySession implements ArraySession {
     }
     this.array.volumes.delete(id);
   }
-  async publishVolume(id: string, options: { host_uuid: string }): Promise<PublishInfo> {
+  async publishVolume(id: string, options: PublishOptions): Promise<PublishInfo> {
     const volume = this.#volume(id);
     const host = this.array.hosts.get(options.host_uuid);
     if (!host) {
       throw notFound(`host ${options.host_uuid}`);
     }
-    volume.hosts.add(host.uuid);
+    const readOnly = options.read_only === true;
+    const current = volume.hosts.get(host.uuid);
+    if (current && current.readOnly !== readOnly) {
+      throw new CspProblem(
+        'ACCESS_MISMATCH',
+        `volume ${id} is published to host ${host.uuid} ${current.readOnly ? 'read-only' : 'read-write'} already`,
+      );
+    }
+    const limit = options.host_volume_limit;
+    if (!current && limit !== undefined && this.#hostVolumes(host.uuid) >= limit) {
+      throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
+    }
+    volume.hosts.set(host.uuid, { readOnly });
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
       access_protocol: 'iscsi',
@@ -230,6 +254,9 @@ export class MemorySession implements ArraySession {
       info.chap_user = host.chap_user;
     }
     return info;
+  }
+  #hostVolumes(uuid: string): number {
+    return [...this.array.volumes.values()].filter((v) => v.hosts.has(uuid)).length;
   }
   async unpublishVolume(id: string, options: { host_uuid: string }): Promise<void> {
     this.#volume(id).hosts.delete(options.host_uuid);

@@ -27,6 +27,8 @@ export interface DriverFixtureOptions {
   cspPlainHttp?: boolean;
   /** The CA bundle the driver trusts (--csp-ca-file); default: a file with the test CA. */
   cspCaFile?: string;
+  /** --max-volumes-per-node: the controller asks CSPs to refuse a publish beyond it. */
+  maxVolumesPerNode?: number;
 }
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
@@ -56,6 +58,7 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         cspCaFile,
         cspPlainHttp: options.cspPlainHttp ?? false,
         ...(cspSecretDir ? { cspSecretDir } : {}),
+        ...(options.maxVolumesPerNode !== undefined ? { maxVolumesPerNode: options.maxVolumesPerNode } : {}),
       },
       { logger, cspRetries: 2, cspRetryDelayMs: 20 },
     );

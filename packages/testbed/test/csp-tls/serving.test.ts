@@ -12,7 +12,6 @@ import { buildCspApp, type CspApp } from '@opencsp/csp-spec/server';
 import { MemoryProvider } from '@opencsp/csp-spec/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtEntry } from '../../src/bench/child.js';
 import {
   signedServingCertificate,
   type TlsMaterial,
@@ -20,6 +19,7 @@ import {
   testPki,
   writeServingFiles,
 } from '../../src/common/index.js';
+import { builtScript } from '../../src/launch/program.js';
 
 const run = promisify(execFile);
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -116,7 +116,7 @@ describe('CSP programs serve HTTPS unless told otherwise', () => {
   ];
   for (const { name, args } of programs) {
     it(`${name} refuses to start without --cert-file/--key-file or an explicit --plain-http`, async () => {
-      const failure = await run(process.execPath, [builtEntry(name, 'main.js'), ...args, '--port', '0'], {
+      const failure = await run(process.execPath, [builtScript(name, 'main.js'), ...args, '--port', '0'], {
         env: { PATH: process.env.PATH ?? '' },
         timeout: 30_000,
       }).catch((err: { code?: number; stderr?: string }) => err);

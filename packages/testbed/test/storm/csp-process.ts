@@ -1,8 +1,9 @@
 // A CSP as its own process (the built `main.js`), serving HTTPS with the test CA's certificate on
 // 127.0.0.1, that a test can kill with SIGKILL in the middle of its work and start again on the
 // same port: a crash, not a graceful restart, so array work in flight is cut off half-way.
-import { builtEntry, NodeChild } from '../../src/bench/child.js';
+import { NodeChild } from '../../src/bench/child.js';
 import type { ServingFiles } from '../../src/common/index.js';
+import { builtScript } from '../../src/launch/program.js';
 
 export class CspProcess {
   readonly #program: string;
@@ -24,7 +25,7 @@ export class CspProcess {
   }
 
   async start(): Promise<void> {
-    const child = new NodeChild(this.#program, builtEntry(this.#program, 'main.js'), [
+    const child = new NodeChild(this.#program, builtScript(this.#program, 'main.js'), [
       ...['--host', '127.0.0.1', '--port', String(this.#port), '--log-level', 'info'],
       ...['--cert-file', this.#serving.certFile, '--key-file', this.#serving.keyFile],
       ...this.#args,
