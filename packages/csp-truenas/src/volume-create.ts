@@ -13,8 +13,20 @@ import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
 import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
 
-export function roundUp(size: number, unit: number): number {
-  return Math.max(unit, Math.ceil(size / unit) * unit);
+/**
+ * The zvol size for a requested `body.size`: rounded up to a multiple of the block size. A size
+ * whose rounding would pass the contract's largest size (2^53 - 1, the largest exact JSON integer)
+ * is refused, so no inexact number ever reaches the array or an answer.
+ */
+export function volsizeOf(size: number, unit: number): number {
+  const volsize = Math.max(unit, Math.ceil(size / unit) * unit);
+  if (volsize > Number.MAX_SAFE_INTEGER) {
+    throw invalidInput(
+      'body.size',
+      `rounded up to a multiple of the block size (${unit}) it exceeds ${Number.MAX_SAFE_INTEGER} bytes`,
+    );
+  }
+  return volsize;
 }
 
 /** Thick zvols reserve their size: refuse what the pool cannot hold (and the 80% rule). */
@@ -55,7 +67,7 @@ async function createZvol(
   path: string,
   parent: DatasetEntry,
 ) {
-  const volsize = roundUp(req.size as number, cfg.volblocksizeBytes);
+  const volsize = volsizeOf(req.size as number, cfg.volblocksizeBytes);
   checkSpace(ctx, cfg, volsize, parent);
   await call(ctx, 'pool.dataset.create', [
     {
@@ -125,7 +137,7 @@ async function cloneZvol(
   if (requested < snapSize) {
     throw invalidInput('body.size', `is smaller than the snapshot (${snapSize} bytes)`);
   }
-  const volsize = roundUp(requested, vbs);
+  const volsize = volsizeOf(requested, vbs);
   checkSpace(ctx, cfg, volsize, source.parent);
   const properties: Record<string, string> = {
     [prop.volumeName]: req.name,
@@ -212,7 +224,7 @@ async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> 
 async function resume(ctx: SessionContext, req: VolumeCreateRequest, existing: DatasetEntry): Promise<Volume> {
   ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
   const volsize = numberProp(existing, 'volsize') ?? 0;
-  const wanted = req.size === undefined ? 0 : roundUp(req.size, numberProp(existing, 'volblocksize') ?? 16_384);
+  const wanted = req.size === undefined ? 0 : volsizeOf(req.size, numberProp(existing, 'volblocksize') ?? 16_384);
   if (wanted > volsize) {
     const sparse = numberProp(existing, 'refreservation') === 0;
     await call(ctx, 'pool.dataset.update', [

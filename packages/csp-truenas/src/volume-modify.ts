@@ -27,7 +27,7 @@ import {
   reportedConfig,
   syncChoices,
 } from './volume-config.js';
-import { roundUp } from './volume-create.js';
+import { volsizeOf } from './volume-create.js';
 import { getManagedEntry, isManaged, parentOf, queryDatasets, toVolume } from './volume-read.js';
 
 function upper(raw: string | number | boolean, choices: string[], field: string): string {
@@ -87,7 +87,7 @@ export async function updateVolume(ctx: SessionContext, id: string, req: VolumeU
   }
   if (req.size !== undefined) {
     const current = numberProp(entry, 'volsize') ?? 0;
-    const volsize = roundUp(req.size, numberProp(entry, 'volblocksize') ?? 16_384);
+    const volsize = volsizeOf(req.size, numberProp(entry, 'volblocksize') ?? 16_384);
     if (volsize < current) {
       throw invalidInput('body.size', `volumes cannot shrink (it is ${current} bytes)`);
     }
