@@ -150,6 +150,29 @@ describe('TrueNasClient', () => {
     await c.close();
   });
 
+  it('ends a call waiting to retry when the client is closed meanwhile', async () => {
+    // discoverArray runs calls side by side and closes the client when one fails; a sibling
+    // sleeping before its retry found no connection and spun in microtasks, starving the process.
+    let refused = 0;
+    const array = await fakeArray(
+      loggedIn((method) => {
+        if (method === 'load') {
+          refused += 1;
+          return { error: { code: -32000, message: 'Maximum number of concurrent calls (20) has exceeded' } };
+        }
+        return ok(method);
+      }),
+    );
+    const c = await client(array.url, 'password', { retryDelayMs: 50 });
+    const call = c.call('load', [], { idempotent: true }).catch((e: unknown) => e);
+    while (refused === 0) {
+      await sleep(5);
+    }
+    await c.close();
+    expect(await call).toBeInstanceOf(ConnectionLost);
+    expect(refused).toBe(1);
+  });
+
   it('retries reads but not writes after the connection broke mid-call', async () => {
     let drops = 2;
     const array = await fakeArray(loggedIn((method) => (drops-- > 0 ? { drop: true } : ok(method))));

@@ -149,9 +149,14 @@ export class TrueNasClient {
    * A connection for one call, chosen synchronously right before the call is queued on it, so
    * that concurrent callers see each other's load and spread over the connections.
    */
-  async #acquire(): Promise<RpcConnection> {
+  async #acquire(method: string): Promise<RpcConnection> {
     let conn = this.#available();
     while (!conn) {
+      // Closed meanwhile (a failed discovery closes the client while sibling calls wait to
+      // retry): no slot will ever free up, and looping here would starve the event loop.
+      if (this.#closed) {
+        throw new ConnectionLost(method, 'the array session is closed', false);
+      }
       conn = (await this.#capacity()) ?? this.#available();
     }
     return conn;
@@ -178,7 +183,7 @@ export class TrueNasClient {
     for (let attempt = 1; ; attempt++) {
       let conn: RpcConnection | undefined;
       try {
-        conn = this.#available() ?? (await this.#acquire());
+        conn = this.#available() ?? (await this.#acquire(method));
         this.callCount += 1;
         return (await conn.call(method, params, options.timeoutMs)) as T;
       } catch (err) {
@@ -186,7 +191,7 @@ export class TrueNasClient {
           conn.close(); // the array forgot the session (middleware restart): reconnect and log in again
           continue;
         }
-        if (attempt >= maxAttempts || !this.#retryable(err, idempotent)) {
+        if (this.#closed || attempt >= maxAttempts || !this.#retryable(err, idempotent)) {
           throw err;
         }
         this.#options.logger.debug({ method, attempt, err: (err as Error).message }, 'retrying TrueNAS call');
