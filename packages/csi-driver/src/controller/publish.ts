@@ -257,15 +257,18 @@ export async function unpublishVolume(
     return {};
   }
   const session = ctx.sessions.forSecrets(req.secrets);
-  const volume = await cspOrMissing(`get volume ${id} from ${session.describe}`, () => session.client.getVolume(id));
-  if (!volume || volume.published === false) {
-    return {};
-  }
   let hosts: string[];
   if (req.nodeId === '') {
+    const volume = await cspOrMissing(`get volume ${id} from ${session.describe}`, () => session.client.getVolume(id));
+    if (!volume || volume.published === false) {
+      return {};
+    }
     const all = await csp(`list hosts on ${session.describe}`, () => session.client.listHosts());
     hosts = all.map((h) => h.uuid);
   } else {
+    // Always asked of the CSP, even when the volume no longer reads as published: a retry after
+    // an unpublish that failed half-way (LUN unmapped, the node's masking not yet removed) is
+    // what removes the rest; the CSP's unpublish is idempotent.
     const parsed = parseNodeId(req.nodeId);
     if (!isNodeIdentity(parsed)) {
       return {};
