@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { snapshotClass, storageClass, testNodeId } from '@opencsp/testbed/harness';
 import { describe, expect, it } from 'vitest';
+import { codes } from '../../src/dsm/index.js';
 import { GiB, secretRef, startSynology } from './fixture.js';
 
 describe.each(['DS923+', 'DS223'])('PVC lifecycle through the kube harness against csp-synology (%s)', (model) => {
@@ -97,6 +98,26 @@ describe.each(['DS923+', 'DS223'])('PVC lifecycle through the kube harness again
     await kube.detach(pv, node);
     await kube.deletePv(pv);
     await backend.removeHost('worker-2');
+    expect(await backend.audit()).toEqual([]);
+  });
+
+  it("removes the node's target and host when the sidecar retries an unpublish that failed after the unmap", async () => {
+    const { backend, driver } = await startSynology({ model });
+    const { kube, client } = driver;
+    const sc = storageClass('synology', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4' });
+    const pv = await kube.provisionPvc(sc, { name: 'half', namespace: 'ns', size: GiB });
+    const node = testNodeId('worker-3');
+    await kube.attach(pv, node);
+    // The LUN is unmapped (the volume reads unpublished), then taking the node's access fails.
+    backend.sim.failNext(1, { dsmError: codes.unknown }, /^SYNO\.Core\.ISCSI\.Host\.lun_acl_masks_set$/);
+    const unpublish = { volumeId: pv.volumeHandle, nodeId: node, secrets: backend.secrets };
+    await expect(client.controller('ControllerUnpublishVolume', unpublish)).rejects.toThrow();
+    expect((await backend.sim.audit()).hosts).toHaveLength(1);
+    await client.controller('ControllerUnpublishVolume', unpublish);
+    const dsm = await backend.sim.audit();
+    expect([dsm.targets, dsm.hosts]).toEqual([[], []]);
+    await kube.deletePv(pv);
+    await backend.removeHost('worker-3');
     expect(await backend.audit()).toEqual([]);
   });
 });
