@@ -18,6 +18,8 @@ export const prop = {
   snapshotName: 'opencsp:snapshot_name',
   snapshotDescription: 'opencsp:description',
   temporary: 'opencsp:temporary',
+  /** The name a snapshot had before it was deleted while clones still needed it. */
+  deletedSnapshotName: 'opencsp:deleted_snapshot_name',
 } as const;
 
 export interface PropObject {

@@ -282,7 +282,10 @@ export interface paths {
         post?: never;
         /**
          * Delete a snapshot.
-         * @description Refused with 409 while a volume cloned from it exists.
+         * @description Refused with 409 while a volume cloned from it exists, unless the CSP claims
+         *     `snapshot_delete_with_clones`: then the delete answers 204 and the snapshot is gone for
+         *     every caller (GET answers 404, lists and name lookups omit it), while the array keeps what
+         *     its clones need and frees it when the last clone is deleted.
          */
         delete: operations["deleteSnapshot"];
         options?: never;
@@ -788,6 +791,12 @@ export interface components {
                 host_volume_limit?: boolean;
                 /** @description Accepts any `VolumeName` and keeps it, deriving array object names itself. */
                 any_volume_name?: boolean;
+                /**
+                 * @description `DELETE /snapshots/{id}` of a snapshot with clones answers 204 (instead of 409): the
+                 *     snapshot disappears from every read, and what the clones need stays on the array
+                 *     until the last of them is deleted.
+                 */
+                snapshot_delete_with_clones?: boolean;
             };
             /** @description Array limits a driver can plan with. Absent means unknown. */
             limits?: {

@@ -17,6 +17,7 @@ const allFeatures: readonly FeatureName[] = [
   'read_only_per_host',
   'host_volume_limit',
   'any_volume_name',
+  'snapshot_delete_with_clones',
 ];
 
 export interface CapabilityClaims {
