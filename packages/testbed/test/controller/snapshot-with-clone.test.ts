@@ -36,8 +36,20 @@ describe.each(['truenas', 'synology'] as const)('DeleteSnapshot while a restored
     const volume = await client.controller('ControllerGetVolume', { volumeId: restored.volumeHandle, secrets });
     expect(volume.volume?.volumeId).toBe(restored.volumeHandle);
 
-    await kube.deletePv(restored);
-    await kube.deletePv(pv);
+    if (backendName === 'truenas') {
+      // The restored zvol is a ZFS clone of the (now hidden) snapshot: the source waits for it.
+      const err = await client.controller('DeleteVolume', { volumeId: pv.volumeHandle, secrets }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isGrpcError(err) && err.code).toBe(status.FAILED_PRECONDITION);
+      await kube.deletePv(restored);
+      await kube.deletePv(pv);
+    } else {
+      // A DSM clone is a LUN of its own: the source goes first.
+      await kube.deletePv(pv);
+      await kube.deletePv(restored);
+    }
     expect(await s.backend.audit()).toEqual([]);
   });
 });
