@@ -33,7 +33,7 @@ describe.each(['truenas', 'synology'] as const)('DeleteSnapshot while a restored
     expect(byId.entries).toEqual([]);
     const all = await client.controller('ListSnapshots', { secrets });
     expect(all.entries.map((e) => e.snapshot?.snapshotId)).not.toContain(snap.snapshotHandle);
-    const volume = await client.controller('ControllerGetVolume', { volumeId: restored.volumeHandle, secrets });
+    const volume = await client.controller('ControllerGetVolume', { volumeId: restored.volumeHandle });
     expect(volume.volume?.volumeId).toBe(restored.volumeHandle);
 
     if (backendName === 'truenas') {
