@@ -2,7 +2,7 @@ package main
 
 // The render loop of Helm 3's pkg/engine: every template file is parsed into one template set
 // (so `define`d names are shared), missing keys render as zero values, each non-partial file is
-// executed with the top-level objects (.Values, .Release, .Chart, .Capabilities, .Template) and
+// executed with the top-level objects (.Values, .Release, .Chart, .Capabilities, .Files, .Template) and
 // "<no value>" is removed from the output.
 
 import (
@@ -19,6 +19,8 @@ type RenderInput struct {
 	Values       map[string]interface{}
 	Release      map[string]interface{}
 	Capabilities *Capabilities
+	// Cluster is what `lookup` finds (nil: no cluster, as in `helm template`).
+	Cluster clusterObjects
 }
 
 // Rendered is one output file of the render.
@@ -36,7 +38,7 @@ func render(ch *Chart, in RenderInput) (manifests []Rendered, notes string, err 
 		"include":  includeFunc(t, includedNames),
 		"tpl":      tplFunc(t, includedNames),
 		"required": requiredFunc,
-		"lookup":   lookupFunc,
+		"lookup":   in.Cluster.lookup,
 	})
 	for _, tpl := range ch.Templates {
 		if _, err := t.New(tpl.Name).Parse(tpl.Data); err != nil {
@@ -48,6 +50,7 @@ func render(ch *Chart, in RenderInput) (manifests []Rendered, notes string, err 
 		"Release":      in.Release,
 		"Chart":        &ch.Metadata,
 		"Capabilities": in.Capabilities,
+		"Files":        ch.Files,
 	}
 	for _, tpl := range ch.Templates {
 		if isPartial(tpl.Name) {
@@ -133,9 +136,4 @@ func requiredFunc(warn string, val interface{}) (interface{}, error) {
 		return val, fmt.Errorf("%s", warn)
 	}
 	return val, nil
-}
-
-// lookupFunc is Helm's `lookup` without a cluster (helm template, --dry-run): always empty.
-func lookupFunc(apiVersion, kind, namespace, name string) (map[string]interface{}, error) {
-	return map[string]interface{}{}, nil
 }

@@ -51,6 +51,11 @@ containers:
       - --state-dir={{ $n.stateDir }}
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
       - --multipath={{ $n.multipath }}
+      - --nvme={{ default "auto" $n.nvme }}
+      {{- if .Values.metrics.enabled }}
+      - --metrics-address=:{{ int .Values.metrics.nodePort }}
+      - --metrics-path={{ .Values.metrics.path }}
+      {{- end }}
     env:
       - name: NODE_NAME
         valueFrom:
@@ -63,6 +68,11 @@ containers:
       - name: healthz
         containerPort: {{ $n.healthPort }}
         protocol: TCP
+      {{- if .Values.metrics.enabled }}
+      - name: metrics
+        containerPort: {{ .Values.metrics.nodePort }}
+        protocol: TCP
+      {{- end }}
     livenessProbe:
       httpGet:
         path: /healthz
@@ -96,6 +106,8 @@ containers:
         mountPath: /etc/multipath
       - name: multipath-conf
         mountPath: /etc/multipath.conf
+      - name: nvme-dir
+        mountPath: /etc/nvme
       - name: udev-dir
         mountPath: /run/udev
         readOnly: true
@@ -202,6 +214,10 @@ volumes:
     hostPath:
       path: /etc/multipath.conf
       type: FileOrCreate
+  - name: nvme-dir
+    hostPath:
+      path: /etc/nvme
+      type: DirectoryOrCreate
   - name: udev-dir
     hostPath:
       path: /run/udev

@@ -1,4 +1,5 @@
 // Command-line and environment options of the driver. The node half adds its own entries here.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionValues, parseOptions, parsers } from '@opencsp/csp-spec/options';
 
 export const modes = ['controller', 'node', 'all'] as const;
@@ -41,18 +42,35 @@ export const driverOptionTable = {
     parse: parsers.duration,
     default: 60_000,
   },
+  cspConnections: {
+    flag: 'csp-connections',
+    env: 'OPENCSP_CSP_CONNECTIONS',
+    description:
+      "controller: CSP requests in flight at once per CSP session, the rest wait (default: the sidecars' worker counts, 100 + 10 + 10 + 10)",
+    parse: parsers.int(1, 10_000),
+    default: 130,
+  },
   cspTlsInsecure: {
     flag: 'csp-tls-insecure',
     env: 'OPENCSP_CSP_TLS_INSECURE',
-    description: 'direct mode: do not verify the CSP TLS certificate (self-signed arrays)',
+    description: 'do not verify the CSP TLS certificate (labs only: anyone in the path can read credentials)',
     parse: parsers.bool,
     default: false,
   },
   cspCaFile: {
     flag: 'csp-ca-file',
     env: 'OPENCSP_CSP_CA_FILE',
-    description: 'direct mode: PEM file of the CA that signed the CSP certificate',
+    description:
+      'PEM bundle of the CA(s) that signed the CSP certificates (re-read when it changes); default: system CAs',
     parse: parsers.string,
+  },
+  cspPlainHttp: {
+    flag: 'csp-plain-http',
+    env: 'OPENCSP_CSP_PLAIN_HTTP',
+    description:
+      'service mode: reach CSP Services over plain HTTP instead of HTTPS (only for CSPs run with --plain-http; credentials then cross the pod network in clear)',
+    parse: parsers.bool,
+    default: false,
   },
   cspSecretDir: {
     flag: 'csp-secret-dir',
@@ -99,6 +117,15 @@ export const driverOptionTable = {
     parse: parsers.oneOf('required', 'preferred', 'off'),
     default: 'preferred' as 'required' | 'preferred' | 'off',
   },
+  nvme: {
+    flag: 'nvme',
+    env: 'OPENCSP_NVME',
+    description:
+      'node: NVMe/TCP: auto (serve it and put the host NQN in the node id when /etc/nvme/hostnqn exists), on (require it), off',
+    parse: parsers.oneOf('auto', 'on', 'off'),
+    default: 'auto' as 'auto' | 'on' | 'off',
+  },
+  ...metricsOptions('OPENCSP'),
 };
 
 export type DriverOptions = OptionValues<typeof driverOptionTable>;

@@ -20,11 +20,13 @@ export function capabilities(ctx: SessionContext): Capabilities {
       'list_all_snapshots',
       'chap',
       'expand_online',
+      ...(ctx.facts.nvme.available ? (['dhchap'] as const) : []),
       'read_only_per_host',
       'host_volume_limit',
       'any_volume_name',
       'snapshot_delete_with_clones',
     ],
+    accessProtocols: ctx.facts.nvme.available ? ['iscsi', 'nvmetcp'] : ['iscsi'],
     limits: { size_granularity: vbs, min_volume_size: vbs },
     configKeys: configKeys,
   });

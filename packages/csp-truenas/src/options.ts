@@ -2,6 +2,7 @@
 // so a bad setup fails at start with all problems listed. Secrets are not configuration here:
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
+import { type MetricsSettings, metricsOptions } from '@opencsp/csp-spec/metrics';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import {
   ArrayPolicy,
@@ -9,6 +10,9 @@ import {
   type LoginGuardSettings,
   loginGuardOptions,
   loginGuardSettings,
+  type Serving,
+  servingOptionTable,
+  servingProblems,
 } from '@opencsp/csp-spec/server';
 import { encodePath, minLeafBudget, Names, validDatasetPath } from './naming.js';
 import {
@@ -73,6 +77,7 @@ export const optionTable = {
     parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     default: 'info',
   },
+  ...servingOptionTable,
   array: {
     flag: 'array',
     env: 'TRUENAS_ARRAY',
@@ -121,6 +126,14 @@ export const optionTable = {
     env: 'TRUENAS_PORTAL',
     description: 'iSCSI portal: its id, or its comment (default: the only portal)',
     parse: parsers.string,
+  },
+  nvmePorts: {
+    flag: 'nvme-ports',
+    env: 'TRUENAS_NVME_PORTS',
+    description:
+      'NVMe-oF TCP ports volumes are published on: ids or addresses ip[:port] (comma-separated; default: every enabled TCP port)',
+    parse: parsers.list,
+    default: [] as string[],
   },
   chapTag: {
     flag: 'chap-tag',
@@ -216,9 +229,18 @@ export const optionTable = {
   connections: {
     flag: 'connections',
     env: 'TRUENAS_CONNECTIONS',
-    description: 'WebSocket connections per array session',
-    parse: parsers.int(1, 4),
-    default: 2,
+    description:
+      "WebSocket connections per array session, each opened when the others are busy (13 × 10 calls = the sidecars' 130 workers)",
+    parse: parsers.int(1, 64),
+    default: 13,
+  },
+  callsPerConnection: {
+    flag: 'calls-per-connection',
+    env: 'TRUENAS_CALLS_PER_CONNECTION',
+    description:
+      'Calls sent on one connection at a time; TrueNAS executes 10 per connection and refuses more than 20 (-32000)',
+    parse: parsers.int(1, 20),
+    default: 10,
   },
   tokenIdleTtl: {
     flag: 'token-idle-ttl',
@@ -239,7 +261,7 @@ export const optionTable = {
     env: 'CSP_RESPONSE_VALIDATION',
     description: 'Check responses against the contract: off, log or strict',
     parse: parsers.oneOf('off', 'log', 'strict'),
-    default: 'log',
+    default: 'off',
   },
   docs: {
     flag: 'docs',
@@ -249,6 +271,7 @@ export const optionTable = {
     default: true,
   },
   ...loginGuardOptions,
+  ...metricsOptions('CSP'),
 };
 
 /** How the settings that choose arrays are named, in messages. */
@@ -261,6 +284,8 @@ export const arraySettingNames = {
 export interface TrueNasCspConfig {
   host: string;
   port: number;
+  /** HTTPS files, or plain HTTP when the operator chose it explicitly. */
+  serving: Serving;
   logLevel: string;
   array: string | undefined;
   allowedArrays: string[];
@@ -271,6 +296,8 @@ export interface TrueNasCspConfig {
   login: LoginGuardSettings;
   parents: string[];
   portal: string | undefined;
+  /** NVMe/TCP ports to publish on (ids or `ip[:port]`); empty: every enabled TCP port. */
+  nvmePorts: string[];
   chapTag: number;
   iscsiPrefix: string;
   tempSnapshotPrefix: string;
@@ -279,10 +306,12 @@ export interface TrueNasCspConfig {
   callTimeoutMs: number;
   connectTimeoutMs: number;
   connections: number;
+  callsPerConnection: number;
   tokenIdleTtlMs: number;
   tokenMaxTtlMs: number;
   responseValidation: 'off' | 'log' | 'strict';
   docs: boolean;
+  metrics: MetricsSettings;
 }
 
 /** Which arrays this CSP may contact, from its settings (problems are reported by `loadConfig`). */
@@ -337,9 +366,17 @@ export function loadConfig(
       problems.push(`--tls-ca-file: cannot read ${v.tlsCaFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
+  problems.push(...(help ? [] : servingProblems(v)));
   const config: TrueNasCspConfig = {
     host: v.host,
     port: v.port,
+    serving:
+      v.certFile && v.keyFile
+        ? {
+            tls: { certFile: v.certFile, keyFile: v.keyFile, reloadIntervalMs: v.tlsReloadInterval },
+            plainHttp: false,
+          }
+        : { tls: undefined, plainHttp: true },
     logLevel: v.logLevel,
     array: v.array,
     allowedArrays: v.allowedArrays,
@@ -349,6 +386,7 @@ export function loadConfig(
     login: loginGuardSettings(v),
     parents: v.parents ?? [],
     portal: v.portal,
+    nvmePorts: v.nvmePorts,
     chapTag: v.chapTag,
     iscsiPrefix: v.iscsiPrefix,
     tempSnapshotPrefix: v.tempSnapshotPrefix,
@@ -365,10 +403,12 @@ export function loadConfig(
     callTimeoutMs: v.callTimeout,
     connectTimeoutMs: v.connectTimeout,
     connections: v.connections,
+    callsPerConnection: v.callsPerConnection,
     tokenIdleTtlMs: v.tokenIdleTtl,
     tokenMaxTtlMs: v.tokenMaxTtl,
     responseValidation: v.responseValidation as 'off' | 'log' | 'strict',
     docs: v.docs,
+    metrics: { address: v.metricsAddress, path: v.metricsPath },
   };
   if (!help) {
     problems.push(...crossChecks(config));

@@ -20,7 +20,26 @@ export const prop = {
   temporary: 'opencsp:temporary',
   /** The name a snapshot had before it was deleted while clones still needed it. */
   deletedSnapshotName: 'opencsp:deleted_snapshot_name',
+  /** `nvmetcp` on volumes exported over NVMe/TCP; absent means iSCSI. */
+  protocol: 'opencsp:protocol',
+  subsysId: 'opencsp:subsys_id',
+  namespaceId: 'opencsp:namespace_id',
+  subnqn: 'opencsp:subnqn',
+  nsid: 'opencsp:nsid',
+  nguid: 'opencsp:nguid',
+  nsUuid: 'opencsp:ns_uuid',
 } as const;
+
+/** The user properties that describe a volume's NVMe exposure (removed together). */
+export const nvmeProps = [
+  prop.protocol,
+  prop.subsysId,
+  prop.namespaceId,
+  prop.subnqn,
+  prop.nsid,
+  prop.nguid,
+  prop.nsUuid,
+];
 
 export interface PropObject {
   parsed?: unknown;
@@ -91,6 +110,11 @@ export function idProp(entry: DatasetEntry, key: string): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
+/** The protocol a volume was created for. */
+export function protocolOf(entry: DatasetEntry): 'iscsi' | 'nvmetcp' {
+  return localUserProp(entry, prop.protocol) === 'nvmetcp' ? 'nvmetcp' : 'iscsi';
+}
+
 function idList(entry: DatasetEntry, key: string): number[] {
   const raw = localUserProp(entry, key) ?? '';
   return raw
@@ -99,7 +123,7 @@ function idList(entry: DatasetEntry, key: string): number[] {
     .filter((n) => Number.isSafeInteger(n) && n > 0);
 }
 
-/** Host initiator-group ids a volume is published to. */
+/** Host initiator-group ids a volume is published to (iSCSI and NVMe/TCP alike). */
 export function hostIds(entry: DatasetEntry): number[] {
   return idList(entry, prop.hosts);
 }
@@ -107,6 +131,31 @@ export function hostIds(entry: DatasetEntry): number[] {
 /** Those of them whose access is read-only (recorded so a publish with other access is refused). */
 export function readOnlyHostIds(entry: DatasetEntry): number[] {
   return idList(entry, prop.readOnlyHosts);
+}
+
+/**
+ * The user property updates that make the zvol's record of who has it say `hosts`, `readOnly`
+ * and the volume's initiator group `groupId` (none for NVMe/TCP); empty when it says so already.
+ */
+export function accessRecordUpdates(
+  entry: DatasetEntry,
+  hosts: number[],
+  readOnly: number[],
+  groupId: number | undefined,
+): Array<{ key: string; value: string } | { key: string; remove: true }> {
+  const list = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b).join(',');
+  const set = (key: string, value: string) => (value === '' ? { key, remove: true as const } : { key, value });
+  const updates = [];
+  if (list(hostIds(entry)) !== list(hosts)) {
+    updates.push(set(prop.hosts, list(hosts)));
+  }
+  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
+    updates.push(set(prop.readOnlyHosts, list(readOnly)));
+  }
+  if (idProp(entry, prop.initiatorId) !== groupId) {
+    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
+  }
+  return updates;
 }
 
 /** Epoch seconds from a `creation` property. */

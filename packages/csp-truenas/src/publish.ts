@@ -2,16 +2,30 @@
 // `opencsp:volume:<target>`) holding the IQNs of the hosts it is published to, and its target has a
 // portal group pointing at it only while at least one host is published. When the last host goes,
 // the target's groups are emptied before the initiator group is deleted, so the target is never
-// left open to every initiator (a deleted group would turn into "any initiator").
+// left open to every initiator (a deleted group would turn into "any initiator"). The group is
+// found by its comment as well as by the id the zvol records, so a group whose create answer was
+// lost is adopted (and any duplicate removed) instead of being left behind. Volumes created for
+// NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
 // The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
-// (`opencsp:read_only_hosts`): TrueNAS cannot make one extent read-only for one initiator, so the
-// node enforces read-only, and the record lets a publish with other access be refused (409).
+// (`opencsp:read_only_hosts`): TrueNAS can make neither an extent nor a namespace read-only for one
+// host, so the node enforces read-only, and the record lets a publish with other access be refused
+// (409).
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
-import { call, read, type SessionContext } from './context.js';
-import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
-import { type DatasetEntry, hostIds, idProp, prop, readOnlyHostIds } from './props.js';
+import { call, type SessionContext } from './context.js';
+import {
+  hostFilters,
+  hostPrefix,
+  type InitiatorGroup,
+  iqnsOf,
+  isHostOf,
+  parseHostComment,
+  volumePrefix,
+} from './hosts.js';
+import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
+import { accessRecordUpdates, type DatasetEntry, hostIds, idProp, prop, protocolOf, readOnlyHostIds } from './props.js';
+import { checkPublish } from './publish-checks.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -21,12 +35,14 @@ interface TargetRow {
   groups: Array<{ portal: number; initiator: number | null; authmethod: string; auth: number | null }>;
 }
 
-interface Access {
+export interface Access {
   entry: DatasetEntry;
   targetName: string;
   groupComment: string;
   /** The volume's own initiator group, if it exists and is really its own. */
   group: InitiatorGroup | undefined;
+  /** Every group with the volume's comment (the group first): more than one after lost answers. */
+  groups: InitiatorGroup[];
   /** Host groups the volume is recorded as published to that still exist. */
   hosts: InitiatorGroup[];
   /** Rows of the lookup, for finding the publishing host. */
@@ -34,25 +50,32 @@ interface Access {
 }
 
 /** One initiator query: the host's group, the published hosts' groups and the volume's group. */
-async function loadAccess(ctx: SessionContext, entry: DatasetEntry, hostUuid: string | undefined): Promise<Access> {
+export async function loadAccess(
+  ctx: SessionContext,
+  entry: DatasetEntry,
+  hostUuid: string | undefined,
+): Promise<Access> {
   const targetName = ctx.names.iscsiName(entry.id);
   const groupComment = `${volumePrefix}${targetName}`;
   const published = hostIds(entry);
   const groupId = idProp(entry, prop.initiatorId);
   const ids = groupId === undefined ? published : [...published, groupId];
-  const alternatives: unknown[] = [...(hostUuid === undefined ? [] : hostFilters(hostUuid))];
+  const alternatives: unknown[] = [
+    ['comment', '=', groupComment],
+    ...(hostUuid === undefined ? [] : hostFilters(hostUuid)),
+  ];
   if (ids.length > 0) {
     alternatives.push(['id', 'in', ids]);
   }
-  const rows =
-    alternatives.length === 0
-      ? []
-      : await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', alternatives]]);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', alternatives]]);
+  const own = rows.filter((r) => r.comment === groupComment);
+  const group = own.find((r) => r.id === groupId) ?? own[0];
   return {
     entry,
     targetName,
     groupComment,
-    group: rows.find((r) => r.id === groupId && r.comment === groupComment),
+    group,
+    groups: group ? [group, ...own.filter((r) => r !== group)] : [],
     hosts: rows.filter((r) => published.includes(r.id) && r.comment.startsWith(hostPrefix)),
     rows,
   };
@@ -99,23 +122,6 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
   }
 }
 
-/** The zvol's record of who has it: a user property update, or nothing when it already says so. */
-function recordUpdates(entry: DatasetEntry, hosts: number[], readOnly: number[], groupId: number | undefined) {
-  const list = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
-  const set = (key: string, value: string) => (value === '' ? { key, remove: true } : { key, value });
-  const updates = [];
-  if (list(hostIds(entry)) !== list(hosts)) {
-    updates.push(set(prop.hosts, list(hosts)));
-  }
-  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
-    updates.push(set(prop.readOnlyHosts, list(readOnly)));
-  }
-  if (idProp(entry, prop.initiatorId) !== groupId) {
-    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
-  }
-  return updates;
-}
-
 /**
  * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it and
  * which of them read-only.
@@ -130,12 +136,12 @@ async function applyAccess(
   let groupId: number | undefined;
   if (hosts.length === 0) {
     await setTargetGroups(ctx, access, []);
-    if (access.group) {
-      await call(ctx, 'iscsi.initiator.delete', [access.group.id]);
+    for (const group of access.groups) {
+      await call(ctx, 'iscsi.initiator.delete', [group.id]);
     }
   } else {
     const method = authMethod(hosts);
-    const initiators = [...new Set(hosts.flatMap((h) => h.initiators))].sort();
+    const initiators = [...new Set(hosts.flatMap(iqnsOf))].sort();
     if (!access.group) {
       groupId = (
         await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators, comment: access.groupComment }])
@@ -148,9 +154,12 @@ async function applyAccess(
     }
     const auth = method === 'NONE' ? null : ctx.config.chapTag;
     await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
+    for (const duplicate of access.groups.slice(1)) {
+      await call(ctx, 'iscsi.initiator.delete', [duplicate.id]);
+    }
   }
   const ids = hosts.map((h) => h.id);
-  const updates = recordUpdates(
+  const updates = accessRecordUpdates(
     entry,
     ids,
     readOnly.filter((id) => ids.includes(id)),
@@ -158,43 +167,6 @@ async function applyAccess(
   );
   if (updates.length > 0) {
     await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
-  }
-}
-
-/**
- * How many volumes `host` has: the volume initiator groups holding its first IQN. One filtered
- * query; TrueNAS cannot match group members in SQL, so the middleware reads every group to answer
- * it (only publishes with a host_volume_limit ask).
- */
-async function hostVolumeCount(ctx: SessionContext, host: InitiatorGroup): Promise<number> {
-  const [iqn] = host.initiators;
-  if (iqn === undefined) {
-    return 0;
-  }
-  const groups = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
-    [
-      ['comment', '^', volumePrefix],
-      ['initiators', 'rin', iqn],
-    ],
-  ]);
-  return groups.filter((g) => g.comment.startsWith(volumePrefix) && g.initiators.includes(iqn)).length;
-}
-
-/** Refuses a publish that changes the host's access or exceeds its volume limit; changes nothing. */
-async function checkPublish(ctx: SessionContext, access: Access, host: InitiatorGroup, options: PublishOptions) {
-  const readOnly = options.read_only === true;
-  if (access.hosts.some((h) => h.id === host.id)) {
-    if (readOnlyHostIds(access.entry).includes(host.id) !== readOnly) {
-      throw new CspProblem(
-        'ACCESS_MISMATCH',
-        `volume ${ctx.names.volumeId(access.entry.id)} is published to host ${options.host_uuid} ${readOnly ? 'read-write' : 'read-only'} already`,
-      );
-    }
-    return;
-  }
-  const limit = options.host_volume_limit;
-  if (limit !== undefined && (await hostVolumeCount(ctx, host)) >= limit) {
-    throw new CspProblem('LIMIT_EXCEEDED', `host ${options.host_uuid} has ${limit} volume(s) published, its limit`);
   }
 }
 
@@ -215,10 +187,14 @@ function publishInfo(ctx: SessionContext, entry: DatasetEntry, targetName: strin
 }
 
 export async function publishVolume(ctx: SessionContext, id: string, options: PublishOptions): Promise<PublishInfo> {
-  if (options.access_protocol !== undefined && options.access_protocol !== 'iscsi') {
-    throw invalidInput('body.access_protocol', 'the TrueNAS CSP serves iscsi only');
-  }
   const entry = await getManagedEntry(ctx, id);
+  const protocol = protocolOf(entry);
+  if (options.access_protocol !== undefined && options.access_protocol !== protocol) {
+    throw invalidInput(
+      'body.access_protocol',
+      `volume ${id} was created for ${protocol}; TrueNAS cannot export a zvol over ${options.access_protocol} as well`,
+    );
+  }
   if (!isComplete(entry)) {
     throw new CspProblem('UNAVAILABLE', `volume ${id} is not fully created yet; create it again to finish`);
   }
@@ -227,10 +203,18 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   if (!host) {
     throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
   }
+  if (protocol === 'iscsi' && iqnsOf(host).length === 0) {
+    // An access group without IQNs would admit every initiator.
+    throw invalidInput('body.host_uuid', `host ${options.host_uuid} has no iSCSI initiator name (iqns)`);
+  }
   await checkPublish(ctx, access, host, options);
+  const others = readOnlyHostIds(entry).filter((h) => h !== host.id);
+  const readOnly = options.read_only === true ? [...others, host.id] : others;
+  if (protocol === 'nvmetcp') {
+    return publishNvme(ctx, access, host, options.host_uuid, readOnly);
+  }
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
-  const readOnly = readOnlyHostIds(entry).filter((h) => h !== host.id);
-  await applyAccess(ctx, access, hosts, options.read_only === true ? [...readOnly, host.id] : readOnly);
+  await applyAccess(ctx, access, hosts, readOnly);
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -241,6 +225,10 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
   if (!host || !access.hosts.some((h) => h.id === host.id)) {
     return;
   }
+  if (protocolOf(entry) === 'nvmetcp') {
+    await unpublishNvme(ctx, access, host);
+    return;
+  }
   await applyAccess(
     ctx,
     access,
@@ -249,11 +237,27 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
   );
 }
 
-/** Removes every host's access (delete with force, and cleanup of a leftover group). */
-export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): Promise<void> {
+/** Removes every host's access to an NVMe/TCP volume (delete with force). */
+export async function detachAllNvmeHosts(ctx: SessionContext, entry: DatasetEntry): Promise<void> {
   if (!isComplete(entry)) {
     return;
   }
-  const access = await loadAccess(ctx, entry, undefined);
-  await applyAccess(ctx, access, [], []);
+  await detachAllNvme(ctx, await loadAccess(ctx, entry, undefined));
+}
+
+/**
+ * The volume's initiator groups (by its comment and by the id its zvol records), for a delete that
+ * removes the target first and then these. Works for a zvol that is gone too (`entry` undefined).
+ */
+export async function volumeGroups(
+  ctx: SessionContext,
+  path: string,
+  entry: DatasetEntry | undefined,
+): Promise<InitiatorGroup[]> {
+  const comment = `${volumePrefix}${ctx.names.iscsiName(path)}`;
+  const recorded = entry === undefined ? undefined : idProp(entry, prop.initiatorId);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+    ['OR', [['comment', '=', comment], ...(recorded === undefined ? [] : [['id', '=', recorded]])]],
+  ]);
+  return rows.filter((r) => r.comment === comment);
 }

@@ -1,18 +1,48 @@
 // CreateVolume: one lookup (candidate paths, parent and clone source in a single filtered query),
-// the zvol (created or cloned), its iSCSI exposure, and one update recording the ids. A failure
-// undoes everything made so far; an interrupted create of the same name is resumed.
+// the zvol (created or cloned), its iSCSI or NVMe/TCP exposure (the request's access_protocol:
+// TrueNAS cannot export one zvol both ways), and one update recording the ids. A failure undoes
+// everything made so far, the zvol last: while any iSCSI object may be left, the zvol stays as the
+// record that the next create of the same name resumes from (adopting what it finds by name), so a
+// rollback that fails half-way never strands objects nobody can find.
 
 import type { Volume, VolumeCreateRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
-import { createIscsiObjects, ensureIscsiObjects, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
-import { type DatasetEntry, localSnapshotProp, localUserProp, numberProp, prop, type SnapshotEntry } from './props.js';
+import { exposeZvol, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
+import {
+  createNvmeObjects,
+  ensureNvmeObjects,
+  type NvmeObjects,
+  nvmePorts,
+  removeNvmeObjects,
+} from './nvme-objects.js';
+import {
+  type DatasetEntry,
+  localSnapshotProp,
+  localUserProp,
+  numberProp,
+  prop,
+  protocolOf,
+  type SnapshotEntry,
+} from './props.js';
 import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
 import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
 
-export function roundUp(size: number, unit: number): number {
-  return Math.max(unit, Math.ceil(size / unit) * unit);
+/**
+ * The zvol size for a requested `body.size`: rounded up to a multiple of the block size. A size
+ * whose rounding would pass the contract's largest size (2^53 - 1, the largest exact JSON integer)
+ * is refused, so no inexact number ever reaches the array or an answer.
+ */
+export function volsizeOf(size: number, unit: number): number {
+  const volsize = Math.max(unit, Math.ceil(size / unit) * unit);
+  if (volsize > Number.MAX_SAFE_INTEGER) {
+    throw invalidInput(
+      'body.size',
+      `rounded up to a multiple of the block size (${unit}) it exceeds ${Number.MAX_SAFE_INTEGER} bytes`,
+    );
+  }
+  return volsize;
 }
 
 /** Thick zvols reserve their size: refuse what the pool cannot hold (and the 80% rule). */
@@ -46,14 +76,35 @@ function arrayRefusedSize(err: unknown): CspProblem | undefined {
   return undefined;
 }
 
+type Protocol = 'iscsi' | 'nvmetcp';
+
+/** The protocol a create asks for; 400 for one this array does not serve. */
+function requestedProtocol(ctx: SessionContext, req: VolumeCreateRequest): Protocol {
+  const protocol = req.access_protocol ?? 'iscsi';
+  if (protocol === 'nvmetcp') {
+    nvmePorts(ctx);
+    return protocol;
+  }
+  if (protocol !== 'iscsi') {
+    throw invalidInput('body.access_protocol', `${protocol} is not served by the TrueNAS CSP (iscsi, nvmetcp)`);
+  }
+  return protocol;
+}
+
+/** The user property marking an NVMe/TCP zvol, set when the zvol is made (a resume must know it). */
+function protocolProps(protocol: Protocol): Array<{ key: string; value: string }> {
+  return protocol === 'nvmetcp' ? [{ key: prop.protocol, value: protocol }] : [];
+}
+
 async function createZvol(
   ctx: SessionContext,
   req: VolumeCreateRequest,
   cfg: VolumeConfig,
   path: string,
   parent: DatasetEntry,
+  protocol: Protocol,
 ) {
-  const volsize = roundUp(req.size as number, cfg.volblocksizeBytes);
+  const volsize = volsizeOf(req.size as number, cfg.volblocksizeBytes);
   checkSpace(ctx, cfg, volsize, parent);
   await call(ctx, 'pool.dataset.create', [
     {
@@ -70,6 +121,7 @@ async function createZvol(
       user_properties: [
         { key: prop.volumeName, value: req.name },
         { key: prop.destroyOnDelete, value: String(cfg.destroyOnDelete) },
+        ...protocolProps(protocol),
       ],
     },
   ]).catch((err: unknown) => {
@@ -106,6 +158,7 @@ async function cloneZvol(
   cfg: VolumeConfig,
   path: string,
   source: { snapshot: string; dataset: DatasetEntry | undefined; parent: DatasetEntry },
+  protocol: Protocol,
 ) {
   const [snap] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
     [['id', '=', source.snapshot]],
@@ -123,7 +176,7 @@ async function cloneZvol(
   if (requested < snapSize) {
     throw invalidInput('body.size', `is smaller than the snapshot (${snapSize} bytes)`);
   }
-  const volsize = roundUp(requested, vbs);
+  const volsize = volsizeOf(requested, vbs);
   checkSpace(ctx, cfg, volsize, source.parent);
   const properties: Record<string, string> = {
     [prop.volumeName]: req.name,
@@ -131,6 +184,7 @@ async function cloneZvol(
     [prop.baseSnapshot]: req.base_snapshot_id as string,
     'org.freenas:description': description(ctx, req, cfg),
     refreservation: cfg.sparse ? 'none' : String(snapSize),
+    ...Object.fromEntries(protocolProps(protocol).map((p) => [p.key, p.value])),
   };
   for (const [key, value] of [
     ['compression', cfg.compression],
@@ -171,15 +225,50 @@ function recordIscsi(ctx: SessionContext, path: string, iscsi: IscsiObjects): Pr
   ]);
 }
 
-async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> {
-  let iscsi: IscsiObjects | undefined;
+/** Records the NVMe ids on the zvol; returns the zvol's final entry. */
+function recordNvme(ctx: SessionContext, path: string, nvme: NvmeObjects): Promise<DatasetEntry> {
+  return call<DatasetEntry>(ctx, 'pool.dataset.update', [
+    path,
+    {
+      user_properties_update: [
+        { key: prop.subsysId, value: String(nvme.subsysId) },
+        { key: prop.namespaceId, value: String(nvme.namespaceId) },
+        { key: prop.subnqn, value: nvme.subnqn },
+        { key: prop.nsid, value: String(nvme.nsid) },
+        { key: prop.nguid, value: nvme.nguid },
+        { key: prop.nsUuid, value: nvme.uuid },
+      ],
+    },
+  ]);
+}
+
+const recordedIds = [prop.targetId, prop.extentId, prop.targetExtentId, prop.naa];
+
+/**
+ * Removes what a failed create made: iSCSI objects by name first, the zvol only once they are
+ * gone. When the record of the ids may have been written (its answer lost), it is taken back
+ * first, so a zvol that a failing undo leaves behind is resumed, never taken for a complete volume.
+ */
+async function undoCreate(ctx: SessionContext, path: string, mayBeRecorded: boolean): Promise<void> {
+  if (mayBeRecorded) {
+    await call(ctx, 'pool.dataset.update', [
+      path,
+      { user_properties_update: recordedIds.map((key) => ({ key, remove: true })) },
+    ]);
+  }
+  await removeIscsiObjects(ctx, path, true);
+  await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
+}
+
+async function exposeNvme(ctx: SessionContext, path: string): Promise<DatasetEntry> {
+  let nvme: NvmeObjects | undefined;
   try {
-    iscsi = await createIscsiObjects(ctx, path);
-    return await recordIscsi(ctx, path, iscsi);
+    nvme = await createNvmeObjects(ctx, path);
+    return await recordNvme(ctx, path, nvme);
   } catch (err) {
     const undo = async () => {
-      if (iscsi) {
-        await removeIscsiObjects(ctx, path, iscsi, true);
+      if (nvme) {
+        await removeNvmeObjects(ctx, path, nvme.subsysId, true);
       }
       await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
     };
@@ -190,7 +279,46 @@ async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> 
   }
 }
 
+async function expose(ctx: SessionContext, path: string, protocol: Protocol): Promise<DatasetEntry> {
+  if (protocol === 'nvmetcp') {
+    return exposeNvme(ctx, path);
+  }
+  let recording = false;
+  try {
+    const iscsi = await exposeZvol(ctx, path);
+    recording = true;
+    return await recordIscsi(ctx, path, iscsi);
+  } catch (err) {
+    await undoCreate(ctx, path, recording).catch((cleanup: unknown) =>
+      ctx.logger.error(
+        { err: cleanup, path },
+        'could not undo a failed volume create; the next create of this name resumes it',
+      ),
+    );
+    throw err;
+  }
+}
+
+/** Finishes a create that stopped after its zvol existed: the size (a clone grows after cloning) and the exposure. */
+async function resume(ctx: SessionContext, req: VolumeCreateRequest, existing: DatasetEntry): Promise<Volume> {
+  ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
+  const volsize = numberProp(existing, 'volsize') ?? 0;
+  const wanted = req.size === undefined ? 0 : volsizeOf(req.size, numberProp(existing, 'volblocksize') ?? 16_384);
+  if (wanted > volsize) {
+    const sparse = numberProp(existing, 'refreservation') === 0;
+    await call(ctx, 'pool.dataset.update', [
+      existing.id,
+      { volsize: wanted, force_size: sparse || ctx.config.forceSize },
+    ]);
+  }
+  if (protocolOf(existing) === 'nvmetcp') {
+    return toVolume(ctx, await recordNvme(ctx, existing.id, await ensureNvmeObjects(ctx, existing.id)));
+  }
+  return toVolume(ctx, await recordIscsi(ctx, existing.id, await exposeZvol(ctx, existing.id)));
+}
+
 export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
+  const protocol = requestedProtocol(ctx, req);
   const cfg = parseVolumeConfig(req.config, ctx.config.volumeDefaults, ctx.names.parents);
   const candidates = ctx.names.candidatePaths(req.name);
   const snapshot = req.base_snapshot_id ? ctx.names.snapshotPath(req.base_snapshot_id) : undefined;
@@ -200,8 +328,7 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   const existing = entries.find((e) => candidates.includes(e.id));
   if (existing) {
     if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
-      ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
-      return toVolume(ctx, await recordIscsi(ctx, existing.id, await ensureIscsiObjects(ctx, existing.id)));
+      return resume(ctx, req, existing);
     }
     throw new CspProblem(
       'NAME_TAKEN',
@@ -216,9 +343,10 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   }
   const path = `${cfg.parent}/${ctx.names.leaf(req.name)}`;
   if (snapshot) {
-    await cloneZvol(ctx, req, cfg, path, { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent });
+    const source = { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent };
+    await cloneZvol(ctx, req, cfg, path, source, protocol);
   } else {
-    await createZvol(ctx, req, cfg, path, parent);
+    await createZvol(ctx, req, cfg, path, parent, protocol);
   }
-  return toVolume(ctx, await expose(ctx, path));
+  return toVolume(ctx, await expose(ctx, path, protocol));
 }

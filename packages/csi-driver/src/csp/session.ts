@@ -4,17 +4,25 @@
 
 import type { Features } from '@opencsp/csp-spec';
 import { CspClient, CspHttpError, type TokenSource } from '@opencsp/csp-spec/client';
-import { DriverError } from '../errors.js';
+import type { CspClientMetrics } from '@opencsp/csp-spec/metrics';
+import { DriverError, isDriverError } from '../errors.js';
 import type { CspEndpoint } from './endpoint.js';
 import { cspFailure } from './errors.js';
 
 export interface SessionOptions {
   timeoutMs: number;
   tlsInsecure: boolean;
-  ca: string | undefined;
+  /** CA bundle for HTTPS CSPs (a function is read per new connection); default: system CAs. */
+  ca: string | (() => string | undefined) | undefined;
+  /** Service mode over plain HTTP (--csp-plain-http). */
+  plainHttp?: boolean;
   /** Extra attempts after a connection failure (default 2). */
   retries?: number;
   retryDelayMs?: number;
+  /** Where to report CSP requests and logins (metrics on). */
+  metrics?: CspClientMetrics;
+  /** CSP requests in flight at once (the connection pool; default: the client's). */
+  connections?: number;
 }
 
 /** Features of a plain HPE-style CSP (no `GET /capabilities`): the base contract only. */
@@ -42,6 +50,8 @@ export interface CspFacts {
   sizeGranularity: number | undefined;
   minVolumeSize: number | undefined;
   maxVolumeSize: number | undefined;
+  /** What `GET /capabilities` lists; undefined for a plain HPE-style CSP (unknown). */
+  accessProtocols: readonly string[] | undefined;
 }
 
 export class CspSession implements TokenSource {
@@ -50,20 +60,26 @@ export class CspSession implements TokenSource {
   #token: string | undefined;
   #login: Promise<string> | undefined;
   #facts: Promise<CspFacts> | undefined;
+  /** The CSP refused a token it had issued: the next login is a re-login. */
+  #refusedToken = false;
+  readonly #metrics: CspClientMetrics | undefined;
   /** Logins performed (for tests and metrics). */
   logins = 0;
 
   constructor(endpoint: CspEndpoint, options: SessionOptions) {
     this.endpoint = endpoint;
-    const direct = !endpoint.serviceMode;
+    this.#metrics = options.metrics;
+    const https = endpoint.baseUrl.startsWith('https:');
     this.client = new CspClient(
       {
         baseUrl: endpoint.baseUrl,
         timeoutMs: options.timeoutMs,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
         ...(endpoint.serviceMode ? { arrayIp: endpoint.backend } : {}),
-        ...(direct
+        ...(https
           ? { tls: { rejectUnauthorized: !options.tlsInsecure, ...(options.ca ? { ca: options.ca } : {}) } }
           : {}),
       },
@@ -89,11 +105,25 @@ export class CspSession implements TokenSource {
   refused(token: string): void {
     if (this.#token === token) {
       this.#token = undefined;
+      this.#refusedToken = true;
     }
   }
 
   async #doLogin(): Promise<string> {
     this.logins++;
+    const kind = this.#refusedToken ? 'relogin' : 'first';
+    try {
+      const token = await this.#logIn();
+      this.#metrics?.login(kind, 'success');
+      this.#refusedToken = false;
+      return token;
+    } catch (err) {
+      this.#metrics?.login(kind, isDriverError(err) && err.kind === 'Unauthenticated' ? 'refused' : 'error');
+      throw err;
+    }
+  }
+
+  async #logIn(): Promise<string> {
     try {
       const token = await this.client.login({
         username: this.endpoint.username,
@@ -137,6 +167,7 @@ export class CspSession implements TokenSource {
         sizeGranularity: undefined,
         minVolumeSize: undefined,
         maxVolumeSize: undefined,
+        accessProtocols: undefined,
       };
     }
     return {
@@ -145,6 +176,7 @@ export class CspSession implements TokenSource {
       sizeGranularity: caps.limits?.size_granularity,
       minVolumeSize: caps.limits?.min_volume_size,
       maxVolumeSize: caps.limits?.max_volume_size,
+      accessProtocols: caps.access_protocols,
     };
   }
 

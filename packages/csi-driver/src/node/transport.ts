@@ -1,6 +1,7 @@
-// How a published LUN becomes a local block device and goes away again. `iscsi` is the product
-// (src/node/iscsi/); the testbed's `loop` transport stands in for it on machines without a kernel
-// initiator. Everything after attach (mkfs, mount, bind, grow, stats) is transport-independent.
+// How a published LUN becomes a local block device and goes away again. `iscsi` (src/node/iscsi/)
+// and `nvmetcp` (src/node/nvme/) are the product; the testbed's `loop` transport stands in for them
+// on machines without a kernel initiator. Everything after attach (mkfs, mount, bind, grow, stats)
+// is transport-independent and shared.
 import type { JsonObject } from '../state/volume-state.js';
 import type { ChapCredentials } from './chap.js';
 import type { StringMap } from './messages.js';
@@ -9,6 +10,16 @@ export interface AttachRequest {
   readonly volumeId: string;
   readonly publishContext: StringMap;
   readonly chap?: ChapCredentials;
+  /** The node-stage secret, for transport-specific credentials (NVMe DH-CHAP). Never persisted. */
+  readonly secrets?: StringMap;
+}
+
+/** Paths and sessions of one attached volume, for metrics (counts only). */
+export interface PathCounts {
+  readonly pathsActive: number;
+  readonly pathsTotal: number;
+  readonly sessionsUp: number;
+  readonly sessionsTotal: number;
 }
 
 export interface Attachment {
@@ -20,11 +31,14 @@ export interface Attachment {
   readonly paths: readonly string[];
   /** Persisted in the node state: enough to re-resolve, resize and detach after a restart. No secrets. */
   readonly record: JsonObject;
+  /** Paths and sessions attached and attempted. */
+  readonly counts?: PathCounts;
 }
 
 export interface PathHealth {
   readonly abnormal: boolean;
   readonly message: string;
+  readonly counts?: PathCounts;
 }
 
 export interface Transport {

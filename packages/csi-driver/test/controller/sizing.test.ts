@@ -12,6 +12,7 @@ const facts = (more: Partial<CspFacts> = {}): CspFacts => ({
   sizeGranularity: undefined,
   minVolumeSize: undefined,
   maxVolumeSize: undefined,
+  accessProtocols: undefined,
   ...more,
 });
 const size = (fsType: string | undefined, required: number, limit = 0, more: Partial<CspFacts> = {}) => {

@@ -1,19 +1,31 @@
 // The fastify application every TypeScript CSP shares: contract routes generated from the OpenAPI
 // document, request and response validation, session tokens, the error catalog, health
 // endpoints and served API docs. A CSP supplies only a `CspProvider`.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import type { Server as TlsServer } from 'node:tls';
+import type FastifyModule from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { loadOpenApiDocument } from '../spec.js';
-import type { TokenRequest } from '../types.js';
+import type { KitMetrics } from '../metrics/types.js';
+import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
-import { CspProblem, errorBody, isCspProblem } from './errors.js';
+import { registerLazyDocs } from './docs.js';
+import { CspProblem, errorBody } from './errors.js';
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrors,
+  notFoundHandler,
+  pathPatterns,
+  refuseWhileClosing,
+  requireHost,
+} from './framework-errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
 import type { ArraySession, CspProvider } from './provider.js';
+import { CertificateReloader, type ServingTls } from './serving-tls.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
-import { ContractViolation, type HttpPart, requestValidator, responseProblem } from './validation.js';
+import { type HttpPart, requestValidator, responseProblem } from './validation.js';
 
 export type ResponseValidation = 'off' | 'log' | 'strict';
 
@@ -24,17 +36,29 @@ export interface CspAppOptions {
   tokenIdleTtlMs?: number;
   /** A token expires this long after login (default 24 h). */
   tokenMaxTtlMs?: number;
-  /** Check response bodies against the contract: `strict` turns a mismatch into a 500 (tests). */
+  /**
+   * Check response bodies against the contract: `log` reports a mismatch, `strict` turns it into a
+   * 500 (tests), `off` (the default) checks nothing: the contract's suites check CSPs, and checking
+   * every response costs a production CSP CPU and about 3 MiB of compiled validators.
+   */
   responseValidation?: ResponseValidation;
   /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
   docs?: boolean;
+  /** Where to report requests, sessions and capacity (metrics on); absent: nothing is measured. */
+  metrics?: KitMetrics;
+  /** Serve HTTPS with these files (followed for changes); without it the app serves plain HTTP. */
+  tls?: ServingTls;
 }
 
 export interface CspApp {
   app: FastifyInstance;
   tokens: TokenStore;
+  /** The serving certificate, when the app serves HTTPS. */
+  certificates: CertificateReloader | undefined;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
+  /** Where this CSP serves its metrics (metrics on). */
+  metricsUrl?: string;
 }
 
 declare module 'fastify' {
@@ -46,26 +70,50 @@ declare module 'fastify' {
   }
 }
 
+// CommonJS, loaded with require (see ../runtime.ts).
+const Fastify = createRequire(import.meta.url)('fastify') as typeof FastifyModule;
+
 const hour = 3_600_000;
+
+/** fastify's schema compilers: request validation by the contract, responses as plain JSON. */
+const compilersFactory = {
+  buildValidator:
+    () =>
+    ({ schema, httpPart }: { schema: Record<string, unknown>; httpPart?: string }) =>
+      requestValidator((httpPart ?? 'body') as HttpPart, schema),
+  buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
+};
 
 function tokenFrom(request: FastifyRequest): string | undefined {
   const value = request.headers['x-auth-token'];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
-  if (problem?.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+/** The route label of a request: its contract operation, a kit endpoint, or `unmatched`. */
+function routeLabel(request: FastifyRequest): string {
+  const operationId = request.routeOptions.config?.operationId;
+  if (operationId) {
+    return operationId;
   }
-  return reply
-    .code(status)
-    .type('application/json')
-    .send(errorBody(status, message, { reason: problem?.reason, field: problem?.field }));
+  const url = request.routeOptions.url;
+  if (url === '/healthz' || url === '/readyz') {
+    return url.slice(1);
+  }
+  return url?.startsWith('/docs') ? 'docs' : 'unmatched';
+}
+
+function reportCapacity(metrics: KitMetrics, provider: CspProvider, body: unknown, answer: unknown): void {
+  const capacity = answer as Partial<Capacity> | undefined;
+  if (typeof capacity?.available_bytes !== 'number') {
+    return;
+  }
+  const config = (body as { config?: Config } | undefined)?.config ?? {};
+  metrics.capacity(provider.capacityPool?.(config) ?? '', capacity.available_bytes, capacity.total_bytes);
 }
 
 export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const { provider, logger } = options;
-  const validation = options.responseValidation ?? 'log';
+  const validation = options.responseValidation ?? 'off';
   const locks = new KeyedMutex();
   let closing = false;
   const closeSession = (session: ArraySession) =>
@@ -76,29 +124,56 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     onExpire: (entry) => void closeSession(entry.session),
   });
 
-  const app = Fastify({
+  const routes = contractRoutes();
+  const certificates = options.tls ? await CertificateReloader.load(options.tls, logger) : undefined;
+  const serverOptions = {
     loggerInstance: logger as FastifyBaseLogger,
     // The kit logs one line per contract request itself (onResponse below).
     logController: new Fastify.LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
-  });
+    // A whole request (headers and body) must arrive within a minute.
+    requestTimeout: 60_000,
+    // The kit answers these itself, in the contract's error body (framework-errors.ts).
+    return503OnClosing: false,
+    frameworkErrors,
+    // The contract's own validators (validation.ts), and plain JSON for responses (the kit checks
+    // them itself): fastify then never loads its default Ajv and serializer compilers.
+    // (fastify types these factories for Ajv; ours take the same route object.)
+    schemaController: { compilersFactory: compilersFactory as never },
+    clientErrorHandler,
+    ...(certificates
+      ? { https: { ...certificates.pair, minVersion: 'TLSv1.2', requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
+  };
+  // The HTTPS variant of the options has its own type; the instance is used the same way.
+  const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
+  certificates?.attach(app.server as unknown as TlsServer);
   app.decorateRequest('cspToken', undefined);
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    requestValidator((httpPart ?? 'body') as HttpPart, schema as Record<string, unknown>),
+  // Request bodies are JSON or nothing: anything else is 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain');
+  app.addHook(
+    'onRequest',
+    refuseWhileClosing(() => closing),
   );
+  app.addHook('onRequest', requireHost);
 
-  if (options.docs !== false) {
-    await app.register(swagger, { mode: 'static', specification: { document: loadOpenApiDocument() as never } });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-  }
+  const docs = options.docs !== false ? registerLazyDocs(app) : undefined;
 
   app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
-    closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
+    closing
+      ? reply.code(503).send(errorBody(503, 'the CSP is shutting down', { reason: 'UNAVAILABLE' }))
+      : { status: 'ready', provider: provider.name },
   );
 
+  const { metrics } = options;
+  if (metrics) {
+    metrics.sessions(() => tokens.size);
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.request(routeLabel(request), reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.config;
     if (route?.operationId) {
@@ -109,31 +184,8 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     }
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `no such route: ${request.method} ${request.url}`),
-  );
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error instanceof ContractViolation) {
-      return sendProblem(
-        reply,
-        400,
-        error.message,
-        new CspProblem('INVALID_INPUT', error.message, { field: error.field }),
-      );
-    }
-    if (isCspProblem(error)) {
-      const log = error.status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
-      log({ err: error, reason: error.reason }, 'request failed');
-      return sendProblem(reply, error.status, error.message, error);
-    }
-    const status = error.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Framework rejections (malformed JSON, wrong content type, body too large) are bad input.
-      return sendProblem(reply, 400, `body: ${error.message}`, new CspProblem('INVALID_INPUT', error.message));
-    }
-    request.log.error({ err: error }, 'unexpected failure');
-    return sendProblem(reply, 500, `internal error in the CSP (request ${request.id}); see the CSP log`);
-  });
+  app.setNotFoundHandler(notFoundHandler(pathPatterns(routes)));
+  app.setErrorHandler(errorHandler);
 
   const authenticate = async (request: FastifyRequest) => {
     const token = tokenFrom(request);
@@ -193,7 +245,7 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     },
   };
 
-  for (const route of contractRoutes()) {
+  for (const route of routes) {
     const sessionHandler: Handler | undefined = sessionHandlers[route.operationId];
     const tokenHandler = tokenHandlers[route.operationId];
     if (!sessionHandler && !tokenHandler) {
@@ -218,6 +270,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
           body: request.body,
           locks,
         });
+        if (metrics && route.operationId === 'queryCapacity') {
+          reportCapacity(metrics, provider, request.body, result.body);
+        }
         for (const [name, value] of Object.entries(result.headers ?? {})) {
           reply.header(name, value);
         }
@@ -231,9 +286,11 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   tokens.start(Math.min(60_000, Math.max(1000, Math.floor((options.tokenIdleTtlMs ?? hour) / 2))));
   const shutdown = async () => {
     closing = true;
+    certificates?.close();
     await app.close();
+    await docs?.close();
     await Promise.all(tokens.drain().map(closeSession));
     await provider.close();
   };
-  return { app, tokens, shutdown };
+  return { app, tokens, certificates, shutdown };
 }

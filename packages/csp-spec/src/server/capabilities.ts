@@ -14,6 +14,7 @@ const allFeatures: readonly FeatureName[] = [
   'chap',
   'expand_online',
   'read_only_publish',
+  'dhchap',
   'read_only_per_host',
   'host_volume_limit',
   'any_volume_name',

@@ -1,1 +1,2 @@
 export { MemoryArray, MemoryProvider, MemorySession, memoryCapacity } from './memory-provider.js';
+export { contractErrorProblem, type RawResponse, type RawTarget, rawHttp } from './raw-http.js';

@@ -32,10 +32,36 @@ export const memoryCapacity = 100 * 1024 * MiB;
 interface StoredVolume extends Volume {
   /** Host uuid → whether its access is read-only. */
   hosts: Map<string, { readOnly: boolean }>;
+  /** NVMe/TCP volumes: the namespace UUID published with the NGUID (`serial_number`). */
+  namespaceUuid?: string;
+}
+
+interface StoredHost extends Host {
+  chap_password?: string;
+  dhchapKey?: string;
+  dhchapCtrlKey?: string;
+}
+
+/** What a host looks like from outside: no secret, only whether DH-CHAP is set. */
+function shownHost({ chap_password: _secret, dhchapKey, dhchapCtrlKey: _ctrl, ...host }: StoredHost): Host {
+  return dhchapKey ? { ...host, dhchap: true } : host;
+}
+
+function nvmeInfo(volume: StoredVolume, host: StoredHost): PublishInfo {
+  return {
+    serial_number: volume.serial_number as string,
+    access_protocol: 'nvmetcp',
+    lun_id: 1,
+    target_names: [`nqn.2005-10.org.memory:${volume.name}`],
+    discovery_ips: ['127.0.0.1', '127.0.0.2:4421'],
+    target_scope: 'volume',
+    namespace_uuid: volume.namespaceUuid as string,
+    dhchap: host.dhchapCtrlKey ? 'bidirectional' : host.dhchapKey ? 'host' : 'none',
+  };
 }
 
 export class MemoryArray {
-  readonly hosts = new Map<string, Host & { chap_password?: string }>();
+  readonly hosts = new Map<string, StoredHost>();
   readonly volumes = new Map<string, StoredVolume>();
   readonly snapshots = new Map<string, Snapshot>();
   nextId = 1;
@@ -81,10 +107,12 @@ export class MemorySession implements ArraySession {
         'list_all_snapshots',
         'chap',
         'expand_online',
+        'dhchap',
         'read_only_per_host',
         'host_volume_limit',
         'any_volume_name',
       ],
+      accessProtocols: ['iscsi', 'nvmetcp'],
       limits: { size_granularity: MiB, min_volume_size: MiB },
       configKeys: ['tier'],
     });
@@ -94,24 +122,35 @@ export class MemorySession implements ArraySession {
   }
 
   async listHosts(): Promise<Host[]> {
-    return [...this.array.hosts.values()].map(({ chap_password: _secret, ...host }) => host);
+    return [...this.array.hosts.values()].map(shownHost);
   }
   async upsertHost(request: HostRequest): Promise<Host> {
     const existing = this.array.hosts.get(request.uuid);
-    const host: Host & { chap_password?: string } = {
+    if (request.dhchap_ctrl_key && !request.dhchap_key) {
+      throw new CspProblem('INVALID_INPUT', 'dhchap_ctrl_key: needs dhchap_key', { field: 'body.dhchap_ctrl_key' });
+    }
+    const host: StoredHost = {
       id: existing?.id ?? `host-${this.array.nextId++}`,
       uuid: request.uuid,
       name: request.name ?? request.uuid,
       iqns: request.iqns ?? [],
       networks: request.networks ?? [],
     };
+    if (request.nqns?.length) {
+      host.nqns = [...request.nqns];
+    }
     if (request.chap_user) {
       host.chap_user = request.chap_user;
       host.chap_password = request.chap_password ?? '';
     }
+    if (request.dhchap_key) {
+      host.dhchapKey = request.dhchap_key;
+      if (request.dhchap_ctrl_key) {
+        host.dhchapCtrlKey = request.dhchap_ctrl_key;
+      }
+    }
     this.array.hosts.set(request.uuid, host);
-    const { chap_password: _secret, ...shown } = host;
-    return shown;
+    return shownHost(host);
   }
   async deleteHost(id: string): Promise<void> {
     const host = [...this.array.hosts.values()].find((h) => h.id === id);
@@ -130,7 +169,7 @@ export class MemorySession implements ArraySession {
   }
 
   #show(volume: StoredVolume): Volume {
-    const { hosts, ...rest } = volume;
+    const { hosts, namespaceUuid: _uuid, ...rest } = volume;
     return { ...rest, published: hosts.size > 0, health: { abnormal: false, message: 'ok' } };
   }
   #volume(id: string): StoredVolume {
@@ -156,6 +195,12 @@ export class MemorySession implements ArraySession {
       throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
     }
     checkConfig(request.config);
+    const protocol = request.access_protocol ?? 'iscsi';
+    if (protocol !== 'iscsi' && protocol !== 'nvmetcp') {
+      throw new CspProblem('INVALID_INPUT', `access_protocol: ${protocol} is not served (iscsi, nvmetcp)`, {
+        field: 'body.access_protocol',
+      });
+    }
     let size = request.size === undefined ? 0 : round(request.size);
     let base: Snapshot | undefined;
     if (request.base_snapshot_id) {
@@ -172,6 +217,7 @@ export class MemorySession implements ArraySession {
       throw new CspProblem('OUT_OF_SPACE', `only ${memoryCapacity - this.array.used()} bytes free`);
     }
     const id = `vol-${this.array.nextId++}`;
+    const digits = id.replace(/\D/g, '');
     const volume: StoredVolume = {
       id,
       name: request.name,
@@ -179,11 +225,15 @@ export class MemorySession implements ArraySession {
       description: request.description ?? '',
       published: false,
       config: request.config ?? {},
-      serial_number: `6589cfc000000${id.replace(/\D/g, '').padStart(19, '0')}`,
-      access_protocol: 'iscsi',
+      serial_number:
+        protocol === 'nvmetcp' ? `4e56${digits.padStart(28, '0')}` : `6589cfc000000${digits.padStart(19, '0')}`,
+      access_protocol: protocol,
       creation_time: Math.floor(Date.now() / 1000),
       hosts: new Map(),
     };
+    if (protocol === 'nvmetcp') {
+      volume.namespaceUuid = `4e564d65-0000-4000-8000-${digits.padStart(12, '0')}`;
+    }
     if (base) {
       volume.base_snapshot_id = base.id;
       volume.clone = true;
@@ -229,6 +279,17 @@ export class MemorySession implements ArraySession {
     if (!host) {
       throw notFound(`host ${options.host_uuid}`);
     }
+    const protocol = options.access_protocol ?? volume.access_protocol;
+    if (protocol !== volume.access_protocol) {
+      throw new CspProblem('INVALID_INPUT', `access_protocol: volume ${id} is served over ${volume.access_protocol}`, {
+        field: 'body.access_protocol',
+      });
+    }
+    if (protocol === 'nvmetcp' && !host.nqns?.length) {
+      throw new CspProblem('INVALID_INPUT', `host_uuid: host ${host.uuid} has no NVMe host NQN`, {
+        field: 'body.host_uuid',
+      });
+    }
     const readOnly = options.read_only === true;
     const current = volume.hosts.get(host.uuid);
     if (current && current.readOnly !== readOnly) {
@@ -242,6 +303,9 @@ export class MemorySession implements ArraySession {
       throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
     }
     volume.hosts.set(host.uuid, { readOnly });
+    if (protocol === 'nvmetcp') {
+      return nvmeInfo(volume, host);
+    }
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
       access_protocol: 'iscsi',

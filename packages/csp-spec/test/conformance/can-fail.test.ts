@@ -7,10 +7,11 @@ import { accessFaults } from './fixtures/faults-access.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
 import { inputFaults } from './fixtures/faults-input.js';
+import { nvmeFaults } from './fixtures/faults-nvme.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults };
+const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults, ...nvmeFaults };
 const running: Running[] = [];
 
 afterEach(async () => {

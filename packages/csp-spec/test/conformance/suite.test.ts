@@ -89,7 +89,7 @@ describe('the suite against other CSP shapes', () => {
     expectPassed(report);
     expect(report.capabilities).toBeUndefined();
     const expected = listCases()
-      .filter((c) => c.feature || c.serviceModeOnly || c.id === 'extensions.capabilities')
+      .filter((c) => c.feature || c.protocol || c.serviceModeOnly || c.id === 'extensions.capabilities')
       .map((c) => c.id);
     expect(statuses(report, 'not-claimed')).toEqual(expected);
     const capacity = report.results.find((r) => r.id === 'extensions.capacity');

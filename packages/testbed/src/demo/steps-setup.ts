@@ -1,5 +1,6 @@
 // Steps 1-5: the array and its CSP, the driver, a StorageClass, a PVC provisioned on the array,
 // and its attachment to the node (ControllerPublishVolume and the publish context it returns).
+import { Agent, fetch } from 'undici';
 import { driverParameters } from '../harness/storage-class.js';
 import { describeVolume } from './array-view.js';
 import { type DemoContext, type DemoStep, need } from './context.js';
@@ -7,12 +8,17 @@ import type { StepLog } from './report.js';
 import { formatBytes, formatQuantity } from './units.js';
 
 /** The served OpenAPI document: proof the docs are there, not just a URL. */
-async function openApiSummary(origin: string): Promise<string> {
-  const response = await fetch(`${origin}/docs/json`);
-  if (!response.ok) {
-    throw new Error(`GET ${origin}/docs/json answered ${response.status}`);
-  }
-  const doc = (await response.json()) as { openapi?: string; info?: { title?: string }; paths?: object };
+async function openApiSummary(origin: string, ca: string | undefined): Promise<string> {
+  const agent = new Agent(ca ? { connect: { ca } } : {});
+  type Doc = { openapi?: string; info?: { title?: string }; paths?: object };
+  const doc = await fetch(`${origin}/docs/json`, { dispatcher: agent })
+    .then(async (response) => {
+      if (!response.ok) {
+        throw new Error(`GET ${origin}/docs/json answered ${response.status}`);
+      }
+      return (await response.json()) as Doc;
+    })
+    .finally(() => agent.close());
   const paths = Object.keys(doc.paths ?? {}).length;
   return `${origin}/docs (Swagger UI; ${doc.info?.title ?? 'untitled'}, OpenAPI ${doc.openapi ?? '?'}, ${paths} paths)`;
 }
@@ -21,13 +27,13 @@ const startArray: DemoStep = {
   name: 'start the simulated TrueNAS and csp-truenas',
   async run(ctx, log) {
     const backend = await ctx.stack.startArray();
-    const { sim, baseUrl, config } = backend.stack;
+    const { sim, baseUrl, config, ca } = backend.stack;
     log.detail(
       'TrueNAS simulator',
       `${sim.url()} (JSON-RPC 2.0 over WebSocket, TrueNAS ${sim.core.config.version}, pool tank)`,
     );
     log.detail('csp-truenas', `${baseUrl} (the CSP REST API the driver calls)`);
-    log.detail('OpenAPI docs', await openApiSummary(new URL(baseUrl).origin));
+    log.detail('OpenAPI docs', await openApiSummary(new URL(baseUrl).origin, ca));
     log.detail('array login', 'API key over wss, the simulator’s self-signed certificate trusted as a CA');
     log.detail('volumes go to', config.parents.join(', '));
   },
@@ -44,8 +50,14 @@ const startDriver: DemoStep = {
     if (node) {
       const registration = await node.kubelet.register();
       log.detail('node', `unix://${node.driver.socketPath} (what kubelet calls on each node)`);
-      log.detail('node id', `${registration.nodeId} (NodeGetInfo: name;initiator IQN)`);
-      log.detail('transport', 'loop: a loop device on the LUN’s backing file stands in for the iSCSI login');
+      const nvme = ctx.options.protocol === 'nvmetcp';
+      log.detail('node id', `${registration.nodeId} (NodeGetInfo: name;initiator IQN,host NQN)`);
+      log.detail(
+        'transport',
+        nvme
+          ? 'loop: a loop device on the namespace’s backing file stands in for nvme connect'
+          : 'loop: a loop device on the LUN’s backing file stands in for the iSCSI login',
+      );
       log.detail('kubelet dir', `${node.kubeletDir} (<kubelet> below; /var/lib/kubelet on a real node)`);
     } else {
       log.detail('node', 'not started (no node part on this machine)');
@@ -89,17 +101,18 @@ const attach: DemoStep = {
     ctx.publishContext = publishContext;
     const { targetNames, discoveryIps, lunId, serialNumber, ...rest } = publishContext;
     log.detail('node id', ctx.stack.node ? nodeId : `${nodeId} (what the node plugin’s NodeGetInfo would answer)`);
-    log.detail('target IQN', targetNames ?? '(none)');
-    log.detail('portals', discoveryIps ?? '(none)');
-    log.detail('LUN', lunId ?? '(none)');
-    log.detail('serial', serialNumber ?? '(none)');
+    const nvme = publishContext.accessProtocol === 'nvmetcp';
+    log.detail(nvme ? 'subsystem NQN' : 'target IQN', targetNames ?? '(none)');
+    log.detail(nvme ? 'ports' : 'portals', discoveryIps ?? '(none)');
+    log.detail(nvme ? 'namespace id' : 'LUN', lunId ?? '(none)');
+    log.detail(nvme ? 'NGUID' : 'serial', serialNumber ?? '(none)');
     log.detail(
       'also',
       Object.entries(rest)
         .map(([k, v]) => `${k}=${v}`)
         .join(', '),
     );
-    showArray(ctx, log, pv.volumeHandle, ['iSCSI target']);
+    showArray(ctx, log, pv.volumeHandle, ['iSCSI target', 'NVMe subsystem']);
   },
 };
 

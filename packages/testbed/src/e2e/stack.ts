@@ -3,7 +3,7 @@
 // own socket (with kubelet's harness), the node's LUNs attached through loop devices. One
 // `stop()` removes everything, also after a failure: mounts under the kubelet dir, loop devices
 // of the array's backing files, both drivers, the CSP and the simulator.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,8 @@ export interface E2eStackOptions {
   truenas?: TrueNasBackendOptions;
   /** Settings of the Synology fixture (backend synology), e.g. `{ csp: { masking: 'chap' } }`. */
   synology?: SynologyBackendOptions;
+  /** Serve metrics from the CSP and both drivers on free loopback ports (`metricsTargets`). */
+  metrics?: boolean;
 }
 
 export interface E2eStack {
@@ -68,6 +70,8 @@ export interface E2eStack {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's NVMe host NQN, when the array serves NVMe/TCP (TrueNAS). */
+  hostnqn: string | undefined;
   /** The Secret every class of this stack references. */
   secretRef: SecretRef;
   /** A StorageClass for a filesystem (ext4, xfs, btrfs) or, without fsType, for raw block PVCs. */
@@ -86,7 +90,15 @@ export interface E2eStack {
   decommissionNode(): Promise<void>;
   /** What is left: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
   leftovers(): Promise<string[]>;
+  /** The metrics endpoints (option `metrics`): the CSP, the controller driver and the node driver. */
+  metricsTargets(): MetricsTarget[];
   stop(): Promise<void>;
+}
+
+/** One metrics endpoint of a stack, named by what serves it. */
+export interface MetricsTarget {
+  component: 'csp-truenas' | 'csp-synology' | 'csi-controller' | 'csi-node';
+  url: string;
 }
 
 /** The node half of a stack: the driver in node mode (loop transport) and kubelet's harness. */
@@ -95,6 +107,7 @@ export interface NodeSide {
   kubelet: Kubelet;
   pods: PodScheduler;
   kubeletDir: string;
+  hostnqn: string | undefined;
 }
 
 /**
@@ -108,7 +121,10 @@ export async function startNodeSide(input: {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's host NQN when the array serves NVMe/TCP (default: a random one). */
+  hostnqn?: string;
   logLevel: string;
+  metrics?: boolean;
   onCleanup: (cleanup: () => Promise<void>) => void;
 }): Promise<NodeSide> {
   const { backend, kube, kubeletDir } = input;
@@ -116,16 +132,20 @@ export async function startNodeSide(input: {
     await unmountUnder(kubeletDir);
     await detachLoopsUnder(backend.luns.dataDir);
   });
+  const nvme = backend.luns.nvme;
+  const hostnqn = nvme ? (input.hostnqn ?? randomHostNqn()) : undefined;
   const driver = await startNodeDriver({
     nodeName: input.nodeName,
     initiatorNames: [input.initiatorName],
     resolve: backend.luns.resolve,
     sessions: backend.luns.sessions(input.initiatorName),
+    ...(nvme && hostnqn ? { nvme: { hostnqn, resolve: nvme.resolve, sessions: nvme.sessions(hostnqn) } } : {}),
     logLevel: input.logLevel,
+    ...(input.metrics ? { metrics: true } : {}),
   });
   input.onCleanup(() => driver.stop());
   const kubelet = new Kubelet({ client: driver.client, kube, kubeletDir });
-  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir };
+  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir, hostnqn };
 }
 
 /** What a stack left behind: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
@@ -140,19 +160,44 @@ export async function stackLeftovers(backend: E2eBackend, kubeletDir: string | u
 
 /** A Debian-style initiator name with a random suffix. */
 export const randomInitiatorName = () => `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+/** A host NQN as `nvme gen-hostnqn` makes it (a random UUID). */
+export const randomHostNqn = () => `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}`;
 
 export function startBackend(
   name: E2eBackendName,
-  options: Pick<E2eStackOptions, 'truenas' | 'synology'>,
+  options: Pick<E2eStackOptions, 'truenas' | 'synology' | 'metrics'>,
   logLevel: string,
 ): Promise<E2eBackend> {
   const logger = pino({ level: logLevel });
+  const metricsAddress = { host: '127.0.0.1', port: 0 };
   switch (name) {
-    case 'truenas':
-      return truenasBackend({ ...options.truenas, logger });
-    case 'synology':
-      return synologyBackend({ ...options.synology, logger });
+    case 'truenas': {
+      const cspArgs = [...(options.truenas?.cspArgs ?? [])];
+      if (options.metrics) {
+        cspArgs.push('--metrics-address', '127.0.0.1:0');
+      }
+      return truenasBackend({ ...options.truenas, cspArgs, logger });
+    }
+    case 'synology': {
+      const csp = { ...options.synology?.csp, ...(options.metrics ? { metricsAddress } : {}) };
+      return synologyBackend({ ...options.synology, csp, logger });
+    }
   }
+}
+
+function metricsTargets(backend: E2eBackend, controller: DriverFixture, node: NodeDriverFixture): MetricsTarget[] {
+  const targets: MetricsTarget[] = [];
+  const csp = backend.name === 'truenas' ? 'csp-truenas' : 'csp-synology';
+  for (const [component, url] of [
+    [csp, backend.metricsUrl],
+    ['csi-controller', controller.metricsUrl],
+    ['csi-node', node.metricsUrl],
+  ] as const) {
+    if (url) {
+      targets.push({ component, url });
+    }
+  }
+  return targets;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
@@ -174,7 +219,11 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     }
     const backend = await startBackend(backendName, options, logLevel);
     cleanups.push(() => backend.stop());
-    const controller = await startDriverFixture({ defaultSecret: backend.secrets, logLevel });
+    const controller = await startDriverFixture({
+      defaultSecret: backend.secrets,
+      logLevel,
+      ...(options.metrics ? { metrics: true } : {}),
+    });
     cleanups.push(() => controller.stop());
     const nodeName = options.nodeName ?? 'e2e-node-1';
     const initiatorName = options.initiatorName ?? randomInitiatorName();
@@ -182,6 +231,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       driver: node,
       kubelet,
       pods,
+      hostnqn,
     } = await startNodeSide({
       backend,
       kube: controller.kube,
@@ -189,6 +239,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       nodeName,
       initiatorName,
       logLevel,
+      ...(options.metrics ? { metrics: true } : {}),
       onCleanup: (cleanup) => cleanups.push(cleanup),
     });
     const kube = controller.kube;
@@ -204,6 +255,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       kubeletDir,
       nodeName,
       initiatorName,
+      hostnqn,
       secretRef,
       storageClass: (name, fsType, parameters = {}) =>
         storageClass(name, secretRef, {
@@ -227,6 +279,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       },
       decommissionNode: () => backend.removeHost(nodeName),
       leftovers: () => stackLeftovers(backend, kubeletDir),
+      metricsTargets: () => metricsTargets(backend, controller, node),
       stop,
     };
   } catch (err) {

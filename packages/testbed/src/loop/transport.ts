@@ -44,6 +44,8 @@ export interface LoopTransportOptions {
   readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
+  /** The real transport's publish-context check (INVALID_ARGUMENT before anything changes). */
+  readonly validate?: (publishContext: StringMap) => void;
   /** How long detach waits for a busy loop device to go (default 15 s). */
   readonly detachTimeoutMs?: number;
 }
@@ -55,12 +57,16 @@ function fileOf(record: JsonObject): string {
   return record.file;
 }
 
+/** A loop device is one path over one (simulated) session: up (1) or not (0). */
+const onePath = (up: 0 | 1) => ({ pathsActive: up, pathsTotal: 1, sessionsUp: up, sessionsTotal: 1 });
+
 export class LoopTransport implements Transport {
   readonly name: string;
   private readonly runner: Runner;
   private readonly files: HostFiles;
   private readonly resolver: BackingResolver;
   private readonly sessions: LoopSessions | undefined;
+  private readonly check: ((publishContext: StringMap) => void) | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
   private readonly detachTimeoutMs: number;
@@ -71,11 +77,13 @@ export class LoopTransport implements Transport {
     this.files = options.files;
     this.resolver = options.resolve;
     this.sessions = options.sessions;
+    this.check = options.validate;
     this.detachTimeoutMs = options.detachTimeoutMs ?? 15_000;
   }
 
-  validate(_publishContext: StringMap): void {
-    // What a publish context must hold is the resolver's business; it reports its own errors.
+  validate(publishContext: StringMap): void {
+    // Without a check, what a publish context must hold is the resolver's business.
+    this.check?.(publishContext);
   }
 
   private async backingFile(publishContext: StringMap): Promise<string> {
@@ -97,7 +105,12 @@ export class LoopTransport implements Transport {
     return this.locks.with(file, async () => {
       const [existing] = await loopDevicesOf(this.runner, file);
       const device = existing ?? (await attachLoop(this.runner, file));
-      return { device, paths: [basename(device)], record: { file, ...(session ? { session } : {}) } };
+      return {
+        device,
+        paths: [basename(device)],
+        record: { file, ...(session ? { session } : {}) },
+        counts: onePath(1),
+      };
     });
   }
 
@@ -143,13 +156,13 @@ export class LoopTransport implements Transport {
     const file = fileOf(record);
     const [device] = await loopDevicesOf(this.runner, file);
     if (!device) {
-      return { abnormal: true, message: `no loop device is attached to ${file}` };
+      return { abnormal: true, message: `no loop device is attached to ${file}`, counts: onePath(0) };
     }
     const backing = await loopBackingFile(this.files, basename(device));
     if (!backing || backing.endsWith('(deleted)')) {
-      return { abnormal: true, message: `${device} lost its backing file ${file}` };
+      return { abnormal: true, message: `${device} lost its backing file ${file}`, counts: onePath(0) };
     }
-    return { abnormal: false, message: `1/1 paths active (${device})` };
+    return { abnormal: false, message: `1/1 paths active (${device})`, counts: onePath(1) };
   }
 
   async adopt(device: string): Promise<JsonObject | undefined> {

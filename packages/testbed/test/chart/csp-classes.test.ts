@@ -54,9 +54,13 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expectRestricted(c);
     expect(c.image).toBe(`ghcr.io/opencsp/csp-${csp}:0.1.0`);
     expect(flag(c, 'port')).toBe('8080');
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    // both-csps-values.yaml turns metrics on: the second port is the metrics port (metrics.test.ts).
+    expect(c.ports).toEqual([
+      { name: 'https', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9811, protocol: 'TCP' },
+    ]);
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
     expect(c.resources?.requests).toEqual({ cpu: '10m', memory: '64Mi' });
   });
 
@@ -92,7 +96,7 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     ] as const) {
       const service = findOne(both, 'Service', `opencsp-csp-${csp}`);
       const spec = service.spec as { selector: Record<string, string>; ports: unknown[]; sessionAffinity: string };
-      expect(spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
+      expect(spec.ports).toEqual([{ name: 'https', port, targetPort: 'https', protocol: 'TCP' }]);
       expect(spec.sessionAffinity).toBe('ClientIP');
       const labels = podLabels(findOne(both, 'Deployment', `opencsp-csp-${csp}`));
       for (const [k, v] of Object.entries(spec.selector)) {
@@ -114,12 +118,13 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       };
       expect(spec.policyTypes).toEqual(['Ingress']);
       expect(spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe(`csp-${csp}`);
-      expect(spec.ingress).toHaveLength(1);
+      // The second rule admits scrapes of the metrics port only (metrics.test.ts).
+      expect(spec.ingress).toHaveLength(2);
       const peer = spec.ingress[0]?.from[0]?.podSelector?.matchLabels ?? {};
       expect(Object.entries(peer).every(([k, v]) => controllerLabels[k] === v)).toBe(true);
       expect(Object.entries(peer).every(([k, v]) => nodeLabels[k] === v)).toBe(false);
       expect(spec.ingress[0]?.from).toHaveLength(2);
-      expect(spec.ingress[0]?.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+      expect(spec.ingress[0]?.ports).toEqual([{ port: 'https', protocol: 'TCP' }]);
     }
   });
 
@@ -136,7 +141,9 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       chapPassword: 'chapsecret1234',
     });
     expect((findOne(both, 'Secret', 'synology-backend').stringData as Record<string, string>).servicePort).toBe('8081');
-    for (const s of findAll(both, 'Secret')) {
+    const backendSecrets = findAll(both, 'Secret').filter((s) => s.stringData !== undefined);
+    expect(backendSecrets).toHaveLength(2);
+    for (const s of backendSecrets) {
       expect(Object.keys(s.stringData as object).every((k) => secretKeys.includes(k))).toBe(true);
     }
   });
@@ -185,9 +192,10 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expect(findOne(both, 'VolumeSnapshotClass', 'synology-snapshots').deletionPolicy).toBe('Retain');
   });
 
-  it('renders only the enabled CSP when everything else is disabled', () => {
+  it('renders only the enabled CSP (and its NetworkPolicy) when everything else is disabled', () => {
     expect(cspOnly.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
       'Deployment/opencsp-csp-synology',
+      'NetworkPolicy/opencsp-csp-synology',
       'Service/opencsp-csp-synology',
       'ServiceAccount/opencsp-csp',
     ]);
@@ -203,7 +211,7 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     );
     const hostNetworkPolicy = await helm.valuesFile(
       'host-network-policy.yaml',
-      'networkPolicy:\n  enabled: true\ncontroller:\n  hostNetwork: true\n',
+      'networkPolicy:\n  enabled: true\ncontroller:\n  hostNetwork: true\ncsps:\n  truenas:\n    enabled: true\n',
     );
     expect(await helm.renderError({ valueFiles: [hostNetworkPolicy] })).toContain(
       'networkPolicy.enabled needs controller.hostNetwork=false',
