@@ -14,6 +14,7 @@ const allFeatures: readonly FeatureName[] = [
   'chap',
   'expand_online',
   'read_only_publish',
+  'published_nodes',
 ];
 
 export interface CapabilityClaims {
@@ -23,6 +24,8 @@ export interface CapabilityClaims {
   accessProtocols?: AccessProtocol[];
   limits?: Capabilities['limits'];
   configKeys?: readonly string[];
+  /** The config keys `PUT /volumes/{id}` can change (absent: not stated). */
+  mutableConfigKeys?: readonly string[];
 }
 
 export function describeCapabilities(input: CapabilityClaims): Capabilities {
@@ -38,6 +41,9 @@ export function describeCapabilities(input: CapabilityClaims): Capabilities {
   }
   if (input.configKeys) {
     answer.config_keys = [...input.configKeys];
+  }
+  if (input.mutableConfigKeys) {
+    answer.mutable_config_keys = [...input.mutableConfigKeys];
   }
   return answer;
 }
