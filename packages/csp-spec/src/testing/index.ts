@@ -1,1 +1,8 @@
-export { MemoryArray, MemoryProvider, MemorySession, memoryCapacity } from './memory-provider.js';
+export {
+  MemoryArray,
+  MemoryGroupSession,
+  type MemoryOptions,
+  MemoryProvider,
+  MemorySession,
+  memoryCapacity,
+} from './memory-provider.js';

@@ -5,11 +5,12 @@ import { listCases, runConformance } from '../../src/conformance/index.js';
 import { MemoryProvider } from '../../src/testing/index.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
+import { featureFaults } from './fixtures/faults-features.js';
 import { inputFaults } from './fixtures/faults-input.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults };
+const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...featureFaults };
 const running: Running[] = [];
 
 afterEach(async () => {
@@ -46,6 +47,7 @@ describe('every case can fail', () => {
       password: 'secret-password',
       arrayIpHeader: fault.serviceMode === true,
       only: fault.only ?? [id],
+      ...(fault.modifyConfig ? { modifyConfig: fault.modifyConfig } : {}),
     });
     const result = report.results.find((r) => r.id === id);
     expect(result?.status, JSON.stringify(result, null, 2)).toBe('fail');

@@ -7,6 +7,7 @@ import { expansionCases } from './expansion.js';
 import { extensionCases } from './extensions.js';
 import { groupCases } from './groups.js';
 import { hostCases } from './hosts.js';
+import { modifyCases } from './modify.js';
 import { publishCases } from './publish.js';
 import { snapshotCases } from './snapshots.js';
 import { tokenCases } from './tokens.js';
@@ -23,6 +24,7 @@ export const allCases: readonly ConformanceCase[] = [
   ...expansionCases,
   ...groupCases,
   ...extensionCases,
+  ...modifyCases,
   ...validationCases,
 ];
 

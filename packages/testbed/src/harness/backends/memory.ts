@@ -109,7 +109,7 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
       return host && { uuid, iqns: host.iqns ?? [], chapUser: host.chap_user, networks: host.networks };
     },
     async initiatorsOf(volumeId) {
-      const uuids = [...(array.volumes.get(volumeId)?.hosts ?? [])];
+      const uuids = [...(array.volumes.get(volumeId)?.hosts.keys() ?? [])];
       return uuids.flatMap((uuid) => array.hosts.get(uuid)?.iqns ?? []);
     },
     removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
