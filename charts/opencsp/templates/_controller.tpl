@@ -33,6 +33,7 @@ resources:
     - --mode=controller
     - --log-level={{ default .Values.driver.logLevel .Values.controller.logLevel }}
     - --csp-timeout={{ .Values.driver.cspTimeout }}
+    - --max-volumes-per-node={{ int .Values.node.maxVolumesPerNode }}
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure
     {{- end }}

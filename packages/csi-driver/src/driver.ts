@@ -33,7 +33,7 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir'>>,
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'maxVolumesPerNode'>>,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
@@ -53,7 +53,10 @@ export async function startDriver(
     }
     services.push({
       definition: csi.Controller.service,
-      handlers: controllerService({ sessions, logger: deps.logger }, wrap),
+      handlers: controllerService(
+        { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 },
+        wrap,
+      ),
     });
   }
   if (options.mode !== 'controller') {

@@ -86,7 +86,8 @@ export const driverOptionTable = {
   maxVolumesPerNode: {
     flag: 'max-volumes-per-node',
     env: 'OPENCSP_MAX_VOLUMES',
-    description: 'node: volumes the scheduler may place on this node (0 = no limit)',
+    description:
+      'volumes one node may have (0 = no limit): the node reports it to the scheduler, the controller has CSPs that claim host_volume_limit refuse a publish beyond it',
     parse: parsers.int(0, 100_000),
     default: 0,
   },

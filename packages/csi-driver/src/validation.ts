@@ -1,11 +1,13 @@
 // Request checks shared by the RPCs. Every failure is InvalidArgument naming the field, raised
 // before anything is looked up or changed.
+import { hasBannedNameCharacter } from '@opencsp/csp-spec';
 import { limits, supportedFsTypes } from './constants.js';
 import type { AccessMode, CapacityRange__Output, VolumeCapability__Output } from './csi-types.js';
 import { invalidArgument, outOfRange } from './errors.js';
 
-/** CSP object names (contract `ObjectName`): what we accept as CSI volume and snapshot names. */
+/** CSP object names (contract `ObjectName`): snapshot names, and volume names every CSP takes. */
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
 /** CSP object ids (contract `ObjectId`): anything else cannot name an object of ours. */
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@~+=-]*$/;
 
@@ -24,6 +26,20 @@ export function validateName(name: string, field = 'name'): void {
     throw invalidArgument(
       `${field}: ${JSON.stringify(name)} must start with a letter or digit and contain only letters, digits, '.', '_', ':' and '-'`,
     );
+  }
+}
+
+/**
+ * A CSI volume name: any text up to 128 bytes without the characters CSI bans. Whether the CSP can
+ * take names outside `ObjectName` is its `any_volume_name` feature (see isObjectName).
+ */
+export function validateVolumeName(name: string, field = 'name'): void {
+  requireField(name, field);
+  if (Buffer.byteLength(name) > 128) {
+    throw invalidArgument(`${field}: must be at most 128 bytes`);
+  }
+  if (hasBannedNameCharacter(name)) {
+    throw invalidArgument(`${field}: must not contain control characters (CSI bans them in names)`);
   }
 }
 

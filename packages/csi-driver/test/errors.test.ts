@@ -15,6 +15,9 @@ describe('error mapping', () => {
     [http(401), status.UNAUTHENTICATED],
     [http(404), status.NOT_FOUND],
     [http(409, 'NAME_TAKEN'), status.ALREADY_EXISTS],
+    // The node has the volume with other read-only access (ControllerPublishVolume).
+    [http(409, 'ACCESS_MISMATCH'), status.ALREADY_EXISTS],
+    [http(507, 'LIMIT_EXCEEDED'), status.RESOURCE_EXHAUSTED],
     [http(409, 'HAS_DEPENDENTS'), status.FAILED_PRECONDITION],
     [http(409), status.FAILED_PRECONDITION],
     [http(501), status.UNIMPLEMENTED],

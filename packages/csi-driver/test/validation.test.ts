@@ -7,6 +7,7 @@ import {
   isPossibleId,
   validateCapabilities,
   validateName,
+  validateVolumeName,
 } from '../src/validation.js';
 
 const cap = (
@@ -34,6 +35,18 @@ describe('validation', () => {
     expect(kindOf(() => validateName(''))).toMatch(/^InvalidArgument: name: is required/);
     expect(kindOf(() => validateName('a b'))).toMatch(/^InvalidArgument: name:/);
     expect(kindOf(() => validateName('x'.repeat(129)))).toMatch(/128 bytes/);
+  });
+  it('accepts any CSI volume name up to 128 bytes without banned control characters', () => {
+    for (const name of ['pvc-2c8f1a8e', 'sanity-max-attach-limit-vol+1-x', 'a b/c', 'tab\tnew\nline', 'ü'.repeat(64)]) {
+      expect(
+        kindOf(() => validateVolumeName(name)),
+        name,
+      ).toBeUndefined();
+    }
+    expect(kindOf(() => validateVolumeName(''))).toMatch(/^InvalidArgument: name: is required/);
+    expect(kindOf(() => validateVolumeName('ü'.repeat(65)))).toMatch(/128 bytes/);
+    expect(kindOf(() => validateVolumeName('a\u0001b'))).toMatch(/control characters/);
+    expect(kindOf(() => validateVolumeName('a\u0085b'))).toMatch(/control characters/);
   });
   it('knows which ids a CSP could have issued', () => {
     expect(isPossibleId('tank~k8s~pvc-1')).toBe(true);

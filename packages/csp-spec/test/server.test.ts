@@ -98,7 +98,7 @@ describe('request validation', () => {
       [{ name: 'a', size: -5 }, 'body.size'],
       [{ name: 'a', size: '10' }, 'body.size'],
       [{ size: 10 }, 'body.name'],
-      [{ name: 'bad name!', size: 10 }, 'body.name'],
+      [{ name: 'bad\u0007name', size: 10 }, 'body.name'],
       [{ name: 'a', size: 10, sise: 1 }, 'body.sise'],
       [{ name: 'a', size: 10, config: { k: { nested: true } } }, 'body.config.k'],
       [{ name: 'a' }, 'body.size'],
@@ -110,6 +110,32 @@ describe('request validation', () => {
       expect(response.body.errors[0].message).toContain(field);
     }
     expect((await call('GET', '/volumes', token)).body).toEqual([]);
+  });
+
+  it('refuses volume names outside ObjectName for a provider that does not claim any_volume_name', async () => {
+    class StrictNames extends MemoryProvider {
+      override async openSession(...args: Parameters<MemoryProvider['openSession']>) {
+        const session = await super.openSession(...args);
+        const capabilities = session.capabilities.bind(session);
+        session.capabilities = async () => {
+          const answer = await capabilities();
+          return { ...answer, features: { ...answer.features, any_volume_name: false } };
+        };
+        return session;
+      }
+    }
+    csp = await memoryApp(new StrictNames());
+    const token = await login(csp);
+    const odd = await call('POST', '/volumes', token, { name: 'odd name+1', size: 10 });
+    expect(odd).toMatchObject({ status: 400, body: { errors: [{ field: 'body.name' }] } });
+    expect(odd.body.errors[0].message).toMatch(/does not claim any_volume_name/);
+    expect((await call('GET', `/volumes?name=${encodeURIComponent('odd name+1')}`, token)).status).toBe(400);
+    expect((await call('POST', '/volumes', token, { name: 'plain-1', size: 10 })).status).toBe(200);
+    expect((await call('GET', '/volumes', token)).body.map((v: { name: string }) => v.name)).toEqual(['plain-1']);
+    await csp.shutdown();
+    csp = await memoryApp();
+    const claimed = await call('POST', '/volumes', await login(csp), { name: 'odd name+1', size: 10 });
+    expect(claimed).toMatchObject({ status: 200, body: { name: 'odd name+1' } });
   });
 
   it('rejects malformed JSON and bad ids with 400', async () => {

@@ -197,6 +197,13 @@ export class HostMasking implements Masking {
     this.#ctx.shared.hostIds.delete(this.#key(name));
   }
 
+  async readOnlyAccess(name: string, lunUuid: string): Promise<boolean | undefined> {
+    const id = await this.#existing(name);
+    const host = id === undefined ? undefined : await this.#call('get', () => this.#ctx.api.host(id));
+    const permission = host ? permissionOf(host, lunUuid) : undefined;
+    return permission === 'ro' ? true : permission === 'rw' ? false : undefined;
+  }
+
   async #setPermission(id: number, lunUuid: string, permission: DsmPermission): Promise<void> {
     await this.#call('lun_acl_masks_set', () =>
       this.#ctx.api.setLunPermissions(id, [{ lun_uuid: lunUuid, permission }]),

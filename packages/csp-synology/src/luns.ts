@@ -6,6 +6,7 @@ import { CspProblem } from '@opencsp/csp-spec/server';
 import type { LunTypeName, VolumeConfig } from './config.js';
 import { type DsmLun, lunTypeName } from './dsm/types.js';
 import { lunSerialNumber, type Naming, snapshotId, volumeId } from './ids.js';
+import { readDescription, volumeNameOf } from './volume-names.js';
 
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
@@ -76,7 +77,7 @@ export function toVolume(lun: DsmLun, name: string, serial: string): Volume {
     id: volumeId(serial, lun.uuid),
     name,
     size: lun.size,
-    description: lun.description ?? '',
+    description: readDescription(lun.description).text,
     published: lun.is_mapped === true,
     serial_number: lunSerialNumber(lun.uuid),
     access_protocol: 'iscsi',
@@ -102,6 +103,6 @@ export function toVolume(lun: DsmLun, name: string, serial: string): Volume {
 
 /** The Volume for a LUN when it is this CSP's (named with the prefix), else undefined. */
 export function ourVolume(lun: DsmLun, naming: Naming, serial: string): Volume | undefined {
-  const name = naming.csiName(lun.name);
+  const name = volumeNameOf(naming, lun);
   return name === undefined ? undefined : toVolume(lun, name, serial);
 }

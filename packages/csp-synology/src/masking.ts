@@ -32,6 +32,11 @@ export interface Masking {
   revoke(objectName: string, lunUuid: string): Promise<void>;
   /** The node's target is gone: removes what the mode keeps per node. */
   forget(objectName: string): Promise<void>;
+  /**
+   * Whether the node's access to the LUN is read-only, as the NAS records it (the mode's record,
+   * which survives a CSP restart); undefined when the mode records no per-node access.
+   */
+  readOnlyAccess(objectName: string, lunUuid: string): Promise<boolean | undefined>;
 }
 
 class NoMasking implements Masking {
@@ -42,6 +47,9 @@ class NoMasking implements Masking {
   async grant(): Promise<void> {}
   async revoke(): Promise<void> {}
   async forget(): Promise<void> {}
+  async readOnlyAccess(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 class ChapMasking implements Masking {
@@ -76,6 +84,9 @@ class ChapMasking implements Masking {
   async grant(): Promise<void> {}
   async revoke(): Promise<void> {}
   async forget(): Promise<void> {}
+  async readOnlyAccess(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 export function createMasking(ctx: SessionContext): Masking {

@@ -11,6 +11,7 @@ import type { RegisteredHost } from './hosts.js';
 import { lunSerialNumber, parseVolumeId } from './ids.js';
 import { createMasking, type Masking } from './masking.js';
 import { NodeTargets } from './targets.js';
+import { isVolumeLun } from './volume-names.js';
 import { unlockedLun } from './waits.js';
 
 const mappingOf = (target: DsmTarget, lunUuid: string) => target.mapped_luns?.find((m) => m.lun_uuid === lunUuid);
@@ -50,7 +51,7 @@ export class PublishService {
     const { api, nas, naming } = this.#ctx;
     const uuid = parseVolumeId(volumeId, nas.serial);
     const lun = uuid === undefined ? undefined : await api.lun(uuid, ['is_action_locked', 'status']);
-    if (!lun || naming.csiName(lun.name) === undefined || lun.status === 'deleting') {
+    if (!lun || !isVolumeLun(naming, lun.name) || lun.status === 'deleting') {
       throw notFound(`volume ${volumeId}`);
     }
     return lun;
@@ -64,6 +65,7 @@ export class PublishService {
       const name = this.#ctx.naming.hostTargetName(host.host.uuid);
       return this.#locked(name, async () => {
         const target = await this.#targets.ensure(name, host);
+        await this.#check(name, target, lun, options);
         const mapped = await this.#attach(name, target, host, lun, options.read_only === true);
         const info: PublishInfo = {
           serial_number: lunSerialNumber(lun.uuid),
@@ -79,6 +81,33 @@ export class PublishService {
         return info;
       });
     });
+  }
+
+  /**
+   * Refuses, changing nothing, a publish that would change the node's access to a LUN it has
+   * (ACCESS_MISMATCH; the masking mode's record on the NAS says which) or give the node more LUNs
+   * than `host_volume_limit` (its target holds them all).
+   */
+  async #check(name: string, target: DsmTarget, lun: DsmLun, options: PublishOptions): Promise<void> {
+    const readOnly = options.read_only === true;
+    if (mappingOf(target, lun.uuid)) {
+      const current = await this.#masking.readOnlyAccess(name, lun.uuid);
+      if (current !== undefined && current !== readOnly) {
+        throw new CspProblem(
+          'ACCESS_MISMATCH',
+          `LUN ${lun.name} is published to host ${options.host_uuid} ${current ? 'read-only' : 'read-write'} already`,
+        );
+      }
+      return;
+    }
+    const limit = options.host_volume_limit;
+    const count = target.mapped_luns?.length ?? 0;
+    if (limit !== undefined && count >= limit) {
+      throw new CspProblem(
+        'LIMIT_EXCEEDED',
+        `host ${options.host_uuid} has ${count} volume(s) published, its limit is ${limit}`,
+      );
+    }
   }
 
   /** Grants and maps the LUN; on failure, undoes what this call exposed and drops an empty target. */

@@ -67,7 +67,10 @@ export class SynologySession implements ArraySession {
         'list_all_snapshots',
         'chap',
         'expand_online',
-        ...(this.#publish.enforcesReadOnly ? (['read_only_publish'] as const) : []),
+        'host_volume_limit',
+        'any_volume_name',
+        // Host masking keeps each node's ro/rw per LUN on the NAS: it enforces and records it.
+        ...(this.#publish.enforcesReadOnly ? (['read_only_publish', 'read_only_per_host'] as const) : []),
       ],
       limits: limits,
       configKeys: configKeys,

@@ -1,5 +1,6 @@
-// Volumes: one LUN each, named from the CSI name. Create (blank, from a snapshot, as a clone of
-// another volume), look up, list, expand, edit and delete, each in a bounded number of DSM calls.
+// Volumes: one LUN each, named from the CSI name (volume-names.ts). Create (blank, from a snapshot,
+// as a clone of another volume), look up, list, expand, edit and delete, each in a bounded number
+// of DSM calls.
 import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/csp-spec';
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
 import { createLunCall, orRemove } from './cleanup.js';
@@ -9,9 +10,10 @@ import { lunFields } from './dsm/api.js';
 import { describing } from './dsm/problems.js';
 import type { DsmLun } from './dsm/types.js';
 import { parseSnapshotId, parseVolumeId } from './ids.js';
-import { lunSize, ourVolume, planLun } from './luns.js';
+import { lunSize, ourVolume, planLun, toVolume } from './luns.js';
 import { resolveLocation } from './placement.js';
 import type { PublishService } from './publish.js';
+import { isVolumeLun, lunNameOf, readDescription, volumeNameOf, writeDescription } from './volume-names.js';
 import { lunGone, unlockedLun } from './waits.js';
 
 export class VolumeService {
@@ -28,30 +30,40 @@ export class VolumeService {
     const { api, naming, nas } = this.#ctx;
     const uuid = parseVolumeId(id, nas.serial);
     const lun = uuid === undefined ? undefined : await api.lun(uuid, additional);
-    if (!lun || naming.csiName(lun.name) === undefined || lun.status === 'deleting') {
+    if (!lun || !isVolumeLun(naming, lun.name) || lun.status === 'deleting') {
       throw notFound(`volume ${id}`);
     }
     return lun;
   }
 
-  #volume(lun: DsmLun): Volume {
-    return ourVolume(lun, this.#ctx.naming, this.#ctx.nas.serial) as Volume;
+  /** The description to give a LUN: the user's text, and the CSI name when the LUN name cannot carry it. */
+  #description(text: string, lunName: string, csiName: string): string {
+    return writeDescription(this.#ctx.naming, text, lunName, csiName);
+  }
+
+  #volume(lun: DsmLun, name?: string): Volume {
+    const { naming, nas } = this.#ctx;
+    return ourVolume(lun, naming, nas.serial) ?? toVolume(lun, name ?? lun.name, nas.serial);
   }
 
   #doing(what: string) {
     return problemContext(this.#ctx, what);
   }
 
+  /**
+   * The volume of a name: the LUN of its derived name, when the name it stores is this one (a
+   * hashed LUN that lost its description, an interrupted clone, is taken as this name's: the
+   * hash binds the two).
+   */
   async findByName(name: string): Promise<Volume | undefined> {
     return describing(this.#doing(`looking up volume ${name}`), async () => {
-      let lunName: string;
-      try {
-        lunName = this.#ctx.naming.dsmName(name);
-      } catch {
+      const lunName = lunNameOf(this.#ctx.naming, name);
+      const lun = await this.#ctx.api.lun(lunName);
+      if (lun?.name !== lunName || lun.status === 'deleting') {
         return undefined;
       }
-      const lun = await this.#ctx.api.lun(lunName);
-      return lun?.name === lunName && lun.status !== 'deleting' ? this.#volume(lun) : undefined;
+      const stored = volumeNameOf(this.#ctx.naming, lun);
+      return stored === undefined || stored === name ? this.#volume(lun, name) : undefined;
     });
   }
 
@@ -73,10 +85,13 @@ export class VolumeService {
 
   async create(request: VolumeCreateRequest): Promise<Volume> {
     const config = parseConfig(request.config);
-    const lunName = this.#ctx.naming.dsmName(request.name);
+    const lunName = lunNameOf(this.#ctx.naming, request.name);
     return describing(this.#doing(`creating volume ${request.name}`), async () => {
-      if ((await this.#ctx.api.lun(lunName, ['status']))?.name === lunName) {
-        throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
+      const existing = await this.#ctx.api.lun(lunName, ['status']);
+      if (existing?.name === lunName) {
+        const holder = volumeNameOf(this.#ctx.naming, existing);
+        const by = holder === undefined || holder === request.name ? '' : ` (LUN ${lunName} holds volume ${holder})`;
+        throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists${by}`);
       }
       if (request.base_snapshot_id) {
         return this.#fromSnapshot(request, config, lunName, request.base_snapshot_id);
@@ -98,7 +113,7 @@ export class VolumeService {
         size: lunSize(request.size ?? 0),
         type: plan.type,
         location: target.volume_path,
-        description: request.description ?? '',
+        description: this.#description(request.description ?? '', lunName, request.name),
         devAttribs: plan.devAttribs,
       }),
     );
@@ -123,7 +138,7 @@ export class VolumeService {
     const uuid = await createLunCall(this.#ctx, lunName, () =>
       api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, lunName),
     );
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
+    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request, lunName));
   }
 
   async #fromVolume(request: VolumeCreateRequest, config: VolumeConfig, lunName: string, sourceId: string) {
@@ -136,7 +151,7 @@ export class VolumeService {
     const uuid = await createLunCall(this.#ctx, lunName, () =>
       api.cloneLun(source.uuid, lunName, config.location ?? source.location),
     );
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request.description));
+    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request, lunName));
   }
 
   #cloneSize(request: VolumeCreateRequest, sourceSize: number, what: string): number {
@@ -153,15 +168,19 @@ export class VolumeService {
     return lunSize(request.size);
   }
 
-  /** A clone is as large as its source: grow it to the requested size and set its description. */
-  async #finishClone(uuid: string, size: number, description: string | undefined): Promise<Volume> {
+  /**
+   * A clone is as large as its source and has its description: grow it to the requested size and
+   * set the description (with the CSI name when the LUN name is hashed).
+   */
+  async #finishClone(uuid: string, size: number, request: VolumeCreateRequest, lunName: string): Promise<Volume> {
     const { api, settings } = this.#ctx;
     let lun = await unlockedLun(api, uuid, settings);
     const changes: { new_size?: number; description?: string } = {};
     if (size > lun.size) {
       changes.new_size = size;
     }
-    if (description) {
+    const description = this.#description(request.description ?? '', lunName, request.name);
+    if (description !== (lun.description ?? '')) {
       changes.description = description;
     }
     if (Object.keys(changes).length > 0) {
@@ -195,8 +214,12 @@ export class VolumeService {
           changes.new_size = size;
         }
       }
-      if (request.description !== undefined && request.description !== (lun.description ?? '')) {
-        changes.description = request.description;
+      const stored = readDescription(lun.description);
+      if (request.description !== undefined && request.description !== stored.text) {
+        changes.description =
+          stored.name === undefined
+            ? request.description
+            : this.#description(request.description, lun.name, stored.name);
       }
       if (config.spaceReclamation !== undefined) {
         changes.dev_attribs = [{ dev_attrib: 'emulate_tpu', enable: config.spaceReclamation ? 1 : 0 }];

@@ -13,7 +13,17 @@ export function capabilities(ctx: SessionContext): Capabilities {
   const vbs = parseVolumeConfig(undefined, ctx.config.volumeDefaults, ctx.names.parents).volblocksizeBytes;
   return describeCapabilities({
     provider: { name: 'truenas', version: cspVersion, array_model: 'TrueNAS', array_version: ctx.facts.version },
-    claims: ['capacity', 'volume_health', 'list_pagination', 'list_all_snapshots', 'chap', 'expand_online'],
+    claims: [
+      'capacity',
+      'volume_health',
+      'list_pagination',
+      'list_all_snapshots',
+      'chap',
+      'expand_online',
+      'read_only_per_host',
+      'host_volume_limit',
+      'any_volume_name',
+    ],
     limits: { size_granularity: vbs, min_volume_size: vbs },
     configKeys: configKeys,
   });

@@ -11,6 +11,7 @@ export const prop = {
   naa: 'opencsp:naa',
   initiatorId: 'opencsp:initiator_id',
   hosts: 'opencsp:hosts',
+  readOnlyHosts: 'opencsp:read_only_hosts',
   destroyOnDelete: 'opencsp:destroy_on_delete',
   baseSnapshot: 'opencsp:base_snapshot',
   retainedName: 'opencsp:retained_name',
@@ -88,13 +89,22 @@ export function idProp(entry: DatasetEntry, key: string): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Host initiator-group ids a volume is published to. */
-export function hostIds(entry: DatasetEntry): number[] {
-  const raw = localUserProp(entry, prop.hosts) ?? '';
+function idList(entry: DatasetEntry, key: string): number[] {
+  const raw = localUserProp(entry, key) ?? '';
   return raw
     .split(',')
     .map(Number)
     .filter((n) => Number.isSafeInteger(n) && n > 0);
+}
+
+/** Host initiator-group ids a volume is published to. */
+export function hostIds(entry: DatasetEntry): number[] {
+  return idList(entry, prop.hosts);
+}
+
+/** Those of them whose access is read-only (recorded so a publish with other access is refused). */
+export function readOnlyHostIds(entry: DatasetEntry): number[] {
+  return idList(entry, prop.readOnlyHosts);
 }
 
 /** Epoch seconds from a `creation` property. */

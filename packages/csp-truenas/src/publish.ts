@@ -3,12 +3,15 @@
 // portal group pointing at it only while at least one host is published. When the last host goes,
 // the target's groups are emptied before the initiator group is deleted, so the target is never
 // left open to every initiator (a deleted group would turn into "any initiator").
+// The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
+// (`opencsp:read_only_hosts`): TrueNAS cannot make one extent read-only for one initiator, so the
+// node enforces read-only, and the record lets a publish with other access be refused (409).
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
-import { CspProblem, invalidInput, notImplemented } from '@opencsp/csp-spec/server';
-import { call, type SessionContext } from './context.js';
+import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { call, read, type SessionContext } from './context.js';
 import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
-import { type DatasetEntry, hostIds, idProp, prop } from './props.js';
+import { type DatasetEntry, hostIds, idProp, prop, readOnlyHostIds } from './props.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -96,8 +99,33 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
   }
 }
 
-/** Makes the array admit exactly `hosts` to the volume, and records that on the zvol. */
-async function applyAccess(ctx: SessionContext, access: Access, hosts: InitiatorGroup[]): Promise<void> {
+/** The zvol's record of who has it: a user property update, or nothing when it already says so. */
+function recordUpdates(entry: DatasetEntry, hosts: number[], readOnly: number[], groupId: number | undefined) {
+  const list = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
+  const set = (key: string, value: string) => (value === '' ? { key, remove: true } : { key, value });
+  const updates = [];
+  if (list(hostIds(entry)) !== list(hosts)) {
+    updates.push(set(prop.hosts, list(hosts)));
+  }
+  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
+    updates.push(set(prop.readOnlyHosts, list(readOnly)));
+  }
+  if (idProp(entry, prop.initiatorId) !== groupId) {
+    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
+  }
+  return updates;
+}
+
+/**
+ * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it and
+ * which of them read-only.
+ */
+async function applyAccess(
+  ctx: SessionContext,
+  access: Access,
+  hosts: InitiatorGroup[],
+  readOnly: number[],
+): Promise<void> {
   const { entry } = access;
   let groupId: number | undefined;
   if (hosts.length === 0) {
@@ -121,20 +149,52 @@ async function applyAccess(ctx: SessionContext, access: Access, hosts: Initiator
     const auth = method === 'NONE' ? null : ctx.config.chapTag;
     await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
   }
-  const ids = hosts.map((h) => h.id).sort((a, b) => a - b);
-  const current = { hosts: hostIds(entry).join(','), group: idProp(entry, prop.initiatorId) };
-  if (current.hosts !== ids.join(',') || current.group !== groupId) {
-    await call(ctx, 'pool.dataset.update', [
-      entry.id,
-      {
-        user_properties_update: [
-          ids.length > 0 ? { key: prop.hosts, value: ids.join(',') } : { key: prop.hosts, remove: true },
-          groupId !== undefined
-            ? { key: prop.initiatorId, value: String(groupId) }
-            : { key: prop.initiatorId, remove: true },
-        ],
-      },
-    ]);
+  const ids = hosts.map((h) => h.id);
+  const updates = recordUpdates(
+    entry,
+    ids,
+    readOnly.filter((id) => ids.includes(id)),
+    groupId,
+  );
+  if (updates.length > 0) {
+    await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
+  }
+}
+
+/**
+ * How many volumes `host` has: the volume initiator groups holding its first IQN. One filtered
+ * query; TrueNAS cannot match group members in SQL, so the middleware reads every group to answer
+ * it (only publishes with a host_volume_limit ask).
+ */
+async function hostVolumeCount(ctx: SessionContext, host: InitiatorGroup): Promise<number> {
+  const [iqn] = host.initiators;
+  if (iqn === undefined) {
+    return 0;
+  }
+  const groups = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+    [
+      ['comment', '^', volumePrefix],
+      ['initiators', 'rin', iqn],
+    ],
+  ]);
+  return groups.filter((g) => g.comment.startsWith(volumePrefix) && g.initiators.includes(iqn)).length;
+}
+
+/** Refuses a publish that changes the host's access or exceeds its volume limit; changes nothing. */
+async function checkPublish(ctx: SessionContext, access: Access, host: InitiatorGroup, options: PublishOptions) {
+  const readOnly = options.read_only === true;
+  if (access.hosts.some((h) => h.id === host.id)) {
+    if (readOnlyHostIds(access.entry).includes(host.id) !== readOnly) {
+      throw new CspProblem(
+        'ACCESS_MISMATCH',
+        `volume ${ctx.names.volumeId(access.entry.id)} is published to host ${options.host_uuid} ${readOnly ? 'read-write' : 'read-only'} already`,
+      );
+    }
+    return;
+  }
+  const limit = options.host_volume_limit;
+  if (limit !== undefined && (await hostVolumeCount(ctx, host)) >= limit) {
+    throw new CspProblem('LIMIT_EXCEEDED', `host ${options.host_uuid} has ${limit} volume(s) published, its limit`);
   }
 }
 
@@ -155,9 +215,6 @@ function publishInfo(ctx: SessionContext, entry: DatasetEntry, targetName: strin
 }
 
 export async function publishVolume(ctx: SessionContext, id: string, options: PublishOptions): Promise<PublishInfo> {
-  if (options.read_only === true) {
-    throw notImplemented('read-only publish');
-  }
   if (options.access_protocol !== undefined && options.access_protocol !== 'iscsi') {
     throw invalidInput('body.access_protocol', 'the TrueNAS CSP serves iscsi only');
   }
@@ -170,8 +227,10 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   if (!host) {
     throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
   }
+  await checkPublish(ctx, access, host, options);
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
-  await applyAccess(ctx, access, hosts);
+  const readOnly = readOnlyHostIds(entry).filter((h) => h !== host.id);
+  await applyAccess(ctx, access, hosts, options.read_only === true ? [...readOnly, host.id] : readOnly);
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -186,6 +245,7 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
     ctx,
     access,
     access.hosts.filter((h) => h.id !== host.id),
+    readOnlyHostIds(entry),
   );
 }
 
@@ -195,5 +255,5 @@ export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): 
     return;
   }
   const access = await loadAccess(ctx, entry, undefined);
-  await applyAccess(ctx, access, []);
+  await applyAccess(ctx, access, [], []);
 }

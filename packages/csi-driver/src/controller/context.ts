@@ -9,6 +9,8 @@ import { failedPrecondition, notFound } from '../errors.js';
 export interface ControllerContext {
   sessions: CspSessions;
   logger: Logger;
+  /** Volumes one node may have (--max-volumes-per-node); 0: no limit. Sent to CSPs that claim host_volume_limit. */
+  maxVolumesPerNode?: number;
 }
 
 /** Prefix of temporary snapshots the driver cuts to clone a volume; removed with the clone. */

@@ -1,7 +1,7 @@
 // ControllerPublishVolume / ControllerUnpublishVolume: register the node as a CSP host (upsert,
 // initiators and networks from the node id, CHAP from the secret), map the volume to it, and
 // hand the node what it needs to attach in the publish context.
-import type { HostRequest, PublishInfo } from '@opencsp/csp-spec';
+import type { Features, HostRequest, PublishInfo, PublishOptions } from '@opencsp/csp-spec';
 import { defaultFsType, publishContext, secretKeys } from '../constants.js';
 import type {
   ControllerPublishVolumeRequest__Output,
@@ -143,14 +143,32 @@ export async function publishVolume(
   }
   await registerHost(session, node, chap);
   const readOnly = req.readonly || isReadOnlyMode(capability.accessMode?.mode ?? 'UNKNOWN');
+  const options = publishOptions(node.hostname, readOnly, facts.features, ctx.maxVolumesPerNode ?? 0);
   const info = await csp(`publish volume ${id} to node ${node.hostname} on ${session.describe}`, () =>
-    session.client.publishVolume(id, {
-      host_uuid: node.hostname,
-      access_protocol: 'iscsi',
-      ...(readOnly && facts.features.read_only_publish ? { read_only: true } : {}),
-    }),
+    session.client.publishVolume(id, options),
   );
   return { publishContext: contextFor(info, req, capability) };
+}
+
+/**
+ * What the CSP is asked: `read_only` always for a CSP that records it per host (so a publish with
+ * other access is refused: ALREADY_EXISTS), else only when true and enforced by the array; the
+ * node's volume limit for a CSP that honours `host_volume_limit` (RESOURCE_EXHAUSTED when full).
+ */
+export function publishOptions(
+  host: string,
+  readOnly: boolean,
+  features: Partial<Features>,
+  maxVolumesPerNode: number,
+): PublishOptions {
+  const options: PublishOptions = { host_uuid: host, access_protocol: 'iscsi' };
+  if (features.read_only_per_host || (readOnly && features.read_only_publish)) {
+    options.read_only = readOnly;
+  }
+  if (maxVolumesPerNode > 0 && features.host_volume_limit) {
+    options.host_volume_limit = maxVolumesPerNode;
+  }
+  return options;
 }
 
 async function registerHost(session: CspSession, node: NodeIdentity, chap: Chap | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 // CreateVolume, DeleteVolume and ValidateVolumeCapabilities.
-import type { Volume as CspVolume, VolumeCreateRequest } from '@opencsp/csp-spec';
+import { type Volume as CspVolume, isObjectName, type VolumeCreateRequest } from '@opencsp/csp-spec';
 import { defaultFsType, supportedFsTypes } from '../constants.js';
 import type {
   CreateVolumeRequest__Output,
@@ -24,8 +24,8 @@ import {
   validateCapabilities,
   validateCapabilityShape,
   validateId,
-  validateName,
   validateSecretKeys,
+  validateVolumeName,
 } from '../validation.js';
 import { type ControllerContext, cloneSourcePrefix, locateVolume, sessionsFor } from './context.js';
 import { csiVolume } from './convert.js';
@@ -45,7 +45,7 @@ function effectiveFsType(
 }
 
 export function validateCreateVolume(req: CreateVolumeRequest__Output): void {
-  validateName(req.name);
+  validateVolumeName(req.name);
   validateCapabilities(req.volumeCapabilities, 'volume_capabilities');
   capacityBounds(req.capacityRange);
   validateSecretKeys(req.secrets);
@@ -93,11 +93,22 @@ async function reuseExisting(
   }
 }
 
+/** A name outside `ObjectName` needs a CSP that keeps any name (`any_volume_name`). */
+async function checkNameFor(session: CspSession, name: string): Promise<void> {
+  if (isObjectName(name) || (await session.facts()).features.any_volume_name === true) {
+    return;
+  }
+  throw invalidArgument(
+    `name: ${JSON.stringify(name)}: ${session.describe} takes only volume names of letters, digits, '.', '_', ':' and '-' starting with a letter or digit (it does not claim any_volume_name)`,
+  );
+}
+
 export async function createVolume(
   ctx: ControllerContext,
   req: CreateVolumeRequest__Output,
 ): Promise<CreateVolumeResponse> {
   const session = ctx.sessions.forSecrets(req.secrets);
+  await checkNameFor(session, req.name);
   const bounds = capacityBounds(req.capacityRange);
   const owned = driverParams(req.parameters);
   const fsType = effectiveFsType(req.volumeCapabilities, req.parameters);

@@ -16,7 +16,8 @@ function kindForHttp(err: CspHttpError): DriverErrorKind {
     case 404:
       return 'NotFound';
     case 409:
-      return err.reason === 'NAME_TAKEN' ? 'AlreadyExists' : 'FailedPrecondition';
+      // NAME_TAKEN: a create by name; ACCESS_MISMATCH: the node has the volume with other access.
+      return err.reason === 'NAME_TAKEN' || err.reason === 'ACCESS_MISMATCH' ? 'AlreadyExists' : 'FailedPrecondition';
     case 501:
       return 'Unimplemented';
     case 507:

@@ -29,6 +29,9 @@ export const baseFeatures: Features = {
   chap: false,
   expand_online: false,
   read_only_publish: false,
+  read_only_per_host: false,
+  host_volume_limit: false,
+  any_volume_name: false,
 };
 
 export interface CspFacts {

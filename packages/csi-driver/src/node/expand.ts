@@ -14,7 +14,8 @@ import { lockKeys } from './locks.js';
 import type { NodeExpandVolumeRequest, NodeExpandVolumeResponse } from './messages.js';
 import { isDeviceBind } from './mounts.js';
 import { refreshReadOnlyLoops } from './readonly-block.js';
-import { requirePath, requireVolumeId } from './validate.js';
+import { requireVolumeId } from './validate.js';
+import { requireMountOfVolume, requireVolumePath } from './volume-path.js';
 
 function requestedBytes(req: NodeExpandVolumeRequest): number {
   const required = req.capacityRange?.requiredBytes ?? 0;
@@ -30,7 +31,7 @@ function requestedBytes(req: NodeExpandVolumeRequest): number {
 
 export async function expandVolume(ctx: NodeContext, req: NodeExpandVolumeRequest): Promise<NodeExpandVolumeResponse> {
   const volumeId = requireVolumeId(req.volumeId);
-  const path = requirePath(req.volumePath, 'volumePath');
+  const path = requireVolumePath(req.volumePath, volumeId);
   const required = requestedBytes(req);
   const cap = req.volumeCapability ? parseCapability(req.volumeCapability) : undefined;
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
@@ -60,6 +61,9 @@ async function expandLocked(
   const stagedBlock = state?.accessType === 'block' && state.phase === 'staged' && state.stagingTargetPath === path;
   if (!top && !stagedBlock) {
     throw notFound(`volume ${volumeId}: nothing is mounted at ${path}`);
+  }
+  if (top && !stagedBlock) {
+    await requireMountOfVolume(ctx, volumeId, state, top);
   }
   const accessType = requestedType ?? state?.accessType ?? (top && isDeviceBind(top) ? 'block' : 'mount');
   const transport = state ? ctx.transports.get(state.transport) : undefined;

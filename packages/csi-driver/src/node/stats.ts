@@ -13,14 +13,15 @@ import type {
   VolumeUsage,
 } from './messages.js';
 import { isDeviceBind } from './mounts.js';
-import { requirePath, requireVolumeId } from './validate.js';
+import { requireVolumeId } from './validate.js';
+import { requireMountOfVolume, requireVolumePath } from './volume-path.js';
 
 export async function volumeStats(
   ctx: NodeContext,
   req: NodeGetVolumeStatsRequest,
 ): Promise<NodeGetVolumeStatsResponse> {
   const volumeId = requireVolumeId(req.volumeId);
-  const path = requirePath(req.volumePath, 'volumePath');
+  const path = requireVolumePath(req.volumePath, volumeId);
   if ((await pathKind(path)) === 'missing') {
     throw notFound(`volume ${volumeId}: ${path} does not exist`);
   }
@@ -30,6 +31,7 @@ export async function volumeStats(
     throw notFound(`volume ${volumeId}: nothing is mounted at ${path}`);
   }
   const state = await ctx.store.get(volumeId);
+  await requireMountOfVolume(ctx, volumeId, state, top);
   const block = isDeviceBind(top) || state?.accessType === 'block';
   const usage = block ? await blockUsage(ctx, path) : await fsUsage(path);
   return { usage, volumeCondition: await condition(ctx, state, top, mounts, block) };

@@ -127,6 +127,53 @@ describe('NodeExpandVolume and NodeGetVolumeStats (fake host)', () => {
     expect(unmounted.message).toMatch(/nothing is mounted at/);
   });
 
+  // Regression (csi-sanity "should fail when volume is not found" / "does not exist on the
+  // specified path"): the volume path is a lookup, so a path where the volume is not is NOT_FOUND,
+  // also when it is relative; only a missing path is INVALID_ARGUMENT.
+  it("answers NotFound for a relative path or another volume's mount, InvalidArgument for none", async () => {
+    const stage = stageRequest(h);
+    await h.service.nodeStageVolume(stage);
+    const pub = publishRequest(h, stage);
+    await h.service.nodePublishVolume(pub);
+    const expand = (volumeId: string, volumePath: string) => () =>
+      h.service.nodeExpandVolume({
+        volumeId,
+        volumePath,
+        capacityRange: { requiredBytes: gib, limitBytes: 0 },
+        stagingTargetPath: '',
+        volumeCapability: null,
+        secrets: {},
+      });
+    const stats = (volumeId: string, volumePath: string) => () =>
+      h.service.nodeGetVolumeStats({ volumeId, volumePath, stagingTargetPath: '' });
+    for (const call of [stats, expand]) {
+      for (const [volumeId, path] of [
+        ['vol-1', 'some/path'],
+        ['unknown-volume', 'some/path'],
+        ['vol-1', `${pub.targetPath}/../../pod-a/mount`],
+      ] as const) {
+        const err = await driverError(call(volumeId, path));
+        expect(err.kind, `${volumeId} at ${path}`).toBe('NotFound');
+        expect(err.message).toMatch(/is not at .*volume paths are absolute/);
+      }
+      expect((await driverError(call('vol-1', ''))).kind).toBe('InvalidArgument');
+    }
+
+    h.host.kernel.addLun(iqn, 2, gib, '6589cfc000000a1b2c3d4e5f60718202');
+    const other = stageRequest(h, {
+      volumeId: 'vol-2',
+      context: { lunId: '2', serialNumber: '6589cfc000000a1b2c3d4e5f60718202' },
+    });
+    await h.service.nodeStageVolume(other);
+    for (const call of [stats, expand]) {
+      const err = await driverError(call('vol-2', pub.targetPath));
+      expect(err.kind).toBe('NotFound');
+      expect(err.message).toMatch(/volume vol-2 is not at .*pod-a\/mount: .* is mounted there/);
+    }
+    expect((await stats('vol-1', pub.targetPath)()).usage.length).toBeGreaterThan(0);
+    expect((await stats('vol-2', other.stagingTargetPath)()).usage.length).toBeGreaterThan(0);
+  });
+
   it('reports bytes and inodes of a filesystem and a healthy condition', async () => {
     const stage = stageRequest(h);
     await h.service.nodeStageVolume(stage);

@@ -1,6 +1,8 @@
 // Remembers every object the suite made the CSP create, by watching answers rather than trusting
 // cases to register them, removes them in reverse order after each case (also when it failed), and
 // at the end looks every name and id up again to prove nothing was left on the array.
+
+import { isVolumeName } from '../names.js';
 import type { ContractApi } from './api.js';
 import type { Exchange } from './probe.js';
 
@@ -50,7 +52,7 @@ export class Tracker {
   observe(exchange: Exchange): void {
     const { sent, status, body } = exchange;
     const sentBody = sent.body as Record<string, unknown> | undefined;
-    if (sent.operation === 'createVolume' && typeof sentBody?.name === 'string' && objectName.test(sentBody.name)) {
+    if (sent.operation === 'createVolume' && typeof sentBody?.name === 'string' && isVolumeName(sentBody.name)) {
       const group = field(sentBody, 'volume_group_id');
       this.volumeNames.set(sentBody.name, group);
     }

@@ -129,6 +129,13 @@ export interface paths {
          *     Names are unique: a second create with a name in use is 409. A CSP must not leave anything
          *     on the array when create fails.
          *
+         *     opencsp addition (`any_volume_name`): a CSP that claims it accepts any `VolumeName` (any CSI
+         *     name) and keeps it verbatim: where the array cannot hold the name, the CSP derives a valid
+         *     array object name from it (for example a sanitised prefix and a short hash of the name) and
+         *     stores the original in the array's own metadata, so that the volume is found again by name
+         *     with one lookup of the derived name, and two names never share an array object. A CSP
+         *     that does not claim it may refuse names outside `ObjectName` with 400.
+         *
          *     `volume_group_id` places the volume in that volume group (404 when unknown). A CSP that
          *     does not claim `volume_groups` answers 400 for a non-empty `volume_group_id`; an empty one
          *     (HPE's driver always sends it) means no group.
@@ -198,6 +205,16 @@ export interface paths {
          * @description Maps the volume to the host registered with `host_uuid` and returns what the node needs to
          *     attach it. Publishing to a host that already has access returns the same answer (200).
          *     An unknown volume or host is 404.
+         *
+         *     opencsp additions, each used by a driver only when the CSP claims it:
+         *     - `read_only_per_host`: the CSP records, on the array (so it survives a CSP restart), whether
+         *       each host's access is read-only, and answers **409** with reason `ACCESS_MISMATCH` to a
+         *       publish of the volume to a host that already has access with a different `read_only`
+         *       (absent means false). Nothing changes; unpublish forgets the record.
+         *     - `host_volume_limit`: with `host_volume_limit`, a publish that would give the host more
+         *       volumes than that is refused with **507** and reason `LIMIT_EXCEEDED`, changing nothing.
+         *       A volume the host already has is not counted twice. Concurrent publishes to one host
+         *       never exceed the limit.
          */
         put: operations["publishVolume"];
         post?: never;
@@ -487,7 +504,7 @@ export interface components {
              * @description Machine-readable cause (opencsp addition).
              * @enum {string}
              */
-            reason?: "INVALID_INPUT" | "UNAUTHENTICATED" | "NOT_FOUND" | "NAME_TAKEN" | "HAS_DEPENDENTS" | "PUBLISHED" | "OUT_OF_SPACE" | "LIMIT_EXCEEDED" | "UNAVAILABLE" | "TIMEOUT" | "NOT_IMPLEMENTED" | "INTERNAL" | "RATE_LIMITED";
+            reason?: "INVALID_INPUT" | "UNAUTHENTICATED" | "NOT_FOUND" | "NAME_TAKEN" | "ACCESS_MISMATCH" | "HAS_DEPENDENTS" | "PUBLISHED" | "OUT_OF_SPACE" | "LIMIT_EXCEEDED" | "UNAVAILABLE" | "TIMEOUT" | "NOT_IMPLEMENTED" | "INTERNAL" | "RATE_LIMITED";
             /** @description The request field at fault, for 400 (opencsp addition). */
             field?: string;
         };
@@ -497,10 +514,20 @@ export interface components {
          */
         ObjectId: string;
         /**
-         * @description A volume, snapshot or group name chosen by the orchestrator (CSI `name`).
+         * @description A snapshot or group name chosen by the orchestrator (CSI `name`).
          * @example pvc-2c8f1a8e-0f6b-4c1d-9b7e-3f0a2b1c4d5e
          */
         ObjectName: string;
+        /**
+         * @description A volume name chosen by the orchestrator (CSI `name`): any Unicode text of at most 128
+         *     characters (CSI: 128 bytes of UTF-8) without the control characters CSI bans (U+0000-U+0008,
+         *     U+000B, U+000C, U+000E-U+001F, U+007F-U+009F). Kubernetes sends `pvc-<uuid>`; other
+         *     orchestrators send anything. CSPs that do not claim `any_volume_name` may refuse names
+         *     outside `ObjectName` with 400 (see `POST /volumes`).
+         * @example pvc-2c8f1a8e-0f6b-4c1d-9b7e-3f0a2b1c4d5e
+         * @example sanity-max-attach-limit-vol+1-6535ff30
+         */
+        VolumeName: string;
         /** @description The host's stable identity (the CSI node id). */
         HostUuid: string;
         /**
@@ -593,7 +620,7 @@ export interface components {
         VolumeCreateRequest: {
             /** @description Ignored on input. */
             id?: string;
-            name: components["schemas"]["ObjectName"];
+            name: components["schemas"]["VolumeName"];
             /** @description Requested bytes. Required unless cloning from a snapshot. */
             size?: components["schemas"]["Size"];
             description?: string;
@@ -668,8 +695,17 @@ export interface components {
              */
             node_id?: string;
             access_protocol?: components["schemas"]["AccessProtocol"];
-            /** @description Publish read-only where the array can enforce it (opencsp addition; default false). */
+            /**
+             * @description The host's access is read-only (opencsp addition; default false). Enforced at the array
+             *     by CSPs that claim `read_only_publish`, recorded per host by CSPs that claim
+             *     `read_only_per_host`; the node mounts it read-only either way.
+             */
             read_only?: boolean;
+            /**
+             * @description The most volumes this host may have published, this one included (opencsp
+             *     `host_volume_limit`; the CSI node's `max_volumes_per_node`). Absent: no limit.
+             */
+            host_volume_limit?: number;
         };
         UnpublishOptions: {
             host_uuid: components["schemas"]["HostUuid"];
@@ -802,6 +838,12 @@ export interface components {
                 read_only_publish: boolean;
                 /** @description Volumes carry `published_nodes`, kept on the array from each publish's `node_id`. */
                 published_nodes?: boolean;
+                /** @description Records each host's `read_only` on the array; a publish with a different one is 409. */
+                read_only_per_host?: boolean;
+                /** @description Honours `host_volume_limit` on publish (507 when the host is full). */
+                host_volume_limit?: boolean;
+                /** @description Accepts any `VolumeName` and keeps it, deriving array object names itself. */
+                any_volume_name?: boolean;
             };
             /** @description Array limits a driver can plan with. Absent means unknown. */
             limits?: {
@@ -897,7 +939,10 @@ export interface components {
                 "application/json": components["schemas"]["Errors"];
             };
         };
-        /** @description The object exists already, or something depends on it. */
+        /**
+         * @description The object exists already, something depends on it, or (publish) the host already has the
+         *     volume with other access (`ACCESS_MISMATCH`).
+         */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -1196,7 +1241,7 @@ export interface operations {
     listVolumes: {
         parameters: {
             query?: {
-                name?: components["schemas"]["ObjectName"];
+                name?: components["schemas"]["VolumeName"];
                 /** @description opencsp `volume_groups`; the scope of a lookup by `name`. */
                 volume_group_id?: components["schemas"]["ObjectId"];
                 /** @description opencsp `list_pagination`; page size. */
@@ -1409,6 +1454,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             507: components["responses"]["InsufficientStorage"];
         };

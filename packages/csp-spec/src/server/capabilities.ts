@@ -15,6 +15,9 @@ const allFeatures: readonly FeatureName[] = [
   'expand_online',
   'read_only_publish',
   'published_nodes',
+  'read_only_per_host',
+  'host_volume_limit',
+  'any_volume_name',
 ];
 
 export interface CapabilityClaims {

@@ -9,6 +9,7 @@ export const statusForReason: Record<ErrorReason, number> = {
   UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   NAME_TAKEN: 409,
+  ACCESS_MISMATCH: 409,
   HAS_DEPENDENTS: 409,
   PUBLISHED: 400,
   OUT_OF_SPACE: 507,

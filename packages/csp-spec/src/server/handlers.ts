@@ -1,5 +1,7 @@
 // One handler per contract operation. Handlers receive already-validated input, call the array
 // session and shape the answer; they hold no HTTP framework types.
+
+import { isObjectName } from '../names.js';
 import type {
   HostRequest,
   PublishOptions,
@@ -57,6 +59,18 @@ function requireGroups(session: ArraySession, field: string): void {
   }
 }
 
+/** Refuses a volume name outside ObjectName unless the provider claims `any_volume_name`. */
+async function checkVolumeName(session: ArraySession, name: string, field: string): Promise<void> {
+  if (isObjectName(name) || (await session.capabilities()).features.any_volume_name === true) {
+    return;
+  }
+  throw new CspProblem(
+    'INVALID_INPUT',
+    `${field}: this CSP takes volume names of letters, digits, '.', '_', ':' and '-' starting with a letter or digit (it does not claim any_volume_name)`,
+    { field },
+  );
+}
+
 function optional<K extends keyof ArraySession>(session: ArraySession, method: K, what: string) {
   const fn = session[method];
   if (typeof fn !== 'function') {
@@ -88,6 +102,7 @@ const hostHandlers: Record<string, Handler> = {
 const volumeHandlers: Record<string, Handler> = {
   listVolumes: async ({ session, query }) => {
     if (typeof query.name === 'string') {
+      await checkVolumeName(session, query.name, 'query.name');
       const group = typeof query.volume_group_id === 'string' ? query.volume_group_id : undefined;
       if (group !== undefined) {
         requireGroups(session, 'query.volume_group_id');
@@ -124,6 +139,7 @@ const volumeHandlers: Record<string, Handler> = {
     if (request.volume_group_id) {
       requireGroups(input.session, 'body.volume_group_id');
     }
+    await checkVolumeName(input.session, request.name, 'body.name');
     return ok(await locked(input, `volname:${request.name}`, () => input.session.createVolume(request)));
   },
   getVolume: async ({ session, params }) => ok(await session.getVolume(String(params.id))),
@@ -144,7 +160,11 @@ const volumeHandlers: Record<string, Handler> = {
   publishVolume: async (input) => {
     const id = String(input.params.id);
     const options = input.body as PublishOptions;
-    return ok(await locked(input, `vol:${id}`, () => input.session.publishVolume(id, options)));
+    const publish = () => input.session.publishVolume(id, options);
+    // With a limit, publishes to one host run one at a time, so the provider's count stays true.
+    const limited =
+      options.host_volume_limit === undefined ? publish : () => locked(input, `host:${options.host_uuid}`, publish);
+    return ok(await locked(input, `vol:${id}`, limited));
   },
   unpublishVolume: async (input) => {
     const id = String(input.params.id);

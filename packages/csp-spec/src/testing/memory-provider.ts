@@ -38,8 +38,8 @@ const MiB = 1024 * 1024;
 export const memoryCapacity = 100 * 1024 * MiB;
 
 interface StoredVolume extends Volume {
-  /** Host uuid → the node id its publish named (the uuid when none). */
-  hosts: Map<string, string>;
+  /** Host uuid → whether its access is read-only, and the node id its publish named (the uuid when none). */
+  hosts: Map<string, { readOnly: boolean; nodeId: string }>;
 }
 
 export class MemoryArray {
@@ -131,6 +131,9 @@ const baseClaims: FeatureName[] = [
   'list_all_snapshots',
   'chap',
   'expand_online',
+  'read_only_per_host',
+  'host_volume_limit',
+  'any_volume_name',
   'published_nodes',
 ];
 
@@ -197,7 +200,7 @@ export class MemorySession implements ArraySession {
     return {
       ...rest,
       published: hosts.size > 0,
-      published_nodes: [...hosts.values()],
+      published_nodes: [...hosts.values()].map((h) => h.nodeId),
       health: { abnormal: false, message: 'ok' },
     };
   }
@@ -308,7 +311,19 @@ export class MemorySession implements ArraySession {
     if (!host) {
       throw notFound(`host ${options.host_uuid}`);
     }
-    volume.hosts.set(host.uuid, options.node_id ?? host.uuid);
+    const readOnly = options.read_only === true;
+    const current = volume.hosts.get(host.uuid);
+    if (current && current.readOnly !== readOnly) {
+      throw new CspProblem(
+        'ACCESS_MISMATCH',
+        `volume ${id} is published to host ${host.uuid} ${current.readOnly ? 'read-only' : 'read-write'} already`,
+      );
+    }
+    const limit = options.host_volume_limit;
+    if (!current && limit !== undefined && this.#hostVolumes(host.uuid) >= limit) {
+      throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
+    }
+    volume.hosts.set(host.uuid, { readOnly, nodeId: options.node_id ?? host.uuid });
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
       access_protocol: 'iscsi',
@@ -321,6 +336,9 @@ export class MemorySession implements ArraySession {
       info.chap_user = host.chap_user;
     }
     return info;
+  }
+  #hostVolumes(uuid: string): number {
+    return [...this.array.volumes.values()].filter((v) => v.hosts.has(uuid)).length;
   }
   async unpublishVolume(id: string, options: { host_uuid: string }): Promise<void> {
     this.#volume(id).hosts.delete(options.host_uuid);

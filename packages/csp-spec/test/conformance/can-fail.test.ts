@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listCases, runConformance } from '../../src/conformance/index.js';
 import { MemoryProvider } from '../../src/testing/index.js';
+import { accessFaults } from './fixtures/faults-access.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
 import { featureFaults } from './fixtures/faults-features.js';
@@ -10,7 +11,7 @@ import { inputFaults } from './fixtures/faults-input.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...featureFaults };
+const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults, ...featureFaults };
 const running: Running[] = [];
 
 afterEach(async () => {

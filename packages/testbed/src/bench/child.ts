@@ -2,8 +2,6 @@
 // A small probe preloaded with --import answers memory requests over the IPC channel (after a full
 // GC: the child runs with --expose-gc) and exits when the parent goes away.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { toMiB } from './memory.js';
 
 const probe = `
@@ -22,16 +20,6 @@ export interface ChildMemory {
   heapUsedMiB: number;
   heapTotalMiB: number;
   externalMiB: number;
-}
-
-/** The built entry point of a workspace package (`pnpm build` makes it), e.g. `csp-truenas`, `main.js`. */
-export function builtEntry(pkg: string, file: string): string {
-  // This module is packages/testbed/{src,dist}/bench/child.{ts,js}; both sit two levels below the package.
-  const path = fileURLToPath(new URL(`../../../${pkg}/dist/${file}`, import.meta.url));
-  if (!existsSync(path)) {
-    throw new Error(`${path} does not exist: run "pnpm build" first (pnpm bench does)`);
-  }
-  return path;
 }
 
 export class NodeChild {

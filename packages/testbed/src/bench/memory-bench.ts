@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
 import { KubeHarness, type PersistentVolume, type SecretRef, storageClass, testNodeId } from '../harness/index.js';
+import { builtScript } from '../launch/program.js';
 import { TrueNasSimulator } from '../truenas/simulator.js';
 import { GiB } from './arrays/index.js';
 import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
-import { builtEntry, type ChildMemory, NodeChild } from './child.js';
+import { type ChildMemory, NodeChild } from './child.js';
 import { CountingCsiClient } from './csi.js';
 import { type Column, opColumns, type Row, table } from './report.js';
 import { type PhaseStats, phaseRow, runPhase } from './runner.js';
@@ -42,8 +43,8 @@ interface Processes {
 }
 
 async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Processes> {
-  const cspMain = builtEntry('csp-truenas', 'main.js');
-  const driverMain = builtEntry('csi-driver', 'main.js');
+  const cspMain = builtScript('csp-truenas', 'main.js');
+  const driverMain = builtScript('csi-driver', 'main.js');
   const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-memory-'));
   ctx.scope.defer('temp dir', () => rm(dir, { recursive: true, force: true }));
   const sim = await ctx.scope.adopt('TrueNAS simulator', TrueNasSimulator.start({ tls: true, datasets: [parent] }));

@@ -7,7 +7,7 @@ export type SimRouteHandler = (req: IncomingMessage, res: ServerResponse, url: U
 export class SimRoutes {
   readonly #routes = new Map<string, SimRouteHandler>();
 
-  /** Serves every path starting with `prefix` (which must start and end with `/_sim/.../`). */
+  /** Serves `prefix` without its last `/` and every path below it (`/_sim/<name>/...`). */
   add(prefix: string, handler: SimRouteHandler): void {
     if (!/^\/_sim\/([a-z0-9-]+\/)+$/.test(prefix)) {
       throw new Error(`simulator route prefixes look like /_sim/<name>/, not ${prefix}`);
@@ -17,7 +17,7 @@ export class SimRoutes {
 
   /** Handles the request when a route matches; false otherwise. Failures answer 500. */
   async serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    const prefix = [...this.#routes.keys()].find((p) => url.pathname.startsWith(p));
+    const prefix = [...this.#routes.keys()].find((p) => url.pathname.startsWith(p) || `${url.pathname}/` === p);
     const handler = prefix === undefined ? undefined : this.#routes.get(prefix);
     if (!handler) {
       return false;

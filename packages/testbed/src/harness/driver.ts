@@ -22,6 +22,8 @@ export interface DriverFixtureOptions {
   cspTimeoutMs?: number;
   /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
   logLevel?: string;
+  /** --max-volumes-per-node: the controller asks CSPs to refuse a publish beyond it. */
+  maxVolumesPerNode?: number;
 }
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
@@ -44,6 +46,7 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         cspTimeout: options.cspTimeoutMs ?? 10_000,
         cspTlsInsecure: false,
         ...(cspSecretDir ? { cspSecretDir } : {}),
+        ...(options.maxVolumesPerNode !== undefined ? { maxVolumesPerNode: options.maxVolumesPerNode } : {}),
       },
       { logger, cspRetries: 2, cspRetryDelayMs: 20 },
     );

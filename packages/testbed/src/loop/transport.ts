@@ -13,10 +13,13 @@ import {
   KeyedMutex,
   loopBackingFile,
   type PathHealth,
+  pollUntil,
   type Runner,
+  realClock,
   type StringMap,
   type Transport,
 } from '@opencsp/csi-driver/node';
+import { whyBusy } from './busy.js';
 import { attachLoop, detachLoop, loopDevicesOf, refreshLoopSize } from './losetup.js';
 
 /** Maps a publish context to the absolute path of the LUN's backing file. */
@@ -41,6 +44,8 @@ export interface LoopTransportOptions {
   readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
+  /** How long detach waits for a busy loop device to go (default 15 s). */
+  readonly detachTimeoutMs?: number;
 }
 
 function fileOf(record: JsonObject): string {
@@ -58,6 +63,7 @@ export class LoopTransport implements Transport {
   private readonly sessions: LoopSessions | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
+  private readonly detachTimeoutMs: number;
 
   constructor(options: LoopTransportOptions) {
     this.name = options.name ?? 'iscsi';
@@ -65,6 +71,7 @@ export class LoopTransport implements Transport {
     this.files = options.files;
     this.resolver = options.resolve;
     this.sessions = options.sessions;
+    this.detachTimeoutMs = options.detachTimeoutMs ?? 15_000;
   }
 
   validate(_publishContext: StringMap): void {
@@ -105,9 +112,19 @@ export class LoopTransport implements Transport {
       for (const device of await loopDevicesOf(this.runner, file)) {
         await detachLoop(this.runner, device);
       }
-      const left = await loopDevicesOf(this.runner, file);
-      if (left.length > 0) {
-        throw new DriverError('FailedPrecondition', `${left.join(', ')} still attached to ${file} (in use?)`);
+      // A device still open somewhere (a mount another mount namespace still holds, a probe) is
+      // only marked for detach and goes with its last user: wait for that, as the iSCSI transport
+      // waits for its devices to go after a logout.
+      const gone = await pollUntil(realClock, this.detachTimeoutMs, 200, async () =>
+        (await loopDevicesOf(this.runner, file)).length === 0 ? true : undefined,
+      );
+      if (!gone) {
+        const left = await loopDevicesOf(this.runner, file);
+        const why = await Promise.all(left.map(async (d) => `${d} ${await whyBusy(this.files, d)}`));
+        throw new DriverError(
+          'FailedPrecondition',
+          `still attached to ${file} ${this.detachTimeoutMs / 1000} s after losetup -d: ${why.join('; ')}`,
+        );
       }
     });
     const session = record.session;

@@ -1,6 +1,19 @@
-// Our own CSI conformance suite, in the spirit of kubernetes-csi's csi-sanity: idempotency,
-// NOT_FOUND for unknown ids, required fields, and capabilities that match what is implemented.
-// It registers vitest suites against any target (driver + any CSP backend fixture).
+// Our own CSI checks, registered as vitest suites against the driver in front of any backend. They
+// are only what upstream csi-sanity (`pnpm sanity`, docs/testing.md) does not check:
+// - every controller capability the driver advertises is implemented, and every other one answers
+//   UNIMPLEMENTED (csi-sanity only runs the specs of advertised capabilities);
+// - ControllerGetVolume: INVALID_ARGUMENT without a volume id, NOT_FOUND for an unknown one
+//   (csi-sanity has no GET_VOLUME specs);
+// - NOT_FOUND for ControllerExpandVolume and CreateSnapshot of an unknown volume, OK for
+//   ControllerUnpublishVolume of one (csi-sanity checks only missing fields there);
+// - ValidateVolumeCapabilities confirms a capability the volume was created with (csi-sanity
+//   accepts an answer without confirmation);
+// - ListVolumes pages with max_entries and next_token through every volume (csi-sanity's paging
+//   spec is pending upstream);
+// - the backend's leak audit is empty afterwards (also checked by `pnpm sanity`, here for the
+//   memory CSP too).
+// Everything else csi-sanity covers (Identity, required fields, NOT_FOUND for unknown ids,
+// idempotent create and snapshot by name) runs in `pnpm sanity` only.
 import { status } from '@grpc/grpc-js';
 import type * as csi from '@opencsp/csi-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +50,7 @@ export async function grpcCode(call: Promise<unknown>): Promise<number> {
   }
 }
 
-/** Calls each advertised controller capability's RPC and checks it is not UNIMPLEMENTED. */
+/** Calls each controller capability's RPC to see whether it is implemented. */
 const probesByCapability: Partial<Record<csi.ControllerRpcType, (t: SanityTarget) => Promise<unknown>>> = {
   LIST_VOLUMES: (t) => t.client.controller('ListVolumes', {}),
   GET_CAPACITY: (t) => t.client.controller('GetCapacity', { parameters: t.parameters }),
@@ -54,15 +67,14 @@ const probesByCapability: Partial<Record<csi.ControllerRpcType, (t: SanityTarget
 };
 
 export function controllerSanity(name: string, setup: () => Promise<SanityTarget>): void {
-  describe(`CSI sanity: ${name}`, () => {
+  describe(`CSI sanity beyond csi-sanity: ${name}`, () => {
     let t: SanityTarget;
     const created: string[] = [];
-    const createdSnapshots: string[] = [];
 
-    const createVolume = async (volumeName: string, size = GiB) => {
+    const createVolume = async (volumeName: string) => {
       const response = await t.client.controller('CreateVolume', {
         name: volumeName,
-        capacityRange: { requiredBytes: size },
+        capacityRange: { requiredBytes: GiB },
         volumeCapabilities: [mount],
         parameters: t.parameters,
         secrets: t.secrets,
@@ -79,9 +91,6 @@ export function controllerSanity(name: string, setup: () => Promise<SanityTarget
     });
     afterAll(async () => {
       try {
-        for (const snapshotId of createdSnapshots) {
-          await t.client.controller('DeleteSnapshot', { snapshotId, secrets: t.secrets });
-        }
         for (const volumeId of created) {
           await t.client.controller('DeleteVolume', { volumeId, secrets: t.secrets });
         }
@@ -93,169 +102,66 @@ export function controllerSanity(name: string, setup: () => Promise<SanityTarget
       }
     });
 
-    describe('Identity', () => {
-      it('names the plugin in DNS notation with a version', async () => {
-        const info = await t.client.identity('GetPluginInfo', {});
-        expect(info.name).toMatch(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/i);
-        expect(info.vendorVersion).not.toBe('');
-      });
-      it('advertises the controller service and answers Probe', async () => {
-        const caps = await t.client.identity('GetPluginCapabilities', {});
-        expect(caps.capabilities.map((c) => c.service?.type)).toContain('CONTROLLER_SERVICE');
-        const probe = await t.client.identity('Probe', {});
-        expect(probe.ready?.value ?? true).toBe(true);
-      });
-    });
-
-    describe('capability consistency', () => {
-      it('implements every advertised capability and nothing else', async () => {
-        const caps = await t.client.controller('ControllerGetCapabilities', {});
-        const advertised = new Set(caps.capabilities.map((c) => c.rpc?.type));
-        for (const [capability, probe] of Object.entries(probesByCapability)) {
-          const code = await grpcCode(probe(t));
-          if (advertised.has(capability as csi.ControllerRpcType)) {
-            expect(code, `${capability} is advertised`).not.toBe(status.UNIMPLEMENTED);
-          } else {
-            expect(code, `${capability} is not advertised`).toBe(status.UNIMPLEMENTED);
-          }
+    it('implements every advertised controller capability and answers UNIMPLEMENTED for the others', async () => {
+      const caps = await t.client.controller('ControllerGetCapabilities', {});
+      const advertised = new Set(caps.capabilities.map((c) => c.rpc?.type));
+      for (const [capability, probe] of Object.entries(probesByCapability)) {
+        const code = await grpcCode(probe(t));
+        if (advertised.has(capability as csi.ControllerRpcType)) {
+          expect(code, `${capability} is advertised`).not.toBe(status.UNIMPLEMENTED);
+        } else {
+          expect(code, `${capability} is not advertised`).toBe(status.UNIMPLEMENTED);
         }
-      });
-    });
-
-    describe('required fields', () => {
-      const empty: [keyof import('../harness/client.js').ControllerCalls, object][] = [
-        ['CreateVolume', {}],
-        ['DeleteVolume', {}],
-        ['ControllerPublishVolume', {}],
-        ['ControllerUnpublishVolume', {}],
-        ['ValidateVolumeCapabilities', {}],
-        ['CreateSnapshot', {}],
-        ['DeleteSnapshot', {}],
-        ['ControllerExpandVolume', {}],
-        ['ControllerGetVolume', {}],
-        ['GetSnapshot', {}],
-      ];
-      for (const [rpc, request] of empty) {
-        it(`${rpc} without its required fields is INVALID_ARGUMENT`, async () => {
-          expect(await grpcCode(t.client.controller(rpc, request as never))).toBe(status.INVALID_ARGUMENT);
-        });
       }
     });
 
-    describe('unknown ids', () => {
-      it('answers NOT_FOUND where the object must exist', async () => {
-        const { client, secrets, nodeId } = t;
-        expect(
-          await grpcCode(
-            client.controller('ControllerPublishVolume', {
-              volumeId: unknownId,
-              nodeId,
-              volumeCapability: mount,
-              secrets,
-            }),
-          ),
-        ).toBe(status.NOT_FOUND);
-        expect(
-          await grpcCode(
-            client.controller('ValidateVolumeCapabilities', {
-              volumeId: unknownId,
-              volumeCapabilities: [mount],
-              secrets,
-            }),
-          ),
-        ).toBe(status.NOT_FOUND);
-        expect(
-          await grpcCode(
-            client.controller('ControllerExpandVolume', {
-              volumeId: unknownId,
-              capacityRange: { requiredBytes: GiB },
-              secrets,
-            }),
-          ),
-        ).toBe(status.NOT_FOUND);
-        expect(
-          await grpcCode(
-            client.controller('CreateSnapshot', { sourceVolumeId: unknownId, name: 'sanity-snap', secrets }),
-          ),
-        ).toBe(status.NOT_FOUND);
-        expect(await grpcCode(client.controller('ControllerGetVolume', { volumeId: unknownId }))).toBe(
-          status.NOT_FOUND,
-        );
-        expect(await grpcCode(client.controller('GetSnapshot', { snapshotId: unknownId, secrets }))).toBe(
-          status.NOT_FOUND,
-        );
-      });
-      it('treats deleting or unpublishing something unknown as done', async () => {
-        const { client, secrets, nodeId } = t;
-        expect(await grpcCode(client.controller('DeleteVolume', { volumeId: unknownId, secrets }))).toBe(status.OK);
-        expect(await grpcCode(client.controller('DeleteSnapshot', { snapshotId: unknownId, secrets }))).toBe(status.OK);
-        expect(
-          await grpcCode(client.controller('ControllerUnpublishVolume', { volumeId: unknownId, nodeId, secrets })),
-        ).toBe(status.OK);
-      });
-      it('lists nothing for an unknown snapshot or source volume', async () => {
-        const bySnapshot = await t.client.controller('ListSnapshots', { snapshotId: unknownId, secrets: t.secrets });
-        expect(bySnapshot.entries).toEqual([]);
-        const byVolume = await t.client.controller('ListSnapshots', { sourceVolumeId: unknownId, secrets: t.secrets });
-        expect(byVolume.entries).toEqual([]);
-      });
+    it('answers ControllerGetVolume without an id with INVALID_ARGUMENT, for an unknown one NOT_FOUND', async () => {
+      expect(await grpcCode(t.client.controller('ControllerGetVolume', {}))).toBe(status.INVALID_ARGUMENT);
+      expect(await grpcCode(t.client.controller('ControllerGetVolume', { volumeId: unknownId }))).toBe(
+        status.NOT_FOUND,
+      );
     });
 
-    describe('idempotency', () => {
-      it('returns the same volume for the same name, and ALREADY_EXISTS for an incompatible size', async () => {
-        const first = await createVolume('sanity-idempotent');
-        const second = await createVolume('sanity-idempotent');
-        expect(second.volume?.volumeId).toBe(first.volume?.volumeId);
-        const bigger = t.client.controller('CreateVolume', {
-          name: 'sanity-idempotent',
-          capacityRange: { requiredBytes: 4 * GiB, limitBytes: 4 * GiB },
-          volumeCapabilities: [mount],
-          parameters: t.parameters,
-          secrets: t.secrets,
-        });
-        expect(await grpcCode(bigger)).toBe(status.ALREADY_EXISTS);
+    it('answers NOT_FOUND to expanding or snapshotting an unknown volume, OK to unpublishing it', async () => {
+      const { client, secrets, nodeId } = t;
+      const expand = client.controller('ControllerExpandVolume', {
+        volumeId: unknownId,
+        capacityRange: { requiredBytes: GiB },
+        secrets,
       });
-      it('returns the same snapshot for the same name and source', async () => {
-        const volume = await createVolume('sanity-snap-source');
-        const request = { sourceVolumeId: volume.volume?.volumeId as string, name: 'sanity-snap', secrets: t.secrets };
-        const first = await t.client.controller('CreateSnapshot', request);
-        createdSnapshots.push(first.snapshot?.snapshotId as string);
-        const second = await t.client.controller('CreateSnapshot', request);
-        expect(second.snapshot?.snapshotId).toBe(first.snapshot?.snapshotId);
-        const got = await t.client.controller('GetSnapshot', {
-          snapshotId: first.snapshot?.snapshotId as string,
-          secrets: t.secrets,
-        });
-        expect(got.snapshot?.sourceVolumeId).toBe(request.sourceVolumeId);
-      });
-      it('confirms the capabilities a volume was created with', async () => {
-        const volume = await createVolume('sanity-validate');
-        const answer = await t.client.controller('ValidateVolumeCapabilities', {
-          volumeId: volume.volume?.volumeId as string,
-          volumeContext: volume.volume?.volumeContext ?? {},
-          volumeCapabilities: [mount],
-          secrets: t.secrets,
-        });
-        expect(answer.confirmed?.volumeCapabilities).toHaveLength(1);
-      });
+      expect(await grpcCode(expand)).toBe(status.NOT_FOUND);
+      const snapshot = client.controller('CreateSnapshot', { sourceVolumeId: unknownId, name: 'sanity-snap', secrets });
+      expect(await grpcCode(snapshot)).toBe(status.NOT_FOUND);
+      const unpublish = client.controller('ControllerUnpublishVolume', { volumeId: unknownId, nodeId, secrets });
+      expect(await grpcCode(unpublish)).toBe(status.OK);
     });
 
-    describe('listing', () => {
-      it('pages through ListVolumes with max_entries and next_token', async () => {
-        await createVolume('sanity-list-a');
-        await createVolume('sanity-list-b');
-        const ids: string[] = [];
-        let token = '';
-        do {
-          const page = await t.client.controller('ListVolumes', { maxEntries: 1, startingToken: token });
-          expect(page.entries.length).toBeLessThanOrEqual(1);
-          ids.push(...page.entries.map((e) => e.volume?.volumeId as string));
-          token = page.nextToken;
-        } while (token);
-        for (const id of created) {
-          expect(ids).toContain(id);
-        }
+    it('confirms the capabilities a volume was created with', async () => {
+      const volume = await createVolume('sanity-validate');
+      const answer = await t.client.controller('ValidateVolumeCapabilities', {
+        volumeId: volume.volume?.volumeId as string,
+        volumeContext: volume.volume?.volumeContext ?? {},
+        volumeCapabilities: [mount],
+        secrets: t.secrets,
       });
+      expect(answer.confirmed?.volumeCapabilities).toHaveLength(1);
+    });
+
+    it('pages through ListVolumes with max_entries and next_token', async () => {
+      await createVolume('sanity-list-a');
+      await createVolume('sanity-list-b');
+      const ids: string[] = [];
+      let token = '';
+      do {
+        const page = await t.client.controller('ListVolumes', { maxEntries: 1, startingToken: token });
+        expect(page.entries.length).toBeLessThanOrEqual(1);
+        ids.push(...page.entries.map((e) => e.volume?.volumeId as string));
+        token = page.nextToken;
+      } while (token);
+      for (const id of created) {
+        expect(ids).toContain(id);
+      }
+      expect(new Set(ids).size).toBe(ids.length);
     });
   });
 }

@@ -1,5 +1,6 @@
 // Command-line options of `truenas-sim` and how they become a running simulator. A simulator
-// started here also serves the node API (/_sim/node/) for loop-transport nodes in other processes.
+// started here also serves, for suites that run it in another process, its leak audit
+// (GET /_sim/audit) and the node API (/_sim/node/) for loop-transport nodes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
 import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
@@ -111,6 +112,13 @@ export const simOptionTable = {
     parse: parsers.list,
     default: ['127.0.0.1'],
   },
+  lioTarget: {
+    flag: 'lio-target',
+    env: 'TRUENAS_SIM_LIO_TARGET',
+    description: "Serve the iSCSI configuration with this machine's LIO target (configfs, root; the VM suite)",
+    parse: parsers.bool,
+    default: false,
+  },
   latency: {
     flag: 'latency',
     env: 'TRUENAS_SIM_LATENCY',
@@ -168,6 +176,10 @@ export async function startFromArgs(
     password: values.password,
     ...(values.apiKey ? { apiKey: values.apiKey } : {}),
     portals: [{ ips: values.portalIps, comment: 'opencsp' }],
+    // The bridge's configfs steps go to stdout beside the simulator's own lines.
+    lioTarget: values.lioTarget
+      ? { log: (line: string) => console.log(JSON.stringify({ time: Date.now(), msg: line })) }
+      : false,
     faults: {
       latencyMs: values.latency,
       errorRate: values.errorRate,
@@ -178,5 +190,8 @@ export async function startFromArgs(
   });
   const side = truenasNodeSide(sim);
   sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
+  sim.routes.add('/_sim/audit/', async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sim.audit()));
+  });
   return { sim, help: false };
 }

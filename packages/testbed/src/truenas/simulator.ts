@@ -9,6 +9,7 @@ import { type FaultSettings, SimRoutes, selfSignedCertificate, type TlsMaterial 
 import { AuditBaseline, auditIsEmpty, type LeakAudit } from './audit.js';
 import { tlsServerEndPoint } from './core/scram.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
+import { attachLioTarget, type LioTargetHandle, type LioTargetOptions } from './lio-target.js';
 import { allMethods } from './methods.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
@@ -40,6 +41,11 @@ export interface TrueNasSimulatorOptions {
   basename?: string;
   faults?: Partial<FaultSettings>;
   knobs?: Partial<Knobs>;
+  /**
+   * Serve the iSCSI configuration with this machine's kernel target (LIO through configfs; root):
+   * initiators log in to real targets and read the zvols' data (the VM suite). `stop()` takes it down.
+   */
+  lioTarget?: boolean | LioTargetOptions;
 }
 
 /**
@@ -71,6 +77,7 @@ export class TrueNasSimulator {
   readonly #baseline: AuditBaseline;
   readonly #ownsDataDir: boolean;
   #address: AddressInfo | undefined;
+  #lio: LioTargetHandle | undefined;
 
   private constructor(
     core: SimCore,
@@ -143,6 +150,14 @@ export class TrueNasSimulator {
       apiKey,
       ownsDataDir: options.dataDir === undefined,
     });
+    if (options.lioTarget) {
+      try {
+        sim.#lio = await attachLioTarget(core, options.lioTarget === true ? {} : options.lioTarget);
+      } catch (err) {
+        await sim.stop();
+        throw err;
+      }
+    }
     await new Promise<void>((resolve, reject) => {
       net.server.once('error', reject);
       net.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -278,6 +293,9 @@ export class TrueNasSimulator {
     }
     this.#net.wss.close();
     await new Promise<void>((resolve) => this.#net.server.close(() => resolve()));
+    // The kernel target lets go of the zvols' files before they are removed.
+    await this.#lio?.close();
+    this.#lio = undefined;
     if (this.#ownsDataDir) {
       await rm(this.core.config.dataDir, { recursive: true, force: true });
     }

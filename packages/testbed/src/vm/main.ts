@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // `pnpm e2e:vm`: the real-kernel VM suite. Installs the host tools it lacks, builds or reuses the
 // cached image, boots one VM per --run, prints a timing table, exits non-zero on any failure.
-import { access, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { access, copyFile, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.js';
 import { ensureHostTools, RUN_TOOLS } from './host-tools.js';
 import { ensureImage } from './image.js';
 import type { MarkerEvent } from './markers.js';
-import { parseOptions, USAGE, UsageError, type VmOptions } from './options.js';
+import { parseOptions, timeoutFor, USAGE, UsageError, type VmOptions } from './options.js';
 import { CommandError } from './proc.js';
 import { defaultRecipe, recipeHash } from './recipe.js';
 import { writeReport } from './report.js';
@@ -50,6 +50,17 @@ function explainFailure(outcome: ScenarioOutcome): void {
   }
 }
 
+/** csi-sanity's JUnit reports of the sanity runs, beside the JSON report (vm-sanity-<chap>-<access>.xml). */
+async function copyJunitReports(outcomes: ScenarioOutcome[], dir: string): Promise<void> {
+  for (const outcome of outcomes) {
+    for (const report of outcome.junit) {
+      const target = join(dir, `vm-${outcome.label}-${report.access}.xml`);
+      await copyFile(report.path, target);
+      log(`${outcome.label}: csi-sanity ${report.access} JUnit report ${target}`);
+    }
+  }
+}
+
 async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
   const cacheDir = resolve(options.cacheDir ?? join(repoDir, '.cache', 'vm'));
   const rows: TimingRow[] = [];
@@ -72,17 +83,18 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
 
   const outcomes: ScenarioOutcome[] = [];
   for (const spec of options.buildOnly ? [] : options.runs) {
-    if (spec.ops !== 'shell') {
+    if (spec.ops === 'js' || spec.ops === 'csi') {
       await access(join(repoDir, spec.entry)).catch(() => {
         throw new Error(`${spec.entry} is missing: run pnpm build first (pnpm e2e:vm does)`);
       });
     }
-    log(`booting ${scenarioLabel(spec)} (timeout ${options.timeoutSeconds} s)`);
+    const timeoutSeconds = timeoutFor(options, spec);
+    log(`booting ${scenarioLabel(spec)} (timeout ${timeoutSeconds} s)`);
     const outcome = await runScenario(spec, {
       image,
       repoDir,
       cacheDir,
-      timeoutMs: options.timeoutSeconds * 1000,
+      timeoutMs: timeoutSeconds * 1000,
       cleanup,
       onEvent: printEvent,
       ...(options.verbose ? { onLine: (label: string, line: string) => console.log(`[${label}] ${line}`) } : {}),
@@ -112,6 +124,7 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
       reason: o.timedOut ? 'timed out' : o.result?.reason,
     }));
     await writeReport(options.report, results);
+    await copyJunitReports(outcomes, dirname(resolve(options.report)));
   }
   return failed === 0 ? 0 : 1;
 }

@@ -6,7 +6,8 @@ export interface VmOptions {
   rebuild: boolean;
   buildOnly: boolean;
   runs: ScenarioSpec[];
-  timeoutSeconds: number;
+  /** Limit per VM run; undefined: the run kind's default (timeoutFor). */
+  timeoutSeconds: number | undefined;
   cacheDir: string | undefined;
   verbose: boolean;
   /** Write a vitest-style JSON report (counts per VM run) to this file. */
@@ -15,25 +16,44 @@ export interface VmOptions {
 }
 
 export const DEFAULT_ENTRY = 'packages/testbed/dist/vm/guest/main.js';
-export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway'];
+export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway', 'sanity:mutual'];
+
+/**
+ * Default limits per VM run: a scenario run takes 1 to 2 minutes; the sanity run 15 to 30 on an
+ * idle 2-core host, and twice that when other jobs share it.
+ */
+export const DEFAULT_TIMEOUT_SECONDS = { scenario: 600, sanity: 4800 };
+
+export function timeoutFor(options: VmOptions, spec: ScenarioSpec): number {
+  return (
+    options.timeoutSeconds ??
+    (spec.ops === 'sanity' ? DEFAULT_TIMEOUT_SECONDS.sanity : DEFAULT_TIMEOUT_SECONDS.scenario)
+  );
+}
 
 export const USAGE = `usage: pnpm e2e:vm [options]   (or: node packages/testbed/dist/vm/main.js [options])
 
 Boots a Debian VM under QEMU (TCG) and runs the real-kernel node scenario: LIO target on two
 portals, iscsiadm login with CHAP, dm-multipath, mkfs, mount, I/O, path failure, online expand,
-unstage, no leftovers. Builds and caches the VM image on first use.
+unstage, no leftovers. The sanity run starts the whole stack in the VM (TrueNAS simulator served
+by LIO, csp-truenas, the driver) and runs csi-sanity's node specs against it. Builds and caches
+the VM image on first use.
 
 options:
-  --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), or shell|js (reference
-                     implementations calling the tools directly); CHAP oneway|mutual.
-                     Repeatable. Default: ${DEFAULT_RUNS.join(' and ')}
+  --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), shell|js (reference
+                     implementations calling the tools directly) or sanity (csi-sanity, mount
+                     and block, against the whole stack); CHAP oneway|mutual.
+                     Repeatable. Default: ${DEFAULT_RUNS.join(', ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
-  --timeout SECONDS  limit per VM run (default 600)
+  --timeout SECONDS  limit per VM run (default ${DEFAULT_TIMEOUT_SECONDS.scenario}, sanity runs ${DEFAULT_TIMEOUT_SECONDS.sanity})
   --rebuild          build the image again even if the cache has it
   --build-only       build (or check) the image, boot nothing
   --cache-dir DIR    image and log cache (default <repo>/.cache/vm)
   --verbose          print the whole guest console
-  --report FILE      write the run results as JSON (numPassedTests/numFailedTests, as vitest's)
+  --report FILE      write the run results as JSON (numPassedTests/numFailedTests, as vitest's);
+                     sanity runs also put csi-sanity's JUnit reports beside it
+                     (vm-sanity-<chap>-<access>.xml)
+csi-sanity is ../shared/bin/csi-sanity from the repository, or $OPENCSP_UPSTREAM_BIN/csi-sanity.
   --help             this text`;
 
 export class UsageError extends Error {
@@ -44,10 +64,10 @@ export function parseRun(text: string, entry: string): ScenarioSpec {
   const [ops, chap, extra] = text.split(':');
   if (
     extra !== undefined ||
-    (ops !== 'shell' && ops !== 'js' && ops !== 'csi') ||
+    (ops !== 'shell' && ops !== 'js' && ops !== 'csi' && ops !== 'sanity') ||
     (chap !== 'oneway' && chap !== 'mutual')
   ) {
-    throw new UsageError(`--run ${JSON.stringify(text)}: expected csi|shell|js:oneway|mutual`);
+    throw new UsageError(`--run ${JSON.stringify(text)}: expected csi|shell|js|sanity:oneway|mutual`);
   }
   return { ops, chap, entry };
 }
@@ -63,8 +83,8 @@ export function parseOptions(argv: string[]): VmOptions {
   if (!/^[A-Za-z0-9._/-]+\.m?js$/.test(entry) || entry.split('/').includes('..')) {
     throw new UsageError(`--entry ${JSON.stringify(entry)}: expected a .js path inside the repo`);
   }
-  const timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 30) {
+  const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 30)) {
     throw new UsageError(`--timeout ${JSON.stringify(values.timeout)}: expected a number of seconds, at least 30`);
   }
   return {

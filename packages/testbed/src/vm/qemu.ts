@@ -11,8 +11,10 @@ import { INIT_PATH_IN_IMAGE } from './recipe.js';
 export interface VmShares {
   /** The repository, read-only at /repo in the guest. */
   repoDir: string;
-  /** A directory holding a copy of the host's node binary, read-only at /opt/hostnode. */
+  /** A directory holding a copy of the host's node binary (and csi-sanity), read-only at /opt/hostnode. */
   nodeDir: string;
+  /** A directory the guest may write (mounted by the runner at /out): reports and logs. */
+  outDir?: string;
 }
 
 export interface QemuConfig {
@@ -39,11 +41,11 @@ export function kernelCommandLine(params: Record<string, string>): string {
   return words.join(' ');
 }
 
-function virtfs(path: string, tag: string): string {
+function virtfs(path: string, tag: string, writable = false): string {
   if (path.includes(',')) {
     throw new Error(`cannot share ${path} over 9p: QEMU option values cannot hold a comma`);
   }
-  return `local,path=${path},mount_tag=${tag},security_model=none,readonly=on`;
+  return `local,path=${path},mount_tag=${tag},security_model=none${writable ? '' : ',readonly=on'}`;
 }
 
 /** QEMU's argv: no default devices, no NIC, TCG, the image as a throw-away snapshot, two 9p shares. */
@@ -76,6 +78,7 @@ export function qemuArgs(config: QemuConfig): string[] {
     virtfs(config.shares.repoDir, 'repo'),
     '-virtfs',
     virtfs(config.shares.nodeDir, 'hostnode'),
+    ...(config.shares.outDir ? ['-virtfs', virtfs(config.shares.outDir, 'out', true)] : []),
     '-append',
     kernelCommandLine(config.params),
   ];

@@ -1,9 +1,11 @@
-// One VM run of the scenario: a temp dir with a copy of the host's node binary (shared into the
-// guest), QEMU with the serial log in that dir, the log kept under <cache>/logs/<label>.log, and
-// the temp dir removed whatever happens.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+// One VM run of the scenario: a temp dir with a copy of the host's node binary (and, for a
+// sanity run, csi-sanity) shared into the guest, a writable share for what the guest hands back
+// (the sanity run's JUnit reports and logs), QEMU with the serial log in that dir, the log kept
+// under <cache>/logs/<label>.log, and the temp dir removed whatever happens.
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findCsiSanity, upstreamBinDir } from '../csi-sanity/binary.js';
 import type { Cleanup } from './cleanup.js';
 import type { VmImage } from './image.js';
 import { type GuestResult, guestPassed, type MarkerEvent, type Step } from './markers.js';
@@ -12,9 +14,10 @@ import { runQemu } from './qemu.js';
 export interface ScenarioSpec {
   /**
    * Who performs the node operations in the guest: `csi` the driver's NodeService (the product),
-   * `shell` and `js` reference implementations that call the tools directly.
+   * `shell` and `js` reference implementations that call the tools directly; `sanity` runs
+   * csi-sanity against the whole stack (simulator on LIO, CSP, driver) instead of the scenario.
    */
-  ops: 'shell' | 'js' | 'csi';
+  ops: 'shell' | 'js' | 'csi' | 'sanity';
   chap: 'oneway' | 'mutual';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
@@ -31,6 +34,8 @@ export interface ScenarioOutcome {
   exitCode: number | null;
   logPath: string;
   stderr: string;
+  /** Sanity runs: csi-sanity's JUnit reports, per access type, kept under <cache>/logs. */
+  junit: Array<{ access: string; path: string }>;
 }
 
 export interface RunScenarioOptions {
@@ -47,6 +52,31 @@ export function scenarioLabel(spec: ScenarioSpec): string {
   return `${spec.ops}-${spec.chap}`;
 }
 
+/**
+ * What the guest left in the out share, kept under <cache>/logs: csi-sanity's reports
+ * (`csi-sanity-truenas-<access>.xml`, from csi-sanity/run.ts) as `<label>-<access>.xml`, and the
+ * logs of each run (`csi-sanity/truenas-<access>/*`) as `<label>-<access>-<file>`.
+ */
+async function keepOutputs(outDir: string, logsDir: string, label: string): Promise<ScenarioOutcome['junit']> {
+  const junit: ScenarioOutcome['junit'] = [];
+  for (const name of (await readdir(outDir)).sort()) {
+    const access = /^csi-sanity-truenas-([a-z]+)\.xml$/.exec(name)?.[1];
+    if (access) {
+      const kept = join(logsDir, `${label}-${access}.xml`);
+      await copyFile(join(outDir, name), kept);
+      junit.push({ access, path: kept });
+    }
+  }
+  const runLogs = join(outDir, 'csi-sanity');
+  for (const run of await readdir(runLogs).catch(() => [] as string[])) {
+    const access = run.replace(/^truenas-/, '');
+    for (const file of await readdir(join(runLogs, run))) {
+      await copyFile(join(runLogs, run, file), join(logsDir, `${label}-${access}-${file}`));
+    }
+  }
+  return junit;
+}
+
 export async function runScenario(spec: ScenarioSpec, options: RunScenarioOptions): Promise<ScenarioOutcome> {
   const label = scenarioLabel(spec);
   const tmp = await mkdtemp(join(tmpdir(), 'opencsp-vm-'));
@@ -55,17 +85,27 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     const nodeDir = join(tmp, 'hostnode');
     await mkdir(nodeDir);
     await copyFile(process.execPath, join(nodeDir, 'node'));
+    const outDir = join(tmp, 'out');
+    await mkdir(outDir);
     const serialLog = join(tmp, 'serial.log');
     const params: Record<string, string> = {
-      'e2e.ops': spec.ops === 'shell' ? 'shell' : 'js',
+      'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js',
       'e2e.chap': spec.chap,
     };
-    if (spec.ops !== 'shell') {
+    if (spec.ops === 'sanity') {
+      const sanity = await findCsiSanity();
+      if (!sanity) {
+        throw new Error(
+          `no csi-sanity in ${upstreamBinDir()}: set OPENCSP_UPSTREAM_BIN to the folder holding kubernetes-csi/csi-test's csi-sanity`,
+        );
+      }
+      await copyFile(sanity, join(nodeDir, 'csi-sanity'));
+    } else if (spec.ops !== 'shell') {
       params['e2e.entry'] = spec.entry;
       params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
     const run = await runQemu(
-      { image: options.image, shares: { repoDir: options.repoDir, nodeDir }, serialLog, params },
+      { image: options.image, shares: { repoDir: options.repoDir, nodeDir, outDir }, serialLog, params },
       {
         timeoutMs: options.timeoutMs,
         cleanup: options.cleanup,
@@ -74,9 +114,11 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
         ...(options.onLine ? { onLine: (line: string) => options.onLine?.(label, line) } : {}),
       },
     );
-    const logPath = join(options.cacheDir, 'logs', `${label}.log`);
-    await mkdir(join(options.cacheDir, 'logs'), { recursive: true });
+    const logsDir = join(options.cacheDir, 'logs');
+    const logPath = join(logsDir, `${label}.log`);
+    await mkdir(logsDir, { recursive: true });
     await copyFile(serialLog, logPath);
+    const junit = await keepOutputs(outDir, logsDir, label);
     const { steps, result, errors } = run.parser;
     return {
       label,
@@ -89,6 +131,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
       exitCode: run.exitCode,
       logPath,
       stderr: run.stderr,
+      junit,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

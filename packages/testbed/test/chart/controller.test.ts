@@ -61,6 +61,8 @@ describe.skipIf(missing !== undefined)(`controller Deployment and RBAC (${missin
     expect(flag(driver, 'mode')).toBe('controller');
     expect(flag(driver, 'endpoint')).toBe('unix:///csi/csi.sock');
     expect(flag(driver, 'csp-timeout')).toBe('60s');
+    // The same per-node volume limit as the node reports: the controller enforces it at publish.
+    expect(flag(driver, 'max-volumes-per-node')).toBe('0');
     expect(volume(spec, 'socket-dir').emptyDir).toEqual({});
     for (const c of spec.containers) {
       expect(mount(c, '/csi').name, c.name).toBe('socket-dir');

@@ -49,7 +49,7 @@ describe.each(backendNames)('bad input (%s)', (backendName) => {
   describe('CreateVolume rejects bad input without creating anything', () => {
     const cases: [string, (r: csi.CreateVolumeRequest) => csi.CreateVolumeRequest, string, number?][] = [
       ['missing name', (r) => ({ ...r, name: '' }), 'name'],
-      ['name with a slash', (r) => ({ ...r, name: 'a/b' }), 'name'],
+      ['name with a control character', (r) => ({ ...r, name: 'a\u0007b' }), 'name'],
       ['name too long', (r) => ({ ...r, name: 'a'.repeat(129) }), 'name'],
       ['no capabilities', (r) => ({ ...r, volumeCapabilities: [] }), 'volume_capabilities'],
       [

@@ -43,11 +43,17 @@ export function startBackend(name: BackendName): Promise<BackendFixture> {
   }
 }
 
-export async function startScenario(name: BackendName, options: { defaultSecret?: boolean } = {}): Promise<Scenario> {
+export async function startScenario(
+  name: BackendName,
+  options: { defaultSecret?: boolean; maxVolumesPerNode?: number } = {},
+): Promise<Scenario> {
   const backend = await startBackend(name);
   let driver: DriverFixture;
   try {
-    driver = await startDriverFixture(options.defaultSecret ? { defaultSecret: backend.secrets } : {});
+    driver = await startDriverFixture({
+      ...(options.defaultSecret ? { defaultSecret: backend.secrets } : {}),
+      ...(options.maxVolumesPerNode !== undefined ? { maxVolumesPerNode: options.maxVolumesPerNode } : {}),
+    });
   } catch (err) {
     await backend.stop();
     throw err;

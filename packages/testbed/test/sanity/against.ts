@@ -1,5 +1,5 @@
-// Registers the sanity suite against the driver in front of one backend fixture; the backend's
-// leak audit is the suite's final check.
+// Registers our CSI checks beyond csi-sanity against the driver in front of one backend fixture;
+// the backend's leak audit is the suite's final check.
 import { type BackendFixture, startDriverFixture, testNodeId } from '@opencsp/testbed/harness';
 import { controllerSanity } from '@opencsp/testbed/sanity';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VmImage } from '../../src/vm/image.js';
 import { mountsBelow } from '../../src/vm/mounts.js';
-import { parseOptions, UsageError } from '../../src/vm/options.js';
+import { parseOptions, timeoutFor, UsageError } from '../../src/vm/options.js';
 import { kernelCommandLine, qemuArgs } from '../../src/vm/qemu.js';
 import { defaultRecipe, GUEST_PACKAGES, recipeHash } from '../../src/vm/recipe.js';
 
@@ -53,6 +53,20 @@ describe('QEMU command line', () => {
     );
   });
 
+  it('adds a writable share for what the guest hands back', () => {
+    const args = qemuArgs({
+      image,
+      shares: { repoDir: '/repo', nodeDir: '/tmp/x/hostnode', outDir: '/tmp/x/out' },
+      serialLog: '/tmp/x/serial.log',
+      params: { 'e2e.ops': 'sanity' },
+    });
+    expect(args.filter((a) => a.startsWith('local,path='))).toEqual([
+      'local,path=/repo,mount_tag=repo,security_model=none,readonly=on',
+      'local,path=/tmp/x/hostnode,mount_tag=hostnode,security_model=none,readonly=on',
+      'local,path=/tmp/x/out,mount_tag=out,security_model=none',
+    ]);
+  });
+
   it('refuses parameters that would break the kernel command line or the -virtfs option', () => {
     expect(() => kernelCommandLine({ 'e2e.ops': 'shell init=/bin/sh' })).toThrow(/invalid guest parameter/);
     expect(() => kernelCommandLine({ quiet: '1' })).toThrow(/invalid guest parameter/);
@@ -63,10 +77,15 @@ describe('QEMU command line', () => {
 });
 
 describe('command-line options', () => {
-  it("defaults to the driver's node service with both CHAP flavours plus the shell reference run", () => {
+  it("defaults to the driver's node service with both CHAP flavours, the shell reference run and csi-sanity", () => {
     const options = parseOptions([]);
-    expect(options.runs.map((r) => `${r.ops}:${r.chap}`)).toEqual(['csi:mutual', 'csi:oneway', 'shell:oneway']);
-    expect(options.timeoutSeconds).toBe(600);
+    expect(options.runs.map((r) => `${r.ops}:${r.chap}`)).toEqual([
+      'csi:mutual',
+      'csi:oneway',
+      'shell:oneway',
+      'sanity:mutual',
+    ]);
+    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 4800]);
     expect(options.rebuild).toBe(false);
   });
 
@@ -87,7 +106,11 @@ describe('command-line options', () => {
       { ops: 'shell', chap: 'mutual', entry: 'packages/x/dist/entry.js' },
     ]);
     expect(options.timeoutSeconds).toBe(90);
+    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([90, 90]);
     expect(options.rebuild).toBe(true);
+    expect(parseOptions(['--run', 'sanity:oneway']).runs).toEqual([
+      { ops: 'sanity', chap: 'oneway', entry: 'packages/testbed/dist/vm/guest/main.js' },
+    ]);
   });
 
   it('rejects bad runs, entries outside the repo, short timeouts and unknown flags', () => {

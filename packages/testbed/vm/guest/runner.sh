@@ -1,7 +1,8 @@
 #!/bin/bash
 # The e2e runner, exec'd by the image's init as PID 1 (read from the repo share, so it can change
 # without rebuilding the image). Kernel command line:
-#   e2e.ops=shell|js       who performs the node operations (default shell)
+#   e2e.ops=shell|js|sanity who performs the node operations (default shell); sanity runs
+#                          csi-sanity against the whole stack instead (sanity.sh)
 #   e2e.entry=PATH         JS entry for e2e.ops=js, relative to the repo root
 #   e2e.jsops=tools|service with e2e.ops=js: the reference tool calls, or the driver's NodeService
 #   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
@@ -15,6 +16,7 @@ E2E_GUEST=/repo/packages/testbed/vm/guest
 . "$E2E_GUEST/ops-shell.sh"
 . "$E2E_GUEST/checks.sh"
 . "$E2E_GUEST/scenario.sh"
+. "$E2E_GUEST/sanity.sh"
 
 E2E_OPS=$(cmdline_arg e2e.ops shell)
 E2E_ENTRY=$(cmdline_arg e2e.entry packages/testbed/dist/vm/guest/main.js)
@@ -31,9 +33,13 @@ power_off() {
 echo "E2E-STEP boot $(cs_to_s "$(now_cs)") ok"
 log "ops=$E2E_OPS jsops=$E2E_JS_OPS chap=$E2E_CHAP"
 run_step system system_up
-run_step target_up target_up "$E2E_CHAP"
-scenario_run
-run_step target_down target_down
+if [ "$E2E_OPS" = sanity ]; then
+  sanity_scenario
+else
+  run_step target_up target_up "$E2E_CHAP"
+  scenario_run
+  run_step target_down target_down
+fi
 
 if [ -n "$E2E_FAILED" ]; then
   system_diagnostics

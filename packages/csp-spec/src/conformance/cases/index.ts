@@ -2,6 +2,7 @@
 import type { FeatureName } from '../../types.js';
 import { ConformanceOptionsError } from '../errors.js';
 import type { Area, ConformanceCase } from '../types.js';
+import { accessCases } from './access.js';
 import { cloneCases } from './clones.js';
 import { expansionCases } from './expansion.js';
 import { extensionCases } from './extensions.js';
@@ -25,6 +26,7 @@ export const allCases: readonly ConformanceCase[] = [
   ...groupCases,
   ...extensionCases,
   ...modifyCases,
+  ...accessCases,
   ...validationCases,
 ];
 

@@ -1,6 +1,7 @@
 // iscsi.extent.* and iscsi.targetextent.* (plugins/iscsi_/extents.py, target_to_extent.py):
 // names ≤64 and unique also after flattening, serials ≤20 and unique (15 random hex chars when
-// omitted), an auto NAA, DISK extents only on an existing zvol not already used by an extent.
+// omitted), an auto NAA (or, with a real target behind the simulator, the NAA that target derives
+// from the serial), DISK extents only on an existing zvol not already used by an extent.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { callError, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
@@ -60,6 +61,9 @@ function autoSerial(sim: SimCore): string {
 }
 
 const autoNaa = () => `0x6589cfc000000${createHash('sha256').update(randomUUID()).digest('hex').slice(0, 19)}`;
+
+/** The NAA a LUN shows initiators: chosen at random, or the one a real target derives from the serial. */
+const naaOf = (sim: SimCore, serial: string) => sim.kernelTarget?.naaFor(serial) ?? autoNaa();
 
 function validate(sim: SimCore, data: Record<string, unknown>, schema: string, old?: ExtentRow): void {
   const verrors: FieldError[] = [];
@@ -195,7 +199,12 @@ export const extentMethods: MethodTable<CallContext> = {
       const data = parse(input, createSchema, 'iscsi_extent_create');
       data.serial = data.serial ? data.serial : autoSerial(ctx.sim);
       validate(ctx.sim, data, 'iscsi_extent_create');
-      const row = ctx.sim.iscsi.extents.insert({ ...toRow(data), naa: autoNaa(), vendor: 'TrueNAS', locked: false });
+      const row = ctx.sim.iscsi.extents.insert({
+        ...toRow(data),
+        naa: naaOf(ctx.sim, data.serial as string),
+        vendor: 'TrueNAS',
+        locked: false,
+      });
       return show(ctx.sim, row);
     },
   },
@@ -205,6 +214,9 @@ export const extentMethods: MethodTable<CallContext> = {
       const old = requireRow(ctx.sim.iscsi.extents, id as number, verbose);
       const merged = { ...show(ctx.sim, old), ...parse(input, updateSchema, 'iscsi_extent_update') };
       validate(ctx.sim, merged, 'iscsi_extent_update', old);
+      if (ctx.sim.kernelTarget && merged.serial !== old.serial) {
+        old.naa = naaOf(ctx.sim, merged.serial as string);
+      }
       Object.assign(old, toRow(merged));
       return show(ctx.sim, old);
     },

@@ -103,6 +103,32 @@ function requestProblem(m: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Calls that read or depend on who is logged in (the "in use" checks of deletes). */
+const readsSessions =
+  /^(iscsi\.global\.(sessions|client_count)|iscsi\.(target|extent|targetextent)\.delete|pool\.dataset\.delete)$/;
+/** Calls after which the middleware reloads the iSCSI service. */
+const changesTargets = /^(iscsi\.[a-z]+|pool\.dataset)\.(create|update|delete)$/;
+
+/**
+ * With a real target: sessions come from it before a call that checks them, and the tables are
+ * applied to it before a call that changed them answers (a failed reload is the call's error).
+ */
+async function withKernelTarget(sim: SimCore, name: string, handler: () => unknown): Promise<unknown> {
+  const target = sim.kernelTarget;
+  if (target && readsSessions.test(name)) {
+    sim.iscsi.sessions.splice(0, sim.iscsi.sessions.length, ...(await target.sessions()));
+  }
+  const result = await handler();
+  if (target && changesTargets.test(name)) {
+    try {
+      await target.apply();
+    } catch (err) {
+      throw callError(`Failed to reload the iSCSI target service: ${(err as Error).message}`, errno.EIO);
+    }
+  }
+  return result;
+}
+
 /** Runs one method for a session: auth, argument validation, jobs. Shared with core.bulk. */
 export async function invoke(
   sim: SimCore,
@@ -120,10 +146,13 @@ export async function invoke(
     throw validationErrors(problems);
   }
   const ctx: CallContext = { sim, session };
+  const run = sim.kernelTarget
+    ? () => withKernelTarget(sim, name, () => def.handler(ctx, values))
+    : () => def.handler(ctx, values);
   if (!sim.isJob(name, def.job === true)) {
-    return await def.handler(ctx, values);
+    return await run();
   }
-  const job = sim.jobs.start(name, params, session.username, messageId, async () => def.handler(ctx, values));
+  const job = sim.jobs.start(name, params, session.username, messageId, async () => run());
   return session.legacyJobs ? job.id : sim.jobs.wait(job.id);
 }
 

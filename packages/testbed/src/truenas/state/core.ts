@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CallCounter, FaultInjector } from '../../common/index.js';
 import { JobStore } from '../core/jobs.js';
 import type { ScramKeyData } from '../core/scram.js';
-import { IscsiTables } from '../iscsi/types.js';
+import { type IscsiSession, IscsiTables } from '../iscsi/types.js';
 import type { RpcError } from '../rpc/errors.js';
 import type { SessionState } from '../rpc/registry.js';
 import { type Personality, personalityFor } from '../version/personality.js';
@@ -72,6 +72,19 @@ export interface RecordedCall {
   params: unknown[];
 }
 
+/**
+ * A real iSCSI target that serves what the iSCSI tables configure (the VM suite's LIO bridge,
+ * truenas/lio-target.ts), as SCST serves them on a real TrueNAS.
+ */
+export interface KernelTarget {
+  /** The NAA (`0x…`) the target presents for a LUN with this serial (VPD page 0x83). */
+  naaFor(serial: string): string;
+  /** Applies the tables to the target (the middleware's iscsitarget reload), before the call answers. */
+  apply(): Promise<void>;
+  /** The initiators logged in now, as the target reports them. */
+  sessions(): Promise<IscsiSession[]>;
+}
+
 export interface SimConfig {
   /** Full release version, e.g. `25.10.6` (what system.version reports after `TrueNAS-`). */
   version: string;
@@ -114,6 +127,8 @@ export class SimCore {
   readonly bootTime = Date.now();
   /** Method and params of every call received while a test records them (`recordCalls`). */
   callLog: RecordedCall[] | undefined;
+  /** When set, the iSCSI tables are served by this real target and sessions come from it. */
+  kernelTarget: KernelTarget | undefined;
   /** Errors planned for the next calls of a method (`failNext`), answered once each, in order. */
   readonly plannedErrors = new Map<string, RpcError[]>();
   /** Work to do just before the next call of a method runs (`beforeNext`), for race tests. */
