@@ -23,6 +23,7 @@ export function capabilities(ctx: SessionContext): Capabilities {
       'read_only_per_host',
       'host_volume_limit',
       'any_volume_name',
+      'published_nodes',
     ],
     limits: { size_granularity: vbs, min_volume_size: vbs },
     configKeys: configKeys,

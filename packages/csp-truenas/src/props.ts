@@ -12,6 +12,7 @@ export const prop = {
   initiatorId: 'opencsp:initiator_id',
   hosts: 'opencsp:hosts',
   readOnlyHosts: 'opencsp:read_only_hosts',
+  nodeIds: 'opencsp:node_ids',
   destroyOnDelete: 'opencsp:destroy_on_delete',
   baseSnapshot: 'opencsp:base_snapshot',
   retainedName: 'opencsp:retained_name',
@@ -105,6 +106,37 @@ export function hostIds(entry: DatasetEntry): number[] {
 /** Those of them whose access is read-only (recorded so a publish with other access is refused). */
 export function readOnlyHostIds(entry: DatasetEntry): number[] {
   return idList(entry, prop.readOnlyHosts);
+}
+
+/**
+ * The orchestrator node id each published host's publish named (`opencsp:node_ids`, JSON
+ * `{"<host group id>": "<node id>"}`); entries of hosts no longer published are ignored.
+ */
+export function nodeIdsOf(entry: DatasetEntry): Record<string, string> {
+  const raw = localUserProp(entry, prop.nodeIds);
+  if (raw === undefined) {
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return {};
+    }
+    const published = new Set(hostIds(entry).map(String));
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([id, node]) => published.has(id) && typeof node === 'string' && node !== ''),
+    ) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/** The node ids a volume is published to, in the order of its hosts (hosts without one are left out). */
+export function publishedNodes(entry: DatasetEntry): string[] {
+  const nodes = nodeIdsOf(entry);
+  return hostIds(entry)
+    .map((id) => nodes[String(id)])
+    .filter((n): n is string => n !== undefined);
 }
 
 /** Epoch seconds from a `creation` property. */

@@ -6,12 +6,14 @@
 // The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
 // (`opencsp:read_only_hosts`): TrueNAS cannot make one extent read-only for one initiator, so the
 // node enforces read-only, and the record lets a publish with other access be refused (409).
+// It also records the orchestrator node id each host's publish named (`opencsp:node_ids`), which
+// volumes report as `published_nodes`.
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
-import { type DatasetEntry, hostIds, idProp, prop, readOnlyHostIds } from './props.js';
+import { type DatasetEntry, hostIds, idProp, nodeIdsOf, prop, readOnlyHostIds } from './props.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -99,16 +101,37 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
   }
 }
 
+/** Who has the volume: host group ids, those of them read-only, and each one's node id. */
+interface AccessRecord {
+  readOnly: number[];
+  nodeIds: Record<string, string>;
+}
+
+/** ZFS refuses user property values over 8 KiB; the node id record must fit in one. */
+const maxNodeIdsBytes = 8000;
+
+function encodeNodeIds(hosts: number[], nodeIds: Record<string, string>): string {
+  const kept = [...hosts]
+    .sort((a, b) => a - b)
+    .filter((id) => nodeIds[String(id)] !== undefined)
+    .map((id) => [String(id), nodeIds[String(id)]]);
+  return kept.length === 0 ? '' : JSON.stringify(Object.fromEntries(kept));
+}
+
 /** The zvol's record of who has it: a user property update, or nothing when it already says so. */
-function recordUpdates(entry: DatasetEntry, hosts: number[], readOnly: number[], groupId: number | undefined) {
+function recordUpdates(entry: DatasetEntry, hosts: number[], record: AccessRecord, groupId: number | undefined) {
   const list = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
   const set = (key: string, value: string) => (value === '' ? { key, remove: true } : { key, value });
   const updates = [];
   if (list(hostIds(entry)) !== list(hosts)) {
     updates.push(set(prop.hosts, list(hosts)));
   }
-  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
-    updates.push(set(prop.readOnlyHosts, list(readOnly)));
+  if (list(readOnlyHostIds(entry)) !== list(record.readOnly)) {
+    updates.push(set(prop.readOnlyHosts, list(record.readOnly)));
+  }
+  const nodes = encodeNodeIds(hosts, record.nodeIds);
+  if (encodeNodeIds(hostIds(entry), nodeIdsOf(entry)) !== nodes || (nodes === '' && nodeIdsRecorded(entry))) {
+    updates.push(set(prop.nodeIds, nodes));
   }
   if (idProp(entry, prop.initiatorId) !== groupId) {
     updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
@@ -116,15 +139,19 @@ function recordUpdates(entry: DatasetEntry, hosts: number[], readOnly: number[],
   return updates;
 }
 
+function nodeIdsRecorded(entry: DatasetEntry): boolean {
+  return entry.user_properties?.[prop.nodeIds]?.source === 'LOCAL';
+}
+
 /**
- * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it and
- * which of them read-only.
+ * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it, which
+ * of them read-only, and their node ids.
  */
 async function applyAccess(
   ctx: SessionContext,
   access: Access,
   hosts: InitiatorGroup[],
-  readOnly: number[],
+  record: AccessRecord,
 ): Promise<void> {
   const { entry } = access;
   let groupId: number | undefined;
@@ -153,7 +180,7 @@ async function applyAccess(
   const updates = recordUpdates(
     entry,
     ids,
-    readOnly.filter((id) => ids.includes(id)),
+    { readOnly: record.readOnly.filter((id) => ids.includes(id)), nodeIds: record.nodeIds },
     groupId,
   );
   if (updates.length > 0) {
@@ -230,7 +257,24 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   await checkPublish(ctx, access, host, options);
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
   const readOnly = readOnlyHostIds(entry).filter((h) => h !== host.id);
-  await applyAccess(ctx, access, hosts, options.read_only === true ? [...readOnly, host.id] : readOnly);
+  const nodeIds = { ...nodeIdsOf(entry), [String(host.id)]: options.node_id ?? options.host_uuid };
+  if (
+    Buffer.byteLength(
+      encodeNodeIds(
+        hosts.map((h) => h.id),
+        nodeIds,
+      ),
+    ) > maxNodeIdsBytes
+  ) {
+    throw new CspProblem(
+      'LIMIT_EXCEEDED',
+      `volume ${id}: the node ids of its ${hosts.length} hosts do not fit in one ZFS user property (8 KiB)`,
+    );
+  }
+  await applyAccess(ctx, access, hosts, {
+    readOnly: options.read_only === true ? [...readOnly, host.id] : readOnly,
+    nodeIds,
+  });
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -245,7 +289,7 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
     ctx,
     access,
     access.hosts.filter((h) => h.id !== host.id),
-    readOnlyHostIds(entry),
+    { readOnly: readOnlyHostIds(entry), nodeIds: nodeIdsOf(entry) },
   );
 }
 
@@ -255,5 +299,5 @@ export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): 
     return;
   }
   const access = await loadAccess(ctx, entry, undefined);
-  await applyAccess(ctx, access, [], []);
+  await applyAccess(ctx, access, [], { readOnly: [], nodeIds: {} });
 }
