@@ -20,11 +20,12 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
  && pnpm --filter @opencsp/csi-driver deploy --prod --legacy /out
 
 FROM ${NODE_IMAGE}
-# iscsiadm (open-iscsi), multipath/multipathd client (multipath-tools), mkfs/fsck/resize for
-# ext4, xfs and btrfs, and util-linux/mount for lsblk, blkid, findmnt, blockdev, mount, nsenter.
+# iscsiadm (open-iscsi), nvme (nvme-cli, for NVMe/TCP), multipath/multipathd client
+# (multipath-tools), mkfs/fsck/resize for ext4, xfs and btrfs, and util-linux/mount for lsblk,
+# blkid, findmnt, blockdev, mount, nsenter.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      open-iscsi multipath-tools e2fsprogs xfsprogs btrfs-progs util-linux mount udev kmod ca-certificates \
+      open-iscsi nvme-cli multipath-tools e2fsprogs xfsprogs btrfs-progs util-linux mount udev kmod ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /opt/opencsp/csi-driver

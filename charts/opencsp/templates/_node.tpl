@@ -51,6 +51,7 @@ containers:
       - --state-dir={{ $n.stateDir }}
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
       - --multipath={{ $n.multipath }}
+      - --nvme={{ default "auto" $n.nvme }}
     env:
       - name: NODE_NAME
         valueFrom:
@@ -96,6 +97,8 @@ containers:
         mountPath: /etc/multipath
       - name: multipath-conf
         mountPath: /etc/multipath.conf
+      - name: nvme-dir
+        mountPath: /etc/nvme
       - name: udev-dir
         mountPath: /run/udev
         readOnly: true
@@ -202,6 +205,10 @@ volumes:
     hostPath:
       path: /etc/multipath.conf
       type: FileOrCreate
+  - name: nvme-dir
+    hostPath:
+      path: /etc/nvme
+      type: DirectoryOrCreate
   - name: udev-dir
     hostPath:
       path: /run/udev

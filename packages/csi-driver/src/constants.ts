@@ -33,7 +33,15 @@ export const secretKeys = {
   chapPassword: 'chapPassword',
   chapMutualUser: 'chapMutualUser',
   chapMutualPassword: 'chapMutualPassword',
+  /** NVMe/TCP DH-CHAP: the secret the host presents (`nvme gen-dhchap-key` form). */
+  dhchapKey: 'dhchapKey',
+  /** Bidirectional DH-CHAP: the secret the array's controller presents back. */
+  dhchapCtrlKey: 'dhchapCtrlKey',
 } as const;
+
+/** Values of the `accessProtocol` StorageClass parameter (HPE's spellings). */
+export const accessProtocols = ['iscsi', 'nvmetcp'] as const;
+export type AccessProtocolName = (typeof accessProtocols)[number];
 
 /** ControllerPublishVolume → NodeStageVolume. Values are strings; lists are comma-separated. */
 export const publishContext = {
@@ -48,6 +56,10 @@ export const publishContext = {
   fsCreateOptions: 'fsCreateOptions',
   fsOwner: 'fsOwner',
   fsMode: 'fsMode',
+  /** nvmetcp: the namespace UUID the node checks besides the NGUID in serialNumber. */
+  namespaceUuid: 'namespaceUuid',
+  /** nvmetcp: `none`, `host` or `bidirectional` (what DH-CHAP the array demands). */
+  dhchap: 'dhchap',
 } as const;
 
 export const defaultFsType = 'ext4';

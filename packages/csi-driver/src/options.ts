@@ -99,6 +99,14 @@ export const driverOptionTable = {
     parse: parsers.oneOf('required', 'preferred', 'off'),
     default: 'preferred' as 'required' | 'preferred' | 'off',
   },
+  nvme: {
+    flag: 'nvme',
+    env: 'OPENCSP_NVME',
+    description:
+      'node: NVMe/TCP: auto (serve it and put the host NQN in the node id when /etc/nvme/hostnqn exists), on (require it), off',
+    parse: parsers.oneOf('auto', 'on', 'off'),
+    default: 'auto' as 'auto' | 'on' | 'off',
+  },
 };
 
 export type DriverOptions = OptionValues<typeof driverOptionTable>;

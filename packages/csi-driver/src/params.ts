@@ -1,7 +1,7 @@
 // StorageClass parameters ↔ CSP config. Keys the driver owns are taken out; the rest are sent to
 // the CSP in snake_case (the same conversion HPE's common-host-libs applies, so existing CSPs
 // understand them), and the CSP's effective config comes back camelCased into the volume context.
-import { params, provisionerMetadata } from './constants.js';
+import { type AccessProtocolName, accessProtocols, params, provisionerMetadata } from './constants.js';
 import { invalidArgument } from './errors.js';
 
 const driverOwned = new Set<string>([
@@ -55,8 +55,19 @@ export interface DriverParams {
   fsCreateOptions: string | undefined;
   fsOwner: string | undefined;
   fsMode: string | undefined;
-  accessProtocol: 'iscsi';
+  accessProtocol: AccessProtocolName;
   description: string | undefined;
+}
+
+/** The `accessProtocol` parameter (default iscsi); INVALID_ARGUMENT naming it otherwise. */
+export function accessProtocolOf(parameters: Record<string, string>): AccessProtocolName {
+  const protocol = (parameters[params.accessProtocol] ?? 'iscsi').trim().toLowerCase();
+  if (!(accessProtocols as readonly string[]).includes(protocol)) {
+    throw invalidArgument(
+      `parameters.${params.accessProtocol}: ${JSON.stringify(parameters[params.accessProtocol])} is not supported; use ${accessProtocols.join(' or ')} (NVMe over TCP)`,
+    );
+  }
+  return protocol as AccessProtocolName;
 }
 
 export function driverParams(parameters: Record<string, string>): DriverParams {
@@ -72,12 +83,7 @@ export function driverParams(parameters: Record<string, string>): DriverParams {
       `parameters.${params.fsMode}: must be an octal mode such as 0770, got ${JSON.stringify(fsMode)}`,
     );
   }
-  const protocol = parameters[params.accessProtocol] ?? 'iscsi';
-  if (protocol !== 'iscsi') {
-    throw invalidArgument(
-      `parameters.${params.accessProtocol}: ${JSON.stringify(protocol)} is not supported; this driver attaches volumes over iscsi`,
-    );
-  }
+  const accessProtocol = accessProtocolOf(parameters);
   const fsCreateOptions = parameters[params.fsCreateOptions];
   if (fsCreateOptions !== undefined && /[;&|`$<>\\\n]/.test(fsCreateOptions)) {
     throw invalidArgument(`parameters.${params.fsCreateOptions}: must not contain shell metacharacters`);
@@ -87,7 +93,7 @@ export function driverParams(parameters: Record<string, string>): DriverParams {
     fsCreateOptions,
     fsOwner,
     fsMode,
-    accessProtocol: 'iscsi',
+    accessProtocol,
     description: parameters[params.description],
   };
 }

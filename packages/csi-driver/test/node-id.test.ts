@@ -10,11 +10,23 @@ describe('node id', () => {
     expect(parseNodeId(id)).toEqual({
       hostname: 'worker-1',
       iqns: [iqn, `${iqn}2`],
+      nqns: [],
       networks: ['10.0.0.5/24', 'fd00::5/64'],
     });
   });
   it('accepts an id without networks', () => {
-    expect(parseNodeId(`node;${iqn}`)).toEqual({ hostname: 'node', iqns: [iqn], networks: [] });
+    expect(parseNodeId(`node;${iqn}`)).toEqual({ hostname: 'node', iqns: [iqn], nqns: [], networks: [] });
+  });
+  it('carries NVMe host NQNs beside IQNs, and ids of nodes without NVMe stay as they were', () => {
+    const nqn = 'nqn.2014-08.org.nvmexpress:uuid:4c4c4544-0035-4b10-8044-b7c04f4d4e32';
+    const id = formatNodeId({ hostname: 'worker-1', iqns: [iqn], nqns: [nqn], networks: ['10.0.0.5/24'] });
+    expect(id).toBe(`worker-1;${iqn},${nqn};10.0.0.5/24`);
+    expect(parseNodeId(id)).toEqual({ hostname: 'worker-1', iqns: [iqn], nqns: [nqn], networks: ['10.0.0.5/24'] });
+    expect(parseNodeId(`nvme-only;${nqn}`)).toEqual({ hostname: 'nvme-only', iqns: [], nqns: [nqn], networks: [] });
+    expect(formatNodeId({ hostname: 'old', iqns: [iqn], networks: [] })).toBe(`old;${iqn}`);
+    expect(formatNodeId({ hostname: 'old', iqns: [iqn], nqns: [], networks: [] })).toBe(`old;${iqn}`);
+    const long = formatNodeId({ hostname: 'h'.repeat(63), iqns: [iqn], nqns: [nqn], networks: [] });
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(256);
   });
   it('drops networks rather than exceed 256 bytes, and refuses ids that cannot fit', () => {
     const networks = Array.from({ length: 20 }, (_, i) => `10.0.${i}.1/24`);
@@ -29,6 +41,7 @@ describe('node id', () => {
     [`bad host!;${iqn}`, /hostname/],
     ['node;', /initiator/],
     ['node;not-an-iqn', /initiator name/],
+    ['node;nqn.bad', /NVMe qualified name/],
     [`node;${iqn};10.0.0.5`, /prefix length/],
     [`a;${iqn};b;c`, /expected/],
   ])('rejects %s', (id, problem) => {

@@ -27,6 +27,7 @@ import { configKeys } from './config.js';
 import type { SessionContext } from './context.js';
 import { MiB, minLunSize } from './luns.js';
 import { queryCapacity } from './placement.js';
+import { refuseNvmeAuth, requireIscsi } from './protocols.js';
 import { PublishService } from './publish.js';
 import { SnapshotService } from './snapshots.js';
 import { cspVersion } from './version.js';
@@ -85,6 +86,7 @@ export class SynologySession implements ArraySession {
     return this.#ctx.shared.hosts.list(this.#ctx.nas.serial);
   }
   async upsertHost(request: HostRequest): Promise<Host> {
+    refuseNvmeAuth(request);
     return this.#ctx.shared.hosts.upsert(this.#ctx.nas.serial, request);
   }
   async deleteHost(id: string): Promise<void> {
@@ -104,7 +106,8 @@ export class SynologySession implements ArraySession {
   listVolumes(page: PageRequest): Promise<Page<Volume>> {
     return this.#volumes.list(page);
   }
-  createVolume(request: VolumeCreateRequest): Promise<Volume> {
+  async createVolume(request: VolumeCreateRequest): Promise<Volume> {
+    requireIscsi(request.access_protocol);
     return this.#volumes.create(request);
   }
   getVolume(id: string): Promise<Volume> {
@@ -116,7 +119,8 @@ export class SynologySession implements ArraySession {
   deleteVolume(id: string, options: { force: boolean }): Promise<void> {
     return this.#volumes.delete(id, options);
   }
-  publishVolume(id: string, options: PublishOptions): Promise<PublishInfo> {
+  async publishVolume(id: string, options: PublishOptions): Promise<PublishInfo> {
+    requireIscsi(options.access_protocol);
     return this.#publish.publish(id, options);
   }
   unpublishVolume(id: string, options: UnpublishOptions): Promise<void> {

@@ -3,6 +3,7 @@
 import { CspProblem, type KeyedMutex } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { Names } from './naming.js';
+import { discoverNvme, type NvmeFacts } from './nvme-facts.js';
 import type { TrueNasCspConfig } from './options.js';
 import type { CallOptions, TrueNasClient } from './truenas/client.js';
 
@@ -12,6 +13,8 @@ export interface ArrayFacts {
   /** IQN prefix of targets (`iscsi.global.config().basename`). */
   basename: string;
   portal: { id: number; tag: number; discoveryIps: string[] };
+  /** NVMe/TCP: the subsystem NQN prefix and the ports to publish on, or why it is not served. */
+  nvme: NvmeFacts;
 }
 
 export interface SessionContext {
@@ -72,12 +75,17 @@ function choosePortal(portals: PortalRow[], wanted: string | undefined): PortalR
   return portals[0] as PortalRow;
 }
 
-/** Learns the array's version, IQN basename and portal (3 calls, once per session). */
-export async function discoverArray(client: TrueNasClient, portal: string | undefined): Promise<ArrayFacts> {
-  const [version, global, portals] = await Promise.all([
+/** Learns the array's version, IQN basename, portal and NVMe ports (5 calls, once per session). */
+export async function discoverArray(
+  client: TrueNasClient,
+  portal: string | undefined,
+  nvmePorts: readonly string[] = [],
+): Promise<ArrayFacts> {
+  const [version, global, portals, nvme] = await Promise.all([
     client.call<string>('system.version', [], { idempotent: true }),
     client.call<{ basename: string }>('iscsi.global.config', [], { idempotent: true }),
     client.call<PortalRow[]>('iscsi.portal.query', [], { idempotent: true }),
+    discoverNvme(client, nvmePorts),
   ]);
   const chosen = choosePortal(portals, portal);
   const ips = chosen.listen.filter((l) => l.ip !== '0.0.0.0' && l.ip !== '::');
@@ -89,6 +97,7 @@ export async function discoverArray(client: TrueNasClient, portal: string | unde
   }
   return {
     version,
+    nvme,
     basename: global.basename,
     portal: {
       id: chosen.id,

@@ -1,5 +1,5 @@
 // Hosts live on the array as iSCSI initiator groups that no target uses: `initiators` holds the
-// host's IQNs and the comment `opencsp:host:<uuid>[ chap:<user>|mchap:<user>]` identifies it
+// host's IQNs (and its NVMe NQNs, see nvme-hosts.ts) and the comment `opencsp:host:<uuid>[ chap:<user>|mchap:<user>]` identifies it
 // (the uuid is replaced by `sha256.<hash>` when the comment would pass 120 characters). CHAP
 // credentials are entries of one auth group tag shared by all hosts, one entry per CHAP user,
 // removed when no host uses that user any more.
@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Host, HostRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
+import { dhchapOf, isNqn, linkedSubsystems, releaseNvmeHosts, upsertNvmeHosts } from './nvme-hosts.js';
 import { querySql } from './sql-query.js';
 
 export const hostPrefix = 'opencsp:host:';
@@ -61,9 +62,22 @@ export function isHostOf(group: InitiatorGroup, uuid: string): boolean {
   return record !== undefined && (record.key === uuid || record.key === hashedKey(uuid));
 }
 
+/** The IQNs of a host group (what iSCSI access groups are built from; NQNs are NVMe's). */
+export function iqnsOf(group: InitiatorGroup): string[] {
+  return group.initiators.filter((name) => !isNqn(name));
+}
+
+export function nqnsOf(group: InitiatorGroup): string[] {
+  return group.initiators.filter(isNqn);
+}
+
 export function toHost(group: InitiatorGroup): Host {
   const record = parseHostComment(group.comment) as HostRecord;
-  const host: Host = { id: record.key, uuid: record.key, name: record.key, iqns: [...group.initiators], networks: [] };
+  const host: Host = { id: record.key, uuid: record.key, name: record.key, iqns: iqnsOf(group), networks: [] };
+  const nqns = nqnsOf(group);
+  if (nqns.length > 0) {
+    host.nqns = nqns;
+  }
   if (record.chapUser) {
     host.chap_user = record.chapUser;
   }
@@ -173,22 +187,50 @@ export async function findHostGroup(ctx: SessionContext, uuid: string): Promise<
   return rows.find((row) => isHostOf(row, uuid));
 }
 
+/** The NQNs host groups other than `except` still name (a rare Python-filtered read: NQN changes, removals). */
+export async function nqnsNamedElsewhere(
+  ctx: SessionContext,
+  nqns: readonly string[],
+  except: number,
+): Promise<Set<string>> {
+  if (nqns.length === 0) {
+    return new Set();
+  }
+  const groups = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+    [
+      ['comment', '^', hostPrefix],
+      ['OR', nqns.map((nqn) => ['initiators', 'rin', nqn])],
+    ],
+  ]);
+  return new Set(groups.filter((g) => g.id !== except).flatMap(nqnsOf));
+}
+
 export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise<Host> {
   const iqns = [...new Set(req.iqns ?? [])].sort();
-  if (iqns.length === 0) {
-    throw invalidInput('body.iqns', 'the TrueNAS CSP serves iSCSI only: give the host its IQNs');
+  const nqns = [...new Set(req.nqns ?? [])].sort();
+  if (iqns.length === 0 && nqns.length === 0) {
+    throw invalidInput('body.iqns', 'give the host its IQNs (iSCSI) or its NQNs (NVMe/TCP)');
   }
+  const dhchap = dhchapOf(ctx, req);
+  const initiators = [...iqns, ...nqns];
   const chap = chapOf(req);
   const existing = await findHostGroup(ctx, req.uuid);
   const comment = hostComment(req.uuid, chap && { user: chap.user, mutual: chap.mutualUser !== '' });
   if (chap) {
     await upsertChap(ctx, chap);
   }
+  // A registration for another protocol (the driver registers before every publish) leaves the
+  // NVMe hosts and their DH-CHAP keys as they are: an iSCSI volume's publish must not clear them.
+  const nvme = req.access_protocol === undefined || req.access_protocol === 'nvmetcp';
+  if (nvme) {
+    await upsertNvmeHosts(ctx, nqns, dhchap);
+  }
   let group: InitiatorGroup;
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
   if (!existing) {
-    group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators: iqns, comment }]);
-  } else if (existing.comment !== comment || [...existing.initiators].sort().join('\n') !== iqns.join('\n')) {
-    group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.update', [existing.id, { initiators: iqns, comment }]);
+    group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators, comment }]);
+  } else if (existing.comment !== comment || !same(existing.initiators, initiators)) {
+    group = await call<InitiatorGroup>(ctx, 'iscsi.initiator.update', [existing.id, { initiators, comment }]);
   } else {
     group = existing;
   }
@@ -196,7 +238,12 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
   if (previous && previous !== chap?.user) {
     await releaseChap(ctx, previous);
   }
-  return toHost(group);
+  const dropped = existing ? nqnsOf(existing).filter((nqn) => !nqns.includes(nqn)) : [];
+  if (dropped.length > 0) {
+    await releaseNvmeHosts(ctx, dropped, await nqnsNamedElsewhere(ctx, dropped, group.id));
+  }
+  const host = toHost(group);
+  return nvme && dhchap.key ? { ...host, dhchap: true } : host;
 }
 
 export async function listHosts(ctx: SessionContext): Promise<Host[]> {
@@ -215,13 +262,21 @@ export async function deleteHost(ctx: SessionContext, uuid: string, mustExist: b
     }
     return;
   }
-  if (group.initiators.length > 0) {
+  const linked = await linkedSubsystems(ctx, nqnsOf(group));
+  if (linked.length > 0) {
+    throw new CspProblem(
+      'HAS_DEPENDENTS',
+      `host ${uuid} still has NVMe volumes published to it (${linked.join(', ')})`,
+    );
+  }
+  const iqns = iqnsOf(group);
+  if (iqns.length > 0) {
     // `initiators` is one text column in the database ("ALL" or IQNs joined by newlines), so `rin`
     // cannot run in SQL with its list meaning: this rare check (removing a node) stays in Python.
     const using = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
       [
         ['comment', '^', volumePrefix],
-        ['OR', group.initiators.map((iqn) => ['initiators', 'rin', iqn])],
+        ['OR', iqns.map((iqn) => ['initiators', 'rin', iqn])],
       ],
     ]);
     if (using.length > 0) {
@@ -234,4 +289,6 @@ export async function deleteHost(ctx: SessionContext, uuid: string, mustExist: b
   if (chapUser) {
     await releaseChap(ctx, chapUser);
   }
+  const nqns = nqnsOf(group);
+  await releaseNvmeHosts(ctx, nqns, await nqnsNamedElsewhere(ctx, nqns, group.id));
 }

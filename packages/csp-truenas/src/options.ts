@@ -122,6 +122,14 @@ export const optionTable = {
     description: 'iSCSI portal: its id, or its comment (default: the only portal)',
     parse: parsers.string,
   },
+  nvmePorts: {
+    flag: 'nvme-ports',
+    env: 'TRUENAS_NVME_PORTS',
+    description:
+      'NVMe-oF TCP ports volumes are published on: ids or addresses ip[:port] (comma-separated; default: every enabled TCP port)',
+    parse: parsers.list,
+    default: [] as string[],
+  },
   chapTag: {
     flag: 'chap-tag',
     env: 'TRUENAS_CHAP_TAG',
@@ -271,6 +279,8 @@ export interface TrueNasCspConfig {
   login: LoginGuardSettings;
   parents: string[];
   portal: string | undefined;
+  /** NVMe/TCP ports to publish on (ids or `ip[:port]`); empty: every enabled TCP port. */
+  nvmePorts: string[];
   chapTag: number;
   iscsiPrefix: string;
   tempSnapshotPrefix: string;
@@ -349,6 +359,7 @@ export function loadConfig(
     login: loginGuardSettings(v),
     parents: v.parents ?? [],
     portal: v.portal,
+    nvmePorts: v.nvmePorts,
     chapTag: v.chapTag,
     iscsiPrefix: v.iscsiPrefix,
     tempSnapshotPrefix: v.tempSnapshotPrefix,

@@ -19,7 +19,26 @@ export const prop = {
   snapshotName: 'opencsp:snapshot_name',
   snapshotDescription: 'opencsp:description',
   temporary: 'opencsp:temporary',
+  /** `nvmetcp` on volumes exported over NVMe/TCP; absent means iSCSI. */
+  protocol: 'opencsp:protocol',
+  subsysId: 'opencsp:subsys_id',
+  namespaceId: 'opencsp:namespace_id',
+  subnqn: 'opencsp:subnqn',
+  nsid: 'opencsp:nsid',
+  nguid: 'opencsp:nguid',
+  nsUuid: 'opencsp:ns_uuid',
 } as const;
+
+/** The user properties that describe a volume's NVMe exposure (removed together). */
+export const nvmeProps = [
+  prop.protocol,
+  prop.subsysId,
+  prop.namespaceId,
+  prop.subnqn,
+  prop.nsid,
+  prop.nguid,
+  prop.nsUuid,
+];
 
 export interface PropObject {
   parsed?: unknown;
@@ -90,6 +109,11 @@ export function idProp(entry: DatasetEntry, key: string): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
+/** The protocol a volume was created for. */
+export function protocolOf(entry: DatasetEntry): 'iscsi' | 'nvmetcp' {
+  return localUserProp(entry, prop.protocol) === 'nvmetcp' ? 'nvmetcp' : 'iscsi';
+}
+
 function idList(entry: DatasetEntry, key: string): number[] {
   const raw = localUserProp(entry, key) ?? '';
   return raw
@@ -98,7 +122,7 @@ function idList(entry: DatasetEntry, key: string): number[] {
     .filter((n) => Number.isSafeInteger(n) && n > 0);
 }
 
-/** Host initiator-group ids a volume is published to. */
+/** Host initiator-group ids a volume is published to (iSCSI and NVMe/TCP alike). */
 export function hostIds(entry: DatasetEntry): number[] {
   return idList(entry, prop.hosts);
 }

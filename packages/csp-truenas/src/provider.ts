@@ -96,7 +96,7 @@ export class TrueNasProvider implements CspProvider {
           }),
         loginOutcome,
       );
-      const facts = await discoverArray(client, c.portal);
+      const facts = await discoverArray(client, c.portal, c.nvmePorts);
       const ctx: SessionContext = { client, names: this.#names, config: c, facts, locks: this.#locks, logger, address };
       logger.info({ version: facts.version, portal: facts.portal.id }, 'array session opened');
       return new TrueNasSession(ctx);

@@ -2,18 +2,31 @@
 // `opencsp:volume:<target>`) holding the IQNs of the hosts it is published to, and its target has a
 // portal group pointing at it only while at least one host is published. When the last host goes,
 // the target's groups are emptied before the initiator group is deleted, so the target is never
-// left open to every initiator (a deleted group would turn into "any initiator").
+// left open to every initiator (a deleted group would turn into "any initiator"). Volumes created
+// for NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
 // The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
-// (`opencsp:read_only_hosts`): TrueNAS cannot make one extent read-only for one initiator, so the
-// node enforces read-only, and the record lets a publish with other access be refused (409).
+// (`opencsp:read_only_hosts`): TrueNAS can make neither an extent nor a namespace read-only for one
+// host, so the node enforces read-only, and the record lets a publish with other access be refused
+// (409).
 // It also records the orchestrator node id each host's publish named (`opencsp:node_ids`), which
-// volumes report as `published_nodes`.
+// volumes report as `published_nodes` (access-record.ts).
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
-import { call, read, type SessionContext } from './context.js';
-import { hostFilters, hostPrefix, type InitiatorGroup, isHostOf, parseHostComment, volumePrefix } from './hosts.js';
-import { type DatasetEntry, hostIds, idProp, nodeIdsOf, prop, readOnlyHostIds } from './props.js';
+import { type AccessRecord, accessRecordUpdates, currentRecord, noAccess, publishRecord } from './access-record.js';
+import { call, type SessionContext } from './context.js';
+import {
+  hostFilters,
+  hostPrefix,
+  type InitiatorGroup,
+  iqnsOf,
+  isHostOf,
+  parseHostComment,
+  volumePrefix,
+} from './hosts.js';
+import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
+import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
+import { checkPublish } from './publish-checks.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
 
@@ -23,7 +36,7 @@ interface TargetRow {
   groups: Array<{ portal: number; initiator: number | null; authmethod: string; auth: number | null }>;
 }
 
-interface Access {
+export interface Access {
   entry: DatasetEntry;
   targetName: string;
   groupComment: string;
@@ -36,7 +49,11 @@ interface Access {
 }
 
 /** One initiator query: the host's group, the published hosts' groups and the volume's group. */
-async function loadAccess(ctx: SessionContext, entry: DatasetEntry, hostUuid: string | undefined): Promise<Access> {
+export async function loadAccess(
+  ctx: SessionContext,
+  entry: DatasetEntry,
+  hostUuid: string | undefined,
+): Promise<Access> {
   const targetName = ctx.names.iscsiName(entry.id);
   const groupComment = `${volumePrefix}${targetName}`;
   const published = hostIds(entry);
@@ -101,48 +118,6 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
   }
 }
 
-/** Who has the volume: host group ids, those of them read-only, and each one's node id. */
-interface AccessRecord {
-  readOnly: number[];
-  nodeIds: Record<string, string>;
-}
-
-/** ZFS refuses user property values over 8 KiB; the node id record must fit in one. */
-const maxNodeIdsBytes = 8000;
-
-function encodeNodeIds(hosts: number[], nodeIds: Record<string, string>): string {
-  const kept = [...hosts]
-    .sort((a, b) => a - b)
-    .filter((id) => nodeIds[String(id)] !== undefined)
-    .map((id) => [String(id), nodeIds[String(id)]]);
-  return kept.length === 0 ? '' : JSON.stringify(Object.fromEntries(kept));
-}
-
-/** The zvol's record of who has it: a user property update, or nothing when it already says so. */
-function recordUpdates(entry: DatasetEntry, hosts: number[], record: AccessRecord, groupId: number | undefined) {
-  const list = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
-  const set = (key: string, value: string) => (value === '' ? { key, remove: true } : { key, value });
-  const updates = [];
-  if (list(hostIds(entry)) !== list(hosts)) {
-    updates.push(set(prop.hosts, list(hosts)));
-  }
-  if (list(readOnlyHostIds(entry)) !== list(record.readOnly)) {
-    updates.push(set(prop.readOnlyHosts, list(record.readOnly)));
-  }
-  const nodes = encodeNodeIds(hosts, record.nodeIds);
-  if (encodeNodeIds(hostIds(entry), nodeIdsOf(entry)) !== nodes || (nodes === '' && nodeIdsRecorded(entry))) {
-    updates.push(set(prop.nodeIds, nodes));
-  }
-  if (idProp(entry, prop.initiatorId) !== groupId) {
-    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
-  }
-  return updates;
-}
-
-function nodeIdsRecorded(entry: DatasetEntry): boolean {
-  return entry.user_properties?.[prop.nodeIds]?.source === 'LOCAL';
-}
-
 /**
  * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it, which
  * of them read-only, and their node ids.
@@ -162,7 +137,7 @@ async function applyAccess(
     }
   } else {
     const method = authMethod(hosts);
-    const initiators = [...new Set(hosts.flatMap((h) => h.initiators))].sort();
+    const initiators = [...new Set(hosts.flatMap(iqnsOf))].sort();
     if (!access.group) {
       groupId = (
         await call<InitiatorGroup>(ctx, 'iscsi.initiator.create', [{ initiators, comment: access.groupComment }])
@@ -177,51 +152,9 @@ async function applyAccess(
     await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
   }
   const ids = hosts.map((h) => h.id);
-  const updates = recordUpdates(
-    entry,
-    ids,
-    { readOnly: record.readOnly.filter((id) => ids.includes(id)), nodeIds: record.nodeIds },
-    groupId,
-  );
+  const updates = accessRecordUpdates(entry, ids, record, groupId);
   if (updates.length > 0) {
     await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
-  }
-}
-
-/**
- * How many volumes `host` has: the volume initiator groups holding its first IQN. One filtered
- * query; TrueNAS cannot match group members in SQL, so the middleware reads every group to answer
- * it (only publishes with a host_volume_limit ask).
- */
-async function hostVolumeCount(ctx: SessionContext, host: InitiatorGroup): Promise<number> {
-  const [iqn] = host.initiators;
-  if (iqn === undefined) {
-    return 0;
-  }
-  const groups = await read<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
-    [
-      ['comment', '^', volumePrefix],
-      ['initiators', 'rin', iqn],
-    ],
-  ]);
-  return groups.filter((g) => g.comment.startsWith(volumePrefix) && g.initiators.includes(iqn)).length;
-}
-
-/** Refuses a publish that changes the host's access or exceeds its volume limit; changes nothing. */
-async function checkPublish(ctx: SessionContext, access: Access, host: InitiatorGroup, options: PublishOptions) {
-  const readOnly = options.read_only === true;
-  if (access.hosts.some((h) => h.id === host.id)) {
-    if (readOnlyHostIds(access.entry).includes(host.id) !== readOnly) {
-      throw new CspProblem(
-        'ACCESS_MISMATCH',
-        `volume ${ctx.names.volumeId(access.entry.id)} is published to host ${options.host_uuid} ${readOnly ? 'read-write' : 'read-only'} already`,
-      );
-    }
-    return;
-  }
-  const limit = options.host_volume_limit;
-  if (limit !== undefined && (await hostVolumeCount(ctx, host)) >= limit) {
-    throw new CspProblem('LIMIT_EXCEEDED', `host ${options.host_uuid} has ${limit} volume(s) published, its limit`);
   }
 }
 
@@ -242,10 +175,14 @@ function publishInfo(ctx: SessionContext, entry: DatasetEntry, targetName: strin
 }
 
 export async function publishVolume(ctx: SessionContext, id: string, options: PublishOptions): Promise<PublishInfo> {
-  if (options.access_protocol !== undefined && options.access_protocol !== 'iscsi') {
-    throw invalidInput('body.access_protocol', 'the TrueNAS CSP serves iscsi only');
-  }
   const entry = await getManagedEntry(ctx, id);
+  const protocol = protocolOf(entry);
+  if (options.access_protocol !== undefined && options.access_protocol !== protocol) {
+    throw invalidInput(
+      'body.access_protocol',
+      `volume ${id} was created for ${protocol}; TrueNAS cannot export a zvol over ${options.access_protocol} as well`,
+    );
+  }
   if (!isComplete(entry)) {
     throw new CspProblem('UNAVAILABLE', `volume ${id} is not fully created yet; create it again to finish`);
   }
@@ -254,27 +191,23 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
   if (!host) {
     throw new CspProblem('NOT_FOUND', `host ${options.host_uuid} not found; register it with POST /hosts first`);
   }
+  if (protocol === 'iscsi' && iqnsOf(host).length === 0) {
+    // An access group without IQNs would admit every initiator.
+    throw invalidInput('body.host_uuid', `host ${options.host_uuid} has no iSCSI initiator name (iqns)`);
+  }
   await checkPublish(ctx, access, host, options);
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
-  const readOnly = readOnlyHostIds(entry).filter((h) => h !== host.id);
-  const nodeIds = { ...nodeIdsOf(entry), [String(host.id)]: options.node_id ?? options.host_uuid };
-  if (
-    Buffer.byteLength(
-      encodeNodeIds(
-        hosts.map((h) => h.id),
-        nodeIds,
-      ),
-    ) > maxNodeIdsBytes
-  ) {
-    throw new CspProblem(
-      'LIMIT_EXCEEDED',
-      `volume ${id}: the node ids of its ${hosts.length} hosts do not fit in one ZFS user property (8 KiB)`,
-    );
+  const record = publishRecord(
+    entry,
+    id,
+    hosts.map((h) => h.id),
+    host.id,
+    options,
+  );
+  if (protocol === 'nvmetcp') {
+    return publishNvme(ctx, access, host, options.host_uuid, record);
   }
-  await applyAccess(ctx, access, hosts, {
-    readOnly: options.read_only === true ? [...readOnly, host.id] : readOnly,
-    nodeIds,
-  });
+  await applyAccess(ctx, access, hosts, record);
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -285,11 +218,15 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
   if (!host || !access.hosts.some((h) => h.id === host.id)) {
     return;
   }
+  if (protocolOf(entry) === 'nvmetcp') {
+    await unpublishNvme(ctx, access, host);
+    return;
+  }
   await applyAccess(
     ctx,
     access,
     access.hosts.filter((h) => h.id !== host.id),
-    { readOnly: readOnlyHostIds(entry), nodeIds: nodeIdsOf(entry) },
+    currentRecord(entry),
   );
 }
 
@@ -299,5 +236,9 @@ export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): 
     return;
   }
   const access = await loadAccess(ctx, entry, undefined);
-  await applyAccess(ctx, access, [], { readOnly: [], nodeIds: {} });
+  if (protocolOf(entry) === 'nvmetcp') {
+    await detachAllNvme(ctx, access);
+    return;
+  }
+  await applyAccess(ctx, access, [], noAccess);
 }

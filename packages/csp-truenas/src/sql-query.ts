@@ -1,4 +1,4 @@
-// Filtered queries of TrueNAS's datastore-backed iSCSI services, answered in SQL.
+// Filtered queries of TrueNAS's datastore-backed iSCSI and NVMe-oF services, answered in SQL.
 //
 // Without `force_sql_filters`, `iscsi.target/extent/targetextent/initiator.query` read and extend
 // every row of their table and filter afterwards in Python (service/crud_service.py): a lookup by
@@ -24,6 +24,9 @@ export const sqlColumns: Readonly<Record<string, readonly string[]>> = {
   'iscsi.targetextent.query': ['id', 'target', 'extent', 'lunid'],
   'iscsi.initiator.query': ['id', 'comment'],
   'iscsi.auth.query': ['id', 'tag', 'user', 'peeruser'],
+  'nvmet.host.query': ['id', 'hostnqn'],
+  'nvmet.subsys.query': ['id', 'name', 'subnqn'],
+  'nvmet.namespace.query': ['id', 'nsid', 'device_path'],
 };
 
 const sqlOps = new Set(['=', '!=', '>', '>=', '<', '<=', 'in', 'nin', '^', '$']);

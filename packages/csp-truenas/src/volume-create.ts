@@ -1,12 +1,28 @@
 // CreateVolume: one lookup (candidate paths, parent and clone source in a single filtered query),
-// the zvol (created or cloned), its iSCSI exposure, and one update recording the ids. A failure
-// undoes everything made so far; an interrupted create of the same name is resumed.
+// the zvol (created or cloned), its iSCSI or NVMe/TCP exposure (the request's access_protocol:
+// TrueNAS cannot export one zvol both ways), and one update recording the ids. A failure undoes
+// everything made so far; an interrupted create of the same name is resumed.
 
 import type { Volume, VolumeCreateRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { createIscsiObjects, ensureIscsiObjects, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
-import { type DatasetEntry, localSnapshotProp, localUserProp, numberProp, prop, type SnapshotEntry } from './props.js';
+import {
+  createNvmeObjects,
+  ensureNvmeObjects,
+  type NvmeObjects,
+  nvmePorts,
+  removeNvmeObjects,
+} from './nvme-objects.js';
+import {
+  type DatasetEntry,
+  localSnapshotProp,
+  localUserProp,
+  numberProp,
+  prop,
+  protocolOf,
+  type SnapshotEntry,
+} from './props.js';
 import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
 import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
@@ -46,12 +62,33 @@ function arrayRefusedSize(err: unknown): CspProblem | undefined {
   return undefined;
 }
 
+type Protocol = 'iscsi' | 'nvmetcp';
+
+/** The protocol a create asks for; 400 for one this array does not serve. */
+function requestedProtocol(ctx: SessionContext, req: VolumeCreateRequest): Protocol {
+  const protocol = req.access_protocol ?? 'iscsi';
+  if (protocol === 'nvmetcp') {
+    nvmePorts(ctx);
+    return protocol;
+  }
+  if (protocol !== 'iscsi') {
+    throw invalidInput('body.access_protocol', `${protocol} is not served by the TrueNAS CSP (iscsi, nvmetcp)`);
+  }
+  return protocol;
+}
+
+/** The user property marking an NVMe/TCP zvol, set when the zvol is made (a resume must know it). */
+function protocolProps(protocol: Protocol): Array<{ key: string; value: string }> {
+  return protocol === 'nvmetcp' ? [{ key: prop.protocol, value: protocol }] : [];
+}
+
 async function createZvol(
   ctx: SessionContext,
   req: VolumeCreateRequest,
   cfg: VolumeConfig,
   path: string,
   parent: DatasetEntry,
+  protocol: Protocol,
 ) {
   const volsize = roundUp(req.size as number, cfg.volblocksizeBytes);
   checkSpace(ctx, cfg, volsize, parent);
@@ -70,6 +107,7 @@ async function createZvol(
       user_properties: [
         { key: prop.volumeName, value: req.name },
         { key: prop.destroyOnDelete, value: String(cfg.destroyOnDelete) },
+        ...protocolProps(protocol),
       ],
     },
   ]).catch((err: unknown) => {
@@ -106,6 +144,7 @@ async function cloneZvol(
   cfg: VolumeConfig,
   path: string,
   source: { snapshot: string; dataset: DatasetEntry | undefined; parent: DatasetEntry },
+  protocol: Protocol,
 ) {
   const [snap] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
     [['id', '=', source.snapshot]],
@@ -131,6 +170,7 @@ async function cloneZvol(
     [prop.baseSnapshot]: req.base_snapshot_id as string,
     'org.freenas:description': description(ctx, req, cfg),
     refreservation: cfg.sparse ? 'none' : String(snapSize),
+    ...Object.fromEntries(protocolProps(protocol).map((p) => [p.key, p.value])),
   };
   for (const [key, value] of [
     ['compression', cfg.compression],
@@ -171,15 +211,40 @@ function recordIscsi(ctx: SessionContext, path: string, iscsi: IscsiObjects): Pr
   ]);
 }
 
-async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> {
+/** Records the NVMe ids on the zvol; returns the zvol's final entry. */
+function recordNvme(ctx: SessionContext, path: string, nvme: NvmeObjects): Promise<DatasetEntry> {
+  return call<DatasetEntry>(ctx, 'pool.dataset.update', [
+    path,
+    {
+      user_properties_update: [
+        { key: prop.subsysId, value: String(nvme.subsysId) },
+        { key: prop.namespaceId, value: String(nvme.namespaceId) },
+        { key: prop.subnqn, value: nvme.subnqn },
+        { key: prop.nsid, value: String(nvme.nsid) },
+        { key: prop.nguid, value: nvme.nguid },
+        { key: prop.nsUuid, value: nvme.uuid },
+      ],
+    },
+  ]);
+}
+
+async function expose(ctx: SessionContext, path: string, protocol: Protocol): Promise<DatasetEntry> {
   let iscsi: IscsiObjects | undefined;
+  let nvme: NvmeObjects | undefined;
   try {
+    if (protocol === 'nvmetcp') {
+      nvme = await createNvmeObjects(ctx, path);
+      return await recordNvme(ctx, path, nvme);
+    }
     iscsi = await createIscsiObjects(ctx, path);
     return await recordIscsi(ctx, path, iscsi);
   } catch (err) {
     const undo = async () => {
       if (iscsi) {
         await removeIscsiObjects(ctx, path, iscsi, true);
+      }
+      if (nvme) {
+        await removeNvmeObjects(ctx, path, nvme.subsysId, true);
       }
       await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
     };
@@ -190,7 +255,16 @@ async function expose(ctx: SessionContext, path: string): Promise<DatasetEntry> 
   }
 }
 
+/** Completes the exposure of a zvol whose create was interrupted. */
+async function resume(ctx: SessionContext, entry: DatasetEntry): Promise<DatasetEntry> {
+  if (protocolOf(entry) === 'nvmetcp') {
+    return recordNvme(ctx, entry.id, await ensureNvmeObjects(ctx, entry.id));
+  }
+  return recordIscsi(ctx, entry.id, await ensureIscsiObjects(ctx, entry.id));
+}
+
 export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
+  const protocol = requestedProtocol(ctx, req);
   const cfg = parseVolumeConfig(req.config, ctx.config.volumeDefaults, ctx.names.parents);
   const candidates = ctx.names.candidatePaths(req.name);
   const snapshot = req.base_snapshot_id ? ctx.names.snapshotPath(req.base_snapshot_id) : undefined;
@@ -201,7 +275,7 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   if (existing) {
     if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
       ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
-      return toVolume(ctx, await recordIscsi(ctx, existing.id, await ensureIscsiObjects(ctx, existing.id)));
+      return toVolume(ctx, await resume(ctx, existing));
     }
     throw new CspProblem(
       'NAME_TAKEN',
@@ -216,9 +290,10 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   }
   const path = `${cfg.parent}/${ctx.names.leaf(req.name)}`;
   if (snapshot) {
-    await cloneZvol(ctx, req, cfg, path, { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent });
+    const source = { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent };
+    await cloneZvol(ctx, req, cfg, path, source, protocol);
   } else {
-    await createZvol(ctx, req, cfg, path, parent);
+    await createZvol(ctx, req, cfg, path, parent, protocol);
   }
-  return toVolume(ctx, await expose(ctx, path));
+  return toVolume(ctx, await expose(ctx, path, protocol));
 }

@@ -5,6 +5,7 @@ import type { Volume, VolumeUpdateRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { removeIscsiObjects } from './iscsi-objects.js';
+import { removeNvmeObjects } from './nvme-objects.js';
 import {
   type DatasetEntry,
   hostIds,
@@ -12,8 +13,10 @@ import {
   localSnapshotProp,
   localUserProp,
   numberProp,
+  nvmeProps,
   prop,
   propObject,
+  protocolOf,
   type SnapshotEntry,
 } from './props.js';
 import { detachAllHosts } from './publish.js';
@@ -191,12 +194,16 @@ export async function deleteVolume(ctx: SessionContext, id: string, options: { f
   if (hostIds(entry).length > 0 || idProp(entry, prop.initiatorId) !== undefined) {
     await detachAllHosts(ctx, entry);
   }
-  await removeIscsiObjects(
-    ctx,
-    entry.id,
-    { targetId: idProp(entry, prop.targetId), extentId: idProp(entry, prop.extentId) },
-    options.force,
-  );
+  if (protocolOf(entry) === 'nvmetcp') {
+    await removeNvmeObjects(ctx, entry.id, idProp(entry, prop.subsysId), options.force);
+  } else {
+    await removeIscsiObjects(
+      ctx,
+      entry.id,
+      { targetId: idProp(entry, prop.targetId), extentId: idProp(entry, prop.extentId) },
+      options.force,
+    );
+  }
   if (localUserProp(entry, prop.destroyOnDelete) === 'false') {
     await call(ctx, 'pool.dataset.update', [
       entry.id,
@@ -211,6 +218,7 @@ export async function deleteVolume(ctx: SessionContext, id: string, options: { f
             prop.naa,
             prop.hosts,
             prop.initiatorId,
+            ...nvmeProps,
           ].map((key) => ({ key, remove: true })),
         ],
       },

@@ -13,6 +13,7 @@ import {
   numberProp,
   prop,
   propObject,
+  protocolOf,
   publishedNodes,
   valueProp,
 } from './props.js';
@@ -46,8 +47,17 @@ export function isManaged(entry: DatasetEntry): boolean {
   return entry.type === 'VOLUME' && localUserProp(entry, prop.volumeName) !== undefined;
 }
 
-/** Creation finished: the zvol records its target, extent, LUN mapping and NAA. */
+/** Creation finished: the zvol records its target, extent, LUN mapping and NAA (or subsystem and namespace). */
 export function isComplete(entry: DatasetEntry): boolean {
+  if (protocolOf(entry) === 'nvmetcp') {
+    return (
+      idProp(entry, prop.subsysId) !== undefined &&
+      idProp(entry, prop.namespaceId) !== undefined &&
+      localUserProp(entry, prop.nguid) !== undefined &&
+      localUserProp(entry, prop.nsUuid) !== undefined &&
+      localUserProp(entry, prop.subnqn) !== undefined
+    );
+  }
   return (
     idProp(entry, prop.targetId) !== undefined &&
     idProp(entry, prop.extentId) !== undefined &&
@@ -61,13 +71,17 @@ export function parentOf(path: string): string {
 }
 
 export function serialNumber(entry: DatasetEntry): string | undefined {
+  if (protocolOf(entry) === 'nvmetcp') {
+    return localUserProp(entry, prop.nguid)?.replaceAll('-', '').toLowerCase();
+  }
   const naa = localUserProp(entry, prop.naa);
   return naa?.toLowerCase().startsWith('0x') ? naa.slice(2) : naa;
 }
 
 function health(entry: DatasetEntry): Volume['health'] {
   if (!isComplete(entry)) {
-    return { abnormal: true, message: 'creation did not finish: the iSCSI target or extent is missing' };
+    const missing = protocolOf(entry) === 'nvmetcp' ? 'NVMe subsystem or namespace' : 'iSCSI target or extent';
+    return { abnormal: true, message: `creation did not finish: the ${missing} is missing` };
   }
   if (valueProp(entry, 'readonly') === 'ON') {
     return { abnormal: true, message: 'the zvol is read-only on the array' };
@@ -84,7 +98,7 @@ export function toVolume(ctx: SessionContext, entry: DatasetEntry): Volume {
     description: comments?.source === 'LOCAL' && typeof comments.value === 'string' ? comments.value : '',
     published: hostIds(entry).length > 0,
     published_nodes: publishedNodes(entry),
-    access_protocol: 'iscsi',
+    access_protocol: protocolOf(entry),
     config: reportedConfig(entry, parentOf(entry.id)),
     creation_time: creationTime(entry),
     health: health(entry),

@@ -1,8 +1,9 @@
 // ControllerPublishVolume / ControllerUnpublishVolume: register the node as a CSP host (upsert,
-// initiators and networks from the node id, CHAP from the secret), map the volume to it, and
-// hand the node what it needs to attach in the publish context.
-import type { Features, HostRequest, PublishInfo, PublishOptions } from '@opencsp/csp-spec';
-import { defaultFsType, publishContext, secretKeys } from '../constants.js';
+// initiators, NVMe NQNs and networks from the node id, CHAP and DH-CHAP from the secret), map the
+// volume to it over its protocol (iscsi or nvmetcp), and hand the node what it needs to attach
+// in the publish context.
+import type { Features, HostRequest, PublishInfo, PublishOptions, Volume } from '@opencsp/csp-spec';
+import { type AccessProtocolName, defaultFsType, params, publishContext, secretKeys } from '../constants.js';
 import type {
   ControllerPublishVolumeRequest__Output,
   ControllerPublishVolumeResponse,
@@ -12,9 +13,11 @@ import type {
 } from '../csi-types.js';
 import { endpointFromSecrets } from '../csp/endpoint.js';
 import { csp, cspOrMissing } from '../csp/errors.js';
-import type { CspSession } from '../csp/session.js';
+import type { CspFacts, CspSession } from '../csp/session.js';
+import { type DhchapSecrets, dhchapFromSecrets } from '../dhchap.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import { isNodeIdentity, type NodeIdentity, parseNodeId } from '../node-id.js';
+import { accessProtocolOf } from '../params.js';
 import {
   capabilityProblem,
   isPossibleId,
@@ -85,6 +88,10 @@ export function validatePublish(req: ControllerPublishVolumeRequest__Output): vo
   validateSecretKeys(req.secrets);
   endpointFromSecrets(req.secrets);
   chapFromSecrets(req.secrets);
+  dhchapFromSecrets(req.secrets);
+  if (req.volumeContext[params.accessProtocol] !== undefined) {
+    accessProtocolOf(req.volumeContext);
+  }
 }
 
 function nodeOf(nodeId: string): NodeIdentity {
@@ -110,6 +117,12 @@ function contextFor(
     [publishContext.targetScope]: info.target_scope ?? 'group',
     [publishContext.readOnly]: String(readOnly),
   };
+  if (info.access_protocol === 'nvmetcp') {
+    if (info.namespace_uuid) {
+      context[publishContext.namespaceUuid] = info.namespace_uuid;
+    }
+    context[publishContext.dhchap] = info.dhchap ?? 'none';
+  }
   if (capability.accessType === 'mount') {
     const vc = req.volumeContext;
     context[publishContext.fsType] = capability.mount?.fsType || vc.fsType || defaultFsType;
@@ -137,20 +150,57 @@ export async function publishVolume(
     throw notFound(`volume_id: volume ${id} does not exist`);
   }
   const facts = await session.facts();
+  const protocol = protocolFor(req, volume);
   const chap = chapFromSecrets(req.secrets);
   if (chap && facts.advertised && !facts.features.chap) {
     throw failedPrecondition(`${session.describe} does not support CHAP; remove chapUser/chapPassword from the secret`);
   }
-  await registerHost(session, node, chap);
+  const dhchap = dhchapFromSecrets(req.secrets);
+  checkNvme(session, facts, node, protocol, dhchap);
+  await registerHost(session, node, protocol, chap, dhchap);
   const readOnly = req.readonly || isReadOnlyMode(capability.accessMode?.mode ?? 'UNKNOWN');
-  const options = publishOptions(node.hostname, readOnly, facts.features, ctx.maxVolumesPerNode ?? 0);
+  const options = publishOptions(node.hostname, protocol, readOnly, facts.features, ctx.maxVolumesPerNode ?? 0);
   if (facts.features.published_nodes) {
     options.node_id = req.nodeId;
   }
   const info = await csp(`publish volume ${id} to node ${node.hostname} on ${session.describe}`, () =>
     session.client.publishVolume(id, options),
   );
+  if (info.access_protocol !== protocol) {
+    throw failedPrecondition(
+      `${session.describe} answered a ${info.access_protocol} attachment for a ${protocol} publish of volume ${id}`,
+    );
+  }
   return { publishContext: contextFor(info, req, capability) };
+}
+
+/** The StorageClass's accessProtocol (volume context), else what the CSP says the volume is, else iscsi. */
+function protocolFor(req: ControllerPublishVolumeRequest__Output, volume: Volume): AccessProtocolName {
+  if (req.volumeContext[params.accessProtocol] !== undefined) {
+    return accessProtocolOf(req.volumeContext);
+  }
+  return volume.access_protocol === 'nvmetcp' ? 'nvmetcp' : 'iscsi';
+}
+
+/** What an NVMe/TCP publish needs from the node and the CSP, checked before anything changes. */
+function checkNvme(
+  session: CspSession,
+  facts: CspFacts,
+  node: NodeIdentity,
+  protocol: AccessProtocolName,
+  dhchap: DhchapSecrets | undefined,
+): void {
+  if (protocol !== 'nvmetcp') {
+    return;
+  }
+  if (!node.nqns?.length) {
+    throw failedPrecondition(
+      `node ${node.hostname} reported no NVMe host NQN: install nvme-cli so /etc/nvme/hostnqn exists and restart the node plugin`,
+    );
+  }
+  if (dhchap && facts.advertised && !facts.features.dhchap) {
+    throw failedPrecondition(`${session.describe} does not support DH-CHAP; remove dhchapKey from the secret`);
+  }
 }
 
 /**
@@ -160,11 +210,12 @@ export async function publishVolume(
  */
 export function publishOptions(
   host: string,
+  protocol: AccessProtocolName,
   readOnly: boolean,
   features: Partial<Features>,
   maxVolumesPerNode: number,
 ): PublishOptions {
-  const options: PublishOptions = { host_uuid: host, access_protocol: 'iscsi' };
+  const options: PublishOptions = { host_uuid: host, access_protocol: protocol };
   if (features.read_only_per_host || (readOnly && features.read_only_publish)) {
     options.read_only = readOnly;
   }
@@ -174,14 +225,22 @@ export function publishOptions(
   return options;
 }
 
-async function registerHost(session: CspSession, node: NodeIdentity, chap: Chap | undefined): Promise<void> {
+async function registerHost(
+  session: CspSession,
+  node: NodeIdentity,
+  protocol: AccessProtocolName,
+  chap: Chap | undefined,
+  dhchap: DhchapSecrets | undefined,
+): Promise<void> {
   const host: HostRequest = {
     uuid: node.hostname,
     name: node.hostname,
-    iqns: node.iqns,
+    ...(node.iqns.length > 0 || !node.nqns?.length ? { iqns: node.iqns } : {}),
+    ...(node.nqns?.length ? { nqns: node.nqns } : {}),
     networks: node.networks,
-    access_protocol: 'iscsi',
+    access_protocol: protocol,
     ...chap,
+    ...(dhchap ? { dhchap_key: dhchap.key, ...(dhchap.ctrlKey ? { dhchap_ctrl_key: dhchap.ctrlKey } : {}) } : {}),
   };
   await csp(`register node ${node.hostname} as a host on ${session.describe}`, () => session.client.upsertHost(host));
 }

@@ -1,6 +1,6 @@
 // CreateVolume, DeleteVolume and ValidateVolumeCapabilities.
 import { type Volume as CspVolume, isObjectName, type VolumeCreateRequest } from '@opencsp/csp-spec';
-import { defaultFsType, supportedFsTypes } from '../constants.js';
+import { type AccessProtocolName, defaultFsType, supportedFsTypes } from '../constants.js';
 import type {
   CreateVolumeRequest__Output,
   CreateVolumeResponse,
@@ -12,7 +12,7 @@ import type {
 } from '../csi-types.js';
 import { endpointFromSecrets } from '../csp/endpoint.js';
 import { csp, cspOrMissing } from '../csp/errors.js';
-import type { CspSession } from '../csp/session.js';
+import type { CspFacts, CspSession } from '../csp/session.js';
 import { failedPrecondition, invalidArgument, notFound, outOfRange } from '../errors.js';
 import { cspConfig, driverParams, volumeContext } from '../params.js';
 import {
@@ -91,6 +91,19 @@ async function reuseExisting(
   if (!(await madeFrom(session, existing, source))) {
     throw incompatible(req.name, 'a different content source');
   }
+  const protocol = driverParams(req.parameters).accessProtocol;
+  if ((existing.access_protocol ?? 'iscsi') !== protocol) {
+    throw incompatible(req.name, `access protocol ${existing.access_protocol}, not ${protocol}`);
+  }
+}
+
+/** An nvmetcp StorageClass needs a CSP that lists nvmetcp (a plain HPE-style CSP is trusted). */
+function checkProtocol(session: CspSession, facts: CspFacts, protocol: AccessProtocolName): void {
+  if (protocol !== 'iscsi' && facts.accessProtocols && !facts.accessProtocols.includes(protocol)) {
+    throw invalidArgument(
+      `parameters.accessProtocol: ${session.describe} does not offer ${protocol} (it lists ${facts.accessProtocols.join(', ') || 'nothing'})`,
+    );
+  }
 }
 
 /** A name outside `ObjectName` needs a CSP that keeps any name (`any_volume_name`). */
@@ -122,12 +135,14 @@ export async function createVolume(
     return { volume: csiVolume(existing, volumeContext(req.parameters, existing.config, fsType), contentSource) };
   }
   const facts = await session.facts();
+  checkProtocol(session, facts, owned.accessProtocol);
   const request: VolumeCreateRequest = {
     name: req.name,
     size: plannedSize(bounds, facts, source?.size ?? 0),
     config: cspConfig(req.parameters),
     multi_initiator: req.volumeCapabilities.some((c) => isMultiNode(c.accessMode?.mode ?? 'UNKNOWN')),
     ...(owned.description ? { description: owned.description } : {}),
+    ...(owned.accessProtocol !== 'iscsi' ? { access_protocol: owned.accessProtocol } : {}),
   };
   const created = source
     ? await createFromSource(ctx, session, request, source)

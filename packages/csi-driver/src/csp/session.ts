@@ -41,6 +41,8 @@ export interface CspFacts {
   sizeGranularity: number | undefined;
   minVolumeSize: number | undefined;
   maxVolumeSize: number | undefined;
+  /** What `GET /capabilities` lists; undefined for a plain HPE-style CSP (unknown). */
+  accessProtocols: readonly string[] | undefined;
 }
 
 export class CspSession implements TokenSource {
@@ -136,6 +138,7 @@ export class CspSession implements TokenSource {
         sizeGranularity: undefined,
         minVolumeSize: undefined,
         maxVolumeSize: undefined,
+        accessProtocols: undefined,
       };
     }
     return {
@@ -144,6 +147,7 @@ export class CspSession implements TokenSource {
       sizeGranularity: caps.limits?.size_granularity,
       minVolumeSize: caps.limits?.min_volume_size,
       maxVolumeSize: caps.limits?.max_volume_size,
+      accessProtocols: caps.access_protocols,
     };
   }
 

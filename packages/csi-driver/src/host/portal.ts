@@ -1,5 +1,6 @@
-// iSCSI portal strings: `ip`, `ip:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address. Normalised to
-// the `host:port` / `[v6]:port` form iscsiadm prints and udev uses in by-path names.
+// Portal strings (iSCSI portals, NVMe/TCP ports): `ip`, `ip:port`, `[v6]`, `[v6]:port`, or a bare
+// IPv6 address. Normalised to the `host:port` / `[v6]:port` form iscsiadm prints and udev uses in
+// by-path names.
 import { isIP } from 'node:net';
 
 export const defaultIscsiPort = 3260;
@@ -9,11 +10,11 @@ export interface Portal {
   readonly port: number;
 }
 
-/** Parses a portal; returns undefined when it is not one. */
-export function parsePortal(text: string): Portal | undefined {
+/** Parses a portal (`defaultPort` when none is given); returns undefined when it is not one. */
+export function parsePortal(text: string, defaultPort = defaultIscsiPort): Portal | undefined {
   const s = text.trim();
   let host: string;
-  let port = defaultIscsiPort;
+  let port = defaultPort;
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   if (bracket) {
     host = bracket[1] ?? '';

@@ -4,6 +4,7 @@ import { isDriverError } from '../errors.js';
 import type { HostFiles } from './files.js';
 import { readInitiatorNames } from './initiator.js';
 import { iscsiadmError, iscsiExit } from './iscsiadm.js';
+import { readNvmeHost } from './nvme-host.js';
 import type { Runner } from './runner.js';
 
 export type MultipathPolicy = 'required' | 'preferred' | 'off';
@@ -14,6 +15,8 @@ export interface ReadinessOptions {
   /** Check iSCSI (iscsiadm, iscsid, initiator name). */
   readonly iscsi: boolean;
   readonly multipath: MultipathPolicy;
+  /** Check NVMe/TCP (nvme-cli, the host NQN) when the node is required to serve it. */
+  readonly nvme?: boolean;
 }
 
 export interface ReadinessReport {
@@ -80,6 +83,9 @@ export async function checkNodeReadiness(options: ReadinessOptions): Promise<Rea
   if (options.multipath !== 'off') {
     required.push('multipath', 'multipathd');
   }
+  if (options.nvme) {
+    required.push('nvme');
+  }
   const missing = await missingTools(files, required);
   if (missing.length > 0) {
     problems.push(`host tools not found under ${files.root}: ${missing.join(', ')}`);
@@ -89,6 +95,14 @@ export async function checkNodeReadiness(options: ReadinessOptions): Promise<Rea
   }
   if (options.iscsi && !missing.includes('iscsiadm')) {
     problems.push(...(await iscsiProblems(runner, files)));
+  }
+  if (options.nvme) {
+    const identity = await readNvmeHost(files).catch((err: unknown) =>
+      isDriverError(err) ? err.message : String(err),
+    );
+    if (identity === undefined || typeof identity === 'string') {
+      problems.push(identity ?? 'no NVMe host NQN: /etc/nvme/hostnqn does not exist (nvme gen-hostnqn)');
+    }
   }
   if (options.multipath !== 'off' && !missing.includes('multipathd')) {
     const problem = await multipathProblem(runner);

@@ -1,33 +1,38 @@
 // Builds the production NodeService from the driver options: the host runner for the configured
-// host mode, the host's files, the state store, the iSCSI transport, the node id parts, and the
-// readiness check that Probe runs. Launchers that stand in for the iSCSI login (the testbed's
-// loop launcher) pass overrides for the transports and what they change; nothing else differs.
+// host mode, the host's files, the state store, the iSCSI and NVMe/TCP transports, the node id
+// parts, and the readiness check that Probe runs. Launchers that stand in for the iSCSI login (the
+// testbed's loop launcher) pass overrides for the transports and what they change; nothing else
+// differs.
 import type { Logger } from 'pino';
 import { realClock } from '../host/clock.js';
 import { type HostFiles, RootedHostFiles } from '../host/files.js';
+import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import { checkNodeReadiness, type MultipathPolicy } from '../host/readiness.js';
 import { type HostMode, type Runner, SpawnRunner } from '../host/runner.js';
 import type { ReadinessCheck } from '../identity.js';
 import type { DriverOptions } from '../options.js';
-import { FileStateStore } from '../state/store.js';
+import { FileStateStore, type StateStore } from '../state/store.js';
 import { IscsiTransport } from './iscsi/transport.js';
 import { hostNetworks } from './node-id.js';
+import { NvmeTransport } from './nvme/transport.js';
 import { NodeService } from './service.js';
 import type { Transport } from './transport.js';
 
 export type NodeAssemblyOptions = Pick<
   DriverOptions,
-  'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath'
+  'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath' | 'nvme'
 >;
 
 /** What a launcher may replace in the production node; everything else is as `main.ts` builds it. */
 export interface NodeAssemblyOverrides {
   /** The transports to serve instead of iSCSI (given the node's host runner and files). */
-  transports?: (host: { runner: Runner; files: HostFiles }) => Transport[];
+  transports?: (host: { runner: Runner; files: HostFiles; store: StateStore }) => Transport[];
   /** Initiator names for the node id instead of /etc/iscsi/initiatorname.iscsi. */
   initiatorNames?: string[];
+  /** The NVMe host identity for the node id instead of /etc/nvme/hostnqn and hostid. */
+  nvmeHost?: NvmeHostIdentity;
   /** What Probe checks: the iSCSI tools (default true) and multipathd (default: the --multipath policy). */
-  readiness?: { iscsi: boolean; multipath: MultipathPolicy };
+  readiness?: { iscsi: boolean; multipath: MultipathPolicy; nvme?: boolean };
 }
 
 function hostMode(options: NodeAssemblyOptions): HostMode {
@@ -52,13 +57,29 @@ export function assembleNode(
   const nodeLogger = logger.child({ component: 'node' });
   const runner = new SpawnRunner(hostMode(options), nodeLogger);
   const files = new RootedHostFiles(options.hostMode === 'direct' ? '/' : options.hostRoot);
+  const store = new FileStateStore(options.stateDir);
+  const nvme = options.nvme ?? 'auto';
   const transports = overrides.transports
-    ? overrides.transports({ runner, files })
-    : [new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath })];
+    ? overrides.transports({ runner, files, store })
+    : [
+        new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath }),
+        ...(nvme === 'off'
+          ? []
+          : [
+              new NvmeTransport({
+                runner,
+                files,
+                clock: realClock,
+                multipath: options.multipath,
+                store,
+                logger: nodeLogger,
+              }),
+            ]),
+      ];
   const service = new NodeService({
     runner,
     files,
-    store: new FileStateStore(options.stateDir),
+    store,
     clock: realClock,
     logger: nodeLogger,
     transports,
@@ -66,12 +87,14 @@ export function assembleNode(
       nodeName: options.nodeName,
       maxVolumesPerNode: options.maxVolumesPerNode,
       networks: hostNetworks(),
+      nvme,
       ...(overrides.initiatorNames ? { initiatorNames: overrides.initiatorNames } : {}),
+      ...(overrides.nvmeHost ? { nvmeHost: overrides.nvmeHost } : {}),
     },
   });
   const checks = overrides.readiness ?? { iscsi: true, multipath: options.multipath };
   const readiness: ReadinessCheck = async () => {
-    const report = await checkNodeReadiness({ runner, files, ...checks });
+    const report = await checkNodeReadiness({ runner, files, nvme: nvme === 'on', ...checks });
     return report.ready ? { ready: true } : { ready: false, message: report.problems.join('; ') };
   };
   return { service, readiness };

@@ -2,6 +2,7 @@
 import type { Clock } from '../host/clock.js';
 import type { HostFiles } from '../host/files.js';
 import type { UnmountPolicy } from '../host/mount.js';
+import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import type { Runner } from '../host/runner.js';
 import type { StateStore } from '../state/store.js';
 import type { KeyedMutex } from './locks.js';
@@ -20,6 +21,13 @@ export interface NodeOptions {
   readonly networks?: readonly string[];
   /** Initiator names to use instead of reading /etc/iscsi/initiatorname.iscsi (tests, loop-only nodes). */
   readonly initiatorNames?: readonly string[];
+  /**
+   * NVMe/TCP identity: `auto` reads /etc/nvme/hostnqn (and hostid) and puts the NQN in the node id
+   * when the file exists, `on` requires it, `off` leaves NVMe out. Default auto.
+   */
+  readonly nvme?: 'auto' | 'on' | 'off';
+  /** The NVMe identity to use instead of reading /etc/nvme (tests, loop-only nodes). */
+  readonly nvmeHost?: NvmeHostIdentity;
   readonly unmount: UnmountPolicy;
   /** How long NodeExpand waits for the device to show the new size after a rescan. */
   readonly growTimeoutMs: number;

@@ -1,11 +1,14 @@
 // Public surface of the node half: the service, its messages, transports, the node id and the
 // host pieces main.ts and the testbed need.
 
+export { type DhchapSecrets, dhchapFromSecrets } from '../dhchap.js';
 export { DriverError, type DriverErrorKind, isDriverError } from '../errors.js';
 export { type Clock, pollUntil, realClock } from '../host/clock.js';
 export type { DeviceNumber, HostFiles } from '../host/files.js';
 export { RootedHostFiles } from '../host/files.js';
 export { initiatorNameFile, parseInitiatorNames, readInitiatorNames } from '../host/initiator.js';
+export { NvmeCli, parseConnectOutput } from '../host/nvme.js';
+export { hostIdFile, hostNqnFile, type NvmeHostIdentity, readNvmeHost } from '../host/nvme-host.js';
 export {
   checkNodeReadiness,
   type MultipathPolicy,
@@ -37,6 +40,9 @@ export { KeyedMutex, lockKeys, type Release } from './locks.js';
 export { type NodeLogger, silentLogger } from './logger.js';
 export type * from './messages.js';
 export { hostNetworks, nodeIdFor } from './node-id.js';
+export { defaultNvmeTiming, type NvmeTiming } from './nvme/context.js';
+export { type NvmeRecord, parseNvmeSpec, recordFromJson as nvmeRecordFromJson } from './nvme/spec.js';
+export { NvmeTransport, type NvmeTransportOptions } from './nvme/transport.js';
 export type { Finding } from './reconcile.js';
 export { NodeService, type NodeServiceDeps } from './service.js';
 export type { Attachment, AttachRequest, PathHealth, Transport } from './transport.js';

@@ -7,20 +7,25 @@ import { formatNodeId } from '../node-id.js';
 const forbidden = /[;,\s]/;
 
 /** The node id for NodeGetInfo; FAILED_PRECONDITION when the parts cannot make a valid id. */
-export function nodeIdFor(hostname: string, iqns: readonly string[], cidrs: readonly string[] = []): string {
+export function nodeIdFor(
+  hostname: string,
+  iqns: readonly string[],
+  cidrs: readonly string[] = [],
+  nqns: readonly string[] = [],
+): string {
   if (hostname === '' || forbidden.test(hostname)) {
     throw failedPrecondition(`node name ${JSON.stringify(hostname)} is empty or contains ';', ',' or spaces`);
   }
-  if (iqns.length === 0) {
-    throw failedPrecondition('the node has no initiator name to put in its node id');
+  if (iqns.length === 0 && nqns.length === 0) {
+    throw failedPrecondition('the node has no iSCSI initiator name and no NVMe host NQN to put in its node id');
   }
-  for (const value of [...iqns, ...cidrs]) {
+  for (const value of [...iqns, ...nqns, ...cidrs]) {
     if (value === '' || forbidden.test(value)) {
       throw failedPrecondition(`node id part ${JSON.stringify(value)} is empty or contains ';', ',' or spaces`);
     }
   }
   try {
-    return formatNodeId({ hostname, iqns: [...iqns], networks: [...cidrs] });
+    return formatNodeId({ hostname, iqns: [...iqns], nqns: [...nqns], networks: [...cidrs] });
   } catch (err) {
     throw failedPrecondition((err as Error).message);
   }

@@ -2,6 +2,7 @@
 // the filesystem and mount it at the staging path. Every step checks before it acts and the state
 // file records intent before each side effect, so a retry after a crash at any point converges.
 import type { FsType } from '../constants.js';
+import { dhchapFromSecrets } from '../dhchap.js';
 import { aborted, alreadyExists, failedPrecondition, invalidArgument } from '../errors.js';
 import { parseCreateOptions, validateCreateOptions } from '../host/mkfs.js';
 import { mount } from '../host/mount.js';
@@ -51,6 +52,7 @@ function plan(ctx: NodeContext, req: NodeStageVolumeRequest): StagePlan {
   }
   transport.validate(publishContext);
   chapFromSecrets(req.secrets);
+  dhchapFromSecrets(req.secrets);
   const fsType = cap.accessType === 'mount' ? chooseFsType(cap.fsType, params.fsType) : undefined;
   const createOptions = fsType ? parseCreateOptions(params.fsCreateOptions) : [];
   if (fsType) {
@@ -144,6 +146,7 @@ async function stageLocked(ctx: NodeContext, p: StagePlan): Promise<void> {
     volumeId: p.volumeId,
     publishContext: p.request.publishContext ?? {},
     ...(chap ? { chap } : {}),
+    ...(p.request.secrets ? { secrets: p.request.secrets } : {}),
   });
   state = touch(ctx, state, {
     phase: 'attached',

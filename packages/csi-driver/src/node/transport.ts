@@ -1,6 +1,7 @@
-// How a published LUN becomes a local block device and goes away again. `iscsi` is the product
-// (src/node/iscsi/); the testbed's `loop` transport stands in for it on machines without a kernel
-// initiator. Everything after attach (mkfs, mount, bind, grow, stats) is transport-independent.
+// How a published LUN becomes a local block device and goes away again. `iscsi` (src/node/iscsi/)
+// and `nvmetcp` (src/node/nvme/) are the product; the testbed's `loop` transport stands in for them
+// on machines without a kernel initiator. Everything after attach (mkfs, mount, bind, grow, stats)
+// is transport-independent and shared.
 import type { JsonObject } from '../state/volume-state.js';
 import type { ChapCredentials } from './chap.js';
 import type { StringMap } from './messages.js';
@@ -9,6 +10,8 @@ export interface AttachRequest {
   readonly volumeId: string;
   readonly publishContext: StringMap;
   readonly chap?: ChapCredentials;
+  /** The node-stage secret, for transport-specific credentials (NVMe DH-CHAP). Never persisted. */
+  readonly secrets?: StringMap;
 }
 
 export interface Attachment {

@@ -13,6 +13,7 @@ import type {
   NodeStageVolumeRequest,
   StringMap,
 } from '../../src/node/messages.js';
+import { NvmeTransport } from '../../src/node/nvme/transport.js';
 import { NodeService } from '../../src/node/service.js';
 import { FileStateStore, type StateStore } from '../../src/state/store.js';
 import type { VolumeState } from '../../src/state/volume-state.js';
@@ -87,6 +88,14 @@ export async function createHarness(policy: MultipathPolicy = 'required'): Promi
           clock: host.clock,
           multipath: policy,
           timing: fastTiming,
+        }),
+        new NvmeTransport({
+          runner: host,
+          files: host.files,
+          clock: host.clock,
+          multipath: policy,
+          store,
+          timing: { deviceTimeoutMs: 2_000, pollIntervalMs: 100, disconnectTimeoutMs: 1_000 },
         }),
       ],
       options: {

@@ -15,6 +15,7 @@ describe('node id', () => {
     expect(parseNodeId(id)).toEqual({
       hostname: 'worker-1',
       iqns: ['iqn.1993-08.org.debian:01:4f2a7b3c9d1e'],
+      nqns: [],
       networks: ['10.0.0.5/24', '192.168.7.5/24'],
     });
     expect(nodeIdFor('w', ['iqn.2000-01.x:y'])).toBe('w;iqn.2000-01.x:y');
@@ -29,7 +30,7 @@ describe('node id', () => {
     expect(networksOf(id)).toBeLessThan(cidrs.length);
     expect(() => nodeIdFor('worker-1', [iqn, `${iqn}b`])).toThrow(/bytes without networks; CSI allows 256/);
     expect(() => nodeIdFor('bad;name', [iqn])).toThrow(/contains ';'/);
-    expect(() => nodeIdFor('worker-1', [])).toThrow(/no initiator name/);
+    expect(() => nodeIdFor('worker-1', [])).toThrow(/no iSCSI initiator name and no NVMe host NQN/);
   });
 
   it('lists host networks as CIDRs without loopback', () => {

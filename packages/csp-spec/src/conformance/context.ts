@@ -120,6 +120,23 @@ export class Fixtures {
     return { host, request };
   }
 
+  /** A host with an NVMe host NQN (and an IQN, as a node with both initiators has). */
+  nvmeHostRequest(extra: Partial<HostRequest> = {}): HostRequest {
+    const base = this.hostRequest();
+    return { ...base, nqns: [`nqn.2024-01.io.opencsp.conformance:${base.uuid}`], ...extra };
+  }
+
+  /** A volume created for NVMe/TCP, published to a fresh host with an NQN. */
+  async nvmePublished(host: Partial<HostRequest> = {}): Promise<{ volume: Volume; host: Host; info: PublishInfo }> {
+    const volume = await this.volume({ access_protocol: 'nvmetcp' });
+    const registered = expectBody<Host>(
+      await this.ctx.api.upsertHost(this.nvmeHostRequest(host)),
+      'setup: register a host with an NQN',
+    );
+    const exchange = await this.ctx.api.publish(volume.id, { host_uuid: registered.uuid, access_protocol: 'nvmetcp' });
+    return { volume, host: registered, info: expectBody<PublishInfo>(exchange, 'setup: publish over nvmetcp') };
+  }
+
   async snapshot(volumeId: string): Promise<Snapshot> {
     const exchange = await this.ctx.api.createSnapshot({ name: this.ctx.name('snap'), volume_id: volumeId });
     return expectBody<Snapshot>(exchange, 'setup: snapshot the volume');

@@ -193,14 +193,8 @@ export class ConformanceRun {
     if (testCase.serviceModeOnly && !this.#state.serviceMode) {
       return { ...base, status: 'not-claimed', note: 'applies to service mode only (--array-ip-header)' };
     }
-    const feature = testCase.feature;
-    const claimed = feature === undefined || this.#state.capabilities?.features[feature] === true;
+    const { claimed, why } = this.#claim(testCase);
     const work = claimed ? testCase.run : this.#state.capabilities ? testCase.unclaimed : undefined;
-    const why = !feature
-      ? undefined
-      : this.#state.capabilities
-        ? `feature ${feature} is not claimed`
-        : `feature ${feature} is not claimed (${this.#noCapabilities})`;
     if (!work) {
       return { ...base, status: 'not-claimed', note: why as string };
     }
@@ -216,6 +210,21 @@ export class ConformanceRun {
       return { ...base, status: 'pass', ...this.#notes(ctx) };
     }
     return { ...base, status: 'not-claimed', note: [why, ...ctx.notes].join('; ') };
+  }
+
+  /** Whether the CSP claims what a case needs (its feature and protocol), and why not. */
+  #claim(testCase: ConformanceCase): { claimed: boolean; why: string | undefined } {
+    const caps = this.#state.capabilities;
+    const { feature, protocol } = testCase;
+    const missing = [
+      ...(feature !== undefined && caps?.features[feature] !== true ? [`feature ${feature}`] : []),
+      ...(protocol !== undefined && !caps?.access_protocols.includes(protocol) ? [`protocol ${protocol}`] : []),
+    ];
+    if (missing.length === 0) {
+      return { claimed: true, why: undefined };
+    }
+    const why = `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not claimed`;
+    return { claimed: false, why: caps ? why : `${why} (${this.#noCapabilities})` };
   }
 
   #notes(ctx: CaseContext): { note?: string } {

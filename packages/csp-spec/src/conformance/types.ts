@@ -1,6 +1,6 @@
 // The public shapes of the conformance suite: what a run is given, what a case is, and what the
 // report holds. Everything in a report is already free of secrets.
-import type { Capabilities, FeatureName } from '../types.js';
+import type { AccessProtocol, Capabilities, FeatureName } from '../types.js';
 import type { CaseContext } from './context.js';
 
 export type Area =
@@ -12,6 +12,7 @@ export type Area =
   | 'clones'
   | 'expansion'
   | 'groups'
+  | 'nvme'
   | 'extensions'
   | 'validation'
   | 'cleanup';
@@ -66,6 +67,11 @@ export interface ConformanceCase {
   title: string;
   /** The optional (opencsp) feature the case needs; unclaimed means the case is "not claimed". */
   feature?: FeatureName;
+  /**
+   * The access protocol the case needs besides iSCSI: it runs when `GET /capabilities` lists it in
+   * `access_protocols`, else `unclaimed` checks how the CSP refuses it.
+   */
+  protocol?: AccessProtocol;
   /** The case only applies to a CSP driven in service mode (`--array-ip-header`). */
   serviceModeOnly?: boolean;
   run(ctx: CaseContext): Promise<void>;

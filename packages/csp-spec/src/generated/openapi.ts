@@ -556,10 +556,20 @@ export interface components {
         /** @description A host NIC address with prefix length, e.g. 10.0.0.5/24. */
         Cidr: string;
         /**
-         * @description How the host attaches the volume. This contract's CSPs implement iscsi; others are reserved.
+         * @description How the host attaches the volume: `iscsi`, or `nvmetcp` (NVMe over TCP, HPE's spelling)
+         *     where the array offers it; `fc` and `nfs` are reserved. A CSP lists what it serves in
+         *     `GET /capabilities` (`access_protocols`) and refuses any other protocol with 400 naming
+         *     `access_protocol`.
          * @enum {string}
          */
         AccessProtocol: "iscsi" | "fc" | "nvmetcp" | "nfs";
+        /**
+         * @description An NVMe qualified name (`nqn.YYYY-MM.<reverse domain>:...` or `nqn.2014-08.org.nvmexpress:uuid:<uuid>`).
+         * @example nqn.2014-08.org.nvmexpress:uuid:4c4c4544-0035-4b10-8044-b7c04f4d4e32
+         */
+        Nqn: string;
+        /** @description An NVMe DH-CHAP secret in the `nvme gen-dhchap-key` representation. Never returned or logged. */
+        DhchapKey: string;
         TokenRequest: {
             /** @description Ignored on input. */
             id?: string;
@@ -589,7 +599,8 @@ export interface components {
             uuid: components["schemas"]["HostUuid"];
             iqns?: components["schemas"]["Iqn"][];
             wwpns?: string[];
-            nqns?: string[];
+            /** @description NVMe host NQNs (HPE field). Required to publish over `nvmetcp`. */
+            nqns?: components["schemas"]["Nqn"][];
             networks?: components["schemas"]["Cidr"][];
             /** @description CHAP user the host logs in with; empty means no CHAP. */
             chap_user?: string;
@@ -602,6 +613,16 @@ export interface components {
             chap_mutual_user?: string;
             /** @description Mutual CHAP secret the target presents. Never returned. */
             chap_mutual_password?: string;
+            /**
+             * @description NVMe DH-CHAP (opencsp addition, feature `dhchap`): the secret the host presents when it
+             *     connects over `nvmetcp`. Absent means no DH-CHAP. Never returned.
+             */
+            dhchap_key?: components["schemas"]["DhchapKey"];
+            /**
+             * @description Bidirectional DH-CHAP: the secret the array's controller presents back to the host.
+             *     Needs `dhchap_key`. Never returned.
+             */
+            dhchap_ctrl_key?: components["schemas"]["DhchapKey"];
             access_protocol?: components["schemas"]["AccessProtocol"];
             virtual_domain?: string;
         };
@@ -614,6 +635,8 @@ export interface components {
             nqns?: string[];
             networks?: string[];
             chap_user?: string;
+            /** @description True when the host was registered with a DH-CHAP key (the key itself is never returned). */
+            dhchap?: boolean;
             access_protocol?: string;
             virtual_domain?: string;
         };
@@ -637,6 +660,13 @@ export interface components {
             multi_initiator?: boolean;
             /** @description Reserved; must be false or absent. */
             encrypted?: boolean;
+            /**
+             * @description The protocol the volume will be published over (opencsp addition). A CSP that prepares
+             *     protocol objects when it creates a volume (TrueNAS: an iSCSI target or an NVMe
+             *     subsystem) uses it; one that decides at publish ignores it. Absent means `iscsi`. A
+             *     protocol the CSP does not serve is 400 naming `access_protocol`.
+             */
+            access_protocol?: components["schemas"]["AccessProtocol"];
         };
         VolumeUpdateRequest: {
             /** @description Ignored on input (must match the path when given). */
@@ -662,6 +692,7 @@ export interface components {
             volume_group_id?: string;
             /** @description Device serial/WWN suffix the node matches the attached device against. */
             serial_number?: string;
+            /** @description The protocol the volume is published over (`iscsi`, `nvmetcp`). */
             access_protocol?: string;
             /** Format: int64 */
             used_bytes?: number;
@@ -712,16 +743,36 @@ export interface components {
         };
         PublishInfo: {
             /**
-             * @description Device serial the node verifies every path against: the NAA/WWN hex digits without
-             *     a `0x` prefix, or the unit serial.
+             * @description Device serial the node verifies every path against. iSCSI: the NAA/WWN hex digits
+             *     without a `0x` prefix, or the unit serial. `nvmetcp`: the namespace NGUID as 32 hex
+             *     digits without dashes (what HPE's node compares with the namespace's `nguid`).
              */
             serial_number: string;
             access_protocol: components["schemas"]["AccessProtocol"];
+            /** @description The iSCSI LUN (0-16383), or the NVMe namespace id (NSID, 1 or more) for `nvmetcp`. */
             lun_id: number;
-            /** @description Target IQNs (iSCSI). Drivers also accept one CSV string as the only element. */
+            /**
+             * @description Target IQNs (iSCSI), or the NVMe subsystem NQN (`nvmetcp`, one element). Drivers also
+             *     accept one CSV string as the only element.
+             */
             target_names: string[];
-            /** @description Portals, `ip` or `ip:port` (default port 3260). */
+            /**
+             * @description Portals, `ip` or `ip:port` (IPv6 as `[addr]:port`). The default port is 3260 for iSCSI
+             *     and 4420 (NVMe/TCP I/O port) for `nvmetcp`, where the node connects to every entry.
+             */
             discovery_ips: string[];
+            /**
+             * @description `nvmetcp` (opencsp addition): the namespace UUID, which the node checks besides the
+             *     NGUID in `serial_number` before it uses the device.
+             */
+            namespace_uuid?: string;
+            /**
+             * @description `nvmetcp` (opencsp addition): whether the array demands DH-CHAP from this host
+             *     (`host`), also authenticates itself to it (`bidirectional`), or neither. The node takes
+             *     the secrets from its own StorageClass secret, never from here.
+             * @enum {string}
+             */
+            dhchap?: "none" | "host" | "bidirectional";
             /** @description Present when the host was registered with CHAP. */
             chap_user?: string;
             /** @description Present when the host was registered with CHAP (HPE compatibility). opencsp nodes take CHAP from their own secret. */
@@ -838,6 +889,11 @@ export interface components {
                 read_only_publish: boolean;
                 /** @description Volumes carry `published_nodes`, kept on the array from each publish's `node_id`. */
                 published_nodes?: boolean;
+                /**
+                 * @description Honours host DH-CHAP keys (`dhchap_key`, `dhchap_ctrl_key`) for `nvmetcp`. Optional
+                 *     in the answer (added after 1.1.0): absent means false.
+                 */
+                dhchap?: boolean;
                 /** @description Records each host's `read_only` on the array; a publish with a different one is 409. */
                 read_only_per_host?: boolean;
                 /** @description Honours `host_volume_limit` on publish (507 when the host is full). */

@@ -15,6 +15,7 @@ const allFeatures: readonly FeatureName[] = [
   'expand_online',
   'read_only_publish',
   'published_nodes',
+  'dhchap',
   'read_only_per_host',
   'host_volume_limit',
   'any_volume_name',

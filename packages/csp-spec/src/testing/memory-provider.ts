@@ -33,6 +33,7 @@ import type {
   VolumeUpdateRequest,
 } from '../types.js';
 import { MemoryGroups } from './memory-groups.js';
+import { nvmeInfo, type StoredHost, shownHost } from './memory-hosts.js';
 
 const MiB = 1024 * 1024;
 export const memoryCapacity = 100 * 1024 * MiB;
@@ -40,10 +41,12 @@ export const memoryCapacity = 100 * 1024 * MiB;
 interface StoredVolume extends Volume {
   /** Host uuid → whether its access is read-only, and the node id its publish named (the uuid when none). */
   hosts: Map<string, { readOnly: boolean; nodeId: string }>;
+  /** NVMe/TCP volumes: the namespace UUID published with the NGUID (`serial_number`). */
+  namespaceUuid?: string;
 }
 
 export class MemoryArray {
-  readonly hosts = new Map<string, Host & { chap_password?: string }>();
+  readonly hosts = new Map<string, StoredHost>();
   readonly volumes = new Map<string, StoredVolume>();
   readonly snapshots = new Map<string, Snapshot>();
   readonly groups = new MemoryGroups();
@@ -131,6 +134,7 @@ const baseClaims: FeatureName[] = [
   'list_all_snapshots',
   'chap',
   'expand_online',
+  'dhchap',
   'read_only_per_host',
   'host_volume_limit',
   'any_volume_name',
@@ -150,6 +154,7 @@ export class MemorySession implements ArraySession {
     return describeCapabilities({
       provider: { name: 'memory', version: '0.0.0' },
       claims: this instanceof MemoryGroupSession ? [...baseClaims, 'volume_groups', 'snapshot_groups'] : baseClaims,
+      accessProtocols: ['iscsi', 'nvmetcp'],
       limits: { size_granularity: MiB, min_volume_size: MiB },
       configKeys,
       mutableConfigKeys,
@@ -160,24 +165,35 @@ export class MemorySession implements ArraySession {
   }
 
   async listHosts(): Promise<Host[]> {
-    return [...this.array.hosts.values()].map(({ chap_password: _secret, ...host }) => host);
+    return [...this.array.hosts.values()].map(shownHost);
   }
   async upsertHost(request: HostRequest): Promise<Host> {
     const existing = this.array.hosts.get(request.uuid);
-    const host: Host & { chap_password?: string } = {
+    if (request.dhchap_ctrl_key && !request.dhchap_key) {
+      throw new CspProblem('INVALID_INPUT', 'dhchap_ctrl_key: needs dhchap_key', { field: 'body.dhchap_ctrl_key' });
+    }
+    const host: StoredHost = {
       id: existing?.id ?? `host-${this.array.nextId++}`,
       uuid: request.uuid,
       name: request.name ?? request.uuid,
       iqns: request.iqns ?? [],
       networks: request.networks ?? [],
     };
+    if (request.nqns?.length) {
+      host.nqns = [...request.nqns];
+    }
     if (request.chap_user) {
       host.chap_user = request.chap_user;
       host.chap_password = request.chap_password ?? '';
     }
+    if (request.dhchap_key) {
+      host.dhchapKey = request.dhchap_key;
+      if (request.dhchap_ctrl_key) {
+        host.dhchapCtrlKey = request.dhchap_ctrl_key;
+      }
+    }
     this.array.hosts.set(request.uuid, host);
-    const { chap_password: _secret, ...shown } = host;
-    return shown;
+    return shownHost(host);
   }
   async deleteHost(id: string): Promise<void> {
     const host = [...this.array.hosts.values()].find((h) => h.id === id);
@@ -196,7 +212,7 @@ export class MemorySession implements ArraySession {
   }
 
   #show(volume: StoredVolume): Volume {
-    const { hosts, ...rest } = volume;
+    const { hosts, namespaceUuid: _uuid, ...rest } = volume;
     return {
       ...rest,
       published: hosts.size > 0,
@@ -235,6 +251,12 @@ export class MemorySession implements ArraySession {
     if (request.volume_group_id) {
       this.array.groups.group(request.volume_group_id, this.array);
     }
+    const protocol = request.access_protocol ?? 'iscsi';
+    if (protocol !== 'iscsi' && protocol !== 'nvmetcp') {
+      throw new CspProblem('INVALID_INPUT', `access_protocol: ${protocol} is not served (iscsi, nvmetcp)`, {
+        field: 'body.access_protocol',
+      });
+    }
     let size = request.size === undefined ? 0 : round(request.size);
     let base: Snapshot | undefined;
     if (request.base_snapshot_id) {
@@ -251,6 +273,7 @@ export class MemorySession implements ArraySession {
       throw new CspProblem('OUT_OF_SPACE', `only ${memoryCapacity - this.array.used()} bytes free`);
     }
     const id = `vol-${this.array.nextId++}`;
+    const digits = id.replace(/\D/g, '');
     const volume: StoredVolume = {
       id,
       name: request.name,
@@ -258,13 +281,17 @@ export class MemorySession implements ArraySession {
       description: request.description ?? '',
       published: false,
       config: request.config ?? {},
-      serial_number: `6589cfc000000${id.replace(/\D/g, '').padStart(19, '0')}`,
-      access_protocol: 'iscsi',
+      serial_number:
+        protocol === 'nvmetcp' ? `4e56${digits.padStart(28, '0')}` : `6589cfc000000${digits.padStart(19, '0')}`,
+      access_protocol: protocol,
       creation_time: Math.floor(Date.now() / 1000),
       hosts: new Map(),
     };
     if (request.volume_group_id) {
       volume.volume_group_id = request.volume_group_id;
+    }
+    if (protocol === 'nvmetcp') {
+      volume.namespaceUuid = `4e564d65-0000-4000-8000-${digits.padStart(12, '0')}`;
     }
     if (base) {
       volume.base_snapshot_id = base.id;
@@ -311,6 +338,17 @@ export class MemorySession implements ArraySession {
     if (!host) {
       throw notFound(`host ${options.host_uuid}`);
     }
+    const protocol = options.access_protocol ?? volume.access_protocol;
+    if (protocol !== volume.access_protocol) {
+      throw new CspProblem('INVALID_INPUT', `access_protocol: volume ${id} is served over ${volume.access_protocol}`, {
+        field: 'body.access_protocol',
+      });
+    }
+    if (protocol === 'nvmetcp' && !host.nqns?.length) {
+      throw new CspProblem('INVALID_INPUT', `host_uuid: host ${host.uuid} has no NVMe host NQN`, {
+        field: 'body.host_uuid',
+      });
+    }
     const readOnly = options.read_only === true;
     const current = volume.hosts.get(host.uuid);
     if (current && current.readOnly !== readOnly) {
@@ -324,6 +362,9 @@ export class MemorySession implements ArraySession {
       throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
     }
     volume.hosts.set(host.uuid, { readOnly, nodeId: options.node_id ?? host.uuid });
+    if (protocol === 'nvmetcp') {
+      return nvmeInfo(volume, volume.namespaceUuid as string, host);
+    }
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
       access_protocol: 'iscsi',

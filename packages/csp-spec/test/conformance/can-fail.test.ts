@@ -8,10 +8,18 @@ import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
 import { featureFaults } from './fixtures/faults-features.js';
 import { inputFaults } from './fixtures/faults-input.js';
+import { nvmeFaults } from './fixtures/faults-nvme.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults, ...featureFaults };
+const faults = {
+  ...coreFaults,
+  ...dataFaults,
+  ...inputFaults,
+  ...accessFaults,
+  ...featureFaults,
+  ...nvmeFaults,
+};
 const running: Running[] = [];
 
 afterEach(async () => {

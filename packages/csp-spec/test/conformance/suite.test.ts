@@ -112,7 +112,7 @@ describe('the suite against other CSP shapes', () => {
     // modify-volume is claimed by mutable_config_keys, which only GET /capabilities states.
     const byCapabilities = ['extensions.capabilities', 'extensions.modify-volume'];
     const expected = listCases()
-      .filter((c) => c.feature || c.serviceModeOnly || byCapabilities.includes(c.id))
+      .filter((c) => c.feature || c.protocol || c.serviceModeOnly || byCapabilities.includes(c.id))
       .map((c) => c.id);
     expect(statuses(report, 'not-claimed')).toEqual(expected);
     const capacity = report.results.find((r) => r.id === 'extensions.capacity');

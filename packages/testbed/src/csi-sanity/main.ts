@@ -10,7 +10,16 @@ import { join, resolve } from 'node:path';
 import { helpText, OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { requireLoopEnvironment } from '../loop/index.js';
 import { findCsiSanity, repoRoot, upstreamBinDir } from './binary.js';
-import { type AccessType, accessTypes, type Backend, backends, type Combination } from './matrix.js';
+import {
+  type AccessType,
+  accessTypes,
+  type Backend,
+  backends,
+  combinationName,
+  combinations,
+  type Protocol,
+  protocols,
+} from './matrix.js';
 import { runCombination } from './run.js';
 
 const table = {
@@ -27,6 +36,13 @@ const table = {
     description: `access types, comma-separated (${accessTypes.join(', ')})`,
     parse: (raw: string) => parsers.list(raw).map((a) => parsers.oneOf(...accessTypes)(a)),
     default: [...accessTypes] as AccessType[],
+  },
+  protocols: {
+    flag: 'protocol',
+    env: 'OPENCSP_SANITY_PROTOCOLS',
+    description: `access protocols, comma-separated (${protocols.join(', ')}); nvmetcp runs on TrueNAS with mounted volumes`,
+    parse: (raw: string) => parsers.list(raw).map((p) => parsers.oneOf(...protocols)(p)),
+    default: [...protocols] as Protocol[],
   },
   focus: {
     flag: 'focus',
@@ -81,10 +97,14 @@ async function main(): Promise<void> {
     );
   }
   await requireLoopEnvironment().catch((err: Error) => unable(`the node specs need real loop devices: ${err.message}`));
-  const combinations: Combination[] = o.backends.flatMap((backend) => o.access.map((access) => ({ backend, access })));
   const totals = { passed: 0, failed: 0, skipped: 0 };
-  for (const combination of combinations) {
-    const dir = await mkdtemp(join(tmpdir(), `opencsp-sanity-${combination.backend}-${combination.access}-`));
+  const runs = combinations(o);
+  if (runs.length === 0) {
+    process.stderr.write('nothing to run: NVMe/TCP runs on truenas with --access mount only\n');
+    process.exit(2);
+  }
+  for (const combination of runs) {
+    const dir = await mkdtemp(join(tmpdir(), `opencsp-sanity-${combinationName(combination)}-`));
     try {
       const result = await runCombination({
         combination,

@@ -1,9 +1,12 @@
 // One csi-sanity run: an array simulator and its CSP, the driver's controller
 // (`packages/csi-driver/dist/main.js --mode controller`) and the node (the loop-node launcher, the
 // production node service with the loop transport), each its own process; csi-sanity against the
-// node endpoint and the controller endpoint; then our checks: every skip explained, nothing left
-// on the array (the simulator's leak audit), no mount or loop device left on the host.
+// node endpoint and the controller endpoint (accessProtocol nvmetcp in the StorageClass parameters
+// of the NVMe/TCP runs, the loop node standing in for `nvme connect`); then our checks: every skip
+// explained, nothing left on the array (the simulator's leak audit), no mount or loop device left
+// on the host.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -51,6 +54,9 @@ export interface RunResult {
   reportFile: string;
 }
 
+/** The loop node's NVMe host NQN in the nvmetcp runs (a uuid NQN as `nvme gen-hostnqn` writes it). */
+const sanityHostNqn = `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}`;
+
 /** The node's name, and so its CSP host uuid. */
 export const nodeName = (array: ArrayProcesses) => `sanity-${array.backend}`;
 
@@ -73,7 +79,7 @@ function startController(dir: string, secretDir: string, maxVolumes: number): Pr
   });
 }
 
-function startNode(dir: string, array: ArrayProcesses, maxVolumes: number): Program {
+function startNode(dir: string, array: ArrayProcesses, maxVolumes: number, hostnqn?: string): Program {
   const node = nodeName(array);
   return new Program({
     name: 'loop-node (node)',
@@ -99,6 +105,7 @@ function startNode(dir: string, array: ArrayProcesses, maxVolumes: number): Prog
       array.simulatorCaFile,
       '--loop-initiator-name',
       `iqn.2024-01.io.opencsp.sanity:${node}`,
+      ...(hostnqn ? ['--loop-host-nqn', hostnqn] : []),
     ],
     logFile: join(dir, 'node.log'),
   });
@@ -184,10 +191,17 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
     array = await startArray(o.combination.backend, join(dir, 'array'), o.array);
     const secretDir = await writeSecretDir(join(dir, 'csp-secret'), array.secrets);
     const controller = startController(dir, secretDir, o.maxVolumesPerNode);
-    const node = (o.startNode ?? startNode)(dir, array, o.maxVolumesPerNode);
+    const nvme = o.combination.protocol === 'nvmetcp';
+    if (nvme && o.startNode) {
+      throw new Error(`${name}: a custom node starter serves iSCSI only`);
+    }
+    const node = o.startNode
+      ? o.startNode(dir, array, o.maxVolumesPerNode)
+      : startNode(dir, array, o.maxVolumesPerNode, nvme ? sanityHostNqn : undefined);
     programs.push(controller, node);
     await Promise.all([controller, node].map((p) => p.waitForLine(/CSI driver listening/, o.readyTimeoutMs)));
-    const files = await writeSanityFiles(dir, { ...array.secrets, ...o.extraSecrets }, array.parameters);
+    const parameters = nvme ? { ...array.parameters, accessProtocol: 'nvmetcp' } : array.parameters;
+    const files = await writeSanityFiles(dir, { ...array.secrets, ...o.extraSecrets }, parameters);
     const junit = join(dir, 'junit-upstream.xml');
     o.log(`${name}: csi-sanity running (log: ${join(dir, 'csi-sanity.log')})`);
     await runSanity(o.binary, sanityArgs(o, files, junit), join(dir, 'csi-sanity.log'));

@@ -1,6 +1,7 @@
 // What a volume is on the array, read from the simulator's state (what `zfs list` and the iSCSI
-// screens of a real TrueNAS would show): the zvol and its properties, the iSCSI target, extent
-// and LUN csp-truenas made for it, and who may log in. Reading the simulator's tables is free;
+// and NVMe-oF screens of a real TrueNAS would show): the zvol and its properties, the iSCSI
+// target, extent and LUN (or the NVMe-oF subsystem, namespace and ports) csp-truenas made for it,
+// and who may connect. Reading the simulator's tables is free;
 // nothing here goes through the CSP or the array's API.
 import { userProperty } from '@opencsp/csp-truenas';
 import type { TrueNasBackend } from '../harness/backends/index.js';
@@ -36,13 +37,45 @@ export function zvolLine(backend: TrueNasBackend, volumeId: string): ArrayLine {
   return { key: 'zvol', value: `${name} (${parts.join(', ')})` };
 }
 
-/** The zvol, its iSCSI target (with the initiators allowed in), extent and LUN. */
+/** The NVMe-oF subsystem of a volume (with the hosts allowed in), its namespace and ports. */
+function describeNvme(backend: TrueNasBackend, subsysId: number): ArrayLine[] {
+  const { nvmet } = backend.stack.sim.core;
+  const subsys = nvmet.subsys.get(subsysId);
+  if (!subsys) {
+    return [{ key: 'NVMe subsystem', value: `#${subsysId} is not on the array` }];
+  }
+  const hosts = nvmet.hostSubsys
+    .where((l) => l.subsys_id === subsysId)
+    .map((l) => nvmet.hosts.get(l.host_id))
+    .map((h) => (h ? `${h.hostnqn}${h.dhchap_key ? ' (DH-CHAP)' : ''}` : '?'));
+  const who = subsys.allow_any_host
+    ? 'admits any host'
+    : hosts.length > 0
+      ? `admits ${hosts.join(', ')}`
+      : 'admits nobody';
+  const lines: ArrayLine[] = [{ key: 'NVMe subsystem', value: `${subsys.subnqn} (#${subsys.id}, ${who})` }];
+  for (const ns of nvmet.namespaces.where((n) => n.subsys_id === subsysId)) {
+    lines.push({ key: 'NVMe namespace', value: `nsid ${ns.nsid} on ${ns.device_path}, nguid ${ns.device_nguid}` });
+  }
+  const ports = nvmet.portSubsys
+    .where((l) => l.subsys_id === subsysId)
+    .map((l) => nvmet.ports.get(l.port_id))
+    .map((p) => (p ? `${p.addr_traddr}:${p.addr_trsvcid ?? 4420} (#${p.id})` : '?'));
+  lines.push({ key: 'NVMe ports', value: ports.join(', ') || 'none' });
+  return lines;
+}
+
+/** The zvol, its iSCSI target (with the initiators allowed in), extent and LUN, or its NVMe-oF subsystem. */
 export function describeVolume(backend: TrueNasBackend, volumeId: string): ArrayLine[] {
   const { zfs, iscsi } = backend.stack.sim.core;
   const ds = zfs.datasets.get(backend.datasetOf(volumeId));
   const lines = [zvolLine(backend, volumeId)];
   if (!ds) {
     return lines;
+  }
+  const subsysId = idProp(ds.user, userProperty.subsysId);
+  if (subsysId !== undefined) {
+    return [...lines, ...describeNvme(backend, subsysId)];
   }
   const targetId = idProp(ds.user, userProperty.targetId);
   const extentId = idProp(ds.user, userProperty.extentId);

@@ -4,10 +4,13 @@ import { parseArgs } from 'node:util';
 export type DemoFs = 'ext4' | 'xfs' | 'btrfs';
 /** `auto`: the node part runs when the machine allows it; `require`: fail when it cannot; `skip`: controller only. */
 export type NodePart = 'auto' | 'require' | 'skip';
+export type DemoProtocol = 'iscsi' | 'nvmetcp';
 
 export interface DemoOptions {
   backend: 'truenas';
   fs: DemoFs;
+  /** The StorageClass's accessProtocol: how the node attaches the volume. */
+  protocol: DemoProtocol;
   /** The PVC's requested size in bytes; the demo later expands it to twice this. */
   size: number;
   /** Pause before the tear down (until Ctrl-C or Enter) so the volumes can be looked at. */
@@ -23,6 +26,7 @@ export interface DemoOptions {
 export const defaultDemoOptions: DemoOptions = {
   backend: 'truenas',
   fs: 'xfs',
+  protocol: 'iscsi',
   size: 1024 ** 3,
   keep: false,
   logLevel: 'silent',
@@ -42,6 +46,8 @@ The node part (loop devices, mkfs, mount) needs root on Linux; elsewhere it is s
 options:
   --backend NAME      the array behind the CSP: truenas (the only one whose simulator keeps LUN data)
   --fs TYPE           ext4, xfs or btrfs (default xfs: it grows online on every host)
+  --protocol NAME     iscsi (default) or nvmetcp: the StorageClass's accessProtocol; with nvmetcp
+                      the CSP makes an NVMe-oF subsystem and the node "connects" to both ports
   --size QUANTITY     the PVC's size, e.g. 512Mi, 1Gi (default 1Gi); it is expanded to twice that
   --node MODE         auto (default): run the node part when the machine allows it;
                       require: fail when it cannot; skip: controller part only
@@ -109,6 +115,7 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
   return {
     backend: 'truenas',
     fs,
+    protocol: oneOf('protocol', values.protocol, ['iscsi', 'nvmetcp'] as const, defaultDemoOptions.protocol),
     size,
     keep: values.keep ?? false,
     logLevel: oneOf('log-level', values['log-level'], levels, defaultDemoOptions.logLevel),
@@ -126,6 +133,7 @@ function parse(argv: string[]) {
     options: {
       backend: { type: 'string' },
       fs: { type: 'string' },
+      protocol: { type: 'string' },
       size: { type: 'string' },
       node: { type: 'string' },
       keep: { type: 'boolean' },

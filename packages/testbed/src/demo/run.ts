@@ -108,12 +108,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
   const started = performance.now();
   const names = [checkStep, cleanupStep, ...demoPlan(true).map((s) => s.name)];
   const story = new Story(io, { signal: io.signal, nameWidth: Math.max(...names.map((n) => n.length)) });
-  const stack = new DemoStack(options.logLevel);
+  const stack = new DemoStack(options.logLevel, options.protocol);
   story.line(
     story.paint('opencsp demo: one PVC’s life on a simulated TrueNAS, through csp-truenas and the CSI driver', 'bold'),
   );
   story.line(
-    `  ${options.fs}, ${formatQuantity(options.size)} (expanded to ${formatQuantity(2 * options.size)}); ` +
+    `  ${options.fs} over ${options.protocol === 'nvmetcp' ? 'NVMe/TCP' : 'iSCSI'}, ${formatQuantity(options.size)} (expanded to ${formatQuantity(2 * options.size)}); ` +
       'everything on 127.0.0.1, free ports and temp dirs, removed at the end',
   );
   story.line();

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatNodeId } from '@opencsp/csi-driver';
 import { pino } from 'pino';
-import { type NodeSide, randomInitiatorName, stackLeftovers, startNodeSide } from '../e2e/stack.js';
+import { type NodeSide, randomHostNqn, randomInitiatorName, stackLeftovers, startNodeSide } from '../e2e/stack.js';
 import { type TrueNasBackend, truenasBackend } from '../harness/backends/index.js';
 import { type DriverFixture, startDriverFixture } from '../harness/driver.js';
 import { type SecretRef, snapshotClass, storageClass, type VolumeSnapshotClass } from '../harness/storage-class.js';
 import { loopsUnder, mountsUnder } from '../loop/index.js';
+import type { DemoProtocol } from './options.js';
 
 export type DemoNode = NodeSide;
 
@@ -22,6 +23,9 @@ export class DemoStack {
   readonly secretRef: SecretRef = { name: 'opencsp-truenas', namespace: 'kube-system' };
   readonly snapshotClass: VolumeSnapshotClass = snapshotClass('opencsp-snapshots', this.secretRef);
   readonly initiatorName = randomInitiatorName();
+  /** The node's NVMe host NQN (reported with --protocol nvmetcp). */
+  readonly hostnqn = randomHostNqn();
+  readonly protocol: DemoProtocol;
   readonly #logLevel: string;
   readonly #cleanups: Array<() => Promise<void>> = [];
   /** Temp dirs this stack made (checked after `stop()`). */
@@ -32,8 +36,9 @@ export class DemoStack {
   #controller: DriverFixture | undefined;
   #node: DemoNode | undefined;
 
-  constructor(logLevel: string) {
+  constructor(logLevel: string, protocol: DemoProtocol = 'iscsi') {
     this.#logLevel = logLevel;
+    this.protocol = protocol;
   }
 
   get backend(): TrueNasBackend {
@@ -96,6 +101,7 @@ export class DemoStack {
       kubeletDir,
       nodeName,
       initiatorName: this.initiatorName,
+      hostnqn: this.hostnqn,
       logLevel: this.#logLevel,
       onCleanup: (cleanup) => this.#cleanups.push(cleanup),
     });
@@ -132,13 +138,14 @@ export class DemoStack {
     if (this.#node) {
       return this.#node.kubelet.nodeId();
     }
-    return formatNodeId({ hostname: nodeName, iqns: [this.initiatorName], networks: [] });
+    return formatNodeId({ hostname: nodeName, iqns: [this.initiatorName], nqns: [this.hostnqn], networks: [] });
   }
 
   storageClass(name: string, fsType: string) {
     return storageClass(name, this.secretRef, {
       'csi.storage.k8s.io/fstype': fsType,
       ...this.backend.parameters,
+      ...(this.protocol === 'nvmetcp' ? { accessProtocol: 'nvmetcp' } : {}),
     });
   }
 

@@ -7,8 +7,15 @@ import { loopDevicesOf, mountAt, writeRandomFile } from './host-view.js';
 import type { StepLog } from './report.js';
 import { formatBytes } from './units.js';
 
-/** The array's iSCSI sessions of this node (the simulated logins the loop transport made). */
+/** The array's iSCSI sessions (or NVMe controllers) of this node (what the loop transport simulated). */
 export function sessionsLine(ctx: DemoContext): string {
+  if (ctx.options.protocol === 'nvmetcp') {
+    const { hostnqn } = ctx.stack;
+    const connected = (ctx.stack.backend.luns.nvme?.connected() ?? []).filter((c) => c.hostnqn === hostnqn);
+    return connected.length > 0
+      ? `${hostnqn} → ${[...new Set(connected.map((c) => c.subnqn))].join(', ')} (${connected.length} controllers, one per port)`
+      : 'none';
+  }
   const sessions = ctx.stack.backend.stack.sim
     .audit()
     .sessions.filter((s) => s.initiator === ctx.stack.initiatorName)
@@ -18,7 +25,9 @@ export function sessionsLine(ctx: DemoContext): string {
 
 /** The loop devices on the LUN behind a publish context. */
 export async function loopLine(ctx: DemoContext, publishContext: Record<string, string>): Promise<string> {
-  const file = await ctx.stack.backend.luns.resolve(publishContext);
+  const { luns } = ctx.stack.backend;
+  const resolver = publishContext.accessProtocol === 'nvmetcp' && luns.nvme ? luns.nvme.resolve : luns.resolve;
+  const file = await resolver(publishContext);
   const devices = await loopDevicesOf(file);
   return devices.length > 0 ? `${devices.join(', ')} → ${file}` : `none on ${file}`;
 }
@@ -35,8 +44,13 @@ const stage: DemoStep = {
     if (!mount) {
       throw new Error(`NodeStageVolume answered OK but nothing is mounted at ${staging}`);
     }
-    log.detail('iSCSI login', `${sessionsLine(ctx)} (simulated; the array checked the target’s initiator group)`);
-    log.detail('device', `${await loopLine(ctx, publishContext)} (on a real node: /dev/mapper/mpath…)`);
+    if (ctx.options.protocol === 'nvmetcp') {
+      log.detail('nvme connect', `${sessionsLine(ctx)} (simulated; the array checked the subsystem’s hosts)`);
+      log.detail('device', `${await loopLine(ctx, publishContext)} (on a real node: /dev/nvme…n1)`);
+    } else {
+      log.detail('iSCSI login', `${sessionsLine(ctx)} (simulated; the array checked the target’s initiator group)`);
+      log.detail('device', `${await loopLine(ctx, publishContext)} (on a real node: /dev/mapper/mpath…)`);
+    }
     log.detail('filesystem', `${mount.fsType} made by mkfs (the device was blank; a formatted one is never redone)`);
     log.detail('staging path', `${kubeletPath(ctx, staging)} (${mount.source}, ${mount.options})`);
   },

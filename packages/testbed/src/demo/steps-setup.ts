@@ -44,8 +44,14 @@ const startDriver: DemoStep = {
     if (node) {
       const registration = await node.kubelet.register();
       log.detail('node', `unix://${node.driver.socketPath} (what kubelet calls on each node)`);
-      log.detail('node id', `${registration.nodeId} (NodeGetInfo: name;initiator IQN)`);
-      log.detail('transport', 'loop: a loop device on the LUN’s backing file stands in for the iSCSI login');
+      const nvme = ctx.options.protocol === 'nvmetcp';
+      log.detail('node id', `${registration.nodeId} (NodeGetInfo: name;initiator IQN,host NQN)`);
+      log.detail(
+        'transport',
+        nvme
+          ? 'loop: a loop device on the namespace’s backing file stands in for nvme connect'
+          : 'loop: a loop device on the LUN’s backing file stands in for the iSCSI login',
+      );
       log.detail('kubelet dir', `${node.kubeletDir} (<kubelet> below; /var/lib/kubelet on a real node)`);
     } else {
       log.detail('node', 'not started (no node part on this machine)');
@@ -89,17 +95,18 @@ const attach: DemoStep = {
     ctx.publishContext = publishContext;
     const { targetNames, discoveryIps, lunId, serialNumber, ...rest } = publishContext;
     log.detail('node id', ctx.stack.node ? nodeId : `${nodeId} (what the node plugin’s NodeGetInfo would answer)`);
-    log.detail('target IQN', targetNames ?? '(none)');
-    log.detail('portals', discoveryIps ?? '(none)');
-    log.detail('LUN', lunId ?? '(none)');
-    log.detail('serial', serialNumber ?? '(none)');
+    const nvme = publishContext.accessProtocol === 'nvmetcp';
+    log.detail(nvme ? 'subsystem NQN' : 'target IQN', targetNames ?? '(none)');
+    log.detail(nvme ? 'ports' : 'portals', discoveryIps ?? '(none)');
+    log.detail(nvme ? 'namespace id' : 'LUN', lunId ?? '(none)');
+    log.detail(nvme ? 'NGUID' : 'serial', serialNumber ?? '(none)');
     log.detail(
       'also',
       Object.entries(rest)
         .map(([k, v]) => `${k}=${v}`)
         .join(', '),
     );
-    showArray(ctx, log, pv.volumeHandle, ['iSCSI target']);
+    showArray(ctx, log, pv.volumeHandle, ['iSCSI target', 'NVMe subsystem']);
   },
 };
 

@@ -26,7 +26,11 @@ const unpublishUnstage: DemoStep = {
     log.detail('unmounted', kubeletPath(ctx, volume.targetPath));
     log.detail('and', kubeletPath(ctx, staging));
     log.detail('device', await loopLine(ctx, need(ctx.publishContext, 'the publish context')));
-    log.detail('iSCSI sessions', `${sessionsLine(ctx)} (logged out)`);
+    if (ctx.options.protocol === 'nvmetcp') {
+      log.detail('NVMe controllers', `${sessionsLine(ctx)} (disconnected)`);
+    } else {
+      log.detail('iSCSI sessions', `${sessionsLine(ctx)} (logged out)`);
+    }
   },
 };
 
@@ -37,7 +41,8 @@ const detach: DemoStep = {
     await ctx.stack.kube.detach(pv, await ctx.stack.nodeId());
     ctx.publishContext = undefined;
     const initiators = await ctx.stack.backend.initiatorsOf(pv.volumeHandle);
-    log.detail('array: target', initiators.length > 0 ? `still admits ${initiators.join(', ')}` : 'admits nobody');
+    const what = ctx.options.protocol === 'nvmetcp' ? 'array: subsystem' : 'array: target';
+    log.detail(what, initiators.length > 0 ? `still admits ${initiators.join(', ')}` : 'admits nobody');
   },
 };
 
@@ -71,7 +76,12 @@ const retireNode: DemoStep = {
   async run(ctx, log) {
     await ctx.stack.backend.removeHost(nodeName);
     log.detail('why', 'CSI has no call for a node leaving the cluster: its host registration stays until removed');
-    log.detail('removed', `host ${nodeName} (its initiator group on the array)`);
+    log.detail(
+      'removed',
+      ctx.options.protocol === 'nvmetcp'
+        ? `host ${nodeName} (its initiator group and NVMe host on the array)`
+        : `host ${nodeName} (its initiator group on the array)`,
+    );
   },
 };
 
@@ -82,7 +92,12 @@ const leakAudit: DemoStep = {
     if (left.length > 0) {
       throw new Error(`left behind: ${left.join('; ')}`);
     }
-    log.detail('array', 'no zvol, snapshot, target, extent, LUN, initiator group, CHAP entry or session left');
+    log.detail(
+      'array',
+      ctx.options.protocol === 'nvmetcp'
+        ? 'no zvol, snapshot, subsystem, namespace, port link, NVMe host, initiator group or controller left'
+        : 'no zvol, snapshot, target, extent, LUN, initiator group, CHAP entry or session left',
+    );
     const node = ctx.stack.node;
     if (node) {
       log.detail('node', `no mount under ${node.kubeletDir}, no loop device on the array’s files`);

@@ -3,7 +3,7 @@
 // own socket (with kubelet's harness), the node's LUNs attached through loop devices. One
 // `stop()` removes everything, also after a failure: mounts under the kubelet dir, loop devices
 // of the array's backing files, both drivers, the CSP and the simulator.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,8 @@ export interface E2eStack {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's NVMe host NQN, when the array serves NVMe/TCP (TrueNAS). */
+  hostnqn: string | undefined;
   /** The Secret every class of this stack references. */
   secretRef: SecretRef;
   /** A StorageClass for a filesystem (ext4, xfs, btrfs) or, without fsType, for raw block PVCs. */
@@ -95,6 +97,7 @@ export interface NodeSide {
   kubelet: Kubelet;
   pods: PodScheduler;
   kubeletDir: string;
+  hostnqn: string | undefined;
 }
 
 /**
@@ -108,6 +111,8 @@ export async function startNodeSide(input: {
   kubeletDir: string;
   nodeName: string;
   initiatorName: string;
+  /** The node's host NQN when the array serves NVMe/TCP (default: a random one). */
+  hostnqn?: string;
   logLevel: string;
   onCleanup: (cleanup: () => Promise<void>) => void;
 }): Promise<NodeSide> {
@@ -116,16 +121,19 @@ export async function startNodeSide(input: {
     await unmountUnder(kubeletDir);
     await detachLoopsUnder(backend.luns.dataDir);
   });
+  const nvme = backend.luns.nvme;
+  const hostnqn = nvme ? (input.hostnqn ?? randomHostNqn()) : undefined;
   const driver = await startNodeDriver({
     nodeName: input.nodeName,
     initiatorNames: [input.initiatorName],
     resolve: backend.luns.resolve,
     sessions: backend.luns.sessions(input.initiatorName),
+    ...(nvme && hostnqn ? { nvme: { hostnqn, resolve: nvme.resolve, sessions: nvme.sessions(hostnqn) } } : {}),
     logLevel: input.logLevel,
   });
   input.onCleanup(() => driver.stop());
   const kubelet = new Kubelet({ client: driver.client, kube, kubeletDir });
-  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir };
+  return { driver, kubelet, pods: new PodScheduler(kube, kubelet), kubeletDir, hostnqn };
 }
 
 /** What a stack left behind: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
@@ -140,6 +148,8 @@ export async function stackLeftovers(backend: E2eBackend, kubeletDir: string | u
 
 /** A Debian-style initiator name with a random suffix. */
 export const randomInitiatorName = () => `iqn.1993-08.org.debian:01:${randomBytes(6).toString('hex')}`;
+/** A host NQN as `nvme gen-hostnqn` makes it (a random UUID). */
+export const randomHostNqn = () => `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}`;
 
 export function startBackend(
   name: E2eBackendName,
@@ -182,6 +192,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       driver: node,
       kubelet,
       pods,
+      hostnqn,
     } = await startNodeSide({
       backend,
       kube: controller.kube,
@@ -204,6 +215,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       kubeletDir,
       nodeName,
       initiatorName,
+      hostnqn,
       secretRef,
       storageClass: (name, fsType, parameters = {}) =>
         storageClass(name, secretRef, {

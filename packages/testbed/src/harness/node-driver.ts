@@ -1,6 +1,7 @@
 // The driver in node mode, in-process on its own unix socket, as the node DaemonSet runs it: the
 // real NodeService (direct host runner, real /sys, /dev and mounts, file state store) with the
-// testbed's loop transport standing in for the iSCSI login. Everything after the login (mkfs,
+// testbed's loop transport standing in for the iSCSI login (and, where the array serves it, for
+// the NVMe/TCP connect). Everything after the login (mkfs,
 // mount, bind, raw block, grow, stats) runs for real. `stop()` stops the driver and removes its
 // directory; mounts and loop devices are the e2e stack's business (it owns the kubelet dir).
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import {
   checkNodeReadiness,
   FileStateStore,
   NodeService,
+  parseNvmeSpec,
   RootedHostFiles,
   SpawnRunner,
 } from '@opencsp/csi-driver/node';
@@ -28,6 +30,11 @@ export interface NodeDriverOptions {
   resolve: BackingResolver;
   /** Simulated iSCSI login/logout around each attach/detach. */
   sessions?: LoopSessions;
+  /**
+   * NVMe/TCP stand-in: the node's host NQN (it goes into the node id), the namespace resolver and
+   * the simulated connects; a second loop transport answers `accessProtocol: nvmetcp`.
+   */
+  nvme?: { hostnqn: string; resolve: BackingResolver; sessions?: LoopSessions };
   /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
   logLevel?: string;
 }
@@ -57,15 +64,27 @@ export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeD
       resolve: options.resolve,
       ...(options.sessions ? { sessions: options.sessions } : {}),
     });
+    const nvme = options.nvme;
+    const nvmeTransport = nvme
+      ? new LoopTransport({
+          runner,
+          files,
+          name: 'nvmetcp',
+          resolve: nvme.resolve,
+          validate: parseNvmeSpec,
+          ...(nvme.sessions ? { sessions: nvme.sessions } : {}),
+        })
+      : undefined;
     const service = new NodeService({
       runner,
       files,
       store: new FileStateStore(stateDir),
       logger: nodeLogger,
-      transports: [transport],
+      transports: nvmeTransport ? [transport, nvmeTransport] : [transport],
       options: {
         nodeName: options.nodeName,
         initiatorNames: options.initiatorNames,
+        ...(nvme ? { nvme: 'on' as const, nvmeHost: { hostnqn: nvme.hostnqn } } : { nvme: 'off' as const }),
         networks: options.networks ?? [],
         unmount: { attempts: 5, retryDelayMs: 200 },
         growTimeoutMs: 10_000,

@@ -36,6 +36,18 @@ export const loopOptionTable = {
       'initiator name(s) of this node, comma-separated (default: read /etc/iscsi/initiatorname.iscsi, as the driver does)',
     parse: parsers.list,
   },
+  loopHostNqn: {
+    flag: 'loop-host-nqn',
+    env: 'OPENCSP_LOOP_HOST_NQN',
+    description:
+      "this node's NVMe host NQN: serve accessProtocol nvmetcp through the simulator's NVMe node API (a loop device stands in for nvme connect); without it the node serves iSCSI only",
+    parse: (raw: string) => {
+      if (!/^nqn\.\d{4}-\d{2}\.[^\s]+$/.test(raw)) {
+        throw new Error('must be an NVMe qualified name (nqn.YYYY-MM....)');
+      }
+      return raw;
+    },
+  },
 };
 
 export const launcherOptionTable = { ...driverOptionTable, ...loopOptionTable };

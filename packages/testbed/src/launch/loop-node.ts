@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runDriver } from '@opencsp/csi-driver';
+import { parseNvmeSpec } from '@opencsp/csi-driver/node';
 // opencsp-loop-node: the CSI driver exactly as `packages/csi-driver/dist/main.js` runs it (same
 // flags, same program), with one part swapped: the node attaches published LUNs through the
 // testbed's loop transport instead of an iSCSI login, for machines whose kernel has no initiator.
@@ -15,6 +16,10 @@ import { runDriver } from '@opencsp/csi-driver';
 //
 // In controller and all modes the controller half is the production one; only the node differs.
 // It needs root, Linux loop devices and the filesystem tools (as the node suites do).
+// With --loop-host-nqn it serves accessProtocol nvmetcp the same way: the simulator's NVMe node
+// API resolves the namespace (by NQN + NSID, checked against the NGUID) and plays `nvme connect`
+// against the subsystem's host links; --nvme is then on with that NQN, else off (the host's own
+// /etc/nvme/hostnqn never enters the node id of a loop node).
 import { helpText, OptionsError } from '@opencsp/csp-spec/options';
 import { LoopTransport, remoteNodeSide } from '../loop/index.js';
 import { initiatorNamesOf, launcherOptionTable, parseLauncherOptions, simulatorCa } from './loop-node-options.js';
@@ -43,13 +48,33 @@ async function main(): Promise<void> {
   const ca = await simulatorCa(options);
   const array = remoteNodeSide({ url: options.loopArray, ...(ca ? { ca } : {}) });
   const initiator = initiatorNames[0] as string;
-  await runDriver(options, {
-    transports: ({ runner, files }) => [
-      new LoopTransport({ runner, files, resolve: array.resolve, sessions: array.sessions(initiator) }),
-    ],
-    initiatorNames,
-    readiness: { iscsi: false, multipath: 'off' },
-  });
+  const hostnqn = options.loopHostNqn;
+  const nvme = hostnqn
+    ? remoteNodeSide({ url: options.loopArray, protocol: 'nvmetcp', ...(ca ? { ca } : {}) })
+    : undefined;
+  await runDriver(
+    { ...options, nvme: nvme ? 'on' : 'off' },
+    {
+      transports: ({ runner, files }) => [
+        new LoopTransport({ runner, files, resolve: array.resolve, sessions: array.sessions(initiator) }),
+        ...(nvme && hostnqn
+          ? [
+              new LoopTransport({
+                runner,
+                files,
+                name: 'nvmetcp',
+                resolve: nvme.resolve,
+                sessions: nvme.sessions(hostnqn),
+                validate: parseNvmeSpec,
+              }),
+            ]
+          : []),
+      ],
+      initiatorNames,
+      ...(hostnqn ? { nvmeHost: { hostnqn } } : {}),
+      readiness: { iscsi: false, multipath: 'off', nvme: false },
+    },
+  );
 }
 
 main().catch((err: unknown) => {

@@ -6,11 +6,17 @@
 //   POST /_sim/node/resolve  {publishContext}                          → {file}
 //   POST /_sim/node/login    {initiator, volumeId, publishContext, chap?} → {session}
 //   POST /_sim/node/logout   {initiator, session}                       → {}
+//
+// A simulator that serves NVMe/TCP answers the same three under /_sim/node/nvmetcp/ for its
+// namespaces, `initiator` being the host NQN (the `nvme connect` the loop device stands in for).
+// DH-CHAP secrets do not travel through this API: its NVMe logins are those of hosts without one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ChapCredentials, isDriverError, type JsonObject, type StringMap } from '@opencsp/csi-driver/node';
 import type { NodeSide } from './node-side.js';
 
 export const nodeApiPrefix = '/_sim/node/';
+/** The NVMe/TCP half of the node API, below nodeApiPrefix. */
+export const nvmeRoute = 'nvmetcp/';
 
 /** A bad request to the node API itself (not a node failure). */
 class BadRequest extends Error {}
@@ -94,18 +100,28 @@ async function route(side: NodeSide, name: string, body: Record<string, unknown>
   }
 }
 
-/** Serves one request under /_sim/node/ from `side`. */
+/** Serves one request under /_sim/node/ from `side`, or under /_sim/node/nvmetcp/ from `nvme`. */
 export async function handleNodeApi(
   side: NodeSide,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  nvme?: NodeSide,
 ): Promise<void> {
   try {
     if (req.method !== 'POST') {
       throw new BadRequest(`${req.method} is not allowed: the node API takes POST`);
     }
-    send(res, 200, await route(side, url.pathname.slice(nodeApiPrefix.length), await readJson(req)));
+    const name = url.pathname.slice(nodeApiPrefix.length);
+    const body = await readJson(req);
+    if (name.startsWith(nvmeRoute)) {
+      if (!nvme) {
+        throw new BadRequest('this simulator serves no NVMe/TCP');
+      }
+      send(res, 200, await route(nvme, name.slice(nvmeRoute.length), body));
+      return;
+    }
+    send(res, 200, await route(side, name, body));
   } catch (err) {
     if (err instanceof BadRequest) {
       send(res, 400, { kind: 'InvalidArgument', message: `node API: ${err.message}` });

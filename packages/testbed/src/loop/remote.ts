@@ -3,7 +3,7 @@
 // simulator reports comes back as the same DriverError an in-process node side would throw.
 import { DriverError, type DriverErrorKind, type JsonObject } from '@opencsp/csi-driver/node';
 import { Agent, request } from 'undici';
-import { nodeApiPrefix } from './node-api.js';
+import { nodeApiPrefix, nvmeRoute } from './node-api.js';
 import type { NodeSide } from './node-side.js';
 
 const kinds = new Set<string>([
@@ -28,6 +28,8 @@ export interface RemoteNodeSideOptions {
   ca?: string;
   /** Per-request deadline in ms (default 30 s). */
   timeoutMs?: number;
+  /** The simulator's NVMe/TCP namespaces instead of its iSCSI LUNs. */
+  protocol?: 'iscsi' | 'nvmetcp';
 }
 
 export interface RemoteNodeSide extends NodeSide {
@@ -41,7 +43,7 @@ export function remoteNodeSide(options: RemoteNodeSideOptions): RemoteNodeSide {
     headersTimeout: timeout,
     bodyTimeout: timeout,
   });
-  const base = new URL(nodeApiPrefix, options.url);
+  const base = new URL(`${nodeApiPrefix}${options.protocol === 'nvmetcp' ? nvmeRoute : ''}`, options.url);
 
   async function call(name: string, body: object): Promise<Record<string, unknown>> {
     let answer: Awaited<ReturnType<typeof request>>;

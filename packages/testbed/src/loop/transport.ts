@@ -44,6 +44,8 @@ export interface LoopTransportOptions {
   readonly sessions?: LoopSessions;
   /** The protocol this transport answers for (default iscsi, the one it stands in for). */
   readonly name?: string;
+  /** The real transport's publish-context check (INVALID_ARGUMENT before anything changes). */
+  readonly validate?: (publishContext: StringMap) => void;
   /** How long detach waits for a busy loop device to go (default 15 s). */
   readonly detachTimeoutMs?: number;
 }
@@ -61,6 +63,7 @@ export class LoopTransport implements Transport {
   private readonly files: HostFiles;
   private readonly resolver: BackingResolver;
   private readonly sessions: LoopSessions | undefined;
+  private readonly check: ((publishContext: StringMap) => void) | undefined;
   /** losetup --find is racy between concurrent attaches of one file. */
   private readonly locks = new KeyedMutex();
   private readonly detachTimeoutMs: number;
@@ -71,11 +74,13 @@ export class LoopTransport implements Transport {
     this.files = options.files;
     this.resolver = options.resolve;
     this.sessions = options.sessions;
+    this.check = options.validate;
     this.detachTimeoutMs = options.detachTimeoutMs ?? 15_000;
   }
 
-  validate(_publishContext: StringMap): void {
-    // What a publish context must hold is the resolver's business; it reports its own errors.
+  validate(publishContext: StringMap): void {
+    // Without a check, what a publish context must hold is the resolver's business.
+    this.check?.(publishContext);
   }
 
   private async backingFile(publishContext: StringMap): Promise<string> {

@@ -14,6 +14,12 @@ export interface LeakAudit {
   initiators: Array<{ id: number; comment: string; initiators: string[] }>;
   auth: Array<{ id: number; tag: number; user: string }>;
   sessions: Array<{ target: string; initiator: string }>;
+  nvmetHosts: Array<{ id: number; hostnqn: string }>;
+  nvmetSubsystems: Array<{ id: number; name: string; subnqn: string }>;
+  nvmetNamespaces: Array<{ id: number; subsys: number; nsid: number; path: string }>;
+  nvmetHostLinks: Array<{ id: number; host: number; subsys: number }>;
+  nvmetPortLinks: Array<{ id: number; port: number; subsys: number }>;
+  nvmeSessions: Array<{ hostnqn: string; subsys: number; port: number }>;
 }
 
 /** Objects present at baseline time are identified by identity, so reused ids do not hide leaks. */
@@ -26,8 +32,14 @@ export class AuditBaseline {
 
   /** Adds everything that exists now to the baseline (after setup or seeding). */
   capture(sim: SimCore): void {
-    const { iscsi, zfs } = sim;
+    const { iscsi, zfs, nvmet } = sim;
     for (const row of [
+      ...nvmet.hosts.rows(),
+      ...nvmet.subsys.rows(),
+      ...nvmet.namespaces.rows(),
+      ...nvmet.hostSubsys.rows(),
+      ...nvmet.portSubsys.rows(),
+      ...nvmet.sessions,
       ...zfs.datasets.values(),
       ...zfs.snapshots.values(),
       ...iscsi.targets.rows(),
@@ -46,7 +58,7 @@ export class AuditBaseline {
   }
 
   audit(sim: SimCore): LeakAudit {
-    const { iscsi, zfs } = sim;
+    const { iscsi, zfs, nvmet } = sim;
     return {
       datasets: this.#fresh<Dataset>(zfs.datasets.values()).map((d) => ({ name: d.name, type: d.type })),
       snapshots: this.#fresh<Snapshot>(zfs.snapshots.values()).map((s) => s.name),
@@ -60,6 +72,29 @@ export class AuditBaseline {
       })),
       auth: this.#fresh(iscsi.auth.rows()).map((a) => ({ id: a.id, tag: a.tag, user: a.user })),
       sessions: this.#fresh(iscsi.sessions).map((s) => ({ target: s.target, initiator: s.initiator })),
+      nvmetHosts: this.#fresh(nvmet.hosts.rows()).map((h) => ({ id: h.id, hostnqn: h.hostnqn })),
+      nvmetSubsystems: this.#fresh(nvmet.subsys.rows()).map((s) => ({ id: s.id, name: s.name, subnqn: s.subnqn })),
+      nvmetNamespaces: this.#fresh(nvmet.namespaces.rows()).map((n) => ({
+        id: n.id,
+        subsys: n.subsys_id,
+        nsid: n.nsid,
+        path: n.device_path,
+      })),
+      nvmetHostLinks: this.#fresh(nvmet.hostSubsys.rows()).map((l) => ({
+        id: l.id,
+        host: l.host_id,
+        subsys: l.subsys_id,
+      })),
+      nvmetPortLinks: this.#fresh(nvmet.portSubsys.rows()).map((l) => ({
+        id: l.id,
+        port: l.port_id,
+        subsys: l.subsys_id,
+      })),
+      nvmeSessions: this.#fresh(nvmet.sessions).map((s) => ({
+        hostnqn: s.hostnqn,
+        subsys: s.subsys_id,
+        port: s.port_id,
+      })),
     };
   }
 }

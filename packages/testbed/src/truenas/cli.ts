@@ -3,6 +3,7 @@
 // (GET /_sim/audit) and the node API (/_sim/node/) for loop-transport nodes.
 import { parseOptions, parsers } from '@opencsp/csp-spec/options';
 import { truenasNodeSide } from '../harness/backends/truenas-luns.js';
+import { truenasNvme } from '../harness/backends/truenas-nvme.js';
 import { handleNodeApi, nodeApiPrefix } from '../loop/index.js';
 import { TrueNasSimulator } from './simulator.js';
 import { resolveRelease } from './version/releases.js';
@@ -189,7 +190,8 @@ export async function startFromArgs(
     },
   });
   const side = truenasNodeSide(sim);
-  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url));
+  const nvme = truenasNvme(sim);
+  sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(side, req, res, url, nvme));
   sim.routes.add('/_sim/audit/', async (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sim.audit()));
   });

@@ -16,7 +16,8 @@
 //   sim.audit()                    every object created since start: the leak audit
 //   sim.seedZvols([...])           bulk-create zvols (+ target/extent/LUN/initiator group)
 //   sim.iscsiLogin({...})          simulated initiator login, checked against the ACL and CHAP
-//   sim.backingFile({naa}|{serial}|{dataset}|{target, lun})
+//   sim.nvmeConnect({...})         simulated NVMe/TCP connect, checked against ports, hosts, DH-CHAP
+//   sim.backingFile({naa}|{serial}|{dataset}|{target, lun}|{nguid}|{subnqn, nsid})
 //                                  the sparse file behind a LUN, for attaching it with losetup
 //   await sim.stop()
 //
@@ -26,6 +27,7 @@
 export { auditIsEmpty, type LeakAudit } from './audit.js';
 export { simOptionTable, startFromArgs } from './cli.js';
 export { IscsiLoginError, type LoginRequest } from './iscsi/login.js';
+export { NvmeConnectError, type NvmeConnectRequest } from './nvmet/index.js';
 export type { SeededZvol, SeedZvol } from './seed.js';
 export { apiVersions } from './server/http.js';
 export {

@@ -4,6 +4,7 @@ import { coreMethods } from './core/core-methods.js';
 import { accessMethods } from './iscsi/access-methods.js';
 import { extentMethods } from './iscsi/extent-methods.js';
 import { targetMethods } from './iscsi/target-methods.js';
+import { nvmetMethods } from './nvmet/index.js';
 import { methodNotFound } from './rpc/errors.js';
 import type { MethodTable } from './rpc/registry.js';
 import { invoke } from './server/connection.js';
@@ -29,6 +30,7 @@ export function allMethods(): MethodTable<CallContext> {
     targetMethods,
     extentMethods,
     accessMethods,
+    nvmetMethods,
   );
   return table;
 }

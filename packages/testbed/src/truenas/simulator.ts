@@ -11,6 +11,7 @@ import { tlsServerEndPoint } from './core/scram.js';
 import { iscsiLogin, iscsiLogout, type LoginRequest } from './iscsi/login.js';
 import { attachLioTarget, type LioTargetHandle, type LioTargetOptions } from './lio-target.js';
 import { allMethods } from './methods.js';
+import { addPort, type NvmeConnectRequest, nvmeConnect, nvmeDisconnect } from './nvmet/index.js';
 import { callError, errno, validationErrors } from './rpc/errors.js';
 import { type SeededZvol, type SeedZvol, seedZvols } from './seed.js';
 import { createSimServer, type ListeningServer } from './server/http.js';
@@ -38,6 +39,10 @@ export interface TrueNasSimulatorOptions {
   apiKey?: boolean | string;
   /** Portals created at start: listen IPs and comment. */
   portals?: Array<{ ips: string[]; comment?: string }>;
+  /** NVMe-oF TCP ports created at start (default 127.0.0.1:4420 and 127.0.0.2:4420; [] for none). */
+  nvmePorts?: Array<{ ip: string; port?: number }>;
+  /** `nvmet.global` basenqn (default `nqn.2011-06.com.truenas:uuid:<random uuid>`). */
+  basenqn?: string;
   basename?: string;
   faults?: Partial<FaultSettings>;
   knobs?: Partial<Knobs>;
@@ -61,7 +66,9 @@ export type BackingLookup =
   | { naa: string }
   | { serial: string }
   | { dataset: string }
-  | { target: string; lun: number };
+  | { target: string; lun: number }
+  | { nguid: string }
+  | { subnqn: string; nsid: number };
 
 const GiB = 1024 ** 3;
 
@@ -137,6 +144,12 @@ export class TrueNasSimulator {
     }
     if (options.basename) {
       core.iscsi.global.basename = options.basename;
+    }
+    for (const port of options.nvmePorts ?? [{ ip: '127.0.0.1' }, { ip: '127.0.0.2' }]) {
+      addPort(core, port.ip, port.port);
+    }
+    if (options.basenqn) {
+      core.nvmet.global.basenqn = options.basenqn;
     }
     core.faults.set(options.faults ?? {});
     Object.assign(core.knobs, options.knobs ?? {});
@@ -260,6 +273,15 @@ export class TrueNasSimulator {
     iscsiLogout(this.core, target, initiator);
   }
 
+  /** Simulated `nvme connect` of a host, checked against the subsystem's ports, hosts and DH-CHAP. */
+  nvmeConnect(request: NvmeConnectRequest): number {
+    return nvmeConnect(this.core, request);
+  }
+
+  nvmeDisconnect(subnqn: string, hostnqn: string): void {
+    nvmeDisconnect(this.core, subnqn, hostnqn);
+  }
+
   /**
    * The sparse file holding a LUN's data, found by the extent's NAA (with or without `0x`), its
    * serial, the zvol's dataset name, or a target IQN and LUN number. Undefined when unknown.
@@ -269,6 +291,8 @@ export class TrueNasSimulator {
     let dataset: string | undefined;
     if ('dataset' in lookup) {
       dataset = lookup.dataset;
+    } else if ('nguid' in lookup || 'subnqn' in lookup) {
+      dataset = this.#namespaceDataset(lookup);
     } else {
       let extent = undefined as ReturnType<typeof iscsi.extents.get>;
       if ('naa' in lookup) {
@@ -285,6 +309,17 @@ export class TrueNasSimulator {
     }
     const key = dataset ? zfs.datasets.get(dataset)?.backing : undefined;
     return key ? this.core.backing.path(key) : undefined;
+  }
+
+  /** The zvol behind an NVMe namespace, by NGUID (with or without dashes) or subsystem NQN and NSID. */
+  #namespaceDataset(lookup: { nguid: string } | { subnqn: string; nsid: number }): string | undefined {
+    const { nvmet } = this.core;
+    const flat = (text: string) => text.toLowerCase().replaceAll('-', '');
+    const ns =
+      'nguid' in lookup
+        ? nvmet.namespaces.find((n) => flat(n.device_nguid) === flat(lookup.nguid))
+        : nvmet.namespaces.find((n) => n.nsid === lookup.nsid && n.subsys_id === nvmet.subsysByNqn(lookup.subnqn)?.id);
+    return ns?.device_path.replace(/^zvol\//, '');
   }
 
   async stop(): Promise<void> {

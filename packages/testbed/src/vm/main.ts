@@ -79,7 +79,9 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
   } else {
     rows.push({ label: 'image', seconds: since(started), status: `cached ${image.manifest.hash}`, depth: 0 });
   }
-  log(`image ${image.dir} (kernel ${image.manifest.kernelVersion})`);
+  log(
+    `image ${image.dir} (kernel ${image.manifest.kernelVersion}${image.extraKernel ? `, extra kernel ${image.extraKernel.version}` : ''})`,
+  );
 
   const outcomes: ScenarioOutcome[] = [];
   for (const spec of options.buildOnly ? [] : options.runs) {
@@ -89,7 +91,9 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
       });
     }
     const timeoutSeconds = timeoutFor(options, spec);
-    log(`booting ${scenarioLabel(spec)} (timeout ${timeoutSeconds} s)`);
+    log(
+      `booting ${scenarioLabel(spec)}${spec.kernel === 'extra' ? ' on the extra kernel' : ''} (timeout ${timeoutSeconds} s)`,
+    );
     const outcome = await runScenario(spec, {
       image,
       repoDir,

@@ -16,14 +16,23 @@ export function mountsBelow(mountinfo: string, dir: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-/** Unmounts everything below `dir` (lazily), then removes it; refuses if a mount survives. */
-export async function removeTree(dir: string): Promise<void> {
+/** Unmounts everything below `dir` (lazily); throws if a mount survives. */
+export async function removeMountsBelow(dir: string): Promise<void> {
   for (const point of mountsBelow(await readFile('/proc/self/mountinfo', 'utf8'), dir)) {
     await runCommand('umount', ['-l', point]);
   }
   const left = mountsBelow(await readFile('/proc/self/mountinfo', 'utf8'), dir);
   if (left.length > 0) {
-    throw new Error(`not removing ${dir}: still mounted below it: ${left.join(', ')}`);
+    throw new Error(`still mounted below ${dir}: ${left.join(', ')}`);
+  }
+}
+
+/** Unmounts everything below `dir` (lazily), then removes it; refuses if a mount survives. */
+export async function removeTree(dir: string): Promise<void> {
+  try {
+    await removeMountsBelow(dir);
+  } catch (error) {
+    throw new Error(`not removing ${dir}: ${(error as Error).message}`);
   }
   await rm(dir, { recursive: true, force: true });
 }

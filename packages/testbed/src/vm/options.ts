@@ -16,7 +16,7 @@ export interface VmOptions {
 }
 
 export const DEFAULT_ENTRY = 'packages/testbed/dist/vm/guest/main.js';
-export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway', 'sanity:mutual'];
+export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway', 'sanity:mutual', 'nvme:plain', 'nvme:dhchap'];
 
 /**
  * Default limits per VM run: a scenario run takes 1 to 2 minutes; the sanity run 15 to 30 on an
@@ -43,6 +43,9 @@ options:
   --run OPS:CHAP     a VM run; OPS csi (the driver's NodeService), shell|js (reference
                      implementations calling the tools directly) or sanity (csi-sanity, mount
                      and block, against the whole stack); CHAP oneway|mutual.
+                     nvme:plain|dhchap: NVMe/TCP against the guest kernel's nvmet target,
+                     the driver's NodeService, DH-CHAP off or bidirectional (dhchap
+                     boots the image's bookworm-backports kernel: 6.1 lacks NVMe auth).
                      Repeatable. Default: ${DEFAULT_RUNS.join(', ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
   --timeout SECONDS  limit per VM run (default ${DEFAULT_TIMEOUT_SECONDS.scenario}, sanity runs ${DEFAULT_TIMEOUT_SECONDS.sanity})
@@ -62,6 +65,13 @@ export class UsageError extends Error {
 
 export function parseRun(text: string, entry: string): ScenarioSpec {
   const [ops, chap, extra] = text.split(':');
+  if (ops === 'nvme') {
+    if (extra !== undefined || (chap !== 'plain' && chap !== 'dhchap')) {
+      throw new UsageError(`--run ${JSON.stringify(text)}: expected nvme:plain|dhchap`);
+    }
+    // bookworm's 6.1 has no NVMe in-band authentication: DH-CHAP boots the extra (backports) kernel.
+    return chap === 'dhchap' ? { ops, chap, entry, kernel: 'extra' } : { ops, chap, entry };
+  }
   if (
     extra !== undefined ||
     (ops !== 'shell' && ops !== 'js' && ops !== 'csi' && ops !== 'sanity') ||

@@ -13,14 +13,21 @@ export interface ImageRecipe {
   imageBytes: number;
   /** The init baked into the image as /sbin/opencsp-e2e-init. */
   init: string;
+  /**
+   * A second kernel installed beside the suite's own, from this suite of the same mirror (its
+   * `linux-image-amd64`), for runs that need what the suite's kernel lacks: bookworm's 6.1 is
+   * built without NVME_HOST_AUTH/NVME_TARGET_AUTH, so DH-CHAP runs boot the backports kernel.
+   */
+  extraKernelSuite?: string;
 }
 
 export const INIT_PATH_IN_IMAGE = '/sbin/opencsp-e2e-init';
 
-/** Debian packages of the guest: kernel, initiator, multipath, target, filesystems, udev. */
+/** Debian packages of the guest: kernel, initiators (iSCSI, NVMe), multipath, target, filesystems, udev. */
 export const GUEST_PACKAGES = [
   'linux-image-amd64',
   'open-iscsi',
+  'nvme-cli',
   'multipath-tools',
   'python3-rtslib-fb',
   'e2fsprogs',
@@ -41,6 +48,7 @@ export function defaultRecipe(init: string): ImageRecipe {
     packages: [...GUEST_PACKAGES],
     imageBytes: 2 * 1024 * 1024 * 1024,
     init,
+    extraKernelSuite: 'bookworm-backports',
   };
 }
 
@@ -53,6 +61,7 @@ export function recipeHash(recipe: ImageRecipe): string {
     packages: [...recipe.packages].sort(),
     imageBytes: recipe.imageBytes,
     init: recipe.init,
+    ...(recipe.extraKernelSuite ? { extraKernelSuite: recipe.extraKernelSuite } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

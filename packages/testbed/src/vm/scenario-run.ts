@@ -16,11 +16,15 @@ export interface ScenarioSpec {
    * Who performs the node operations in the guest: `csi` the driver's NodeService (the product),
    * `shell` and `js` reference implementations that call the tools directly; `sanity` runs
    * csi-sanity against the whole stack (simulator on LIO, CSP, driver) instead of the scenario.
+   * `nvme` is the NVMe/TCP scenario (the NodeService against the guest kernel's nvmet target).
    */
-  ops: 'shell' | 'js' | 'csi' | 'sanity';
-  chap: 'oneway' | 'mutual';
+  ops: 'shell' | 'js' | 'csi' | 'sanity' | 'nvme';
+  /** CHAP flavour of the iSCSI runs; `plain`/`dhchap` (bidirectional DH-CHAP) of the NVMe run. */
+  chap: 'oneway' | 'mutual' | 'plain' | 'dhchap';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
+  /** Boot the image's extra kernel (the recipe's extraKernelSuite) instead of the suite's own. */
+  kernel?: 'extra';
 }
 
 export interface ScenarioOutcome {
@@ -46,6 +50,17 @@ export interface RunScenarioOptions {
   cleanup: Cleanup;
   onEvent: (label: string, event: MarkerEvent) => void;
   onLine?: (label: string, line: string) => void;
+}
+
+/** The image with the kernel the run boots: the extra one when the spec asks for it. */
+export function imageFor(spec: ScenarioSpec, image: VmImage): VmImage {
+  if (spec.kernel !== 'extra') {
+    return image;
+  }
+  if (!image.extraKernel) {
+    throw new Error(`${scenarioLabel(spec)} needs the image's extra kernel, and image ${image.manifest.hash} has none`);
+  }
+  return { ...image, kernel: image.extraKernel.kernel, initrd: image.extraKernel.initrd };
 }
 
 export function scenarioLabel(spec: ScenarioSpec): string {
@@ -88,10 +103,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     const outDir = join(tmp, 'out');
     await mkdir(outDir);
     const serialLog = join(tmp, 'serial.log');
-    const params: Record<string, string> = {
-      'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js',
-      'e2e.chap': spec.chap,
-    };
+    const params: Record<string, string> =
+      spec.ops === 'nvme'
+        ? { 'e2e.scenario': 'nvme', 'e2e.auth': spec.chap }
+        : { 'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js', 'e2e.chap': spec.chap };
     if (spec.ops === 'sanity') {
       const sanity = await findCsiSanity();
       if (!sanity) {
@@ -100,12 +115,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
         );
       }
       await copyFile(sanity, join(nodeDir, 'csi-sanity'));
-    } else if (spec.ops !== 'shell') {
+    } else if (spec.ops !== 'shell' && spec.ops !== 'nvme') {
       params['e2e.entry'] = spec.entry;
       params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
+    const image = imageFor(spec, options.image);
     const run = await runQemu(
-      { image: options.image, shares: { repoDir: options.repoDir, nodeDir, outDir }, serialLog, params },
+      { image, shares: { repoDir: options.repoDir, nodeDir, outDir }, serialLog, params },
       {
         timeoutMs: options.timeoutMs,
         cleanup: options.cleanup,

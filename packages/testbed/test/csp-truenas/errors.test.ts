@@ -49,10 +49,12 @@ describe('csp-truenas errors', () => {
     });
     expect(await failure(client.publishVolume(volume.id, { host_uuid: 'ghost' }))).toMatchObject({ status: 404 });
     await client.upsertHost({ uuid: 'n1', iqns: [iqn('n1')] });
-    expect(await failure(client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true }))).toMatchObject({
-      status: 501,
+    await client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true });
+    expect(await failure(client.publishVolume(volume.id, { host_uuid: 'n1', read_only: false }))).toMatchObject({
+      status: 409,
+      reason: 'ACCESS_MISMATCH',
     });
-    await client.publishVolume(volume.id, { host_uuid: 'n1' });
+    await client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true });
     expect(await failure(client.deleteHostByUuid('n1'))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
     await client.deleteVolume(volume.id, { force: true });
     await client.deleteHostByUuid('n1');

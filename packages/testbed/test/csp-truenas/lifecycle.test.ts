@@ -102,6 +102,12 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
       initiators: [],
       auth: [],
       sessions: [],
+      nvmetHosts: [],
+      nvmetSubsystems: [],
+      nvmetNamespaces: [],
+      nvmetHostLinks: [],
+      nvmetPortLinks: [],
+      nvmeSessions: [],
     });
   });
 

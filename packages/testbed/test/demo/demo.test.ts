@@ -54,6 +54,23 @@ describe('pnpm demo with the node part (csp-truenas + simulator, loop devices)',
     expect(saved.steps.map((s: { name: string }) => s.name)).toEqual(expected);
   });
 
+  it('--protocol nvmetcp: the same story over NVMe/TCP (a subsystem per volume, both ports connected)', async () => {
+    const run = await captureDemo({ fs: 'xfs', size: 512 * MiB, node: 'require', protocol: 'nvmetcp' });
+    expectPassed(run);
+    const step = (name: string) => run.result.steps.find((s) => s.name === name)?.details.join('\n') ?? '';
+    expect(step('create a StorageClass')).toContain('accessProtocol: nvmetcp');
+    expect(step('attach to the node (ControllerPublishVolume)')).toMatch(
+      /subsystem NQN\s+nqn\.2011-06\.com\.truenas:uuid:[-0-9a-f]+:pvc-/,
+    );
+    expect(step('attach to the node (ControllerPublishVolume)')).toMatch(/array: NVMe subsystem .*admits nqn\.2014-08/);
+    expect(step('stage on the node (NodeStageVolume)')).toMatch(/nvme connect .*2 controllers, one per port/);
+    const written = /sha256 ([0-9a-f]{64})/.exec(step('write a file in the pod'))?.[1];
+    expect(step('read the clone back in a pod')).toContain(`sha256 ${written} (equal)`);
+    expect(step('detach from the node (ControllerUnpublishVolume)')).toMatch(/array: subsystem\s+admits nobody/);
+    expect(step('leak audit: nothing left')).toContain('no zvol, snapshot, subsystem, namespace');
+    await expectNothingLeft(run);
+  });
+
   it('a failure half-way (the array refuses the snapshot) stops the story and still cleans up', async () => {
     const run = await captureDemo({ size: 512 * MiB, node: 'require' }, (step, stack) => {
       if (step === 'snapshot the PVC (CreateSnapshot)') {

@@ -31,12 +31,30 @@ const side: NodeSide = {
   },
 };
 
+/** The NVMe/TCP half: namespaces by NGUID, `nvme connect` of a host NQN. */
+const nvmeSide: NodeSide = {
+  async resolve(publishContext) {
+    return `/data/ns-${publishContext.serialNumber}.img`;
+  },
+  sessions(hostnqn) {
+    return {
+      async login(request) {
+        logins.push({ hostnqn, volumeId: request.volumeId });
+        return { hostnqn, subnqn: 'nqn.2011-06.com.truenas:sub' };
+      },
+      async logout(session) {
+        logins.push({ disconnect: session });
+      },
+    };
+  },
+};
+
 describe('node API', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
     const routes = new SimRoutes();
-    routes.add(nodeApiPrefix, (req, res, u) => handleNodeApi(side, req, res, u));
+    routes.add(nodeApiPrefix, (req, res, u) => handleNodeApi(side, req, res, u, nvmeSide));
     server = createServer((req, res) => {
       void routes.serve(req, res, new URL(req.url ?? '/', 'http://sim')).then((served) => {
         if (!served) {
@@ -59,6 +77,20 @@ describe('node API', () => {
       expect(session).toEqual({ initiator: 'iqn.node', targets: ['iqn.t'] });
       await sessions.logout(session);
       expect(logins).toEqual([{ initiator: 'iqn.node', volumeId: 'v1', chap }, { logout: session }]);
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('serves the NVMe/TCP side under its own route, with the host NQN as the initiator', async () => {
+    const remote = remoteNodeSide({ url, protocol: 'nvmetcp' });
+    try {
+      expect(await remote.resolve({ serialNumber: 'abc' })).toBe('/data/ns-abc.img');
+      const hostnqn = 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001';
+      const session = await remote.sessions(hostnqn).login({ volumeId: 'v2', publishContext: { serialNumber: 'abc' } });
+      expect(session).toEqual({ hostnqn, subnqn: 'nqn.2011-06.com.truenas:sub' });
+      await remote.sessions(hostnqn).logout(session);
+      expect(logins.slice(-2)).toEqual([{ hostnqn, volumeId: 'v2' }, { disconnect: session }]);
     } finally {
       await remote.close();
     }

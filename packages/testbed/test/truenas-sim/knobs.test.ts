@@ -119,6 +119,12 @@ describe('truenas-sim audit, seeding and backing files', () => {
       initiators: [],
       auth: [],
       sessions: [],
+      nvmetHosts: [],
+      nvmetSubsystems: [],
+      nvmetNamespaces: [],
+      nvmetHostLinks: [],
+      nvmetPortLinks: [],
+      nvmeSessions: [],
     });
   });
 

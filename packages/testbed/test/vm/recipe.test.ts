@@ -4,6 +4,7 @@ import { mountsBelow } from '../../src/vm/mounts.js';
 import { parseOptions, timeoutFor, UsageError } from '../../src/vm/options.js';
 import { kernelCommandLine, qemuArgs } from '../../src/vm/qemu.js';
 import { defaultRecipe, GUEST_PACKAGES, recipeHash } from '../../src/vm/recipe.js';
+import { imageFor, type ScenarioSpec } from '../../src/vm/scenario-run.js';
 
 describe('image recipe hash', () => {
   it('is stable, ignores package order, and changes with the init or the package list', () => {
@@ -15,10 +16,11 @@ describe('image recipe hash', () => {
     expect(recipeHash(defaultRecipe('#!/bin/sh\necho other\n'))).not.toBe(hash);
     expect(recipeHash({ ...base, packages: [...base.packages, 'tgt'] })).not.toBe(hash);
     expect(recipeHash({ ...base, format: base.format + 1 })).not.toBe(hash);
+    expect(recipeHash({ ...base, extraKernelSuite: 'trixie' })).not.toBe(hash);
   });
 
   it('carries the kernel, initiator, multipath and target packages', () => {
-    for (const pkg of ['linux-image-amd64', 'open-iscsi', 'multipath-tools', 'python3-rtslib-fb', 'udev']) {
+    for (const pkg of ['linux-image-amd64', 'open-iscsi', 'nvme-cli', 'multipath-tools', 'python3-rtslib-fb', 'udev']) {
       expect(GUEST_PACKAGES).toContain(pkg);
     }
   });
@@ -77,15 +79,17 @@ describe('QEMU command line', () => {
 });
 
 describe('command-line options', () => {
-  it("defaults to the driver's node service with both CHAP flavours, the shell reference run and csi-sanity", () => {
+  it("defaults to the driver's node service with both CHAP flavours, the shell reference run, csi-sanity and NVMe/TCP", () => {
     const options = parseOptions([]);
     expect(options.runs.map((r) => `${r.ops}:${r.chap}`)).toEqual([
       'csi:mutual',
       'csi:oneway',
       'shell:oneway',
       'sanity:mutual',
+      'nvme:plain',
+      'nvme:dhchap',
     ]);
-    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 4800]);
+    expect(options.runs.map((r) => timeoutFor(options, r))).toEqual([600, 600, 600, 4800, 600, 600]);
     expect(options.rebuild).toBe(false);
   });
 
@@ -111,6 +115,31 @@ describe('command-line options', () => {
     expect(parseOptions(['--run', 'sanity:oneway']).runs).toEqual([
       { ops: 'sanity', chap: 'oneway', entry: 'packages/testbed/dist/vm/guest/main.js' },
     ]);
+  });
+
+  it('boots the extra (backports) kernel for DH-CHAP only, and refuses it when the image has none', () => {
+    const [plain, dhchap] = parseOptions(['--run', 'nvme:plain', '--run', 'nvme:dhchap']).runs;
+    expect(plain?.kernel).toBeUndefined();
+    expect(dhchap?.kernel).toBe('extra');
+    const base = {
+      dir: '/c/img',
+      kernel: '/c/img/vmlinuz',
+      initrd: '/c/img/initrd.img',
+      rootfs: '/c/img/rootfs.img',
+      manifest: { hash: 'abc' },
+    } as VmImage;
+    const withExtra: VmImage = {
+      ...base,
+      extraKernel: { kernel: '/c/img/vmlinuz.extra', initrd: '/c/img/initrd.extra.img', version: '6.12.0-0-amd64' },
+    };
+    expect(imageFor(plain as ScenarioSpec, withExtra).kernel).toBe('/c/img/vmlinuz');
+    expect(imageFor(dhchap as ScenarioSpec, withExtra)).toMatchObject({
+      kernel: '/c/img/vmlinuz.extra',
+      initrd: '/c/img/initrd.extra.img',
+      rootfs: '/c/img/rootfs.img',
+    });
+    expect(() => imageFor(dhchap as ScenarioSpec, base)).toThrow(/extra kernel/);
+    expect(() => parseOptions(['--run', 'nvme:oneway'])).toThrow(UsageError);
   });
 
   it('rejects bad runs, entries outside the repo, short timeouts and unknown flags', () => {

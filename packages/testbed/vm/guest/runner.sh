@@ -6,6 +6,8 @@
 #   e2e.entry=PATH         JS entry for e2e.ops=js, relative to the repo root
 #   e2e.jsops=tools|service with e2e.ops=js: the reference tool calls, or the driver's NodeService
 #   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
+#   e2e.scenario=iscsi|nvme which volume lifecycle (default iscsi); nvme runs scenario-nvme.sh
+#   e2e.auth=plain|dhchap  DH-CHAP of the NVMe target and the node (default plain)
 # It prints E2E-STEP markers, then E2E-RESULT PASS|FAIL <reason>, and powers the VM off.
 
 E2E_GUEST=/repo/packages/testbed/vm/guest
@@ -23,6 +25,8 @@ E2E_ENTRY=$(cmdline_arg e2e.entry packages/testbed/dist/vm/guest/main.js)
 E2E_CHAP=$(cmdline_arg e2e.chap oneway)
 E2E_JS_OPS=$(cmdline_arg e2e.jsops tools)
 export E2E_JS_OPS
+E2E_SCENARIO=$(cmdline_arg e2e.scenario iscsi)
+E2E_AUTH_MODE=$(cmdline_arg e2e.auth plain)
 
 power_off() {
   sync
@@ -31,11 +35,19 @@ power_off() {
 }
 
 echo "E2E-STEP boot $(cs_to_s "$(now_cs)") ok"
-log "ops=$E2E_OPS jsops=$E2E_JS_OPS chap=$E2E_CHAP"
 run_step system system_up
-if [ "$E2E_OPS" = sanity ]; then
+if [ "$E2E_SCENARIO" = nvme ]; then
+  log "scenario=nvme auth=$E2E_AUTH_MODE"
+  . "$E2E_GUEST/nvme-system.sh"
+  . "$E2E_GUEST/nvme-target.sh"
+  . "$E2E_GUEST/nvme-checks.sh"
+  . "$E2E_GUEST/scenario-nvme.sh"
+  scenario_run
+elif [ "$E2E_OPS" = sanity ]; then
+  log "ops=$E2E_OPS chap=$E2E_CHAP"
   sanity_scenario
 else
+  log "ops=$E2E_OPS jsops=$E2E_JS_OPS chap=$E2E_CHAP"
   run_step target_up target_up "$E2E_CHAP"
   scenario_run
   run_step target_down target_down

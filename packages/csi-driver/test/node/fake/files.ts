@@ -26,6 +26,10 @@ export class FakeFiles implements HostFiles {
   async readText(path: string, _encoding?: 'utf8' | 'latin1'): Promise<string | undefined> {
     this.alive();
     const k = this.kernel;
+    const nvme = k.nvme.readText(path);
+    if (nvme !== null) {
+      return nvme;
+    }
     let m = /^\/sys\/class\/iscsi_session\/session(\d+)\/state$/.exec(path);
     if (m) {
       return k.sessions.find((s) => s.sid === Number(m?.[1]))?.state;
@@ -110,6 +114,10 @@ export class FakeFiles implements HostFiles {
   async list(dir: string): Promise<string[]> {
     this.alive();
     const k = this.kernel;
+    const nvme = k.nvme.list(dir);
+    if (nvme !== undefined) {
+      return nvme;
+    }
     let m = /^\/sys\/class\/iscsi_session\/session(\d+)\/device(?:\/(target[\d:]+)(?:\/([\d:]+)\/block)?)?$/.exec(dir);
     if (m) {
       const session = k.sessions.find((s) => s.sid === Number(m?.[1]));
@@ -126,7 +134,7 @@ export class FakeFiles implements HostFiles {
       return disks.filter((d) => `${d.host}:0:0:${d.lun}` === m?.[3]).map((d) => d.name);
     }
     if (dir === '/sys/block') {
-      return [...k.disks.keys(), ...k.maps.keys(), ...k.loops.keys()].sort();
+      return [...k.disks.keys(), ...k.maps.keys(), ...k.loops.keys(), ...k.nvme.heads.keys()].sort();
     }
     m = /^\/sys\/block\/([^/]+)\/(holders|slaves)$/.exec(dir);
     if (!m?.[1]) {
@@ -189,6 +197,10 @@ export class FakeFiles implements HostFiles {
 
   async exists(path: string): Promise<boolean> {
     this.alive();
+    const nvme = this.kernel.nvme.exists(path);
+    if (nvme !== undefined) {
+      return nvme;
+    }
     const tool = /^\/(?:usr\/)?s?bin\/([^/]+)$/.exec(path);
     if (tool?.[1]) {
       return path.startsWith('/usr/sbin/') && this.tools.has(tool[1]);

@@ -154,6 +154,10 @@ export class FakeHost implements Runner {
         return fsc.blockdev(k, args);
       case 'udevadm':
         return { code: 0 };
+      case 'nvme':
+        return k.nvme.command(args);
+      case 'modprobe':
+        return k.nvme.modprobe(args);
       case 'losetup':
         return fsc.losetup(k, args);
       case 'dumpe2fs':

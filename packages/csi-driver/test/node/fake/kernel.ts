@@ -1,6 +1,7 @@
 // The kernel and array state a FakeHost models: targets with LUNs (the array side), iSCSI node
 // records and sessions, SCSI disks, dm-multipath maps, filesystems and mounts. Commands and sysfs
 // reads/writes in the other fake modules change and render this state.
+import { FakeNvme } from './nvme.js';
 
 export interface FakeChap {
   user: string;
@@ -85,6 +86,8 @@ export function mpathWwidOf(wwid: string): string {
 }
 
 export class FakeKernel {
+  /** NVMe/TCP subsystems, controllers and namespace heads (nvme.ts). */
+  readonly nvme = new FakeNvme();
   readonly targets = new Map<string, FakeTarget>();
   readonly records = new Map<string, Map<string, string>>();
   readonly sessions: FakeSession[] = [];
@@ -236,6 +239,9 @@ export class FakeKernel {
     if (path.startsWith('/dev/mapper/')) {
       return this.mapByName(name)?.dm;
     }
+    if (this.nvme.kernelName(path)) {
+      return name;
+    }
     return this.disks.has(name) || this.maps.has(name) || this.loops.has(name) ? name : undefined;
   }
 
@@ -252,12 +258,17 @@ export class FakeKernel {
     }
     const map = this.maps.get(name);
     const loop = this.loops.get(name);
-    return map ? { major: 253, minor: map.minor } : loop ? { major: 7, minor: loop.minor } : undefined;
+    return map
+      ? { major: 253, minor: map.minor }
+      : loop
+        ? { major: 7, minor: loop.minor }
+        : this.nvme.deviceNumber(name);
   }
 
   /** The LUN (kernel WWID) behind a disk or map. */
   lunOf(name: string): string | undefined {
-    return this.disks.get(name)?.wwid ?? this.maps.get(name)?.lunWwid;
+    const head = this.nvme.heads.get(name);
+    return this.disks.get(name)?.wwid ?? this.maps.get(name)?.lunWwid ?? (head ? `nvme.${head.nguid}` : undefined);
   }
 
   fsOn(name: string): FakeFs | undefined {
@@ -268,7 +279,10 @@ export class FakeKernel {
   deviceSize(name: string): number | undefined {
     const loop = this.loops.get(name);
     return (
-      this.disks.get(name)?.size ?? this.maps.get(name)?.size ?? (loop ? this.deviceSize(loop.backing) : undefined)
+      this.disks.get(name)?.size ??
+      this.maps.get(name)?.size ??
+      this.nvme.heads.get(name)?.size ??
+      (loop ? this.deviceSize(loop.backing) : undefined)
     );
   }
 

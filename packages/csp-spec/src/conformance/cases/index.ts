@@ -1,5 +1,5 @@
 // Every case, in the order a run executes them, and the final cleanup check.
-import type { FeatureName } from '../../types.js';
+import type { AccessProtocol, FeatureName } from '../../types.js';
 import { ConformanceOptionsError } from '../errors.js';
 import type { Area, ConformanceCase } from '../types.js';
 import { accessCases } from './access.js';
@@ -9,6 +9,7 @@ import { extensionCases } from './extensions.js';
 import { groupCases } from './groups.js';
 import { hostCases } from './hosts.js';
 import { modifyCases } from './modify.js';
+import { nvmeCases } from './nvme.js';
 import { publishCases } from './publish.js';
 import { snapshotCases } from './snapshots.js';
 import { tokenCases } from './tokens.js';
@@ -24,6 +25,7 @@ export const allCases: readonly ConformanceCase[] = [
   ...cloneCases,
   ...expansionCases,
   ...groupCases,
+  ...nvmeCases,
   ...extensionCases,
   ...modifyCases,
   ...accessCases,
@@ -35,6 +37,7 @@ export interface CaseInfo {
   area: Area;
   title: string;
   feature?: FeatureName;
+  protocol?: AccessProtocol;
   serviceModeOnly?: boolean;
 }
 
@@ -47,11 +50,12 @@ export const cleanupCase: CaseInfo = {
 
 /** Every case id, title and feature, cleanup included, for listings and documentation. */
 export function listCases(): CaseInfo[] {
-  const info = allCases.map(({ id, area, title, feature, serviceModeOnly }) => ({
+  const info = allCases.map(({ id, area, title, feature, protocol, serviceModeOnly }) => ({
     id,
     area,
     title,
     ...(feature ? { feature } : {}),
+    ...(protocol ? { protocol } : {}),
     ...(serviceModeOnly ? { serviceModeOnly } : {}),
   }));
   return [...info, cleanupCase];

@@ -106,11 +106,22 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
     volumeCount: async () => array.volumes.size,
     async host(uuid) {
       const host = array.hosts.get(uuid);
-      return host && { uuid, iqns: host.iqns ?? [], chapUser: host.chap_user, networks: host.networks };
+      return (
+        host && {
+          uuid,
+          iqns: host.iqns ?? [],
+          ...(host.nqns?.length ? { nqns: host.nqns } : {}),
+          chapUser: host.chap_user,
+          networks: host.networks,
+        }
+      );
     },
     async initiatorsOf(volumeId) {
-      const uuids = [...(array.volumes.get(volumeId)?.hosts.keys() ?? [])];
-      return uuids.flatMap((uuid) => array.hosts.get(uuid)?.iqns ?? []);
+      const volume = array.volumes.get(volumeId);
+      const uuids = [...(volume?.hosts.keys() ?? [])];
+      // An NVMe/TCP volume admits the hosts' NQNs, an iSCSI one their IQNs.
+      const nvme = volume?.access_protocol === 'nvmetcp';
+      return uuids.flatMap((uuid) => (nvme ? array.hosts.get(uuid)?.nqns : array.hosts.get(uuid)?.iqns) ?? []);
     },
     removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
     async restart() {

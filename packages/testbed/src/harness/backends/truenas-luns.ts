@@ -6,11 +6,13 @@ import { DriverError, type JsonObject } from '@opencsp/csi-driver/node';
 import type { LoopSessions, NodeSide } from '../../loop/index.js';
 import { IscsiLoginError, type TrueNasSimulator } from '../../truenas/index.js';
 import { contextField, contextTargets } from './publish-context.js';
+import { truenasNvme } from './truenas-nvme.js';
 import type { LunSource } from './types.js';
 
 export function truenasLuns(sim: TrueNasSimulator, datasetOf: (volumeId: string) => string): LunSource {
   return {
     ...truenasNodeSide(sim),
+    nvme: truenasNvme(sim),
     dataDir: sim.core.config.dataDir,
     loggedIn: () => sim.audit().sessions.map(({ target, initiator }) => ({ target, initiator })),
     backingFileOf: (volumeId) => sim.backingFile({ dataset: datasetOf(volumeId) }),

@@ -47,6 +47,12 @@ export function leakLines(audit: LeakAudit): string[] {
     ...audit.initiators.map((i) => `initiator group ${i.comment} [${i.initiators.join(',')}]`),
     ...audit.auth.map((a) => `chap user ${a.user} (tag ${a.tag})`),
     ...audit.sessions.map((s) => `iscsi session ${s.initiator} → ${s.target}`),
+    ...audit.nvmetSubsystems.map((s) => `nvme subsystem ${s.name} (#${s.id})`),
+    ...audit.nvmetNamespaces.map((n) => `nvme namespace ${n.nsid} of subsystem #${n.subsys} (${n.path})`),
+    ...audit.nvmetHostLinks.map((l) => `nvme host #${l.host} → subsystem #${l.subsys}`),
+    ...audit.nvmetPortLinks.map((l) => `nvme port #${l.port} → subsystem #${l.subsys}`),
+    ...audit.nvmetHosts.map((h) => `nvme host ${h.hostnqn}`),
+    ...audit.nvmeSessions.map((s) => `nvme session ${s.hostnqn} → subsystem #${s.subsys}`),
   ];
 }
 
@@ -98,10 +104,25 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
         return undefined;
       }
       const chap = /\s(?:m?chap):(\S+)$/.exec(group.comment)?.[1];
-      return { uuid, iqns: [...group.initiators], chapUser: chap };
+      const nqns = group.initiators.filter((i) => i.startsWith('nqn.'));
+      return {
+        uuid,
+        iqns: group.initiators.filter((i) => !i.startsWith('nqn.')),
+        chapUser: chap,
+        ...(nqns.length > 0 ? { nqns } : {}),
+      };
     },
     async initiatorsOf(volumeId) {
-      const targetId = Number(sim.core.zfs.datasets.get(datasetOf(volumeId))?.user.get(userProperty.targetId));
+      const user = sim.core.zfs.datasets.get(datasetOf(volumeId))?.user;
+      const subsysId = Number(user?.get(userProperty.subsysId));
+      if (Number.isInteger(subsysId) && subsysId > 0) {
+        const { nvmet } = sim.core;
+        return nvmet.hostSubsys
+          .rows()
+          .filter((l) => l.subsys_id === subsysId)
+          .flatMap((l) => [nvmet.hosts.get(l.host_id)?.hostnqn ?? []].flat());
+      }
+      const targetId = Number(user?.get(userProperty.targetId));
       const target = Number.isInteger(targetId) ? iscsi.targets.get(targetId) : undefined;
       return (target?.groups ?? []).flatMap((g) =>
         g.initiator === null ? [] : [...(iscsi.initiators.get(g.initiator)?.initiators ?? [])],

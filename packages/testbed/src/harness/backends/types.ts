@@ -1,7 +1,7 @@
 // What a backend fixture is: a CSP under test reachable over real HTTP, the StorageClass secret
 // and parameters for it, a leak audit, a restart that loses every token, array faults named by
 // the contract reason they must become, and a backend-neutral view of what the array holds.
-import type { NodeSide } from '../../loop/index.js';
+import type { BackingResolver, LoopSessions, NodeSide } from '../../loop/index.js';
 
 /** Contract reasons an array failure during a volume create can turn into (docs/csp-author-guide.md). */
 export type CreateFault =
@@ -17,9 +17,21 @@ export type CreateFault =
 export interface HostView {
   uuid: string;
   iqns: string[];
+  /** NVMe host NQNs, where the CSP keeps them. */
+  nqns?: string[];
   chapUser?: string | undefined;
   /** Undefined where the CSP does not keep networks. */
   networks?: string[] | undefined;
+}
+
+/** The NVMe/TCP side of an array that serves it: namespace data and simulated connects of one host. */
+export interface NvmeSource {
+  /** The backing file of the namespace a publish context names (checked by NQN + NSID and NGUID). */
+  resolve: BackingResolver;
+  /** Simulated `nvme connect`/`disconnect` of one host NQN, checked by the array's host links and DH-CHAP. */
+  sessions(hostnqn: string): LoopSessions;
+  /** The NVMe controllers connected now: which host is connected to which subsystem. */
+  connected(): { subnqn: string; hostnqn: string }[];
 }
 
 /**
@@ -27,6 +39,8 @@ export interface HostView {
  * (the node side), and what tests look at on the array side.
  */
 export interface LunSource extends NodeSide {
+  /** Present when the array serves NVMe/TCP (TrueNAS). */
+  readonly nvme?: NvmeSource;
   /** The iSCSI sessions open on the array now: which initiator is logged in to which target. */
   loggedIn(): { target: string; initiator: string }[];
   /** The backing file of a volume's LUN (what the array holds), whether published or not. */

@@ -22,6 +22,10 @@ export interface Datastore<T extends { id: number }> {
   columns: SqlTable<T>;
   /** The service has a `datastore_extend`; `show` is that step (the API entry of a row). */
   extend?: (sim: SimCore, row: T) => Record<string, unknown>;
+  /** Without extend: the row as the datastore returns it (foreign keys expanded, `datastore_extend_fk`). */
+  expandFk?: (sim: SimCore, row: T) => Record<string, unknown>;
+  /** The scan counter its query rows add to (default `iscsiQueryRows`). */
+  scan?: 'iscsiQueryRows' | 'nvmetQueryRows';
 }
 
 function sqlQuery<T extends { id: number }>(
@@ -42,7 +46,7 @@ function sqlQuery<T extends { id: number }>(
     pinnedIds(filters),
   );
   return selectAndGet(
-    rows.map((row) => (ds.extend ? ds.extend(sim, row) : { ...row })),
+    rows.map((row) => (ds.extend ? ds.extend(sim, row) : ds.expandFk ? ds.expandFk(sim, row) : { ...row })),
     options,
   );
 }
@@ -91,7 +95,7 @@ function compareWithPython<T extends { id: number }>(
   return viaSql.value;
 }
 
-/** One `<namespace>.query` call; the rows it reads are added to `sim.scans.iscsiQueryRows`. */
+/** One `<namespace>.query` call; the rows it reads are added to `sim.scans[ds.scan ?? 'iscsiQueryRows']`. */
 export function datastoreQuery<T extends { id: number }>(
   ds: Datastore<T>,
   sim: SimCore,
@@ -107,7 +111,7 @@ export function datastoreQuery<T extends { id: number }>(
     const sql = () => sqlQuery(ds, sim, filters, options);
     return sim.knobs.compareSqlFilters ? compareWithPython(ds, sim, filters, options, sql) : sql();
   } finally {
-    sim.scans.iscsiQueryRows += table.rowsRead - before;
+    sim.scans[ds.scan ?? 'iscsiQueryRows'] += table.rowsRead - before;
   }
 }
 

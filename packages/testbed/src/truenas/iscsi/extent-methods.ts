@@ -3,6 +3,7 @@
 // omitted), an auto NAA (or, with a real target behind the simulator, the NAA that target derives
 // from the serial), DISK extents only on an existing zvol not already used by an extent.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { namespaceUsingDisk } from '../nvmet/index.js';
 import { callError, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
@@ -102,6 +103,10 @@ function validate(sim: SimCore, data: Record<string, unknown>, schema: string, o
   }
   if (!disk.startsWith('zvol/')) {
     throw validationErrors([[`${schema}.disk`, 'Disk name must start with "zvol/"', 22]]);
+  }
+  const namespace = namespaceUsingDisk(sim, disk);
+  if (namespace) {
+    throw validationErrors([[`${schema}.disk`, namespace, 22]]);
   }
   const zvol = disk.slice('zvol/'.length);
   const ds = sim.zfs.datasets.get(zvol);

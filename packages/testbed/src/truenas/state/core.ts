@@ -5,6 +5,7 @@ import { CallCounter, FaultInjector } from '../../common/index.js';
 import { JobStore } from '../core/jobs.js';
 import type { ScramKeyData } from '../core/scram.js';
 import { type IscsiSession, IscsiTables } from '../iscsi/types.js';
+import { NvmetTables } from '../nvmet/types.js';
 import type { RpcError } from '../rpc/errors.js';
 import type { SessionState } from '../rpc/registry.js';
 import { type Personality, personalityFor } from '../version/personality.js';
@@ -64,6 +65,8 @@ export interface ScanStats {
    * table for a service with an extend step, only the matches with `force_sql_filters`.
    */
   iscsiQueryRows: number;
+  /** The same for `nvmet.*.query` (the NVMe-oF target tables). */
+  nvmetQueryRows: number;
 }
 
 export interface RecordedCall {
@@ -98,6 +101,7 @@ export class SimCore {
   readonly personality: Personality;
   readonly zfs = new ZfsNamespace();
   readonly iscsi = new IscsiTables();
+  readonly nvmet = new NvmetTables();
   readonly events = new EventHub();
   readonly jobs = new JobStore(this.events);
   readonly backing: ZvolBacking;
@@ -117,7 +121,7 @@ export class SimCore {
   tlsBinding: Buffer | undefined;
   /** Differences found while `knobs.compareSqlFilters` is on. */
   readonly sqlMismatches: SqlMismatch[] = [];
-  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0 };
+  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0, nvmetQueryRows: 0 };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
   readonly users = new Map<string, string>();

@@ -20,9 +20,12 @@ import type { Release } from './releases.js';
 const schema = 'zfs.resource.snapshot.destroy';
 const zfsExceptions = 'middlewared.plugins.zfs.exceptions';
 
-/** A zvol whose device an enabled iSCSI extent holds open cannot be destroyed (EBUSY). */
+/** A zvol whose device an enabled iSCSI extent or NVMe-oF namespace holds open cannot be destroyed (EBUSY). */
 function inUse(sim: SimCore, name: string): boolean {
-  return sim.iscsi.extents.all().some((e) => e.enabled && e.path === `zvol/${name}`);
+  return (
+    sim.iscsi.extents.all().some((e) => e.enabled && e.path === `zvol/${name}`) ||
+    sim.nvmet.namespaces.all().some((ns) => ns.enabled && ns.device_path === `zvol/${name}`)
+  );
 }
 
 /** `zfs.sync.destroy(clone)` in the channel program: only a clone with no dependents, not open. */

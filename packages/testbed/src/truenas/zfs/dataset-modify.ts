@@ -1,5 +1,6 @@
 // pool.dataset.update and pool.dataset.delete (do_update / do_delete in plugins/pool_/dataset.py).
 import { deleteZvolAttachments } from '../iscsi/attachments.js';
+import { deleteZvolNamespaces } from '../nvmet/index.js';
 import { callError, errno, type FieldError, validationError, validationErrors } from '../rpc/errors.js';
 import { check } from '../rpc/schema.js';
 import type { SimCore } from '../state/core.js';
@@ -127,8 +128,8 @@ export async function updateDataset(sim: SimCore, id: string, input: unknown): P
 
 /**
  * do_delete: children need `recursive` (CallError ENOTEMPTY), a missing dataset is
- * InstanceNotFound, the iSCSI attachment delegate runs (even if the destroy is then refused), and
- * the release's own ZFS destroy decides the rest.
+ * InstanceNotFound, the iSCSI and NVMe-oF attachment delegates run (even if the destroy is then
+ * refused), and the release's own ZFS destroy decides the rest.
  */
 export async function deleteDataset(sim: SimCore, id: string, options: { recursive: boolean }): Promise<true> {
   const ds = sim.zfs.datasets.get(id);
@@ -139,6 +140,7 @@ export async function deleteDataset(sim: SimCore, id: string, options: { recursi
     throw validationError(null, `PoolDataset ${id} does not exist`, errno.ENOENT);
   }
   deleteZvolAttachments(sim, id);
+  deleteZvolNamespaces(sim, id);
   await sim.personality.destroyDataset(sim, id, options.recursive);
   return true;
 }
