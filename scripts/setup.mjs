@@ -27,6 +27,9 @@ const hostTools = [
   { command: 'etcd', pkg: 'etcd-server' },
   { command: 'openssl', pkg: 'openssl' },
   { command: 'xz', pkg: 'xz-utils' },
+  // The metrics suite scrapes the driver and the CSPs with a real Prometheus that it starts itself
+  // on loopback (packages/testbed/test/metrics); the package's own service is not used.
+  { command: 'prometheus', pkg: 'prometheus' },
 ];
 
 function step(title) {
@@ -86,6 +89,20 @@ function ensureHostTools() {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+  if (packages.includes('prometheus')) {
+    stopPackagedPrometheus();
+  }
+}
+
+// Debian starts and enables prometheus.service (listening on every interface) when the package is
+// installed under systemd. The tests start their own Prometheus; setup installed this one for
+// them only, so its service is stopped and disabled again.
+function stopPackagedPrometheus() {
+  if (!existsSync('/run/systemd/system') || !has('systemctl')) {
+    return;
+  }
+  step('disabling the prometheus service the package started (the tests run their own)');
+  spawnSync('systemctl', ['disable', '--now', 'prometheus.service'], { stdio: 'inherit' });
 }
 
 function ensureKube() {

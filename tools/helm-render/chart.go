@@ -55,6 +55,7 @@ type Chart struct {
 	Metadata  Metadata
 	Values    map[string]interface{}
 	Templates []Template
+	Files     Files
 }
 
 func loadChart(dir string) (*Chart, error) {
@@ -81,7 +82,11 @@ func loadChart(dir string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{Metadata: meta, Values: values, Templates: templates}, nil
+	files, err := loadFiles(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading chart files: %w", err)
+	}
+	return &Chart{Metadata: meta, Values: values, Templates: templates, Files: files}, nil
 }
 
 func checkMetadata(meta *Metadata, dir string) error {

@@ -2,7 +2,7 @@ package main
 
 // The render loop of Helm 3's pkg/engine: every template file is parsed into one template set
 // (so `define`d names are shared), missing keys render as zero values, each non-partial file is
-// executed with the top-level objects (.Values, .Release, .Chart, .Capabilities, .Template) and
+// executed with the top-level objects (.Values, .Release, .Chart, .Capabilities, .Files, .Template) and
 // "<no value>" is removed from the output.
 
 import (
@@ -48,6 +48,7 @@ func render(ch *Chart, in RenderInput) (manifests []Rendered, notes string, err 
 		"Release":      in.Release,
 		"Chart":        &ch.Metadata,
 		"Capabilities": in.Capabilities,
+		"Files":        ch.Files,
 	}
 	for _, tpl := range ch.Templates {
 		if isPartial(tpl.Name) {

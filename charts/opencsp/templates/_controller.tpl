@@ -1,5 +1,17 @@
 {{/* Containers of the controller pod. The driver and every sidecar share /csi/csi.sock on an
-emptyDir; only the sidecars talk to the Kubernetes API. */}}
+emptyDir; only the sidecars talk to the Kubernetes API. With metrics.enabled the driver serves
+--metrics-address and the provisioner, attacher, snapshotter and resizer their --http-endpoint. */}}
+
+{{/* The --http-endpoint argument and port of a controller sidecar: call with (dict "root" $ "name"
+"provisioner" "portName" "prov-metrics"); empty when metrics are off. */}}
+{{- define "opencsp.sidecarMetrics" -}}
+{{- if .root.Values.metrics.enabled -}}
+{{- $port := index .root.Values.metrics.sidecarPorts .name -}}
+{{- dict "arg" (printf "--http-endpoint=:%d" (int $port)) "port" (int $port) "portName" .portName | toJson -}}
+{{- else -}}
+{}
+{{- end -}}
+{{- end }}
 
 {{- define "opencsp.leaderElectionArgs" -}}
 {{- $le := .Values.leaderElection -}}
@@ -12,6 +24,12 @@ emptyDir; only the sidecars talk to the Kubernetes API. */}}
 
 {{- define "opencsp.controllerSidecarBody" -}}
 imagePullPolicy: {{ .sidecar.image.pullPolicy }}
+{{- if .metricsPort }}
+ports:
+  - name: {{ .portName }}
+    containerPort: {{ .metricsPort }}
+    protocol: TCP
+{{- end }}
 securityContext:
   {{- include "opencsp.restrictedContainer" . | nindent 2 }}
 volumeMounts:
@@ -33,6 +51,7 @@ resources:
     - --mode=controller
     - --log-level={{ default .Values.driver.logLevel .Values.controller.logLevel }}
     - --csp-timeout={{ .Values.driver.cspTimeout }}
+    - --csp-connections={{ include "opencsp.cspConnections" . }}
     - --max-volumes-per-node={{ int .Values.node.maxVolumesPerNode }}
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure
@@ -43,6 +62,10 @@ resources:
     {{- if .Values.controller.cspSecretName }}
     - --csp-secret-dir=/etc/opencsp/csp-secret
     {{- end }}
+    {{- if .Values.metrics.enabled }}
+    - --metrics-address=:{{ int .Values.metrics.controllerPort }}
+    - --metrics-path={{ .Values.metrics.path }}
+    {{- end }}
   {{- with concat .Values.driver.extraEnv .Values.controller.extraEnv }}
   env:
     {{- toYaml . | nindent 4 }}
@@ -51,6 +74,11 @@ resources:
     - name: healthz
       containerPort: {{ .Values.controller.healthPort }}
       protocol: TCP
+    {{- if .Values.metrics.enabled }}
+    - name: metrics
+      containerPort: {{ .Values.metrics.controllerPort }}
+      protocol: TCP
+    {{- end }}
   livenessProbe:
     httpGet:
       path: /healthz
@@ -91,10 +119,14 @@ resources:
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}
+    {{- $m := include "opencsp.sidecarMetrics" (dict "root" . "name" "provisioner" "portName" "prov-metrics") | fromJson }}
+    {{- with $m.arg }}
+    - {{ . }}
+    {{- end }}
     {{- with $sc.provisioner.extraArgs }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.provisioner) | nindent 2 }}
+  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.provisioner "metricsPort" $m.port "portName" $m.portName) | nindent 2 }}
 - name: csi-attacher
   image: {{ include "opencsp.image" (dict "root" . "image" $sc.attacher.image) }}
   args:
@@ -107,10 +139,14 @@ resources:
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}
+    {{- $m := include "opencsp.sidecarMetrics" (dict "root" . "name" "attacher" "portName" "attach-metrics") | fromJson }}
+    {{- with $m.arg }}
+    - {{ . }}
+    {{- end }}
     {{- with $sc.attacher.extraArgs }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.attacher) | nindent 2 }}
+  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.attacher "metricsPort" $m.port "portName" $m.portName) | nindent 2 }}
 {{- if $sc.snapshotter.enabled }}
 - name: csi-snapshotter
   image: {{ include "opencsp.image" (dict "root" . "image" $sc.snapshotter.image) }}
@@ -123,10 +159,14 @@ resources:
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}
+    {{- $m := include "opencsp.sidecarMetrics" (dict "root" . "name" "snapshotter" "portName" "snap-metrics") | fromJson }}
+    {{- with $m.arg }}
+    - {{ . }}
+    {{- end }}
     {{- with $sc.snapshotter.extraArgs }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.snapshotter) | nindent 2 }}
+  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.snapshotter "metricsPort" $m.port "portName" $m.portName) | nindent 2 }}
 {{- end }}
 {{- if $sc.resizer.enabled }}
 - name: csi-resizer
@@ -139,10 +179,14 @@ resources:
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}
+    {{- $m := include "opencsp.sidecarMetrics" (dict "root" . "name" "resizer" "portName" "resize-metrics") | fromJson }}
+    {{- with $m.arg }}
+    - {{ . }}
+    {{- end }}
     {{- with $sc.resizer.extraArgs }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.resizer) | nindent 2 }}
+  {{- include "opencsp.controllerSidecarBody" (dict "root" . "sidecar" $sc.resizer "metricsPort" $m.port "portName" $m.portName) | nindent 2 }}
 {{- end }}
 - name: liveness-probe
   image: {{ include "opencsp.image" (dict "root" . "image" $sc.livenessProbe.image) }}

@@ -89,6 +89,10 @@ spec:
             - --host=0.0.0.0
             - --port=8080
             - --log-level={{ $v.logLevel }}
+            {{- if .root.Values.metrics.enabled }}
+            - --metrics-address=:{{ int .root.Values.metrics.cspPort }}
+            - --metrics-path={{ .root.Values.metrics.path }}
+            {{- end }}
           {{- $arrays := include "opencsp.cspArrayEnv" . | fromYaml }}
           {{- if or $v.env $v.extraEnv $arrays }}
           env:
@@ -113,6 +117,11 @@ spec:
             - name: http
               containerPort: 8080
               protocol: TCP
+            {{- if .root.Values.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ .root.Values.metrics.cspPort }}
+              protocol: TCP
+            {{- end }}
           livenessProbe:
             httpGet:
               path: /healthz
@@ -201,4 +210,14 @@ spec:
       ports:
         - port: http
           protocol: TCP
+    {{- if .root.Values.metrics.enabled }}
+    # Prometheus reaches the metrics port only (metrics.networkPolicyFrom; empty: any pod).
+    - ports:
+        - port: metrics
+          protocol: TCP
+      {{- with .root.Values.metrics.networkPolicyFrom }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
 {{- end }}

@@ -100,3 +100,20 @@ capabilities:
   drop:
     - ALL
 {{- end }}
+
+{{/*
+CSP requests in flight per CSP session for the controller's driver: driver.cspConnections, or
+the sum of the workers of the sidecars that call the controller (each RPC has one CSP request in
+flight at a time).
+*/}}
+{{- define "opencsp.cspConnections" -}}
+{{- $sc := .Values.sidecars -}}
+{{- if gt (int .Values.driver.cspConnections) 0 -}}
+{{- .Values.driver.cspConnections -}}
+{{- else -}}
+{{- $n := add $sc.provisioner.workerThreads $sc.attacher.workerThreads -}}
+{{- if $sc.snapshotter.enabled }}{{ $n = add $n $sc.snapshotter.workerThreads }}{{ end -}}
+{{- if $sc.resizer.enabled }}{{ $n = add $n $sc.resizer.workers }}{{ end -}}
+{{- $n -}}
+{{- end -}}
+{{- end }}

@@ -52,6 +52,10 @@ containers:
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
       - --multipath={{ $n.multipath }}
       - --nvme={{ default "auto" $n.nvme }}
+      {{- if .Values.metrics.enabled }}
+      - --metrics-address=:{{ int .Values.metrics.nodePort }}
+      - --metrics-path={{ .Values.metrics.path }}
+      {{- end }}
     env:
       - name: NODE_NAME
         valueFrom:
@@ -64,6 +68,11 @@ containers:
       - name: healthz
         containerPort: {{ $n.healthPort }}
         protocol: TCP
+      {{- if .Values.metrics.enabled }}
+      - name: metrics
+        containerPort: {{ .Values.metrics.nodePort }}
+        protocol: TCP
+      {{- end }}
     livenessProbe:
       httpGet:
         path: /healthz

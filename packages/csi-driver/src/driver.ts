@@ -1,12 +1,13 @@
 // Assembles the driver for a mode: Identity always, Controller in controller/all, Node in
-// node/all (the node half injects its implementation), all on one unix socket.
+// node/all (the node half injects its implementation), all on one unix socket. The controller
+// half (and its CSP client) is loaded only in the modes that serve it.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { controllerService } from './controller/index.js';
-import { CspSessions } from './csp/sessions.js';
+import type { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
 import { identityService, type ReadinessCheck } from './identity.js';
+import type { DriverMetrics } from './metrics/types.js';
 import type { NodeService } from './node/service.js';
 import { nodeGrpcService } from './node-grpc.js';
 import type { DriverOptions } from './options.js';
@@ -21,6 +22,8 @@ export interface DriverDeps {
   /** CSP connection retries after a connection failure (tests lower it). */
   cspRetries?: number;
   cspRetryDelayMs?: number;
+  /** Instruments of this process (metrics on; see metrics/index.ts). */
+  metrics?: DriverMetrics;
 }
 
 export interface RunningDriver extends RunningServer {
@@ -33,20 +36,30 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'maxVolumesPerNode'>>,
+    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'maxVolumesPerNode'>>,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
-  const wrap: WrapContext = { logger: deps.logger, inflight: new InFlight() };
+  const wrap: WrapContext = {
+    logger: deps.logger,
+    inflight: new InFlight(),
+    ...(deps.metrics ? { metrics: deps.metrics.rpc } : {}),
+  };
   const services: ServiceRegistration[] = [];
   let sessions: CspSessions | undefined;
   if (options.mode !== 'node') {
+    const [{ CspSessions }, { controllerService }] = await Promise.all([
+      import('./csp/sessions.js'),
+      import('./controller/index.js'),
+    ]);
     sessions = new CspSessions({
       timeoutMs: options.cspTimeout,
+      ...(options.cspConnections !== undefined ? { connections: options.cspConnections } : {}),
       tlsInsecure: options.cspTlsInsecure,
       ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
       ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),
       ...(deps.cspRetryDelayMs !== undefined ? { retryDelayMs: deps.cspRetryDelayMs } : {}),
+      ...(deps.metrics?.csp ? { metrics: deps.metrics.csp } : {}),
     });
     if (options.cspSecretDir) {
       await sessions.loadDefault(options.cspSecretDir);

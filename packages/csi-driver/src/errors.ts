@@ -19,10 +19,13 @@ export type DriverErrorKind =
 export class DriverError extends Error {
   override readonly name = 'DriverError';
   readonly kind: DriverErrorKind;
+  /** ABORTED because another call works on the same resource right now (a concurrent duplicate). */
+  readonly duplicate: boolean;
 
-  constructor(kind: DriverErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(kind: DriverErrorKind, message: string, options?: { cause?: unknown; duplicate?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
+    this.duplicate = options?.duplicate === true;
   }
 }
 
@@ -33,6 +36,8 @@ export const failedPrecondition = (message: string) => new DriverError('FailedPr
 export const resourceExhausted = (message: string) => new DriverError('ResourceExhausted', message);
 export const outOfRange = (message: string) => new DriverError('OutOfRange', message);
 export const aborted = (message: string) => new DriverError('Aborted', message);
+/** ABORTED for a call whose resource another call is working on (counted as a duplicate). */
+export const inProgress = (message: string) => new DriverError('Aborted', message, { duplicate: true });
 export const unavailable = (message: string, cause?: unknown) => new DriverError('Unavailable', message, { cause });
 export const deadlineExceeded = (message: string) => new DriverError('DeadlineExceeded', message);
 export const unimplemented = (message: string) => new DriverError('Unimplemented', message);

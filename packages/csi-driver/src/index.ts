@@ -10,6 +10,8 @@ export type { ProtoGrpcType } from './generated/csi/csi.js';
 export { unary, unimplemented, type WrapContext } from './grpc/wrapper.js';
 export { pluginCapabilities, type Readiness, type ReadinessCheck } from './identity.js';
 export { createDriverLogger } from './logger.js';
+export { type RunningDriverMetrics, startDriverMetrics } from './metrics/index.js';
+export type { DriverMetrics, HostMetrics, NodeMetrics, RpcMetrics } from './metrics/types.js';
 export { formatNodeId, type NodeIdentity, parseNodeId } from './node-id.js';
 export { type DriverOptions, driverOptionTable, type Mode, parseDriverOptions, parseEndpoint } from './options.js';
 export { toCamelCase, toSnakeCase } from './params.js';

@@ -1,6 +1,12 @@
-// The driver's pino logger. Secrets are removed at the source (grpc/redact.ts); the redaction
-// paths here are a second line of defence for anything logged by hand.
-import { type Logger, pino } from 'pino';
+// The driver's pino logger. Secrets are removed at the source (grpc/redact.ts); scrubbing secret
+// keys here is a second line of defence for anything logged by hand.
+import { createRequire } from 'node:module';
+import { scrubbingFormatter } from '@opencsp/csp-spec/scrub';
+import type * as Pino from 'pino';
+import type { Logger } from 'pino';
+
+// CommonJS, loaded with require (see @opencsp/csp-spec/runtime).
+const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
 
 const secretFields = [
   'password',
@@ -16,7 +22,6 @@ const secretFields = [
 ];
 
 export function createDriverLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const paths = secretFields.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
-  const options = { name: 'csi-driver', level, redact: { paths, censor: '[redacted]' } };
+  const options = { name: 'csi-driver', level, formatters: { log: scrubbingFormatter(secretFields) } };
   return destination ? pino(options, destination) : pino(options);
 }

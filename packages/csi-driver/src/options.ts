@@ -1,4 +1,5 @@
 // Command-line and environment options of the driver. The node half adds its own entries here.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionValues, parseOptions, parsers } from '@opencsp/csp-spec/options';
 
 export const modes = ['controller', 'node', 'all'] as const;
@@ -40,6 +41,14 @@ export const driverOptionTable = {
     description: 'deadline of one CSP request (e.g. 60s, 5m)',
     parse: parsers.duration,
     default: 60_000,
+  },
+  cspConnections: {
+    flag: 'csp-connections',
+    env: 'OPENCSP_CSP_CONNECTIONS',
+    description:
+      "controller: CSP requests in flight at once per CSP session, the rest wait (default: the sidecars' worker counts, 100 + 10 + 10 + 10)",
+    parse: parsers.int(1, 10_000),
+    default: 130,
   },
   cspTlsInsecure: {
     flag: 'csp-tls-insecure',
@@ -107,6 +116,7 @@ export const driverOptionTable = {
     parse: parsers.oneOf('auto', 'on', 'off'),
     default: 'auto' as 'auto' | 'on' | 'off',
   },
+  ...metricsOptions('OPENCSP'),
 };
 
 export type DriverOptions = OptionValues<typeof driverOptionTable>;

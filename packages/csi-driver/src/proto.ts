@@ -1,13 +1,13 @@
 // Loads proto/csi.proto for @grpc/grpc-js. Server, harness and type generator use the same loader
 // options, so the generated `__Output` types describe exactly what handlers receive.
 import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as ProtoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/csi/csi.js';
+import { grpc, protoLoader } from './grpc/lib.js';
 
 export const csiProtoPath = fileURLToPath(new URL('../proto/csi.proto', import.meta.url));
 
-export const csiLoaderOptions: protoLoader.Options = {
+export const csiLoaderOptions: ProtoLoader.Options = {
   keepCase: false,
   longs: Number,
   enums: String,

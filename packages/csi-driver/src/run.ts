@@ -1,15 +1,29 @@
 // The driver process: builds the node half for node modes (reconciling its state files with the
 // host first), serves the CSI services on the socket, and shuts down gracefully on SIGTERM/SIGINT.
 // main.ts runs it with the production node; a launcher that swaps the node's transport passes
-// overrides and runs exactly the same program otherwise.
-import { startDriver } from './driver.js';
+// overrides and runs exactly the same program otherwise. The node half is loaded only in node and
+// all modes.
+import { driverVersion, startDriver } from './driver.js';
 import { createDriverLogger } from './logger.js';
-import { assembleNode, type NodeAssemblyOverrides } from './node/assemble.js';
+import type { NodeAssemblyOverrides } from './node/assemble.js';
 import type { DriverOptions } from './options.js';
 
 export async function runDriver(options: DriverOptions, overrides: NodeAssemblyOverrides = {}): Promise<void> {
   const logger = createDriverLogger(options.logLevel);
-  const node = options.mode === 'controller' ? undefined : assembleNode(options, logger, overrides);
+  const metrics = options.metricsAddress
+    ? await (await import('./metrics/index.js')).startDriverMetrics(
+        { address: options.metricsAddress, path: options.metricsPath },
+        driverVersion,
+        options.mode,
+      )
+    : undefined;
+  if (metrics) {
+    logger.info({ url: metrics.url }, 'serving metrics');
+  }
+  const node =
+    options.mode === 'controller'
+      ? undefined
+      : (await import('./node/assemble.js')).assembleNode(options, logger, overrides, metrics);
   if (node) {
     for (const finding of await node.service.reconcile()) {
       logger.warn({ finding }, 'node state and host disagree');
@@ -18,6 +32,7 @@ export async function runDriver(options: DriverOptions, overrides: NodeAssemblyO
   const driver = await startDriver(options, {
     logger,
     ...(node ? { node: node.service, nodeReadiness: node.readiness } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -26,13 +41,16 @@ export async function runDriver(options: DriverOptions, overrides: NodeAssemblyO
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    driver.stop(25_000).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    driver
+      .stop(25_000)
+      .then(() => metrics?.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

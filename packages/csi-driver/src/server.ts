@@ -2,11 +2,12 @@
 // socket is removed again at stop, and stop waits for in-flight calls up to a grace period.
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as GrpcJs from '@grpc/grpc-js';
+import { grpc } from './grpc/lib.js';
 
 export interface ServiceRegistration {
-  definition: grpc.ServiceDefinition;
-  handlers: grpc.UntypedServiceImplementation;
+  definition: GrpcJs.ServiceDefinition;
+  handlers: GrpcJs.UntypedServiceImplementation;
 }
 
 export interface RunningServer {

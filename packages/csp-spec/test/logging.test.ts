@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { scrubSecrets } from '../src/scrub.js';
 import { buildCspApp, createLogger } from '../src/server/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 
@@ -13,6 +14,25 @@ function capture() {
   });
   return { lines, stream };
 }
+
+describe('scrubSecrets', () => {
+  const secret = new Set(['password', 'token']);
+  it('censors secret keys in the first three levels, in objects and arrays, and copies only what changes', () => {
+    const untouched = { a: 1, b: { c: [1, 2] } };
+    expect(scrubSecrets(untouched, secret)).toBe(untouched);
+    const input = { password: 'p', list: [{ token: 't', keep: 1 }], deep: { a: { b: { password: 'too deep' } } } };
+    const out = scrubSecrets(input, secret);
+    expect(out).toEqual({
+      password: '[redacted]',
+      list: [{ token: '[redacted]', keep: 1 }],
+      deep: { a: { b: { password: 'too deep' } } },
+    });
+    expect(input.password).toBe('p');
+    expect(out.deep).toBe(input.deep);
+    const err = Object.assign(new Error('x'), { password: 'kept for the error serializer' });
+    expect(scrubSecrets({ err }, secret).err).toBe(err);
+  });
+});
 
 describe('logging', () => {
   it('redacts secrets by field name at any of the first levels', () => {

@@ -1,9 +1,11 @@
 // Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
 import { readFileSync } from 'node:fs';
+import { arrayMetrics, kitMetrics, startMetrics, withMetricsEndpoint } from '@opencsp/csp-spec/metrics';
 import { buildCspApp, type CspApp, loginGuardSettings, type ResponseValidation } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SynologyOptions } from './options.js';
 import { SynologyProvider } from './provider.js';
+import { cspVersion } from './version.js';
 
 export interface SynologyCsp extends CspApp {
   provider: SynologyProvider;
@@ -20,6 +22,10 @@ export async function buildSynologyCsp(
       'plain HTTP to these NAS (SYNOLOGY_PLAINTEXT_ARRAYS): the DSM password and session ids travel unencrypted',
     );
   }
+  const metrics = await startMetrics(
+    { address: options.metricsAddress, path: options.metricsPath },
+    { component: 'csp-synology', version: cspVersion },
+  );
   const provider = new SynologyProvider({
     defaultUrl: options.dsmUrl,
     allowedArrays: options.allowedArrays,
@@ -32,11 +38,14 @@ export async function buildSynologyCsp(
     masking: options.masking,
     portals: options.portals,
     requestTimeoutMs: options.requestTimeout,
+    connections: options.connections,
     lockTimeoutMs: options.lockTimeout,
     deleteTimeoutMs: options.deleteTimeout,
     pollIntervalMs: options.pollInterval,
     login: loginGuardSettings(options),
+    snapshotIndexMaxAgeMs: options.snapshotIndexMaxAge,
     logger,
+    ...(metrics ? { metrics: arrayMetrics(metrics.hub) } : {}),
   });
   const csp = await buildCspApp({
     provider,
@@ -44,6 +53,7 @@ export async function buildSynologyCsp(
     tokenIdleTtlMs: options.tokenIdleTtl,
     tokenMaxTtlMs: options.tokenMaxTtl,
     ...(extra.responseValidation ? { responseValidation: extra.responseValidation } : {}),
+    ...(metrics ? { metrics: kitMetrics(metrics.hub) } : {}),
   });
-  return { ...csp, provider };
+  return { ...withMetricsEndpoint(csp, metrics), provider };
 }

@@ -7,6 +7,7 @@ import type { HostRegistry } from './hosts.js';
 import type { Naming } from './ids.js';
 import type { MaskingMode } from './masking.js';
 import type { NasInfo } from './nas.js';
+import type { SnapshotIndex, SnapshotIndexes } from './snapshot-index.js';
 import type { WaitSettings } from './waits.js';
 
 export interface SessionSettings extends WaitSettings {
@@ -23,8 +24,10 @@ export interface SharedState {
   targetLocks: KeyedMutex;
   /** CHAP fingerprint applied to each host target (key: serial|target name). */
   appliedChap: Map<string, string>;
-  /** DSM host object ids by name (key: serial|name), learned from one listing or a create. */
+  /** DSM host object ids by name (key: serial|name), learned from one listing or a create; -1: this process deleted it. */
   hostIds: Map<string, number>;
+  /** Snapshot names and clones across each NAS, from one LUN listing (snapshot-index.ts). */
+  snapshotIndexes: SnapshotIndexes;
 }
 
 export interface SessionContext {
@@ -38,4 +41,9 @@ export interface SessionContext {
 
 export function problemContext(ctx: SessionContext, doing: string): ProblemContext {
   return { doing, model: ctx.nas.model, limits: ctx.nas.limits };
+}
+
+/** The session's NAS-wide snapshot name and clone index. */
+export function snapshotIndex(ctx: SessionContext): SnapshotIndex {
+  return ctx.shared.snapshotIndexes.of(ctx.nas.serial, ctx.naming.prefix);
 }

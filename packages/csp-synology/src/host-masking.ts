@@ -19,6 +19,9 @@ import type { Masking } from './masking.js';
 
 const missingApiCodes = new Set([102, 103]);
 
+/** Cached in place of an id: this process deleted the host object of that name. */
+const deletedHere = -1;
+
 function unavailable(what: string, code?: number): CspProblem {
   const answer = code === undefined ? 'does not offer' : `answers DSM error ${code} for`;
   return new CspProblem(
@@ -69,9 +72,16 @@ export class HostMasking implements Masking {
     }
   }
 
-  /** The id of the host object named `name`: cached, else found in one listing (or undefined). */
+  /**
+   * The id of the host object named `name`: cached, else found in one listing (or undefined).
+   * A host this process deleted itself is known to be absent: no listing (another replica that
+   * creates it meanwhile makes our create fail, and #create then lists).
+   */
   async #find(name: string): Promise<number | undefined> {
     const cached = this.#ctx.shared.hostIds.get(this.#key(name));
+    if (cached === deletedHere) {
+      return undefined;
+    }
     if (cached !== undefined) {
       return cached;
     }
@@ -109,6 +119,7 @@ export class HostMasking implements Masking {
       return id;
     } catch (err) {
       // Another CSP replica may have created it meanwhile: use theirs.
+      this.#ctx.shared.hostIds.delete(this.#key(name));
       const theirs = err instanceof DsmApiError ? await this.#find(name) : undefined;
       if (theirs !== undefined) {
         return theirs;
@@ -194,7 +205,7 @@ export class HostMasking implements Masking {
         throw err;
       }
     }
-    this.#ctx.shared.hostIds.delete(this.#key(name));
+    this.#ctx.shared.hostIds.set(this.#key(name), deletedHere);
   }
 
   async readOnlyAccess(name: string, lunUuid: string): Promise<boolean | undefined> {

@@ -1,5 +1,6 @@
 // Every setting of the Synology CSP, as command-line flags and environment variables. The README
 // lists the same table; `csp-synology --help` prints it.
+import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
 import { loginGuardOptions } from '@opencsp/csp-spec/server';
 import { normalizeLocation } from './config.js';
@@ -118,6 +119,14 @@ export const optionTable = {
     parse: parsers.duration,
     default: 60_000,
   }),
+  connections: opt({
+    flag: 'dsm-connections',
+    env: 'SYNOLOGY_CONNECTIONS',
+    description:
+      'Requests in flight at once to one DSM per CSP session (DSM runs SAN work one request at a time; 16 concurrent requests are known to work)',
+    parse: parsers.int(1, 1000),
+    default: 16,
+  }),
   lockTimeout: opt({
     flag: 'lock-wait-timeout',
     env: 'SYNOLOGY_LOCK_WAIT_TIMEOUT',
@@ -139,6 +148,13 @@ export const optionTable = {
     parse: parsers.duration,
     default: 1000,
   }),
+  snapshotIndexMaxAge: opt({
+    flag: 'snapshot-index-max-age',
+    env: 'SYNOLOGY_SNAPSHOT_INDEX_MAX_AGE',
+    description: 'Rebuild the NAS-wide index of snapshot names and clones (one LUN listing) when it is older than this',
+    parse: parsers.duration,
+    default: 10 * 60_000,
+  }),
   tokenIdleTtl: opt({
     flag: 'token-idle-ttl',
     env: 'CSP_TOKEN_IDLE_TTL',
@@ -154,6 +170,7 @@ export const optionTable = {
     default: 24 * 3_600_000,
   }),
   ...loginGuardOptions,
+  ...metricsOptions('CSP'),
 };
 
 export type SynologyOptions = OptionValues<typeof optionTable>;

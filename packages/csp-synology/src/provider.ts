@@ -1,10 +1,13 @@
 // The Synology provider: turns driver credentials into a DSM session. Discovers the API with
 // SYNO.API.Info, logs in (never retrying refused credentials), learns the NAS identity and limits,
 // and hands out a session whose id space is bound to that NAS's serial number.
+import type { Config } from '@opencsp/csp-spec';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import { OptionsError } from '@opencsp/csp-spec/options';
 import type { ArrayTarget, Credentials, CspProvider, LoginGuardSettings } from '@opencsp/csp-spec/server';
 import { ArrayPolicy, ArrayTrust, KeyedMutex, LoginGuard } from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
+import { parseConfig } from './config.js';
 import type { SessionSettings, SharedState } from './context.js';
 import { DsmApi, HOST } from './dsm/api.js';
 import { DsmClient } from './dsm/client.js';
@@ -15,6 +18,7 @@ import { HostRegistry } from './hosts.js';
 import { Naming } from './ids.js';
 import { loadNasInfo } from './nas.js';
 import { SynologySession } from './session.js';
+import { SnapshotIndexes } from './snapshot-index.js';
 import { cspVersion } from './version.js';
 
 export interface SynologyProviderOptions extends SessionSettings {
@@ -32,8 +36,14 @@ export interface SynologyProviderOptions extends SessionSettings {
   namePrefix: string;
   portals: string[];
   requestTimeoutMs: number;
+  /** Requests in flight at once per DSM session (default 16). */
+  connections?: number;
   login: LoginGuardSettings;
+  /** Maximum age of the NAS-wide snapshot name and clone index. */
+  snapshotIndexMaxAgeMs?: number;
   logger: Logger;
+  /** DSM calls, API sessions and logins (metrics on). */
+  metrics?: ArrayMetrics;
 }
 
 /** DSM's own ports when an address names none. */
@@ -42,12 +52,7 @@ const dsmPorts = { https: 5001, http: 5000 };
 export class SynologyProvider implements CspProvider {
   readonly name = 'synology';
   readonly version = cspVersion;
-  readonly shared: SharedState = {
-    hosts: new HostRegistry(),
-    targetLocks: new KeyedMutex(),
-    appliedChap: new Map(),
-    hostIds: new Map(),
-  };
+  readonly shared: SharedState;
   readonly guard: LoginGuard;
   readonly #options: SynologyProviderOptions;
   readonly #arrays: ArrayPolicy;
@@ -56,6 +61,13 @@ export class SynologyProvider implements CspProvider {
   /** Throws OptionsError listing every problem with the array settings. */
   constructor(options: SynologyProviderOptions) {
     this.#options = options;
+    this.shared = {
+      hosts: new HostRegistry(),
+      targetLocks: new KeyedMutex(),
+      appliedChap: new Map(),
+      hostIds: new Map(),
+      snapshotIndexes: new SnapshotIndexes(options.snapshotIndexMaxAgeMs ?? 10 * 60_000),
+    };
     const { policy, problems } = ArrayPolicy.create({
       defaultArray: options.defaultUrl,
       allowed: options.allowedArrays,
@@ -101,7 +113,12 @@ export class SynologyProvider implements CspProvider {
     const deviceId = enrolled ? o.deviceId : undefined;
     const attempt = this.guard.attempt(target.key, credentials.username, credentials.password, deviceId ?? '');
     this.guard.check(attempt);
-    const transport = new DsmTransport({ baseUrl, trust: this.#trust, timeoutMs: o.requestTimeoutMs });
+    const transport = new DsmTransport({
+      baseUrl,
+      trust: this.#trust,
+      timeoutMs: o.requestTimeoutMs,
+      ...(o.connections !== undefined ? { connections: o.connections } : {}),
+    });
     let client: DsmClient | undefined;
     try {
       const catalog = await discover(transport);
@@ -109,7 +126,7 @@ export class SynologyProvider implements CspProvider {
         transport,
         catalog,
         { username: credentials.username, password: credentials.password, deviceId },
-        { sessionName: o.sessionName, guard: this.guard, attempt },
+        { sessionName: o.sessionName, guard: this.guard, attempt, ...(o.metrics ? { metrics: o.metrics } : {}) },
       );
       await client.login();
       const api = new DsmApi(client);
@@ -141,6 +158,11 @@ export class SynologyProvider implements CspProvider {
       await transport.close();
       throw toProblem(err, { doing: `logging in to DSM at ${baseUrl}` });
     }
+  }
+
+  /** The storage volume a capacity request's config names ('' for the default). */
+  capacityPool(config: Config): string {
+    return parseConfig(config).location ?? this.#options.defaultLocation ?? '';
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,8 @@
 // Snapshots of volumes: DSM LUN snapshots (Btrfs LUNs only), named from the CSI name, found by
 // id with one `get_snapshot`, listed per volume with one `list_snapshot` or across the NAS with
-// one LUN listing. A snapshot with clones is kept, as the contract asks.
+// one LUN listing. A name is found across the NAS, and a snapshot's clones are found, through the
+// process-wide snapshot index (snapshot-index.ts) and one `get` per hit. A snapshot with clones
+// is kept, as the contract asks.
 import type { Snapshot, SnapshotCreateRequest } from '@opencsp/csp-spec';
 import {
   CspProblem,
@@ -11,7 +13,7 @@ import {
   type SnapshotFilter,
 } from '@opencsp/csp-spec/server';
 import { mayHaveCreated } from './cleanup.js';
-import { problemContext, type SessionContext } from './context.js';
+import { problemContext, type SessionContext, snapshotIndex } from './context.js';
 import { describing } from './dsm/problems.js';
 import { type DsmLun, type DsmSnapshot, lunTypeName, snapshotStatus } from './dsm/types.js';
 import { parseSnapshotId, snapshotId, volumeId } from './ids.js';
@@ -80,6 +82,7 @@ export class SnapshotService {
       if (!snapshot) {
         throw new CspProblem('INTERNAL', `DSM lost snapshot ${uuid} right after taking it`);
       }
+      snapshotIndex(this.#ctx).addSnapshot(dsmName, { lunUuid: lun.uuid, snapshotUuid: uuid });
       return this.#view(snapshot, lun.uuid, lun.name) as Snapshot;
     });
   }
@@ -104,9 +107,7 @@ export class SnapshotService {
   async delete(id: string): Promise<void> {
     await describing(problemContext(this.#ctx, `deleting snapshot ${id}`), async () => {
       const { snapshot } = await this.#find(id);
-      const clones = (await this.#ctx.api.luns(['family_config'])).filter(
-        (l) => l.family_config?.parent_snapshot_uuid === snapshot.uuid && l.status !== 'deleting',
-      );
+      const clones = await this.#clones(snapshot.uuid);
       if (clones.length > 0) {
         throw new CspProblem(
           'HAS_DEPENDENTS',
@@ -114,7 +115,50 @@ export class SnapshotService {
         );
       }
       await this.#ctx.api.deleteSnapshot(snapshot.uuid);
+      snapshotIndex(this.#ctx).removeSnapshot(snapshot.uuid);
     });
+  }
+
+  /** The live LUNs cloned from a snapshot: the index's candidates, each checked with a `get`. */
+  async #clones(snapshotUuid: string): Promise<DsmLun[]> {
+    const { api, naming } = this.#ctx;
+    const index = snapshotIndex(this.#ctx);
+    await index.ready(api, naming);
+    const clones: DsmLun[] = [];
+    for (const uuid of index.clonesOf(snapshotUuid)) {
+      const lun = await api.lun(uuid, ['family_config', 'status']);
+      if (lun && lun.status !== 'deleting' && lun.family_config?.parent_snapshot_uuid === snapshotUuid) {
+        clones.push(lun);
+      } else {
+        index.removeLun(uuid);
+      }
+    }
+    return clones;
+  }
+
+  /** The snapshots of a name on any LUN: the index's candidates, each checked with a `get`. */
+  async #named(name: string): Promise<Snapshot[]> {
+    const { api, naming } = this.#ctx;
+    let dsmName: string;
+    try {
+      dsmName = naming.dsmName(name, 'query.name');
+    } catch {
+      return []; // no DSM name can hold it, so no snapshot has it
+    }
+    const index = snapshotIndex(this.#ctx);
+    await index.ready(api, naming);
+    const found: Snapshot[] = [];
+    for (const entry of index.named(dsmName)) {
+      const snapshot = await api.snapshot(entry.snapshotUuid);
+      const view =
+        snapshot?.parent_uuid === entry.lunUuid && snapshot.name === dsmName && this.#view(snapshot, entry.lunUuid);
+      if (view) {
+        found.push(view);
+      } else {
+        index.removeSnapshot(entry.snapshotUuid);
+      }
+    }
+    return found;
   }
 
   async list(filter: SnapshotFilter, page: PageRequest): Promise<Page<Snapshot>> {
@@ -124,6 +168,8 @@ export class SnapshotService {
       if (filter.volumeId !== undefined) {
         const lun = await this.#volumes.lunOf(filter.volumeId, ['status']);
         snapshots = (await api.snapshots(lun.uuid)).flatMap((s) => this.#view(s, lun.uuid, lun.name) ?? []);
+      } else if (filter.name !== undefined) {
+        snapshots = await this.#named(filter.name);
       } else {
         const luns: DsmLun[] = await api.luns(['snapshot_info', 'status']);
         snapshots = luns

@@ -5,7 +5,7 @@ import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
 import { createLunCall, orRemove } from './cleanup.js';
 import { mutableConfigKeys, parseConfig, type VolumeConfig } from './config.js';
-import { problemContext, type SessionContext } from './context.js';
+import { problemContext, type SessionContext, snapshotIndex } from './context.js';
 import { lunFields } from './dsm/api.js';
 import { describing } from './dsm/problems.js';
 import type { DsmLun } from './dsm/types.js';
@@ -138,6 +138,7 @@ export class VolumeService {
     const uuid = await createLunCall(this.#ctx, lunName, () =>
       api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, lunName),
     );
+    snapshotIndex(this.#ctx).addClone(ids.snapshotUuid, uuid);
     return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request, lunName));
   }
 
@@ -249,6 +250,7 @@ export class VolumeService {
       }
       await unlockedLun(api, lun.uuid, settings, lun);
       await api.deleteLun(lun.uuid);
+      snapshotIndex(this.#ctx).removeLun(lun.uuid);
       await lunGone(api, lun.uuid, settings);
     });
   }

@@ -2,6 +2,7 @@
 // so a bad setup fails at start with all problems listed. Secrets are not configuration here:
 // array credentials arrive per session through POST /tokens.
 import { readFileSync } from 'node:fs';
+import { type MetricsSettings, metricsOptions } from '@opencsp/csp-spec/metrics';
 import { OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
 import {
   ArrayPolicy,
@@ -224,9 +225,18 @@ export const optionTable = {
   connections: {
     flag: 'connections',
     env: 'TRUENAS_CONNECTIONS',
-    description: 'WebSocket connections per array session',
-    parse: parsers.int(1, 4),
-    default: 2,
+    description:
+      "WebSocket connections per array session, each opened when the others are busy (13 × 10 calls = the sidecars' 130 workers)",
+    parse: parsers.int(1, 64),
+    default: 13,
+  },
+  callsPerConnection: {
+    flag: 'calls-per-connection',
+    env: 'TRUENAS_CALLS_PER_CONNECTION',
+    description:
+      'Calls sent on one connection at a time; TrueNAS executes 10 per connection and refuses more than 20 (-32000)',
+    parse: parsers.int(1, 20),
+    default: 10,
   },
   tokenIdleTtl: {
     flag: 'token-idle-ttl',
@@ -247,7 +257,7 @@ export const optionTable = {
     env: 'CSP_RESPONSE_VALIDATION',
     description: 'Check responses against the contract: off, log or strict',
     parse: parsers.oneOf('off', 'log', 'strict'),
-    default: 'log',
+    default: 'off',
   },
   docs: {
     flag: 'docs',
@@ -257,6 +267,7 @@ export const optionTable = {
     default: true,
   },
   ...loginGuardOptions,
+  ...metricsOptions('CSP'),
 };
 
 /** How the settings that choose arrays are named, in messages. */
@@ -289,10 +300,12 @@ export interface TrueNasCspConfig {
   callTimeoutMs: number;
   connectTimeoutMs: number;
   connections: number;
+  callsPerConnection: number;
   tokenIdleTtlMs: number;
   tokenMaxTtlMs: number;
   responseValidation: 'off' | 'log' | 'strict';
   docs: boolean;
+  metrics: MetricsSettings;
 }
 
 /** Which arrays this CSP may contact, from its settings (problems are reported by `loadConfig`). */
@@ -376,10 +389,12 @@ export function loadConfig(
     callTimeoutMs: v.callTimeout,
     connectTimeoutMs: v.connectTimeout,
     connections: v.connections,
+    callsPerConnection: v.callsPerConnection,
     tokenIdleTtlMs: v.tokenIdleTtl,
     tokenMaxTtlMs: v.tokenMaxTtl,
     responseValidation: v.responseValidation as 'off' | 'log' | 'strict',
     docs: v.docs,
+    metrics: { address: v.metricsAddress, path: v.metricsPath },
   };
   if (!help) {
     problems.push(...crossChecks(config));

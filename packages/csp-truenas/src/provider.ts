@@ -1,5 +1,8 @@
 // The TrueNAS CSP provider: POST /tokens opens an authenticated WebSocket session with the array
 // (user/password or API key) and learns what publishing needs; the kit maps a token to it.
+
+import type { Config } from '@opencsp/csp-spec';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import {
   type ArrayPolicy,
   type ArraySession,
@@ -22,6 +25,7 @@ import { TrueNasClient } from './truenas/client.js';
 import { LoginRefused } from './truenas/errors.js';
 import { couldBeApiKey, isApiKey } from './truenas/login.js';
 import { toProblem } from './truenas/problems.js';
+import { parseVolumeConfig } from './volume-config.js';
 
 /** Refuses secrets that must not be sent as they are, before anything is sent (400 naming the field). */
 export function checkSecret(secret: string, plaintext: boolean): void {
@@ -58,10 +62,12 @@ export class TrueNasProvider implements CspProvider {
   readonly #guard: LoginGuard;
   /** Shared by every session, so CHAP upserts for one array never race. */
   readonly #locks = new KeyedMutex();
+  readonly #metrics: ArrayMetrics | undefined;
 
-  constructor(config: TrueNasCspConfig, logger: Logger) {
+  constructor(config: TrueNasCspConfig, logger: Logger, metrics?: ArrayMetrics) {
     this.#config = config;
     this.#logger = logger;
+    this.#metrics = metrics;
     this.#names = new Names({ parents: config.parents, iscsiPrefix: config.iscsiPrefix });
     const { policy, problems } = arrayPolicy(config);
     if (problems.length > 0) {
@@ -89,10 +95,11 @@ export class TrueNasProvider implements CspProvider {
             trust: this.#trust,
             connectTimeoutMs: c.connectTimeoutMs,
             callTimeoutMs: c.callTimeoutMs,
-            maxInFlight: 10,
+            maxInFlight: c.callsPerConnection,
             connections: c.connections,
             credentials: { username: credentials.username, secret: credentials.password },
             logger,
+            ...(this.#metrics ? { metrics: this.#metrics } : {}),
           }),
         loginOutcome,
       );
@@ -106,6 +113,11 @@ export class TrueNasProvider implements CspProvider {
       logger.warn({ reason: problem.reason, err: problem.message }, 'array login failed');
       throw problem instanceof CspProblem ? problem : toProblem(problem);
     }
+  }
+
+  /** The parent dataset a capacity request's config selects (validated by the answer). */
+  capacityPool(config: Config): string {
+    return parseVolumeConfig(config, this.#config.volumeDefaults, this.#config.parents).parent;
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,9 @@
 // Snapshots (pool.snapshot.*, TrueNAS 25.10+). A snapshot id is `<volume id>@<name>`. User
 // snapshots get a `truenas` hold, so nothing outside the CSP (retention tasks) removes them;
 // snapshots whose name starts with the temporary prefix (`snap-for-clone-`, what drivers create
-// to clone a volume) are not held and are removed with their last clone.
+// to clone a volume) are not held and are removed with their last clone. Every other snapshot's
+// name is claimed on the volume's parent (snapshot-names.ts), so finding a name across the array
+// is a lookup by id, never a walk over every snapshot.
 
 import type { Snapshot, SnapshotCreateRequest } from '@opencsp/csp-spec';
 import type { PageRequest, SnapshotFilter } from '@opencsp/csp-spec/server';
@@ -16,7 +18,18 @@ import {
   type SnapshotEntry,
   snapshotProp,
 } from './props.js';
-import { getManagedEntry } from './volume-read.js';
+import {
+  type Claim,
+  claim,
+  claimId,
+  claimIds,
+  claimProp,
+  claimsOf,
+  isTemporaryName,
+  release,
+  settleForeignClaim,
+} from './snapshot-names.js';
+import { getManagedEntry, parentOf } from './volume-read.js';
 
 const properties = [
   'volsize',
@@ -26,6 +39,8 @@ const properties = [
   prop.snapshotDescription,
   prop.temporary,
   prop.volumeName,
+  claimProp.name,
+  claimProp.volume,
 ];
 
 function isManagedSnapshot(entry: SnapshotEntry): boolean {
@@ -63,14 +78,37 @@ async function getManagedSnapshot(ctx: SessionContext, id: string): Promise<Snap
   return entry;
 }
 
+/**
+ * Looks up, in one query, whether the zvol has a snapshot of this leaf and who claims the name;
+ * settles a claim another zvol holds (NAME_TAKEN, or released when stale) and claims the name.
+ * Returns the claim this call created, which the caller releases if its snapshot fails.
+ */
+async function claimFor(ctx: SessionContext, name: string, volumePath: string, leaf: string) {
+  const own = `${volumePath}@${leaf}`;
+  const temporary = isTemporaryName(ctx, name);
+  const entries = await querySnapshots(ctx, [['id', 'in', temporary ? [own] : [own, ...claimIds(ctx, name)]]]);
+  if (entries.some((e) => e.id === own)) {
+    throw new CspProblem('NAME_TAKEN', `volume ${ctx.names.volumeId(volumePath)} has a snapshot named ${name}`);
+  }
+  if (temporary) {
+    return undefined;
+  }
+  const claims = claimsOf(entries, name);
+  for (const other of claims.filter((c) => c.volumePath !== volumePath)) {
+    await settleForeignClaim(ctx, other, (path) => ctx.names.snapshotLeaf(name, path));
+  }
+  if (claims.some((c) => c.volumePath === volumePath)) {
+    return undefined;
+  }
+  const created = await claim(ctx, name, volumePath);
+  return created ? { id: claimId(parentOf(volumePath), name), name, volumePath } : undefined;
+}
+
 export async function createSnapshot(ctx: SessionContext, req: SnapshotCreateRequest): Promise<Snapshot> {
   const volume = await getManagedEntry(ctx, req.volume_id);
   const leaf = ctx.names.snapshotLeaf(req.name, volume.id);
-  const [existing] = await querySnapshots(ctx, [['id', '=', `${volume.id}@${leaf}`]]);
-  if (existing) {
-    throw new CspProblem('NAME_TAKEN', `volume ${req.volume_id} has a snapshot named ${req.name}`);
-  }
-  const temporary = req.name.startsWith(ctx.config.tempSnapshotPrefix);
+  const claimed = await claimFor(ctx, req.name, volume.id, leaf);
+  const temporary = isTemporaryName(ctx, req.name);
   const userProps: Record<string, string> = { [prop.snapshotName]: req.name };
   if (req.description) {
     userProps[prop.snapshotDescription] = req.description;
@@ -78,14 +116,21 @@ export async function createSnapshot(ctx: SessionContext, req: SnapshotCreateReq
   if (temporary) {
     userProps[prop.temporary] = 'true';
   }
-  const created = await call<SnapshotEntry>(ctx, 'pool.snapshot.create', [
-    { dataset: volume.id, name: leaf, properties: userProps },
-  ]);
+  let created: SnapshotEntry;
+  try {
+    created = await call<SnapshotEntry>(ctx, 'pool.snapshot.create', [
+      { dataset: volume.id, name: leaf, properties: userProps },
+    ]);
+  } catch (err) {
+    await release(ctx, claimed).catch(() => undefined);
+    throw err;
+  }
   if (!temporary) {
     try {
       await call(ctx, 'pool.snapshot.hold', [created.id]);
     } catch (err) {
       await call(ctx, 'pool.snapshot.delete', [created.id]).catch(() => undefined);
+      await release(ctx, claimed).catch(() => undefined);
       throw err;
     }
   }
@@ -106,8 +151,31 @@ export async function getSnapshot(ctx: SessionContext, id: string): Promise<Snap
   return toSnapshot(ctx, await getManagedSnapshot(ctx, id));
 }
 
+/**
+ * The snapshot of an id and, in the same query, its name claim when the claim's leaf is the
+ * snapshot's own (names that fit both budgets, the usual case); else the claim is read apart.
+ */
+async function snapshotWithClaim(ctx: SessionContext, id: string): Promise<{ entry: SnapshotEntry; claim?: Claim }> {
+  const path = ctx.names.snapshotPath(id);
+  const [dataset, leaf] = path.split('@') as [string, string];
+  const guess = `${parentOf(dataset)}@${leaf}`;
+  const entries = await querySnapshots(ctx, [['id', 'in', [path, guess]]]);
+  const entry = entries.find((e) => e.id === path);
+  if (!entry || !isManagedSnapshot(entry)) {
+    throw new CspProblem('NOT_FOUND', `snapshot ${id} not found`);
+  }
+  const name = localSnapshotProp(entry, prop.snapshotName) as string;
+  if (isTemporaryName(ctx, name)) {
+    return { entry };
+  }
+  const claimPath = claimId(parentOf(dataset), name);
+  const candidates = claimPath === guess ? entries : await querySnapshots(ctx, [['id', '=', claimPath]]);
+  const own = claimsOf(candidates, name).find((c) => c.volumePath === dataset);
+  return own ? { entry, claim: own } : { entry };
+}
+
 export async function deleteSnapshot(ctx: SessionContext, id: string): Promise<void> {
-  const entry = await getManagedSnapshot(ctx, id);
+  const { entry, claim: claimed } = await snapshotWithClaim(ctx, id);
   const clones = Number(entry.properties.numclones?.rawvalue ?? 0);
   if (clones > 0) {
     throw new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`);
@@ -121,6 +189,7 @@ export async function deleteSnapshot(ctx: SessionContext, id: string): Promise<v
   } catch (err) {
     throw await deleteRefused(ctx, id, entry.id, held, err);
   }
+  await release(ctx, claimed);
 }
 
 /**
@@ -153,11 +222,30 @@ function pageOffset(page: PageRequest): number {
   return offset;
 }
 
+/** The snapshots named `name` on any volume: their claims, then the snapshots they point at. */
+async function snapshotsNamed(ctx: SessionContext, name: string): Promise<SnapshotEntry[]> {
+  const claims = claimsOf(await querySnapshots(ctx, [['id', 'in', claimIds(ctx, name)]]), name);
+  if (claims.length === 0) {
+    return [];
+  }
+  const paths = claims.map((c) => `${c.volumePath}@${ctx.names.snapshotLeaf(name, c.volumePath)}`);
+  const entries = await querySnapshots(ctx, [['id', 'in', paths]], { order_by: ['name'] });
+  return entries.filter((e) => isManagedSnapshot(e) && localSnapshotProp(e, prop.snapshotName) === name);
+}
+
 export async function listSnapshots(
   ctx: SessionContext,
   filter: SnapshotFilter,
   page: PageRequest,
 ): Promise<{ items: Snapshot[]; nextToken: string | undefined }> {
+  const offset = pageOffset(page);
+  if (filter.volumeId === undefined && filter.name !== undefined && !isTemporaryName(ctx, filter.name)) {
+    const named = (await snapshotsNamed(ctx, filter.name)).slice(offset);
+    const limit = filter.existsOnly ? 1 : (page.limit ?? named.length);
+    const items = named.slice(0, limit).map((e) => toSnapshot(ctx, e));
+    const more = !filter.existsOnly && named.length > limit;
+    return { items, nextToken: more ? String(offset + limit) : undefined };
+  }
   const managed = [`properties.${prop.snapshotName}.source`, '=', 'LOCAL'];
   const filters: unknown[] = [managed];
   if (filter.volumeId !== undefined) {
@@ -173,7 +261,6 @@ export async function listSnapshots(
       filters.push([`properties.${prop.snapshotName}.value`, '=', filter.name]);
     }
   }
-  const offset = pageOffset(page);
   const limit = filter.existsOnly ? 1 : page.limit;
   const entries = await querySnapshots(ctx, filters, {
     order_by: ['name'],

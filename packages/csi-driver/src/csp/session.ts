@@ -4,7 +4,8 @@
 
 import type { Features } from '@opencsp/csp-spec';
 import { CspClient, CspHttpError, type TokenSource } from '@opencsp/csp-spec/client';
-import { DriverError } from '../errors.js';
+import type { CspClientMetrics } from '@opencsp/csp-spec/metrics';
+import { DriverError, isDriverError } from '../errors.js';
 import type { CspEndpoint } from './endpoint.js';
 import { cspFailure } from './errors.js';
 
@@ -15,6 +16,10 @@ export interface SessionOptions {
   /** Extra attempts after a connection failure (default 2). */
   retries?: number;
   retryDelayMs?: number;
+  /** Where to report CSP requests and logins (metrics on). */
+  metrics?: CspClientMetrics;
+  /** CSP requests in flight at once (the connection pool; default: the client's). */
+  connections?: number;
 }
 
 /** Features of a plain HPE-style CSP (no `GET /capabilities`): the base contract only. */
@@ -51,18 +56,24 @@ export class CspSession implements TokenSource {
   #token: string | undefined;
   #login: Promise<string> | undefined;
   #facts: Promise<CspFacts> | undefined;
+  /** The CSP refused a token it had issued: the next login is a re-login. */
+  #refusedToken = false;
+  readonly #metrics: CspClientMetrics | undefined;
   /** Logins performed (for tests and metrics). */
   logins = 0;
 
   constructor(endpoint: CspEndpoint, options: SessionOptions) {
     this.endpoint = endpoint;
+    this.#metrics = options.metrics;
     const direct = !endpoint.serviceMode;
     this.client = new CspClient(
       {
         baseUrl: endpoint.baseUrl,
         timeoutMs: options.timeoutMs,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
         ...(endpoint.serviceMode ? { arrayIp: endpoint.backend } : {}),
         ...(direct
           ? { tls: { rejectUnauthorized: !options.tlsInsecure, ...(options.ca ? { ca: options.ca } : {}) } }
@@ -90,11 +101,25 @@ export class CspSession implements TokenSource {
   refused(token: string): void {
     if (this.#token === token) {
       this.#token = undefined;
+      this.#refusedToken = true;
     }
   }
 
   async #doLogin(): Promise<string> {
     this.logins++;
+    const kind = this.#refusedToken ? 'relogin' : 'first';
+    try {
+      const token = await this.#logIn();
+      this.#metrics?.login(kind, 'success');
+      this.#refusedToken = false;
+      return token;
+    } catch (err) {
+      this.#metrics?.login(kind, isDriverError(err) && err.kind === 'Unauthenticated' ? 'refused' : 'error');
+      throw err;
+    }
+  }
+
+  async #logIn(): Promise<string> {
     try {
       const token = await this.client.login({
         username: this.endpoint.username,

@@ -1,11 +1,12 @@
 // The one place where driver failures become gRPC status codes. Everything below the service
 // layer throws `DriverError`s (src/errors.ts); anything else is a bug and becomes INTERNAL with a
 // generic message, its details going only to the log.
-import { status } from '@grpc/grpc-js';
+
 import { type DriverErrorKind, isDriverError } from '../errors.js';
+import { type StatusCode, status } from './lib.js';
 
 /** Typed as a Record so a new error kind cannot be forgotten here. */
-export const codeForKind: Record<DriverErrorKind, status> = {
+export const codeForKind: Record<DriverErrorKind, StatusCode> = {
   InvalidArgument: status.INVALID_ARGUMENT,
   NotFound: status.NOT_FOUND,
   AlreadyExists: status.ALREADY_EXISTS,
@@ -21,7 +22,7 @@ export const codeForKind: Record<DriverErrorKind, status> = {
 };
 
 export interface GrpcFailure {
-  code: status;
+  code: StatusCode;
   details: string;
   /** False for failures we did not foresee (bugs): log them with their stack. */
   expected: boolean;
@@ -34,6 +35,6 @@ export function toGrpcFailure(err: unknown): GrpcFailure {
   return { code: status.INTERNAL, details: 'internal error in the CSI driver; see the driver log', expected: false };
 }
 
-export function statusName(code: status): string {
+export function statusName(code: StatusCode): string {
   return status[code] ?? String(code);
 }

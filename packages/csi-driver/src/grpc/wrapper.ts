@@ -1,10 +1,11 @@
 // The single wrapper around every RPC handler: validate the request, take the in-flight keys,
 // run the handler, log the call with secrets removed, and turn failures into gRPC statuses.
 import type { handleUnaryCall, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { aborted } from '../errors.js';
+import { inProgress, isDriverError } from '../errors.js';
+import type { RpcMetrics } from '../metrics/types.js';
 import type { InFlight } from './inflight.js';
+import { status } from './lib.js';
 import { redactRequest } from './redact.js';
 import { statusName, toGrpcFailure } from './status.js';
 
@@ -21,6 +22,8 @@ export interface Rpc<Req, Res> {
 export interface WrapContext {
   logger: Logger;
   inflight: InFlight;
+  /** RPC counts, latency, in-flight calls and duplicates (metrics on). */
+  metrics?: RpcMetrics;
 }
 
 export async function runRpc<Req, Res>(name: string, rpc: Rpc<Req, Res>, request: Req, ctx: WrapContext): Promise<Res> {
@@ -28,7 +31,7 @@ export async function runRpc<Req, Res>(name: string, rpc: Rpc<Req, Res>, request
   const keys = rpc.keys?.(request) ?? [];
   const release = ctx.inflight.tryAcquire(keys);
   if (!release) {
-    throw aborted(`${name}: an operation on ${keys.join(', ')} is already in progress; retry later`);
+    throw inProgress(`${name}: an operation on ${keys.join(', ')} is already in progress; retry later`);
   }
   try {
     return await rpc.handle(request);
@@ -38,11 +41,15 @@ export async function runRpc<Req, Res>(name: string, rpc: Rpc<Req, Res>, request
 }
 
 export function unary<Req, Res>(name: string, rpc: Rpc<Req, Res>, ctx: WrapContext): handleUnaryCall<Req, Res> {
+  const probe = ctx.metrics?.probe(name);
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const started = performance.now();
+    probe?.begin();
     runRpc(name, rpc, call.request, ctx).then(
       (response) => {
-        const ms = Math.round(performance.now() - started);
+        const elapsed = performance.now() - started;
+        probe?.end('OK', elapsed / 1000, false);
+        const ms = Math.round(elapsed);
         const fields = { rpc: name, ms, request: redactRequest(call.request) };
         if (rpc.quiet) {
           ctx.logger.debug(fields, 'rpc ok');
@@ -53,7 +60,9 @@ export function unary<Req, Res>(name: string, rpc: Rpc<Req, Res>, ctx: WrapConte
       },
       (err: unknown) => {
         const failure = toGrpcFailure(err);
-        const ms = Math.round(performance.now() - started);
+        const elapsed = performance.now() - started;
+        probe?.end(statusName(failure.code), elapsed / 1000, isDriverError(err) && err.duplicate);
+        const ms = Math.round(elapsed);
         const fields = {
           rpc: name,
           ms,
@@ -78,7 +87,10 @@ export function unimplemented<Req = unknown, Res = unknown>(
   why: string,
   ctx: WrapContext,
 ): handleUnaryCall<Req, Res> {
+  const probe = ctx.metrics?.probe(name);
   return (_call, callback) => {
+    probe?.begin();
+    probe?.end('UNIMPLEMENTED', 0, false);
     ctx.logger.debug({ rpc: name }, 'rpc not implemented');
     callback({ code: status.UNIMPLEMENTED, details: `${name} is not implemented: ${why}` });
   };

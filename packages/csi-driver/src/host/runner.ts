@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { DriverError, type DriverErrorKind, failedPrecondition } from '../errors.js';
+import type { CommandResult, HostMetrics } from '../metrics/types.js';
 import { redactText } from './redact.js';
 
 export interface RunOptions {
@@ -60,19 +61,29 @@ export function displayCommand(cmd: string, args: readonly string[], options: Ru
 export class SpawnRunner implements Runner {
   readonly mode: HostMode;
   private readonly logger: CommandLogger | undefined;
+  private readonly metrics: HostMetrics | undefined;
 
-  constructor(mode: HostMode = { kind: 'direct' }, logger?: CommandLogger) {
+  constructor(mode: HostMode = { kind: 'direct' }, logger?: CommandLogger, metrics?: HostMetrics) {
     this.mode = mode;
     this.logger = logger;
+    this.metrics = metrics;
   }
 
   async run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [file, argv] = await this.wrap(cmd, args);
     const command = displayCommand(cmd, args, options);
     const started = Date.now();
-    const result = await spawnOnce(file, argv, command, options);
+    let result: RunResult;
+    try {
+      result = await spawnOnce(file, argv, command, options);
+    } catch (err) {
+      this.metrics?.command(cmd, 'error', (Date.now() - started) / 1000);
+      throw err;
+    }
+    const ms = Date.now() - started;
+    this.metrics?.command(cmd, commandResult(result), ms / 1000);
     this.logger?.debug(
-      { command, code: result.code, signal: result.signal, timedOut: result.timedOut, ms: Date.now() - started },
+      { command, code: result.code, signal: result.signal, timedOut: result.timedOut, ms },
       'host command',
     );
     return result;
@@ -91,6 +102,14 @@ export class SpawnRunner implements Runner {
       }
     }
   }
+}
+
+/** How a finished command counts in metrics: exit 0, another exit or signal, or killed at its timeout. */
+export function commandResult(result: RunResult): CommandResult {
+  if (result.timedOut) {
+    return 'timeout';
+  }
+  return result.code === 0 ? 'success' : 'failure';
 }
 
 /** The pid whose namespaces nsenter joins: a number, or the oldest running iscsid. */

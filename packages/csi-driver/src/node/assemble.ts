@@ -10,6 +10,7 @@ import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import { checkNodeReadiness, type MultipathPolicy } from '../host/readiness.js';
 import { type HostMode, type Runner, SpawnRunner } from '../host/runner.js';
 import type { ReadinessCheck } from '../identity.js';
+import type { DriverMetrics } from '../metrics/types.js';
 import type { DriverOptions } from '../options.js';
 import { FileStateStore, type StateStore } from '../state/store.js';
 import { IscsiTransport } from './iscsi/transport.js';
@@ -50,12 +51,13 @@ export function assembleNode(
   options: NodeAssemblyOptions,
   logger: Logger,
   overrides: NodeAssemblyOverrides = {},
+  metrics?: Pick<DriverMetrics, 'host' | 'node'>,
 ): { service: NodeService; readiness: ReadinessCheck } {
   if (!options.nodeName) {
     throw new Error('--node-name (or NODE_NAME) is required in node and all modes');
   }
   const nodeLogger = logger.child({ component: 'node' });
-  const runner = new SpawnRunner(hostMode(options), nodeLogger);
+  const runner = new SpawnRunner(hostMode(options), nodeLogger, metrics?.host);
   const files = new RootedHostFiles(options.hostMode === 'direct' ? '/' : options.hostRoot);
   const store = new FileStateStore(options.stateDir);
   const nvme = options.nvme ?? 'auto';
@@ -82,6 +84,7 @@ export function assembleNode(
     store,
     clock: realClock,
     logger: nodeLogger,
+    ...(metrics?.node ? { metrics: metrics.node } : {}),
     transports,
     options: {
       nodeName: options.nodeName,

@@ -4,6 +4,7 @@ import type { HostFiles } from '../host/files.js';
 import type { UnmountPolicy } from '../host/mount.js';
 import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import type { Runner } from '../host/runner.js';
+import type { NodeMetrics } from '../metrics/types.js';
 import type { StateStore } from '../state/store.js';
 import type { KeyedMutex } from './locks.js';
 import type { NodeLogger } from './logger.js';
@@ -50,4 +51,6 @@ export interface NodeContext {
   readonly logger: NodeLogger;
   readonly options: NodeOptions;
   readonly volumeLocks: KeyedMutex;
+  /** Stage and attach times, path health (metrics on). */
+  readonly metrics?: NodeMetrics;
 }

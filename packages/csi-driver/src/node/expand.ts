@@ -2,7 +2,7 @@
 // until the device reaches the requested size, then grow the filesystem online (skipped for block).
 import type { FsType } from '../constants.js';
 import { supportedFsTypes } from '../constants.js';
-import { aborted, failedPrecondition, internal, invalidArgument, notFound } from '../errors.js';
+import { failedPrecondition, inProgress, internal, invalidArgument, notFound } from '../errors.js';
 import { deviceSize } from '../host/blockdev.js';
 import { pollUntil } from '../host/clock.js';
 import { readMounts, topMountAt } from '../host/mountinfo.js';
@@ -36,7 +36,7 @@ export async function expandVolume(ctx: NodeContext, req: NodeExpandVolumeReques
   const cap = req.volumeCapability ? parseCapability(req.volumeCapability) : undefined;
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
   if (!release) {
-    throw aborted(`an operation on volume ${volumeId} is already in progress`);
+    throw inProgress(`an operation on volume ${volumeId} is already in progress`);
   }
   try {
     return await expandLocked(ctx, volumeId, path, required, cap?.accessType);

@@ -45,4 +45,4 @@ export { type NvmeRecord, parseNvmeSpec, recordFromJson as nvmeRecordFromJson } 
 export { NvmeTransport, type NvmeTransportOptions } from './nvme/transport.js';
 export type { Finding } from './reconcile.js';
 export { NodeService, type NodeServiceDeps } from './service.js';
-export type { Attachment, AttachRequest, PathHealth, Transport } from './transport.js';
+export type { Attachment, AttachRequest, PathCounts, PathHealth, Transport } from './transport.js';

@@ -2,7 +2,7 @@
 // target file (block), read-only when asked. An existing mount at the target is compared by device
 // and root from mountinfo: the same volume with the same read-only flag is OK, anything else is
 // ALREADY_EXISTS.
-import { aborted, alreadyExists, failedPrecondition, invalidArgument } from '../errors.js';
+import { alreadyExists, failedPrecondition, inProgress, invalidArgument } from '../errors.js';
 import { bindMount, remountBind } from '../host/mount.js';
 import { isReadOnly, type MountInfo, readMounts, topMountAt } from '../host/mountinfo.js';
 import type { VolumeState } from '../state/volume-state.js';
@@ -37,7 +37,7 @@ export async function publishVolume(
   const requestedReadOnly = req.readonly || readOnlyModes.includes(cap.mode);
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
   if (!release) {
-    throw aborted(`an operation on volume ${volumeId} is already in progress`);
+    throw inProgress(`an operation on volume ${volumeId} is already in progress`);
   }
   try {
     const state = await ctx.store.get(volumeId);

@@ -4,6 +4,7 @@
 import { type Clock, realClock } from '../host/clock.js';
 import type { HostFiles } from '../host/files.js';
 import type { Runner } from '../host/runner.js';
+import type { NodeMetrics } from '../metrics/types.js';
 import type { StateStore } from '../state/store.js';
 import { defaultNodeOptions, type NodeContext, type NodeOptions } from './context.js';
 import { expandVolume } from './expand.js';
@@ -43,6 +44,8 @@ export interface NodeServiceDeps {
   readonly options: Partial<NodeOptions> & Pick<NodeOptions, 'nodeName'>;
   readonly clock?: Clock;
   readonly logger?: NodeLogger;
+  /** Stage and attach times, path health, staged volumes (metrics on). */
+  readonly metrics?: NodeMetrics;
 }
 
 export class NodeService {
@@ -62,7 +65,10 @@ export class NodeService {
       logger: deps.logger ?? silentLogger,
       options: { ...defaultNodeOptions, ...deps.options },
       volumeLocks: new KeyedMutex(),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
+    const { store } = deps;
+    deps.metrics?.stagedVolumes(async () => (await store.list()).filter((s) => s.phase === 'staged').length);
   }
 
   /** Logs where the state files and the host disagree (call once at start). */

@@ -3,10 +3,11 @@
 // file records intent before each side effect, so a retry after a crash at any point converges.
 import type { FsType } from '../constants.js';
 import { dhchapFromSecrets } from '../dhchap.js';
-import { aborted, alreadyExists, failedPrecondition, invalidArgument } from '../errors.js';
+import { alreadyExists, failedPrecondition, inProgress, invalidArgument } from '../errors.js';
 import { parseCreateOptions, validateCreateOptions } from '../host/mkfs.js';
 import { mount } from '../host/mount.js';
 import { isReadOnly, readMounts, topMountAt } from '../host/mountinfo.js';
+import type { NodeMetrics, Outcome } from '../metrics/types.js';
 import type { VolumeState } from '../state/volume-state.js';
 import { chooseFsType, type ParsedCapability, parseCapability, readOnlyModes } from './capability.js';
 import { chapFromSecrets } from './chap.js';
@@ -66,7 +67,7 @@ export async function stageVolume(ctx: NodeContext, req: NodeStageVolumeRequest)
   const p = plan(ctx, req);
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(p.volumeId));
   if (!release) {
-    throw aborted(`an operation on volume ${p.volumeId} is already in progress`);
+    throw inProgress(`an operation on volume ${p.volumeId} is already in progress`);
   }
   try {
     await stageLocked(ctx, p);
@@ -111,11 +112,37 @@ async function alreadyStaged(ctx: NodeContext, p: StagePlan, state: VolumeState)
 }
 
 async function stageLocked(ctx: NodeContext, p: StagePlan): Promise<void> {
-  let state = await ctx.store.get(p.volumeId);
+  const state = await ctx.store.get(p.volumeId);
   if (state && (await alreadyStaged(ctx, p, state))) {
     ctx.logger.debug({ volumeId: p.volumeId }, 'already staged');
     return;
   }
+  await measured(ctx.metrics, 'staged', p.transport.name, () => attachAndStage(ctx, p, state));
+}
+
+/** Runs `work` and reports its outcome and duration as `what` (when metrics are on). */
+async function measured<T>(
+  metrics: NodeMetrics | undefined,
+  what: 'staged' | 'attached',
+  transport: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!metrics) {
+    return work();
+  }
+  const started = performance.now();
+  let result: Outcome = 'failure';
+  try {
+    const value = await work();
+    result = 'success';
+    return value;
+  } finally {
+    metrics[what](transport, result, (performance.now() - started) / 1000);
+  }
+}
+
+async function attachAndStage(ctx: NodeContext, p: StagePlan, existing: VolumeState | undefined): Promise<void> {
+  let state = existing;
   if (!state && p.cap.accessType === 'mount') {
     const top = topMountAt(await readMounts(ctx.files), p.staging);
     if (top) {
@@ -142,12 +169,17 @@ async function stageLocked(ctx: NodeContext, p: StagePlan): Promise<void> {
       };
   await ctx.store.put(state);
   const chap = chapFromSecrets(p.request.secrets);
-  const attachment = await p.transport.attach({
-    volumeId: p.volumeId,
-    publishContext: p.request.publishContext ?? {},
-    ...(chap ? { chap } : {}),
-    ...(p.request.secrets ? { secrets: p.request.secrets } : {}),
-  });
+  const attachment = await measured(ctx.metrics, 'attached', p.transport.name, () =>
+    p.transport.attach({
+      volumeId: p.volumeId,
+      publishContext: p.request.publishContext ?? {},
+      ...(chap ? { chap } : {}),
+      ...(p.request.secrets ? { secrets: p.request.secrets } : {}),
+    }),
+  );
+  if (attachment.counts) {
+    ctx.metrics?.paths(p.volumeId, attachment.counts);
+  }
   state = touch(ctx, state, {
     phase: 'attached',
     attachment: attachment.record,

@@ -75,6 +75,7 @@ async function condition(
   let summary = '';
   if (transport && state.attachment) {
     const health = await transport.health(state.attachment);
+    ctx.metrics?.paths(state.volumeId, health.counts);
     summary = health.message;
     if (health.abnormal) {
       problems.push(health.message);

@@ -14,6 +14,14 @@ export interface AttachRequest {
   readonly secrets?: StringMap;
 }
 
+/** Paths and sessions of one attached volume, for metrics (counts only). */
+export interface PathCounts {
+  readonly pathsActive: number;
+  readonly pathsTotal: number;
+  readonly sessionsUp: number;
+  readonly sessionsTotal: number;
+}
+
 export interface Attachment {
   /** The device to format, mount or bind: a multipath map or the single path. */
   readonly device: string;
@@ -23,11 +31,14 @@ export interface Attachment {
   readonly paths: readonly string[];
   /** Persisted in the node state: enough to re-resolve, resize and detach after a restart. No secrets. */
   readonly record: JsonObject;
+  /** Paths and sessions attached and attempted. */
+  readonly counts?: PathCounts;
 }
 
 export interface PathHealth {
   readonly abnormal: boolean;
   readonly message: string;
+  readonly counts?: PathCounts;
 }
 
 export interface Transport {

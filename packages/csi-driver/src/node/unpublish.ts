@@ -1,6 +1,6 @@
 // NodeUnpublishVolume: unmount whatever is at the target path (busy mounts are retried, mountinfo
 // decides) and remove the directory or file the node created there. Nothing there → OK.
-import { aborted } from '../errors.js';
+import { inProgress } from '../errors.js';
 import { unmountAll } from '../host/mount.js';
 import { readMounts, topMountAt } from '../host/mountinfo.js';
 import { runChecked } from '../host/runner.js';
@@ -19,7 +19,7 @@ export async function unpublishVolume(
   const target = requirePath(req.targetPath, 'targetPath');
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
   if (!release) {
-    throw aborted(`an operation on volume ${volumeId} is already in progress`);
+    throw inProgress(`an operation on volume ${volumeId} is already in progress`);
   }
   try {
     const bound = topMountAt(await readMounts(ctx.files), target);

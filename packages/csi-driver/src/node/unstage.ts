@@ -2,7 +2,7 @@
 // hand the device back to its transport (which logs out only when nothing else needs the session);
 // forget the volume. Nothing staged → OK. A lost state file with a mount still at the staging path
 // is adopted from the mount's device so the device is torn down, not leaked.
-import { aborted, failedPrecondition } from '../errors.js';
+import { failedPrecondition, inProgress } from '../errors.js';
 import { flushBuffers } from '../host/blockdev.js';
 import { unmountAll } from '../host/mount.js';
 import { type MountInfo, readMounts, topMountAt } from '../host/mountinfo.js';
@@ -22,7 +22,7 @@ export async function unstageVolume(
   const staging = requirePath(req.stagingTargetPath, 'stagingTargetPath');
   const release = ctx.volumeLocks.tryLock(lockKeys.volume(volumeId));
   if (!release) {
-    throw aborted(`an operation on volume ${volumeId} is already in progress`);
+    throw inProgress(`an operation on volume ${volumeId} is already in progress`);
   }
   try {
     const state = (await ctx.store.get(volumeId)) ?? (await adoptStaged(ctx, volumeId, staging));
@@ -114,5 +114,6 @@ async function teardown(ctx: NodeContext, state: VolumeState): Promise<void> {
     await transport.detach(state.attachment);
   }
   await ctx.store.remove(state.volumeId);
+  ctx.metrics?.paths(state.volumeId, undefined);
   ctx.logger.info({ volumeId: state.volumeId }, 'volume unstaged');
 }

@@ -1,7 +1,10 @@
-// HTTP transport to one CSP endpoint: pooled keep-alive connections (undici Pool), a deadline per
+// HTTP transport to one CSP endpoint: pooled keep-alive connections (Node's own http/https agent,
+// which costs the driver far less memory than a separate HTTP client library), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import type { CspClientMetrics } from '../metrics/types.js';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
 
@@ -12,13 +15,17 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** TCP/TLS connect timeout (default 10 s). */
   connectTimeoutMs?: number;
-  /** Pooled connections (default 16). */
+  /** Pooled connections: at most this many requests run at once, the rest wait (default 130). */
   connections?: number;
+  /** An idle pooled connection is closed after this long (default 30 s). */
+  keepAliveTimeoutMs?: number;
   /** Extra attempts after a connection failure, where resending is safe (default 2). */
   retries?: number;
   /** First backoff; doubles per attempt (default 250 ms). */
   retryDelayMs?: number;
   tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer };
+  /** Where to report each request's operation, status and latency (metrics on). */
+  metrics?: CspClientMetrics;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -43,8 +50,16 @@ export interface HttpResponse {
   body: unknown;
 }
 
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
-const brokenCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+/**
+ * The default pool: as many requests at once as the CSI sidecars send RPCs at once with their
+ * default worker counts (external-provisioner 100, attacher 10, resizer 10, snapshotter 10); each
+ * RPC has one CSP request in flight at a time.
+ */
+export const defaultConnections = 130;
+
+const connectTimeoutCode = 'CONNECT_TIMEOUT';
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', connectTimeoutCode, 'EHOSTUNREACH']);
+const brokenCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
@@ -87,31 +102,70 @@ export function errorDetail(body: unknown): { code: string; message: string; rea
   return { code: '', message: typeof body === 'string' ? body.slice(0, 300) : '' };
 }
 
+/** The deadline of a request passed: the request was destroyed. */
+class Deadline extends Error {}
+
 export class CspHttp {
-  readonly #pool: Pool;
+  readonly #agent: HttpAgent;
+  readonly #send: typeof httpRequest;
+  readonly #origin: URL;
   readonly #basePath: string;
+  readonly #metrics: CspClientMetrics | undefined;
+  readonly #connectTimeoutMs: number;
   readonly #options: Required<Pick<HttpOptions, 'timeoutMs' | 'retries' | 'retryDelayMs'>>;
 
   constructor(options: HttpOptions) {
     const url = new URL(options.baseUrl);
+    this.#origin = url;
     this.#basePath = url.pathname.replace(/\/$/, '');
+    this.#metrics = options.metrics;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#options = {
       timeoutMs: options.timeoutMs ?? 60_000,
       retries: options.retries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 250,
     };
-    this.#pool = new Pool(url.origin, {
-      connections: options.connections ?? 16,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-      keepAliveTimeout: 30_000,
-      connect: {
+    const connections = options.connections ?? defaultConnections;
+    const pool = {
+      keepAlive: true,
+      maxSockets: connections,
+      maxFreeSockets: connections,
+      timeout: options.keepAliveTimeoutMs ?? 30_000,
+      scheduling: 'lifo' as const,
+    };
+    if (url.protocol === 'https:') {
+      this.#agent = new HttpsAgent({
+        ...pool,
         rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
         ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
-      },
-    });
+      });
+      this.#send = httpsRequest as unknown as typeof httpRequest;
+    } else {
+      this.#agent = new HttpAgent(pool);
+      this.#send = httpRequest;
+    }
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
+    const metrics = this.#metrics;
+    if (!metrics) {
+      return this.#attempts(request);
+    }
+    const started = performance.now();
+    let status = 'connection_error';
+    try {
+      const response = await this.#attempts(request);
+      status = String(response.status);
+      return response;
+    } catch (err) {
+      status = err instanceof CspTimeoutError ? 'timeout' : status;
+      throw err;
+    } finally {
+      metrics.request(request.operation, status, (performance.now() - started) / 1000);
+    }
+  }
+
+  async #attempts(request: HttpRequest): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#once(request);
@@ -136,7 +190,7 @@ export class CspHttp {
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    this.#agent.destroy();
   }
 
   #url(request: HttpRequest): string {
@@ -152,31 +206,17 @@ export class CspHttp {
 
   async #once(request: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
     }
     try {
-      const response = await this.#pool.request({
-        path: this.#url(request),
-        method: request.method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
-      const text = await response.body.text();
-      const contentType = response.headers['content-type'];
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: parseBody(text, typeof contentType === 'string' ? contentType : undefined),
-      };
+      return await this.#exchange(request, headers, body, timeoutMs);
     } catch (err) {
-      if (controller.signal.aborted) {
+      if (err instanceof Deadline) {
         throw new CspTimeoutError(request.operation, timeoutMs);
       }
       const code = errorCode(err);
@@ -194,8 +234,61 @@ export class CspHttp {
         false,
         err,
       );
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  /** One request and its whole answer, within the deadline (connecting within its own). */
+  #exchange(
+    request: HttpRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      const fail = (err: Error) => {
+        clearTimeout(deadline);
+        reject(timedOut ? new Deadline() : err);
+      };
+      const req = this.#send({
+        agent: this.#agent,
+        protocol: this.#origin.protocol,
+        hostname: this.#origin.hostname.replace(/^\[|\]$/g, ''),
+        port: this.#origin.port,
+        path: this.#url(request),
+        method: request.method,
+        headers,
+      });
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new Deadline());
+      }, timeoutMs);
+      req.once('socket', (socket) => {
+        if (!socket.connecting) {
+          return;
+        }
+        const connect = setTimeout(
+          () => req.destroy(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
+          this.#connectTimeoutMs,
+        );
+        socket.once('connect', () => clearTimeout(connect));
+        socket.once('close', () => clearTimeout(connect));
+      });
+      req.once('error', fail);
+      req.once('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', fail);
+        res.once('end', () => {
+          clearTimeout(deadline);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: parseBody(Buffer.concat(chunks).toString('utf8'), res.headers['content-type']),
+          });
+        });
+      });
+      req.end(body);
+    });
   }
 }

@@ -1,13 +1,14 @@
 // The fastify application every TypeScript CSP shares: contract routes generated from the OpenAPI
 // document, request and response validation, session tokens, the error catalog, health
 // endpoints and served API docs. A CSP supplies only a `CspProvider`.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import type FastifyModule from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { loadOpenApiDocument } from '../spec.js';
-import type { TokenRequest } from '../types.js';
+import type { KitMetrics } from '../metrics/types.js';
+import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
+import { registerLazyDocs } from './docs.js';
 import { CspProblem, errorBody, isCspProblem } from './errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
@@ -24,10 +25,16 @@ export interface CspAppOptions {
   tokenIdleTtlMs?: number;
   /** A token expires this long after login (default 24 h). */
   tokenMaxTtlMs?: number;
-  /** Check response bodies against the contract: `strict` turns a mismatch into a 500 (tests). */
+  /**
+   * Check response bodies against the contract: `log` reports a mismatch, `strict` turns it into a
+   * 500 (tests), `off` (the default) checks nothing: the contract's suites check CSPs, and checking
+   * every response costs a production CSP CPU and about 3 MiB of compiled validators.
+   */
   responseValidation?: ResponseValidation;
   /** Serve the OpenAPI document and Swagger UI under /docs (default true). */
   docs?: boolean;
+  /** Where to report requests, sessions and capacity (metrics on); absent: nothing is measured. */
+  metrics?: KitMetrics;
 }
 
 export interface CspApp {
@@ -35,6 +42,8 @@ export interface CspApp {
   tokens: TokenStore;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
+  /** Where this CSP serves its metrics (metrics on). */
+  metricsUrl?: string;
 }
 
 declare module 'fastify' {
@@ -46,11 +55,45 @@ declare module 'fastify' {
   }
 }
 
+// CommonJS, loaded with require (see ../runtime.ts).
+const Fastify = createRequire(import.meta.url)('fastify') as typeof FastifyModule;
+
 const hour = 3_600_000;
+
+/** fastify's schema compilers: request validation by the contract, responses as plain JSON. */
+const compilersFactory = {
+  buildValidator:
+    () =>
+    ({ schema, httpPart }: { schema: Record<string, unknown>; httpPart?: string }) =>
+      requestValidator((httpPart ?? 'body') as HttpPart, schema),
+  buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
+};
 
 function tokenFrom(request: FastifyRequest): string | undefined {
   const value = request.headers['x-auth-token'];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** The route label of a request: its contract operation, a kit endpoint, or `unmatched`. */
+function routeLabel(request: FastifyRequest): string {
+  const operationId = request.routeOptions.config?.operationId;
+  if (operationId) {
+    return operationId;
+  }
+  const url = request.routeOptions.url;
+  if (url === '/healthz' || url === '/readyz') {
+    return url.slice(1);
+  }
+  return url?.startsWith('/docs') ? 'docs' : 'unmatched';
+}
+
+function reportCapacity(metrics: KitMetrics, provider: CspProvider, body: unknown, answer: unknown): void {
+  const capacity = answer as Partial<Capacity> | undefined;
+  if (typeof capacity?.available_bytes !== 'number') {
+    return;
+  }
+  const config = (body as { config?: Config } | undefined)?.config ?? {};
+  metrics.capacity(provider.capacityPool?.(config) ?? '', capacity.available_bytes, capacity.total_bytes);
 }
 
 function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
@@ -65,7 +108,7 @@ function sendProblem(reply: FastifyReply, status: number, message: string, probl
 
 export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const { provider, logger } = options;
-  const validation = options.responseValidation ?? 'log';
+  const validation = options.responseValidation ?? 'off';
   const locks = new KeyedMutex();
   let closing = false;
   const closeSession = (session: ArraySession) =>
@@ -83,22 +126,27 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // The contract's own validators (validation.ts), and plain JSON for responses (the kit checks
+    // them itself): fastify then never loads its default Ajv and serializer compilers.
+    // (fastify types these factories for Ajv; ours take the same route object.)
+    schemaController: { compilersFactory: compilersFactory as never },
   });
   app.decorateRequest('cspToken', undefined);
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    requestValidator((httpPart ?? 'body') as HttpPart, schema as Record<string, unknown>),
-  );
 
-  if (options.docs !== false) {
-    await app.register(swagger, { mode: 'static', specification: { document: loadOpenApiDocument() as never } });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-  }
+  const docs = options.docs !== false ? registerLazyDocs(app) : undefined;
 
   app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
     closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
   );
 
+  const { metrics } = options;
+  if (metrics) {
+    metrics.sessions(() => tokens.size);
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.request(routeLabel(request), reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.config;
     if (route?.operationId) {
@@ -218,6 +266,9 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
           body: request.body,
           locks,
         });
+        if (metrics && route.operationId === 'queryCapacity') {
+          reportCapacity(metrics, provider, request.body, result.body);
+        }
         for (const [name, value] of Object.entries(result.headers ?? {})) {
           reply.header(name, value);
         }
@@ -232,6 +283,7 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const shutdown = async () => {
     closing = true;
     await app.close();
+    await docs?.close();
     await Promise.all(tokens.drain().map(closeSession));
     await provider.close();
   };

@@ -1,6 +1,12 @@
-// Logger settings shared by every CSP. Secrets are removed by path before a line is written, as a
+// Logger settings shared by every CSP. Secrets are removed by key before a line is written, as a
 // second line of defence: the kit and providers never pass credentials to the logger on purpose.
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
+import { scrubbingFormatter } from '../scrub.js';
+
+// CommonJS, loaded with require (see ../runtime.ts).
+const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
 
 /** Field names that hold secrets anywhere in a logged object (matched at up to three levels). */
 export const secretKeys = [
@@ -27,19 +33,10 @@ export const secretKeys = [
   'cookie',
 ] as const;
 
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of secretKeys) {
-    const quoted = key.includes('-') ? `["${key}"]` : `.${key}`;
-    paths.push(key.includes('-') ? `["${key}"]` : key, `*${quoted}`, `*.*${quoted}`);
-  }
-  return paths;
-}
-
 export function loggerOptions(level: string = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
   return {
     level,
-    redact: { paths: redactPaths(), censor: '[redacted]' },
+    formatters: { log: scrubbingFormatter(secretKeys) },
     base: { pid: process.pid },
   };
 }

@@ -66,6 +66,11 @@ export interface CspProvider {
   openSession(credentials: Credentials): Promise<ArraySession>;
   /** Releases shared resources at shutdown (sessions are closed by the kit before this). */
   close(): Promise<void>;
+  /**
+   * The pool a capacity request's config selects (a label of opencsp_array_capacity_bytes), called
+   * only after the session answered it: '' for the default pool. Absent: every answer is `default`.
+   */
+  capacityPool?(config: Config): string;
 }
 
 /**

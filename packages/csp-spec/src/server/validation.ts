@@ -2,7 +2,8 @@
 // Schema 2020-12). Bodies are checked strictly: no type coercion, unknown fields rejected where
 // the schema forbids them. Query strings, path params and headers are strings on the wire and are
 // coerced to the declared types.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonSchema } from './contract.js';
 
 export type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
@@ -18,8 +19,15 @@ export class ContractViolation extends Error {
   }
 }
 
-function newAjv(coerce: boolean): Ajv2020 {
+/**
+ * Ajv is loaded when the first schema is compiled, which (validators being compiled on a route's
+ * first request) is never for an idle CSP. `require` rather than `import`: the library is CommonJS.
+ */
+function newAjv(coerce: boolean): Ajv2020Type {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const ajv = new Ajv2020({
+    // The contract's schemas are checked by its own tests, not again at run time.
+    validateSchema: false,
     strict: false,
     allErrors: false,
     coerceTypes: coerce ? 'array' : false,
@@ -32,8 +40,8 @@ function newAjv(coerce: boolean): Ajv2020 {
   return ajv;
 }
 
-const strictAjv = newAjv(false);
-const coercingAjv = newAjv(true);
+let strictAjv: Ajv2020Type | undefined;
+let coercingAjv: Ajv2020Type | undefined;
 const partNames: Record<HttpPart, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 function fieldOf(part: HttpPart, error: ErrorObject): string {
@@ -82,15 +90,25 @@ function compile(schema: JsonSchema, coerce: boolean): ValidateFunction {
   if (cache) {
     return cache;
   }
-  const fn = (coerce ? coercingAjv : strictAjv).compile(schema);
+  if (coerce) {
+    coercingAjv ??= newAjv(true);
+  } else {
+    strictAjv ??= newAjv(false);
+  }
+  const fn = ((coerce ? coercingAjv : strictAjv) as Ajv2020Type).compile(schema);
   compiled.set(schema, fn);
   return fn;
 }
 
-/** A validator for one request part, in the shape fastify's `validatorCompiler` expects. */
+/**
+ * A validator for one request part, in the shape fastify's `validatorCompiler` expects. The schema
+ * is compiled on the route's first request: most routes of the contract are never called by a
+ * given cluster, and compiled validators are code the process would otherwise keep for nothing.
+ */
 export function requestValidator(part: HttpPart, schema: JsonSchema) {
-  const validate = compile(schema, part !== 'body');
+  let validate: ValidateFunction | undefined;
   return (data: unknown): { value: unknown } | { error: ContractViolation } => {
+    validate ??= compile(schema, part !== 'body');
     if (validate(data)) {
       return { value: data };
     }

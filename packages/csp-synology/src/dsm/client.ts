@@ -3,6 +3,7 @@
 // when DSM reports the session lost (105/106/107/119/150), and logs in under the kit's login guard:
 // a refused password is never sent again, failures are limited, and an Auto Block pauses logins.
 
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import type { LoginAttempt, LoginGuard, LoginOutcome } from '@opencsp/csp-spec/server';
 import type { ApiCatalog } from './discovery.js';
 import { type DsmParams, encodeParams } from './encoding.js';
@@ -26,6 +27,8 @@ export interface DsmClientOptions {
   /** Attempts after a transport failure for calls that are safe to resend (default 2). */
   retries?: number;
   retryDelayMs?: number;
+  /** Where to report calls (`<api>.<method>` and DSM's error code), API sessions and logins (metrics on). */
+  metrics?: ArrayMetrics;
 }
 
 export interface CallOptions {
@@ -46,6 +49,8 @@ export class DsmClient {
   #token: string | undefined;
   #generation = 0;
   #loggingIn: Promise<void> | undefined;
+  /** DSM dropped our session (105/106/107/119/150): the next login re-establishes it. */
+  #lost = false;
   /** DSM logins this client made (tests check re-login behaviour with it). */
   logins = 0;
 
@@ -76,14 +81,15 @@ export class DsmClient {
         await this.login();
       }
       const generation = this.#generation;
-      const envelope = await this.#send(api, method, params, idempotent);
+      const envelope = await this.#measured(api, method, this.#send(api, method, params, idempotent));
       if (envelope.success) {
         return (envelope.data ?? {}) as T;
       }
       const code = envelope.error?.code ?? 100;
       if (attempt === 0 && sessionLostCodes.has(code)) {
         if (generation === this.#generation) {
-          this.#sid = undefined;
+          this.#setSid(undefined);
+          this.#lost = true;
         }
         continue;
       }
@@ -93,7 +99,7 @@ export class DsmClient {
 
   async logout(): Promise<void> {
     const sid = this.#sid;
-    this.#sid = undefined;
+    this.#setSid(undefined);
     if (!sid) {
       return;
     }
@@ -131,9 +137,14 @@ export class DsmClient {
       ),
     ];
     this.logins++;
-    const envelope = await this.transport.post(auth.path, fields);
+    const { metrics } = this.#options;
+    const envelope = await this.transport.post(auth.path, fields).catch((err: unknown) => {
+      metrics?.login('error');
+      throw err;
+    });
     if (!envelope.success) {
       const code = envelope.error?.code ?? 100;
+      metrics?.login(code in loginRefusalText ? 'refused' : 'error');
       if (code in loginRefusalText) {
         throw new DsmLoginError(code, `DSM refused the login: ${loginRefusalText[code]} (DSM error ${code})`);
       }
@@ -141,11 +152,44 @@ export class DsmClient {
     }
     const data = envelope.data as { sid?: unknown; synotoken?: unknown } | undefined;
     if (typeof data?.sid !== 'string' || data.sid === '') {
+      metrics?.login('error');
       throw new DsmTransportError('DSM login answered without a sid', true);
     }
-    this.#sid = data.sid;
+    metrics?.login('success');
+    if (this.#lost) {
+      this.#lost = false;
+      metrics?.reconnected();
+    }
+    this.#setSid(data.sid);
     this.#token = typeof data.synotoken === 'string' ? data.synotoken : undefined;
     this.#generation++;
+  }
+
+  /** Holds (or drops) the session id; the open API sessions metric follows. */
+  #setSid(sid: string | undefined): void {
+    if (Boolean(sid) !== Boolean(this.#sid)) {
+      this.#options.metrics?.connection(sid ? 1 : -1);
+    }
+    this.#sid = sid;
+  }
+
+  /** Reports one call's outcome (`ok`, DSM's error code, or `transport`) and latency. */
+  async #measured(api: string, method: string, answer: Promise<DsmEnvelope>): Promise<DsmEnvelope> {
+    const { metrics } = this.#options;
+    if (!metrics) {
+      return answer;
+    }
+    const started = performance.now();
+    const name = `${api}.${method}`;
+    try {
+      const envelope = await answer;
+      const code = envelope.success ? 'ok' : String(envelope.error?.code ?? 100);
+      metrics.call(name, code, (performance.now() - started) / 1000);
+      return envelope;
+    } catch (err) {
+      metrics.call(name, 'transport', (performance.now() - started) / 1000);
+      throw err;
+    }
   }
 
   async #send(api: string, method: string, params: DsmParams, idempotent: boolean): Promise<DsmEnvelope> {

@@ -1,10 +1,14 @@
-// HTTP(S) transport to one DSM: pooled keep-alive connections, TLS always verified against the
-// system or a configured CA (plain HTTP only for a NAS the operator lists for it), POST form
-// bodies (credentials and sids never go into URLs), a deadline per request, and answers checked
-// to be DSM envelopes.
-import { TLSSocket } from 'node:tls';
+// HTTP(S) transport to one DSM: pooled keep-alive connections (Node's own http/https agent), TLS
+// always verified against the system or a configured CA (plain HTTP only for a NAS the operator
+// lists for it), POST form bodies (credentials and sids never go into URLs), a deadline per
+// request, and answers checked to be DSM envelopes.
+
+import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
-import { buildConnector, Pool } from 'undici';
 import { DsmTransportError } from './errors.js';
 
 export interface TransportOptions {
@@ -14,7 +18,15 @@ export interface TransportOptions {
   trust: ArrayTrust;
   timeoutMs: number;
   connectTimeoutMs?: number;
+  /** Requests in flight at once to this DSM; more wait for a free connection (default 16). */
+  connections?: number;
 }
+
+/**
+ * DSM answers concurrent requests and runs SAN work one request at a time internally: 16
+ * parallel LUN creates all succeeded on hardware, serialised by DSM (research/synology.md).
+ */
+export const defaultDsmConnections = 16;
 
 export interface DsmEnvelope {
   success: boolean;
@@ -22,14 +34,7 @@ export interface DsmEnvelope {
   error?: { code: number };
 }
 
-const notSentCodes = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(err: unknown): string {
   const direct = (err as { code?: unknown }).code;
@@ -49,58 +54,87 @@ function isEnvelope(value: unknown): value is DsmEnvelope {
   return (value as DsmEnvelope).success || (typeof error === 'object' && typeof error?.code === 'number');
 }
 
+const connectTimeoutCode = 'CONNECT_TIMEOUT';
+
+type Connected = (err: Error | null, stream: Duplex) => void;
+
 /**
- * undici's connector, with every TLS connection checked against `trust` before it is handed out.
- * No TLS session resumption: a resumed session shows no peer certificate to check.
+ * The agents' way to open a connection: TCP (or TLS, when `trust` is given) within the connect
+ * deadline, and for TLS a finished handshake that `trust` accepts, before the agent hands the
+ * connection to a request. No TLS session resumption: a resumed session shows no certificate.
  */
-function checkedConnector(trust: ArrayTrust, timeout: number): buildConnector.connector {
-  const connect = buildConnector({ timeout, maxCachedSessions: 0, ...trust.tlsOptions });
-  return (options, callback) =>
-    connect(options, (err, socket) => {
-      const untrusted = !err && socket instanceof TLSSocket ? trust.check(socket) : undefined;
-      if (untrusted) {
-        socket?.destroy();
-        callback(untrusted, null);
-      } else if (err) {
-        callback(err, null);
-      } else {
-        callback(null, socket as NonNullable<typeof socket>);
+function checkedConnect(trust: ArrayTrust | undefined, connectTimeoutMs: number) {
+  return (options: ClientRequestArgs, callback: Connected): undefined => {
+    const socket: Socket = trust
+      ? tlsConnect({ ...(options as ConnectionOptions), ...trust.tlsOptions, session: undefined })
+      : netConnect(options as Parameters<typeof netConnect>[0]);
+    let settled = false;
+    const settle = (err: Error | undefined) => {
+      if (settled) {
+        return;
       }
-    });
+      settled = true;
+      clearTimeout(deadline);
+      socket.off('error', settle);
+      if (err) {
+        socket.destroy();
+      }
+      callback(err ?? null, socket);
+    };
+    const deadline = setTimeout(
+      () => settle(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
+      connectTimeoutMs,
+    );
+    socket.once('error', settle);
+    if (trust) {
+      socket.once('secureConnect', () => settle(trust.check(socket as TLSSocket)));
+    } else {
+      socket.once('connect', () => settle(undefined));
+    }
+    return undefined;
+  };
+}
+
+/** One form POST and its whole answer: status and body text. */
+interface Exchange {
+  status: number;
+  text: string;
 }
 
 export class DsmTransport {
   readonly baseUrl: string;
-  readonly #pool: Pool;
+  readonly #url: URL;
+  readonly #agent: HttpAgent;
+  readonly #send: typeof httpRequest;
   readonly #timeoutMs: number;
+  readonly #connectTimeoutMs: number;
 
   constructor(options: TransportOptions) {
     const url = new URL(options.baseUrl);
+    this.#url = url;
     this.baseUrl = url.origin;
     this.#timeoutMs = options.timeoutMs;
-    this.#pool = new Pool(url.origin, {
-      connections: 8,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: checkedConnector(options.trust, options.connectTimeoutMs ?? 10_000),
-    });
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const connections = options.connections ?? defaultDsmConnections;
+    const pool = {
+      keepAlive: true,
+      maxSockets: connections,
+      maxFreeSockets: connections,
+      timeout: 30_000,
+      scheduling: 'lifo' as const,
+    };
+    const https = url.protocol === 'https:';
+    this.#agent = https ? new HttpsAgent({ ...pool, maxCachedSessions: 0 }) : new HttpAgent(pool);
+    this.#agent.createConnection = checkedConnect(https ? options.trust : undefined, this.#connectTimeoutMs);
+    this.#send = https ? (httpsRequest as unknown as typeof httpRequest) : httpRequest;
   }
 
   /** POSTs a form to `/webapi/<cgi>` and returns DSM's envelope. */
   async post(cgi: string, fields: [string, string][], headers: Record<string, string> = {}): Promise<DsmEnvelope> {
     const body = new URLSearchParams(fields).toString();
-    let status: number;
-    let text: string;
+    let answer: Exchange;
     try {
-      const response = await this.#pool.request({
-        path: `/webapi/${cgi}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', ...headers },
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
+      answer = await this.#exchange(`/webapi/${cgi}`, body, headers);
     } catch (err) {
       const code = errorCode(err);
       if (isTlsFailure(code)) {
@@ -110,21 +144,19 @@ export class DsmTransport {
           { cause: err },
         );
       }
-      const name = (err as Error).name;
       const what =
-        name === 'TimeoutError' || name === 'AbortError'
+        (err as Error).name === 'TimeoutError'
           ? `no answer within ${this.#timeoutMs} ms`
           : code || (err as Error).message;
-      throw new DsmTransportError(`DSM at ${this.baseUrl} unreachable: ${what}`, !notSentCodes.has(code), {
-        cause: err,
-      });
+      const notSent = notSentCodes.has(code) || code === connectTimeoutCode;
+      throw new DsmTransportError(`DSM at ${this.baseUrl} unreachable: ${what}`, !notSent, { cause: err });
     }
-    if (status !== 200) {
-      throw new DsmTransportError(`DSM at ${this.baseUrl} answered HTTP ${status}`, true);
+    if (answer.status !== 200) {
+      throw new DsmTransportError(`DSM at ${this.baseUrl} answered HTTP ${answer.status}`, true);
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(answer.text);
     } catch {
       throw new DsmTransportError(`DSM at ${this.baseUrl} answered something that is not JSON`, true);
     }
@@ -134,7 +166,45 @@ export class DsmTransport {
     return parsed;
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
+  #exchange(path: string, body: string, headers: Record<string, string>): Promise<Exchange> {
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      const fail = (err: Error) => {
+        clearTimeout(deadline);
+        reject(timedOut ? Object.assign(new Error('deadline passed'), { name: 'TimeoutError' }) : err);
+      };
+      const req = this.#send({
+        agent: this.#agent,
+        protocol: this.#url.protocol,
+        hostname: this.#url.hostname.replace(/^\[|\]$/g, ''),
+        port: this.#url.port,
+        path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+        },
+      });
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+      }, this.#timeoutMs);
+      req.once('error', fail);
+      req.once('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', fail);
+        res.once('end', () => {
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      req.end(body);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#agent.destroy();
   }
 }

@@ -6,10 +6,11 @@ import type { Logger } from 'pino';
 import { type ConnectionOptions, RpcConnection } from './connection.js';
 import { CallTimeout, ConnectionLost, errnos, RpcFailure, rpc } from './errors.js';
 import { type LoginCredentials, login } from './login.js';
+import { loginResult } from './metrics.js';
 
 export interface ClientOptions extends Omit<ConnectionOptions, 'url'> {
   url: string;
-  /** Connections per session (1–4). */
+  /** Connections per session (1–64); each is opened when the others have `maxInFlight` calls. */
   connections: number;
   credentials: LoginCredentials;
   logger: Logger;
@@ -32,16 +33,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class TrueNasClient {
   readonly #options: ClientOptions;
   readonly #slots: Array<Promise<RpcConnection> | undefined>;
+  /** The connection of each slot once it is open and logged in. */
+  readonly #ready: Array<RpcConnection | undefined>;
   readonly #secure: boolean;
   #closed = false;
   /** Whether the array answers job methods with job ids (no core.set_options support). */
   #legacyJobs = false;
   /** Calls sent to the array (attempts included), for metrics and tests. */
   callCount = 0;
+  /** Connections the array dropped that were not replaced yet (for the reconnect metric). */
+  #lost = 0;
 
   private constructor(options: ClientOptions) {
     this.#options = options;
-    this.#slots = Array.from({ length: Math.max(1, Math.min(4, options.connections)) }, () => undefined);
+    this.#slots = Array.from({ length: Math.max(1, Math.min(64, options.connections)) }, () => undefined);
+    this.#ready = this.#slots.map(() => undefined);
     this.#secure = options.url.startsWith('wss://');
   }
 
@@ -59,55 +65,96 @@ export class TrueNasClient {
     }
     const opening = (async () => {
       const conn = await RpcConnection.open({ ...this.#options, url: this.#options.url });
+      let loggedIn = false;
       conn.onClose((reason) => {
         if (this.#slots[index] === opening) {
           this.#slots[index] = undefined;
+          this.#ready[index] = undefined;
         }
         if (!this.#closed) {
+          this.#lost += loggedIn ? 1 : 0;
           this.#options.logger.debug({ connection: conn.id, reason }, 'TrueNAS connection closed');
         }
       });
+      const { metrics } = this.#options;
       try {
         await login(conn, this.#options.credentials, this.#secure);
         this.#legacyJobs = conn.legacyJobs;
       } catch (err) {
+        metrics?.login(loginResult(err));
         conn.close();
         throw err;
+      }
+      loggedIn = true;
+      metrics?.login('success');
+      if (this.#lost > 0) {
+        this.#lost -= 1;
+        metrics?.reconnected();
       }
       return conn;
     })();
     this.#slots[index] = opening;
-    opening.catch(() => {
-      if (this.#slots[index] === opening) {
-        this.#slots[index] = undefined;
-      }
-    });
+    // Registered before any caller can wait on `opening`, so they find the slot ready.
+    opening.then(
+      (conn) => {
+        if (this.#slots[index] === opening && conn.isOpen) {
+          this.#ready[index] = conn;
+        }
+      },
+      () => {
+        if (this.#slots[index] === opening) {
+          this.#slots[index] = undefined;
+        }
+      },
+    );
     return opening;
   }
 
-  /** The least busy open connection; opens another one when all are busy. */
-  async #acquire(): Promise<RpcConnection> {
-    const open = await Promise.all(
-      this.#slots.map((slot) =>
-        slot
-          ? slot.then(
-              (c) => (c.isOpen ? c : undefined),
-              () => undefined,
-            )
-          : undefined,
-      ),
-    );
+  /** Open connections that can take a call now (fewer than `maxInFlight`), least busy first. */
+  #available(): RpcConnection | undefined {
     let best: RpcConnection | undefined;
-    for (const conn of open) {
-      if (conn && (!best || conn.load < best.load)) {
+    for (const conn of this.#ready) {
+      if (conn?.isOpen && conn.load < this.#options.maxInFlight && (!best || conn.load < best.load)) {
         best = conn;
       }
     }
-    const free = this.#slots.indexOf(undefined);
-    if (best && (best.load < this.#options.maxInFlight || free < 0)) {
-      return best;
+    return best;
+  }
+
+  /**
+   * When no open connection can take a call now: opens one in a free slot (and returns it),
+   * else waits for one being opened (undefined: look again), else, every slot being open and
+   * full, returns the least busy connection (the call waits there for a slot).
+   */
+  async #capacity(): Promise<RpcConnection | undefined> {
+    const slot = this.#slots.indexOf(undefined);
+    if (slot >= 0) {
+      return this.#slot(slot);
     }
-    return this.#slot(Math.max(free, 0));
+    const opening = this.#slots.filter((s, i): s is Promise<RpcConnection> => s !== undefined && !this.#ready[i]);
+    if (opening.length > 0) {
+      await Promise.race(opening).catch(() => undefined);
+      return undefined;
+    }
+    let least: RpcConnection | undefined;
+    for (const conn of this.#ready) {
+      if (conn?.isOpen && (!least || conn.load < least.load)) {
+        least = conn;
+      }
+    }
+    return least;
+  }
+
+  /**
+   * A connection for one call, chosen synchronously right before the call is queued on it, so
+   * that concurrent callers see each other's load and spread over the connections.
+   */
+  async #acquire(): Promise<RpcConnection> {
+    let conn = this.#available();
+    while (!conn) {
+      conn = (await this.#capacity()) ?? this.#available();
+    }
+    return conn;
   }
 
   #retryable(err: unknown, idempotent: boolean): boolean {
@@ -131,7 +178,7 @@ export class TrueNasClient {
     for (let attempt = 1; ; attempt++) {
       let conn: RpcConnection | undefined;
       try {
-        conn = await this.#acquire();
+        conn = this.#available() ?? (await this.#acquire());
         this.callCount += 1;
         return (await conn.call(method, params, options.timeoutMs)) as T;
       } catch (err) {
@@ -183,6 +230,7 @@ export class TrueNasClient {
   async close(): Promise<void> {
     this.#closed = true;
     const slots = this.#slots.splice(0);
+    this.#ready.splice(0);
     await Promise.all(
       slots.map((slot) =>
         slot?.then(

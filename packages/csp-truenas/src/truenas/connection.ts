@@ -1,10 +1,17 @@
 // One WebSocket connection to the TrueNAS JSON-RPC 2.0 API: request ids, a deadline per call, and
 // at most `maxInFlight` calls outstanding (the middleware executes 10 per connection and refuses
 // beyond 20, so extra calls wait here instead of being refused there).
+import { createRequire } from 'node:module';
 import { TLSSocket } from 'node:tls';
+import type { ArrayMetrics } from '@opencsp/csp-spec/metrics';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
-import WebSocket from 'ws';
+import type WebSocketClass from 'ws';
 import { CallTimeout, ConnectionLost, RpcFailure } from './errors.js';
+import { measureCall } from './metrics.js';
+
+// CommonJS, loaded with require (see @opencsp/csp-spec/runtime).
+const WebSocket = createRequire(import.meta.url)('ws') as typeof WebSocketClass;
+type WebSocket = WebSocketClass;
 
 export interface ConnectionOptions {
   /** `wss://host[:port]/api/<version>` (or ws:// when explicitly allowed). */
@@ -14,6 +21,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   callTimeoutMs: number;
   maxInFlight: number;
+  /** Where to report calls and open connections (metrics on). */
+  metrics?: ArrayMetrics;
 }
 
 interface Pending {
@@ -53,6 +62,7 @@ export class RpcConnection {
     ws.on('message', (data) => this.#onMessage(data.toString()));
     ws.on('close', (code, reason) => this.#onClose(`connection closed (${code}${reason.length ? ` ${reason}` : ''})`));
     ws.on('error', (err) => this.#onClose(`connection error: ${err.message}`));
+    options.metrics?.connection(1);
   }
 
   static open(options: ConnectionOptions): Promise<RpcConnection> {
@@ -101,6 +111,12 @@ export class RpcConnection {
   }
 
   call(method: string, params: unknown[] = [], timeoutMs = this.#options.callTimeoutMs): Promise<unknown> {
+    const { metrics } = this.#options;
+    const answer = this.#call(method, params, timeoutMs);
+    return metrics ? measureCall(metrics, method, answer) : answer;
+  }
+
+  #call(method: string, params: unknown[], timeoutMs: number): Promise<unknown> {
     if (this.#closed !== undefined) {
       return Promise.reject(new ConnectionLost(method, this.#closed, false));
     }
@@ -158,6 +174,7 @@ export class RpcConnection {
       return;
     }
     this.#closed = reason;
+    this.#options.metrics?.connection(-1);
     for (const pending of this.#pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(new ConnectionLost(pending.method, reason, true));

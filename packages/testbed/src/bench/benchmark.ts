@@ -1,5 +1,5 @@
 // What a benchmark module provides and what it gets to run with.
-import type { Profile, Table } from './report.js';
+import type { Goal, Profile, Table } from './report.js';
 import type { Scope } from './scope.js';
 
 export interface BenchContext {
@@ -13,6 +13,8 @@ export interface BenchContext {
 export interface BenchmarkOutput {
   tables: Table[];
   notes: string[];
+  /** Figures measured against the project's goals (docs/benchmarks.md), printed beside them. */
+  goals?: Goal[];
 }
 
 export interface Benchmark {

@@ -1,15 +1,32 @@
 // A Node process of ours (a CSP, the driver) run as a child so its memory figures are its own.
-// A small probe preloaded with --import answers memory requests over the IPC channel (after a full
-// GC: the child runs with --expose-gc) and exits when the parent goes away.
+// A small probe preloaded with --import answers memory requests (after a full GC: the child runs
+// with --expose-gc), CPU-time requests and the time spent waiting for answers to its own HTTP
+// requests (diagnostics_channel) over the IPC channel, and exits when the parent goes away.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { toMiB } from './memory.js';
 
 const probe = `
+import { subscribe } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+const started = new WeakMap();
+let httpWaitMs = 0;
+subscribe('http.client.request.start', ({ request }) => started.set(request, performance.now()));
+subscribe('http.client.response.finish', ({ request }) => {
+  const t = started.get(request);
+  if (t !== undefined) httpWaitMs += performance.now() - t;
+});
 process.on('message', (m) => {
+  if (m && m.type === 'httpWait') {
+    process.send({ type: 'httpWait', id: m.id, ms: httpWaitMs });
+  }
   if (m && m.type === 'memory') {
     if (m.gc) globalThis.gc?.();
     const u = process.memoryUsage();
     process.send({ type: 'memory', id: m.id, rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external });
+  }
+  if (m && m.type === 'cpu') {
+    const c = process.cpuUsage();
+    process.send({ type: 'cpu', id: m.id, cpuMs: (c.user + c.system) / 1000 });
   }
 });
 process.on('disconnect', () => process.exit(0));
@@ -28,14 +45,15 @@ export class NodeChild {
   readonly #lines: string[] = [];
   readonly #lineWaiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   readonly #pending = new Map<number, (m: ChildMemory) => void>();
+  readonly #cpuPending = new Map<number, (ms: number) => void>();
   #nextId = 1;
   #exited: Promise<number | null>;
 
-  constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
     this.name = name;
     this.#child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
+      ['--expose-gc', ...nodeArgs, '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
       { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
     );
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
@@ -58,6 +76,10 @@ export class NodeChild {
     this.#child.stdout?.on('data', onData);
     this.#child.stderr?.on('data', onData);
     this.#child.on('message', (m: { type?: string; id?: number } & Record<string, number>) => {
+      if ((m?.type === 'cpu' || m?.type === 'httpWait') && typeof m.id === 'number') {
+        this.#cpuPending.get(m.id)?.(m.cpuMs ?? m.ms ?? 0);
+        this.#cpuPending.delete(m.id);
+      }
       if (m?.type === 'memory' && typeof m.id === 'number') {
         this.#pending.get(m.id)?.({
           rssMiB: toMiB(m.rss ?? 0),
@@ -117,6 +139,31 @@ export class NodeChild {
         resolve(m);
       });
       this.#child.send({ type: 'memory', id, gc });
+    });
+  }
+
+  /** CPU time (user + system, ms) the child has used since it started. */
+  cpuMs(): Promise<number> {
+    return this.#ask('cpu');
+  }
+
+  /** Time (ms) the child has spent, since it started, between sending HTTP requests and their answers. */
+  httpWaitMs(): Promise<number> {
+    return this.#ask('httpWait');
+  }
+
+  #ask(type: 'cpu' | 'httpWait'): Promise<number> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#cpuPending.delete(id);
+        reject(new Error(`${this.name} did not answer the ${type} probe`));
+      }, 10_000);
+      this.#cpuPending.set(id, (ms) => {
+        clearTimeout(timer);
+        resolve(ms);
+      });
+      this.#child.send({ type, id });
     });
   }
 

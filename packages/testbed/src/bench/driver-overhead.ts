@@ -10,14 +10,17 @@ import { sized } from './benchmark.js';
 import { arrayOpColumns } from './columns.js';
 import { startDriver } from './csi.js';
 import { cspClient } from './csp-client.js';
+import { measureDriverOwnTime, type OwnTime } from './driver-own.js';
 import { counters } from './lifecycle.js';
-import { type Column, type Row, type Table, table } from './report.js';
+import { atMost, type Column, type Goal, type Row, type Table, table } from './report.js';
 import { type PhaseStats, phaseRow, runPhase } from './runner.js';
 import { round } from './stats.js';
 
 interface Sizes {
   arrays: ArrayKind[];
   runs: Array<[number, number]>;
+  /** RPCs of each kind timed with the driver and the CSP as processes (0: skip). */
+  ownTime: number;
 }
 
 const sizes = {
@@ -27,9 +30,10 @@ const sizes = {
       [1, 100],
       [8, 200],
     ],
+    ownTime: 300,
   },
-  quick: { arrays: ['memory', 'truenas'], runs: [[1, 12]] },
-  tiny: { arrays: ['memory', 'truenas'], runs: [[1, 3]] },
+  quick: { arrays: ['memory', 'truenas'], runs: [[1, 12]], ownTime: 50 },
+  tiny: { arrays: ['memory', 'truenas'], runs: [[1, 3]], ownTime: 3 },
 } satisfies Record<string, Sizes>;
 
 const nodes = ['bench-a', 'bench-b', 'bench-c', 'bench-d'];
@@ -139,6 +143,28 @@ function overheadTable(title: string, driver: PhaseStats[], direct: PhaseStats[]
   return table(title, columns, rows);
 }
 
+function ownTimeTable(own: OwnTime[]): Table {
+  const columns: Column[] = [
+    { key: 'rpc', label: 'RPC' },
+    { key: 'count', label: 'count' },
+    { key: 'latencyP50', label: 'latency p50 ms' },
+    { key: 'latencyP99', label: 'latency p99 ms' },
+    { key: 'ownP50', label: 'own p50 ms' },
+    { key: 'ownP99', label: 'own p99 ms' },
+    { key: 'cpu', label: 'driver CPU ms/RPC' },
+  ];
+  const rows: Row[] = own.map((o) => ({
+    rpc: o.rpc,
+    count: o.count,
+    latencyP50: o.latency.p50,
+    latencyP99: o.latency.p99,
+    ownP50: o.own.p50,
+    ownP99: o.own.p99,
+    cpu: o.cpuPerRpc,
+  }));
+  return table("TrueNAS, driver and CSP as processes: the driver's own time per RPC", columns, rows);
+}
+
 export const driverBenchmark: Benchmark = {
   name: 'driver',
   title: 'Driver overhead: CSI over the unix socket vs. direct CSP calls',
@@ -168,9 +194,21 @@ export const driverBenchmark: Benchmark = {
         overheadTable(`${stack.label}: the driver's own cost`, driver, direct),
       );
     }
+    const goals: Goal[] = [];
+    if (s.ownTime > 0) {
+      const own = await measureDriverOwnTime(ctx, 'truenas', s.ownTime);
+      tables.push(ownTimeTable(own));
+      const create = own.find((o) => o.rpc === 'CreateVolume') as OwnTime;
+      goals.push(
+        atMost("driver's own time per CreateVolume, p50 ms (CSP time subtracted)", create.own.p50, 1, true),
+        atMost("driver's own time per CreateVolume, p99 ms (CSP time subtracted)", create.own.p99, 5, true),
+      );
+    }
     return {
       tables,
+      goals,
       notes: [
+        "own time: the driver and the CSP in their own processes, the TrueNAS simulator at 0 ms; RPCs one at a time; each RPC's latency at the client minus the time the driver waited for the CSP's answers (measured inside the driver process).",
         'direct: the CSP calls the driver makes for that RPC (packages/csi-driver/README.md, "Behaviour per RPC"), ' +
           'e.g. publish = GET /volumes/{id}, POST /hosts, PUT …/publish, over one pooled keep-alive client.',
         'The driver runs in the bench process (its socket, gRPC server and CSP sessions are the real ones); the ' +

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseCli, usage } from './cli.js';
 import { markdownReport } from './markdown.js';
 import { benchmarks, selectBenchmarks } from './registry.js';
-import { renderBenchmark, renderHeader } from './render.js';
+import { goalsTable, renderBenchmark, renderHeader, renderTable } from './render.js';
 import { runBenchmarks } from './run.js';
 import { Scope } from './scope.js';
 
@@ -51,6 +51,10 @@ async function main(): Promise<number> {
     onStart: (header) => console.log(renderHeader(header)),
     onResult: (result) => console.log(`\n${renderBenchmark(result)}`),
   });
+  const goals = report.benchmarks.flatMap((b) => b.goals);
+  if (goals.length > 0) {
+    console.log(`\n${renderTable(goalsTable('== every goal of the run', goals))}`);
+  }
   for (const failure of report.failures) {
     console.log(`\n== ${failure.name}: FAILED\n${failure.error}`);
   }

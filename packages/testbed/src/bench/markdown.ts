@@ -1,4 +1,5 @@
 // The report as Markdown (--markdown file): the tables docs/benchmarks.md quotes.
+import { goalsTable } from './render.js';
 import type { BenchReport, Cell, Table } from './report.js';
 
 function cell(value: Cell | undefined): string {
@@ -31,9 +32,16 @@ export function markdownReport(report: BenchReport): string {
   ];
   for (const b of report.benchmarks) {
     parts.push(`### ${b.name}: ${b.title}`, b.description, ...b.tables.map(markdownTable));
+    if (b.goals.length > 0) {
+      parts.push(markdownTable(goalsTable(`${b.name}: goals`, b.goals)));
+    }
     if (b.notes.length > 0) {
       parts.push(b.notes.map((n) => `- ${n}`).join('\n'));
     }
+  }
+  const goals = report.benchmarks.flatMap((b) => b.goals);
+  if (goals.length > 0) {
+    parts.push('### Goals', markdownTable(goalsTable('every goal of the run', goals)));
   }
   for (const f of report.failures) {
     parts.push(`### ${f.name}: FAILED`, '```', f.error, '```');

@@ -1,13 +1,20 @@
-// Benchmark `memory`: the TrueNAS CSP and the driver as child processes (so RSS and heap are
-// theirs), 1,000 CSI operations through them plus extra CSP logins, then idle until the CSP's
-// tokens expire: does memory come back, are the array sessions closed, does the driver log in
-// again transparently?
+// Benchmark `memory`: the CSPs and the driver as child processes (so RSS and heap are theirs),
+// 10,000 CSI operations through them, then (TrueNAS) extra CSP logins and idle until the CSP's
+// tokens expire: how large is an idle process, how much does it grow, does memory come back, are
+// the array sessions closed, does the driver log in again transparently?
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
-import { KubeHarness, type PersistentVolume, type SecretRef, storageClass, testNodeId } from '../harness/index.js';
+import {
+  KubeHarness,
+  type PersistentVolume,
+  type SecretRef,
+  type StorageClass,
+  storageClass,
+  testNodeId,
+} from '../harness/index.js';
 import { builtScript } from '../launch/program.js';
 import { TrueNasSimulator } from '../truenas/simulator.js';
 import { GiB } from './arrays/index.js';
@@ -15,7 +22,8 @@ import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
 import { type ChildMemory, NodeChild } from './child.js';
 import { CountingCsiClient } from './csi.js';
-import { type Column, opColumns, type Row, table } from './report.js';
+import { startProcessStack } from './processes.js';
+import { atMost, type Column, type Goal, opColumns, type Row, type Table, table } from './report.js';
 import { type PhaseStats, phaseRow, runPhase } from './runner.js';
 
 interface Sizes {
@@ -26,10 +34,14 @@ interface Sizes {
 }
 
 const sizes = {
-  full: { lifecycles: 250, concurrency: 8, logins: 100, idleTtlS: 3 },
-  quick: { lifecycles: 20, concurrency: 8, logins: 10, idleTtlS: 1 },
+  full: { lifecycles: 2500, concurrency: 8, logins: 100, idleTtlS: 3 },
+  quick: { lifecycles: 250, concurrency: 8, logins: 10, idleTtlS: 1 },
   tiny: { lifecycles: 2, concurrency: 2, logins: 2, idleTtlS: 1 },
 } satisfies Record<string, Sizes>;
+
+/** Goals (issue #14): idle RSS of each process, and how much it may grow over the operations. */
+const maxIdleRssMiB = 60;
+const maxGrowthMiB = 10;
 
 const parent = 'tank/k8s';
 const secretRef: SecretRef = { name: 'csp-secret', namespace: 'kube-system' };
@@ -51,7 +63,7 @@ async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Proc
   await writeFile(join(dir, 'ca.pem'), sim.tls?.cert ?? '');
   const csp = new NodeChild('csp-truenas', cspMain, [
     ...['--host', '127.0.0.1', '--port', '0', '--array', sim.address, '--parent-datasets', parent],
-    ...['--tls-ca-file', join(dir, 'ca.pem'), '--docs', 'false', '--log-level', 'info'],
+    ...['--tls-ca-file', join(dir, 'ca.pem'), '--log-level', 'info'],
     ...['--token-idle-ttl', `${idleTtlS}s`],
   ]);
   ctx.scope.defer('csp-truenas process', () => csp.stop());
@@ -102,12 +114,96 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<number 
   return undefined;
 }
 
+type Item = { i: number; pv: PersistentVolume | undefined };
+
+/**
+ * CreateVolume, publish, unpublish, DeleteVolume for `lifecycles` volumes, in two equal rounds:
+ * memory that keeps growing from the first to the second would be a leak per operation; memory
+ * that grows once is warm-up (compiled code, pools, caches). `sample` runs after each round.
+ */
+async function lifecycleRounds(
+  ctx: BenchContext,
+  kube: KubeHarness,
+  sc: StorageClass,
+  s: Sizes,
+  counters: Record<string, () => number>,
+  sample: (phase: string) => Promise<void>,
+): Promise<PhaseStats[]> {
+  const nodes = hostnames.map((n) => testNodeId(n));
+  const pv = (item: Item) => item.pv as PersistentVolume;
+  const node = (item: Item) => nodes[item.i % nodes.length] as string;
+  const ops: PhaseStats[] = [];
+  const half = Math.max(1, Math.floor(s.lifecycles / 2));
+  for (const round of [1, 2]) {
+    const items: Item[] = Array.from({ length: half }, (_, i) => ({ i: i + (round - 1) * half, pv: undefined }));
+    const phase = (op: string, work: (item: Item) => Promise<void>) =>
+      runPhase({ op: `${op} (round ${round})`, items, concurrency: s.concurrency, work, counters });
+    ctx.log(`memory: round ${round}, ${half * 4} CSI operations through the driver and CSP processes`);
+    ops.push(
+      await phase('CreateVolume', async (item) => {
+        item.pv = await kube.provisionPvc(sc, { name: `mem-${item.i}`, namespace: 'bench', size: GiB });
+      }),
+      await phase('ControllerPublishVolume', (item) => kube.attach(pv(item), node(item)).then(() => undefined)),
+      await phase('ControllerUnpublishVolume', (item) => kube.detach(pv(item), node(item))),
+      await phase('DeleteVolume', (item) => kube.deletePv(pv(item))),
+    );
+    await sample(`after ${ops.reduce((n, o) => n + o.count, 0)} ops`);
+  }
+  return ops;
+}
+
+const hostnames = ['mem-a', 'mem-b', 'mem-c', 'mem-d'];
+
+/** Idle RSS and growth over the operations of one process, as goals. */
+function memoryGoals(process: string, rows: Row[], opsTotal: number): Goal[] {
+  const mine = rows.filter((r) => r.process === process);
+  const idle = mine.find((r) => r.phase === 'started, idle')?.rssMiB as number | undefined;
+  const after = mine.find((r) => r.phase === `after ${opsTotal} ops`)?.rssMiB as number | undefined;
+  return [
+    atMost(`${process}: idle RSS MiB`, idle ?? null, maxIdleRssMiB, true),
+    atMost(
+      `${process}: RSS growth over ${opsTotal} CSI operations, MiB`,
+      idle === undefined || after === undefined ? null : Math.round((after - idle) * 10) / 10,
+      maxGrowthMiB,
+      true,
+    ),
+  ];
+}
+
+/** The same operations against the DSM simulator, for csp-synology's figures. */
+async function synologyPass(ctx: BenchContext, s: Sizes): Promise<{ rows: Row[]; ops: PhaseStats[] }> {
+  const scope = ctx.scope.child('synology processes');
+  const stack = await startProcessStack({ kind: 'dsm', latencyMs: 0 }, scope);
+  const client = new CountingCsiClient(stack.socketPath, 60_000);
+  scope.defer('CSI client', () => client.close());
+  const kube = new KubeHarness(client);
+  kube.addSecret(secretRef, stack.secrets);
+  const sc = storageClass('synology-memory', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4' });
+  const rows: Row[] = [];
+  const sample = async (phase: string) => {
+    rows.push(memoryRow('csp-synology', phase, await stack.csp.memory(), null, null));
+  };
+  await sample('started, idle');
+  const ops = await lifecycleRounds(ctx, kube, sc, s, {}, sample);
+  const extra = new CspClient({ baseUrl: stack.cspUrl, retries: 0 });
+  scope.defer('CSP client', () => extra.close());
+  extra.useTokens(new StaticToken((await extra.login(stack.credentials)).session_token));
+  for (const host of hostnames) {
+    await extra.deleteHostByUuid(host);
+  }
+  const problems = await scope.close();
+  if (problems.length > 0) {
+    throw new Error(problems.join('; '));
+  }
+  return { rows, ops };
+}
+
 export const memoryBenchmark: Benchmark = {
   name: 'memory',
   title: 'Memory of the CSP and the driver processes',
   description:
-    'csp-truenas and opencsp-csi-driver run as child processes (production entry points, log level info); ' +
-    '1,000 CSI operations (a full run) go through them at concurrency 8 plus extra CSP logins, then everything ' +
+    'csp-truenas, csp-synology and opencsp-csi-driver run as child processes (production entry points, log level info); ' +
+    '10,000 CSI operations (a full run) go through them at concurrency 8 plus extra CSP logins, then everything ' +
     'idles until the ' +
     'CSP tokens expire. RSS and heap are read inside each process after a full GC.',
   async run(ctx): Promise<BenchmarkOutput> {
@@ -131,31 +227,8 @@ export const memoryBenchmark: Benchmark = {
     };
     await sample('started, idle');
 
-    const hostnames = ['mem-a', 'mem-b', 'mem-c', 'mem-d'];
-    const nodes = hostnames.map((n) => testNodeId(n));
-    type Item = { i: number; pv: PersistentVolume | undefined };
-    const pv = (item: Item) => item.pv as PersistentVolume;
-    const node = (item: Item) => nodes[item.i % nodes.length] as string;
     const counters = { callsPerOp: () => p.sim.calls.total };
-    const ops: PhaseStats[] = [];
-    // Two equal rounds: memory that keeps growing from the first to the second would be a leak
-    // per operation; memory that grows once is warm-up (compiled code, pools, caches).
-    const half = Math.max(1, Math.floor(s.lifecycles / 2));
-    for (const round of [1, 2]) {
-      const items: Item[] = Array.from({ length: half }, (_, i) => ({ i: i + (round - 1) * half, pv: undefined }));
-      const phase = (op: string, work: (item: Item) => Promise<void>) =>
-        runPhase({ op: `${op} (round ${round})`, items, concurrency: s.concurrency, work, counters });
-      ctx.log(`memory: round ${round}, ${half * 4} CSI operations through the driver and CSP processes`);
-      ops.push(
-        await phase('CreateVolume', async (item) => {
-          item.pv = await kube.provisionPvc(sc, { name: `mem-${item.i}`, namespace: 'bench', size: GiB });
-        }),
-        await phase('ControllerPublishVolume', (item) => kube.attach(pv(item), node(item)).then(() => undefined)),
-        await phase('ControllerUnpublishVolume', (item) => kube.detach(pv(item), node(item))),
-        await phase('DeleteVolume', (item) => kube.deletePv(pv(item))),
-      );
-      await sample(`after ${ops.reduce((n, o) => n + o.count, 0)} ops`);
-    }
+    const ops = await lifecycleRounds(ctx, kube, sc, s, counters, sample);
     const opsTotal = ops.reduce((n, o) => n + o.count, 0);
     ctx.log(`memory: ${s.logins} extra logins to the CSP`);
     const extra = new CspClient({ baseUrl: `${p.cspUrl}/containers/v1`, retries: 0 });
@@ -184,27 +257,38 @@ export const memoryBenchmark: Benchmark = {
     }
     const left = p.sim.audit();
     const leftovers = Object.values(left).reduce((n, list) => n + (list as unknown[]).length, 0);
+    const synology = await synologyPass(ctx, s);
+    mem.push(...synology.rows);
+    const goals = [
+      ...memoryGoals('csi-driver', mem, opsTotal),
+      ...memoryGoals('csp-truenas', mem, opsTotal),
+      ...memoryGoals('csp-synology', mem, opsTotal),
+    ];
+    const tables: Table[] = [
+      table(
+        `${opsTotal} CSI operations through the driver and CSP child processes (TrueNAS)`,
+        opColumns,
+        ops.map((o) => phaseRow(o)),
+        ['RSS/heap Δ here are of the bench process (it runs the simulator and the sidecars), not of the children.'],
+      ),
+      table('Memory of the child processes', memoryColumns, mem, [
+        closedAfter === undefined
+          ? 'The array connections were NOT all closed after the tokens expired.'
+          : `Every array connection was closed ${(closedAfter / 1000).toFixed(1)} s after the last call (idle TTL ${s.idleTtlS} s, sweep every ${Math.max(1, s.idleTtlS / 2)} s).`,
+        `After expiry the driver's next call got 401 and logged in again by itself (${relogins} new array login${relogins === 1 ? '' : 's'}); the volume was created and deleted.`,
+        leftovers === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${leftovers} objects left.`,
+      ]),
+    ];
     return {
-      tables: [
-        table(
-          `${opsTotal} CSI operations through the driver and CSP child processes (TrueNAS)`,
-          opColumns,
-          ops.map((o) => phaseRow(o)),
-          ['RSS/heap Δ here are of the bench process (it runs the simulator and the sidecars), not of the children.'],
-        ),
-        table('Memory of the child processes', memoryColumns, mem, [
-          closedAfter === undefined
-            ? 'The array connections were NOT all closed after the tokens expired.'
-            : `Every array connection was closed ${(closedAfter / 1000).toFixed(1)} s after the last call (idle TTL ${s.idleTtlS} s, sweep every ${Math.max(1, s.idleTtlS / 2)} s).`,
-          `After expiry the driver's next call got 401 and logged in again by itself (${relogins} new array login${relogins === 1 ? '' : 's'}); the volume was created and deleted.`,
-          leftovers === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${leftovers} objects left.`,
-        ]),
-      ],
+      tables,
+      goals,
       notes: [
         'array connections open: WebSocket connections from the CSP to the TrueNAS simulator. Each CSP token holds ' +
           'an array session with a small pool of connections (a second one opens when the first is busy), each ' +
           'logged in: array logins counts the auth.login* calls the simulator received.',
         'The CSP runs with --token-idle-ttl set low so expiry happens within the run; production default is 1 h.',
+        'csp-synology: the same operations against the DSM simulator (its own processes: simulator, CSP, driver).',
+        'Every process runs its production entry point with production defaults (log level info, /docs served).',
       ],
     };
   },

@@ -6,11 +6,13 @@ import { kubeBenchmark } from './kube.js';
 import { memoryBenchmark } from './memory-bench.js';
 import { stormBenchmark } from './pod-storm.js';
 import { scaleBenchmark } from './scale.js';
+import { throughputBenchmark } from './throughput.js';
 
 export const benchmarks: Benchmark[] = [
   cspBenchmark,
   scaleBenchmark,
   driverBenchmark,
+  throughputBenchmark,
   stormBenchmark,
   memoryBenchmark,
   kubeBenchmark,

@@ -1,6 +1,6 @@
 // Plain-text rendering of the report: one aligned table per Table, numbers right-aligned.
 import { describeMachine } from './machine.js';
-import type { BenchmarkResult, BenchReport, Cell, Table } from './report.js';
+import type { BenchmarkResult, BenchReport, Cell, Goal, Table } from './report.js';
 
 function text(cell: Cell | undefined): string {
   if (cell === null || cell === undefined) {
@@ -29,12 +29,30 @@ export function renderTable(t: Table): string {
   return out.join('\n');
 }
 
+/** The goals as a table: each figure beside its goal, and whether it keeps it. */
+export function goalsTable(title: string, goals: Goal[]): Table {
+  return {
+    title,
+    columns: [
+      { key: 'goal', label: 'goal' },
+      { key: 'figure', label: 'figure' },
+      { key: 'target', label: 'target' },
+      { key: 'verdict', label: 'met' },
+    ],
+    rows: goals.map((g) => ({ ...g, verdict: g.met === null ? 'not measured' : g.met ? 'yes' : 'NO' })),
+    notes: [],
+  };
+}
+
 export function renderBenchmark(result: BenchmarkResult): string {
   const parts = [
     `== ${result.name}: ${result.title} (${(result.durationMs / 1000).toFixed(1)} s)`,
     result.description,
     ...result.tables.map(renderTable),
   ];
+  if (result.goals.length > 0) {
+    parts.push(renderTable(goalsTable(`${result.name}: goals`, result.goals)));
+  }
   if (result.notes.length > 0) {
     parts.push(result.notes.map((n) => `* ${n}`).join('\n'));
   }

@@ -17,6 +17,23 @@ export interface Table {
   notes: string[];
 }
 
+/** One of the project's promises about speed or memory, with the figure a run measured for it. */
+export interface Goal {
+  /** What is measured, e.g. "TrueNAS, 100 in flight: actual ÷ critical path". */
+  goal: string;
+  figure: number | null;
+  /** The promise, e.g. "≤ 2". */
+  target: string;
+  /** Whether the figure keeps the promise (null: not measured). */
+  met: boolean | null;
+}
+
+/** A goal whose figure must be at most `limit` (strictly below with `strict`). */
+export function atMost(goal: string, figure: number | null, limit: number, strict = false): Goal {
+  const ok = figure === null || !Number.isFinite(figure) ? null : strict ? figure < limit : figure <= limit;
+  return { goal, figure, target: `${strict ? '<' : '≤'} ${limit}`, met: ok };
+}
+
 export interface BenchmarkResult {
   name: string;
   title: string;
@@ -24,6 +41,8 @@ export interface BenchmarkResult {
   description: string;
   tables: Table[];
   notes: string[];
+  /** The goals this benchmark measures, each with its figure. */
+  goals: Goal[];
   durationMs: number;
 }
 

@@ -44,6 +44,7 @@ export async function runBenchmarks(options: RunOptions): Promise<BenchReport> {
         description: benchmark.description,
         tables: output.tables,
         notes: [...output.notes, ...problems],
+        goals: output.goals ?? [],
         durationMs: Math.round(performance.now() - started),
       };
       report.benchmarks.push(result);

@@ -1,55 +1,41 @@
-// Benchmark `scale`: the same CSP operations on a near-empty array and on one that already holds
-// 2,000 volumes (bulk-seeded, half of them published). Array calls per operation and the rows the
-// array has to read must not grow with the array's contents; latency should stay flat too.
-import { type ArrayKind, type ArrayStack, startArray } from './arrays/index.js';
+// Benchmark `scale`: each controller RPC once, through the driver (gRPC → CSP → simulator), on an
+// array holding a few volumes and on one holding 10,000 (each with a snapshot of the CSP's,
+// bulk-seeded into the simulator). Array calls and rows per RPC must not grow with the array:
+// a lookup that reads a whole collection shows up as rows. The scale test in
+// packages/testbed/test/scale asserts the same counts; this prints them beside the goal.
+import { type ArrayKind, startArray } from './arrays/index.js';
 import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
-import { arrayOpColumns } from './columns.js';
-import { cspClient, registerNodes, removeNodes } from './csp-client.js';
-import { cspLifecycle } from './lifecycle.js';
-import { type Column, type Row, type Table, table } from './report.js';
-import { type PhaseStats, phaseRow } from './runner.js';
+import { atMost, type Column, type Goal, type Row, type Table, table } from './report.js';
+import { countRpcs, type RpcCount } from './rpc-counts.js';
 import { round } from './stats.js';
 
 interface Sizes {
-  arrays: ArrayKind[];
+  arrays: Array<Exclude<ArrayKind, 'memory'>>;
   existing: [number, number];
-  runs: Array<[number, number]>;
 }
 
 const sizes = {
-  full: {
-    arrays: ['truenas', 'dsm'],
-    existing: [2, 2000],
-    runs: [
-      [1, 24],
-      [8, 64],
-    ],
-  },
-  quick: { arrays: ['truenas', 'dsm'], existing: [2, 2000], runs: [[1, 4]] },
-  tiny: { arrays: ['truenas', 'dsm'], existing: [2, 40], runs: [[1, 2]] },
+  full: { arrays: ['truenas', 'dsm'], existing: [10, 10_000] },
+  quick: { arrays: ['truenas', 'dsm'], existing: [10, 2000] },
+  tiny: { arrays: ['truenas', 'dsm'], existing: [5, 40] },
 } satisfies Record<string, Sizes>;
 
-const nodeCount = 8;
+/** Goal (issue #14): at most this many rows per RPC, the same at both sizes. */
+const maxRows = 10;
+/**
+ * A page of ListVolumes is the one RPC the arrays cannot bound: ZFS iterates a parent's children
+ * from the first (TrueNAS reads every zvol, returns the page); DSM's LUN list has no paging.
+ */
+const unbounded = 'ListVolumes page';
 
-interface Measured {
-  stack: ArrayStack;
-  stats: PhaseStats[];
-}
-
-async function measure(ctx: BenchContext, kind: ArrayKind, existing: number, s: Sizes): Promise<Measured> {
+async function measure(ctx: BenchContext, kind: Sizes['arrays'][number], existing: number): Promise<RpcCount[]> {
   const scope = ctx.scope.child(`${kind} with ${existing} volumes`);
   const stack = await scope.adopt(`${kind} stack`, startArray(kind));
-  ctx.log(`scale: ${stack.label}, seeding ${existing} volumes`);
-  await stack.seed(existing);
-  const client = await cspClient(stack, scope);
-  const nodes = await registerNodes(client, nodeCount);
-  const out: PhaseStats[] = [];
-  for (const [concurrency, count] of s.runs) {
-    ctx.log(`scale: ${stack.label}, ${existing} existing volumes, concurrency ${concurrency}, ${count} volumes`);
-    out.push(...(await cspLifecycle({ stack, client, nodes, count, concurrency, prefix: `scale-c${concurrency}` })));
-  }
-  await removeNodes(client, nodes);
+  ctx.log(`scale: ${stack.label}, seeding ${existing} volumes with a snapshot each`);
+  await stack.seed(existing, { snapshots: true });
+  ctx.log(`scale: ${stack.label}, one of each RPC through the driver`);
+  const counts = await countRpcs(stack, scope, `n${existing}`);
   const left = await stack.leftovers();
   if (left.length > 0) {
     throw new Error(`${stack.label} with ${existing} volumes: the run left ${left.join('; ')}`);
@@ -58,75 +44,85 @@ async function measure(ctx: BenchContext, kind: ArrayKind, existing: number, s: 
   if (problems.length > 0) {
     throw new Error(problems.join('; '));
   }
-  return { stack, stats: out };
+  return counts;
 }
 
-function rowsPerOp(stack: ArrayStack, stats: PhaseStats): number | null {
-  const values = stack.rowCounters.map((c) => stats.perOp[c.key]);
-  return values.some((v) => v === null || v === undefined)
-    ? null
-    : round(values.reduce((sum: number, v) => sum + (v as number), 0));
-}
-
-function flatnessTable(title: string, small: Measured, large: Measured, existing: [number, number]): Table {
+function sideBySide(title: string, small: RpcCount[], large: RpcCount[], existing: [number, number]): Table {
   const [a, b] = existing;
   const columns: Column[] = [
-    { key: 'op', label: 'operation' },
-    { key: 'concurrency', label: 'conc' },
-    { key: 'callsA', label: `calls/op @${a}` },
-    { key: 'callsB', label: `calls/op @${b}` },
-    { key: 'scansA', label: `rows/op @${a}` },
-    { key: 'scansB', label: `rows/op @${b}` },
-    { key: 'p50A', label: `p50 ms @${a}` },
-    { key: 'p50B', label: `p50 ms @${b}` },
-    { key: 'ratio', label: 'p50 ratio' },
+    { key: 'rpc', label: 'RPC' },
+    { key: 'csp', label: 'CSP req' },
+    { key: 'callsA', label: `calls @${a}` },
+    { key: 'callsB', label: `calls @${b}` },
+    { key: 'returnedA', label: `rows returned @${a}` },
+    { key: 'returnedB', label: `rows returned @${b}` },
+    { key: 'readA', label: `rows read @${a}` },
+    { key: 'readB', label: `rows read @${b}` },
+    { key: 'msA', label: `ms @${a}` },
+    { key: 'msB', label: `ms @${b}` },
   ];
-  const rows: Row[] = small.stats.map((s, i) => {
-    const l = large.stats[i] as PhaseStats;
+  const rows: Row[] = small.map((s, i) => {
+    const l = large[i] as RpcCount;
     return {
-      op: s.op,
-      concurrency: s.concurrency,
-      callsA: s.perOp.callsPerOp ?? null,
-      callsB: l.perOp.callsPerOp ?? null,
-      scansA: rowsPerOp(small.stack, s),
-      scansB: rowsPerOp(large.stack, l),
-      p50A: s.p50,
-      p50B: l.p50,
-      ratio: s.p50 > 0 ? round(l.p50 / s.p50) : null,
+      rpc: s.rpc,
+      csp: l.cspRequests,
+      callsA: s.calls,
+      callsB: l.calls,
+      returnedA: s.returned,
+      returnedB: l.returned,
+      readA: s.read,
+      readB: l.read,
+      msA: round(s.ms),
+      msB: round(l.ms),
     };
   });
   return table(title, columns, rows);
 }
 
+function goalsFor(label: string, small: RpcCount[], large: RpcCount[], existing: number): Goal[] {
+  const bounded = large.filter((c) => c.rpc !== unbounded);
+  const worst = Math.max(...bounded.map((c) => Math.max(c.returned, c.read)));
+  const grown = large.filter((l, i) => {
+    const s = small[i] as RpcCount;
+    return l.calls !== s.calls || (l.rpc !== unbounded && (l.returned !== s.returned || l.read !== s.read));
+  }).length;
+  return [
+    atMost(
+      `${label}: most rows one RPC returns or reads at ${existing} volumes (ListVolumes page aside)`,
+      worst,
+      maxRows,
+    ),
+    atMost(`${label}: RPCs whose calls or rows differ between the two sizes`, grown, 0),
+  ];
+}
+
 export const scaleBenchmark: Benchmark = {
   name: 'scale',
-  title: 'Array calls and latency with 2,000 existing volumes',
+  title: 'Array calls and rows per RPC with 10,000 volumes',
   description:
-    'The CSP lifecycle on a near-empty array and on one already holding 2,000 volumes (half of them published), ' +
-    'for TrueNAS and DSM, 0 ms array latency. Calls per operation and rows scanned must be the same on both.',
+    'Each controller RPC once through the driver (gRPC → CSP → simulator, 0 ms array latency) on a near-empty ' +
+    'array and on one holding 10,000 volumes with a snapshot each. Calls and rows per RPC must be the same on both.',
   async run(ctx): Promise<BenchmarkOutput> {
     const s: Sizes = sized(ctx.profile, sizes);
     const tables: Table[] = [];
+    const goals: Goal[] = [];
     for (const kind of s.arrays) {
-      const small = await measure(ctx, kind, s.existing[0], s);
-      const large = await measure(ctx, kind, s.existing[1], s);
-      const label = small.stack.label;
-      const rows: Row[] = [];
-      small.stats.forEach((st, i) => {
-        rows.push(phaseRow(st, { existing: s.existing[0] }));
-        rows.push(phaseRow(large.stats[i] as PhaseStats, { existing: s.existing[1] }));
-      });
-      const columns = arrayOpColumns(small.stack, [{ key: 'existing', label: 'existing vols' }]);
-      tables.push(table(`${label}: near-empty vs ${s.existing[1]} existing volumes`, columns, rows));
-      tables.push(flatnessTable(`${label}: side by side`, small, large, s.existing));
+      const small = await measure(ctx, kind, s.existing[0]);
+      const large = await measure(ctx, kind, s.existing[1]);
+      const label = kind === 'dsm' ? 'Synology (DSM)' : 'TrueNAS';
+      tables.push(
+        sideBySide(`${label}: one of each RPC, ${s.existing[0]} vs ${s.existing[1]} volumes`, small, large, s.existing),
+      );
+      goals.push(...goalsFor(label, small, large, s.existing[1]));
     }
     return {
       tables,
+      goals,
       notes: [
-        'Row counters as in the csp benchmark; rows/op in the side-by-side table is their sum.',
-        'The DSM ceiling is raised for this run: a real DS923+ stops at 256 LUNs and 128 targets.',
-        'Seeding writes straight into the simulator state (no API calls); seeded volumes are named as each CSP ' +
-          'names its own, so they are the CSP’s objects, not strangers it could skip.',
+        "rows returned: list elements and objects the array answered; rows read: datasets and snapshots TrueNAS opened and iSCSI table rows it read for the CSP's queries (DSM: the rows it listed).",
+        "ListVolumes page: TrueNAS opens every zvol under the parents to answer one page (ZFS has no cursor) but returns only the page; DSM's LUN list returns every LUN. The driver makes one call per page.",
+        "DSM: the first snapshot lookup after the CSP starts lists every LUN once (its snapshot index); the warm-up pays it, as login and the node's host object.",
+        'The DSM ceilings are raised for this run: a real DS923+ stops at 256 LUNs and 128 targets.',
       ],
     };
   },

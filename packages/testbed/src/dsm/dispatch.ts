@@ -29,10 +29,35 @@ export interface Dispatcher {
   knobs: Knobs;
   handlers: Record<string, ApiHandlers>;
   calls: CallCounter;
+  /** Rows DSM sent back: elements of listed collections (`luns`, `targets`, `snapshots`...). */
+  rows: { returned: number };
   /** APIs this NAS does not have (`SYNO.Core.ISCSI.Host` on DSM 6) and methods it lacks ("api.method"). */
   absent: { apis: ReadonlySet<string>; methods: ReadonlySet<string> };
   /** Runs handler work one call at a time. */
   serialize<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Rows in an answer: the elements of its lists (and the snapshots listed inside listed LUNs), and
+ * one for each single object it answers (`lun`, `snapshot`, `target`, `host`...).
+ */
+export function answerRows(data: unknown): number {
+  if (data === null || typeof data !== 'object') {
+    return 0;
+  }
+  let rows = 0;
+  for (const value of Object.values(data)) {
+    if (!Array.isArray(value)) {
+      rows += value !== null && typeof value === 'object' ? 1 : 0;
+      continue;
+    }
+    rows += value.length;
+    for (const item of value) {
+      const nested = (item as { snapshots?: unknown } | null)?.snapshots;
+      rows += Array.isArray(nested) ? nested.length : 0;
+    }
+  }
+  return rows;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -92,6 +117,7 @@ async function run(d: Dispatcher, req: IncomingMessage, cgi: string, raw: Map<st
     await d.state.reap(now);
     return handler({ params, state: d.state, knobs: d.knobs, now });
   });
+  d.rows.returned += answerRows(data);
   return success(data);
 }
 

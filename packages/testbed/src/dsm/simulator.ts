@@ -98,6 +98,10 @@ export class DsmSimulator {
   readonly knobs: Knobs;
   readonly faults: FaultInjector;
   readonly calls = new CallCounter();
+  /** Rows DSM answered in lists (LUNs, targets, snapshots, hosts, volumes), for scale checks. */
+  readonly rows = { returned: 0 };
+  /** Web API requests being answered now, and the most there were at once (a client's concurrency). */
+  readonly concurrency = { now: 0, peak: 0 };
   readonly serial: string;
   readonly hostname: string;
   url = '';
@@ -153,6 +157,7 @@ export class DsmSimulator {
       auth: this.auth,
       knobs: this.knobs,
       calls: this.calls,
+      rows: this.rows,
       handlers: {
         'SYNO.Core.ISCSI.LUN': lunHandlers,
         'SYNO.Core.ISCSI.Target': targetHandlers,
@@ -299,6 +304,16 @@ export class DsmSimulator {
       sendHtml(res, 404, 'Not Found');
       return;
     }
+    this.concurrency.now++;
+    this.concurrency.peak = Math.max(this.concurrency.peak, this.concurrency.now);
+    try {
+      await this.#answer(req, res, url, match[1] as string);
+    } finally {
+      this.concurrency.now--;
+    }
+  }
+
+  async #answer(req: IncomingMessage, res: ServerResponse, url: URL, cgi: string): Promise<void> {
     const raw = await requestParams(req, url);
     const call = `${raw.get('api') ?? ''}.${raw.get('method') ?? ''}`;
     const scripted = this.#takeScripted(call);
@@ -321,7 +336,7 @@ export class DsmSimulator {
       return;
     }
     this.#dispatcher ??= this.#makeDispatcher();
-    const answer = await dispatch(this.#dispatcher, req, `${match[1]}.cgi`, raw);
+    const answer = await dispatch(this.#dispatcher, req, `${cgi}.cgi`, raw);
     if (fault === 'lose-answer') {
       req.socket.destroy();
       return;

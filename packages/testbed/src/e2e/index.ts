@@ -13,5 +13,6 @@ export {
   type E2eStack,
   type E2eStackOptions,
   e2eBackendNames,
+  type MetricsTarget,
   startE2eStack,
 } from './stack.js';

@@ -54,6 +54,8 @@ export interface E2eStackOptions {
   truenas?: TrueNasBackendOptions;
   /** Settings of the Synology fixture (backend synology), e.g. `{ csp: { masking: 'chap' } }`. */
   synology?: SynologyBackendOptions;
+  /** Serve metrics from the CSP and both drivers on free loopback ports (`metricsTargets`). */
+  metrics?: boolean;
 }
 
 export interface E2eStack {
@@ -88,7 +90,15 @@ export interface E2eStack {
   decommissionNode(): Promise<void>;
   /** What is left: the array's leak audit, mounts under the kubelet dir, loop devices of LUN files. */
   leftovers(): Promise<string[]>;
+  /** The metrics endpoints (option `metrics`): the CSP, the controller driver and the node driver. */
+  metricsTargets(): MetricsTarget[];
   stop(): Promise<void>;
+}
+
+/** One metrics endpoint of a stack, named by what serves it. */
+export interface MetricsTarget {
+  component: 'csp-truenas' | 'csp-synology' | 'csi-controller' | 'csi-node';
+  url: string;
 }
 
 /** The node half of a stack: the driver in node mode (loop transport) and kubelet's harness. */
@@ -114,6 +124,7 @@ export async function startNodeSide(input: {
   /** The node's host NQN when the array serves NVMe/TCP (default: a random one). */
   hostnqn?: string;
   logLevel: string;
+  metrics?: boolean;
   onCleanup: (cleanup: () => Promise<void>) => void;
 }): Promise<NodeSide> {
   const { backend, kube, kubeletDir } = input;
@@ -130,6 +141,7 @@ export async function startNodeSide(input: {
     sessions: backend.luns.sessions(input.initiatorName),
     ...(nvme && hostnqn ? { nvme: { hostnqn, resolve: nvme.resolve, sessions: nvme.sessions(hostnqn) } } : {}),
     logLevel: input.logLevel,
+    ...(input.metrics ? { metrics: true } : {}),
   });
   input.onCleanup(() => driver.stop());
   const kubelet = new Kubelet({ client: driver.client, kube, kubeletDir });
@@ -153,16 +165,39 @@ export const randomHostNqn = () => `nqn.2014-08.org.nvmexpress:uuid:${randomUUID
 
 export function startBackend(
   name: E2eBackendName,
-  options: Pick<E2eStackOptions, 'truenas' | 'synology'>,
+  options: Pick<E2eStackOptions, 'truenas' | 'synology' | 'metrics'>,
   logLevel: string,
 ): Promise<E2eBackend> {
   const logger = pino({ level: logLevel });
+  const metricsAddress = { host: '127.0.0.1', port: 0 };
   switch (name) {
-    case 'truenas':
-      return truenasBackend({ ...options.truenas, logger });
-    case 'synology':
-      return synologyBackend({ ...options.synology, logger });
+    case 'truenas': {
+      const cspArgs = [...(options.truenas?.cspArgs ?? [])];
+      if (options.metrics) {
+        cspArgs.push('--metrics-address', '127.0.0.1:0');
+      }
+      return truenasBackend({ ...options.truenas, cspArgs, logger });
+    }
+    case 'synology': {
+      const csp = { ...options.synology?.csp, ...(options.metrics ? { metricsAddress } : {}) };
+      return synologyBackend({ ...options.synology, csp, logger });
+    }
   }
+}
+
+function metricsTargets(backend: E2eBackend, controller: DriverFixture, node: NodeDriverFixture): MetricsTarget[] {
+  const targets: MetricsTarget[] = [];
+  const csp = backend.name === 'truenas' ? 'csp-truenas' : 'csp-synology';
+  for (const [component, url] of [
+    [csp, backend.metricsUrl],
+    ['csi-controller', controller.metricsUrl],
+    ['csi-node', node.metricsUrl],
+  ] as const) {
+    if (url) {
+      targets.push({ component, url });
+    }
+  }
+  return targets;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
@@ -184,7 +219,11 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     }
     const backend = await startBackend(backendName, options, logLevel);
     cleanups.push(() => backend.stop());
-    const controller = await startDriverFixture({ defaultSecret: backend.secrets, logLevel });
+    const controller = await startDriverFixture({
+      defaultSecret: backend.secrets,
+      logLevel,
+      ...(options.metrics ? { metrics: true } : {}),
+    });
     cleanups.push(() => controller.stop());
     const nodeName = options.nodeName ?? 'e2e-node-1';
     const initiatorName = options.initiatorName ?? randomInitiatorName();
@@ -200,6 +239,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       nodeName,
       initiatorName,
       logLevel,
+      ...(options.metrics ? { metrics: true } : {}),
       onCleanup: (cleanup) => cleanups.push(cleanup),
     });
     const kube = controller.kube;
@@ -239,6 +279,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       },
       decommissionNode: () => backend.removeHost(nodeName),
       leftovers: () => stackLeftovers(backend, kubeletDir),
+      metricsTargets: () => metricsTargets(backend, controller, node),
       stop,
     };
   } catch (err) {

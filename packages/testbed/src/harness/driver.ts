@@ -3,7 +3,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDriverLogger, type Mode, type RunningDriver, startDriver } from '@opencsp/csi-driver';
+import {
+  createDriverLogger,
+  driverVersion,
+  type Mode,
+  type RunningDriver,
+  startDriver,
+  startDriverMetrics,
+} from '@opencsp/csi-driver';
 import { CsiClient } from './client.js';
 import { KubeHarness } from './kube.js';
 
@@ -12,6 +19,8 @@ export interface DriverFixture {
   driver: RunningDriver;
   client: CsiClient;
   kube: KubeHarness;
+  /** Where the driver serves its metrics (option `metrics`). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -24,7 +33,12 @@ export interface DriverFixtureOptions {
   logLevel?: string;
   /** --max-volumes-per-node: the controller asks CSPs to refuse a publish beyond it. */
   maxVolumesPerNode?: number;
+  /** Serve the driver's metrics on a free loopback port (`metricsUrl`). */
+  metrics?: boolean;
 }
+
+/** A free port on loopback, the default path: how test fixtures serve metrics. */
+export const loopbackMetrics = { address: { host: '127.0.0.1', port: 0 }, path: '/metrics' };
 
 export async function startDriverFixture(options: DriverFixtureOptions = {}): Promise<DriverFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'opencsp-csi-'));
@@ -39,17 +53,22 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
       }
     }
     const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
+    const mode = options.mode ?? 'controller';
+    const metrics = options.metrics ? await startDriverMetrics(loopbackMetrics, driverVersion, mode) : undefined;
     const driver = await startDriver(
       {
         endpoint: socketPath,
-        mode: options.mode ?? 'controller',
+        mode,
         cspTimeout: options.cspTimeoutMs ?? 10_000,
         cspTlsInsecure: false,
         ...(cspSecretDir ? { cspSecretDir } : {}),
         ...(options.maxVolumesPerNode !== undefined ? { maxVolumesPerNode: options.maxVolumesPerNode } : {}),
       },
-      { logger, cspRetries: 2, cspRetryDelayMs: 20 },
-    );
+      { logger, cspRetries: 2, cspRetryDelayMs: 20, ...(metrics ? { metrics } : {}) },
+    ).catch(async (err: unknown) => {
+      await metrics?.close();
+      throw err;
+    });
     const client = new CsiClient(socketPath, 15_000);
     const kube = new KubeHarness(client);
     return {
@@ -57,9 +76,11 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
       driver,
       client,
       kube,
+      ...(metrics ? { metricsUrl: metrics.url } : {}),
       async stop() {
         client.close();
         await driver.stop(2000);
+        await metrics?.close();
         await rm(dir, { recursive: true, force: true });
       },
     };

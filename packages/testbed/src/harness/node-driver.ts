@@ -7,7 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDriverLogger, type RunningDriver, startDriver } from '@opencsp/csi-driver';
+import {
+  createDriverLogger,
+  driverVersion,
+  type RunningDriver,
+  startDriver,
+  startDriverMetrics,
+} from '@opencsp/csi-driver';
 import {
   checkNodeReadiness,
   FileStateStore,
@@ -18,6 +24,7 @@ import {
 } from '@opencsp/csi-driver/node';
 import { type BackingResolver, type LoopSessions, LoopTransport } from '../loop/index.js';
 import { CsiClient } from './client.js';
+import { loopbackMetrics } from './driver.js';
 
 export interface NodeDriverOptions {
   /** The Kubernetes node name (first part of the node id). */
@@ -37,6 +44,8 @@ export interface NodeDriverOptions {
   nvme?: { hostnqn: string; resolve: BackingResolver; sessions?: LoopSessions };
   /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
   logLevel?: string;
+  /** Serve the node driver's metrics on a free loopback port (`metricsUrl`). */
+  metrics?: boolean;
 }
 
 export interface NodeDriverFixture {
@@ -46,17 +55,20 @@ export interface NodeDriverFixture {
   client: CsiClient;
   /** Where the node keeps its per-volume state files. */
   stateDir: string;
+  /** Where the node driver serves its metrics (option `metrics`). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
 export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeDriverFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'opencsp-node-'));
+  const metrics = options.metrics ? await startDriverMetrics(loopbackMetrics, driverVersion, 'node') : undefined;
   try {
     const socketPath = join(dir, 'csi.sock');
     const stateDir = join(dir, 'state');
     const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
     const nodeLogger = logger.child({ component: 'node', node: options.nodeName });
-    const runner = new SpawnRunner({ kind: 'direct' }, nodeLogger);
+    const runner = new SpawnRunner({ kind: 'direct' }, nodeLogger, metrics?.host);
     const files = new RootedHostFiles('/');
     const transport = new LoopTransport({
       runner,
@@ -80,6 +92,7 @@ export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeD
       files,
       store: new FileStateStore(stateDir),
       logger: nodeLogger,
+      ...(metrics?.node ? { metrics: metrics.node } : {}),
       transports: nvmeTransport ? [transport, nvmeTransport] : [transport],
       options: {
         nodeName: options.nodeName,
@@ -95,6 +108,7 @@ export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeD
       { endpoint: socketPath, mode: 'node', cspTimeout: 10_000, cspTlsInsecure: false },
       {
         logger,
+        ...(metrics ? { metrics } : {}),
         node: service,
         nodeReadiness: async () => {
           const report = await checkNodeReadiness({ runner, files, iscsi: false, multipath: 'off' });
@@ -109,13 +123,16 @@ export async function startNodeDriver(options: NodeDriverOptions): Promise<NodeD
       service,
       client,
       stateDir,
+      ...(metrics ? { metricsUrl: metrics.url } : {}),
       async stop() {
         client.close();
         await driver.stop(2000);
+        await metrics?.close();
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    await metrics?.close();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }

@@ -57,6 +57,9 @@ function fileOf(record: JsonObject): string {
   return record.file;
 }
 
+/** A loop device is one path over one (simulated) session: up (1) or not (0). */
+const onePath = (up: 0 | 1) => ({ pathsActive: up, pathsTotal: 1, sessionsUp: up, sessionsTotal: 1 });
+
 export class LoopTransport implements Transport {
   readonly name: string;
   private readonly runner: Runner;
@@ -102,7 +105,12 @@ export class LoopTransport implements Transport {
     return this.locks.with(file, async () => {
       const [existing] = await loopDevicesOf(this.runner, file);
       const device = existing ?? (await attachLoop(this.runner, file));
-      return { device, paths: [basename(device)], record: { file, ...(session ? { session } : {}) } };
+      return {
+        device,
+        paths: [basename(device)],
+        record: { file, ...(session ? { session } : {}) },
+        counts: onePath(1),
+      };
     });
   }
 
@@ -148,13 +156,13 @@ export class LoopTransport implements Transport {
     const file = fileOf(record);
     const [device] = await loopDevicesOf(this.runner, file);
     if (!device) {
-      return { abnormal: true, message: `no loop device is attached to ${file}` };
+      return { abnormal: true, message: `no loop device is attached to ${file}`, counts: onePath(0) };
     }
     const backing = await loopBackingFile(this.files, basename(device));
     if (!backing || backing.endsWith('(deleted)')) {
-      return { abnormal: true, message: `${device} lost its backing file ${file}` };
+      return { abnormal: true, message: `${device} lost its backing file ${file}`, counts: onePath(0) };
     }
-    return { abnormal: false, message: `1/1 paths active (${device})` };
+    return { abnormal: false, message: `1/1 paths active (${device})`, counts: onePath(1) };
   }
 
   async adopt(device: string): Promise<JsonObject | undefined> {

@@ -11,6 +11,10 @@ export interface SeedZvol {
   volblocksize?: number;
   sparse?: boolean;
   userProperties?: Record<string, string>;
+  /** A sparse backing file (default true); scale seeds that are never attached skip it. */
+  backing?: boolean;
+  /** Snapshots of the zvol: name, user properties, and whether it has the `truenas` hold. */
+  snapshots?: Array<{ name: string; userProperties?: Record<string, string>; hold?: boolean }>;
   iscsi?: {
     targetName: string;
     extentName: string;
@@ -48,7 +52,18 @@ export async function seedZvols(sim: SimCore, specs: SeedZvol[]): Promise<Seeded
     for (const [key, value] of Object.entries(spec.userProperties ?? {})) {
       ds.user.set(key, value);
     }
-    await sim.backing.createZvol(ds);
+    if (spec.backing !== false) {
+      await sim.backing.createZvol(ds);
+    }
+    for (const snapshot of spec.snapshots ?? []) {
+      const snap = sim.zfs.addSnapshot(ds, snapshot.name, sim.now());
+      for (const [key, value] of Object.entries(snapshot.userProperties ?? {})) {
+        snap.user.set(key, value);
+      }
+      if (snapshot.hold) {
+        snap.holds.add('truenas');
+      }
+    }
     const seeded: SeededZvol = { dataset: spec.dataset };
     if (spec.iscsi) {
       const { iscsi } = sim;

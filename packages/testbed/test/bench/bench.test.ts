@@ -11,7 +11,7 @@ import { runBenchmarks } from '../../src/bench/run.js';
 import { Scope } from '../../src/bench/scope.js';
 import { percentile, summarize } from '../../src/bench/stats.js';
 
-const names = ['csp', 'scale', 'driver', 'storm', 'memory', 'kube'];
+const names = ['csp', 'scale', 'driver', 'throughput', 'storm', 'memory', 'kube'];
 /** What the tiny run covers: everything but the real-cluster benchmark (pnpm e2e:kube tests that code). */
 const tinyNames = names.filter((n) => !clusterBenchmarks.includes(n));
 
@@ -110,12 +110,25 @@ describe('pnpm bench machinery', () => {
       const notes = byName.get(name)?.tables.flatMap((t) => t.notes) ?? [];
       expect(notes.filter((n) => n.startsWith('Leak audit')).every((n) => n.includes('nothing left'))).toBe(true);
     }
-    const side = byName.get('scale')?.tables.find((t) => t.title.includes('side by side')) as Table;
-    expect(side.rows.every((r) => typeof r.callsA === 'number' && typeof r.callsB === 'number')).toBe(true);
+    const scale = byName.get('scale')?.tables ?? [];
+    expect(scale).toHaveLength(2);
+    for (const t of scale) {
+      expect(t.rows.every((r) => typeof r.callsA === 'number' && typeof r.callsB === 'number')).toBe(true);
+    }
+    // Every goal has its figure and a verdict, and the report lists them.
+    const goals = report.benchmarks.flatMap((b) => b.goals);
+    expect(goals.map((g) => g.goal)).toEqual(
+      expect.arrayContaining([expect.stringContaining('rows one RPC'), expect.stringContaining('critical path')]),
+    );
+    for (const goal of goals) {
+      expect(goal.figure, goal.goal).toEqual(expect.any(Number));
+      expect(typeof goal.met, goal.goal).toBe('boolean');
+    }
+    expect(markdown).toContain('every goal of the run');
     const storm = byName.get('storm')?.tables[0] as Table;
     expect(storm.rows.map((r) => r.failed)).toEqual([0, 0]);
     const memory = byName.get('memory')?.tables.find((t) => t.title.startsWith('Memory')) as Table;
-    expect(new Set(memory.rows.map((r) => r.process))).toEqual(new Set(['csp-truenas', 'csi-driver']));
+    expect(new Set(memory.rows.map((r) => r.process))).toEqual(new Set(['csp-truenas', 'csi-driver', 'csp-synology']));
     expect(memory.rows.every((r) => typeof r.rssMiB === 'number' && (r.rssMiB as number) > 0)).toBe(true);
   });
 });

@@ -97,6 +97,14 @@ describe.skipIf(missing !== undefined)(`controller Deployment and RBAC (${missin
     expect(Number.parseInt(flag(provisioner, 'timeout') ?? '', 10)).toBeGreaterThan(driverTimeout);
   });
 
+  it("sizes the driver's CSP connections for the sidecars' workers", () => {
+    const driverOf = (r: RenderResult, name: string) =>
+      container(podSpec(findOne(r, 'Deployment', name)), 'csi-driver');
+    // provisioner 10 + attacher 10 + snapshotter 10 + resizer 10; without the snapshotter 30.
+    expect(flag(driverOf(defaults, 'opencsp-controller'), 'csp-connections')).toBe('40');
+    expect(flag(driverOf(direct, 'storage-controller'), 'csp-connections')).toBe('30');
+  });
+
   it('probes the driver through the livenessprobe sidecar on the pod network', () => {
     const spec = podSpec(findOne(defaults, 'Deployment', 'opencsp-controller'));
     const driver = container(spec, 'csi-driver');

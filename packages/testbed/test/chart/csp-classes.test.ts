@@ -54,7 +54,11 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expectRestricted(c);
     expect(c.image).toBe(`ghcr.io/opencsp/csp-${csp}:0.1.0`);
     expect(flag(c, 'port')).toBe('8080');
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    // both-csps-values.yaml turns metrics on: the second port is the metrics port (metrics.test.ts).
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9811, protocol: 'TCP' },
+    ]);
     expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(c.resources?.requests).toEqual({ cpu: '10m', memory: '64Mi' });
@@ -114,7 +118,8 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       };
       expect(spec.policyTypes).toEqual(['Ingress']);
       expect(spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe(`csp-${csp}`);
-      expect(spec.ingress).toHaveLength(1);
+      // The second rule admits scrapes of the metrics port only (metrics.test.ts).
+      expect(spec.ingress).toHaveLength(2);
       const peer = spec.ingress[0]?.from[0]?.podSelector?.matchLabels ?? {};
       expect(Object.entries(peer).every(([k, v]) => controllerLabels[k] === v)).toBe(true);
       expect(Object.entries(peer).every(([k, v]) => nodeLabels[k] === v)).toBe(false);

@@ -1,6 +1,7 @@
 // Offline validation of rendered objects against the Kubernetes OpenAPI schemas shipped in
-// kubernetes-models. VolumeSnapshotClass is a CRD (external-snapshotter), so it is checked
-// against a schema transcribed from its CRD (snapshot.storage.k8s.io/v1).
+// kubernetes-models. VolumeSnapshotClass (external-snapshotter) and ServiceMonitor (Prometheus
+// Operator) are CRDs, so they are checked against schemas transcribed from their CRDs
+// (snapshot.storage.k8s.io/v1, monitoring.coreos.com/v1: the fields the chart sets).
 import { Ajv } from 'ajv';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -11,6 +12,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { CSIDriver } from 'kubernetes-models/storage.k8s.io/v1/CSIDriver';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -22,6 +24,7 @@ interface Validatable {
 type ModelCtor = new (data: never) => Validatable;
 
 const models: Record<string, ModelCtor> = {
+  'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
@@ -38,6 +41,8 @@ const models: Record<string, ModelCtor> = {
 
 /** Kinds that live in a namespace (everything else the chart renders is cluster-scoped). */
 export const namespacedKinds = new Set([
+  'ConfigMap',
+  'ServiceMonitor',
   'Secret',
   'Service',
   'ServiceAccount',
@@ -63,12 +68,69 @@ const volumeSnapshotClassSchema = {
 };
 const validateVolumeSnapshotClass = new Ajv({ allErrors: true }).compile(volumeSnapshotClassSchema);
 
+const duration = { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' };
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+const serviceMonitorSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'monitoring.coreos.com/v1' },
+    kind: { const: 'ServiceMonitor' },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string' }, labels: stringMap },
+    },
+    spec: {
+      type: 'object',
+      required: ['selector', 'endpoints'],
+      additionalProperties: false,
+      properties: {
+        jobLabel: { type: 'string' },
+        namespaceSelector: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: { type: 'string' } } },
+        },
+        selector: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { matchLabels: stringMap, matchExpressions: { type: 'array' } },
+        },
+        endpoints: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              port: { type: 'string', minLength: 1 },
+              path: { type: 'string', pattern: '^/' },
+              scheme: { enum: ['http', 'https'] },
+              interval: duration,
+              scrapeTimeout: duration,
+            },
+          },
+        },
+      },
+    },
+  },
+};
+const validateServiceMonitor = new Ajv({ allErrors: true }).compile(serviceMonitorSchema);
+
 /** Throws with the object's kind/name and the schema errors when it is not a valid object. */
 export function validateObject(object: K8sObject): void {
   const where = `${object.kind}/${object.metadata?.name}`;
   if (object.apiVersion === 'snapshot.storage.k8s.io/v1' && object.kind === 'VolumeSnapshotClass') {
     if (!validateVolumeSnapshotClass(object)) {
       throw new Error(`${where}: ${JSON.stringify(validateVolumeSnapshotClass.errors)}`);
+    }
+    return;
+  }
+  if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'ServiceMonitor') {
+    if (!validateServiceMonitor(object)) {
+      throw new Error(`${where}: ${JSON.stringify(validateServiceMonitor.errors)}`);
     }
     return;
   }

@@ -176,8 +176,13 @@ describe('csp-synology DSM call budget', () => {
     const large = await measure('second');
     expect(large.get).toBe(small.get);
     expect(large.unpublish).toBe(small.unpublish);
-    expect(Object.keys(large.publish).sort()).toEqual(Object.keys(small.publish).sort());
+    // The first publish to a node this process never saw lists DSM's host objects once (one row
+    // per node); after the CSP deleted the node's host itself, it knows it is gone and lists nothing.
+    const hostList = 'SYNO.Core.ISCSI.Host.list';
+    const withoutHostList = (calls: Record<string, number>) => Object.keys(calls).filter((k) => k !== hostList);
+    expect(withoutHostList(large.publish).sort()).toEqual(withoutHostList(small.publish).sort());
     expect(large.get).toBeLessThanOrEqual(1);
+    expect(large.publish[hostList]).toBeUndefined();
     expect(large.publish['SYNO.Core.ISCSI.Target.list']).toBeUndefined();
     expect(large.create['SYNO.Core.ISCSI.LUN.list']).toBeUndefined();
     expect(large.del['SYNO.Core.ISCSI.LUN.list']).toBeUndefined();

@@ -105,7 +105,14 @@ export class IscsiTransport implements Transport {
       wwid: first.wwid,
       mpathWwid: resolved.mpathWwid,
     };
-    return { device: resolved.device, wwid: first.wwid, paths: paths.map((p) => p.name), record: recordToJson(record) };
+    const tried = paths.length + failures.length;
+    return {
+      device: resolved.device,
+      wwid: first.wwid,
+      paths: paths.map((p) => p.name),
+      record: recordToJson(record),
+      counts: { pathsActive: paths.length, pathsTotal: tried, sessionsUp: paths.length, sessionsTotal: tried },
+    };
   }
 
   async resolve(json: JsonObject): Promise<string | undefined> {
@@ -141,10 +148,13 @@ export class IscsiTransport implements Transport {
     const { ctx } = this;
     const problems: string[] = [];
     const sessions = await ctx.iscsiadm.sessions();
+    let sessionsUp = 0;
     for (const { iqn, portal } of record.targets) {
       const session = findSession(sessions, iqn, await addressPortal(portal).catch(() => portal));
       const state = session ? await sessionState(ctx.files, session.sid) : undefined;
-      if (state !== 'LOGGED_IN') {
+      if (state === 'LOGGED_IN') {
+        sessionsUp++;
+      } else {
         problems.push(`session to ${iqn} at ${portal} is ${state ?? 'missing'}`);
       }
     }
@@ -156,9 +166,10 @@ export class IscsiTransport implements Transport {
       problems.push(dm ? `multipath map ${dm} has no active path` : 'no path device is attached');
     }
     const summary = `${active}/${total} paths active`;
+    const counts = { pathsActive: active, pathsTotal: total, sessionsUp, sessionsTotal: record.targets.length };
     return problems.length > 0
-      ? { abnormal: true, message: `${problems.join('; ')} (${summary})` }
-      : { abnormal: false, message: summary };
+      ? { abnormal: true, message: `${problems.join('; ')} (${summary})`, counts }
+      : { abnormal: false, message: summary, counts };
   }
 
   private async activeMapPaths(dm: string): Promise<number> {

@@ -1,11 +1,12 @@
 // Bulk seeding of the DSM simulator straight into its state (no Web API calls), for "2,000
 // volumes already exist": Btrfs LUNs named as the Synology CSP names them (so they are its own),
-// with sparse backing files, half of them mapped into per-node targets masked to seed nodes.
+// half of them mapped into per-node targets masked to seed nodes, optionally with one snapshot of
+// the CSP's each. No backing files: seeds are never attached or cloned.
 // The seeds are thick (BLUN_THICK): the simulator computes a storage volume's used space by
 // reading the backing file of every thin LUN on each `Storage.Volume list`, which DSM (a
 // filesystem statistic) does not, and that simulator cost would hide the CSP's.
 import { type DsmState, defaultDevAttribs, type Host, type Lun, type Target } from '../../dsm/state.js';
-import { GiB } from './types.js';
+import { GiB, type SeedOptions } from './types.js';
 
 const seedNodes = 16;
 
@@ -47,7 +48,25 @@ function seedHost(state: DsmState, node: number): Host {
   return host;
 }
 
-export async function seedLuns(state: DsmState, hostname: string, count: number): Promise<void> {
+function seedSnapshot(state: DsmState, lun: Lun, name: string): void {
+  const uuid = state.newUuid();
+  lun.snapshots.set(uuid, {
+    uuid,
+    snapshotId: state.nextSnapshotId(),
+    name,
+    description: '',
+    takenBy: 'opencsp',
+    locked: true,
+    appConsistent: false,
+    lunUuid: lun.uuid,
+    size: lun.size,
+    createdAt: lun.createdAt,
+    readyAt: lun.createdAt,
+    backingKey: `snap-${uuid}`,
+  });
+}
+
+export function seedLuns(state: DsmState, hostname: string, count: number, options: SeedOptions = {}): void {
   const location = [...state.volumes.values()].find((v) => v.fsType === 'btrfs')?.path ?? '/volume1';
   const targets = Array.from({ length: seedNodes }, (_, node) => seedTarget(state, hostname, node));
   const hosts = Array.from({ length: seedNodes }, (_, node) => seedHost(state, node));
@@ -72,7 +91,9 @@ export async function seedLuns(state: DsmState, hostname: string, count: number)
       createdAt: Date.now(),
     };
     state.luns.set(uuid, lun);
-    await state.backing.create(lun.backingKey, lun.size);
+    if (options.snapshots) {
+      seedSnapshot(state, lun, `k8s-seed-snap-${first + i}`);
+    }
     if (i % 2 === 0) {
       const node = (i / 2) % seedNodes;
       const target = targets[node] as Target;

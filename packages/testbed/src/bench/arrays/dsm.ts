@@ -18,29 +18,12 @@ export const dsmKnobs = {
   snapshotReadyMs: 0,
 };
 
-/** LUNs and targets returned by whole-collection `list` calls (counted as DSM receives them). */
-function countListedRows(sim: DsmSimulator): () => number {
-  let rows = 0;
-  const record = sim.calls.record.bind(sim.calls);
-  Object.assign(sim.calls, {
-    record: (method: string) => {
-      record(method);
-      if (method === 'SYNO.Core.ISCSI.LUN.list') {
-        rows += sim.state.luns.size;
-      } else if (method === 'SYNO.Core.ISCSI.Target.list') {
-        rows += sim.state.targets.size;
-      }
-    },
-  });
-  return () => rows;
-}
-
 export async function startDsm(options: ArrayOptions = {}): Promise<ArrayStack> {
   const sim = await DsmSimulator.start({
     model: 'DS923+',
     tls: true,
     knobs: dsmKnobs,
-    limits: { maxLuns: 8192, maxTargets: 1024 },
+    limits: { maxLuns: 16_384, maxTargets: 1024 },
     faults: { latencyMs: options.latencyMs ?? 0 },
   });
   try {
@@ -68,11 +51,12 @@ export async function startDsm(options: ArrayOptions = {}): Promise<ArrayStack> 
         servicePort: new URL(address).port,
       },
       arrayCalls: () => sim.calls.total,
-      rowCounters: [{ key: 'listRowsPerOp', label: 'listed rows/op', read: countListedRows(sim) }],
+      rowCounters: [{ key: 'listRowsPerOp', label: 'listed rows/op', read: () => sim.rows.returned }],
+      rows: { returned: () => sim.rows.returned, read: () => sim.rows.returned },
       cspRequests,
       setLatency: (ms) => sim.faults.set({ latencyMs: ms }),
-      seed: async (count) => {
-        await seedLuns(sim.state, sim.hostname, count);
+      seed: async (count, seedOptions) => {
+        seedLuns(sim.state, sim.hostname, count, seedOptions);
         sim.markBaseline();
       },
       leftovers: async () => (await sim.audit()).leaks,

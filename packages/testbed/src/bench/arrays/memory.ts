@@ -31,26 +31,32 @@ export async function startMemory(): Promise<ArrayStack> {
     },
     arrayCalls: undefined,
     rowCounters: [],
+    rows: { returned: () => 0, read: () => 0 },
     cspRequests,
     setLatency: (ms) => {
       if (ms !== 0) {
         throw new Error('the memory provider has no array latency knob');
       }
     },
-    seed: async (count) => {
+    seed: async (count, options = {}) => {
       const session = await provider.openSession({
         username: provider.username,
         password: provider.password,
         arrayIp: undefined,
       });
       for (let i = 0; i < count; i++) {
-        await session.createVolume({ name: `seed-${i}`, size: 64 * 1024 * 1024 });
+        const volume = await session.createVolume({ name: `seed-${i}`, size: 64 * 1024 * 1024 });
+        if (options.snapshots) {
+          await session.createSnapshot({ name: `seed-snap-${i}`, volume_id: volume.id });
+        }
       }
       await session.close();
     },
     leftovers: async () => [
       ...[...provider.array.volumes.values()].filter((v) => !v.name.startsWith('seed-')).map((v) => `volume ${v.name}`),
-      ...[...provider.array.snapshots.values()].map((s) => `snapshot ${s.name}`),
+      ...[...provider.array.snapshots.values()]
+        .filter((s) => !s.name.startsWith('seed-'))
+        .map((s) => `snapshot ${s.name}`),
     ],
     stop: () => csp.shutdown(),
   };

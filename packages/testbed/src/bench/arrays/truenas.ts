@@ -9,12 +9,15 @@ import { pino } from 'pino';
 import { auditIsEmpty } from '../../truenas/audit.js';
 import { TrueNasSimulator } from '../../truenas/simulator.js';
 import { countRequests } from './count.js';
-import { type ArrayOptions, type ArrayStack, MiB } from './types.js';
+import { type ArrayOptions, type ArrayStack, MiB, type SeedOptions } from './types.js';
 
 const parent = 'tank/k8s';
 
-/** Seeds volumes as the TrueNAS CSP would have left them; every other one published to a node. */
-async function seedVolumes(sim: TrueNasSimulator, count: number): Promise<void> {
+/**
+ * Seeds volumes as the TrueNAS CSP would have left them; every other one published to a node,
+ * each with one held snapshot of the CSP's when asked. No backing files: seeds are never attached.
+ */
+async function seedVolumes(sim: TrueNasSimulator, count: number, options: SeedOptions = {}): Promise<void> {
   const node = 'iqn.2005-10.org.example:seed-node';
   const host = sim.core.iscsi.initiators.insert({ initiators: [node], comment: 'opencsp:host:seed-node' });
   const first = sim.core.zfs.datasets.size;
@@ -22,6 +25,18 @@ async function seedVolumes(sim: TrueNasSimulator, count: number): Promise<void> 
     Array.from({ length: count }, (_, i) => ({
       dataset: `${parent}/seed-${first}-${i}`,
       volsize: 64 * MiB,
+      backing: false,
+      ...(options.snapshots
+        ? {
+            snapshots: [
+              {
+                name: `seed-snap-${first}-${i}`,
+                userProperties: { [userProperty.snapshotName]: `seed-snap-${first}-${i}` },
+                hold: true,
+              },
+            ],
+          }
+        : {}),
       userProperties: {
         [userProperty.volumeName]: `seed-${first}-${i}`,
         [userProperty.destroyOnDelete]: 'true',
@@ -115,9 +130,13 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
         { key: 'iscsiQueryRowsPerOp', label: 'iSCSI query rows/op', read: rows.query },
         { key: 'iscsiInternalRowsPerOp', label: 'iSCSI internal rows/op', read: rows.internal },
       ],
+      rows: {
+        returned: () => sim.core.scans.returnedRows,
+        read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows + sim.core.scans.iscsiQueryRows,
+      },
       cspRequests,
       setLatency: (ms) => sim.setFaults({ latencyMs: ms }),
-      seed: (count) => seedVolumes(sim, count),
+      seed: (count, seedOptions) => seedVolumes(sim, count, seedOptions),
       leftovers: async () => describeAudit(sim),
       stop,
     };

@@ -19,15 +19,29 @@ export interface ArrayStack {
    * provider). A lookup by name or id that reads a whole collection shows up here.
    */
   rowCounters: RowCounter[];
+  /**
+   * Rows the array sent back in answers so far (list elements, objects a lookup answered), and
+   * rows it had to read to answer the CSP's queries (opened datasets and snapshots, iSCSI table
+   * rows; for DSM the listed rows). Zero for the memory provider.
+   */
+  rows: { returned(): number; read(): number };
   /** CSP contract requests served so far (login included). */
   cspRequests(): number;
   /** Adds this much latency to every array call (0 turns it off). */
   setLatency(ms: number): void;
-  /** Bulk-creates `count` volumes owned by this CSP (as left by an earlier cluster), not counted as leaks. */
-  seed(count: number): Promise<void>;
+  /**
+   * Bulk-creates `count` volumes owned by this CSP (as left by an earlier cluster), not counted
+   * as leaks; with `snapshots`, each also gets one snapshot of the CSP's.
+   */
+  seed(count: number, options?: SeedOptions): Promise<void>;
   /** Objects the benchmark created that still exist on the array (the simulator's leak audit). */
   leftovers(): Promise<string[]>;
   stop(): Promise<void>;
+}
+
+export interface SeedOptions {
+  /** One CSP-owned snapshot per seeded volume (default false). */
+  snapshots?: boolean;
 }
 
 export interface RowCounter {

@@ -1,11 +1,15 @@
 // Operator actions through the CSP contract, with the same secret the StorageClass carries:
 // log in (service mode: array_ip and x-array-ip), act, log out.
-import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
+import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
+
+function cspClient(secrets: Record<string, string>): CspClient {
+  const baseUrl = `http://${secrets.serviceName}:${secrets.servicePort}/containers/v1`;
+  return new CspClient({ baseUrl, arrayIp: secrets.backend as string, retries: 0 });
+}
 
 async function withCsp<T>(secrets: Record<string, string>, work: (client: CspClient) => Promise<T>): Promise<T> {
-  const baseUrl = `http://${secrets.serviceName}:${secrets.servicePort}/containers/v1`;
   const arrayIp = secrets.backend as string;
-  const client = new CspClient({ baseUrl, arrayIp, retries: 0 });
+  const client = cspClient(secrets);
   try {
     const token = await client.login({
       username: secrets.username as string,
@@ -26,4 +30,24 @@ async function withCsp<T>(secrets: Record<string, string>, work: (client: CspCli
 /** DELETE /hosts?uuid= through the CSP. */
 export function removeHostThroughCsp(secrets: Record<string, string>, uuid: string): Promise<void> {
   return withCsp(secrets, (client) => client.deleteHostByUuid(uuid));
+}
+
+/** A login with a wrong password (the array refuses it); returns the CSP's HTTP status. */
+export async function refusedLoginThroughCsp(secrets: Record<string, string>): Promise<number> {
+  const client = cspClient(secrets);
+  try {
+    await client.login({
+      username: secrets.username as string,
+      password: `${secrets.password}-wrong`,
+      array_ip: secrets.backend as string,
+    });
+    throw new Error('the CSP accepted a wrong password');
+  } catch (err) {
+    if (err instanceof CspHttpError) {
+      return err.status;
+    }
+    throw err;
+  } finally {
+    await client.close();
+  }
 }

@@ -1,4 +1,4 @@
-export { removeHostThroughCsp } from './csp-admin.js';
+export { refusedLoginThroughCsp, removeHostThroughCsp } from './csp-admin.js';
 export { CspProblem, type MemoryBackend, memoryBackend } from './memory.js';
 export {
   quickDsmKnobs,

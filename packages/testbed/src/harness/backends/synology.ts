@@ -149,6 +149,9 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
       },
       removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
       luns: synologyLuns(sim),
+      get metricsUrl() {
+        return csp.metricsUrl;
+      },
       async backingFile(publishContext) {
         const lookup = lookupOf(publishContext);
         const file = sim.backingFile(lookup);

@@ -130,6 +130,9 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
     },
     removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
     luns: truenasLuns(sim, datasetOf),
+    get metricsUrl() {
+      return stack.csp.metricsUrl;
+    },
     stop: () => stack.stop(),
   };
 }

@@ -90,5 +90,7 @@ export interface BackendFixture {
   removeHost(uuid: string): Promise<void>;
   /** LUN data and sessions for node tests; absent when the array keeps no data (memory). */
   readonly luns?: LunSource;
+  /** Where the CSP serves its metrics, when it was started with them. */
+  readonly metricsUrl?: string | undefined;
   stop(): Promise<void>;
 }

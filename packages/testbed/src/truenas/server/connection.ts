@@ -156,6 +156,15 @@ export async function invoke(
   return session.legacyJobs ? job.id : sim.jobs.wait(job.id);
 }
 
+/** Rows in an answer: the elements of a list, or one object a query or `get_instance` answered. */
+export function answerRows(method: string, result: unknown): number {
+  if (Array.isArray(result)) {
+    return result.length;
+  }
+  const lookup = method.endsWith('.query') || method.endsWith('.get_instance') || method.endsWith('.config');
+  return lookup && result !== null && typeof result === 'object' ? 1 : 0;
+}
+
 /** How the connection arrived: over TLS, to which `/api/<dir>`, from which address. */
 export interface ConnectionOrigin {
   tls: boolean;
@@ -317,6 +326,7 @@ export class RpcConnection implements EventSink {
       }
       await this.#sim.takeBeforeHook(request.method)?.();
       const result = await invoke(this.#sim, this.session, request.method, def, request.params, request.id);
+      this.#sim.scans.returnedRows += answerRows(request.method, result);
       if (fault === 'drop') {
         this.#ws.terminate();
         return;

@@ -67,6 +67,8 @@ export interface ScanStats {
   iscsiQueryRows: number;
   /** The same for `nvmet.*.query` (the NVMe-oF target tables). */
   nvmetQueryRows: number;
+  /** Rows the middleware sent back in answers (elements of list results, one per object answered). */
+  returnedRows: number;
 }
 
 export interface RecordedCall {
@@ -121,7 +123,13 @@ export class SimCore {
   tlsBinding: Buffer | undefined;
   /** Differences found while `knobs.compareSqlFilters` is on. */
   readonly sqlMismatches: SqlMismatch[] = [];
-  readonly scans: ScanStats = { datasetRows: 0, snapshotRows: 0, iscsiQueryRows: 0, nvmetQueryRows: 0 };
+  readonly scans: ScanStats = {
+    datasetRows: 0,
+    snapshotRows: 0,
+    iscsiQueryRows: 0,
+    nvmetQueryRows: 0,
+    returnedRows: 0,
+  };
   /** Highest number of calls one connection had executing and in flight at the same time. */
   readonly peaks = { executing: 0, inflight: 0 };
   readonly users = new Map<string, string>();

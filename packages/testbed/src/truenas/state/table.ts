@@ -10,14 +10,19 @@
 export class Table<T extends { id: number }> {
   readonly #rows = new Map<number, T>();
   #rowsRead = 0;
+  /** max(id), or undefined after the row holding it was deleted (found again on the next insert). */
+  #maxId: number | undefined = 0;
 
   insert(row: Omit<T, 'id'>): T {
-    let max = 0;
-    for (const id of this.#rows.keys()) {
-      max = Math.max(max, id);
+    if (this.#maxId === undefined) {
+      this.#maxId = 0;
+      for (const id of this.#rows.keys()) {
+        this.#maxId = Math.max(this.#maxId, id);
+      }
     }
-    const full = { ...row, id: max + 1 } as T;
+    const full = { ...row, id: this.#maxId + 1 } as T;
     this.#rows.set(full.id, full);
+    this.#maxId = full.id;
     return full;
   }
 
@@ -26,6 +31,9 @@ export class Table<T extends { id: number }> {
   }
 
   delete(id: number): boolean {
+    if (id === this.#maxId) {
+      this.#maxId = undefined;
+    }
     return this.#rows.delete(id);
   }
 

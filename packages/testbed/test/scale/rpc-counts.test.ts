@@ -1,0 +1,72 @@
+// Every controller RPC through the driver (gRPC → CSP → simulator) costs the same array calls and
+// rows whether the array holds 10 or 10,000 volumes, each with a snapshot. The large array is
+// seeded straight into the simulator's state (no API calls), so the test stays fast. Counts only:
+// times belong to `pnpm bench`.
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ArrayKind, startArray } from '../../src/bench/arrays/index.js';
+import { countedRpcs, countRpcs, type RpcCount } from '../../src/bench/rpc-counts.js';
+import { Scope } from '../../src/bench/scope.js';
+
+const small = 10;
+const large = 10_000;
+/** The most rows one RPC may make the array return (or read, for the CSP's queries). */
+const maxRows = 10;
+
+/**
+ * Listing a page of volumes is the one RPC the arrays cannot bound: ZFS iterates a parent's
+ * children from the first (no cursor), so TrueNAS reads every zvol before it applies offset and
+ * limit (it returns only the page); DSM's LUN list has no paging or filter, so it returns every
+ * LUN. Both are checked for exactly that, and that the driver makes one call per page.
+ */
+const unbounded = 'ListVolumes page';
+
+const scope = new Scope();
+afterAll(async () => {
+  expect(await scope.close()).toEqual([]);
+});
+
+async function measure(kind: ArrayKind, existing: number): Promise<RpcCount[]> {
+  const child = scope.child(`${kind} with ${existing}`);
+  const stack = await child.adopt(`${kind} stack`, startArray(kind));
+  await stack.seed(existing, { snapshots: true });
+  const counts = await countRpcs(stack, child, `n${existing}`);
+  expect(await stack.leftovers()).toEqual([]);
+  expect(await child.close()).toEqual([]);
+  return counts;
+}
+
+function byRpc(counts: RpcCount[]): Map<string, RpcCount> {
+  return new Map(counts.map((c) => [c.rpc, c]));
+}
+
+describe.each(['truenas', 'dsm'] as const)('%s: array work per RPC at 10 and 10,000 volumes', (kind) => {
+  it('is the same at both sizes, and at most 10 rows per RPC', { timeout: 180_000 }, async () => {
+    const few = byRpc(await measure(kind, small));
+    const many = byRpc(await measure(kind, large));
+    expect([...few.keys()]).toEqual([...countedRpcs]);
+    for (const rpc of countedRpcs) {
+      const a = few.get(rpc) as RpcCount;
+      const b = many.get(rpc) as RpcCount;
+      expect(b.calls, `${rpc}: array calls`).toBe(a.calls);
+      expect(b.cspRequests, `${rpc}: CSP requests`).toBe(a.cspRequests);
+      expect(a.calls, `${rpc}: array calls`).toBeGreaterThan(0);
+      if (rpc === unbounded) {
+        continue;
+      }
+      expect(b.returned, `${rpc}: rows returned`).toBe(a.returned);
+      expect(b.read, `${rpc}: rows read`).toBe(a.read);
+      expect(b.returned, `${rpc}: rows returned`).toBeLessThanOrEqual(maxRows);
+      expect(b.read, `${rpc}: rows read`).toBeLessThanOrEqual(maxRows);
+    }
+    const pageFew = few.get(unbounded) as RpcCount;
+    const pageMany = many.get(unbounded) as RpcCount;
+    expect(pageMany.calls).toBe(1);
+    if (kind === 'truenas') {
+      expect(pageMany.returned, 'a page of 10 (and one more to know there are more)').toBe(11);
+      expect(pageFew.returned).toBe(11);
+      expect(pageMany.read).toBeGreaterThanOrEqual(large);
+    } else {
+      expect(pageMany.returned).toBeGreaterThanOrEqual(large);
+    }
+  });
+});
