@@ -19,6 +19,8 @@ type RenderInput struct {
 	Values       map[string]interface{}
 	Release      map[string]interface{}
 	Capabilities *Capabilities
+	// Cluster is what `lookup` finds (nil: no cluster, as in `helm template`).
+	Cluster clusterObjects
 }
 
 // Rendered is one output file of the render.
@@ -36,7 +38,7 @@ func render(ch *Chart, in RenderInput) (manifests []Rendered, notes string, err 
 		"include":  includeFunc(t, includedNames),
 		"tpl":      tplFunc(t, includedNames),
 		"required": requiredFunc,
-		"lookup":   lookupFunc,
+		"lookup":   in.Cluster.lookup,
 	})
 	for _, tpl := range ch.Templates {
 		if _, err := t.New(tpl.Name).Parse(tpl.Data); err != nil {
@@ -134,9 +136,4 @@ func requiredFunc(warn string, val interface{}) (interface{}, error) {
 		return val, fmt.Errorf("%s", warn)
 	}
 	return val, nil
-}
-
-// lookupFunc is Helm's `lookup` without a cluster (helm template, --dry-run): always empty.
-func lookupFunc(apiVersion, kind, namespace, name string) (map[string]interface{}, error) {
-	return map[string]interface{}{}, nil
 }

@@ -8,7 +8,7 @@
 //
 //	helm-render --chart charts/opencsp [-f values.yaml ...] [--release-name opencsp]
 //	            [--namespace kube-system] [--kube-version v1.31.0] [--api-versions G/V ...]
-//	            [--is-upgrade] [--output yaml|json|values]
+//	            [--is-upgrade] [--cluster-objects objects.json] [--output yaml|json|values]
 //
 // --output yaml prints what `helm template` prints (one "# Source:" document per file);
 // --output json prints {"values": <merged values>, "manifests": [{source, content}], "notes": "..."}
@@ -38,6 +38,7 @@ type options struct {
 	kubeVersion string
 	apiVersions stringList
 	isUpgrade   bool
+	cluster     string
 	output      string
 }
 
@@ -52,6 +53,7 @@ func main() {
 	flag.StringVar(&o.kubeVersion, "kube-version", "v1.31.0", "Kubernetes version for .Capabilities")
 	flag.Var(&o.apiVersions, "api-versions", "extra API version for .Capabilities.APIVersions (repeatable)")
 	flag.BoolVar(&o.isUpgrade, "is-upgrade", false, "render as an upgrade (.Release.IsUpgrade)")
+	flag.StringVar(&o.cluster, "cluster-objects", "", "JSON array of objects `lookup` finds (default: none, as helm template)")
 	flag.StringVar(&o.output, "output", "yaml", "yaml (like helm template), json, or values (merged values only, no render)")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -102,7 +104,11 @@ func run(o options) error {
 		"Revision":  1,
 		"Service":   "Helm",
 	}
-	manifests, notes, err := render(ch, RenderInput{Values: values, Release: release, Capabilities: caps})
+	cluster, err := loadClusterObjects(o.cluster)
+	if err != nil {
+		return err
+	}
+	manifests, notes, err := render(ch, RenderInput{Values: values, Release: release, Capabilities: caps, Cluster: cluster})
 	if err != nil {
 		return err
 	}

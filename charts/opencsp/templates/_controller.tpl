@@ -56,8 +56,11 @@ resources:
     {{- if .Values.driver.cspTlsInsecure }}
     - --csp-tls-insecure
     {{- end }}
-    {{- if .Values.driver.cspCaBundle.secretName }}
-    - --csp-ca-file=/etc/opencsp/csp-ca/{{ .Values.driver.cspCaBundle.key }}
+    {{- with include "opencsp.cspCaRef" . }}
+    - --csp-ca-file=/etc/opencsp/csp-ca/{{ (fromJson .).key }}
+    {{- end }}
+    {{- if and (include "opencsp.anyCsp" .) (eq .Values.cspTls.mode "disabled") }}
+    - --csp-plain-http
     {{- end }}
     {{- if .Values.controller.cspSecretName }}
     - --csp-secret-dir=/etc/opencsp/csp-secret
@@ -92,7 +95,7 @@ resources:
   volumeMounts:
     - name: socket-dir
       mountPath: /csi
-    {{- if .Values.driver.cspCaBundle.secretName }}
+    {{- if include "opencsp.cspCaRef" . }}
     - name: csp-ca
       mountPath: /etc/opencsp/csp-ca
       readOnly: true

@@ -1,6 +1,11 @@
 {{/* One Container Storage Provider: call with (dict "root" $ "csp" "truenas" "values" $cspValues).
-CSPs are plain HTTP services inside the cluster: non-root, read-only root filesystem, no
-capabilities, no Kubernetes API token. */}}
+CSPs are HTTPS services inside the cluster (plain HTTP only with cspTls.mode disabled): non-root,
+read-only root filesystem, no capabilities, no Kubernetes API token. */}}
+
+{{/* The name of a CSP's port: https, or http when TLS is disabled. */}}
+{{- define "opencsp.cspPortName" -}}
+{{- if include "opencsp.cspTlsOn" . }}https{{ else }}http{{ end }}
+{{- end }}
 
 {{/* The arrays a CSP may contact, as its <CSP>_ALLOWED_ARRAYS / <CSP>_PLAINTEXT_ARRAYS settings (a
 YAML map; empty when nothing is set, and never overriding the same key in env): allowedArrays plus
@@ -29,6 +34,8 @@ the backend of every backendSecrets entry for this CSP, without a URL scheme. */
 {{- define "opencsp.cspDeployment" -}}
 {{- $v := .values }}
 {{- $component := printf "csp-%s" .csp -}}
+{{- $tls := include "opencsp.cspTlsOn" .root }}
+{{- $port := include "opencsp.cspPortName" .root }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -79,6 +86,7 @@ spec:
         runAsNonRoot: true
         runAsUser: 65532
         runAsGroup: 65532
+        fsGroup: 65532
         seccompProfile:
           type: RuntimeDefault
       containers:
@@ -92,6 +100,12 @@ spec:
             {{- if .root.Values.metrics.enabled }}
             - --metrics-address=:{{ int .root.Values.metrics.cspPort }}
             - --metrics-path={{ .root.Values.metrics.path }}
+            {{- end }}
+            {{- if $tls }}
+            - --cert-file=/etc/opencsp/tls/tls.crt
+            - --key-file=/etc/opencsp/tls/tls.key
+            {{- else }}
+            - --plain-http=true
             {{- end }}
           {{- $arrays := include "opencsp.cspArrayEnv" . | fromYaml }}
           {{- if or $v.env $v.extraEnv $arrays }}
@@ -114,7 +128,7 @@ spec:
             {{- toYaml . | nindent 12 }}
           {{- end }}
           ports:
-            - name: http
+            - name: {{ $port }}
               containerPort: 8080
               protocol: TCP
             {{- if .root.Values.metrics.enabled }}
@@ -125,7 +139,10 @@ spec:
           livenessProbe:
             httpGet:
               path: /healthz
-              port: http
+              port: {{ $port }}
+              {{- if $tls }}
+              scheme: HTTPS
+              {{- end }}
             initialDelaySeconds: 5
             periodSeconds: 10
             timeoutSeconds: 5
@@ -133,7 +150,10 @@ spec:
           readinessProbe:
             httpGet:
               path: /readyz
-              port: http
+              port: {{ $port }}
+              {{- if $tls }}
+              scheme: HTTPS
+              {{- end }}
             periodSeconds: 10
             timeoutSeconds: 5
             failureThreshold: 3
@@ -142,6 +162,11 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if $tls }}
+            - name: tls
+              mountPath: /etc/opencsp/tls
+              readOnly: true
+            {{- end }}
             {{- with $v.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -153,6 +178,18 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- if $tls }}
+        # The serving certificate; the CSP re-reads it when the kubelet updates the files.
+        - name: tls
+          secret:
+            secretName: {{ include "opencsp.cspTlsSecretName" .root }}
+            defaultMode: 288 # 0440: the CSP's group (fsGroup) reads, nobody writes
+            items:
+              - key: tls.crt
+                path: tls.crt
+              - key: tls.key
+                path: tls.key
+        {{- end }}
         {{- with $v.extraVolumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -178,12 +215,14 @@ spec:
   selector:
     {{- include "opencsp.selectorLabels" (dict "root" .root "component" $component) | nindent 4 }}
   ports:
-    - name: http
+    - name: {{ include "opencsp.cspPortName" .root }}
       port: {{ .values.service.port }}
-      targetPort: http
+      targetPort: {{ include "opencsp.cspPortName" .root }}
       protocol: TCP
 {{- end }}
 
+{{/* Only the controller pods (the driver's controller half is the one caller of a CSP; node
+plugins never call one) and networkPolicy.extraIngressFrom may connect. */}}
 {{- define "opencsp.cspNetworkPolicy" -}}
 {{- $component := printf "csp-%s" .csp -}}
 apiVersion: networking.k8s.io/v1
@@ -208,7 +247,7 @@ spec:
         {{- toYaml . | nindent 8 }}
         {{- end }}
       ports:
-        - port: http
+        - port: {{ include "opencsp.cspPortName" .root }}
           protocol: TCP
     {{- if .root.Values.metrics.enabled }}
     # Prometheus reaches the metrics port only (metrics.networkPolicyFrom; empty: any pod).

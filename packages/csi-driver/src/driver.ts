@@ -3,6 +3,7 @@
 // half (and its CSP client) is loaded only in the modes that serve it.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { caBundleReader } from './csp/ca-bundle.js';
 import type { CspSessions } from './csp/sessions.js';
 import { InFlight } from './grpc/inflight.js';
 import type { WrapContext } from './grpc/wrapper.js';
@@ -36,7 +37,9 @@ export const driverVersion: string = JSON.parse(
 
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
-    Partial<Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'maxVolumesPerNode'>>,
+    Partial<
+      Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'cspPlainHttp' | 'maxVolumesPerNode'>
+    >,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
   const csi = loadCsi().csi.v1;
@@ -56,7 +59,8 @@ export async function startDriver(
       timeoutMs: options.cspTimeout,
       ...(options.cspConnections !== undefined ? { connections: options.cspConnections } : {}),
       tlsInsecure: options.cspTlsInsecure,
-      ca: options.cspCaFile ? await readFile(options.cspCaFile, 'utf8') : undefined,
+      ca: options.cspCaFile ? await caBundleReader(options.cspCaFile, deps.logger) : undefined,
+      plainHttp: options.cspPlainHttp ?? false,
       ...(deps.cspRetries !== undefined ? { retries: deps.cspRetries } : {}),
       ...(deps.cspRetryDelayMs !== undefined ? { retryDelayMs: deps.cspRetryDelayMs } : {}),
       ...(deps.metrics?.csp ? { metrics: deps.metrics.csp } : {}),

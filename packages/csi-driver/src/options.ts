@@ -53,15 +53,24 @@ export const driverOptionTable = {
   cspTlsInsecure: {
     flag: 'csp-tls-insecure',
     env: 'OPENCSP_CSP_TLS_INSECURE',
-    description: 'direct mode: do not verify the CSP TLS certificate (self-signed arrays)',
+    description: 'do not verify the CSP TLS certificate (labs only: anyone in the path can read credentials)',
     parse: parsers.bool,
     default: false,
   },
   cspCaFile: {
     flag: 'csp-ca-file',
     env: 'OPENCSP_CSP_CA_FILE',
-    description: 'direct mode: PEM file of the CA that signed the CSP certificate',
+    description:
+      'PEM bundle of the CA(s) that signed the CSP certificates (re-read when it changes); default: system CAs',
     parse: parsers.string,
+  },
+  cspPlainHttp: {
+    flag: 'csp-plain-http',
+    env: 'OPENCSP_CSP_PLAIN_HTTP',
+    description:
+      'service mode: reach CSP Services over plain HTTP instead of HTTPS (only for CSPs run with --plain-http; credentials then cross the pod network in clear)',
+    parse: parsers.bool,
+    default: false,
   },
   cspSecretDir: {
     flag: 'csp-secret-dir',

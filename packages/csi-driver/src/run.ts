@@ -10,6 +10,12 @@ import type { DriverOptions } from './options.js';
 
 export async function runDriver(options: DriverOptions, overrides: NodeAssemblyOverrides = {}): Promise<void> {
   const logger = createDriverLogger(options.logLevel);
+  if (options.mode !== 'node' && options.cspPlainHttp) {
+    logger.warn('--csp-plain-http: array credentials go to CSP Services in clear over the pod network');
+  }
+  if (options.mode !== 'node' && options.cspTlsInsecure) {
+    logger.warn('--csp-tls-insecure: CSP certificates are not verified; anyone in the path can read credentials');
+  }
   const metrics = options.metricsAddress
     ? await (await import('./metrics/index.js')).startDriverMetrics(
         { address: options.metricsAddress, path: options.metricsPath },

@@ -24,7 +24,8 @@ beforeEach(async () => {
     serviceName: '127.0.0.1',
     servicePort: String(port),
   };
-  sessions = new CspSessions({ timeoutMs: 5000, tlsInsecure: false, ca: undefined, retries: 0 });
+  // This CSP serves plain HTTP, so the sessions must be told so explicitly (--csp-plain-http).
+  sessions = new CspSessions({ timeoutMs: 5000, tlsInsecure: false, ca: undefined, retries: 0, plainHttp: true });
 });
 afterEach(async () => {
   await sessions.close();
@@ -42,9 +43,15 @@ describe('CSP endpoints from secrets', () => {
         servicePort: '8080',
       }),
     ).toMatchObject({
-      baseUrl: 'http://truenas-csp:8080/containers/v1',
+      baseUrl: 'https://truenas-csp:8080/containers/v1',
       serviceMode: true,
     });
+    expect(
+      endpointFromSecrets(
+        { backend: '10.0.0.9', username: 'u', password: 'p', serviceName: 'truenas-csp' },
+        { plainHttp: true },
+      ).baseUrl,
+    ).toBe('http://truenas-csp:8080/containers/v1');
     expect(endpointFromSecrets({ backend: 'nas.lan', username: 'u', password: 'p' }).baseUrl).toBe(
       'https://nas.lan:443/csp/containers/v1',
     );

@@ -1,7 +1,13 @@
 // Builds the Synology CSP service (fastify app from the shared kit + this provider) from options.
 import { readFileSync } from 'node:fs';
 import { arrayMetrics, kitMetrics, startMetrics, withMetricsEndpoint } from '@opencsp/csp-spec/metrics';
-import { buildCspApp, type CspApp, loginGuardSettings, type ResponseValidation } from '@opencsp/csp-spec/server';
+import {
+  buildCspApp,
+  type CspApp,
+  loginGuardSettings,
+  type ResponseValidation,
+  servingFromOptions,
+} from '@opencsp/csp-spec/server';
 import type { Logger } from 'pino';
 import type { SynologyOptions } from './options.js';
 import { SynologyProvider } from './provider.js';
@@ -16,6 +22,10 @@ export async function buildSynologyCsp(
   logger: Logger,
   extra: { responseValidation?: ResponseValidation; ca?: string } = {},
 ): Promise<SynologyCsp> {
+  const serving = servingFromOptions(options);
+  if (serving.plainHttp) {
+    logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
+  }
   if (options.plaintextArrays.length > 0) {
     logger.warn(
       { arrays: options.plaintextArrays },
@@ -52,6 +62,7 @@ export async function buildSynologyCsp(
     logger,
     tokenIdleTtlMs: options.tokenIdleTtl,
     tokenMaxTtlMs: options.tokenMaxTtl,
+    ...(serving.tls ? { tls: serving.tls } : {}),
     ...(extra.responseValidation ? { responseValidation: extra.responseValidation } : {}),
     ...(metrics ? { metrics: kitMetrics(metrics.hub) } : {}),
   });

@@ -60,6 +60,18 @@ export class Naming {
     return name;
   }
 
+  /**
+   * The name a cloned LUN carries until it is finished (grown, described), before it is renamed to
+   * `dsmName`: `<dsmName>:creating`, or, when that would be longer than DSM allows, the prefix and a
+   * digest of `dsmName` before `:creating`. `:c` is no escape sequence and no hashed volume name
+   * ends so, so such a LUN is never listed or found as a volume, only by the next create of the
+   * same name, which finishes it.
+   */
+  creatingName(dsmName: string): string {
+    const name = `${dsmName}:creating`;
+    return name.length <= maxDsmNameLength ? name : `${this.prefix}${digest(dsmName, 32)}:creating`;
+  }
+
   /** The CSI name behind a DSM name, or undefined when the object is not this CSP's. */
   csiName(dsmName: string): string | undefined {
     if (!dsmName.startsWith(this.prefix)) {

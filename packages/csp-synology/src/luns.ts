@@ -15,7 +15,14 @@ export const minLunSize = GiB;
 
 /** Rounds a requested size up to whole MiB and at least DSM's 1 GiB minimum. */
 export function lunSize(requested: number): number {
-  return Math.max(minLunSize, Math.ceil(requested / MiB) * MiB);
+  const size = Math.max(minLunSize, Math.ceil(requested / MiB) * MiB);
+  if (size > Number.MAX_SAFE_INTEGER) {
+    // The contract's largest size is the largest exact JSON integer: no inexact number goes out.
+    throw new CspProblem('INVALID_INPUT', `body.size: rounded up to whole MiB it exceeds ${Number.MAX_SAFE_INTEGER}`, {
+      field: 'body.size',
+    });
+  }
+  return size;
 }
 
 const fsOfType: Record<LunTypeName, string[]> = {

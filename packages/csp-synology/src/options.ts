@@ -2,7 +2,7 @@
 // lists the same table; `csp-synology --help` prints it.
 import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionSpec, type OptionValues, parsers } from '@opencsp/csp-spec/options';
-import { loginGuardOptions } from '@opencsp/csp-spec/server';
+import { loginGuardOptions, servingOptionTable } from '@opencsp/csp-spec/server';
 import { normalizeLocation } from './config.js';
 import { dsmNamePattern } from './ids.js';
 import { type MaskingMode, maskingModes } from './masking.js';
@@ -38,6 +38,7 @@ export const optionTable = {
     parse: parsers.oneOf('trace', 'debug', 'info', 'warn', 'error'),
     default: 'info',
   }),
+  ...servingOptionTable,
   dsmUrl: opt({
     flag: 'dsm-url',
     env: 'SYNOLOGY_URL',

@@ -142,8 +142,16 @@ export class PublishService {
     await describing(
       problemContext(this.#ctx, `unpublishing volume ${volumeId} from ${options.host_uuid}`),
       async () => {
-        const lun = await this.#lun(volumeId);
         const name = this.#ctx.naming.hostTargetName(options.host_uuid);
+        const lun = await this.#lun(volumeId).catch(async (err: unknown) => {
+          // The LUN is gone (deleted on the NAS): what it left with this node, found by the node's
+          // target name and the LUN uuid in the id (its masking, an emptied target), goes too.
+          const uuid = parseVolumeId(volumeId, this.#ctx.nas.serial);
+          if (uuid !== undefined) {
+            await this.#locked(name, () => this.#detach(name, uuid));
+          }
+          throw err;
+        });
         await this.#locked(name, () => this.#detach(name, lun.uuid));
       },
     );
@@ -165,8 +173,12 @@ export class PublishService {
       return;
     }
     await this.#masking.revoke(name, lunUuid);
-    if (target && mapped.every((m) => m.lun_uuid === lunUuid)) {
-      await this.#targets.remove(target);
+    if (!target || mapped.every((m) => m.lun_uuid === lunUuid)) {
+      // The node's last LUN, or no target at all any more (a retry after a removal that failed
+      // half-way): the node's masking objects go with its target.
+      if (target) {
+        await this.#targets.remove(target);
+      }
       await this.#masking.forget(name);
     }
   }

@@ -1,9 +1,12 @@
 // Volumes: one LUN each, named from the CSI name (volume-names.ts). Create (blank, from a snapshot,
 // as a clone of another volume), look up, list, expand, edit and delete, each in a bounded number
-// of DSM calls.
+// of DSM calls. A LUN carries the volume's name only once it is complete: a blank LUN is made in
+// one call, a clone is finished under a temporary name (Naming.creatingName) and renamed last, so a
+// clone that was interrupted or whose removal failed is found by that name and finished by the
+// next create.
 import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/csp-spec';
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
-import { createLunCall, orRemove } from './cleanup.js';
+import { createLunCall, orRemove, removeLun } from './cleanup.js';
 import { mutableConfigKeys, parseConfig, type VolumeConfig } from './config.js';
 import { problemContext, type SessionContext, snapshotIndex } from './context.js';
 import { lunFields } from './dsm/api.js';
@@ -135,11 +138,14 @@ export class VolumeService {
       );
     }
     const size = this.#cloneSize(request, snapshot.total_size, 'snapshot');
-    const uuid = await createLunCall(this.#ctx, lunName, () =>
-      api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, lunName),
+    return this.#clone(
+      request,
+      lunName,
+      size,
+      (lun) => lun.family_config?.parent_snapshot_uuid === ids.snapshotUuid,
+      (temp) => api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, temp),
+      (uuid) => snapshotIndex(this.#ctx).addClone(ids.snapshotUuid, uuid),
     );
-    snapshotIndex(this.#ctx).addClone(ids.snapshotUuid, uuid);
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request, lunName));
   }
 
   async #fromVolume(request: VolumeCreateRequest, config: VolumeConfig, lunName: string, sourceId: string) {
@@ -149,10 +155,48 @@ export class VolumeService {
     });
     const size = this.#cloneSize(request, source.size, 'source volume');
     await unlockedLun(api, source.uuid, settings, source);
-    const uuid = await createLunCall(this.#ctx, lunName, () =>
-      api.cloneLun(source.uuid, lunName, config.location ?? source.location),
+    return this.#clone(
+      request,
+      lunName,
+      size,
+      (lun) => lun.family_config?.parent_lun_uuid === source.uuid && !lun.family_config?.parent_snapshot_uuid,
+      (temp) => api.cloneLun(source.uuid, temp, config.location ?? source.location),
     );
-    return orRemove(this.#ctx, uuid, () => this.#finishClone(uuid, size, request, lunName));
+  }
+
+  /**
+   * A clone made (or found, when an earlier attempt of this name left it) under the temporary name,
+   * grown and described, then renamed to the volume's name. Any failure removes it (best effort;
+   * what is left is finished by the next attempt).
+   */
+  async #clone(
+    request: VolumeCreateRequest,
+    lunName: string,
+    size: number,
+    sameSource: (lun: DsmLun) => boolean,
+    clone: (tempName: string) => Promise<string>,
+    /** Told the clone's LUN (the NAS-wide snapshot index records a snapshot's clones). */
+    cloned?: (uuid: string) => void,
+  ): Promise<Volume> {
+    const { api, naming, settings } = this.#ctx;
+    const tempName = naming.creatingName(lunName);
+    const left = await api.lun(tempName);
+    let uuid: string;
+    if (left?.name === tempName && left.status !== 'deleting' && sameSource(left)) {
+      this.#ctx.logger.info({ lun: tempName }, 'finishing a clone an earlier attempt left');
+      uuid = left.uuid;
+    } else {
+      if (left?.name === tempName && left.status !== 'deleting') {
+        await removeLun(this.#ctx, left.uuid, 'an earlier clone of this name came from another source');
+      }
+      uuid = await createLunCall(this.#ctx, tempName, () => clone(tempName));
+    }
+    cloned?.(uuid);
+    return orRemove(this.#ctx, uuid, async () => {
+      await this.#finishClone(uuid, size, request, lunName);
+      await api.setLun(uuid, { new_name: lunName });
+      return this.#volume(await unlockedLun(api, uuid, settings), request.name);
+    });
   }
 
   #cloneSize(request: VolumeCreateRequest, sourceSize: number, what: string): number {
@@ -173,9 +217,9 @@ export class VolumeService {
    * A clone is as large as its source and has its description: grow it to the requested size and
    * set the description (with the CSI name when the LUN name is hashed).
    */
-  async #finishClone(uuid: string, size: number, request: VolumeCreateRequest, lunName: string): Promise<Volume> {
+  async #finishClone(uuid: string, size: number, request: VolumeCreateRequest, lunName: string): Promise<void> {
     const { api, settings } = this.#ctx;
-    let lun = await unlockedLun(api, uuid, settings);
+    const lun = await unlockedLun(api, uuid, settings);
     const changes: { new_size?: number; description?: string } = {};
     if (size > lun.size) {
       changes.new_size = size;
@@ -186,9 +230,8 @@ export class VolumeService {
     }
     if (Object.keys(changes).length > 0) {
       await api.setLun(uuid, changes);
-      lun = await unlockedLun(api, uuid, settings);
+      await unlockedLun(api, uuid, settings);
     }
-    return this.#volume(lun);
   }
 
   async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {

@@ -65,6 +65,11 @@ describe('LUN planning', () => {
     expect(lunSize(GiB + 1)).toBe(GiB + 1024 ** 2);
     expect(lunSize(5 * GiB)).toBe(5 * GiB);
   });
+
+  it('refuses a size that rounds past the largest exact JSON integer, naming body.size', () => {
+    expect(lunSize(Number.MAX_SAFE_INTEGER - 1024 ** 2)).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+    expect(() => lunSize(Number.MAX_SAFE_INTEGER)).toThrow(/^body\.size: rounded up/);
+  });
 });
 
 describe('CSP settings', () => {

@@ -35,6 +35,19 @@ describe('name escaping', () => {
     expect(naming.dsmName('a'.repeat(128))).toHaveLength(132);
   });
 
+  it('gives an unfinished clone a name that is never a volume and always fits DSM', () => {
+    const naming = new Naming('k8s-');
+    const short = naming.dsmName('pvc-1');
+    expect(naming.creatingName(short)).toBe('k8s-pvc-1:creating');
+    expect(naming.csiName(naming.creatingName(short))).toBeUndefined();
+    // A name that fits DSM only just: the temporary name falls back to prefix + digest.
+    const long = naming.dsmName('a'.repeat(195));
+    const temp = naming.creatingName(long);
+    expect(temp).toMatch(/^k8s-[0-9a-f]{32}:creating$/);
+    expect(naming.csiName(temp)).toBeUndefined();
+    expect(naming.creatingName(naming.dsmName('b'.repeat(195)))).not.toBe(temp);
+  });
+
   it('names host targets readably and uniquely', () => {
     const naming = new Naming('k8s-');
     const a = naming.hostTargetName('Worker_1.example.com');

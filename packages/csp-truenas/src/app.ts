@@ -17,6 +17,7 @@ export async function buildTrueNasCsp(config: TrueNasCspConfig, logger: Logger):
     tokenMaxTtlMs: config.tokenMaxTtlMs,
     responseValidation: config.responseValidation,
     docs: config.docs,
+    ...(config.serving.tls ? { tls: config.serving.tls } : {}),
   });
   return withMetricsEndpoint(csp, metrics);
 }

@@ -20,6 +20,9 @@ export async function main(): Promise<void> {
   }
   const { config } = loaded;
   const logger = createLogger('csp-truenas', config.logLevel);
+  if (config.serving.plainHttp) {
+    logger.warn('serving plain HTTP (CSP_PLAIN_HTTP): array credentials from the driver cross the network in clear');
+  }
   if (config.plaintextArrays.length > 0) {
     logger.warn(
       { arrays: config.plaintextArrays },

@@ -155,8 +155,8 @@ async function upsertChap(ctx: SessionContext, chap: Chap): Promise<void> {
   });
 }
 
-/** Deletes the CHAP entry of `user` once no host group refers to it. */
-async function releaseChap(ctx: SessionContext, user: string): Promise<void> {
+/** Deletes the CHAP entry of `user` once no host group (but `leaving`, which is about to go) refers to it. */
+async function releaseChap(ctx: SessionContext, user: string, leaving?: number): Promise<void> {
   await ctx.locks.run(`${ctx.address}|chap:${user}`, async () => {
     const candidates = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
       ['comment', '^', hostPrefix],
@@ -169,7 +169,7 @@ async function releaseChap(ctx: SessionContext, user: string): Promise<void> {
       ],
     ]);
     // SQL LIKE ignores case and reads `_` as a wildcard: keep only exact users.
-    if (candidates.some((group) => parseHostComment(group.comment)?.chapUser === user)) {
+    if (candidates.some((group) => group.id !== leaving && parseHostComment(group.comment)?.chapUser === user)) {
       return;
     }
     const [row] = await querySql<AuthRow[]>(ctx, 'iscsi.auth.query', [
@@ -284,11 +284,13 @@ export async function deleteHost(ctx: SessionContext, uuid: string, mustExist: b
       throw new CspProblem('HAS_DEPENDENTS', `host ${uuid} still has volumes published to it (${volumes})`);
     }
   }
-  await call(ctx, 'iscsi.initiator.delete', [group.id]);
+  // The CHAP entry and the NVMe host rows go before the group: a retry after a failure in between
+  // still finds the group (and the user and NQNs in its comment), so nothing is stranded.
   const chapUser = parseHostComment(group.comment)?.chapUser;
   if (chapUser) {
-    await releaseChap(ctx, chapUser);
+    await releaseChap(ctx, chapUser, group.id);
   }
   const nqns = nqnsOf(group);
   await releaseNvmeHosts(ctx, nqns, await nqnsNamedElsewhere(ctx, nqns, group.id));
+  await call(ctx, 'iscsi.initiator.delete', [group.id]);
 }

@@ -6,6 +6,6 @@ import { applyServiceRuntimeSettings } from '@opencsp/csp-spec/runtime';
 applyServiceRuntimeSettings();
 const { main } = await import('./cli.js');
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(`csp-truenas: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

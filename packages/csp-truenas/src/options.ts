@@ -10,6 +10,9 @@ import {
   type LoginGuardSettings,
   loginGuardOptions,
   loginGuardSettings,
+  type Serving,
+  servingOptionTable,
+  servingProblems,
 } from '@opencsp/csp-spec/server';
 import { encodePath, minLeafBudget, Names, validDatasetPath } from './naming.js';
 import {
@@ -74,6 +77,7 @@ export const optionTable = {
     parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     default: 'info',
   },
+  ...servingOptionTable,
   array: {
     flag: 'array',
     env: 'TRUENAS_ARRAY',
@@ -280,6 +284,8 @@ export const arraySettingNames = {
 export interface TrueNasCspConfig {
   host: string;
   port: number;
+  /** HTTPS files, or plain HTTP when the operator chose it explicitly. */
+  serving: Serving;
   logLevel: string;
   array: string | undefined;
   allowedArrays: string[];
@@ -360,9 +366,17 @@ export function loadConfig(
       problems.push(`--tls-ca-file: cannot read ${v.tlsCaFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
+  problems.push(...(help ? [] : servingProblems(v)));
   const config: TrueNasCspConfig = {
     host: v.host,
     port: v.port,
+    serving:
+      v.certFile && v.keyFile
+        ? {
+            tls: { certFile: v.certFile, keyFile: v.keyFile, reloadIntervalMs: v.tlsReloadInterval },
+            plainHttp: false,
+          }
+        : { tls: undefined, plainHttp: true },
     logLevel: v.logLevel,
     array: v.array,
     allowedArrays: v.allowedArrays,

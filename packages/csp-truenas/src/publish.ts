@@ -2,8 +2,10 @@
 // `opencsp:volume:<target>`) holding the IQNs of the hosts it is published to, and its target has a
 // portal group pointing at it only while at least one host is published. When the last host goes,
 // the target's groups are emptied before the initiator group is deleted, so the target is never
-// left open to every initiator (a deleted group would turn into "any initiator"). Volumes created
-// for NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
+// left open to every initiator (a deleted group would turn into "any initiator"). The group is
+// found by its comment as well as by the id the zvol records, so a group whose create answer was
+// lost is adopted (and any duplicate removed) instead of being left behind. Volumes created for
+// NVMe/TCP are published by nvme-publish.ts instead, with the same host records.
 // The zvol records which hosts have it (`opencsp:hosts`) and which of them read-only
 // (`opencsp:read_only_hosts`): TrueNAS can make neither an extent nor a namespace read-only for one
 // host, so the node enforces read-only, and the record lets a publish with other access be refused
@@ -13,7 +15,7 @@
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
-import { type AccessRecord, accessRecordUpdates, currentRecord, noAccess, publishRecord } from './access-record.js';
+import { type AccessRecord, accessRecordUpdates, currentRecord, publishRecord } from './access-record.js';
 import { call, type SessionContext } from './context.js';
 import {
   hostFilters,
@@ -42,6 +44,8 @@ export interface Access {
   groupComment: string;
   /** The volume's own initiator group, if it exists and is really its own. */
   group: InitiatorGroup | undefined;
+  /** Every group with the volume's comment (the group first): more than one after lost answers. */
+  groups: InitiatorGroup[];
   /** Host groups the volume is recorded as published to that still exist. */
   hosts: InitiatorGroup[];
   /** Rows of the lookup, for finding the publishing host. */
@@ -59,19 +63,22 @@ export async function loadAccess(
   const published = hostIds(entry);
   const groupId = idProp(entry, prop.initiatorId);
   const ids = groupId === undefined ? published : [...published, groupId];
-  const alternatives: unknown[] = [...(hostUuid === undefined ? [] : hostFilters(hostUuid))];
+  const alternatives: unknown[] = [
+    ['comment', '=', groupComment],
+    ...(hostUuid === undefined ? [] : hostFilters(hostUuid)),
+  ];
   if (ids.length > 0) {
     alternatives.push(['id', 'in', ids]);
   }
-  const rows =
-    alternatives.length === 0
-      ? []
-      : await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', alternatives]]);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', alternatives]]);
+  const own = rows.filter((r) => r.comment === groupComment);
+  const group = own.find((r) => r.id === groupId) ?? own[0];
   return {
     entry,
     targetName,
     groupComment,
-    group: rows.find((r) => r.id === groupId && r.comment === groupComment),
+    group,
+    groups: group ? [group, ...own.filter((r) => r !== group)] : [],
     hosts: rows.filter((r) => published.includes(r.id) && r.comment.startsWith(hostPrefix)),
     rows,
   };
@@ -132,8 +139,8 @@ async function applyAccess(
   let groupId: number | undefined;
   if (hosts.length === 0) {
     await setTargetGroups(ctx, access, []);
-    if (access.group) {
-      await call(ctx, 'iscsi.initiator.delete', [access.group.id]);
+    for (const group of access.groups) {
+      await call(ctx, 'iscsi.initiator.delete', [group.id]);
     }
   } else {
     const method = authMethod(hosts);
@@ -150,6 +157,9 @@ async function applyAccess(
     }
     const auth = method === 'NONE' ? null : ctx.config.chapTag;
     await setTargetGroups(ctx, access, [{ portal: ctx.facts.portal.id, initiator: groupId, authmethod: method, auth }]);
+    for (const duplicate of access.groups.slice(1)) {
+      await call(ctx, 'iscsi.initiator.delete', [duplicate.id]);
+    }
   }
   const ids = hosts.map((h) => h.id);
   const updates = accessRecordUpdates(entry, ids, record, groupId);
@@ -230,15 +240,27 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
   );
 }
 
-/** Removes every host's access (delete with force, and cleanup of a leftover group). */
-export async function detachAllHosts(ctx: SessionContext, entry: DatasetEntry): Promise<void> {
+/** Removes every host's access to an NVMe/TCP volume (delete with force). */
+export async function detachAllNvmeHosts(ctx: SessionContext, entry: DatasetEntry): Promise<void> {
   if (!isComplete(entry)) {
     return;
   }
-  const access = await loadAccess(ctx, entry, undefined);
-  if (protocolOf(entry) === 'nvmetcp') {
-    await detachAllNvme(ctx, access);
-    return;
-  }
-  await applyAccess(ctx, access, [], noAccess);
+  await detachAllNvme(ctx, await loadAccess(ctx, entry, undefined));
+}
+
+/**
+ * The volume's initiator groups (by its comment and by the id its zvol records), for a delete that
+ * removes the target first and then these. Works for a zvol that is gone too (`entry` undefined).
+ */
+export async function volumeGroups(
+  ctx: SessionContext,
+  path: string,
+  entry: DatasetEntry | undefined,
+): Promise<InitiatorGroup[]> {
+  const comment = `${volumePrefix}${ctx.names.iscsiName(path)}`;
+  const recorded = entry === undefined ? undefined : idProp(entry, prop.initiatorId);
+  const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
+    ['OR', [['comment', '=', comment], ...(recorded === undefined ? [] : [['id', '=', recorded]])]],
+  ]);
+  return rows.filter((r) => r.comment === comment);
 }

@@ -1,12 +1,14 @@
 // CreateVolume: one lookup (candidate paths, parent and clone source in a single filtered query),
 // the zvol (created or cloned), its iSCSI or NVMe/TCP exposure (the request's access_protocol:
 // TrueNAS cannot export one zvol both ways), and one update recording the ids. A failure undoes
-// everything made so far; an interrupted create of the same name is resumed.
+// everything made so far, the zvol last: while any iSCSI object may be left, the zvol stays as the
+// record that the next create of the same name resumes from (adopting what it finds by name), so a
+// rollback that fails half-way never strands objects nobody can find.
 
 import type { Volume, VolumeCreateRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
-import { createIscsiObjects, ensureIscsiObjects, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
+import { exposeZvol, type IscsiObjects, removeIscsiObjects } from './iscsi-objects.js';
 import {
   createNvmeObjects,
   ensureNvmeObjects,
@@ -27,8 +29,20 @@ import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
 import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
 
-export function roundUp(size: number, unit: number): number {
-  return Math.max(unit, Math.ceil(size / unit) * unit);
+/**
+ * The zvol size for a requested `body.size`: rounded up to a multiple of the block size. A size
+ * whose rounding would pass the contract's largest size (2^53 - 1, the largest exact JSON integer)
+ * is refused, so no inexact number ever reaches the array or an answer.
+ */
+export function volsizeOf(size: number, unit: number): number {
+  const volsize = Math.max(unit, Math.ceil(size / unit) * unit);
+  if (volsize > Number.MAX_SAFE_INTEGER) {
+    throw invalidInput(
+      'body.size',
+      `rounded up to a multiple of the block size (${unit}) it exceeds ${Number.MAX_SAFE_INTEGER} bytes`,
+    );
+  }
+  return volsize;
 }
 
 /** Thick zvols reserve their size: refuse what the pool cannot hold (and the 80% rule). */
@@ -90,7 +104,7 @@ async function createZvol(
   parent: DatasetEntry,
   protocol: Protocol,
 ) {
-  const volsize = roundUp(req.size as number, cfg.volblocksizeBytes);
+  const volsize = volsizeOf(req.size as number, cfg.volblocksizeBytes);
   checkSpace(ctx, cfg, volsize, parent);
   await call(ctx, 'pool.dataset.create', [
     {
@@ -162,7 +176,7 @@ async function cloneZvol(
   if (requested < snapSize) {
     throw invalidInput('body.size', `is smaller than the snapshot (${snapSize} bytes)`);
   }
-  const volsize = roundUp(requested, vbs);
+  const volsize = volsizeOf(requested, vbs);
   checkSpace(ctx, cfg, volsize, source.parent);
   const properties: Record<string, string> = {
     [prop.volumeName]: req.name,
@@ -228,21 +242,31 @@ function recordNvme(ctx: SessionContext, path: string, nvme: NvmeObjects): Promi
   ]);
 }
 
-async function expose(ctx: SessionContext, path: string, protocol: Protocol): Promise<DatasetEntry> {
-  let iscsi: IscsiObjects | undefined;
+const recordedIds = [prop.targetId, prop.extentId, prop.targetExtentId, prop.naa];
+
+/**
+ * Removes what a failed create made: iSCSI objects by name first, the zvol only once they are
+ * gone. When the record of the ids may have been written (its answer lost), it is taken back
+ * first, so a zvol that a failing undo leaves behind is resumed, never taken for a complete volume.
+ */
+async function undoCreate(ctx: SessionContext, path: string, mayBeRecorded: boolean): Promise<void> {
+  if (mayBeRecorded) {
+    await call(ctx, 'pool.dataset.update', [
+      path,
+      { user_properties_update: recordedIds.map((key) => ({ key, remove: true })) },
+    ]);
+  }
+  await removeIscsiObjects(ctx, path, true);
+  await call(ctx, 'pool.dataset.delete', [path, { recursive: false }]);
+}
+
+async function exposeNvme(ctx: SessionContext, path: string): Promise<DatasetEntry> {
   let nvme: NvmeObjects | undefined;
   try {
-    if (protocol === 'nvmetcp') {
-      nvme = await createNvmeObjects(ctx, path);
-      return await recordNvme(ctx, path, nvme);
-    }
-    iscsi = await createIscsiObjects(ctx, path);
-    return await recordIscsi(ctx, path, iscsi);
+    nvme = await createNvmeObjects(ctx, path);
+    return await recordNvme(ctx, path, nvme);
   } catch (err) {
     const undo = async () => {
-      if (iscsi) {
-        await removeIscsiObjects(ctx, path, iscsi, true);
-      }
       if (nvme) {
         await removeNvmeObjects(ctx, path, nvme.subsysId, true);
       }
@@ -255,12 +279,42 @@ async function expose(ctx: SessionContext, path: string, protocol: Protocol): Pr
   }
 }
 
-/** Completes the exposure of a zvol whose create was interrupted. */
-async function resume(ctx: SessionContext, entry: DatasetEntry): Promise<DatasetEntry> {
-  if (protocolOf(entry) === 'nvmetcp') {
-    return recordNvme(ctx, entry.id, await ensureNvmeObjects(ctx, entry.id));
+async function expose(ctx: SessionContext, path: string, protocol: Protocol): Promise<DatasetEntry> {
+  if (protocol === 'nvmetcp') {
+    return exposeNvme(ctx, path);
   }
-  return recordIscsi(ctx, entry.id, await ensureIscsiObjects(ctx, entry.id));
+  let recording = false;
+  try {
+    const iscsi = await exposeZvol(ctx, path);
+    recording = true;
+    return await recordIscsi(ctx, path, iscsi);
+  } catch (err) {
+    await undoCreate(ctx, path, recording).catch((cleanup: unknown) =>
+      ctx.logger.error(
+        { err: cleanup, path },
+        'could not undo a failed volume create; the next create of this name resumes it',
+      ),
+    );
+    throw err;
+  }
+}
+
+/** Finishes a create that stopped after its zvol existed: the size (a clone grows after cloning) and the exposure. */
+async function resume(ctx: SessionContext, req: VolumeCreateRequest, existing: DatasetEntry): Promise<Volume> {
+  ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
+  const volsize = numberProp(existing, 'volsize') ?? 0;
+  const wanted = req.size === undefined ? 0 : volsizeOf(req.size, numberProp(existing, 'volblocksize') ?? 16_384);
+  if (wanted > volsize) {
+    const sparse = numberProp(existing, 'refreservation') === 0;
+    await call(ctx, 'pool.dataset.update', [
+      existing.id,
+      { volsize: wanted, force_size: sparse || ctx.config.forceSize },
+    ]);
+  }
+  if (protocolOf(existing) === 'nvmetcp') {
+    return toVolume(ctx, await recordNvme(ctx, existing.id, await ensureNvmeObjects(ctx, existing.id)));
+  }
+  return toVolume(ctx, await recordIscsi(ctx, existing.id, await exposeZvol(ctx, existing.id)));
 }
 
 export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
@@ -274,8 +328,7 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
   const existing = entries.find((e) => candidates.includes(e.id));
   if (existing) {
     if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
-      ctx.logger.info({ path: existing.id }, 'resuming an interrupted volume create');
-      return toVolume(ctx, await resume(ctx, existing));
+      return resume(ctx, req, existing);
     }
     throw new CspProblem(
       'NAME_TAKEN',

@@ -1,8 +1,10 @@
 // UpdateVolume (expand, description, mutable config) and DeleteVolume (refusals, iSCSI teardown,
-// destroy or retain, and removal of a temporary clone source once its last clone is gone).
+// destroy or retain, and removal of a temporary clone source once its last clone is gone). Delete
+// finds the volume's target, extent and initiator groups by name, not by the ids the zvol recorded,
+// and removes them even when the zvol itself is already gone.
 
 import type { Volume, VolumeUpdateRequest } from '@opencsp/csp-spec';
-import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { CspProblem, invalidInput, notFound } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { removeIscsiObjects } from './iscsi-objects.js';
 import { removeNvmeObjects } from './nvme-objects.js';
@@ -19,7 +21,7 @@ import {
   protocolOf,
   type SnapshotEntry,
 } from './props.js';
-import { detachAllHosts } from './publish.js';
+import { detachAllNvmeHosts, volumeGroups } from './publish.js';
 import { RpcFailure } from './truenas/errors.js';
 import {
   compressionChoices,
@@ -29,8 +31,8 @@ import {
   reportedConfig,
   syncChoices,
 } from './volume-config.js';
-import { roundUp } from './volume-create.js';
-import { getManagedEntry, parentOf, toVolume } from './volume-read.js';
+import { volsizeOf } from './volume-create.js';
+import { getManagedEntry, isManaged, parentOf, queryDatasets, toVolume } from './volume-read.js';
 
 function upper(raw: string | number | boolean, choices: string[], field: string): string {
   const value = String(raw).trim().toUpperCase();
@@ -89,7 +91,7 @@ export async function updateVolume(ctx: SessionContext, id: string, req: VolumeU
   }
   if (req.size !== undefined) {
     const current = numberProp(entry, 'volsize') ?? 0;
-    const volsize = roundUp(req.size, numberProp(entry, 'volblocksize') ?? 16_384);
+    const volsize = volsizeOf(req.size, numberProp(entry, 'volblocksize') ?? 16_384);
     if (volsize < current) {
       throw invalidInput('body.size', `volumes cannot shrink (it is ${current} bytes)`);
     }
@@ -138,6 +140,20 @@ async function reapTemporaryOrigin(ctx: SessionContext, origin: string | undefin
   }
 }
 
+/** The target (with its mappings), the extent and the initiator groups of a volume, found by name. */
+async function removeExposure(
+  ctx: SessionContext,
+  path: string,
+  groups: { id: number }[],
+  force: boolean,
+): Promise<void> {
+  // The target goes first, so no group is deleted while a target could still point at it.
+  await removeIscsiObjects(ctx, path, force);
+  for (const group of groups) {
+    await call(ctx, 'iscsi.initiator.delete', [group.id]);
+  }
+}
+
 /**
  * Destroys the zvol without `recursive`: its temporary clone sources go first, one by one. A
  * recursive delete is never sent, because TrueNAS 26 answers it by destroying the clones of the
@@ -176,13 +192,25 @@ async function destroyZvol(ctx: SessionContext, id: string, path: string, tempor
 }
 
 export async function deleteVolume(ctx: SessionContext, id: string, options: { force: boolean }): Promise<void> {
-  const entry = await getManagedEntry(ctx, id);
+  const path = ctx.names.volumePath(id);
+  const [entry] = await queryDatasets(ctx, [['id', '=', path]]);
+  if (!entry) {
+    // The zvol is gone (removed on the array, or never finished): what it left is found by name.
+    await removeExposure(ctx, path, await volumeGroups(ctx, path, undefined), true);
+    throw notFound(`volume ${id}`);
+  }
+  if (!isManaged(entry)) {
+    throw notFound(`volume ${id}`);
+  }
   if (hostIds(entry).length > 0 && !options.force) {
     throw new CspProblem('PUBLISHED', `volume ${id} is published; unpublish it first (or delete with force=true)`);
   }
-  const snapshots = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
-    [['dataset', '=', entry.id]],
-    { extra: { properties: snapshotProps } },
+  const [snapshots, groups] = await Promise.all([
+    read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+      [['dataset', '=', entry.id]],
+      { extra: { properties: snapshotProps } },
+    ]),
+    volumeGroups(ctx, path, entry),
   ]);
   const blocking = snapshots.filter((s) => !isTemporary(s) || Number(s.properties.numclones?.rawvalue ?? 0) > 0);
   if (blocking.length > 0) {
@@ -191,18 +219,13 @@ export async function deleteVolume(ctx: SessionContext, id: string, options: { f
       `volume ${id} has ${blocking.length} snapshot(s) or clone(s) depending on it (${blocking.map((s) => s.snapshot_name).join(', ')})`,
     );
   }
-  if (hostIds(entry).length > 0 || idProp(entry, prop.initiatorId) !== undefined) {
-    await detachAllHosts(ctx, entry);
-  }
   if (protocolOf(entry) === 'nvmetcp') {
+    if (hostIds(entry).length > 0) {
+      await detachAllNvmeHosts(ctx, entry);
+    }
     await removeNvmeObjects(ctx, entry.id, idProp(entry, prop.subsysId), options.force);
   } else {
-    await removeIscsiObjects(
-      ctx,
-      entry.id,
-      { targetId: idProp(entry, prop.targetId), extentId: idProp(entry, prop.extentId) },
-      options.force,
-    );
+    await removeExposure(ctx, entry.id, groups, options.force);
   }
   if (localUserProp(entry, prop.destroyOnDelete) === 'false') {
     await call(ctx, 'pool.dataset.update', [

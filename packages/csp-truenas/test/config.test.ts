@@ -41,9 +41,12 @@ describe('process configuration', () => {
       TRUENAS_ARRAY: 'nas.lan',
       CSP_PORT: '9000',
       TRUENAS_PORTAL: '2',
+      CSP_TLS_CERT_FILE: '/tls/tls.crt',
+      CSP_TLS_KEY_FILE: '/tls/tls.key',
     });
     expect(config).toMatchObject({
       port: 9000,
+      serving: { tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' }, plainHttp: false },
       array: 'nas.lan',
       allowedArrays: [],
       plaintextArrays: [],
@@ -55,7 +58,11 @@ describe('process configuration', () => {
       login: { failuresPerArray: 2, failuresPerUser: 2, windowMs: 15 * 60_000, refusalMemoryMs: 0 },
     });
     const ca = fileURLToPath(new URL('./fixtures/ca.pem', import.meta.url));
-    const { config: withCa } = loadConfig(['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', ca], {});
+    const { config: withCa } = loadConfig(
+      ['--parent-datasets', 'tank/a,tank/b', '--tls-ca-file', ca, '--plain-http=true'],
+      {},
+    );
+    expect(withCa.serving).toEqual({ tls: undefined, plainHttp: true });
     expect(withCa.tls.ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(withCa.parents).toEqual(['tank/a', 'tank/b']);
   });
@@ -118,11 +125,23 @@ describe('process configuration', () => {
     dirs.push(dir);
     await writeFile(join(dir, 'ca.pem'), 'not a certificate');
     const noCert = problemsOf(() =>
-      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', join(dir, 'ca.pem')], {}),
+      loadConfig(['--parent-datasets', 'tank/k8s', '--tls-ca-file', join(dir, 'ca.pem'), '--plain-http=true'], {}),
     );
     expect(noCert).toEqual(['--tls-ca-file: the CA file holds no PEM certificate']);
-    const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`], {}));
+    const long = problemsOf(() => loadConfig(['--parent-datasets', `tank/${'x'.repeat(80)}`, '--plain-http=true'], {}));
     expect(long[0]).toMatch(/too long/);
+    // The CSP serves HTTPS unless plain HTTP is chosen explicitly; half a key pair is refused.
+    expect(problemsOf(() => loadConfig(['--parent-datasets', 'tank/k8s'], {}))).toEqual([
+      expect.stringMatching(/--cert-file and --key-file .* are required.*--plain-http/),
+    ]);
+    expect(problemsOf(() => loadConfig(['--parent-datasets', 'tank/k8s', '--cert-file', '/c'], {}))).toEqual([
+      '--key-file (or CSP_TLS_KEY_FILE) is required with --cert-file',
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig(['--parent-datasets', 'tank/k8s', '--cert-file', '/c', '--key-file', '/k', '--plain-http=true'], {}),
+      ),
+    ).toEqual(['--plain-http contradicts --cert-file/--key-file; choose HTTPS or plain HTTP']);
   });
 });
 

@@ -177,6 +177,8 @@ export async function deleteVolume(
   const id = req.volumeId;
   const volume = await cspOrMissing(`get volume ${id} from ${session.describe}`, () => session.client.getVolume(id));
   if (!volume) {
+    // Gone, or never finished: the CSP's delete still removes whatever it left (found by name).
+    await cspOrMissing(`delete volume ${id} on ${session.describe}`, () => session.client.deleteVolume(id));
     return {};
   }
   if (volume.published) {

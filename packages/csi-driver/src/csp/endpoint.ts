@@ -1,8 +1,9 @@
 // Where and how to reach the CSP for a set of StorageClass secrets (DESIGN.md "Driver"):
-// - service mode (secret has `serviceName`): http://<serviceName>:<servicePort|8080>/containers/v1,
-//   `array_ip=<backend>` at login and `x-array-ip: <backend>` on every call;
-// - direct mode: https://<backend>:<servicePort|443><path|/csp>/containers/v1, TLS verified
-//   unless the driver runs with --csp-tls-insecure.
+// - service mode (secret has `serviceName`): https://<serviceName>:<servicePort|8080>/containers/v1
+//   (http:// only when the driver runs with --csp-plain-http), `array_ip=<backend>` at login and
+//   `x-array-ip: <backend>` on every call;
+// - direct mode: https://<backend>:<servicePort|443><path|/csp>/containers/v1.
+// HTTPS is verified against --csp-ca-file (or the system CAs) unless --csp-tls-insecure.
 import { createHash } from 'node:crypto';
 import { secretKeys } from '../constants.js';
 import { invalidArgument } from '../errors.js';
@@ -47,7 +48,12 @@ function sha256(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-export function endpointFromSecrets(secrets: Record<string, string>): CspEndpoint {
+export interface EndpointOptions {
+  /** Service mode over plain HTTP (the driver's --csp-plain-http). */
+  plainHttp?: boolean;
+}
+
+export function endpointFromSecrets(secrets: Record<string, string>, options: EndpointOptions = {}): CspEndpoint {
   const backend = secrets[secretKeys.backend] ?? '';
   const username = secrets[secretKeys.username] ?? '';
   const password = secrets[secretKeys.password] ?? '';
@@ -66,7 +72,8 @@ export function endpointFromSecrets(secrets: Record<string, string>): CspEndpoin
   let baseUrl: string;
   if (serviceName) {
     const hostName = host(serviceName, `secrets.${secretKeys.serviceName}`);
-    baseUrl = `http://${hostName}:${port(secrets[secretKeys.servicePort], 8080)}/containers/v1`;
+    const scheme = options.plainHttp ? 'http' : 'https';
+    baseUrl = `${scheme}://${hostName}:${port(secrets[secretKeys.servicePort], 8080)}/containers/v1`;
   } else {
     const path = secrets[secretKeys.path] ?? '/csp';
     if (!/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(path)) {

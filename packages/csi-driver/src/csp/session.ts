@@ -12,7 +12,10 @@ import { cspFailure } from './errors.js';
 export interface SessionOptions {
   timeoutMs: number;
   tlsInsecure: boolean;
-  ca: string | undefined;
+  /** CA bundle for HTTPS CSPs (a function is read per new connection); default: system CAs. */
+  ca: string | (() => string | undefined) | undefined;
+  /** Service mode over plain HTTP (--csp-plain-http). */
+  plainHttp?: boolean;
   /** Extra attempts after a connection failure (default 2). */
   retries?: number;
   retryDelayMs?: number;
@@ -65,7 +68,7 @@ export class CspSession implements TokenSource {
   constructor(endpoint: CspEndpoint, options: SessionOptions) {
     this.endpoint = endpoint;
     this.#metrics = options.metrics;
-    const direct = !endpoint.serviceMode;
+    const https = endpoint.baseUrl.startsWith('https:');
     this.client = new CspClient(
       {
         baseUrl: endpoint.baseUrl,
@@ -75,7 +78,7 @@ export class CspSession implements TokenSource {
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         ...(options.metrics ? { metrics: options.metrics } : {}),
         ...(endpoint.serviceMode ? { arrayIp: endpoint.backend } : {}),
-        ...(direct
+        ...(https
           ? { tls: { rejectUnauthorized: !options.tlsInsecure, ...(options.ca ? { ca: options.ca } : {}) } }
           : {}),
       },

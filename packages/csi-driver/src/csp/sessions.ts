@@ -20,7 +20,7 @@ export class CspSessions {
 
   /** The session for a request's secrets (validated: missing keys are InvalidArgument). */
   forSecrets(secrets: Record<string, string>): CspSession {
-    const endpoint = endpointFromSecrets(secrets);
+    const endpoint = endpointFromSecrets(secrets, { plainHttp: this.#options.plainHttp ?? false });
     const existing = this.#sessions.get(endpoint.slot);
     if (existing?.endpoint.key === endpoint.key) {
       return existing;

@@ -2,6 +2,7 @@
 // which costs the driver far less memory than a separate HTTP client library), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CspClientMetrics } from '../metrics/types.js';
@@ -23,7 +24,12 @@ export interface HttpOptions {
   retries?: number;
   /** First backoff; doubles per attempt (default 250 ms). */
   retryDelayMs?: number;
-  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer };
+  /**
+   * TLS for `https://` URLs: verification (default on) and the CA bundle to trust (default: the
+   * system's). A function is called for every new connection, so a rotated bundle takes effect
+   * without a restart.
+   */
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (() => string | undefined) };
   /** Where to report each request's operation, status and latency (metrics on). */
   metrics?: CspClientMetrics;
 }
@@ -60,6 +66,40 @@ export const defaultConnections = 130;
 const connectTimeoutCode = 'CONNECT_TIMEOUT';
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', connectTimeoutCode, 'EHOSTUNREACH']);
 const brokenCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** TLS failures: the request was never sent, and retrying cannot help. */
+const tlsProblems: Record<string, string> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the CSP does not speak TLS here (it serves plain HTTP?)',
+  EPROTO: 'the CSP does not speak TLS here (it serves plain HTTP?)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the CSP certificate is signed by a CA the driver does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CSP certificate is signed by a CA the driver does not trust',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the CSP certificate is signed by a CA the driver does not trust',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the CSP certificate is self-signed and not trusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the CSP certificate is not valid for this host name',
+  CERT_HAS_EXPIRED: 'the CSP certificate has expired',
+  CERT_NOT_YET_VALID: 'the CSP certificate is not valid yet',
+};
+
+/**
+ * An https agent that reads the CA bundle for every new connection, so a rotated bundle takes
+ * effect without a restart (connections already open keep the CA they were verified with).
+ */
+class CaRereadingAgent extends HttpsAgent {
+  readonly #ca: () => string | undefined;
+
+  constructor(options: HttpsAgentOptions, ca: () => string | undefined) {
+    super(options);
+    this.#ca = ca;
+  }
+
+  override createConnection(
+    ...args: Parameters<HttpsAgent['createConnection']>
+  ): ReturnType<HttpsAgent['createConnection']> {
+    const [options, callback] = args;
+    const current = this.#ca();
+    return super.createConnection({ ...options, ...(current ? { ca: current } : {}) }, callback);
+  }
+}
 
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
@@ -134,11 +174,12 @@ export class CspHttp {
       scheduling: 'lifo' as const,
     };
     if (url.protocol === 'https:') {
-      this.#agent = new HttpsAgent({
-        ...pool,
-        rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-        ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
-      });
+      const rejectUnauthorized = options.tls?.rejectUnauthorized ?? true;
+      const ca = options.tls?.ca;
+      this.#agent =
+        typeof ca === 'function'
+          ? new CaRereadingAgent({ ...pool, rejectUnauthorized }, ca)
+          : new HttpsAgent({ ...pool, rejectUnauthorized, ...(ca ? { ca } : {}) });
       this.#send = httpsRequest as unknown as typeof httpRequest;
     } else {
       this.#agent = new HttpAgent(pool);
@@ -220,6 +261,10 @@ export class CspHttp {
         throw new CspTimeoutError(request.operation, timeoutMs);
       }
       const code = errorCode(err);
+      const tlsProblem = code ? tlsProblems[code] : undefined;
+      if (tlsProblem) {
+        throw new CspConnectionError(request.operation, `TLS with the CSP failed: ${tlsProblem} (${code})`, false, err);
+      }
       if (code && (notSentCodes.has(code) || brokenCodes.has(code))) {
         throw new CspConnectionError(
           request.operation,

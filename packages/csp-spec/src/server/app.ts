@@ -2,19 +2,30 @@
 // document, request and response validation, session tokens, the error catalog, health
 // endpoints and served API docs. A CSP supplies only a `CspProvider`.
 import { createRequire } from 'node:module';
+import type { Server as TlsServer } from 'node:tls';
 import type FastifyModule from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { KitMetrics } from '../metrics/types.js';
 import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
 import { registerLazyDocs } from './docs.js';
-import { CspProblem, errorBody, isCspProblem } from './errors.js';
+import { CspProblem, errorBody } from './errors.js';
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrors,
+  notFoundHandler,
+  pathPatterns,
+  refuseWhileClosing,
+  requireHost,
+} from './framework-errors.js';
 import { type Handler, sessionHandlers } from './handlers.js';
 import { KeyedMutex } from './locks.js';
 import type { ArraySession, CspProvider } from './provider.js';
+import { CertificateReloader, type ServingTls } from './serving-tls.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
-import { ContractViolation, type HttpPart, requestValidator, responseProblem } from './validation.js';
+import { type HttpPart, requestValidator, responseProblem } from './validation.js';
 
 export type ResponseValidation = 'off' | 'log' | 'strict';
 
@@ -35,11 +46,15 @@ export interface CspAppOptions {
   docs?: boolean;
   /** Where to report requests, sessions and capacity (metrics on); absent: nothing is measured. */
   metrics?: KitMetrics;
+  /** Serve HTTPS with these files (followed for changes); without it the app serves plain HTTP. */
+  tls?: ServingTls;
 }
 
 export interface CspApp {
   app: FastifyInstance;
   tokens: TokenStore;
+  /** The serving certificate, when the app serves HTTPS. */
+  certificates: CertificateReloader | undefined;
   /** Stops accepting requests, waits for in-flight ones, closes every array session and the provider. */
   shutdown(): Promise<void>;
   /** Where this CSP serves its metrics (metrics on). */
@@ -96,16 +111,6 @@ function reportCapacity(metrics: KitMetrics, provider: CspProvider, body: unknow
   metrics.capacity(provider.capacityPool?.(config) ?? '', capacity.available_bytes, capacity.total_bytes);
 }
 
-function sendProblem(reply: FastifyReply, status: number, message: string, problem?: CspProblem): FastifyReply {
-  if (problem?.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
-  }
-  return reply
-    .code(status)
-    .type('application/json')
-    .send(errorBody(status, message, { reason: problem?.reason, field: problem?.field }));
-}
-
 export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   const { provider, logger } = options;
   const validation = options.responseValidation ?? 'off';
@@ -119,25 +124,47 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     onExpire: (entry) => void closeSession(entry.session),
   });
 
-  const app = Fastify({
+  const routes = contractRoutes();
+  const certificates = options.tls ? await CertificateReloader.load(options.tls, logger) : undefined;
+  const serverOptions = {
     loggerInstance: logger as FastifyBaseLogger,
     // The kit logs one line per contract request itself (onResponse below).
     logController: new Fastify.LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 512 },
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // A whole request (headers and body) must arrive within a minute.
+    requestTimeout: 60_000,
+    // The kit answers these itself, in the contract's error body (framework-errors.ts).
+    return503OnClosing: false,
+    frameworkErrors,
     // The contract's own validators (validation.ts), and plain JSON for responses (the kit checks
     // them itself): fastify then never loads its default Ajv and serializer compilers.
     // (fastify types these factories for Ajv; ours take the same route object.)
     schemaController: { compilersFactory: compilersFactory as never },
-  });
+    clientErrorHandler,
+    ...(certificates
+      ? { https: { ...certificates.pair, minVersion: 'TLSv1.2', requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
+  };
+  // The HTTPS variant of the options has its own type; the instance is used the same way.
+  const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
+  certificates?.attach(app.server as unknown as TlsServer);
   app.decorateRequest('cspToken', undefined);
+  // Request bodies are JSON or nothing: anything else is 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain');
+  app.addHook(
+    'onRequest',
+    refuseWhileClosing(() => closing),
+  );
+  app.addHook('onRequest', requireHost);
 
   const docs = options.docs !== false ? registerLazyDocs(app) : undefined;
 
   app.get('/healthz', { logLevel: 'silent' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'silent' }, async (_request, reply) =>
-    closing ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready', provider: provider.name },
+    closing
+      ? reply.code(503).send(errorBody(503, 'the CSP is shutting down', { reason: 'UNAVAILABLE' }))
+      : { status: 'ready', provider: provider.name },
   );
 
   const { metrics } = options;
@@ -157,31 +184,8 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     }
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `no such route: ${request.method} ${request.url}`),
-  );
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error instanceof ContractViolation) {
-      return sendProblem(
-        reply,
-        400,
-        error.message,
-        new CspProblem('INVALID_INPUT', error.message, { field: error.field }),
-      );
-    }
-    if (isCspProblem(error)) {
-      const log = error.status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
-      log({ err: error, reason: error.reason }, 'request failed');
-      return sendProblem(reply, error.status, error.message, error);
-    }
-    const status = error.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Framework rejections (malformed JSON, wrong content type, body too large) are bad input.
-      return sendProblem(reply, 400, `body: ${error.message}`, new CspProblem('INVALID_INPUT', error.message));
-    }
-    request.log.error({ err: error }, 'unexpected failure');
-    return sendProblem(reply, 500, `internal error in the CSP (request ${request.id}); see the CSP log`);
-  });
+  app.setNotFoundHandler(notFoundHandler(pathPatterns(routes)));
+  app.setErrorHandler(errorHandler);
 
   const authenticate = async (request: FastifyRequest) => {
     const token = tokenFrom(request);
@@ -241,7 +245,7 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     },
   };
 
-  for (const route of contractRoutes()) {
+  for (const route of routes) {
     const sessionHandler: Handler | undefined = sessionHandlers[route.operationId];
     const tokenHandler = tokenHandlers[route.operationId];
     if (!sessionHandler && !tokenHandler) {
@@ -282,10 +286,11 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
   tokens.start(Math.min(60_000, Math.max(1000, Math.floor((options.tokenIdleTtlMs ?? hour) / 2))));
   const shutdown = async () => {
     closing = true;
+    certificates?.close();
     await app.close();
     await docs?.close();
     await Promise.all(tokens.drain().map(closeSession));
     await provider.close();
   };
-  return { app, tokens, shutdown };
+  return { app, tokens, certificates, shutdown };
 }

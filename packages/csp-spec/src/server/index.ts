@@ -42,5 +42,7 @@ export type {
   SnapshotFilter,
 } from './provider.js';
 export { type ServeOptions, serveCsp } from './serve.js';
+export { type Serving, servingFromOptions, servingOptionTable, servingProblems } from './serving-options.js';
+export { type CertificatePair, CertificateReloader, readCertificatePair, type ServingTls } from './serving-tls.js';
 export { type TokenEntry, TokenStore } from './tokens.js';
 export { ContractViolation, requestValidator, responseProblem } from './validation.js';

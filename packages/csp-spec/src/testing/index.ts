@@ -6,3 +6,4 @@ export {
   MemorySession,
   memoryCapacity,
 } from './memory-provider.js';
+export { contractErrorProblem, type RawResponse, type RawTarget, rawHttp } from './raw-http.js';

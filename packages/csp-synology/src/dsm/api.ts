@@ -104,7 +104,10 @@ export class DsmApi {
     });
     return data.uuid;
   }
-  async setLun(uuid: string, changes: { new_size?: number; description?: string; dev_attribs?: unknown[] }) {
+  async setLun(
+    uuid: string,
+    changes: { new_size?: number; description?: string; dev_attribs?: unknown[]; new_name?: string },
+  ) {
     await this.client.call(LUN, 'set', { uuid, ...changes });
   }
   async deleteLun(uuid: string): Promise<void> {

@@ -167,6 +167,14 @@ export class NodeChild {
     });
   }
 
+  /** SIGKILL: the process dies mid-work, as in a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      this.#child.kill('SIGKILL');
+    }
+    await this.#exited;
+  }
+
   /** SIGTERM (graceful shutdown), then SIGKILL after `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) {

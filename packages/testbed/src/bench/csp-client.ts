@@ -5,7 +5,13 @@ import type { ArrayStack } from './arrays/index.js';
 import type { Scope } from './scope.js';
 
 export async function cspClient(stack: ArrayStack, scope: Scope, connections = 64): Promise<CspClient> {
-  const client = new CspClient({ baseUrl: stack.baseUrl, connections, retries: 0, timeoutMs: 120_000 });
+  const client = new CspClient({
+    baseUrl: stack.baseUrl,
+    connections,
+    retries: 0,
+    timeoutMs: 120_000,
+    tls: { ca: stack.ca },
+  });
   scope.defer('CSP client', () => client.close());
   const token = await client.login(stack.credentials);
   client.useTokens(new StaticToken(token.session_token));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
+import { writeServingFiles } from '../common/index.js';
 import {
   KubeHarness,
   type PersistentVolume,
@@ -51,6 +52,8 @@ interface Processes {
   csp: NodeChild;
   driver: NodeChild;
   cspUrl: string;
+  /** The CA (PEM) of the CSP's HTTPS certificate. */
+  ca: string;
   socketPath: string;
 }
 
@@ -61,9 +64,12 @@ async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Proc
   ctx.scope.defer('temp dir', () => rm(dir, { recursive: true, force: true }));
   const sim = await ctx.scope.adopt('TrueNAS simulator', TrueNasSimulator.start({ tls: true, datasets: [parent] }));
   await writeFile(join(dir, 'ca.pem'), sim.tls?.cert ?? '');
+  const serving = await writeServingFiles(dir);
+  await writeFile(join(dir, 'csp-ca.pem'), serving.ca);
   const csp = new NodeChild('csp-truenas', cspMain, [
     ...['--host', '127.0.0.1', '--port', '0', '--array', sim.address, '--parent-datasets', parent],
     ...['--tls-ca-file', join(dir, 'ca.pem'), '--log-level', 'info'],
+    ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
     ...['--token-idle-ttl', `${idleTtlS}s`],
   ]);
   ctx.scope.defer('csp-truenas process', () => csp.stop());
@@ -71,10 +77,11 @@ async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Proc
   const socketPath = join(dir, 'csi.sock');
   const driver = new NodeChild('opencsp-csi-driver', driverMain, [
     ...['--endpoint', `unix://${socketPath}`, '--mode', 'controller', '--log-level', 'info'],
+    ...['--csp-ca-file', join(dir, 'csp-ca.pem')],
   ]);
   ctx.scope.defer('driver process', () => driver.stop());
   await driver.waitForLine(/CSI driver listening/);
-  return { sim, csp, driver, cspUrl: listening.address, socketPath };
+  return { sim, csp, driver, cspUrl: listening.address, ca: serving.ca, socketPath };
 }
 
 function memoryRow(
@@ -231,7 +238,7 @@ export const memoryBenchmark: Benchmark = {
     const ops = await lifecycleRounds(ctx, kube, sc, s, counters, sample);
     const opsTotal = ops.reduce((n, o) => n + o.count, 0);
     ctx.log(`memory: ${s.logins} extra logins to the CSP`);
-    const extra = new CspClient({ baseUrl: `${p.cspUrl}/containers/v1`, retries: 0 });
+    const extra = new CspClient({ baseUrl: `${p.cspUrl}/containers/v1`, retries: 0, tls: { ca: p.ca } });
     ctx.scope.defer('CSP client', () => extra.close());
     for (let i = 0; i < s.logins; i++) {
       await extra.login({ username: p.sim.username, password: p.sim.password });

@@ -54,10 +54,16 @@ export interface RenderOptions {
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
+  /** Render as `helm upgrade` (.Release.IsUpgrade). */
+  isUpgrade?: boolean;
+  /** Objects `lookup` finds, as in a cluster holding them (default: none, as `helm template`). */
+  clusterObjects?: K8sObject[];
 }
 
 /** A built renderer in a temporary directory; `dispose` removes it. */
 export class HelmRender {
+  private renders = 0;
+
   private constructor(
     private readonly workDir: string,
     private readonly binary: string,
@@ -123,6 +129,16 @@ export class HelmRender {
     ];
     for (const f of options.valueFiles ?? []) {
       args.push('-f', f);
+    }
+    if (options.isUpgrade) {
+      args.push('--is-upgrade');
+    }
+    if (options.clusterObjects) {
+      this.renders += 1;
+      args.push(
+        '--cluster-objects',
+        await this.valuesFile(`cluster-${this.renders}.json`, JSON.stringify(options.clusterObjects)),
+      );
     }
     const { stdout } = await run(this.binary, args, { maxBuffer: 64 * 1024 * 1024 });
     const parsed = JSON.parse(stdout) as {

@@ -60,7 +60,7 @@ const sanityHostNqn = `nqn.2014-08.org.nvmexpress:uuid:${randomUUID()}`;
 /** The node's name, and so its CSP host uuid. */
 export const nodeName = (array: ArrayProcesses) => `sanity-${array.backend}`;
 
-function startController(dir: string, secretDir: string, maxVolumes: number): Program {
+function startController(dir: string, array: ArrayProcesses, secretDir: string, maxVolumes: number): Program {
   return new Program({
     name: 'csi-driver (controller)',
     script: builtScript('csi-driver', 'main.js'),
@@ -74,6 +74,9 @@ function startController(dir: string, secretDir: string, maxVolumes: number): Pr
       // The mounted Secret RPCs without secrets use (ListVolumes, GetCapacity), as the chart sets it.
       '--csp-secret-dir',
       secretDir,
+      // The CSP serves HTTPS with a certificate of the test CA; the driver trusts that CA only.
+      '--csp-ca-file',
+      array.cspCaFile,
     ],
     logFile: join(dir, 'controller.log'),
   });
@@ -190,7 +193,7 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
   try {
     array = await startArray(o.combination.backend, join(dir, 'array'), o.array);
     const secretDir = await writeSecretDir(join(dir, 'csp-secret'), array.secrets);
-    const controller = startController(dir, secretDir, o.maxVolumesPerNode);
+    const controller = startController(dir, array, secretDir, o.maxVolumesPerNode);
     const nvme = o.combination.protocol === 'nvmetcp';
     if (nvme && o.startNode) {
       throw new Error(`${name}: a custom node starter serves iSCSI only`);

@@ -1,5 +1,6 @@
 // Steps 1-5: the array and its CSP, the driver, a StorageClass, a PVC provisioned on the array,
 // and its attachment to the node (ControllerPublishVolume and the publish context it returns).
+import { Agent, fetch } from 'undici';
 import { driverParameters } from '../harness/storage-class.js';
 import { describeVolume } from './array-view.js';
 import { type DemoContext, type DemoStep, need } from './context.js';
@@ -7,12 +8,17 @@ import type { StepLog } from './report.js';
 import { formatBytes, formatQuantity } from './units.js';
 
 /** The served OpenAPI document: proof the docs are there, not just a URL. */
-async function openApiSummary(origin: string): Promise<string> {
-  const response = await fetch(`${origin}/docs/json`);
-  if (!response.ok) {
-    throw new Error(`GET ${origin}/docs/json answered ${response.status}`);
-  }
-  const doc = (await response.json()) as { openapi?: string; info?: { title?: string }; paths?: object };
+async function openApiSummary(origin: string, ca: string | undefined): Promise<string> {
+  const agent = new Agent(ca ? { connect: { ca } } : {});
+  type Doc = { openapi?: string; info?: { title?: string }; paths?: object };
+  const doc = await fetch(`${origin}/docs/json`, { dispatcher: agent })
+    .then(async (response) => {
+      if (!response.ok) {
+        throw new Error(`GET ${origin}/docs/json answered ${response.status}`);
+      }
+      return (await response.json()) as Doc;
+    })
+    .finally(() => agent.close());
   const paths = Object.keys(doc.paths ?? {}).length;
   return `${origin}/docs (Swagger UI; ${doc.info?.title ?? 'untitled'}, OpenAPI ${doc.openapi ?? '?'}, ${paths} paths)`;
 }
@@ -21,13 +27,13 @@ const startArray: DemoStep = {
   name: 'start the simulated TrueNAS and csp-truenas',
   async run(ctx, log) {
     const backend = await ctx.stack.startArray();
-    const { sim, baseUrl, config } = backend.stack;
+    const { sim, baseUrl, config, ca } = backend.stack;
     log.detail(
       'TrueNAS simulator',
       `${sim.url()} (JSON-RPC 2.0 over WebSocket, TrueNAS ${sim.core.config.version}, pool tank)`,
     );
     log.detail('csp-truenas', `${baseUrl} (the CSP REST API the driver calls)`);
-    log.detail('OpenAPI docs', await openApiSummary(new URL(baseUrl).origin));
+    log.detail('OpenAPI docs', await openApiSummary(new URL(baseUrl).origin, ca));
     log.detail('array login', 'API key over wss, the simulator’s self-signed certificate trusted as a CA');
     log.detail('volumes go to', config.parents.join(', '));
   },

@@ -11,6 +11,7 @@ import {
   startDriver,
   startDriverMetrics,
 } from '@opencsp/csi-driver';
+import { testPki } from '../common/index.js';
 import { CsiClient } from './client.js';
 import { KubeHarness } from './kube.js';
 
@@ -31,6 +32,10 @@ export interface DriverFixtureOptions {
   cspTimeoutMs?: number;
   /** pino level of the driver's log (default silent, or HARNESS_DRIVER_LOG_LEVEL). */
   logLevel?: string;
+  /** Reach the CSPs over plain HTTP (--csp-plain-http); by default HTTPS trusting the test CA. */
+  cspPlainHttp?: boolean;
+  /** The CA bundle the driver trusts (--csp-ca-file); default: a file with the test CA. */
+  cspCaFile?: string;
   /** --max-volumes-per-node: the controller asks CSPs to refuse a publish beyond it. */
   maxVolumesPerNode?: number;
   /** Serve the driver's metrics on a free loopback port (`metricsUrl`). */
@@ -52,6 +57,11 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         await writeFile(join(cspSecretDir, key), value, { mode: 0o600 });
       }
     }
+    let cspCaFile = options.cspCaFile;
+    if (!cspCaFile) {
+      cspCaFile = join(dir, 'csp-ca.crt');
+      await writeFile(cspCaFile, (await testPki()).ca.cert);
+    }
     const logger = createDriverLogger(options.logLevel ?? process.env.HARNESS_DRIVER_LOG_LEVEL ?? 'silent');
     const mode = options.mode ?? 'controller';
     const metrics = options.metrics ? await startDriverMetrics(loopbackMetrics, driverVersion, mode) : undefined;
@@ -61,6 +71,8 @@ export async function startDriverFixture(options: DriverFixtureOptions = {}): Pr
         mode,
         cspTimeout: options.cspTimeoutMs ?? 10_000,
         cspTlsInsecure: false,
+        cspCaFile,
+        cspPlainHttp: options.cspPlainHttp ?? false,
         ...(cspSecretDir ? { cspSecretDir } : {}),
         ...(options.maxVolumesPerNode !== undefined ? { maxVolumesPerNode: options.maxVolumesPerNode } : {}),
       },

@@ -26,11 +26,15 @@ export interface OpencspValues {
   /** Prefix of the class and Secret names. */
   prefix: string;
   logLevel: string;
+  /** The CA (PEM) of the CSP's HTTPS certificate: a Secret the controller trusts (driver.cspCaBundle). */
+  cspCa: string;
 }
 
 /** What the chart renders for the test: names of the classes and the values file. */
 export interface OpencspClasses {
   secretName: string;
+  /** The Secret with the CA of the CSP's certificate (driver.cspCaBundle). */
+  cspCaSecret: string;
   ext4: string;
   xfs: string;
   /** ext4, WaitForFirstConsumer. */
@@ -63,6 +67,7 @@ export interface InstallOptions {
 export function classNames(prefix: string): OpencspClasses {
   return {
     secretName: `${prefix}-backend`,
+    cspCaSecret: `${prefix}-csp-ca`,
     ext4: `${prefix}-ext4`,
     xfs: `${prefix}-xfs`,
     waitForConsumer: `${prefix}-wffc`,
@@ -74,7 +79,8 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
   const classes = classNames(input.prefix);
   const s = input.secrets;
   return {
-    driver: { logLevel: input.logLevel },
+    // The CSP runs outside this release (the test's array stack), over HTTPS signed by the test CA.
+    driver: { logLevel: input.logLevel, cspCaBundle: { secretName: classes.cspCaSecret, key: 'ca.crt' } },
     controller: { healthPort: ports.controller },
     node: { healthPort: ports.node, registrarHealthPort: ports.registrar },
     backendSecrets: [
@@ -156,6 +162,13 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
   }
   const controllerWorkload = workload(render, 'Deployment');
   const nodeWorkload = workload(render, 'DaemonSet');
+  await cluster.admin.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: classNames(options.values.prefix).cspCaSecret, namespace: releaseNamespace },
+    type: 'Opaque',
+    data: { 'ca.crt': Buffer.from(options.values.cspCa).toString('base64') },
+  } as KubeObject);
   for (const { object } of render.objects) {
     if (object !== controllerWorkload && object !== nodeWorkload) {
       await cluster.admin.apply(object as KubeObject);

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { cleanups as cleanupList } from '../common/cleanups.js';
+import { testPki } from '../common/index.js';
 import type { E2eBackend, E2eBackendName } from '../e2e/stack.js';
 import { randomInitiatorName } from '../e2e/stack.js';
 import {
@@ -182,7 +183,13 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
     const installStarted = performance.now();
     const opencsp = await installOpencsp({
       cluster,
-      values: { secrets: backend.secrets, parameters: backend.parameters, prefix, logLevel },
+      values: {
+        secrets: backend.secrets,
+        parameters: backend.parameters,
+        prefix,
+        logLevel,
+        cspCa: (await testPki()).ca.cert,
+      },
       nodeDriver: {
         command: [process.execPath, join(repoRoot, 'packages/testbed/dist/launch/loop-node.js')],
         workingDir: join(repoRoot, 'packages/testbed'),

@@ -1,12 +1,16 @@
 // An array simulator with its CSP in front, each a process started from its real command line on
-// 127.0.0.1 with free ports and TLS (the simulator's self-signed certificate is the CSP's CA):
-// `node packages/testbed/dist/{truenas,dsm}/main.js` and `node packages/csp-*/dist/main.js`. What
-// a CSI driver needs comes back: the StorageClass secret in service mode, the parameters, the
-// simulator's URL and certificate (for the loop-node launcher's --loop-array), and the leak audit.
+// 127.0.0.1 with free ports and TLS on both hops: the simulator's self-signed certificate is what
+// the CSP trusts for the array, and the CSP serves HTTPS with a certificate of the test CA
+// (--cert-file/--key-file), as the chart's CSPs do with the generated CA. `node
+// packages/testbed/dist/{truenas,dsm}/main.js` and `node packages/csp-*/dist/main.js`. What a CSI
+// driver needs comes back: the StorageClass secret in service mode, the CA file for the driver's
+// --csp-ca-file, the parameters, the simulator's URL and certificate (for the loop-node
+// launcher's --loop-array), and the leak audit.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { writeServingFiles } from '../common/index.js';
 import { leakLines } from '../harness/backends/truenas.js';
 import type { LeakAudit } from '../truenas/index.js';
 import { builtScript, Program } from './program.js';
@@ -20,6 +24,8 @@ export interface ArrayProcesses {
   simulatorUrl: string;
   /** PEM file of the simulator's certificate. */
   simulatorCaFile: string;
+  /** PEM file of the CA that signed the CSP's serving certificate (the driver's --csp-ca-file). */
+  cspCaFile: string;
   /** The StorageClass secret for the CSP in service mode (serviceName/servicePort + backend). */
   secrets: Record<string, string>;
   /** StorageClass parameters the CSP accepts. */
@@ -126,10 +132,16 @@ export async function startArray(
   try {
     const password = randomBytes(12).toString('base64url');
     const s = await (backend === 'truenas' ? startTrueNas : startDsm)(dir, password, programs, options);
+    const serving = await writeServingFiles(dir);
+    const cspCaFile = join(dir, 'csp-ca.crt');
+    await writeFile(cspCaFile, serving.ca);
     const csp = new Program({
       name: `csp-${backend}`,
       script: s.cspScript,
-      args: ['--host', '127.0.0.1', '--port', '0', ...s.cspArgs],
+      args: [
+        ...['--host', '127.0.0.1', '--port', '0', ...s.cspArgs],
+        ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
+      ],
       logFile: join(dir, `csp-${backend}.log`),
     });
     programs.push(csp);
@@ -140,6 +152,7 @@ export async function startArray(
       backend,
       simulatorUrl: s.simulatorUrl,
       simulatorCaFile: s.simulatorCaFile,
+      cspCaFile,
       secrets: {
         backend: s.backendAddress,
         username: s.username,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { CspApp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
 import { type Logger, pino } from 'pino';
+import { writeServingFiles } from '../common/index.js';
 import { TrueNasSimulator, type TrueNasSimulatorOptions } from './simulator.js';
 
 export interface TrueNasStackOptions {
@@ -16,6 +17,8 @@ export interface TrueNasStackOptions {
   /** Parent dataset(s) for volumes (default `tank/k8s`, created in the simulator). */
   parents?: string[];
   logger?: Logger;
+  /** Serve the CSP over plain HTTP (`--plain-http`) instead of HTTPS with the test CA's certificate. */
+  plainHttp?: boolean;
 }
 
 export interface TrueNasStack {
@@ -23,8 +26,10 @@ export interface TrueNasStack {
   /** The CSP currently serving (a new one after `restartCsp()`). */
   readonly csp: CspApp;
   config: TrueNasCspConfig;
-  /** CSP base URL including `/containers/v1`. */
+  /** CSP base URL including `/containers/v1` (https:// unless started with `plainHttp`). */
   baseUrl: string;
+  /** The CA (PEM) that signed the CSP's certificate; undefined over plain HTTP. */
+  ca: string | undefined;
   /** Credentials for POST /tokens (the simulator's account; its API key when TLS is on). */
   credentials: { username: string; password: string };
   /** Stops the CSP and starts a fresh one on the same port: every session token is lost. */
@@ -44,13 +49,21 @@ export async function startTrueNasStack(options: TrueNasStackOptions = {}): Prom
   try {
     const args = ['--array', sim.address, '--parent-datasets', parents.join(','), '--docs', 'false'];
     const ownTls = (options.cspArgs ?? []).some((a) => a.startsWith('--tls-'));
+    const dir = await mkdtemp(join(tmpdir(), 'truenas-stack-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
     if (!sim.tls) {
       args.push('--plaintext-arrays', sim.address);
     } else if (!ownTls) {
-      const dir = await mkdtemp(join(tmpdir(), 'truenas-stack-'));
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
       await writeFile(join(dir, 'ca.pem'), sim.tls.cert);
       args.push('--tls-ca-file', join(dir, 'ca.pem'));
+    }
+    let ca: string | undefined;
+    if (options.plainHttp) {
+      args.push('--plain-http=true');
+    } else {
+      const serving = await writeServingFiles(dir);
+      args.push('--cert-file', serving.certFile, '--key-file', serving.keyFile);
+      ca = serving.ca;
     }
     const { config } = loadConfig([...args, ...(options.cspArgs ?? [])], {});
     const logger = options.logger ?? pino({ level: 'silent' });
@@ -66,6 +79,7 @@ export async function startTrueNasStack(options: TrueNasStackOptions = {}): Prom
       },
       config,
       baseUrl: `${address}/containers/v1`,
+      ca,
       credentials: { username: sim.username, password },
       async restartCsp() {
         await csp.shutdown();

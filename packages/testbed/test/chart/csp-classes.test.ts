@@ -56,11 +56,11 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expect(flag(c, 'port')).toBe('8080');
     // both-csps-values.yaml turns metrics on: the second port is the metrics port (metrics.test.ts).
     expect(c.ports).toEqual([
-      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'https', containerPort: 8080, protocol: 'TCP' },
       { name: 'metrics', containerPort: 9811, protocol: 'TCP' },
     ]);
-    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
     expect(c.resources?.requests).toEqual({ cpu: '10m', memory: '64Mi' });
   });
 
@@ -96,7 +96,7 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     ] as const) {
       const service = findOne(both, 'Service', `opencsp-csp-${csp}`);
       const spec = service.spec as { selector: Record<string, string>; ports: unknown[]; sessionAffinity: string };
-      expect(spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
+      expect(spec.ports).toEqual([{ name: 'https', port, targetPort: 'https', protocol: 'TCP' }]);
       expect(spec.sessionAffinity).toBe('ClientIP');
       const labels = podLabels(findOne(both, 'Deployment', `opencsp-csp-${csp}`));
       for (const [k, v] of Object.entries(spec.selector)) {
@@ -124,7 +124,7 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       expect(Object.entries(peer).every(([k, v]) => controllerLabels[k] === v)).toBe(true);
       expect(Object.entries(peer).every(([k, v]) => nodeLabels[k] === v)).toBe(false);
       expect(spec.ingress[0]?.from).toHaveLength(2);
-      expect(spec.ingress[0]?.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+      expect(spec.ingress[0]?.ports).toEqual([{ port: 'https', protocol: 'TCP' }]);
     }
   });
 
@@ -141,7 +141,9 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
       chapPassword: 'chapsecret1234',
     });
     expect((findOne(both, 'Secret', 'synology-backend').stringData as Record<string, string>).servicePort).toBe('8081');
-    for (const s of findAll(both, 'Secret')) {
+    const backendSecrets = findAll(both, 'Secret').filter((s) => s.stringData !== undefined);
+    expect(backendSecrets).toHaveLength(2);
+    for (const s of backendSecrets) {
       expect(Object.keys(s.stringData as object).every((k) => secretKeys.includes(k))).toBe(true);
     }
   });
@@ -190,9 +192,10 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     expect(findOne(both, 'VolumeSnapshotClass', 'synology-snapshots').deletionPolicy).toBe('Retain');
   });
 
-  it('renders only the enabled CSP when everything else is disabled', () => {
+  it('renders only the enabled CSP (and its NetworkPolicy) when everything else is disabled', () => {
     expect(cspOnly.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
       'Deployment/opencsp-csp-synology',
+      'NetworkPolicy/opencsp-csp-synology',
       'Service/opencsp-csp-synology',
       'ServiceAccount/opencsp-csp',
     ]);
@@ -208,7 +211,7 @@ describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 
     );
     const hostNetworkPolicy = await helm.valuesFile(
       'host-network-policy.yaml',
-      'networkPolicy:\n  enabled: true\ncontroller:\n  hostNetwork: true\n',
+      'networkPolicy:\n  enabled: true\ncontroller:\n  hostNetwork: true\ncsps:\n  truenas:\n    enabled: true\n',
     );
     expect(await helm.renderError({ valueFiles: [hostNetworkPolicy] })).toContain(
       'networkPolicy.enabled needs controller.hostNetwork=false',

@@ -1,7 +1,8 @@
 // Offline validation of rendered objects against the Kubernetes OpenAPI schemas shipped in
-// kubernetes-models. VolumeSnapshotClass (external-snapshotter) and ServiceMonitor (Prometheus
-// Operator) are CRDs, so they are checked against schemas transcribed from their CRDs
-// (snapshot.storage.k8s.io/v1, monitoring.coreos.com/v1: the fields the chart sets).
+// kubernetes-models. VolumeSnapshotClass (external-snapshotter), ServiceMonitor (Prometheus
+// Operator) and Certificate (cert-manager) are CRDs, so they are checked against schemas
+// transcribed from their CRDs (snapshot.storage.k8s.io/v1, monitoring.coreos.com/v1,
+// cert-manager.io/v1: the fields the chart sets).
 import { Ajv } from 'ajv';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -51,6 +52,7 @@ export const namespacedKinds = new Set([
   'NetworkPolicy',
   'Role',
   'RoleBinding',
+  'Certificate',
 ]);
 
 const volumeSnapshotClassSchema = {
@@ -118,6 +120,48 @@ const serviceMonitorSchema = {
   },
 };
 const validateServiceMonitor = new Ajv({ allErrors: true }).compile(serviceMonitorSchema);
+const goDuration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' };
+const certificateSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'cert-manager.io/v1' },
+    kind: { const: 'Certificate' },
+    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+    spec: {
+      type: 'object',
+      required: ['secretName', 'issuerRef'],
+      additionalProperties: false,
+      properties: {
+        secretName: { type: 'string', minLength: 1 },
+        duration: goDuration,
+        renewBefore: goDuration,
+        dnsNames: { type: 'array', items: { type: 'string', minLength: 1 } },
+        usages: {
+          type: 'array',
+          items: { enum: ['server auth', 'client auth', 'digital signature', 'key encipherment', 'cert sign'] },
+        },
+        privateKey: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            algorithm: { enum: ['RSA', 'ECDSA', 'Ed25519'] },
+            size: { type: 'integer' },
+            rotationPolicy: { enum: ['Never', 'Always'] },
+          },
+        },
+        issuerRef: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1 }, kind: { type: 'string' }, group: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+const validateCertificate = new Ajv({ allErrors: true }).compile(certificateSchema);
 
 /** Throws with the object's kind/name and the schema errors when it is not a valid object. */
 export function validateObject(object: K8sObject): void {
@@ -131,6 +175,12 @@ export function validateObject(object: K8sObject): void {
   if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'ServiceMonitor') {
     if (!validateServiceMonitor(object)) {
       throw new Error(`${where}: ${JSON.stringify(validateServiceMonitor.errors)}`);
+    }
+    return;
+  }
+  if (object.apiVersion === 'cert-manager.io/v1' && object.kind === 'Certificate') {
+    if (!validateCertificate(object)) {
+      throw new Error(`${where}: ${JSON.stringify(validateCertificate.errors)}`);
     }
     return;
   }

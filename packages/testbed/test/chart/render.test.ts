@@ -81,6 +81,7 @@ describe.skipIf(missing !== undefined)(
     it('has a values file for each scenario the chart supports', () => {
       expect(valueFiles).toEqual([
         'both-csps-values.yaml',
+        'cert-manager-values.yaml',
         'csp-only-values.yaml',
         'default-values.yaml',
         'direct-mode-values.yaml',

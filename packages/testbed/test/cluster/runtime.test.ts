@@ -146,6 +146,7 @@ describe.skipIf(missing !== undefined)(
             prefix,
             parameters,
             logLevel: 'info',
+            cspCa: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
             secrets: {
               backend: '127.0.0.1:1',
               username: 'u',

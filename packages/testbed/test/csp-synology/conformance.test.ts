@@ -16,6 +16,7 @@ for (const model of ['DS923+', 'DS223']) {
       const live = stack;
       return {
         url: stack.baseUrl,
+        tls: { ca: stack.ca },
         backend: stack.sim.url,
         username: defaultAdmin.username,
         password: defaultAdmin.password,

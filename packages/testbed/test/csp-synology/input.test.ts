@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('csp-synology names, config and concurrency', () => {
-  it('keeps any CSI name: underscores and colons are escaped into DSM names and come back unchanged', async () => {
+  it('keeps any CSI name: underscores and colons are escaped into DSM names, longer ones hashed, and all come back unchanged', async () => {
     stack = await startStack();
     const { client, sim } = stack;
     const name = 'Data_Set:2024.x';
@@ -20,11 +20,13 @@ describe('csp-synology names, config and concurrency', () => {
     const longest = 'a'.repeat(128);
     const long = await client.createVolume({ name: longest, size: GiB });
     expect(long.name).toBe(longest);
-    // Too long for DSM once escaped: kept all the same (any_volume_name), under a hashed LUN name.
-    const escapedTooLong = '_'.repeat(100);
-    const hashed = await client.createVolume({ name: escapedTooLong, size: GiB });
-    expect(hashed.name).toBe(escapedTooLong);
-    expect((await client.findVolumeByName(escapedTooLong))?.id).toBe(hashed.id);
+    // Escaped, 100 underscores exceed DSM's 200 characters: the LUN name is hashed, the name kept.
+    const underscores = '_'.repeat(100);
+    const hashed = await client.createVolume({ name: underscores, size: GiB });
+    expect(hashed.name).toBe(underscores);
+    expect((await client.findVolumeByName(underscores))?.id).toBe(hashed.id);
+    const tooLong = await failure(client.createVolume({ name: 'a'.repeat(129), size: GiB }));
+    expect(tooLong).toMatchObject({ status: 400, field: 'body.name' });
     await client.deleteVolume(volume.id);
     await client.deleteVolume(long.id);
     await client.deleteVolume(hashed.id);

@@ -1,11 +1,15 @@
 // What a stranger who can reach csp-synology can and cannot make it do (issue 12): contact a NAS
 // the operator did not name, downgrade to plain HTTP, carry the 2FA device token elsewhere, or
 // get the CSP locked out of DSM (Auto Block) and keep it locked.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CspClient, StaticToken } from '@opencsp/csp-spec/client';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { createLogger } from '@opencsp/csp-spec/server';
 import { buildSynologyCsp, enrollDevice, optionTable, type SynologyOptions } from '@opencsp/csp-synology';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ServingFiles, testPki, writeServingFiles } from '../../src/common/index.js';
 import { account, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, totp } from '../../src/dsm/index.js';
 import { type CountingListener, countingListener } from '../common/listener.js';
 import { failure } from './errors.js';
@@ -18,6 +22,16 @@ afterEach(async () => {
     await cleanup();
   }
 });
+
+/** Every CSP here serves HTTPS with a certificate of the test CA, as the stack's does. */
+const cspCa = (await testPki()).ca.cert;
+
+async function serving(): Promise<Pick<ServingFiles, 'certFile' | 'keyFile'>> {
+  const dir = await mkdtemp(join(tmpdir(), 'csp-synology-security-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const { certFile, keyFile } = await writeServingFiles(dir);
+  return { certFile, keyFile };
+}
 
 async function stackOf(options: Parameters<typeof startStack>[0]): Promise<Stack> {
   const stack = await startStack(options);
@@ -34,17 +48,22 @@ async function simulator(options: DsmSimulatorOptions = {}): Promise<DsmSimulato
 /** A CSP with its own settings, trusting `ca`; returns an anonymous client for it. */
 async function cspWith(settings: Partial<SynologyOptions>, ca: string): Promise<CspClient> {
   const { values } = parseOptions(optionTable, [], {});
-  const csp = await buildSynologyCsp({ ...values, pollInterval: 10, ...settings }, createLogger('t', 'silent'), {
-    ca,
-    responseValidation: 'strict',
-  });
+  const tls = await serving();
+  const csp = await buildSynologyCsp(
+    { ...values, ...tls, pollInterval: 10, ...settings },
+    createLogger('t', 'silent'),
+    {
+      ca,
+      responseValidation: 'strict',
+    },
+  );
   cleanups.push(() => csp.shutdown());
   const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
   return anonymous(`${address}/containers/v1`);
 }
 
 function anonymous(baseUrl: string): CspClient {
-  const client = new CspClient({ baseUrl, retries: 0 });
+  const client = new CspClient({ baseUrl, retries: 0, tls: { ca: cspCa } });
   cleanups.push(() => client.close());
   return client;
 }
@@ -117,8 +136,9 @@ describe('csp-synology: no plaintext downgrade', () => {
 
   it('refuses plain HTTP for the default NAS unless it is listed, and never sends the device token in clear', async () => {
     const { values } = parseOptions(optionTable, [], {});
+    const tls = await serving();
     const build = (settings: Partial<SynologyOptions>) =>
-      buildSynologyCsp({ ...values, ...settings }, createLogger('t', 'silent')).then(
+      buildSynologyCsp({ ...values, ...tls, ...settings }, createLogger('t', 'silent')).then(
         (csp) => csp.shutdown(),
         (err: unknown) => (err as Error).message,
       );

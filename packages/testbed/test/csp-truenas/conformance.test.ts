@@ -20,6 +20,7 @@ for (const { version, arrayIpHeader } of cases) {
       });
       return {
         url: stack.baseUrl,
+        tls: { ca: stack.ca as string },
         backend: stack.sim.address,
         ...stack.credentials,
         arrayIpHeader,

@@ -32,6 +32,16 @@ describe('csp-truenas errors', () => {
       status: 400,
       field: 'config.sparse',
     });
+    // Found by the fuzz test: the largest contract size rounds up past 2^53 - 1, which no JSON
+    // number holds exactly; refused before the array sees it.
+    for (const attempt of [
+      () => client.updateVolume(volume.id, { size: Number.MAX_SAFE_INTEGER }),
+      () => client.createVolume({ name: 'huge', size: Number.MAX_SAFE_INTEGER, config: { sparse: true } }),
+    ]) {
+      expect(await failure(attempt())).toMatchObject({ status: 400, field: 'body.size' });
+    }
+    expect((await client.getVolume(volume.id)).size).toBe(16 * MiB);
+    expect(await client.findVolumeByName('huge')).toBeUndefined();
     expect(await failure(client.updateVolume(volume.id, { config: { volblocksize: '64K' } }))).toMatchObject({
       status: 400,
       field: 'body.config.volblocksize',
@@ -49,12 +59,11 @@ describe('csp-truenas errors', () => {
     });
     expect(await failure(client.publishVolume(volume.id, { host_uuid: 'ghost' }))).toMatchObject({ status: 404 });
     await client.upsertHost({ uuid: 'n1', iqns: [iqn('n1')] });
-    await client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true });
-    expect(await failure(client.publishVolume(volume.id, { host_uuid: 'n1', read_only: false }))).toMatchObject({
+    await client.publishVolume(volume.id, { host_uuid: 'n1' });
+    expect(await failure(client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true }))).toMatchObject({
       status: 409,
       reason: 'ACCESS_MISMATCH',
     });
-    await client.publishVolume(volume.id, { host_uuid: 'n1', read_only: true });
     expect(await failure(client.deleteHostByUuid('n1'))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
     await client.deleteVolume(volume.id, { force: true });
     await client.deleteHostByUuid('n1');

@@ -105,7 +105,7 @@ describe('csp-truenas: no plaintext downgrade', () => {
     const secure = await startSimulator({ tls: true });
     const args = ['--allowed-arrays', plain.address, '--tls-ca-file', await caFile(secure)];
     const strict = await startCsp(secure, args);
-    const client = new CspClient({ baseUrl: strict.baseUrl, retries: 0 });
+    const client = new CspClient({ baseUrl: strict.baseUrl, retries: 0, tls: { ca: strict.ca } });
     const refused = await failure(
       client.login({ username: plain.username, password: plain.password, array_ip: plain.address }),
     );
@@ -115,7 +115,7 @@ describe('csp-truenas: no plaintext downgrade', () => {
     await client.close();
 
     const lab = await startCsp(secure, [...args, '--plaintext-arrays', plain.address]);
-    const labClient = new CspClient({ baseUrl: lab.baseUrl, retries: 0 });
+    const labClient = new CspClient({ baseUrl: lab.baseUrl, retries: 0, tls: { ca: lab.ca } });
     const token = await labClient.login({
       username: plain.username,
       password: plain.password,
@@ -131,8 +131,8 @@ describe('csp-truenas: no plaintext downgrade', () => {
   it('refuses an array whose certificate does not chain to the CA file', async () => {
     const sim = await startSimulator({ tls: true });
     const other = await startSimulator({ tls: true });
-    const { baseUrl } = await startCsp(sim, ['--tls-ca-file', await caFile(other)]);
-    const http = new CspClient({ baseUrl, retries: 0 });
+    const { baseUrl, ca } = await startCsp(sim, ['--tls-ca-file', await caFile(other)]);
+    const http = new CspClient({ baseUrl, retries: 0, tls: { ca } });
     const refused = await failure(http.login({ username: sim.username, password: sim.password }));
     expect(refused.status).toBe(503);
     expect(sim.calls.byMethod()['auth.login_ex']).toBeUndefined();

@@ -8,6 +8,7 @@ import type { CspApp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp, loadConfig, type TrueNasCspConfig } from '@opencsp/csp-truenas';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
+import { writeServingFiles } from '../../src/common/index.js';
 import { startTrueNasStack, TrueNasSimulator, type TrueNasSimulatorOptions } from '../../src/truenas/index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -26,6 +27,8 @@ export interface Stack {
   csp: CspApp;
   config: TrueNasCspConfig;
   baseUrl: string;
+  /** The CA (PEM) of the CSP's HTTPS certificate. */
+  ca: string;
   /** A client logged in with the simulator's password (or `credentials`). */
   client: CspClient;
   /** A new client with its own login. */
@@ -48,19 +51,31 @@ export async function startSimulator(options: TrueNasSimulatorOptions = {}): Pro
   return sim;
 }
 
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-test-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Writes the simulator's certificate to a temp file for --tls-ca-file. */
 export async function caFile(sim: TrueNasSimulator): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'csp-truenas-ca-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'ca.pem');
+  const file = join(await tempDir(), 'ca.pem');
   await writeFile(file, sim.tls?.cert ?? '');
   return file;
+}
+
+/** A CSP client for a CSP of these tests (HTTPS, trusting the test CA). */
+export function cspClient(baseUrl: string, ca: string): CspClient {
+  const client = new CspClient({ baseUrl, retries: 0, tls: { ca } });
+  cleanups.push(() => client.close());
+  return client;
 }
 
 export async function startCsp(
   sim: TrueNasSimulator,
   args: string[] = [],
-): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig }> {
+): Promise<{ csp: CspApp; baseUrl: string; config: TrueNasCspConfig; ca: string }> {
+  const serving = await writeServingFiles(await tempDir());
   const ownTls = args.some((a) => a.startsWith('--tls-'));
   const transport = !sim.tls ? ['--plaintext-arrays', sim.address] : ownTls ? [] : ['--tls-ca-file', await caFile(sim)];
   const { config } = loadConfig(
@@ -76,6 +91,7 @@ export async function startCsp(
       '--docs',
       'false',
       ...transport,
+      ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
       ...args,
     ],
     {},
@@ -83,7 +99,7 @@ export async function startCsp(
   const csp = await buildTrueNasCsp(config, pino({ level: 'silent' }));
   const address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
   cleanups.push(() => csp.shutdown());
-  return { csp, baseUrl: `${address}/containers/v1`, config };
+  return { csp, baseUrl: `${address}/containers/v1`, config, ca: serving.ca };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -93,11 +109,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   cleanups.push(() => stack.stop());
   const { sim, csp, config, baseUrl } = stack;
-  const anonymous = () => {
-    const client = new CspClient({ baseUrl, retries: 0 });
-    cleanups.push(() => client.close());
-    return client;
-  };
+  const ca = stack.ca as string;
+  const anonymous = () => cspClient(baseUrl, ca);
   const login = async (credentials?: { username: string; password: string; array_ip?: string }) => {
     const client = anonymous();
     const secret = options.apiKey ? (sim.apiKey as string) : sim.password;
@@ -105,7 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client.useTokens(new StaticToken(token.session_token));
     return client;
   };
-  return { sim, csp, config, baseUrl, client: await login(), login, anonymous };
+  return { sim, csp, config, baseUrl, ca, client: await login(), login, anonymous };
 }
 
 export const iqn = (node: string) => `iqn.2024-01.io.opencsp.test:${node}`;

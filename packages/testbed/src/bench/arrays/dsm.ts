@@ -2,9 +2,13 @@
 // both on 127.0.0.1 with free ports. DSM's asynchronous LUN work (lock after create, background
 // delete) is set to 0 ms so array call counts are deterministic; the ceilings are raised so the
 // scale benchmark can seed 2,000 LUNs (a real DS923+ stops at 256 LUNs and 128 targets).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { buildSynologyCsp, optionTable, type SynologyOptions } from '@opencsp/csp-synology';
 import { pino } from 'pino';
+import { writeServingFiles } from '../../common/index.js';
 import { DsmSimulator, defaultAdmin } from '../../dsm/simulator.js';
 import { countRequests } from './count.js';
 import { seedLuns } from './dsm-seed.js';
@@ -26,9 +30,18 @@ export async function startDsm(options: ArrayOptions = {}): Promise<ArrayStack> 
     limits: { maxLuns: 16_384, maxTargets: 1024 },
     faults: { latencyMs: options.latencyMs ?? 0 },
   });
+  const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-dsm-'));
+  const removeDir = () => rm(dir, { recursive: true, force: true });
   try {
     const { values } = parseOptions(optionTable, [], {});
-    const settings: SynologyOptions = { ...values, dsmUrl: sim.url, pollInterval: 10 };
+    const serving = await writeServingFiles(dir);
+    const settings: SynologyOptions = {
+      ...values,
+      certFile: serving.certFile,
+      keyFile: serving.keyFile,
+      dsmUrl: sim.url,
+      pollInterval: 10,
+    };
     const csp = await buildSynologyCsp(settings, pino({ level: 'silent' }), { ca: sim.certificate });
     const cspRequests = countRequests(csp);
     let address: string;
@@ -42,6 +55,7 @@ export async function startDsm(options: ArrayOptions = {}): Promise<ArrayStack> 
       kind: 'dsm',
       label: 'Synology (DSM)',
       baseUrl: `${address}/containers/v1`,
+      ca: serving.ca,
       credentials: { ...defaultAdmin },
       secrets: {
         backend: `127.0.0.1:${sim.port}`,
@@ -63,10 +77,12 @@ export async function startDsm(options: ArrayOptions = {}): Promise<ArrayStack> 
       stop: async () => {
         await csp.shutdown();
         await sim.close();
+        await removeDir();
       },
     };
   } catch (err) {
     await sim.close();
+    await removeDir();
     throw err;
   }
 }

@@ -1,26 +1,35 @@
 // The contract kit with the in-memory reference provider: a CSP with no array behind it, so the
 // figures are the kit's and the driver's own cost.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildCspApp } from '@opencsp/csp-spec/server';
 import { MemoryProvider } from '@opencsp/csp-spec/testing';
 import { pino } from 'pino';
+import { writeServingFiles } from '../../common/index.js';
 import { countRequests } from './count.js';
 import type { ArrayStack } from './types.js';
 
 export async function startMemory(): Promise<ArrayStack> {
   const provider = new MemoryProvider();
-  const csp = await buildCspApp({ provider, logger: pino({ level: 'silent' }), docs: false });
+  const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-memory-'));
+  const removeDir = () => rm(dir, { recursive: true, force: true });
+  const tls = await writeServingFiles(dir);
+  const csp = await buildCspApp({ provider, logger: pino({ level: 'silent' }), docs: false, tls });
   const cspRequests = countRequests(csp);
   let address: string;
   try {
     address = await csp.app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await csp.shutdown();
+    await removeDir();
     throw err;
   }
   return {
     kind: 'memory',
     label: 'memory provider',
     baseUrl: `${address}/containers/v1`,
+    ca: tls.ca,
     credentials: { username: provider.username, password: provider.password },
     secrets: {
       backend: 'memory-array',
@@ -58,6 +67,9 @@ export async function startMemory(): Promise<ArrayStack> {
         .filter((s) => !s.name.startsWith('seed-'))
         .map((s) => `snapshot ${s.name}`),
     ],
-    stop: () => csp.shutdown(),
+    stop: async () => {
+      await csp.shutdown();
+      await removeDir();
+    },
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CspApp } from '@opencsp/csp-spec/server';
 import { buildTrueNasCsp, loadConfig, userProperty } from '@opencsp/csp-truenas';
 import { pino } from 'pino';
+import { writeServingFiles } from '../../common/index.js';
 import { auditIsEmpty } from '../../truenas/audit.js';
 import { TrueNasSimulator } from '../../truenas/simulator.js';
 import { countRequests } from './count.js';
@@ -98,8 +99,21 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
     const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-truenas-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'ca.pem'), sim.tls?.cert ?? '');
+    const serving = await writeServingFiles(dir);
     const { config } = loadConfig(
-      ['--array', sim.address, '--parent-datasets', parent, '--docs', 'false', '--tls-ca-file', join(dir, 'ca.pem')],
+      [
+        ...[
+          '--array',
+          sim.address,
+          '--parent-datasets',
+          parent,
+          '--docs',
+          'false',
+          '--tls-ca-file',
+          join(dir, 'ca.pem'),
+        ],
+        ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
+      ],
       {},
     );
     const csp: CspApp = await buildTrueNasCsp(config, pino({ level: 'silent' }));
@@ -112,6 +126,7 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
       kind: 'truenas',
       label: 'TrueNAS',
       baseUrl: `${address}/containers/v1`,
+      ca: serving.ca,
       credentials: { username: sim.username, password: sim.password },
       secrets: {
         backend: sim.address,

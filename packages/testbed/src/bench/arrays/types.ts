@@ -7,8 +7,10 @@ export type ArrayKind = 'truenas' | 'dsm' | 'memory';
 export interface ArrayStack {
   kind: ArrayKind;
   label: string;
-  /** CSP base URL including /containers/v1. */
+  /** CSP base URL including /containers/v1 (HTTPS). */
   baseUrl: string;
+  /** The CA (PEM) that signed the CSP's certificate. */
+  ca: string;
   credentials: { username: string; password: string };
   /** StorageClass secret data for the driver (service mode: serviceName/servicePort). */
   secrets: Record<string, string>;

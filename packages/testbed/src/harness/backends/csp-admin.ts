@@ -1,15 +1,22 @@
 // Operator actions through the CSP contract, with the same secret the StorageClass carries:
 // log in (service mode: array_ip and x-array-ip), act, log out.
 import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
+import { testPki } from '../../common/index.js';
 
-function cspClient(secrets: Record<string, string>): CspClient {
-  const baseUrl = `http://${secrets.serviceName}:${secrets.servicePort}/containers/v1`;
-  return new CspClient({ baseUrl, arrayIp: secrets.backend as string, retries: 0 });
+/** Harness CSPs serve HTTPS with the test CA's certificate, as the chart's CSPs do with theirs. */
+async function cspClient(secrets: Record<string, string>): Promise<CspClient> {
+  const baseUrl = `https://${secrets.serviceName}:${secrets.servicePort}/containers/v1`;
+  return new CspClient({
+    baseUrl,
+    arrayIp: secrets.backend as string,
+    retries: 0,
+    tls: { ca: (await testPki()).ca.cert },
+  });
 }
 
 async function withCsp<T>(secrets: Record<string, string>, work: (client: CspClient) => Promise<T>): Promise<T> {
   const arrayIp = secrets.backend as string;
-  const client = cspClient(secrets);
+  const client = await cspClient(secrets);
   try {
     const token = await client.login({
       username: secrets.username as string,
@@ -34,7 +41,7 @@ export function removeHostThroughCsp(secrets: Record<string, string>, uuid: stri
 
 /** A login with a wrong password (the array refuses it); returns the CSP's HTTP status. */
 export async function refusedLoginThroughCsp(secrets: Record<string, string>): Promise<number> {
-  const client = cspClient(secrets);
+  const client = await cspClient(secrets);
   try {
     await client.login({
       username: secrets.username as string,

@@ -1,9 +1,13 @@
 // The reference backend: the contract kit serving the in-memory provider over real HTTP. Faults
 // are CspProblems the next call of a session method throws.
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildCspApp, type CspApp, CspProblem } from '@opencsp/csp-spec/server';
 import { MemoryProvider } from '@opencsp/csp-spec/testing';
 import { pino } from 'pino';
+import { writeServingFiles } from '../../common/index.js';
 import { removeHostThroughCsp } from './csp-admin.js';
 import type { BackendFixture, CreateFault } from './types.js';
 
@@ -61,7 +65,9 @@ class FaultyProvider extends MemoryProvider {
 export async function memoryBackend(options: { arrayIp?: string } = {}): Promise<MemoryBackend> {
   const provider = new FaultyProvider();
   const logger = pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
-  const build = () => buildCspApp({ provider, logger, responseValidation: 'strict', docs: false });
+  const dir = await mkdtemp(join(tmpdir(), 'memory-csp-'));
+  const tls = await writeServingFiles(dir);
+  const build = () => buildCspApp({ provider, logger, responseValidation: 'strict', docs: false, tls });
   let csp: CspApp = await build();
   await csp.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (csp.app.server.address() as AddressInfo).port;
@@ -130,7 +136,11 @@ export async function memoryBackend(options: { arrayIp?: string } = {}): Promise
       await csp.app.listen({ host: '127.0.0.1', port });
     },
     async stop() {
-      await csp.shutdown();
+      try {
+        await csp.shutdown();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

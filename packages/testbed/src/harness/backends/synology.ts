@@ -3,10 +3,14 @@
 // call). Faults are planned on the simulator, so they travel the real path: DSM envelope → CSP
 // problem → HTTP status → gRPC code. The audit is the simulator's leak audit plus open portal
 // sessions and the CSP's host registrations; a restart loses every token and registration.
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { buildSynologyCsp, optionTable, type SynologyCsp, type SynologyOptions } from '@opencsp/csp-synology';
 import { type Logger, pino } from 'pino';
+import { writeServingFiles } from '../../common/index.js';
 import { codes, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, type ScriptedFault } from '../../dsm/index.js';
 import { removeHostThroughCsp } from './csp-admin.js';
 import { lunUuidOf, synologyLuns } from './synology-luns.js';
@@ -78,9 +82,18 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
     ...options.sim,
     knobs: { ...quickDsmKnobs, ...options.sim?.knobs },
   });
+  const dir = await mkdtemp(join(tmpdir(), 'synology-csp-'));
   try {
     const { values } = parseOptions(optionTable, [], {});
-    const settings: SynologyOptions = { ...values, dsmUrl: sim.url, pollInterval: 10, ...options.csp };
+    const { certFile, keyFile } = await writeServingFiles(dir);
+    const settings: SynologyOptions = {
+      ...values,
+      certFile,
+      keyFile,
+      dsmUrl: sim.url,
+      pollInterval: 10,
+      ...options.csp,
+    };
     const logger = options.logger ?? pino({ level: process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent' });
     const build = () => buildSynologyCsp(settings, logger, { ca: sim.certificate, responseValidation: 'strict' });
     let csp = await build();
@@ -165,11 +178,13 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
           await csp.shutdown();
         } finally {
           await sim.close();
+          await rm(dir, { recursive: true, force: true });
         }
       },
     };
   } catch (err) {
     await sim.close();
+    await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
