@@ -66,6 +66,17 @@ export const defaultFsType = 'ext4';
 export const supportedFsTypes = ['ext4', 'xfs', 'btrfs'] as const;
 export type FsType = (typeof supportedFsTypes)[number];
 
+/**
+ * The smallest device each filesystem's mkfs accepts with our default options, measured with
+ * mkfs on loop files (docs/parameters.md, fsType): mkfs.xfs (xfsprogs >= 5.19, here 6.1.0) says
+ * "Filesystem must be larger than 300MB" below 300 MiB; mkfs.btrfs (btrfs-progs 6.2) reports
+ * "minimum size for each btrfs device is 114294784". ext4 has no practical minimum.
+ */
+export const filesystemMinimumBytes: Partial<Record<FsType, number>> = {
+  xfs: 300 * 1024 ** 2,
+  btrfs: 114_294_784,
+};
+
 /** Default size when a PVC asks for no capacity (CSI lets the plugin choose). */
 export const defaultVolumeSize = 1024 ** 3;
 

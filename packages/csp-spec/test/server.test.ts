@@ -189,7 +189,7 @@ describe('operations', () => {
   });
 
   it('maps provider problems to their status and reason', async () => {
-    csp = await memoryApp();
+    csp = await memoryApp(new MemoryProvider(undefined, undefined, { groups: false }));
     const token = await login(csp);
     await call('POST', '/volumes', token, { name: 'v', size: 1 });
     expect((await call('POST', '/volumes', token, { name: 'v', size: 1 })).body.errors[0]).toMatchObject({

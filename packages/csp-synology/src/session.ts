@@ -70,6 +70,8 @@ export class SynologySession implements ArraySession {
         'expand_online',
         'host_volume_limit',
         'any_volume_name',
+        // DSM clones are LUNs of their own (Btrfs copies): a snapshot goes while its clones live.
+        'snapshot_delete_with_clones',
         // Host masking keeps each node's ro/rw per LUN on the NAS: it enforces and records it.
         ...(this.#publish.enforcesReadOnly ? (['read_only_publish', 'read_only_per_host'] as const) : []),
       ],

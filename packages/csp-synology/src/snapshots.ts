@@ -106,14 +106,9 @@ export class SnapshotService {
 
   async delete(id: string): Promise<void> {
     await describing(problemContext(this.#ctx, `deleting snapshot ${id}`), async () => {
+      // Clones do not depend on their snapshot on DSM (snapshot_delete_with_clones): a clone is a
+      // LUN of its own, and DSM deletes a snapshot that clones were made from.
       const { snapshot } = await this.#find(id);
-      const clones = await this.#clones(snapshot.uuid);
-      if (clones.length > 0) {
-        throw new CspProblem(
-          'HAS_DEPENDENTS',
-          `snapshot ${id} has ${clones.length} clone(s): ${clones.map((c) => c.name).join(', ')}`,
-        );
-      }
       await this.#ctx.api.deleteSnapshot(snapshot.uuid);
       snapshotIndex(this.#ctx).removeSnapshot(snapshot.uuid);
     });

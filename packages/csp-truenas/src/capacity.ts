@@ -4,7 +4,7 @@ import type { Capabilities, Capacity, Config } from '@opencsp/csp-spec';
 import { CspProblem, describeCapabilities } from '@opencsp/csp-spec/server';
 import type { SessionContext } from './context.js';
 import { numberProp } from './props.js';
-import { configKeys, parseVolumeConfig } from './volume-config.js';
+import { configKeys, mutableConfigKeys, parseVolumeConfig } from './volume-config.js';
 import { queryDatasets } from './volume-read.js';
 
 export const cspVersion = '0.1.0';
@@ -24,10 +24,13 @@ export function capabilities(ctx: SessionContext): Capabilities {
       'read_only_per_host',
       'host_volume_limit',
       'any_volume_name',
+      'snapshot_delete_with_clones',
+      'published_nodes',
     ],
     accessProtocols: ctx.facts.nvme.available ? ['iscsi', 'nvmetcp'] : ['iscsi'],
     limits: { size_granularity: vbs, min_volume_size: vbs },
     configKeys: configKeys,
+    mutableConfigKeys,
   });
 }
 

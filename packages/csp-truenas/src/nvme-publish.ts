@@ -1,15 +1,17 @@
 // Publish and unpublish of volumes created for NVMe/TCP. The subsystem admits no host by itself
 // (`allow_any_host: false`); publishing links the `nvmet.host` rows of the host's NQNs to it,
 // unpublishing removes those links, so when the last host goes nobody can connect. The zvol records
-// which host groups it is published to and which of them read-only, as for iSCSI. Lookups are by
-// id or by NQN, filtered on the array: a publish costs the same calls with 2 or 2,000 volumes.
+// which host groups it is published to, which of them read-only and their node ids, as for iSCSI.
+// Lookups are by id or by NQN, filtered on the array: a publish costs the same calls with 2 or
+// 2,000 volumes.
 import type { PublishInfo } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { type AccessRecord, accessRecordUpdates, currentRecord, noAccess } from './access-record.js';
 import { call, read, type SessionContext } from './context.js';
 import { type InitiatorGroup, nqnsNamedElsewhere, nqnsOf } from './hosts.js';
 import { hostRowsByNqn, type NvmetHostRow, releaseNvmeHosts } from './nvme-hosts.js';
 import { nvmePorts } from './nvme-objects.js';
-import { accessRecordUpdates, type DatasetEntry, idProp, localUserProp, prop, readOnlyHostIds } from './props.js';
+import { type DatasetEntry, idProp, localUserProp, prop } from './props.js';
 import type { Access } from './publish.js';
 import { querySql } from './sql-query.js';
 
@@ -64,7 +66,7 @@ async function applyNvmeAccess(
   subsys: { id: number; links: Link[] },
   groups: InitiatorGroup[],
   rows: NvmetHostRow[],
-  readOnly: number[],
+  record: AccessRecord,
 ): Promise<void> {
   const wanted = new Set(groups.flatMap(nqnsOf));
   for (const row of rows.filter((r) => wanted.has(r.hostnqn))) {
@@ -86,21 +88,16 @@ async function applyNvmeAccess(
     ctx,
     entry,
     groups.map((g) => g.id),
-    readOnly,
+    record,
   );
   if (stale.length > 0) {
     await releaseNvmeHosts(ctx, stale, await nqnsNamedElsewhere(ctx, stale, -1));
   }
 }
 
-/** Records on the zvol which host groups have it and which of them read-only. */
-async function recordHosts(ctx: SessionContext, entry: DatasetEntry, groups: number[], readOnly: number[]) {
-  const updates = accessRecordUpdates(
-    entry,
-    groups,
-    readOnly.filter((id) => groups.includes(id)),
-    undefined,
-  );
+/** Records on the zvol which host groups have it, which of them read-only, and their node ids. */
+async function recordHosts(ctx: SessionContext, entry: DatasetEntry, groups: number[], record: AccessRecord) {
+  const updates = accessRecordUpdates(entry, groups, record, undefined);
   if (updates.length > 0) {
     await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
   }
@@ -132,7 +129,7 @@ export async function publishNvme(
   access: Access,
   host: InitiatorGroup,
   uuid: string,
-  readOnly: number[],
+  record: AccessRecord,
 ): Promise<PublishInfo> {
   const { entry } = access;
   const groups = [...access.hosts.filter((h) => h.id !== host.id), host];
@@ -141,33 +138,33 @@ export async function publishNvme(
     subsystemOf(ctx, entry),
     hostRowsByNqn(ctx, [...new Set(groups.filter((g) => g.id !== host.id).flatMap(nqnsOf))]),
   ]);
-  await applyNvmeAccess(ctx, entry, subsys, groups, [...rows, ...others], readOnly);
+  await applyNvmeAccess(ctx, entry, subsys, groups, [...rows, ...others], record);
   return publishInfo(ctx, entry, rows);
 }
 
 export async function unpublishNvme(ctx: SessionContext, access: Access, host: InitiatorGroup): Promise<void> {
   const groups = access.hosts.filter((h) => h.id !== host.id);
-  const readOnly = readOnlyHostIds(access.entry);
+  const record = currentRecord(access.entry);
   const subsys = await subsystemOf(ctx, access.entry).catch(() => undefined);
   if (!subsys) {
     await recordHosts(
       ctx,
       access.entry,
       groups.map((g) => g.id),
-      readOnly,
+      record,
     );
     return;
   }
   const rows = await hostRowsByNqn(ctx, [...new Set(groups.flatMap(nqnsOf))]);
-  await applyNvmeAccess(ctx, access.entry, subsys, groups, rows, readOnly);
+  await applyNvmeAccess(ctx, access.entry, subsys, groups, rows, record);
 }
 
 /** Removes every host's access (delete with force). */
 export async function detachAllNvme(ctx: SessionContext, access: Access): Promise<void> {
   const subsys = await subsystemOf(ctx, access.entry).catch(() => undefined);
   if (subsys) {
-    await applyNvmeAccess(ctx, access.entry, subsys, [], [], []);
+    await applyNvmeAccess(ctx, access.entry, subsys, [], [], noAccess);
   } else {
-    await recordHosts(ctx, access.entry, [], []);
+    await recordHosts(ctx, access.entry, [], noAccess);
   }
 }

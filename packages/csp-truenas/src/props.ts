@@ -12,12 +12,15 @@ export const prop = {
   initiatorId: 'opencsp:initiator_id',
   hosts: 'opencsp:hosts',
   readOnlyHosts: 'opencsp:read_only_hosts',
+  nodeIds: 'opencsp:node_ids',
   destroyOnDelete: 'opencsp:destroy_on_delete',
   baseSnapshot: 'opencsp:base_snapshot',
   retainedName: 'opencsp:retained_name',
   snapshotName: 'opencsp:snapshot_name',
   snapshotDescription: 'opencsp:description',
   temporary: 'opencsp:temporary',
+  /** The name a snapshot had before it was deleted while clones still needed it. */
+  deletedSnapshotName: 'opencsp:deleted_snapshot_name',
   /** `nvmetcp` on volumes exported over NVMe/TCP; absent means iSCSI. */
   protocol: 'opencsp:protocol',
   subsysId: 'opencsp:subsys_id',
@@ -132,28 +135,34 @@ export function readOnlyHostIds(entry: DatasetEntry): number[] {
 }
 
 /**
- * The user property updates that make the zvol's record of who has it say `hosts`, `readOnly`
- * and the volume's initiator group `groupId` (none for NVMe/TCP); empty when it says so already.
+ * The orchestrator node id each published host's publish named (`opencsp:node_ids`, JSON
+ * `{"<host group id>": "<node id>"}`); entries of hosts no longer published are ignored.
  */
-export function accessRecordUpdates(
-  entry: DatasetEntry,
-  hosts: number[],
-  readOnly: number[],
-  groupId: number | undefined,
-): Array<{ key: string; value: string } | { key: string; remove: true }> {
-  const list = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b).join(',');
-  const set = (key: string, value: string) => (value === '' ? { key, remove: true as const } : { key, value });
-  const updates = [];
-  if (list(hostIds(entry)) !== list(hosts)) {
-    updates.push(set(prop.hosts, list(hosts)));
+export function nodeIdsOf(entry: DatasetEntry): Record<string, string> {
+  const raw = localUserProp(entry, prop.nodeIds);
+  if (raw === undefined) {
+    return {};
   }
-  if (list(readOnlyHostIds(entry)) !== list(readOnly)) {
-    updates.push(set(prop.readOnlyHosts, list(readOnly)));
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return {};
+    }
+    const published = new Set(hostIds(entry).map(String));
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([id, node]) => published.has(id) && typeof node === 'string' && node !== ''),
+    ) as Record<string, string>;
+  } catch {
+    return {};
   }
-  if (idProp(entry, prop.initiatorId) !== groupId) {
-    updates.push(set(prop.initiatorId, groupId === undefined ? '' : String(groupId)));
-  }
-  return updates;
+}
+
+/** The node ids a volume is published to, in the order of its hosts (hosts without one are left out). */
+export function publishedNodes(entry: DatasetEntry): string[] {
+  const nodes = nodeIdsOf(entry);
+  return hostIds(entry)
+    .map((id) => nodes[String(id)])
+    .filter((n): n is string => n !== undefined);
 }
 
 /** Epoch seconds from a `creation` property. */

@@ -10,9 +10,12 @@
 // (`opencsp:read_only_hosts`): TrueNAS can make neither an extent nor a namespace read-only for one
 // host, so the node enforces read-only, and the record lets a publish with other access be refused
 // (409).
+// It also records the orchestrator node id each host's publish named (`opencsp:node_ids`), which
+// volumes report as `published_nodes` (access-record.ts).
 
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import { type AccessRecord, accessRecordUpdates, currentRecord, publishRecord } from './access-record.js';
 import { call, type SessionContext } from './context.js';
 import {
   hostFilters,
@@ -24,7 +27,7 @@ import {
   volumePrefix,
 } from './hosts.js';
 import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
-import { accessRecordUpdates, type DatasetEntry, hostIds, idProp, prop, protocolOf, readOnlyHostIds } from './props.js';
+import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
 import { checkPublish } from './publish-checks.js';
 import { querySql } from './sql-query.js';
 import { getManagedEntry, isComplete, serialNumber } from './volume-read.js';
@@ -123,14 +126,14 @@ async function setTargetGroups(ctx: SessionContext, access: Access, groups: Targ
 }
 
 /**
- * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it and
- * which of them read-only.
+ * Makes the array admit exactly `hosts` to the volume, and records on the zvol who has it, which
+ * of them read-only, and their node ids.
  */
 async function applyAccess(
   ctx: SessionContext,
   access: Access,
   hosts: InitiatorGroup[],
-  readOnly: number[],
+  record: AccessRecord,
 ): Promise<void> {
   const { entry } = access;
   let groupId: number | undefined;
@@ -159,12 +162,7 @@ async function applyAccess(
     }
   }
   const ids = hosts.map((h) => h.id);
-  const updates = accessRecordUpdates(
-    entry,
-    ids,
-    readOnly.filter((id) => ids.includes(id)),
-    groupId,
-  );
+  const updates = accessRecordUpdates(entry, ids, record, groupId);
   if (updates.length > 0) {
     await call(ctx, 'pool.dataset.update', [entry.id, { user_properties_update: updates }]);
   }
@@ -208,13 +206,18 @@ export async function publishVolume(ctx: SessionContext, id: string, options: Pu
     throw invalidInput('body.host_uuid', `host ${options.host_uuid} has no iSCSI initiator name (iqns)`);
   }
   await checkPublish(ctx, access, host, options);
-  const others = readOnlyHostIds(entry).filter((h) => h !== host.id);
-  const readOnly = options.read_only === true ? [...others, host.id] : others;
-  if (protocol === 'nvmetcp') {
-    return publishNvme(ctx, access, host, options.host_uuid, readOnly);
-  }
   const hosts = [...access.hosts.filter((h) => h.id !== host.id), host];
-  await applyAccess(ctx, access, hosts, readOnly);
+  const record = publishRecord(
+    entry,
+    id,
+    hosts.map((h) => h.id),
+    host.id,
+    options,
+  );
+  if (protocol === 'nvmetcp') {
+    return publishNvme(ctx, access, host, options.host_uuid, record);
+  }
+  await applyAccess(ctx, access, hosts, record);
   return publishInfo(ctx, entry, access.targetName, host);
 }
 
@@ -233,7 +236,7 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
     ctx,
     access,
     access.hosts.filter((h) => h.id !== host.id),
-    readOnlyHostIds(entry),
+    currentRecord(entry),
   );
 }
 

@@ -4,6 +4,11 @@
 // to clone a volume) are not held and are removed with their last clone. Every other snapshot's
 // name is claimed on the volume's parent (snapshot-names.ts), so finding a name across the array
 // is a lookup by id, never a walk over every snapshot.
+//
+// Deleting a snapshot that clones depend on (`snapshot_delete_with_clones`): ZFS cannot destroy
+// it while a clone exists, so the CSP retires it instead: the hold is released, its name property
+// and claim are removed (so no read finds it any more) and it becomes temporary, which makes the
+// delete of its last clone destroy it (volume-modify.ts reapTemporaryOrigin), as for a clone source.
 
 import type { Snapshot, SnapshotCreateRequest } from '@opencsp/csp-spec';
 import type { PageRequest, SnapshotFilter } from '@opencsp/csp-spec/server';
@@ -174,42 +179,64 @@ async function snapshotWithClaim(ctx: SessionContext, id: string): Promise<{ ent
   return own ? { entry, claim: own } : { entry };
 }
 
+const clonesOf = (entry: SnapshotEntry | undefined) => Number(entry?.properties.numclones?.rawvalue ?? 0);
+
 export async function deleteSnapshot(ctx: SessionContext, id: string): Promise<void> {
   const { entry, claim: claimed } = await snapshotWithClaim(ctx, id);
-  const clones = Number(entry.properties.numclones?.rawvalue ?? 0);
-  if (clones > 0) {
-    throw new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`);
-  }
   const held = entry.holds !== undefined && Object.keys(entry.holds).length > 0;
   if (held) {
     await call(ctx, 'pool.snapshot.release', [entry.id]);
   }
+  if (clonesOf(entry) > 0) {
+    await retire(ctx, entry);
+    await release(ctx, claimed);
+    return;
+  }
   try {
     await call(ctx, 'pool.snapshot.delete', [entry.id, { defer: false, recursive: false }]);
   } catch (err) {
-    throw await deleteRefused(ctx, id, entry.id, held, err);
+    // A clone made since the check: 25.10 refuses on `options.defer`, 26 with EBUSY.
+    const now = await snapshotClones(ctx, entry.id);
+    if (!now || clonesOf(now) === 0) {
+      throw err;
+    }
+    await retire(ctx, entry);
   }
   await release(ctx, claimed);
 }
 
-/**
- * A snapshot delete the array refused: a clone made since the check is HAS_DEPENDENTS on every
- * release (25.10 says so as a validation error on `options.defer`, 26 as EBUSY), and the snapshot
- * gets its hold back. Anything else stays the array's failure.
- */
-async function deleteRefused(ctx: SessionContext, id: string, path: string, held: boolean, err: unknown) {
-  const [now] = await read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
+function snapshotClones(ctx: SessionContext, path: string): Promise<SnapshotEntry | undefined> {
+  return read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
     [['id', '=', path]],
     { extra: { properties: ['numclones'] } },
+  ]).then(([entry]) => entry);
+}
+
+/**
+ * Deletes a snapshot for every caller while its clones keep it on the array: no name (so no read
+ * finds it), temporary (so the delete of its last clone destroys it). A clone deleted meanwhile
+ * found it not yet temporary and left it, so with no clone left it is destroyed here.
+ */
+async function retire(ctx: SessionContext, entry: SnapshotEntry): Promise<void> {
+  const name = localSnapshotProp(entry, prop.snapshotName) as string;
+  await call(ctx, 'pool.snapshot.update', [
+    entry.id,
+    {
+      user_properties_update: [
+        { key: prop.temporary, value: 'true' },
+        { key: prop.deletedSnapshotName, value: name },
+      ],
+      user_properties_remove: [prop.snapshotName, prop.snapshotDescription],
+    },
   ]);
-  const clones = Number(now?.properties.numclones?.rawvalue ?? 0);
-  if (!now || clones === 0) {
-    return err;
+  const now = await snapshotClones(ctx, entry.id);
+  if (now && clonesOf(now) === 0) {
+    await call(ctx, 'pool.snapshot.delete', [entry.id, { defer: true, recursive: false }]).catch(async (err) => {
+      if (await snapshotClones(ctx, entry.id)) {
+        throw err;
+      }
+    });
   }
-  if (held) {
-    await call(ctx, 'pool.snapshot.hold', [path]).catch(() => undefined);
-  }
-  return new CspProblem('HAS_DEPENDENTS', `snapshot ${id} has ${clones} dependent clone(s)`, { cause: err });
 }
 
 function pageOffset(page: PageRequest): number {

@@ -41,6 +41,13 @@ export const configKeys = [
   'destroy_on_delete',
 ] as const;
 
+/**
+ * The keys PUT /volumes/{id} changes on a live zvol (ZFS applies them to new writes; the CSP's
+ * own delete policy and the zvol comment are records). volblocksize, sparse (refreservation
+ * policy) and parent_dataset are fixed at create: another value is 400 naming the key.
+ */
+export const mutableConfigKeys = ['compression', 'dedup', 'sync', 'description', 'destroy_on_delete'] as const;
+
 /** Accepted spellings of keys (HPE's TrueNAS CSP names). */
 const aliases: Record<string, (typeof configKeys)[number]> = { root: 'parent_dataset', deduplication: 'dedup' };
 

@@ -14,6 +14,7 @@ import {
   prop,
   propObject,
   protocolOf,
+  publishedNodes,
   valueProp,
 } from './props.js';
 import { reportedConfig } from './volume-config.js';
@@ -96,6 +97,7 @@ export function toVolume(ctx: SessionContext, entry: DatasetEntry): Volume {
     size: numberProp(entry, 'volsize') ?? 0,
     description: comments?.source === 'LOCAL' && typeof comments.value === 'string' ? comments.value : '',
     published: hostIds(entry).length > 0,
+    published_nodes: publishedNodes(entry),
     access_protocol: protocolOf(entry),
     config: reportedConfig(entry, parentOf(entry.id)),
     creation_time: creationTime(entry),

@@ -1,5 +1,6 @@
 // The Controller service: every RPC wired through the one wrapper, and the capability list that
 // says exactly what is implemented. ControllerModifyVolume is not implemented and not advertised.
+// LIST_VOLUMES_PUBLISHED_NODES is advertised only while every known CSP claims `published_nodes`.
 import type { ControllerHandlers, ControllerRpcType } from '../csi-types.js';
 import { unary, unimplemented, type WrapContext } from '../grpc/wrapper.js';
 import type { ControllerContext } from './context.js';
@@ -51,6 +52,26 @@ export const controllerCapabilities: ControllerRpcType[] = [
   'GET_SNAPSHOT',
 ];
 
+/**
+ * The static list, plus LIST_VOLUMES_PUBLISHED_NODES when CSPs are known and every one of them
+ * reports published nodes from its array (external-attacher then repairs attachments from them;
+ * a CSP answering [] for a published volume would make it detach, so one without the feature
+ * turns the capability off).
+ */
+export async function currentControllerCapabilities(ctx: ControllerContext): Promise<ControllerRpcType[]> {
+  const known = ctx.sessions.known();
+  if (known.length === 0) {
+    return controllerCapabilities;
+  }
+  for (const session of known) {
+    const facts = await session.facts().catch(() => undefined);
+    if (!facts?.features.published_nodes) {
+      return controllerCapabilities;
+    }
+  }
+  return [...controllerCapabilities, 'LIST_VOLUMES_PUBLISHED_NODES'];
+}
+
 const volumeKey = (id: string) => [`volume:${id}`];
 
 export function controllerService(ctx: ControllerContext, wrap: WrapContext): ControllerHandlers {
@@ -101,7 +122,9 @@ export function controllerService(ctx: ControllerContext, wrap: WrapContext): Co
     ControllerGetCapabilities: unary(
       'ControllerGetCapabilities',
       {
-        handle: async () => ({ capabilities: controllerCapabilities.map((type) => ({ rpc: { type } })) }),
+        handle: async () => ({
+          capabilities: (await currentControllerCapabilities(ctx)).map((type) => ({ rpc: { type } })),
+        }),
         quiet: true,
       },
       wrap,

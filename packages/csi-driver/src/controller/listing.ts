@@ -38,7 +38,7 @@ function describeVolume(volume: CspVolume) {
   const condition = volumeCondition(volume);
   return {
     volume: csiVolume(volume, volumeContext({}, volume.config, undefined)),
-    status: { publishedNodeIds: [], ...(condition ? { volumeCondition: condition } : {}) },
+    status: { publishedNodeIds: volume.published_nodes ?? [], ...(condition ? { volumeCondition: condition } : {}) },
   };
 }
 

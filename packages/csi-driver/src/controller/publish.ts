@@ -160,6 +160,9 @@ export async function publishVolume(
   await registerHost(session, node, protocol, chap, dhchap);
   const readOnly = req.readonly || isReadOnlyMode(capability.accessMode?.mode ?? 'UNKNOWN');
   const options = publishOptions(node.hostname, protocol, readOnly, facts.features, ctx.maxVolumesPerNode ?? 0);
+  if (facts.features.published_nodes) {
+    options.node_id = req.nodeId;
+  }
   const info = await csp(`publish volume ${id} to node ${node.hostname} on ${session.describe}`, () =>
     session.client.publishVolume(id, options),
   );

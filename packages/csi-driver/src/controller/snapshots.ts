@@ -91,7 +91,9 @@ export async function deleteSnapshot(
   if (!snapshot) {
     return {};
   }
-  if (snapshot.in_use) {
+  // A CSP that claims snapshot_delete_with_clones deletes it for us while keeping what the clones
+  // need; without it, CSI lets a plugin that cannot do that answer FAILED_PRECONDITION.
+  if (snapshot.in_use && (await session.facts()).features.snapshot_delete_with_clones !== true) {
     throw failedPrecondition(`snapshot ${id} still has volumes restored from it; delete them first`);
   }
   await cspOrMissing(`delete snapshot ${id} on ${session.describe}`, () => session.client.deleteSnapshot(id));

@@ -29,7 +29,7 @@ import {
 } from '../validation.js';
 import { type ControllerContext, cloneSourcePrefix, locateVolume, sessionsFor } from './context.js';
 import { csiVolume } from './convert.js';
-import { plannedSize } from './sizing.js';
+import { filesystemFloor, plannedSize } from './sizing.js';
 import { createFromSource, incompatible, madeFrom, resolveSource } from './sources.js';
 
 /** The filesystem a mount capability will get (capability, then StorageClass, then default). */
@@ -125,6 +125,7 @@ export async function createVolume(
   const bounds = capacityBounds(req.capacityRange);
   const owned = driverParams(req.parameters);
   const fsType = effectiveFsType(req.volumeCapabilities, req.parameters);
+  const fsFloor = filesystemFloor(fsType, bounds);
   const source = await resolveSource(session, req.volumeContentSource, bounds);
   const contentSource = req.volumeContentSource ?? undefined;
   const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
@@ -138,7 +139,7 @@ export async function createVolume(
   checkProtocol(session, facts, owned.accessProtocol);
   const request: VolumeCreateRequest = {
     name: req.name,
-    size: plannedSize(bounds, facts, source?.size ?? 0),
+    size: plannedSize(bounds, facts, source?.size ?? 0, fsFloor),
     config: cspConfig(req.parameters),
     multi_initiator: req.volumeCapabilities.some((c) => isMultiNode(c.accessMode?.mode ?? 'UNKNOWN')),
     ...(owned.description ? { description: owned.description } : {}),

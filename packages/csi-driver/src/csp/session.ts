@@ -40,6 +40,7 @@ export const baseFeatures: Features = {
   read_only_per_host: false,
   host_volume_limit: false,
   any_volume_name: false,
+  snapshot_delete_with_clones: false,
 };
 
 export interface CspFacts {

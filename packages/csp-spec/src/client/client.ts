@@ -125,13 +125,13 @@ export class CspClient {
     });
   }
 
-  /** The volume of that name, or undefined (the CSP answers 404). */
-  async findVolumeByName(name: string): Promise<Volume | undefined> {
+  /** The volume of that name (in `volumeGroupId`, opencsp `volume_groups`), or undefined (404). */
+  async findVolumeByName(name: string, volumeGroupId?: string): Promise<Volume | undefined> {
     const found = await this.#orUndefined<Volume[]>({
       operation: 'listVolumes',
       method: 'GET',
       path: '/volumes',
-      query: { name },
+      query: { name, volume_group_id: volumeGroupId },
       idempotent: true,
     });
     return found?.[0];
@@ -306,6 +306,17 @@ export class CspClient {
       query: { volume_group_id: volumeGroupId },
       idempotent: true,
     });
+  }
+  /** The volume group's snapshot group of that name (opencsp `snapshot_groups`), or undefined (404). */
+  async findSnapshotGroup(volumeGroupId: string, name: string): Promise<SnapshotGroup | undefined> {
+    const found = await this.#orUndefined<SnapshotGroup[]>({
+      operation: 'listSnapshotGroups',
+      method: 'GET',
+      path: '/snapshot_groups',
+      query: { volume_group_id: volumeGroupId, name },
+      idempotent: true,
+    });
+    return found?.[0];
   }
   async createSnapshotGroup(request: SnapshotGroupCreateRequest): Promise<SnapshotGroup> {
     return this.#json({

@@ -43,7 +43,10 @@ export class ContractApi {
     return this.send({ operation: 'deleteHostByUuid', method: 'DELETE', path: '/hosts', query: { uuid } });
   }
 
-  listVolumes(query: { name?: string; limit?: number; starting_token?: string } = {}, extra: Extra = {}) {
+  listVolumes(
+    query: { name?: string; volume_group_id?: string; limit?: number; starting_token?: string } = {},
+    extra: Extra = {},
+  ) {
     return this.send({ operation: 'listVolumes', method: 'GET', path: '/volumes', query, ...extra });
   }
   createVolume(body: VolumeCreateRequest, extra: Extra = {}): Promise<Exchange> {
@@ -102,12 +105,12 @@ export class ContractApi {
   deleteVolumeGroup(id: string): Promise<Exchange> {
     return this.send({ operation: 'deleteVolumeGroup', method: 'DELETE', path: `/volume_groups/${enc(id)}` });
   }
-  listSnapshotGroups(volumeGroupId: string | undefined): Promise<Exchange> {
+  listSnapshotGroups(volumeGroupId: string | undefined, name?: string): Promise<Exchange> {
     return this.send({
       operation: 'listSnapshotGroups',
       method: 'GET',
       path: '/snapshot_groups',
-      query: { volume_group_id: volumeGroupId },
+      query: { volume_group_id: volumeGroupId, name },
     });
   }
   createSnapshotGroup(body: SnapshotGroupCreateRequest): Promise<Exchange> {

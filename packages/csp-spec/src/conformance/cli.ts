@@ -32,6 +32,19 @@ export function parseSize(raw: string): number {
   return Number(match[1]) * unit;
 }
 
+/** `key=value[,key=value]` → an object; keys in snake_case, values as given. */
+export function parseConfigEdit(raw: string): Record<string, string> {
+  const edit: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const match = /^([a-z][a-z0-9_]*)=(.+)$/.exec(pair.trim());
+    if (!match) {
+      throw new Error('must be key=value[,key=value] with snake_case keys');
+    }
+    edit[match[1] as string] = match[2] as string;
+  }
+  return edit;
+}
+
 const options = {
   url: {
     flag: 'url',
@@ -96,6 +109,13 @@ const options = {
     description: 'https: PEM file of the CA that signed the CSP certificate',
     parse: (path: string) => readFileSync(path, 'utf8'),
   },
+  modifyConfig: {
+    flag: 'modify-config',
+    env: 'CSP_CONFORMANCE_MODIFY_CONFIG',
+    description:
+      'a config edit for the modify case, key=value[,key=value] with keys from mutable_config_keys (e.g. compression=ZSTD)',
+    parse: parseConfigEdit,
+  },
   json: { flag: 'json', description: 'print the report as JSON', parse: parsers.bool, default: false },
   list: { flag: 'list', description: 'list the case ids and exit', parse: parsers.bool, default: false },
 } satisfies OptionTable;
@@ -140,6 +160,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     timeoutMs: values.timeout,
     log: (line) => io.stderr.write(`${line}\n`),
     ...(values.only ? { only: values.only } : {}),
+    ...(values.modifyConfig ? { modifyConfig: values.modifyConfig } : {}),
     ...(values.insecure || values.ca
       ? { tls: { rejectUnauthorized: !values.insecure, ...(values.ca ? { ca: values.ca } : {}) } }
       : {}),

@@ -28,6 +28,8 @@ export interface RunState {
   secrets: Secrets;
   /** Run-wide counter behind unique names. */
   counter: { next: number };
+  /** The config edit the modify case applies (ConformanceTarget.modifyConfig). */
+  modifyConfig: Record<string, string> | undefined;
 }
 
 export class CaseContext {
@@ -65,6 +67,9 @@ export class CaseContext {
   }
   get password(): string {
     return this.state.password;
+  }
+  get modifyConfig(): Record<string, string> | undefined {
+    return this.state.modifyConfig;
   }
   get prefix(): string {
     return this.state.prefix;

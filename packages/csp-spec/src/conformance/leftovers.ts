@@ -14,8 +14,12 @@ export async function findLeftovers(api: ContractApi, tracker: Tracker): Promise
   const unverifiable = (what: string, exchange: Exchange) =>
     problems.push({ message: `cannot tell whether ${what} is gone: answered ${exchange.status}`, exchange });
 
-  for (const name of tracker.volumeNames) {
-    const found = await api.listVolumes({ name });
+  for (const [name, group] of tracker.volumeNames) {
+    let found = await api.listVolumes(group === undefined ? { name } : { name, volume_group_id: group });
+    if (found.status === 400 && group !== undefined) {
+      // A CSP without volume groups refuses the group, so any volume of that name is outside one.
+      found = await api.listVolumes({ name });
+    }
     if (found.status === 404) {
       continue;
     }

@@ -90,6 +90,7 @@ export class ConformanceRun {
       capabilities: undefined,
       secrets,
       counter: { next: 1 },
+      modifyConfig: options.modifyConfig,
     };
     const run = new ConformanceRun(options, probe, state);
     try {

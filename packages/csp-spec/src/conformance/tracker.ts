@@ -35,8 +35,11 @@ function volumeIdOf(path: string): string {
 
 export class Tracker {
   #pending: Tracked[] = [];
-  /** Every volume name the suite asked for, answered or not, for the final lookup. */
-  readonly volumeNames = new Set<string>();
+  /**
+   * Every volume name the suite asked for, answered or not, for the final lookup, with the volume
+   * group it was asked in (names may be unique per group only).
+   */
+  readonly volumeNames = new Map<string, string | undefined>();
   readonly volumeGroupNames = new Set<string>();
   readonly hostUuids = new Set<string>();
   readonly snapshotIds = new Set<string>();
@@ -50,7 +53,8 @@ export class Tracker {
     const { sent, status, body } = exchange;
     const sentBody = sent.body as Record<string, unknown> | undefined;
     if (sent.operation === 'createVolume' && typeof sentBody?.name === 'string' && isVolumeName(sentBody.name)) {
-      this.volumeNames.add(sentBody.name);
+      const group = field(sentBody, 'volume_group_id');
+      this.volumeNames.set(sentBody.name, group);
     }
     if (sent.operation === 'upsertHost' && typeof sentBody?.uuid === 'string' && objectName.test(sentBody.uuid)) {
       this.hostUuids.add(sentBody.uuid);

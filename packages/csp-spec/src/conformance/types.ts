@@ -33,6 +33,12 @@ export interface ConformanceTarget {
   timeoutMs?: number;
   /** TLS for `https://` CSPs: skip certificate checks, or trust this CA (PEM). */
   tls?: { rejectUnauthorized?: boolean; ca?: string };
+  /**
+   * A config edit the modify case applies to a new volume (keys from `mutable_config_keys`, values
+   * the CSP accepts and that differ from its defaults), e.g. `{ compression: 'ZSTD' }`. Without it
+   * the case checks refusals and no-op edits only.
+   */
+  modifyConfig?: Record<string, string>;
 }
 
 export interface ConformanceHooks {

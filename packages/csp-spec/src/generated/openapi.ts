@@ -110,6 +110,11 @@ export interface paths {
          *     opencsp addition: with `limit`, at most `limit` volumes are returned and the response
          *     header `x-opencsp-next-token` carries the token for the next page (absent on the last
          *     page). Advertised as the `list_pagination` feature.
+         *
+         *     opencsp addition (`volume_groups`): with `name` and `volume_group_id`, the name is looked
+         *     up among the volumes of that volume group. A CSP may keep volume names unique per volume
+         *     group (and among the volumes outside any group) rather than across the array; a driver
+         *     that creates volumes in a group passes the group on its lookups. An unknown group is 404.
          */
         get: operations["listVolumes"];
         put?: never;
@@ -130,6 +135,10 @@ export interface paths {
          *     stores the original in the array's own metadata, so that the volume is found again by name
          *     with one lookup of the derived name, and two names never share an array object. A CSP
          *     that does not claim it may refuse names outside `ObjectName` with 400.
+         *
+         *     `volume_group_id` places the volume in that volume group (404 when unknown). A CSP that
+         *     does not claim `volume_groups` answers 400 for a non-empty `volume_group_id`; an empty one
+         *     (HPE's driver always sends it) means no group.
          */
         post: operations["createVolume"];
         delete?: never;
@@ -161,6 +170,13 @@ export interface paths {
          * @description `size` larger than the current size expands the volume (rounded up to the allocation
          *     unit); a smaller size is 400 (volumes never shrink); the same size is a no-op.
          *     `description` and `config` edit mutable settings; an immutable or unknown config key is 400.
+         *
+         *     opencsp addition: a CSP lists in `GET /capabilities` `mutable_config_keys` the config keys
+         *     this call can change on an existing volume (what backs CSI ControllerModifyVolume). A key
+         *     whose value equals the volume's current one changes nothing, so the same PUT sent again is
+         *     a no-op; an unknown key, or an immutable key with another value, is 400 naming the key
+         *     (`field` `body.config.<key>`) and nothing changes, not even the valid keys of the request.
+         *     The volume's `config` in the answer reports the new values.
          */
         put: operations["updateVolume"];
         post?: never;
@@ -282,7 +298,10 @@ export interface paths {
         post?: never;
         /**
          * Delete a snapshot.
-         * @description Refused with 409 while a volume cloned from it exists.
+         * @description Refused with 409 while a volume cloned from it exists, unless the CSP claims
+         *     `snapshot_delete_with_clones`: then the delete answers 204 and the snapshot is gone for
+         *     every caller (GET answers 404, lists and name lookups omit it), while the array keeps what
+         *     its clones need and frees it when the last clone is deleted.
          */
         delete: operations["deleteSnapshot"];
         options?: never;
@@ -345,10 +364,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the snapshot groups of a volume group. */
+        /**
+         * List the snapshot groups of a volume group.
+         * @description An unknown volume group answers an empty list. opencsp addition (`snapshot_groups`):
+         *     `name` narrows the list to the snapshot group of that name (404 when there is none), so a
+         *     driver can look a name up before it creates.
+         */
         get: operations["listSnapshotGroups"];
         put?: never;
-        /** Snapshot every volume of a volume group at one point in time. */
+        /**
+         * Snapshot every volume of a volume group at one point in time.
+         * @description Crash-consistent: every volume of the group is snapshotted at the same instant, as a power
+         *     loss would leave them (a CSP that cannot do that on its array does not claim
+         *     `snapshot_groups`). The group's snapshots are ordinary snapshots: `GET /snapshots/{id}`
+         *     shows them and `base_snapshot_id` restores one of them. Snapshot group names are unique
+         *     per volume group (409).
+         *
+         *     opencsp addition: with `volume_ids`, the caller states which volumes it expects the
+         *     snapshot group to cover; when the group holds other volumes, or lacks one of them, the
+         *     answer is 400 naming `body.volume_ids` and nothing is left on the array (also when a
+         *     volume joined the group while the snapshot was taken).
+         */
         post: operations["createSnapshotGroup"];
         delete?: never;
         options?: never;
@@ -376,7 +412,11 @@ export interface paths {
         get: operations["getSnapshotGroup"];
         put?: never;
         post?: never;
-        /** Delete a snapshot group and its snapshots. */
+        /**
+         * Delete a snapshot group and its snapshots.
+         * @description Deletes the snapshot group and every snapshot it still holds. Refused with 409 while a
+         *     volume cloned from one of them exists; nothing is deleted then.
+         */
         delete: operations["deleteSnapshotGroup"];
         options?: never;
         head?: never;
@@ -668,6 +708,12 @@ export interface components {
              */
             in_use?: boolean;
             health?: components["schemas"]["VolumeHealth"];
+            /**
+             * @description opencsp `published_nodes`: for each host the volume is published to, the `node_id` its
+             *     publish named (the host's `uuid` when the publish named none), read from the array's
+             *     access state. Backs CSI ListVolumes' published node ids.
+             */
+            published_nodes?: string[];
         };
         /** @description Backs CSI volume condition (opencsp `volume_health`). */
         VolumeHealth: {
@@ -676,6 +722,12 @@ export interface components {
         };
         PublishOptions: {
             host_uuid: components["schemas"]["HostUuid"];
+            /**
+             * @description The orchestrator's id of the host's node (the CSI node id), which may hold more than the
+             *     host's `uuid`. A CSP that claims `published_nodes` keeps it on the array with the
+             *     volume's access and reports it in `published_nodes`; others ignore it.
+             */
+            node_id?: string;
             access_protocol?: components["schemas"]["AccessProtocol"];
             /**
              * @description The host's access is read-only (opencsp addition; default false). Enforced at the array
@@ -779,12 +831,15 @@ export interface components {
             name: components["schemas"]["ObjectName"];
             volume_group_id: components["schemas"]["ObjectId"];
             config?: components["schemas"]["Config"];
+            /** @description The volumes the caller expects the snapshot group to cover (see `POST /snapshot_groups`). */
+            volume_ids?: components["schemas"]["ObjectId"][];
         };
         SnapshotGroup: {
             id: components["schemas"]["ObjectId"];
             name: string;
             volume_group_id: components["schemas"]["ObjectId"];
             volume_group_name?: string;
+            /** @description One snapshot per volume the group held when it was taken (fewer if some were deleted since). */
             snapshots?: components["schemas"]["Snapshot"][];
             creation_time?: components["schemas"]["EpochSeconds"];
             config?: components["schemas"]["Config"];
@@ -824,7 +879,9 @@ export interface components {
                 list_pagination: boolean;
                 /** @description `GET /snapshots` without `volume_id`. */
                 list_all_snapshots: boolean;
+                /** @description `/volume_groups`, `volume_group_id` on create and on lookups by name. */
                 volume_groups: boolean;
+                /** @description `/snapshot_groups`: crash-consistent snapshots of every volume of a group. */
                 snapshot_groups: boolean;
                 replication: boolean;
                 /** @description Honours host CHAP credentials on publish. */
@@ -833,6 +890,8 @@ export interface components {
                 expand_online: boolean;
                 /** @description Enforces `read_only` on publish at the array. */
                 read_only_publish: boolean;
+                /** @description Volumes carry `published_nodes`, kept on the array from each publish's `node_id`. */
+                published_nodes?: boolean;
                 /**
                  * @description Honours host DH-CHAP keys (`dhchap_key`, `dhchap_ctrl_key`) for `nvmetcp`. Optional
                  *     in the answer (added after 1.1.0): absent means false.
@@ -844,6 +903,12 @@ export interface components {
                 host_volume_limit?: boolean;
                 /** @description Accepts any `VolumeName` and keeps it, deriving array object names itself. */
                 any_volume_name?: boolean;
+                /**
+                 * @description `DELETE /snapshots/{id}` of a snapshot with clones answers 204 (instead of 409): the
+                 *     snapshot disappears from every read, and what the clones need stays on the array
+                 *     until the last of them is deleted.
+                 */
+                snapshot_delete_with_clones?: boolean;
             };
             /** @description Array limits a driver can plan with. Absent means unknown. */
             limits?: {
@@ -858,6 +923,11 @@ export interface components {
             };
             /** @description The `config` keys this CSP accepts on create. */
             config_keys?: string[];
+            /**
+             * @description The `config` keys `PUT /volumes/{id}` can change on an existing volume (CSI
+             *     ControllerModifyVolume). Absent: unknown (an HPE-style CSP); empty: none.
+             */
+            mutable_config_keys?: string[];
         };
         CapacityQuery: {
             config?: components["schemas"]["Config"];
@@ -1237,6 +1307,8 @@ export interface operations {
         parameters: {
             query?: {
                 name?: components["schemas"]["VolumeName"];
+                /** @description opencsp `volume_groups`; the scope of a lookup by `name`. */
+                volume_group_id?: components["schemas"]["ObjectId"];
                 /** @description opencsp `list_pagination`; page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description opencsp `list_pagination`; the `x-opencsp-next-token` of the previous page. */
@@ -1767,6 +1839,7 @@ export interface operations {
         parameters: {
             query: {
                 volume_group_id: components["schemas"]["ObjectId"];
+                name?: components["schemas"]["ObjectName"];
             };
             header?: {
                 /**
@@ -1791,6 +1864,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             501: components["responses"]["NotImplemented"];
         };
@@ -1826,8 +1900,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             501: components["responses"]["NotImplemented"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getSnapshotGroup: {
@@ -1892,6 +1968,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             501: components["responses"]["NotImplemented"];
         };

@@ -14,10 +14,12 @@ const allFeatures: readonly FeatureName[] = [
   'chap',
   'expand_online',
   'read_only_publish',
+  'published_nodes',
   'dhchap',
   'read_only_per_host',
   'host_volume_limit',
   'any_volume_name',
+  'snapshot_delete_with_clones',
 ];
 
 export interface CapabilityClaims {
@@ -27,6 +29,8 @@ export interface CapabilityClaims {
   accessProtocols?: AccessProtocol[];
   limits?: Capabilities['limits'];
   configKeys?: readonly string[];
+  /** The config keys `PUT /volumes/{id}` can change (absent: not stated). */
+  mutableConfigKeys?: readonly string[];
 }
 
 export function describeCapabilities(input: CapabilityClaims): Capabilities {
@@ -42,6 +46,9 @@ export function describeCapabilities(input: CapabilityClaims): Capabilities {
   }
   if (input.configKeys) {
     answer.config_keys = [...input.configKeys];
+  }
+  if (input.mutableConfigKeys) {
+    answer.mutable_config_keys = [...input.mutableConfigKeys];
   }
   return answer;
 }

@@ -52,6 +52,13 @@ function locked<T>(input: HandlerInput, key: string, work: () => Promise<T>): Pr
   return input.locks.run(`${input.session.arrayAddress}|${key}`, work);
 }
 
+/** A volume group named to a CSP without volume groups: 400, before the array is asked anything. */
+function requireGroups(session: ArraySession, field: string): void {
+  if (typeof session.createVolumeGroup !== 'function') {
+    throw new CspProblem('INVALID_INPUT', `${field}: this CSP has no volume groups`, { field });
+  }
+}
+
 /** Refuses a volume name outside ObjectName unless the provider claims `any_volume_name`. */
 async function checkVolumeName(session: ArraySession, name: string, field: string): Promise<void> {
   if (isObjectName(name) || (await session.capabilities()).features.any_volume_name === true) {
@@ -96,9 +103,15 @@ const volumeHandlers: Record<string, Handler> = {
   listVolumes: async ({ session, query }) => {
     if (typeof query.name === 'string') {
       await checkVolumeName(session, query.name, 'query.name');
-      const volume = await session.findVolumeByName(query.name);
+      const group = typeof query.volume_group_id === 'string' ? query.volume_group_id : undefined;
+      if (group !== undefined) {
+        requireGroups(session, 'query.volume_group_id');
+      }
+      const volume = await (group === undefined
+        ? session.findVolumeByName(query.name)
+        : session.findVolumeByName(query.name, group));
       if (!volume) {
-        throw notFound(`volume named ${query.name}`);
+        throw notFound(`volume named ${query.name}${group === undefined ? '' : ` in volume group ${group}`}`);
       }
       return ok([volume]);
     }
@@ -122,6 +135,9 @@ const volumeHandlers: Record<string, Handler> = {
       throw new CspProblem('INVALID_INPUT', 'body.size: is required unless cloning from a snapshot', {
         field: 'body.size',
       });
+    }
+    if (request.volume_group_id) {
+      requireGroups(input.session, 'body.volume_group_id');
     }
     await checkVolumeName(input.session, request.name, 'body.name');
     return ok(await locked(input, `volname:${request.name}`, () => input.session.createVolume(request)));
@@ -200,8 +216,18 @@ const groupHandlers: Record<string, Handler> = {
     await optional(session, 'deleteVolumeGroup', 'volume groups')(String(params.id));
     return noContent;
   },
-  listSnapshotGroups: async ({ session, query }) =>
-    ok(await optional(session, 'listSnapshotGroups', 'snapshot groups')(String(query.volume_group_id))),
+  listSnapshotGroups: async ({ session, query }) => {
+    const list = optional(session, 'listSnapshotGroups', 'snapshot groups');
+    const group = String(query.volume_group_id);
+    if (typeof query.name !== 'string') {
+      return ok(await list(group));
+    }
+    const found = await list(group, query.name);
+    if (found.length === 0) {
+      throw notFound(`snapshot group named ${query.name} in volume group ${group}`);
+    }
+    return ok(found);
+  },
   createSnapshotGroup: async ({ session, body }) =>
     ok(await optional(session, 'createSnapshotGroup', 'snapshot groups')(body as SnapshotGroupCreateRequest)),
   getSnapshotGroup: async ({ session, params }) =>

@@ -19,6 +19,7 @@ export {
   notImplemented,
   statusForReason,
 } from './errors.js';
+export { checkMembers } from './groups.js';
 export { KeyedMutex } from './locks.js';
 export { createLogger, loggerOptions, secretKeys } from './logging.js';
 export {

@@ -92,8 +92,11 @@ export interface ArraySession {
   /** Succeeds when absent; HAS_DEPENDENTS (409) while volumes are published to it. */
   deleteHostByUuid(uuid: string): Promise<void>;
 
-  /** undefined when no volume has that name. */
-  findVolumeByName(name: string): Promise<Volume | undefined>;
+  /**
+   * undefined when no volume has that name. `volumeGroupId` (only passed to CSPs with volume
+   * groups) scopes the lookup to that group; NOT_FOUND when the group is unknown.
+   */
+  findVolumeByName(name: string, volumeGroupId?: string): Promise<Volume | undefined>;
   listVolumes(page: PageRequest): Promise<Page<Volume>>;
   /** NAME_TAKEN when the name is used; NOT_FOUND when the base snapshot is unknown. */
   createVolume(request: VolumeCreateRequest): Promise<Volume>;
@@ -118,9 +121,15 @@ export interface ArraySession {
   getVolumeGroup?(id: string): Promise<VolumeGroup>;
   deleteVolumeGroup?(id: string): Promise<void>;
 
-  listSnapshotGroups?(volumeGroupId: string): Promise<SnapshotGroup[]>;
+  /** `name` narrows the list to that snapshot group (an empty list when there is none). */
+  listSnapshotGroups?(volumeGroupId: string, name?: string): Promise<SnapshotGroup[]>;
+  /**
+   * Crash-consistent: every volume of the group at one instant. With `volume_ids`, INVALID_INPUT
+   * (field `body.volume_ids`) when the group's volumes differ, leaving nothing behind.
+   */
   createSnapshotGroup?(request: SnapshotGroupCreateRequest): Promise<SnapshotGroup>;
   getSnapshotGroup?(id: string): Promise<SnapshotGroup>;
+  /** HAS_DEPENDENTS (409), deleting nothing, while a clone of one of its snapshots exists. */
   deleteSnapshotGroup?(id: string): Promise<void>;
 
   /** Absent: the array has no replication, and the route answers an empty list. */

@@ -1,2 +1,9 @@
-export { MemoryArray, MemoryProvider, MemorySession, memoryCapacity } from './memory-provider.js';
+export {
+  MemoryArray,
+  MemoryGroupSession,
+  type MemoryOptions,
+  MemoryProvider,
+  MemorySession,
+  memoryCapacity,
+} from './memory-provider.js';
 export { contractErrorProblem, type RawResponse, type RawTarget, rawHttp } from './raw-http.js';

@@ -2,6 +2,8 @@
 // semantics (names, idempotency, dependencies, publish, capacity, pagination) and is what the kit,
 // client and conformance tests run against; vendors can read it as a compact example. It is not a
 // storage product: nothing is persisted and no data path exists. Sizes round up to 1 MiB.
+// Volume groups and snapshot groups live in memory-groups.ts; `MemoryOptions.groups: false` makes
+// a memory CSP without them (the kit then answers 501).
 
 import {
   type ArraySession,
@@ -16,57 +18,70 @@ import {
 } from '../server/index.js';
 import type {
   Capabilities,
+  FeatureName,
   Host,
   HostRequest,
   PublishInfo,
   PublishOptions,
   Snapshot,
+  SnapshotGroup,
+  SnapshotGroupCreateRequest,
   Volume,
   VolumeCreateRequest,
+  VolumeGroup,
+  VolumeGroupCreateRequest,
   VolumeUpdateRequest,
 } from '../types.js';
+import { MemoryGroups } from './memory-groups.js';
+import { nvmeInfo, type StoredHost, shownHost } from './memory-hosts.js';
 
 const MiB = 1024 * 1024;
 export const memoryCapacity = 100 * 1024 * MiB;
 
 interface StoredVolume extends Volume {
-  /** Host uuid → whether its access is read-only. */
-  hosts: Map<string, { readOnly: boolean }>;
+  /** Host uuid → whether its access is read-only, and the node id its publish named (the uuid when none). */
+  hosts: Map<string, { readOnly: boolean; nodeId: string }>;
   /** NVMe/TCP volumes: the namespace UUID published with the NGUID (`serial_number`). */
   namespaceUuid?: string;
-}
-
-interface StoredHost extends Host {
-  chap_password?: string;
-  dhchapKey?: string;
-  dhchapCtrlKey?: string;
-}
-
-/** What a host looks like from outside: no secret, only whether DH-CHAP is set. */
-function shownHost({ chap_password: _secret, dhchapKey, dhchapCtrlKey: _ctrl, ...host }: StoredHost): Host {
-  return dhchapKey ? { ...host, dhchap: true } : host;
-}
-
-function nvmeInfo(volume: StoredVolume, host: StoredHost): PublishInfo {
-  return {
-    serial_number: volume.serial_number as string,
-    access_protocol: 'nvmetcp',
-    lun_id: 1,
-    target_names: [`nqn.2005-10.org.memory:${volume.name}`],
-    discovery_ips: ['127.0.0.1', '127.0.0.2:4421'],
-    target_scope: 'volume',
-    namespace_uuid: volume.namespaceUuid as string,
-    dhchap: host.dhchapCtrlKey ? 'bidirectional' : host.dhchapKey ? 'host' : 'none',
-  };
 }
 
 export class MemoryArray {
   readonly hosts = new Map<string, StoredHost>();
   readonly volumes = new Map<string, StoredVolume>();
   readonly snapshots = new Map<string, Snapshot>();
+  readonly groups = new MemoryGroups();
   nextId = 1;
   loginCount = 0;
   openSessions = 0;
+
+  /** A snapshot of one volume (NAME_TAKEN when the volume has one of that name). */
+  takeSnapshot(volumeId: string, name: string, description = ''): Snapshot {
+    const volume = this.volumes.get(volumeId);
+    if (!volume) {
+      throw notFound(`volume ${volumeId}`);
+    }
+    const taken = [...this.snapshots.values()].some((s) => s.volume_id === volume.id && s.name === name);
+    if (taken) {
+      throw new CspProblem('NAME_TAKEN', `volume ${volume.id} has a snapshot named ${name}`);
+    }
+    const snapshot: Snapshot = {
+      id: `${volume.id}@${name}`,
+      name,
+      volume_id: volume.id,
+      volume_name: volume.name,
+      size: volume.size,
+      creation_time: Math.floor(Date.now() / 1000),
+      ready_to_use: true,
+      in_use: false,
+      description,
+    };
+    this.snapshots.set(snapshot.id, snapshot);
+    return snapshot;
+  }
+
+  isCloned(snapshotId: string): boolean {
+    return [...this.volumes.values()].some((v) => v.base_snapshot_id === snapshotId);
+  }
 
   used(): number {
     let total = 0;
@@ -79,14 +94,52 @@ export class MemoryArray {
 
 const round = (size: number) => Math.ceil(size / MiB) * MiB;
 
-/** The memory array knows one config key, `tier`; anything else is refused, on create and update. */
-function checkConfig(config: Record<string, unknown> | undefined): void {
+/**
+ * The memory array knows two config keys: `tier` (changes on an existing volume) and `layout`
+ * (fixed at create). Anything else is refused, on create and update.
+ */
+const configKeys = ['tier', 'layout'];
+const mutableConfigKeys = ['tier'];
+
+function checkConfig(config: Record<string, unknown> | undefined, field: string): void {
   for (const key of Object.keys(config ?? {})) {
-    if (key !== 'tier') {
-      throw new CspProblem('INVALID_INPUT', `config.${key}: is not a known config key`, { field: `config.${key}` });
+    if (!configKeys.includes(key)) {
+      throw new CspProblem('INVALID_INPUT', `${field}.${key}: is not a known config key`, { field: `${field}.${key}` });
     }
   }
 }
+
+/** Config edits: unknown keys and changed immutable keys are refused before anything changes. */
+function checkConfigUpdate(volume: StoredVolume, config: Record<string, unknown>): void {
+  checkConfig(config, 'body.config');
+  for (const [key, value] of Object.entries(config)) {
+    const current = volume.config?.[key];
+    if (!mutableConfigKeys.includes(key) && String(value) !== String(current ?? '')) {
+      throw new CspProblem('INVALID_INPUT', `body.config.${key}: cannot change after creation (it is ${current})`, {
+        field: `body.config.${key}`,
+      });
+    }
+  }
+}
+
+export interface MemoryOptions {
+  /** Volume groups and snapshot groups (default true). */
+  groups?: boolean;
+}
+
+const baseClaims: FeatureName[] = [
+  'capacity',
+  'volume_health',
+  'list_pagination',
+  'list_all_snapshots',
+  'chap',
+  'expand_online',
+  'dhchap',
+  'read_only_per_host',
+  'host_volume_limit',
+  'any_volume_name',
+  'published_nodes',
+];
 
 export class MemorySession implements ArraySession {
   readonly arrayAddress: string;
@@ -100,21 +153,11 @@ export class MemorySession implements ArraySession {
   async capabilities(): Promise<Capabilities> {
     return describeCapabilities({
       provider: { name: 'memory', version: '0.0.0' },
-      claims: [
-        'capacity',
-        'volume_health',
-        'list_pagination',
-        'list_all_snapshots',
-        'chap',
-        'expand_online',
-        'dhchap',
-        'read_only_per_host',
-        'host_volume_limit',
-        'any_volume_name',
-      ],
+      claims: this instanceof MemoryGroupSession ? [...baseClaims, 'volume_groups', 'snapshot_groups'] : baseClaims,
       accessProtocols: ['iscsi', 'nvmetcp'],
       limits: { size_granularity: MiB, min_volume_size: MiB },
-      configKeys: ['tier'],
+      configKeys,
+      mutableConfigKeys,
     });
   }
   async close(): Promise<void> {
@@ -170,7 +213,12 @@ export class MemorySession implements ArraySession {
 
   #show(volume: StoredVolume): Volume {
     const { hosts, namespaceUuid: _uuid, ...rest } = volume;
-    return { ...rest, published: hosts.size > 0, health: { abnormal: false, message: 'ok' } };
+    return {
+      ...rest,
+      published: hosts.size > 0,
+      published_nodes: [...hosts.values()].map((h) => h.nodeId),
+      health: { abnormal: false, message: 'ok' },
+    };
   }
   #volume(id: string): StoredVolume {
     const volume = this.array.volumes.get(id);
@@ -180,8 +228,13 @@ export class MemorySession implements ArraySession {
     return volume;
   }
 
-  async findVolumeByName(name: string): Promise<Volume | undefined> {
-    const found = [...this.array.volumes.values()].find((v) => v.name === name);
+  async findVolumeByName(name: string, volumeGroupId?: string): Promise<Volume | undefined> {
+    if (volumeGroupId !== undefined) {
+      this.array.groups.group(volumeGroupId, this.array);
+    }
+    const found = [...this.array.volumes.values()].find(
+      (v) => v.name === name && (volumeGroupId === undefined || v.volume_group_id === volumeGroupId),
+    );
     return found && this.#show(found);
   }
   async listVolumes(page: PageRequest): Promise<Page<Volume>> {
@@ -194,7 +247,10 @@ export class MemorySession implements ArraySession {
     if (await this.findVolumeByName(request.name)) {
       throw new CspProblem('NAME_TAKEN', `a volume named ${request.name} exists`);
     }
-    checkConfig(request.config);
+    checkConfig(request.config, 'config');
+    if (request.volume_group_id) {
+      this.array.groups.group(request.volume_group_id, this.array);
+    }
     const protocol = request.access_protocol ?? 'iscsi';
     if (protocol !== 'iscsi' && protocol !== 'nvmetcp') {
       throw new CspProblem('INVALID_INPUT', `access_protocol: ${protocol} is not served (iscsi, nvmetcp)`, {
@@ -231,6 +287,9 @@ export class MemorySession implements ArraySession {
       creation_time: Math.floor(Date.now() / 1000),
       hosts: new Map(),
     };
+    if (request.volume_group_id) {
+      volume.volume_group_id = request.volume_group_id;
+    }
     if (protocol === 'nvmetcp') {
       volume.namespaceUuid = `4e564d65-0000-4000-8000-${digits.padStart(12, '0')}`;
     }
@@ -246,7 +305,7 @@ export class MemorySession implements ArraySession {
   }
   async updateVolume(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     const volume = this.#volume(id);
-    checkConfig(request.config);
+    checkConfigUpdate(volume, request.config ?? {});
     if (request.size !== undefined) {
       const size = round(request.size);
       if (size < volume.size) {
@@ -302,9 +361,9 @@ export class MemorySession implements ArraySession {
     if (!current && limit !== undefined && this.#hostVolumes(host.uuid) >= limit) {
       throw new CspProblem('LIMIT_EXCEEDED', `host ${host.uuid} has ${limit} volume(s) published, its limit`);
     }
-    volume.hosts.set(host.uuid, { readOnly });
+    volume.hosts.set(host.uuid, { readOnly, nodeId: options.node_id ?? host.uuid });
     if (protocol === 'nvmetcp') {
-      return nvmeInfo(volume, host);
+      return nvmeInfo(volume, volume.namespaceUuid as string, host);
     }
     const info: PublishInfo = {
       serial_number: volume.serial_number as string,
@@ -341,32 +400,14 @@ export class MemorySession implements ArraySession {
     return paginate(filter.existsOnly ? items.slice(0, 1) : items, page);
   }
   async createSnapshot(request: { name: string; volume_id: string; description?: string }): Promise<Snapshot> {
-    const volume = this.#volume(request.volume_id);
-    const taken = [...this.array.snapshots.values()].some((s) => s.volume_id === volume.id && s.name === request.name);
-    if (taken) {
-      throw new CspProblem('NAME_TAKEN', `volume ${volume.id} has a snapshot named ${request.name}`);
-    }
-    const snapshot: Snapshot = {
-      id: `${volume.id}@${request.name}`,
-      name: request.name,
-      volume_id: volume.id,
-      volume_name: volume.name,
-      size: volume.size,
-      creation_time: Math.floor(Date.now() / 1000),
-      ready_to_use: true,
-      in_use: false,
-      description: request.description ?? '',
-    };
-    this.array.snapshots.set(snapshot.id, snapshot);
-    return snapshot;
+    return this.array.takeSnapshot(request.volume_id, request.name, request.description);
   }
   async getSnapshot(id: string): Promise<Snapshot> {
     const snapshot = this.array.snapshots.get(id);
     if (!snapshot) {
       throw notFound(`snapshot ${id}`);
     }
-    const in_use = [...this.array.volumes.values()].some((v) => v.base_snapshot_id === id);
-    return { ...snapshot, in_use };
+    return { ...snapshot, in_use: this.array.isCloned(id) };
   }
   async deleteSnapshot(id: string): Promise<void> {
     const snapshot = await this.getSnapshot(id);
@@ -380,6 +421,41 @@ export class MemorySession implements ArraySession {
   }
 }
 
+/** A memory session with volume groups and snapshot groups. */
+export class MemoryGroupSession extends MemorySession {
+  constructor(
+    protected readonly memory: MemoryArray,
+    address: string,
+  ) {
+    super(memory, address);
+  }
+
+  async listVolumeGroups(name: string | undefined): Promise<VolumeGroup[]> {
+    return this.memory.groups.list(name, this.memory);
+  }
+  async createVolumeGroup(request: VolumeGroupCreateRequest): Promise<VolumeGroup> {
+    return this.memory.groups.create(request, this.memory);
+  }
+  async getVolumeGroup(id: string): Promise<VolumeGroup> {
+    return this.memory.groups.group(id, this.memory);
+  }
+  async deleteVolumeGroup(id: string): Promise<void> {
+    this.memory.groups.delete(id, this.memory);
+  }
+  async listSnapshotGroups(volumeGroupId: string, name?: string): Promise<SnapshotGroup[]> {
+    return this.memory.groups.listSnapshotGroups(volumeGroupId, name, this.memory);
+  }
+  async createSnapshotGroup(request: SnapshotGroupCreateRequest): Promise<SnapshotGroup> {
+    return this.memory.groups.createSnapshotGroup(request, this.memory);
+  }
+  async getSnapshotGroup(id: string): Promise<SnapshotGroup> {
+    return this.memory.groups.getSnapshotGroup(id, this.memory);
+  }
+  async deleteSnapshotGroup(id: string): Promise<void> {
+    this.memory.groups.deleteSnapshotGroup(id, this.memory);
+  }
+}
+
 export class MemoryProvider implements CspProvider {
   readonly name = 'memory';
   readonly version = '0.0.0';
@@ -387,6 +463,7 @@ export class MemoryProvider implements CspProvider {
   constructor(
     readonly username = 'admin',
     readonly password = 'secret-password',
+    readonly options: MemoryOptions = {},
   ) {}
 
   async openSession(credentials: Credentials): Promise<ArraySession> {
@@ -395,7 +472,10 @@ export class MemoryProvider implements CspProvider {
       throw new CspProblem('UNAUTHENTICATED', 'wrong username or password');
     }
     this.array.openSessions++;
-    return new MemorySession(this.array, credentials.arrayIp ?? 'memory-array');
+    const address = credentials.arrayIp ?? 'memory-array';
+    return this.options.groups === false
+      ? new MemorySession(this.array, address)
+      : new MemoryGroupSession(this.array, address);
   }
   async close(): Promise<void> {}
 }

@@ -6,12 +6,20 @@ import { MemoryProvider } from '../../src/testing/index.js';
 import { accessFaults } from './fixtures/faults-access.js';
 import { coreFaults } from './fixtures/faults-core.js';
 import { dataFaults } from './fixtures/faults-data.js';
+import { featureFaults } from './fixtures/faults-features.js';
 import { inputFaults } from './fixtures/faults-input.js';
 import { nvmeFaults } from './fixtures/faults-nvme.js';
 import type { Fault } from './fixtures/rules.js';
 import { type Running, startKit, startProxy } from './fixtures/servers.js';
 
-const faults = { ...coreFaults, ...dataFaults, ...inputFaults, ...accessFaults, ...nvmeFaults };
+const faults = {
+  ...coreFaults,
+  ...dataFaults,
+  ...inputFaults,
+  ...accessFaults,
+  ...featureFaults,
+  ...nvmeFaults,
+};
 const running: Running[] = [];
 
 afterEach(async () => {
@@ -48,6 +56,7 @@ describe('every case can fail', () => {
       password: 'secret-password',
       arrayIpHeader: fault.serviceMode === true,
       only: fault.only ?? [id],
+      ...(fault.modifyConfig ? { modifyConfig: fault.modifyConfig } : {}),
     });
     const result = report.results.find((r) => r.id === id);
     expect(result?.status, JSON.stringify(result, null, 2)).toBe('fail');

@@ -22,7 +22,14 @@ async function serve(provider: CspProvider): Promise<string> {
 }
 
 function run(url: string, arrayIpHeader = false): Promise<ConformanceReport> {
-  return runConformance({ url, backend: '192.0.2.1', username: 'admin', password: 'secret-password', arrayIpHeader });
+  return runConformance({
+    url,
+    backend: '192.0.2.1',
+    username: 'admin',
+    password: 'secret-password',
+    arrayIpHeader,
+    modifyConfig: { tier: 'gold' },
+  });
 }
 
 function statuses(report: ConformanceReport, status: string): string[] {
@@ -48,14 +55,28 @@ describe('the suite against the memory provider', () => {
     const report = await run(await serve(provider));
     expectPassed(report);
     expect(report.mode).toBe('direct');
+    expect(statuses(report, 'not-claimed')).toEqual(['tokens.other-array', 'extensions.read-only-publish']);
+    expect(provider.array.groups.volumeGroups.size + provider.array.groups.snapshotGroups.size).toBe(0);
+    expectEmpty(provider);
+  });
+
+  it('checks the refusals of a memory CSP without groups', async () => {
+    const provider = new MemoryProvider(undefined, undefined, { groups: false });
+    const report = await run(await serve(provider));
+    expectPassed(report);
     expect(statuses(report, 'not-claimed')).toEqual([
       'tokens.other-array',
       'groups.volume-groups',
       'groups.snapshot-groups',
+      'groups.volume-lookup',
+      'groups.snapshot-group-members',
+      'groups.snapshot-group-clones',
       'extensions.read-only-publish',
     ]);
     const groups = report.results.find((r) => r.id === 'groups.volume-groups');
-    expect(groups?.note).toBe('feature volume_groups is not claimed; verified: the volume group operations answer 501');
+    expect(groups?.note).toBe(
+      'feature volume_groups is not claimed; verified: the volume group operations answer 501, a volume_group_id 400',
+    );
     expectEmpty(provider);
   });
 
@@ -75,7 +96,7 @@ describe('the suite against other CSP shapes', () => {
     const report = await run(await serve(provider), true);
     expectPassed(report);
     expect(statuses(report, 'not-claimed')).toEqual([]);
-    expect(provider.groups.volumeGroups.size + provider.groups.snapshotGroups.size).toBe(0);
+    expect(provider.array.groups.volumeGroups.size + provider.array.groups.snapshotGroups.size).toBe(0);
     expectEmpty(provider);
   });
 
@@ -88,8 +109,10 @@ describe('the suite against other CSP shapes', () => {
     const report = await run(proxy.url);
     expectPassed(report);
     expect(report.capabilities).toBeUndefined();
+    // modify-volume is claimed by mutable_config_keys, which only GET /capabilities states.
+    const byCapabilities = ['extensions.capabilities', 'extensions.modify-volume'];
     const expected = listCases()
-      .filter((c) => c.feature || c.protocol || c.serviceModeOnly || c.id === 'extensions.capabilities')
+      .filter((c) => c.feature || c.protocol || c.serviceModeOnly || byCapabilities.includes(c.id))
       .map((c) => c.id);
     expect(statuses(report, 'not-claimed')).toEqual(expected);
     const capacity = report.results.find((r) => r.id === 'extensions.capacity');

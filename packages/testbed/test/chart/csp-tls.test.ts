@@ -78,7 +78,10 @@ describe.skipIf(missing !== undefined)(`CSP TLS in the chart (${missing ?? 'rend
         expect.arrayContaining(['--cert-file=/etc/opencsp/tls/tls.crt', '--key-file=/etc/opencsp/tls/tls.key']),
       );
       expect(c.args).not.toContain('--plain-http=true');
-      expect(c.ports).toEqual([{ name: 'https', containerPort: 8080, protocol: 'TCP' }]);
+      // The contract port is HTTPS; both-csps-values.yaml also turns metrics on (a second, plain port).
+      expect(c.ports?.filter((p) => p.name !== 'metrics')).toEqual([
+        { name: 'https', containerPort: 8080, protocol: 'TCP' },
+      ]);
       expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
       expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
       expect(c.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/opencsp/tls', readOnly: true });

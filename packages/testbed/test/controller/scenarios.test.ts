@@ -135,7 +135,8 @@ describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
     const dependents = await codeOf(
       client.controller('DeleteSnapshot', { snapshotId: snap.snapshotHandle, secrets: s.backend.secrets }),
     );
-    expect(dependents).toBe(status.FAILED_PRECONDITION);
+    // csp-truenas and csp-synology claim snapshot_delete_with_clones (snapshot-with-clone.test.ts).
+    expect(dependents).toBe(backendName === 'memory' ? status.FAILED_PRECONDITION : 'OK');
     await kube.deletePv(restored);
     const wrongPassword = { ...s.backend.secrets, username: 'other' };
     const denied = await codeOf(
@@ -152,6 +153,31 @@ describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
     const pv = await kube.provisionPvc(s.sc, { name: 'retry', namespace: 'ns', size: GiB });
     expect(await s.backend.volumeCount()).toBe(1);
     await kube.deletePv(pv);
+  });
+
+  it('lists the nodes a volume is published to, from the array, where the CSP reports them', async () => {
+    const { kube, client } = s.driver;
+    const claims = backendName !== 'synology';
+    const caps = await client.controller('ControllerGetCapabilities', {});
+    const types = caps.capabilities.map((c) => c.rpc?.type);
+    expect(types.includes('LIST_VOLUMES_PUBLISHED_NODES')).toBe(claims);
+    const pv = await kube.provisionPvc(s.sc, { name: 'nodes', namespace: 'ns', size: GiB });
+    const [one, two] = [testNodeId('worker-3'), testNodeId('worker-4')];
+    await kube.attach(pv, one);
+    await kube.attach(pv, two, true);
+    const published = async () => {
+      const list = await client.controller('ListVolumes', {});
+      const entry = list.entries.find((e) => e.volume?.volumeId === pv.volumeHandle);
+      return [...(entry?.status?.publishedNodeIds ?? [])].sort();
+    };
+    expect(await published()).toEqual(claims ? [one, two].sort() : []);
+    await kube.detach(pv, one);
+    expect(await published()).toEqual(claims ? [two] : []);
+    await kube.detach(pv, two);
+    expect(await published()).toEqual([]);
+    await kube.deletePv(pv);
+    await s.backend.removeHost('worker-3');
+    await s.backend.removeHost('worker-4');
   });
 
   it('lists volumes and snapshots page by page and reports capacity and volume condition', async () => {

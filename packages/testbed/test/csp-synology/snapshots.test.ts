@@ -51,12 +51,14 @@ describe('csp-synology snapshots and clones', () => {
         ?.field,
     ).toBe('body.size');
 
-    expect((await failure(client.deleteSnapshot(snapshot.id)))?.reason).toBe('HAS_DEPENDENTS');
-    expect((await failure(client.deleteVolume(volume.id)))?.reason).toBe('HAS_DEPENDENTS');
-    await client.deleteVolume(clone.id);
+    // snapshot_delete_with_clones: a DSM clone is a LUN of its own, so the snapshot goes while the
+    // clone lives, and the clone keeps its data.
     await client.deleteSnapshot(snapshot.id);
     expect((await failure(client.getSnapshot(snapshot.id)))?.status).toBe(404);
     expect((await failure(client.deleteSnapshot(snapshot.id)))?.status).toBe(404);
+    expect(await client.findSnapshot(volume.id, 'snap-1')).toBeUndefined();
+    expect(await head(backingFile(stack, clone.id), 12)).toBe('generation-1');
+    await client.deleteVolume(clone.id);
     await client.deleteVolume(volume.id);
     expect((await sim.audit()).leaks).toEqual([]);
   });

@@ -24,6 +24,7 @@ for (const { version, arrayIpHeader } of cases) {
         backend: stack.sim.address,
         ...stack.credentials,
         arrayIpHeader,
+        modifyConfig: { compression: 'ZSTD', sync: 'ALWAYS' },
         close: async () => stack?.stop(),
       };
     },

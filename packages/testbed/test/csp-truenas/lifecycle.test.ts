@@ -85,9 +85,22 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
     await client.unpublishVolume(volume.id, { host_uuid: 'node-1' });
     sim.iscsiLogout(target, iqn('node-1'));
     expect(await status(client.deleteVolume(volume.id))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
-    expect(await status(client.deleteSnapshot(snap.id))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
-    await client.deleteVolume(clone.id);
+    // snapshot_delete_with_clones: the snapshot goes for every reader; ZFS keeps it for the clone,
+    // unheld and temporary, and the clone's delete destroys it.
     await client.deleteSnapshot(snap.id);
+    expect(await status(client.getSnapshot(snap.id))).toMatchObject({ status: 404 });
+    expect(await status(client.deleteSnapshot(snap.id))).toMatchObject({ status: 404 });
+    expect((await client.listSnapshots({ volumeId: volume.id })).items).toEqual([]);
+    expect(await client.findSnapshot(volume.id, 'snapshot-1')).toBeUndefined();
+    const kept = sim.core.zfs.snapshots.get('tank/k8s/pvc-0001@snapshot-1');
+    expect(kept?.holds.size).toBe(0);
+    expect(kept?.user.get('opencsp:temporary')).toBe('true');
+    expect(await readFile(sim.backingFile({ dataset: 'tank/k8s/pvc-clone' }) as string)).toSatisfy((data: Buffer) =>
+      data.subarray(0, 17).equals(Buffer.from('hello from node-1')),
+    );
+    expect(await status(client.deleteVolume(volume.id))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
+    await client.deleteVolume(clone.id);
+    expect(sim.core.zfs.snapshots.has('tank/k8s/pvc-0001@snapshot-1')).toBe(false);
     await client.deleteVolume(volume.id);
     expect(await status(client.getVolume(volume.id))).toMatchObject({ status: 404 });
     expect(await client.findVolumeByName('pvc-0001')).toBeUndefined();

@@ -228,6 +228,25 @@ describe('csp-truenas over NVMe/TCP', () => {
     expect(auditIsEmpty(sim.audit())).toBe(true);
   });
 
+  it("reports each NVMe/TCP publish's node id in published_nodes, as for iSCSI", async () => {
+    const { sim, client } = await startStack();
+    expect((await client.capabilities())?.features).toMatchObject({ published_nodes: true });
+    for (const node of ['node-1', 'node-2']) {
+      await client.upsertHost({ uuid: node, iqns: [iqn(node)], nqns: [nqn(node)] });
+    }
+    const volume = await client.createVolume({ name: 'pvc-nodes', size: 64 * MiB, access_protocol: 'nvmetcp' });
+    await client.publishVolume(volume.id, { host_uuid: 'node-1', node_id: 'node-1;csi-id' });
+    await client.publishVolume(volume.id, { host_uuid: 'node-2' });
+    expect((await client.getVolume(volume.id)).published_nodes?.sort()).toEqual(['node-1;csi-id', 'node-2']);
+    await client.unpublishVolume(volume.id, { host_uuid: 'node-1' });
+    expect((await client.getVolume(volume.id)).published_nodes).toEqual(['node-2']);
+    await client.deleteVolume(volume.id, { force: true });
+    for (const node of ['node-1', 'node-2']) {
+      await client.deleteHostByUuid(node);
+    }
+    expect(auditIsEmpty(sim.audit())).toBe(true);
+  });
+
   it('publishes and unpublishes with the same calls and rows read at 2 and at 30 volumes', async () => {
     const stack = await startStack();
     const { sim, client } = stack;

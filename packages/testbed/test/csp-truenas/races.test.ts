@@ -24,7 +24,7 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 describe.each(['25.10', '26.0'] as const)('csp-truenas races on TrueNAS %s', (version) => {
-  it('answers 409 and keeps the hold when a clone appears while a snapshot is being deleted', async () => {
+  it('keeps a snapshot for a clone that appears while the snapshot is being deleted, and frees it later', async () => {
     const { sim, client } = await startStack({ sim: { version } });
     const other = await otherClient(sim);
     const volume = await client.createVolume({ name: 'pvc-a', size: 16 * MiB });
@@ -32,8 +32,33 @@ describe.each(['25.10', '26.0'] as const)('csp-truenas races on TrueNAS %s', (ve
     sim.beforeNext('pool.snapshot.delete', async () => {
       await other.call('pool.snapshot.clone', [{ snapshot: 'tank/k8s/pvc-a@snap-a', dataset_dst: 'tank/k8s/foreign' }]);
     });
-    expect(await failure(client.deleteSnapshot(snap.id))).toMatchObject({ status: 409, reason: 'HAS_DEPENDENTS' });
-    expect(sim.core.zfs.snapshots.get('tank/k8s/pvc-a@snap-a')?.holds.has('truenas')).toBe(true);
+    await client.deleteSnapshot(snap.id);
+    expect(await failure(client.getSnapshot(snap.id))).toMatchObject({ status: 404 });
+    const kept = sim.core.zfs.snapshots.get('tank/k8s/pvc-a@snap-a');
+    expect(kept?.user.get('opencsp:temporary')).toBe('true');
+    expect(kept?.holds.size).toBe(0);
+    expect(sim.core.zfs.datasets.has('tank/k8s/foreign')).toBe(true);
+    // The foreign clone goes outside the CSP; the source's delete then removes the kept snapshot.
+    await other.call('pool.dataset.delete', ['tank/k8s/foreign', {}]);
+    await client.deleteVolume(volume.id);
+    expect(sim.core.zfs.snapshots.size).toBe(0);
+    other.close();
+  });
+
+  it('destroys a snapshot whose last clone went while the snapshot was being retired', async () => {
+    const { sim, client } = await startStack({ sim: { version } });
+    const volume = await client.createVolume({ name: 'pvc-r', size: 16 * MiB });
+    const snap = await client.createSnapshot({ name: 'snap-r', volume_id: volume.id });
+    const clone = await client.createVolume({ name: 'pvc-r-clone', clone: true, base_snapshot_id: snap.id });
+    const other = await otherClient(sim);
+    sim.beforeNext('pool.snapshot.update', async () => {
+      await other.call('pool.dataset.delete', ['tank/k8s/pvc-r-clone', {}]);
+    });
+    await client.deleteSnapshot(snap.id);
+    expect(sim.core.zfs.snapshots.has('tank/k8s/pvc-r@snap-r')).toBe(false);
+    expect(await failure(client.getVolume(clone.id))).toMatchObject({ status: 404 });
+    await client.deleteVolume(volume.id);
+    expect(sim.core.zfs.datasets.has('tank/k8s/pvc-r')).toBe(false);
     other.close();
   });
 

@@ -1,4 +1,5 @@
-// Clones: a volume created from a snapshot, the snapshot it depends on refuses deletion (409), a
+// Clones: a volume created from a snapshot, the snapshot it depends on refuses deletion (409) or,
+// with `snapshot_delete_with_clones`, is deleted for every reader while the clone lives on, a
 // clone smaller than its snapshot or of an unknown snapshot is refused without leaving anything,
 // and the chain comes apart in dependency order.
 import type { Snapshot, Volume } from '../../types.js';
@@ -10,6 +11,24 @@ import { expectNoVolumeNamed, getVolume, unknownId } from './lookups.js';
 async function snapshotted(ctx: CaseContext): Promise<{ source: Volume; snapshot: Snapshot }> {
   const source = await ctx.make.volume();
   return { source, snapshot: await ctx.make.snapshot(source.id) };
+}
+
+/** `snapshot_delete_with_clones`: the snapshot goes for every reader, the clone lives on. */
+async function deleteWithClone(ctx: CaseContext, source: Volume, snapshot: Snapshot, clone: Volume): Promise<void> {
+  expectNoContent(await ctx.api.deleteSnapshot(snapshot.id), 'delete a snapshot that has a clone');
+  expectError(await ctx.api.getSnapshot(snapshot.id), 404, 'get the deleted snapshot');
+  expectError(await ctx.api.deleteSnapshot(snapshot.id), 404, 'delete the deleted snapshot again');
+  const listed = await ctx.api.listSnapshots({ volume_id: source.id });
+  const items = expectBody<Snapshot[]>(listed, "list the source's snapshots");
+  ensure(!items.some((s) => s.id === snapshot.id), 'the deleted snapshot is still listed', listed);
+  expectError(
+    await ctx.api.listSnapshots({ volume_id: source.id, name: snapshot.name }),
+    404,
+    'look the deleted snapshot up by name',
+  );
+  await getVolume(ctx, clone.id, 'get the clone after its snapshot was deleted');
+  expectNoContent(await ctx.api.deleteVolume(clone.id), 'delete the clone');
+  expectNoContent(await ctx.api.deleteVolume(source.id), 'delete the source once the clone is gone');
 }
 
 export const cloneCases: ConformanceCase[] = [
@@ -38,10 +57,15 @@ export const cloneCases: ConformanceCase[] = [
   {
     id: 'clones.snapshot-in-use',
     area: 'clones',
-    title: 'DELETE of a snapshot a clone depends on answers 409 and keeps the snapshot',
+    title:
+      'DELETE of a snapshot a clone depends on answers 409 and keeps it, or with snapshot_delete_with_clones 204: no read finds it, the clone stays, then clone and source delete',
     async run(ctx) {
-      const { snapshot } = await snapshotted(ctx);
-      await ctx.make.clone(snapshot.id);
+      const { source, snapshot } = await snapshotted(ctx);
+      const clone = await ctx.make.clone(snapshot.id);
+      if (ctx.features?.snapshot_delete_with_clones === true) {
+        await deleteWithClone(ctx, source, snapshot, clone);
+        return;
+      }
       expectError(await ctx.api.deleteSnapshot(snapshot.id), 409, 'delete a snapshot that has a clone');
       const answer = await ctx.api.getSnapshot(snapshot.id);
       const after = expectBody<Snapshot>(answer, 'get the snapshot after the refused delete');

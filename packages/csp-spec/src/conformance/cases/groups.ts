@@ -3,8 +3,9 @@
 // 501 (and create nothing).
 import type { SnapshotGroup, Volume, VolumeGroup } from '../../types.js';
 import type { CaseContext } from '../context.js';
-import { ensure, expectBody, expectError, expectNoContent } from '../expect.js';
+import { ensure, expectBadRequest, expectBody, expectError, expectNoContent } from '../expect.js';
 import type { ConformanceCase } from '../types.js';
+import { groupSnapshotCases } from './group-snapshots.js';
 import { unknownId } from './lookups.js';
 
 async function volumeInGroup(ctx: CaseContext): Promise<{ group: VolumeGroup; volume: Volume }> {
@@ -74,6 +75,25 @@ async function snapshotGroupLifecycle(ctx: CaseContext): Promise<void> {
   expectNoContent(await ctx.api.deleteVolume(volume.id), 'delete the volume once its group snapshot is gone');
 }
 
+async function groupedLookup(ctx: CaseContext): Promise<void> {
+  const { group, volume } = await volumeInGroup(ctx);
+  ensure(volume.volume_group_id === group.id, `the volume reports volume_group_id ${volume.volume_group_id}`);
+  const found = await ctx.api.listVolumes({ name: volume.name, volume_group_id: group.id });
+  const hits = expectBody<Volume[]>(found, 'look the volume up by name in its group');
+  ensure(hits.length === 1 && hits[0]?.id === volume.id, 'the lookup in the group answers another volume', found);
+  const other = await ctx.make.volumeGroup();
+  const elsewhere = await ctx.api.listVolumes({ name: volume.name, volume_group_id: other.id });
+  expectError(elsewhere, 404, 'look the volume up by name in another group');
+  const unknown = await ctx.api.listVolumes({ name: volume.name, volume_group_id: unknownId(ctx) });
+  expectError(unknown, 404, 'look the volume up by name in an unknown group');
+  const missing = await ctx.api.createVolume({
+    name: ctx.name('vol'),
+    size: ctx.size,
+    volume_group_id: unknownId(ctx),
+  });
+  expectError(missing, 404, 'create a volume in an unknown volume group');
+}
+
 export const groupCases: ConformanceCase[] = [
   {
     id: 'groups.volume-groups',
@@ -89,7 +109,11 @@ export const groupCases: ConformanceCase[] = [
         501,
         'create a volume group on a CSP without them',
       );
-      ctx.note('verified: the volume group operations answer 501');
+      const name = ctx.name('vol');
+      const grouped = await ctx.api.createVolume({ name, size: ctx.size, volume_group_id: unknownId(ctx) });
+      expectBadRequest(grouped, 'create a volume in a volume group on a CSP without them', 'volume_group_id');
+      expectError(await ctx.api.listVolumes({ name }), 404, 'look up the refused volume');
+      ctx.note('verified: the volume group operations answer 501, a volume_group_id 400');
     },
   },
   {
@@ -106,6 +130,15 @@ export const groupCases: ConformanceCase[] = [
       ctx.note('verified: the snapshot group operations answer 501');
     },
   },
+  {
+    id: 'groups.volume-lookup',
+    area: 'groups',
+    title:
+      'volumes in a group: volume_group_id reported, found by name within their group only, unknown groups are 404',
+    feature: 'volume_groups',
+    run: groupedLookup,
+  },
+  ...groupSnapshotCases,
   {
     id: 'groups.replication-partners',
     area: 'groups',

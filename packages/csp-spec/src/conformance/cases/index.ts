@@ -8,6 +8,7 @@ import { expansionCases } from './expansion.js';
 import { extensionCases } from './extensions.js';
 import { groupCases } from './groups.js';
 import { hostCases } from './hosts.js';
+import { modifyCases } from './modify.js';
 import { nvmeCases } from './nvme.js';
 import { publishCases } from './publish.js';
 import { snapshotCases } from './snapshots.js';
@@ -26,6 +27,7 @@ export const allCases: readonly ConformanceCase[] = [
   ...groupCases,
   ...nvmeCases,
   ...extensionCases,
+  ...modifyCases,
   ...accessCases,
   ...validationCases,
 ];

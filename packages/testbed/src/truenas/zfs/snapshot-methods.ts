@@ -1,5 +1,7 @@
 // pool.snapshot.* (25.10+; plugins/pool_/snapshot.py): query with `extra.holds`/`properties`,
-// create with user properties, delete with `defer`, clone, hold and release.
+// create with user properties, update user properties (`user_properties_update` [{key, value}] and
+// `user_properties_remove` [key], api/v25_10_0/pool_snapshot.py PoolSnapshotUpdate), delete with
+// `defer`, clone, hold and release.
 import { pinnedValues } from '../query/filters.js';
 import { queryArgs, queryParams, runQuery } from '../query/query.js';
 import { callError, errno, instanceNotFound, validationError, validationErrors } from '../rpc/errors.js';
@@ -158,6 +160,28 @@ async function cloneSnapshot(sim: SimCore, data: Record<string, unknown>): Promi
   return true;
 }
 
+function updateSnapshot(sim: SimCore, id: string, data: Record<string, unknown>): Record<string, unknown> {
+  const snap = requireSnapshot(sim, id);
+  const updates = data.user_properties_update as Array<{ key: string; value: string }>;
+  const removals = data.user_properties_remove as string[];
+  const bad = [...updates.map((u) => u.key), ...removals].findIndex((key) => !key.includes(':'));
+  if (bad >= 0) {
+    throw validationErrors([['pool.snapshot.update.data', "user property keys must match pattern '.*:.*'"]]);
+  }
+  for (const { key, value } of updates) {
+    snap.user.set(key, value);
+  }
+  for (const key of removals) {
+    snap.user.delete(key);
+  }
+  return renderSnapshot(sim.zfs, snap, { properties: null, holds: false });
+}
+
+const updateSchema = s.obj({
+  user_properties_update: s.opt(s.list(s.obj({ key: s.req(s.nonEmpty()), value: s.req(s.str()) })), []),
+  user_properties_remove: s.opt(s.list(s.nonEmpty()), []),
+});
+
 const createSchema = s.obj({
   dataset: s.req(s.nonEmpty()),
   name: s.req(s.nonEmpty()),
@@ -184,6 +208,10 @@ export const snapshotMethods: MethodTable<CallContext> = {
   'pool.snapshot.create': {
     args: [arg('data', createSchema)],
     handler: (ctx, [data]) => createSnapshot(ctx.sim, data as Record<string, unknown>),
+  },
+  'pool.snapshot.update': {
+    args: [arg('id', s.str()), arg('data', updateSchema)],
+    handler: (ctx, [id, data]) => updateSnapshot(ctx.sim, id as string, data as Record<string, unknown>),
   },
   'pool.snapshot.delete': {
     args: [
