@@ -192,7 +192,7 @@ async function synologyPass(ctx: BenchContext, s: Sizes): Promise<{ rows: Row[];
   };
   await sample('started, idle');
   const ops = await lifecycleRounds(ctx, kube, sc, s, {}, sample);
-  const extra = new CspClient({ baseUrl: stack.cspUrl, retries: 0 });
+  const extra = new CspClient({ baseUrl: stack.cspUrl, retries: 0, tls: { ca: stack.ca } });
   scope.defer('CSP client', () => extra.close());
   extra.useTokens(new StaticToken((await extra.login(stack.credentials)).session_token));
   for (const host of hostnames) {

@@ -1,9 +1,10 @@
 // The whole stack as separate processes, as in a cluster: a simulator, the CSP and the driver
 // (controller mode) each run from their built entry points with production defaults, and the
 // benchmark drives the driver's socket like the sidecars do. Everything is stopped with the scope.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeServingFiles } from '../common/index.js';
 import { builtScript } from '../launch/program.js';
 import type { ArrayKind } from './arrays/index.js';
 import { NodeChild } from './child.js';
@@ -18,8 +19,10 @@ export interface ProcessStack {
   socketPath: string;
   /** StorageClass secret data (service mode) for the driver. */
   secrets: Record<string, string>;
-  /** Credentials and URL for talking to the CSP directly. */
+  /** Credentials and URL for talking to the CSP directly (HTTPS, signed by `ca`). */
   cspUrl: string;
+  /** The test CA that signed the CSP's serving certificate. */
+  ca: string;
   credentials: { username: string; password: string };
 }
 
@@ -66,10 +69,18 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
   const info = JSON.parse(await sim.waitForLine(/"simulator listening"/, 30_000)) as SimInfo;
   const command = cspCommand(options.kind, info);
   const level = options.logLevel ?? 'info';
+  // The CSP serves HTTPS with the test CA's certificate, as in a cluster; the driver trusts that CA.
+  const serving = await writeServingFiles(dir);
+  const cspCa = join(dir, 'csp-ca.pem');
+  await writeFile(cspCa, serving.ca);
   const csp = new NodeChild(
     command.pkg,
     builtScript(command.pkg, 'main.js'),
-    [...command.args, '--log-level', level, ...(options.cspArgs ?? [])],
+    [
+      ...command.args,
+      ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
+      ...['--log-level', level, ...(options.cspArgs ?? [])],
+    ],
     {},
     options.nodeArgs?.csp,
   );
@@ -81,6 +92,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
     builtScript('csi-driver', 'main.js'),
     [
       ...['--endpoint', `unix://${socketPath}`, '--mode', 'controller', '--log-level', level],
+      ...['--csp-ca-file', cspCa],
       ...(options.driverArgs ?? []),
     ],
     {},
@@ -104,6 +116,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
       servicePort: new URL(listening.address).port,
     },
     cspUrl: `${listening.address}/containers/v1`,
+    ca: serving.ca,
     credentials: { username: info.username, password: info.password },
   };
 }
