@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAdmin } from '../../src/dsm/index.js';
 import { type Stack, startStack } from '../csp-synology/stack.js';
 import { type FuzzTarget, fuzzCsp } from './fuzz.js';
-import { fixedSeed, randomSeed, requestsPerSeed } from './seeds.js';
+import { requestsPerSeed, seeds } from './seeds.js';
 
 describe('CSP fuzz: csp-synology', () => {
   let stack: Stack;
@@ -30,10 +30,7 @@ describe('CSP fuzz: csp-synology', () => {
   });
   afterAll(() => stack?.close());
 
-  for (const [label, seed] of [
-    ['fixed', fixedSeed],
-    ['random', randomSeed],
-  ] as const) {
+  for (const [label, seed] of seeds) {
     it(`survives ${requestsPerSeed} generated requests (${label} seed ${seed}; replay with FUZZ_SEED=${seed})`, async () => {
       const report = await fuzzCsp(target, seed, requestsPerSeed);
       console.log(

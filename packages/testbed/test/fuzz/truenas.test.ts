@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakLines } from '../../src/harness/backends/truenas.js';
 import { startTrueNasStack, type TrueNasStack } from '../../src/truenas/index.js';
 import { type FuzzTarget, fuzzCsp } from './fuzz.js';
-import { fixedSeed, randomSeed, requestsPerSeed } from './seeds.js';
+import { requestsPerSeed, seeds } from './seeds.js';
 
 describe('CSP fuzz: csp-truenas', () => {
   let stack: TrueNasStack;
@@ -36,10 +36,7 @@ describe('CSP fuzz: csp-truenas', () => {
   });
   afterAll(() => stack?.stop());
 
-  for (const [label, seed] of [
-    ['fixed', fixedSeed],
-    ['random', randomSeed],
-  ] as const) {
+  for (const [label, seed] of seeds) {
     it(`survives ${requestsPerSeed} generated requests (${label} seed ${seed}; replay with FUZZ_SEED=${seed})`, async () => {
       const report = await fuzzCsp(target, seed, requestsPerSeed);
       console.log(`csp-truenas fuzz, seed ${seed}: ${report.sent} requests, answers ${JSON.stringify(report.classes)}`);
