@@ -1,8 +1,8 @@
 // Snapshots of volumes: DSM LUN snapshots (Btrfs LUNs only), named from the CSI name, found by
 // id with one `get_snapshot`, listed per volume with one `list_snapshot` or across the NAS with
-// one LUN listing. A name is found across the NAS, and a snapshot's clones are found, through the
-// process-wide snapshot index (snapshot-index.ts) and one `get` per hit. A snapshot with clones
-// is kept, as the contract asks.
+// one LUN listing. A name is found across the NAS through the process-wide snapshot index
+// (snapshot-index.ts) and one `get` per hit. A snapshot with clones is deleted like any other
+// (snapshot_delete_with_clones): DSM clones are LUNs of their own.
 import type { Snapshot, SnapshotCreateRequest } from '@opencsp/csp-spec';
 import {
   CspProblem,
@@ -112,23 +112,6 @@ export class SnapshotService {
       await this.#ctx.api.deleteSnapshot(snapshot.uuid);
       snapshotIndex(this.#ctx).removeSnapshot(snapshot.uuid);
     });
-  }
-
-  /** The live LUNs cloned from a snapshot: the index's candidates, each checked with a `get`. */
-  async #clones(snapshotUuid: string): Promise<DsmLun[]> {
-    const { api, naming } = this.#ctx;
-    const index = snapshotIndex(this.#ctx);
-    await index.ready(api, naming);
-    const clones: DsmLun[] = [];
-    for (const uuid of index.clonesOf(snapshotUuid)) {
-      const lun = await api.lun(uuid, ['family_config', 'status']);
-      if (lun && lun.status !== 'deleting' && lun.family_config?.parent_snapshot_uuid === snapshotUuid) {
-        clones.push(lun);
-      } else {
-        index.removeLun(uuid);
-      }
-    }
-    return clones;
   }
 
   /** The snapshots of a name on any LUN: the index's candidates, each checked with a `get`. */

@@ -10,7 +10,7 @@ import type { KitMetrics } from '../metrics/types.js';
 import type { Capacity, Config, TokenRequest } from '../types.js';
 import { type ContractRoute, contractRoutes } from './contract.js';
 import { registerLazyDocs } from './docs.js';
-import { CspProblem, errorBody } from './errors.js';
+import { CspProblem, errorBody, invalidInput } from './errors.js';
 import {
   clientErrorHandler,
   errorHandler,
@@ -26,6 +26,7 @@ import type { ArraySession, CspProvider } from './provider.js';
 import { CertificateReloader, type ServingTls } from './serving-tls.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
 import { type HttpPart, requestValidator, responseProblem } from './validation.js';
+import { malformedTextAt } from './well-formed.js';
 
 export type ResponseValidation = 'off' | 'log' | 'strict';
 
@@ -157,6 +158,12 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
     refuseWhileClosing(() => closing),
   );
   app.addHook('onRequest', requireHost);
+  app.addHook('preValidation', async (request) => {
+    const field = malformedTextAt(request.body, 'body');
+    if (field) {
+      throw invalidInput(field, 'is not well-formed Unicode text (it holds a lone UTF-16 surrogate)');
+    }
+  });
 
   const docs = options.docs !== false ? registerLazyDocs(app) : undefined;
 
