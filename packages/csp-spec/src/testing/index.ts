@@ -1,9 +1,3 @@
-export {
-  MemoryArray,
-  MemoryGroupSession,
-  type MemoryOptions,
-  MemoryProvider,
-  MemorySession,
-  memoryCapacity,
-} from './memory-provider.js';
+export { MemoryGroupSession, type MemoryOptions, MemoryProvider } from './memory-provider.js';
+export { MemoryArray, MemorySession, memoryCapacity } from './memory-session.js';
 export { contractErrorProblem, type RawResponse, type RawTarget, rawHttp } from './raw-http.js';
