@@ -18,6 +18,18 @@ const rendererDir = join(repoRoot, 'tools/helm-render');
 const goPath = '/usr/share/gocode';
 
 /** Why the renderer cannot be built here, or undefined when it can. */
+/**
+ * What the chart tests lack (Go), or undefined. With CI set a missing toolchain is an error, not a
+ * skip: `suite` names the tests that could not run.
+ */
+export function chartToolchain(suite: string): string | undefined {
+  const missing = missingToolchain();
+  if (missing && process.env.CI) {
+    throw new Error(`${suite} cannot run in CI: ${missing}`);
+  }
+  return missing;
+}
+
 export function missingToolchain(): string | undefined {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
     return 'Go is not installed (apt-get install golang-go; scripts/setup.mjs does it)';

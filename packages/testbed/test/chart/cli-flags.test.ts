@@ -8,13 +8,10 @@ import { parseOptions } from '@opencsp/csp-spec/options';
 import { optionTable as synologyOptions } from '@opencsp/csp-synology';
 import { optionTable as truenasOptions } from '@opencsp/csp-truenas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciValuesDir, findOne, HelmRender, missingToolchain, type RenderResult } from '../../src/chart/helm-render.js';
+import { chartToolchain, ciValuesDir, findOne, HelmRender, type RenderResult } from '../../src/chart/helm-render.js';
 import { container, podSpec } from './pods.js';
 
-const missing = missingToolchain();
-if (missing && process.env.CI) {
-  throw new Error(`chart flag tests cannot run in CI: ${missing}`);
-}
+const missing = chartToolchain('chart flag tests');
 
 type Container = ReturnType<typeof container>;
 
