@@ -7,13 +7,14 @@
 //   process starts and allocates a lot that lives on (modules, schemas), and never shrinks it:
 //   an idle service kept 16-32 MiB of empty new space. It stays at its initial size here, which
 //   costs a few more (short) scavenges.
-// - Optimizing compiler: V8's top tier (TurboFan), run while a service starts, optimizes start-up
-//   work that never runs again (module loading, parsing the CSI proto, compiling schemas) and
-//   leaves the process 5-8 MiB larger for good. Start-up therefore runs without it. Once the
-//   service is serving (`serviceStarted()`), it is switched on: the request path (HTTP, gRPC,
-//   TLS, JSON, logging) then costs about half the CPU per request it costs in the baseline tiers
-//   (measured on Node 20: a gRPC unary call 1.25 ms -> 0.6 ms; see docs/benchmarks.md), and only
-//   functions that serving makes hot are compiled, so an idle service stays as small as before.
+// - Optimizing compiler: V8's top tier (TurboFan) costs a service 5-8 MiB at start (the
+//   compiler's own code and memory, and the code it makes), and more once it serves: switched on
+//   only after start-up, the driver and the CSPs grew by 23-28 MiB over 10,000 CSI operations
+//   instead of 9-13. In exchange it about halves the CPU of the request path once warm (Node 20:
+//   one gRPC unary call 1.25 -> 0.6 ms, one HTTPS request 0.68 -> 0.47 ms, client and server
+//   together; docs/benchmarks.md). The services run without it; an operator who would rather
+//   spend memory than CPU sets `NODE_OPTIONS=--opt`. On Node 22 and later the mid tier (Maglev)
+//   still optimizes hot code.
 //
 // Operators who pass their own flags for either (NODE_OPTIONS or the command line) keep them.
 //
@@ -24,15 +25,12 @@
 // scan. Types still come from `import type`.
 import { setFlagsFromString } from 'node:v8';
 
-const noOpt = '--no-opt';
-let optimizerHeldBack = false;
-
 const settings = [
   {
     flag: '--semi-space-growth-factor=1',
     overriddenBy: /--(max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth/,
   },
-  { flag: noOpt, overriddenBy: /--(no-)?(opt|turbofan)\b/ },
+  { flag: '--no-opt', overriddenBy: /--(no-)?(opt|turbofan)\b/ },
 ];
 
 /** Applies the settings the operator did not set otherwise; returns the flags applied. */
@@ -46,21 +44,7 @@ export function applyServiceRuntimeSettings(
     if (!given.some((arg) => overriddenBy.test(arg))) {
       setFlagsFromString(flag);
       applied.push(flag);
-      optimizerHeldBack ||= flag === noOpt;
     }
   }
   return applied;
-}
-
-/**
- * Called once the service is serving: switches the optimizing compiler back on if start-up ran
- * without it (an operator's own setting is left alone). Returns whether it switched it on.
- */
-export function serviceStarted(): boolean {
-  if (!optimizerHeldBack) {
-    return false;
-  }
-  optimizerHeldBack = false;
-  setFlagsFromString('--opt');
-  return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyServiceRuntimeSettings, serviceStarted } from '../src/runtime.js';
+import { applyServiceRuntimeSettings } from '../src/runtime.js';
 
 describe('service runtime settings', () => {
   it("keeps the operator's own flags, from the command line or NODE_OPTIONS", () => {
@@ -10,14 +10,5 @@ describe('service runtime settings', () => {
   it('applies what the operator did not set', () => {
     // (Only the young-generation setting here: turning the optimizing compiler off would slow this test worker.)
     expect(applyServiceRuntimeSettings(['--no-opt'], '')).toEqual(['--semi-space-growth-factor=1']);
-  });
-
-  it('switches the optimizing compiler on once serving, unless the operator chose', () => {
-    expect(applyServiceRuntimeSettings(['--no-opt'], '')).not.toContain('--no-opt');
-    expect(serviceStarted()).toBe(false);
-    // Start-up without it (only for an instant here: the next line switches it back on).
-    expect(applyServiceRuntimeSettings(['--max-semi-space-size=8'], '')).toEqual(['--no-opt']);
-    expect(serviceStarted()).toBe(true);
-    expect(serviceStarted()).toBe(false);
   });
 });

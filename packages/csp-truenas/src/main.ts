@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // csp-truenas. Process settings first (@opencsp/csp-spec/runtime), then the rest of the CSP: its
-// modules are loaded only after them (cli.ts). Once it serves, the optimizing compiler comes on.
-import { applyServiceRuntimeSettings, serviceStarted } from '@opencsp/csp-spec/runtime';
+// modules are loaded only after them (cli.ts).
+import { applyServiceRuntimeSettings } from '@opencsp/csp-spec/runtime';
 
 applyServiceRuntimeSettings();
 const { main } = await import('./cli.js');
-main().then(serviceStarted, (err: unknown) => {
+main().catch((err: unknown) => {
   console.error(`csp-truenas: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
