@@ -166,6 +166,9 @@ class Run {
   async raw(rng: Rng): Promise<void> {
     const text = rawRequest(rng, this.state.token);
     const sent = show(text, this.#target.credentials.password);
+    if (trace) {
+      console.log(`fuzz ${this.report.sent}: raw ${JSON.stringify(text.slice(0, 200))}`);
+    }
     try {
       const response = await rawHttp(this.#raw, Buffer.from(text, 'latin1'), 30_000);
       if (!response) {
