@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
+import { maxBackingBytes } from '../../src/common/backing-store.js';
 import { createZvol, GiB, MiB, simWithClient } from './fixture.js';
 
 type Entry = Record<string, Record<string, unknown>> & Record<string, unknown>;
@@ -140,6 +141,19 @@ describe('truenas-sim pool.dataset', () => {
     expect(after).toEqual(before);
     expect((await stat(sim.backingFile({ dataset: 'tank/k8s/thick' }) as string)).size).toBe(64 * MiB);
     expect((await query('tank/k8s'))[0]?.used?.parsed).toBe(64 * MiB);
+  });
+
+  it('makes sparse zvols larger than a backing file can be (fuzz seed 1506573609)', async () => {
+    const { sim, rpc } = await simWithClient();
+    const PiB = 1024 * 1024 * GiB;
+    const huge = { name: 'tank/k8s/huge', type: 'VOLUME', volsize: PiB, sparse: true, force_size: true };
+    expect((await rpc.call<Entry>('pool.dataset.create', [huge])).volsize?.parsed).toBe(PiB);
+    const grown = await rpc.call<Entry>('pool.dataset.update', [
+      'tank/k8s/huge',
+      { volsize: 2 * PiB, force_size: true },
+    ]);
+    expect(grown.volsize?.parsed).toBe(2 * PiB);
+    expect((await stat(sim.backingFile({ dataset: 'tank/k8s/huge' }) as string)).size).toBe(maxBackingBytes);
   });
 
   it('filters, selects, orders, counts and gets', async () => {
