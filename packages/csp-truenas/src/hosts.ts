@@ -29,17 +29,6 @@ import {
 import { dhchapOf, isNqn, linkedSubsystems, releaseNvmeHosts, upsertNvmeHosts } from './nvme-hosts.js';
 import { querySql } from './sql-query.js';
 
-export {
-  type HostRecord,
-  hostComment,
-  hostFilters,
-  hostPrefix,
-  type InitiatorGroup,
-  isHostOf,
-  parseHostComment,
-  volumePrefix,
-} from './host-comment.js';
-
 /** The IQNs of a host group (what iSCSI access groups are built from; NQNs are NVMe's). */
 export function iqnsOf(group: InitiatorGroup): string[] {
   return group.initiators.filter((name) => !isNqn(name));

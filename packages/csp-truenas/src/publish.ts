@@ -22,11 +22,11 @@ import {
   hostFilters,
   hostPrefix,
   type InitiatorGroup,
-  iqnsOf,
   isHostOf,
   parseHostComment,
   volumePrefix,
-} from './hosts.js';
+} from './host-comment.js';
+import { iqnsOf } from './hosts.js';
 import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
 import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
 import { checkPublish } from './publish-checks.js';
