@@ -1,9 +1,8 @@
-// Which LUN holds a snapshot of a given name, and which LUNs were cloned from a snapshot. DSM keeps
-// snapshots per LUN and records a clone's parent only on the clone (`family_config`): it has no
-// call that finds either across the NAS without listing every LUN. This index, shared by every
+// Which LUN holds a snapshot of a given name. DSM keeps snapshots per LUN: it has no call that
+// finds one by name across the NAS without listing every LUN. This index, shared by every
 // session of the CSP process for one NAS, is built from one such listing the first time it is
 // needed (and again when older than its maximum age), then kept current by this process's own
-// snapshot, clone and delete operations. Every hit is checked with one DSM `get` before it is
+// snapshot and delete operations. Every hit is checked with one DSM `get` before it is
 // believed, so an object removed behind the CSP's back is never reported; an object another
 // writer adds with this CSP's prefix is seen at the next rebuild.
 import type { DsmApi } from './dsm/api.js';
@@ -19,12 +18,10 @@ type Change = (index: Maps) => void;
 interface Maps {
   /** DSM snapshot name → the snapshots of that name (one, unless made outside this CSP). */
   names: Map<string, IndexedSnapshot[]>;
-  /** Snapshot uuid → uuids of LUNs cloned from it. */
-  clones: Map<string, Set<string>>;
 }
 
 function emptyMaps(): Maps {
-  return { names: new Map(), clones: new Map() };
+  return { names: new Map() };
 }
 
 function addName(maps: Maps, name: string, entry: IndexedSnapshot): void {
@@ -43,7 +40,6 @@ function removeSnapshotFrom(maps: Maps, snapshotUuid: string): void {
       }
     }
   }
-  maps.clones.delete(snapshotUuid);
 }
 
 export class SnapshotIndex {
@@ -75,15 +71,11 @@ export class SnapshotIndex {
   async #build(api: DsmApi, naming: Naming, now: number): Promise<void> {
     this.#journal = [];
     try {
-      const luns = await api.luns(['snapshot_info', 'family_config', 'status']);
+      const luns = await api.luns(['snapshot_info', 'status']);
       const maps = emptyMaps();
       for (const lun of luns) {
         if (lun.status === 'deleting') {
           continue;
-        }
-        const parent = lun.family_config?.parent_snapshot_uuid;
-        if (parent) {
-          this.#link(maps, parent, lun.uuid);
         }
         if (naming.csiName(lun.name) === undefined) {
           continue;
@@ -105,12 +97,6 @@ export class SnapshotIndex {
     }
   }
 
-  #link(maps: Maps, snapshotUuid: string, lunUuid: string): void {
-    const set = maps.clones.get(snapshotUuid) ?? new Set<string>();
-    set.add(lunUuid);
-    maps.clones.set(snapshotUuid, set);
-  }
-
   #apply(change: Change): void {
     change(this.#maps);
     this.#journal?.push(change);
@@ -121,11 +107,6 @@ export class SnapshotIndex {
     return [...(this.#maps.names.get(name) ?? [])];
   }
 
-  /** LUNs cloned from a snapshot (unverified: check each with a `get`). */
-  clonesOf(snapshotUuid: string): string[] {
-    return [...(this.#maps.clones.get(snapshotUuid) ?? [])];
-  }
-
   addSnapshot(name: string, entry: IndexedSnapshot): void {
     this.#apply((maps) => addName(maps, name, entry));
   }
@@ -134,19 +115,9 @@ export class SnapshotIndex {
     this.#apply((maps) => removeSnapshotFrom(maps, snapshotUuid));
   }
 
-  addClone(snapshotUuid: string, lunUuid: string): void {
-    this.#apply((maps) => this.#link(maps, snapshotUuid, lunUuid));
-  }
-
-  /** A LUN is gone: it is nobody's clone any more, and its snapshots went with it. */
+  /** A LUN is gone: its snapshots went with it. */
   removeLun(lunUuid: string): void {
     this.#apply((maps) => {
-      for (const [snapshot, set] of maps.clones) {
-        set.delete(lunUuid);
-        if (set.size === 0) {
-          maps.clones.delete(snapshot);
-        }
-      }
       for (const [name, list] of maps.names) {
         const kept = list.filter((e) => e.lunUuid !== lunUuid);
         if (kept.length === 0) {

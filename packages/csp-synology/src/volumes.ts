@@ -144,7 +144,6 @@ export class VolumeService {
       size,
       (lun) => lun.family_config?.parent_snapshot_uuid === ids.snapshotUuid,
       (temp) => api.cloneSnapshot(ids.lunUuid, ids.snapshotUuid, temp),
-      (uuid) => snapshotIndex(this.#ctx).addClone(ids.snapshotUuid, uuid),
     );
   }
 
@@ -175,8 +174,6 @@ export class VolumeService {
     size: number,
     sameSource: (lun: DsmLun) => boolean,
     clone: (tempName: string) => Promise<string>,
-    /** Told the clone's LUN (the NAS-wide snapshot index records a snapshot's clones). */
-    cloned?: (uuid: string) => void,
   ): Promise<Volume> {
     const { api, naming, settings } = this.#ctx;
     const tempName = naming.creatingName(lunName);
@@ -191,7 +188,6 @@ export class VolumeService {
       }
       uuid = await createLunCall(this.#ctx, tempName, () => clone(tempName));
     }
-    cloned?.(uuid);
     return orRemove(this.#ctx, uuid, async () => {
       await this.#finishClone(uuid, size, request, lunName);
       await api.setLun(uuid, { new_name: lunName });

@@ -12,10 +12,11 @@ function lun(uuid: string, name: string, extra: Partial<DsmLun> = {}): DsmLun {
 
 /** A DsmApi whose LUN listing answers `luns` (after `gate`, when given) and counts the listings. */
 function fakeApi(luns: DsmLun[], gate?: Promise<void>) {
-  const state = { listings: 0 };
+  const state = { listings: 0, additional: [] as string[] };
   const api = {
-    async luns() {
+    async luns(additional: string[]) {
       state.listings++;
+      state.additional = additional;
       await gate;
       return luns;
     },
@@ -33,7 +34,7 @@ const snap = (uuid: string, name: string) => ({
 });
 
 describe('SnapshotIndex', () => {
-  it('indexes our snapshots by name and every LUN by the snapshot it was cloned from', async () => {
+  it('indexes our snapshots by name from one listing of snapshots and status', async () => {
     const { api, state } = fakeApi([
       lun('a', 'k8s-vol-a', { snapshots: [snap('s1', 'k8s-snap-1'), snap('s9', 'manual')] }),
       lun('b', 'k8s-vol-b', { family_config: clone('s1') }),
@@ -47,7 +48,7 @@ describe('SnapshotIndex', () => {
     expect(index.named('k8s-snap-1')).toEqual([{ lunUuid: 'a', snapshotUuid: 's1' }]);
     expect(index.named('manual')).toEqual([]);
     expect(index.named('k8s-snap-2')).toEqual([]);
-    expect(index.clonesOf('s1').sort()).toEqual(['b', 'c']);
+    expect(state.additional).toEqual(['snapshot_info', 'status']);
     await index.ready(api, naming, 70_000);
     expect(state.listings).toBe(2);
   });
@@ -61,16 +62,14 @@ describe('SnapshotIndex', () => {
     const index = new SnapshotIndex(60_000);
     const building = index.ready(api, naming, 0);
     index.addSnapshot('k8s-snap-2', { lunUuid: 'a', snapshotUuid: 's2' });
-    index.addClone('s2', 'x');
     index.removeSnapshot('s1');
     open();
     await building;
     expect(index.named('k8s-snap-1')).toEqual([]);
     expect(index.named('k8s-snap-2')).toEqual([{ lunUuid: 'a', snapshotUuid: 's2' }]);
-    expect(index.clonesOf('s2')).toEqual(['x']);
     index.removeLun('x');
+    expect(index.named('k8s-snap-2')).toEqual([{ lunUuid: 'a', snapshotUuid: 's2' }]);
     index.removeLun('a');
-    expect(index.clonesOf('s2')).toEqual([]);
     expect(index.named('k8s-snap-2')).toEqual([]);
   });
 

@@ -1,66 +1,33 @@
 // Hosts live on the array as iSCSI initiator groups that no target uses: `initiators` holds the
-// host's IQNs (and its NVMe NQNs, see nvme-hosts.ts) and the comment `opencsp:host:<uuid>[ chap:<user>|mchap:<user>]` identifies it
-// (the uuid is replaced by `sha256.<hash>` when the comment would pass 120 characters). CHAP
-// credentials are entries of one auth group tag shared by all hosts, one entry per CHAP user,
-// removed when no host uses that user any more.
-import { createHash } from 'node:crypto';
+// host's IQNs (and its NVMe NQNs, see nvme-hosts.ts) and the comment identifies it (host-comment.ts).
+// CHAP credentials are entries of one auth group tag shared by all hosts, one entry per CHAP user,
+// kept while a host names the user or still needs it for volumes published over CHAP
+// (chap-entries.ts).
 import type { Host, HostRequest } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
+import {
+  type Chap,
+  dropHolds,
+  findHolds,
+  hasChapVolumes,
+  holdChap,
+  neededHolds,
+  releaseChap,
+  upsertChap,
+} from './chap-entries.js';
 import { call, read, type SessionContext } from './context.js';
+import {
+  type HostRecord,
+  hostComment,
+  hostFilters,
+  hostPrefix,
+  type InitiatorGroup,
+  isHostOf,
+  parseHostComment,
+  volumePrefix,
+} from './host-comment.js';
 import { dhchapOf, isNqn, linkedSubsystems, releaseNvmeHosts, upsertNvmeHosts } from './nvme-hosts.js';
 import { querySql } from './sql-query.js';
-
-export const hostPrefix = 'opencsp:host:';
-export const volumePrefix = 'opencsp:volume:';
-const maxComment = 120;
-
-export interface InitiatorGroup {
-  id: number;
-  initiators: string[];
-  comment: string;
-}
-
-export interface HostRecord {
-  key: string;
-  chapUser: string | undefined;
-  mutual: boolean;
-}
-
-function hashedKey(uuid: string): string {
-  return `sha256.${createHash('sha256').update(uuid).digest('hex').slice(0, 32)}`;
-}
-
-function chapSuffix(chap: { user: string; mutual: boolean } | undefined): string {
-  return chap ? ` ${chap.mutual ? 'mchap' : 'chap'}:${chap.user}` : '';
-}
-
-export function hostComment(uuid: string, chap?: { user: string; mutual: boolean }): string {
-  const suffix = chapSuffix(chap);
-  const plain = `${hostPrefix}${uuid}${suffix}`;
-  return plain.length <= maxComment ? plain : `${hostPrefix}${hashedKey(uuid)}${suffix}`;
-}
-
-export function parseHostComment(comment: string): HostRecord | undefined {
-  if (!comment.startsWith(hostPrefix)) {
-    return undefined;
-  }
-  const [key, chap] = comment.slice(hostPrefix.length).split(' ') as [string, string | undefined];
-  const match = chap ? /^(m?chap):(.+)$/.exec(chap) : null;
-  return { key, chapUser: match?.[2], mutual: match?.[1] === 'mchap' };
-}
-
-/** Server-side filter for the host group of `uuid` (or of a host id), whichever key it uses. */
-export function hostFilters(uuid: string): unknown[] {
-  return [hostPrefix + uuid, hostPrefix + hashedKey(uuid)].flatMap((key) => [
-    ['comment', '=', key],
-    ['comment', '^', `${key} `],
-  ]);
-}
-
-export function isHostOf(group: InitiatorGroup, uuid: string): boolean {
-  const record = parseHostComment(group.comment);
-  return record !== undefined && (record.key === uuid || record.key === hashedKey(uuid));
-}
 
 /** The IQNs of a host group (what iSCSI access groups are built from; NQNs are NVMe's). */
 export function iqnsOf(group: InitiatorGroup): string[] {
@@ -93,13 +60,6 @@ function checkSecret(value: string, field: string): void {
   }
 }
 
-interface Chap {
-  user: string;
-  secret: string;
-  mutualUser: string;
-  mutualSecret: string;
-}
-
 function chapOf(req: HostRequest): Chap | undefined {
   if (!req.chap_user) {
     if (req.chap_mutual_user) {
@@ -126,62 +86,6 @@ function chapOf(req: HostRequest): Chap | undefined {
   return chap;
 }
 
-interface AuthRow {
-  id: number;
-  tag: number;
-  user: string;
-  secret: string;
-  peeruser: string;
-  peersecret: string;
-}
-
-async function upsertChap(ctx: SessionContext, chap: Chap): Promise<void> {
-  await ctx.locks.run(`${ctx.address}|chap:${chap.user}`, async () => {
-    const tag = ctx.config.chapTag;
-    const [row] = await querySql<AuthRow[]>(ctx, 'iscsi.auth.query', [
-      ['tag', '=', tag],
-      ['user', '=', chap.user],
-    ]);
-    const wanted = { secret: chap.secret, peeruser: chap.mutualUser, peersecret: chap.mutualSecret };
-    if (!row) {
-      await call(ctx, 'iscsi.auth.create', [{ tag, user: chap.user, ...wanted }]);
-    } else if (
-      row.secret !== wanted.secret ||
-      row.peeruser !== wanted.peeruser ||
-      row.peersecret !== wanted.peersecret
-    ) {
-      await call(ctx, 'iscsi.auth.update', [row.id, wanted]);
-    }
-  });
-}
-
-/** Deletes the CHAP entry of `user` once no host group (but `leaving`, which is about to go) refers to it. */
-async function releaseChap(ctx: SessionContext, user: string, leaving?: number): Promise<void> {
-  await ctx.locks.run(`${ctx.address}|chap:${user}`, async () => {
-    const candidates = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [
-      ['comment', '^', hostPrefix],
-      [
-        'OR',
-        [
-          ['comment', '$', ` chap:${user}`],
-          ['comment', '$', ` mchap:${user}`],
-        ],
-      ],
-    ]);
-    // SQL LIKE ignores case and reads `_` as a wildcard: keep only exact users.
-    if (candidates.some((group) => group.id !== leaving && parseHostComment(group.comment)?.chapUser === user)) {
-      return;
-    }
-    const [row] = await querySql<AuthRow[]>(ctx, 'iscsi.auth.query', [
-      ['tag', '=', ctx.config.chapTag],
-      ['user', '=', user],
-    ]);
-    if (row) {
-      await call(ctx, 'iscsi.auth.delete', [row.id]);
-    }
-  });
-}
-
 export async function findHostGroup(ctx: SessionContext, uuid: string): Promise<InitiatorGroup | undefined> {
   const rows = await querySql<InitiatorGroup[]>(ctx, 'iscsi.initiator.query', [['OR', hostFilters(uuid)]]);
   return rows.find((row) => isHostOf(row, uuid));
@@ -205,6 +109,32 @@ export async function nqnsNamedElsewhere(
   return new Set(groups.filter((g) => g.id !== except).flatMap(nqnsOf));
 }
 
+/**
+ * The CHAP user and initiator names a host is about to lose: its user's entry must stay while
+ * volumes are published over CHAP to those names (their node logs in with that user on every
+ * reconnect), which a hold records before the host's comment stops naming the user. Returns the
+ * user to release (none when the host keeps it or a hold now keeps it).
+ */
+async function holdWhatLeaves(
+  ctx: SessionContext,
+  existing: InitiatorGroup | undefined,
+  chap: Chap | undefined,
+  iqns: readonly string[],
+): Promise<string | undefined> {
+  const record = existing && parseHostComment(existing.comment);
+  const previous = record?.chapUser;
+  if (!existing || !record || !previous) {
+    return undefined;
+  }
+  const userLeaves = previous !== chap?.user;
+  const lost = iqnsOf(existing).filter((iqn) => userLeaves || !iqns.includes(iqn));
+  if (lost.length > 0 && (await hasChapVolumes(ctx, lost))) {
+    await holdChap(ctx, record.key, previous, lost, await findHolds(ctx, record.key));
+    return undefined;
+  }
+  return userLeaves ? previous : undefined;
+}
+
 export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise<Host> {
   const iqns = [...new Set(req.iqns ?? [])].sort();
   const nqns = [...new Set(req.nqns ?? [])].sort();
@@ -219,6 +149,7 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
   if (chap) {
     await upsertChap(ctx, chap);
   }
+  const leaving = await holdWhatLeaves(ctx, existing, chap, iqns);
   // A registration for another protocol (the driver registers before every publish) leaves the
   // NVMe hosts and their DH-CHAP keys as they are: an iSCSI volume's publish must not clear them.
   const nvme = req.access_protocol === undefined || req.access_protocol === 'nvmetcp';
@@ -234,9 +165,8 @@ export async function upsertHost(ctx: SessionContext, req: HostRequest): Promise
   } else {
     group = existing;
   }
-  const previous = existing && parseHostComment(existing.comment)?.chapUser;
-  if (previous && previous !== chap?.user) {
-    await releaseChap(ctx, previous);
+  if (leaving !== undefined) {
+    await releaseChap(ctx, leaving);
   }
   const dropped = existing ? nqnsOf(existing).filter((nqn) => !nqns.includes(nqn)) : [];
   if (dropped.length > 0) {
@@ -286,7 +216,16 @@ export async function deleteHost(ctx: SessionContext, uuid: string, mustExist: b
   }
   // The CHAP entry and the NVMe host rows go before the group: a retry after a failure in between
   // still finds the group (and the user and NQNs in its comment), so nothing is stranded.
-  const chapUser = parseHostComment(group.comment)?.chapUser;
+  const record = parseHostComment(group.comment);
+  const holds = await findHolds(ctx, record?.key ?? uuid);
+  if ((await neededHolds(ctx, holds)).length > 0) {
+    throw new CspProblem(
+      'HAS_DEPENDENTS',
+      `host ${uuid} still has volumes published to it over CHAP under initiator names it had before`,
+    );
+  }
+  await dropHolds(ctx, holds);
+  const chapUser = record?.chapUser;
   if (chapUser) {
     await releaseChap(ctx, chapUser, group.id);
   }

@@ -4,7 +4,8 @@
 import type { PublishOptions } from '@opencsp/csp-spec';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import { read, type SessionContext } from './context.js';
-import { type InitiatorGroup, iqnsOf, nqnsOf, volumePrefix } from './hosts.js';
+import { type InitiatorGroup, volumePrefix } from './host-comment.js';
+import { iqnsOf, nqnsOf } from './hosts.js';
 import { linkedSubsystems } from './nvme-hosts.js';
 import { readOnlyHostIds } from './props.js';
 import type { Access } from './publish.js';

@@ -16,16 +16,17 @@
 import type { PublishInfo, PublishOptions, UnpublishOptions } from '@opencsp/csp-spec';
 import { CspProblem, invalidInput } from '@opencsp/csp-spec/server';
 import { type AccessRecord, accessRecordUpdates, currentRecord, publishRecord } from './access-record.js';
+import { dropUnneededHolds, holdFilters, holdsOf } from './chap-entries.js';
 import { call, type SessionContext } from './context.js';
 import {
   hostFilters,
   hostPrefix,
   type InitiatorGroup,
-  iqnsOf,
   isHostOf,
   parseHostComment,
   volumePrefix,
-} from './hosts.js';
+} from './host-comment.js';
+import { iqnsOf } from './hosts.js';
 import { detachAllNvme, publishNvme, unpublishNvme } from './nvme-publish.js';
 import { type DatasetEntry, hostIds, idProp, prop, protocolOf } from './props.js';
 import { checkPublish } from './publish-checks.js';
@@ -50,6 +51,8 @@ export interface Access {
   hosts: InitiatorGroup[];
   /** Rows of the lookup, for finding the publishing host. */
   rows: InitiatorGroup[];
+  /** The CHAP holds of the host the lookup named (chap-entries.ts). */
+  holds: InitiatorGroup[];
 }
 
 /** One initiator query: the host's group, the published hosts' groups and the volume's group. */
@@ -65,7 +68,7 @@ export async function loadAccess(
   const ids = groupId === undefined ? published : [...published, groupId];
   const alternatives: unknown[] = [
     ['comment', '=', groupComment],
-    ...(hostUuid === undefined ? [] : hostFilters(hostUuid)),
+    ...(hostUuid === undefined ? [] : [...hostFilters(hostUuid), ...holdFilters(hostUuid)]),
   ];
   if (ids.length > 0) {
     alternatives.push(['id', 'in', ids]);
@@ -81,6 +84,7 @@ export async function loadAccess(
     groups: group ? [group, ...own.filter((r) => r !== group)] : [],
     hosts: rows.filter((r) => published.includes(r.id) && r.comment.startsWith(hostPrefix)),
     rows,
+    holds: hostUuid === undefined ? [] : holdsOf(rows, hostUuid),
   };
 }
 
@@ -238,6 +242,10 @@ export async function unpublishVolume(ctx: SessionContext, id: string, options: 
     access.hosts.filter((h) => h.id !== host.id),
     currentRecord(entry),
   );
+  // The last volume over CHAP on a hold's initiator names going ends the hold.
+  if (access.holds.length > 0) {
+    await dropUnneededHolds(ctx, access.holds);
+  }
 }
 
 /** Removes every host's access to an NVMe/TCP volume (delete with force). */

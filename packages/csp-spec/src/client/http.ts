@@ -1,13 +1,14 @@
 // HTTP transport to one CSP endpoint: pooled keep-alive connections (Node's own http/https agent,
 // which costs the driver far less memory than a separate HTTP client library), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CspClientMetrics } from '../metrics/types.js';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
+import { exchange } from './exchange.js';
 
 export interface HttpOptions {
   /** Base URL including the contract path, e.g. `http://csp:8080/containers/v1`. */
@@ -283,19 +284,15 @@ export class CspHttp {
   }
 
   /** One request and its whole answer, within the deadline (connecting within its own). */
-  #exchange(
+  async #exchange(
     request: HttpRequest,
     headers: Record<string, string>,
     body: string | undefined,
     timeoutMs: number,
   ): Promise<HttpResponse> {
-    return new Promise((resolve, reject) => {
-      let timedOut = false;
-      const fail = (err: Error) => {
-        clearTimeout(deadline);
-        reject(timedOut ? new Deadline() : err);
-      };
-      const req = this.#send({
+    const answer = await exchange({
+      send: this.#send,
+      request: {
         agent: this.#agent,
         protocol: this.#origin.protocol,
         hostname: this.#origin.hostname.replace(/^\[|\]$/g, ''),
@@ -303,37 +300,31 @@ export class CspHttp {
         path: this.#url(request),
         method: request.method,
         headers,
-      });
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        req.destroy(new Deadline());
-      }, timeoutMs);
-      req.once('socket', (socket) => {
-        if (!socket.connecting) {
-          return;
-        }
-        const connect = setTimeout(
-          () => req.destroy(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
-          this.#connectTimeoutMs,
-        );
-        socket.once('connect', () => clearTimeout(connect));
-        socket.once('close', () => clearTimeout(connect));
-      });
-      req.once('error', fail);
-      req.once('response', (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('error', fail);
-        res.once('end', () => {
-          clearTimeout(deadline);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: parseBody(Buffer.concat(chunks).toString('utf8'), res.headers['content-type']),
-          });
-        });
-      });
-      req.end(body);
+      },
+      body,
+      timeoutMs,
+      deadline: () => new Deadline(),
+      sent: (req) => this.#limitConnect(req),
+    });
+    return {
+      status: answer.status,
+      headers: answer.headers,
+      body: parseBody(answer.text, answer.headers['content-type']),
+    };
+  }
+
+  /** A request still connecting is destroyed with CONNECT_TIMEOUT when it does not connect in time. */
+  #limitConnect(req: ClientRequest): void {
+    req.once('socket', (socket) => {
+      if (!socket.connecting) {
+        return;
+      }
+      const connect = setTimeout(
+        () => req.destroy(Object.assign(new Error('connect timeout'), { code: connectTimeoutCode })),
+        this.#connectTimeoutMs,
+      );
+      socket.once('connect', () => clearTimeout(connect));
+      socket.once('close', () => clearTimeout(connect));
     });
   }
 }

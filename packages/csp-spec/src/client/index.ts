@@ -15,4 +15,5 @@ export {
   CspTimeoutError,
   isCspError,
 } from './errors.js';
+export { type Exchange, type Exchanged, exchange } from './exchange.js';
 export { CspHttp, errorDetail, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';

@@ -3,11 +3,12 @@
 // lists for it), POST form bodies (credentials and sids never go into URLs), a deadline per
 // request, and answers checked to be DSM envelopes.
 
-import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { exchange } from '@opencsp/csp-spec/client';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import { DsmTransportError } from './errors.js';
 
@@ -166,14 +167,10 @@ export class DsmTransport {
     return parsed;
   }
 
-  #exchange(path: string, body: string, headers: Record<string, string>): Promise<Exchange> {
-    return new Promise((resolve, reject) => {
-      let timedOut = false;
-      const fail = (err: Error) => {
-        clearTimeout(deadline);
-        reject(timedOut ? Object.assign(new Error('deadline passed'), { name: 'TimeoutError' }) : err);
-      };
-      const req = this.#send({
+  async #exchange(path: string, body: string, headers: Record<string, string>): Promise<Exchange> {
+    const answer = await exchange({
+      send: this.#send,
+      request: {
         agent: this.#agent,
         protocol: this.#url.protocol,
         hostname: this.#url.hostname.replace(/^\[|\]$/g, ''),
@@ -185,23 +182,12 @@ export class DsmTransport {
           'content-length': String(Buffer.byteLength(body)),
           ...headers,
         },
-      });
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        req.destroy();
-      }, this.#timeoutMs);
-      req.once('error', fail);
-      req.once('response', (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('error', fail);
-        res.once('end', () => {
-          clearTimeout(deadline);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
-      req.end(body);
+      },
+      body,
+      timeoutMs: this.#timeoutMs,
+      deadline: () => Object.assign(new Error('deadline passed'), { name: 'TimeoutError' }),
     });
+    return { status: answer.status, text: answer.text };
   }
 
   async close(): Promise<void> {

@@ -58,8 +58,13 @@ describe('csp-truenas force_sql_filters', () => {
       ]),
     );
     // The one lookup left to Python: which volume groups still admit a host's IQNs (`rin` on a
-    // column SQL holds as one text), when a host is removed.
-    expect(plain.map((c) => c.method)).toEqual(['iscsi.initiator.query', 'iscsi.initiator.query']);
+    // column SQL holds as one text), when a host changes its CHAP user (are its CHAP volumes
+    // still published?) and when a host is removed.
+    expect(plain.map((c) => c.method)).toEqual([
+      'iscsi.initiator.query',
+      'iscsi.initiator.query',
+      'iscsi.initiator.query',
+    ]);
     expect(plain.every((c) => usesRin(filtersOf(c)))).toBe(true);
     expect(sim.core.sqlMismatches).toEqual([]);
   });

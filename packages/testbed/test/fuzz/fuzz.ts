@@ -35,6 +35,9 @@ export interface FuzzReport {
   leftovers: string[];
 }
 
+/** FUZZ_TRACE=1 prints every contract request and its answer (to follow a finding's replay). */
+const trace = process.env.FUZZ_TRACE === '1';
+
 /** Statuses of the 5xx class that the contract allows for some requests. */
 function allowedServerError(status: number, body: string): boolean {
   if (status !== 501 && status !== 507) {
@@ -149,6 +152,11 @@ class Run {
       });
       const body = await response.body.text();
       this.#check(response.statusCode, body, sent, req.method === 'HEAD');
+      if (trace) {
+        console.log(
+          `fuzz ${this.report.sent}: ${response.statusCode} ${sent} => ${show(body, this.#target.credentials.password)}`,
+        );
+      }
       this.#learn(req, response.statusCode, body);
     } catch (err) {
       this.#fail(`no answer (${(err as Error).message}) for ${sent}`);
@@ -158,6 +166,9 @@ class Run {
   async raw(rng: Rng): Promise<void> {
     const text = rawRequest(rng, this.state.token);
     const sent = show(text, this.#target.credentials.password);
+    if (trace) {
+      console.log(`fuzz ${this.report.sent}: raw ${JSON.stringify(text.slice(0, 200))}`);
+    }
     try {
       const response = await rawHttp(this.#raw, Buffer.from(text, 'latin1'), 30_000);
       if (!response) {

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { maxBackingBytes } from '../../src/common/backing-store.js';
 import { createZvol, GiB, MiB, simWithClient } from './fixture.js';
 
 type Entry = Record<string, Record<string, unknown>> & Record<string, unknown>;
@@ -121,6 +122,38 @@ describe('truenas-sim pool.dataset', () => {
     const missing = await rpc.fail('pool.dataset.update', ['tank/k8s/none', { comments: 'x' }]);
     expect(missing.data?.extra).toEqual([['id', 'tank/k8s/none does not exist', 2]]);
     expect((await stat(sim.backingFile({ dataset: 'tank/k8s/v' }) as string)).size).toBe(128 * MiB);
+  });
+
+  it('leaves a zvol as it was when its grow fails', async () => {
+    const { sim, rpc } = await simWithClient({ pool: { name: 'tank', capacity: 10 * GiB } });
+    await rpc.call('pool.dataset.create', [{ name: 'tank/k8s/thick', type: 'VOLUME', volsize: 64 * MiB }]);
+    const query = (id: string) => rpc.call<Entry[]>('pool.dataset.query', [[['id', '=', id]]]);
+    const [before] = await query('tank/k8s/thick');
+    const grow = vi.spyOn(sim.core.backing, 'grow').mockRejectedValueOnce(new Error('No space left on device'));
+    const refused = await rpc.fail('pool.dataset.update', [
+      'tank/k8s/thick',
+      { volsize: 128 * MiB, comments: 'after', user_properties_update: [{ key: 'opencsp:b', value: '2' }] },
+    ]);
+    expect(grow).toHaveBeenCalledOnce();
+    expect(refused.data?.reason).toMatch(/No space left on device/);
+    const [after] = await query('tank/k8s/thick');
+    expect(after?.volsize?.parsed).toBe(64 * MiB);
+    expect(after).toEqual(before);
+    expect((await stat(sim.backingFile({ dataset: 'tank/k8s/thick' }) as string)).size).toBe(64 * MiB);
+    expect((await query('tank/k8s'))[0]?.used?.parsed).toBe(64 * MiB);
+  });
+
+  it('makes sparse zvols larger than a backing file can be (fuzz seed 1506573609)', async () => {
+    const { sim, rpc } = await simWithClient();
+    const PiB = 1024 * 1024 * GiB;
+    const huge = { name: 'tank/k8s/huge', type: 'VOLUME', volsize: PiB, sparse: true, force_size: true };
+    expect((await rpc.call<Entry>('pool.dataset.create', [huge])).volsize?.parsed).toBe(PiB);
+    const grown = await rpc.call<Entry>('pool.dataset.update', [
+      'tank/k8s/huge',
+      { volsize: 2 * PiB, force_size: true },
+    ]);
+    expect(grown.volsize?.parsed).toBe(2 * PiB);
+    expect((await stat(sim.backingFile({ dataset: 'tank/k8s/huge' }) as string)).size).toBe(maxBackingBytes);
   });
 
   it('filters, selects, orders, counts and gets', async () => {

@@ -162,6 +162,26 @@ describe('truenas-sim iSCSI', () => {
     expect(inUse.data?.reason).toMatch(/being used by following target/);
   });
 
+  it('refuses to delete the last CHAP entry of a tag that targets use, naming each target group', async () => {
+    const { sim, rpc } = await simWithClient({ portals: [{ ips: ['10.0.0.1'] }, { ips: ['10.0.1.1'] }] });
+    const entry = (user: string) => ({ tag: 3, user, secret: 'secret-12345' });
+    const first = await rpc.call<Row>('iscsi.auth.create', [entry('a')]);
+    const second = await rpc.call<Row>('iscsi.auth.create', [entry('b')]);
+    const groups = [1, 2].map((portal) => ({ portal, authmethod: 'CHAP', auth: 3 }));
+    const target = await rpc.call<Row>('iscsi.target.create', [{ name: 'two-groups', groups }]);
+    // Not the last entry of its tag: no check at all.
+    expect(await rpc.call('iscsi.auth.delete', [first.id])).toBe(true);
+    const refused = await rpc.fail('iscsi.auth.delete', [second.id]);
+    const reason = `Authorized access of ${second.id} is being used by following target(s): ${target.id}, ${target.id}`;
+    expect(refused.code).toBe(-32001);
+    expect(refused.data).toMatchObject({ error: 14, errname: 'EFAULT', reason: `[EFAULT] ${reason}` });
+    const moved = await rpc.fail('iscsi.auth.update', [second.id, { tag: 4 }]);
+    expect(moved.data?.extra).toEqual([['iscsi_auth_update.tag', reason, 22]]);
+    expect(sim.core.iscsi.auth.rows()).toHaveLength(1);
+    await rpc.call('iscsi.target.delete', [target.id]);
+    expect(await rpc.call('iscsi.auth.delete', [second.id])).toBe(true);
+  });
+
   it('reports global config and portals', async () => {
     const { rpc } = await simWithClient({ portals: [{ ips: ['10.0.0.1', '10.0.1.1'], comment: 'opencsp' }] });
     expect(await rpc.call('iscsi.global.config')).toMatchObject({

@@ -74,12 +74,17 @@ function validateAuth(data: Record<string, unknown>, schema: string): void {
   }
 }
 
+/**
+ * Why the entry `row` cannot leave its tag (`iscsi.auth.delete`, or an update of its `tag`): only
+ * the last entry of a tag is checked, against a filtered datastore query of the target-groups table
+ * (services.iscsitargetgroups), which names a target once per group row that uses the tag.
+ * TS-25.10.6 and stable/26 share this code (plugins/iscsi_/auth.py `is_in_use`).
+ */
 function authInUse(sim: SimCore, row: AuthRow): string | undefined {
   const lastOfTag = !sim.iscsi.auth.find((a) => a.tag === row.tag && a.id !== row.id);
-  // A filtered datastore query of the target-groups table (services.iscsitargetgroups).
-  const users = sim.iscsi.targets.rows().filter((t) => t.groups.some((g) => g.auth === row.tag));
+  const users = sim.iscsi.targets.rows().flatMap((t) => t.groups.filter((g) => g.auth === row.tag).map(() => t.id));
   if (lastOfTag && users.length > 0) {
-    return `Authorized access of ${row.id} is being used by following target(s): ${users.map((t) => t.id).join(', ')}`;
+    return `Authorized access of ${row.id} is being used by following target(s): ${users.join(', ')}`;
   }
   return undefined;
 }

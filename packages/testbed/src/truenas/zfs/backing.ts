@@ -20,9 +20,10 @@ export class ZvolBacking {
     ds.backing = key;
   }
 
-  async grow(ds: Dataset): Promise<void> {
+  /** Grows the zvol's data to `volsize` (before the zvol's own volsize changes). */
+  async grow(ds: Dataset, volsize: number): Promise<void> {
     if (ds.backing) {
-      await this.store.grow(ds.backing, ds.volsize);
+      await this.store.grow(ds.backing, volsize);
     }
   }
 

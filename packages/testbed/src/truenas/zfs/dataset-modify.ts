@@ -80,6 +80,27 @@ function applyUpdate(ds: Dataset, data: Record<string, unknown>): void {
   }
 }
 
+/**
+ * The volsize part of do_update's one `zfs.dataset.update` call: ZFS sets all properties or none,
+ * so a grow that fails (no space for a thick zvol's refreservation, or the backing file) leaves
+ * the zvol as it was, and the other properties of the call unset.
+ */
+async function growZvol(sim: SimCore, ds: Dataset, volsize: number): Promise<void> {
+  const thick = ds.refreservation > 0;
+  if (thick && volsize - ds.refreservation > sim.zfs.poolFree(ds.pool)) {
+    throw validationError('pool.dataset.update', 'Failed to update properties: out of space');
+  }
+  try {
+    await sim.backing.grow(ds, volsize);
+  } catch (err) {
+    throw callError(`Failed to update dataset properties: ${(err as Error).message}`);
+  }
+  ds.volsize = volsize;
+  if (thick) {
+    sim.zfs.setRefreservation(ds, volsize);
+  }
+}
+
 export async function updateDataset(sim: SimCore, id: string, input: unknown): Promise<Record<string, unknown>> {
   const problems: FieldError[] = [];
   const data = check(input, updateSchema, 'data', problems) as Record<string, unknown>;
@@ -107,20 +128,7 @@ export async function updateDataset(sim: SimCore, id: string, input: unknown): P
   }
   const grow = ds.type === 'VOLUME' && typeof data.volsize === 'number' && data.volsize > ds.volsize;
   if (grow) {
-    const volsize = data.volsize as number;
-    const thick = ds.refreservation > 0;
-    if (thick && volsize - ds.refreservation > sim.zfs.poolFree(ds.pool)) {
-      throw validationError('pool.dataset.update', 'Failed to update properties: out of space');
-    }
-    ds.volsize = volsize;
-    if (thick) {
-      sim.zfs.setRefreservation(ds, volsize);
-    }
-    try {
-      await sim.backing.grow(ds);
-    } catch (err) {
-      throw callError(`Failed to update dataset properties: ${(err as Error).message}`);
-    }
+    await growZvol(sim, ds, data.volsize as number);
   }
   applyUpdate(ds, data);
   return getDataset(sim, id);
