@@ -55,12 +55,16 @@ const fixedAtCreate = new Set<string>([...driverOwned].filter((key) => key !== p
 /**
  * The CSP `config` for a VolumeAttributesClass's parameters (CSI `mutable_parameters`), mapped
  * like StorageClass parameters; `description` goes to the CSP as a config key (csp-truenas lists
- * it as mutable). Driver settings fixed at create are refused, naming the key.
+ * it as mutable). Driver settings fixed at create are refused, naming the key; the PV/PVC metadata
+ * csi-resizer adds with --extra-modify-metadata (`csi.storage.k8s.io/...`) is left out.
  */
 export function mutableConfig(parameters: Record<string, string>): Record<string, string> {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(parameters)) {
-    if (fixedAtCreate.has(key) || isKubernetesKey(key)) {
+    if (isKubernetesKey(key)) {
+      continue; // csi-resizer --extra-modify-metadata: the PV/PVC names, never for the CSP
+    }
+    if (fixedAtCreate.has(key)) {
       throw invalidArgument(
         `mutable_parameters.${key}: is a driver setting fixed when the volume is created; it cannot be changed`,
       );

@@ -68,12 +68,13 @@ describe('mutable parameters (VolumeAttributesClass)', () => {
     });
     expect(mutableParameterName('destroy_on_delete', { destroyOnDelete: 'x' })).toBe('destroyOnDelete');
     expect(mutableParameterName('space_reclamation', {})).toBe('spaceReclamation');
+    // csi-resizer --extra-modify-metadata adds the PV and PVC names: not CSP settings.
+    expect(mutableConfig({ tier: 'gold', 'csi.storage.k8s.io/pvc/name': 'data' })).toEqual({ tier: 'gold' });
   });
 
   it.each([
     ['fsType', /mutable_parameters\.fsType: .*fixed when the volume is created/],
     ['accessProtocol', /mutable_parameters\.accessProtocol/],
-    ['csi.storage.k8s.io/fstype', /mutable_parameters\.csi\.storage\.k8s\.io\/fstype/],
     ['x.y', /mutable_parameters\.x\.y: parameter names/],
   ])('refuse %s, naming it', (key, message) => {
     expect(() => mutableConfig({ [key]: 'v' })).toThrow(message);
