@@ -49,7 +49,7 @@ describe.skipIf(missing !== undefined)(
       const cold = findOne(result, 'VolumeAttributesClass', 'synology-no-unmap');
       expect(cold.parameters).toEqual({ spaceReclamation: 'false' });
       expect(cold.metadata.labels?.tier).toBe('cold');
-      expect(findOne(result, 'CSIDriver').spec?.nodeAllocatableUpdatePeriodSeconds).toBe(60);
+      expect(findOne(result, 'CSIDriver').spec).toMatchObject({ nodeAllocatableUpdatePeriodSeconds: 60 });
       const resizer = findOne(result, 'ClusterRole', 'opencsp-resizer');
       expect(resizer.rules).toContainEqual({
         apiGroups: ['storage.k8s.io'],
