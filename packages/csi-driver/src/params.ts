@@ -49,6 +49,41 @@ export function cspConfig(parameters: Record<string, string>): Record<string, st
   return config;
 }
 
+/** Driver-owned settings that are fixed once a volume exists (the filesystem and the protocol). */
+const fixedAtCreate = new Set<string>([...driverOwned].filter((key) => key !== params.description));
+
+/**
+ * The CSP `config` for a VolumeAttributesClass's parameters (CSI `mutable_parameters`), mapped
+ * like StorageClass parameters; `description` goes to the CSP as a config key (csp-truenas lists
+ * it as mutable). Driver settings fixed at create are refused, naming the key; the PV/PVC metadata
+ * csi-resizer adds with --extra-modify-metadata (`csi.storage.k8s.io/...`) is left out.
+ */
+export function mutableConfig(parameters: Record<string, string>): Record<string, string> {
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    if (isKubernetesKey(key)) {
+      continue; // csi-resizer --extra-modify-metadata: the PV/PVC names, never for the CSP
+    }
+    if (fixedAtCreate.has(key)) {
+      throw invalidArgument(
+        `mutable_parameters.${key}: is a driver setting fixed when the volume is created; it cannot be changed`,
+      );
+    }
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) {
+      throw invalidArgument(
+        `mutable_parameters.${key}: parameter names must be camelCase letters and digits (they become CSP config keys)`,
+      );
+    }
+    config[toSnakeCase(key)] = value;
+  }
+  return config;
+}
+
+/** `mutable_parameters.<key>` as the user wrote it, for a CSP config key (`compression` → `compression`). */
+export function mutableParameterName(configKey: string, parameters: Record<string, string>): string {
+  return Object.keys(parameters).find((key) => toSnakeCase(key) === configKey) ?? toCamelCase(configKey);
+}
+
 /** The driver-owned settings of a StorageClass, validated. */
 export interface DriverParams {
   fsType: string | undefined;

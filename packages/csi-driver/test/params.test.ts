@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cspConfig, driverParams, toCamelCase, toSnakeCase, volumeContext } from '../src/params.js';
+import {
+  cspConfig,
+  driverParams,
+  mutableConfig,
+  mutableParameterName,
+  toCamelCase,
+  toSnakeCase,
+  volumeContext,
+} from '../src/params.js';
 
 describe('parameter conversion', () => {
   it.each([
@@ -48,5 +56,27 @@ describe('parameter conversion', () => {
       'xfs',
     );
     expect(context).toEqual({ tier: 'gold', fsOwner: '1:1', thinProvisioned: 'true', fsType: 'xfs' });
+  });
+});
+
+describe('mutable parameters (VolumeAttributesClass)', () => {
+  it('become snake_case CSP config keys like StorageClass parameters; description goes along', () => {
+    expect(mutableConfig({ compression: 'ZSTD', destroyOnDelete: 'true', description: 'db' })).toEqual({
+      compression: 'ZSTD',
+      destroy_on_delete: 'true',
+      description: 'db',
+    });
+    expect(mutableParameterName('destroy_on_delete', { destroyOnDelete: 'x' })).toBe('destroyOnDelete');
+    expect(mutableParameterName('space_reclamation', {})).toBe('spaceReclamation');
+    // csi-resizer --extra-modify-metadata adds the PV and PVC names: not CSP settings.
+    expect(mutableConfig({ tier: 'gold', 'csi.storage.k8s.io/pvc/name': 'data' })).toEqual({ tier: 'gold' });
+  });
+
+  it.each([
+    ['fsType', /mutable_parameters\.fsType: .*fixed when the volume is created/],
+    ['accessProtocol', /mutable_parameters\.accessProtocol/],
+    ['x.y', /mutable_parameters\.x\.y: parameter names/],
+  ])('refuse %s, naming it', (key, message) => {
+    expect(() => mutableConfig({ [key]: 'v' })).toThrow(message);
   });
 });

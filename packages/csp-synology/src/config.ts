@@ -20,14 +20,22 @@ export interface VolumeConfig {
 
 export const configKeys = ['location', 'provisioning', 'lun_type', 'space_reclamation', 'clone_of'] as const;
 
-/** Keys that may change on an existing volume. */
-export const mutableConfigKeys = new Set(['space_reclamation']);
+/**
+ * Keys that may change on an existing volume: what DSM's `SYNO.Core.ISCSI.LUN` `set` changes on a
+ * live LUN and this CSP maps to config (`dev_attribs` `emulate_tpu`). `set` also takes `new_size`
+ * (the contract's `size`) and `new_name` (names are immutable in the contract); `new_type` and
+ * `new_location` are not dependable on a live LUN, so lun_type, provisioning and location stay fixed.
+ */
+export const mutableConfigKeys: readonly string[] = ['space_reclamation'];
 
-function bad(key: string, message: string): CspProblem {
-  return new CspProblem('INVALID_INPUT', `config.${key}: ${message}`, { field: `config.${key}` });
+/** Where a refused key is named: `config.<key>` on create, `body.config.<key>` on update. */
+export type ConfigField = 'config' | 'body.config';
+
+function bad(key: string, message: string, prefix: ConfigField = 'config'): CspProblem {
+  return new CspProblem('INVALID_INPUT', `${prefix}.${key}: ${message}`, { field: `${prefix}.${key}` });
 }
 
-function bool(key: string, value: string | number | boolean): boolean {
+function bool(key: string, value: string | number | boolean, prefix: ConfigField = 'config'): boolean {
   const text = String(value).toLowerCase();
   if (['true', 'yes', '1', 'on'].includes(text)) {
     return true;
@@ -35,18 +43,18 @@ function bool(key: string, value: string | number | boolean): boolean {
   if (['false', 'no', '0', 'off'].includes(text)) {
     return false;
   }
-  throw bad(key, 'must be true or false');
+  throw bad(key, 'must be true or false', prefix);
 }
 
-export function normalizeLocation(value: string, key = 'location'): string {
+export function normalizeLocation(value: string, key = 'location', prefix: ConfigField = 'config'): string {
   const match = /^\/?(volume\d+)$/.exec(value.trim());
   if (!match) {
-    throw bad(key, 'must name a storage volume such as /volume1');
+    throw bad(key, 'must name a storage volume such as /volume1', prefix);
   }
   return `/${match[1]}`;
 }
 
-export function parseConfig(config: Config | undefined): VolumeConfig {
+export function parseConfig(config: Config | undefined, prefix: ConfigField = 'config'): VolumeConfig {
   const result: VolumeConfig = {
     location: undefined,
     provisioning: 'thin',
@@ -58,30 +66,30 @@ export function parseConfig(config: Config | undefined): VolumeConfig {
     const text = String(value);
     switch (key) {
       case 'location':
-        result.location = normalizeLocation(text);
+        result.location = normalizeLocation(text, key, prefix);
         break;
       case 'provisioning':
         if (text !== 'thin' && text !== 'thick') {
-          throw bad(key, 'must be thin or thick');
+          throw bad(key, 'must be thin or thick', prefix);
         }
         result.provisioning = text;
         break;
       case 'lun_type': {
         const upper = text.toUpperCase();
         if (!(lunTypeNames as readonly string[]).includes(upper)) {
-          throw bad(key, `must be one of ${lunTypeNames.join(', ')}`);
+          throw bad(key, `must be one of ${lunTypeNames.join(', ')}`, prefix);
         }
         result.lunType = upper as LunTypeName;
         break;
       }
       case 'space_reclamation':
-        result.spaceReclamation = bool(key, value);
+        result.spaceReclamation = bool(key, value, prefix);
         break;
       case 'clone_of':
         result.cloneOf = text === '' ? undefined : text;
         break;
       default:
-        throw bad(key, `is not a setting of the Synology CSP (known: ${configKeys.join(', ')})`);
+        throw bad(key, `is not a setting of the Synology CSP (known: ${configKeys.join(', ')})`, prefix);
     }
   }
   return result;

@@ -4,6 +4,7 @@
 import type { Volume } from '@opencsp/csp-spec';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import type { LunTypeName, VolumeConfig } from './config.js';
+import { provisioningOf, spaceReclamationOf } from './config-edit.js';
 import { type DsmLun, lunTypeName } from './dsm/types.js';
 import { lunSerialNumber, type Naming, snapshotId, volumeId } from './ids.js';
 import { readDescription, volumeNameOf } from './volume-names.js';
@@ -78,6 +79,17 @@ export function canSnapshot(lun: DsmLun): boolean {
   return snapshotTypes.has(lunTypeName(lun)) && flag !== 0;
 }
 
+/** The config a volume reports: where and how the LUN was made, and its changeable settings. */
+function reportedConfig(lun: DsmLun): Volume['config'] {
+  const reclaim = spaceReclamationOf(lun);
+  return {
+    location: lun.location,
+    lun_type: lunTypeName(lun),
+    provisioning: provisioningOf(lun),
+    ...(reclaim === undefined ? {} : { space_reclamation: String(reclaim) }),
+  };
+}
+
 export function toVolume(lun: DsmLun, name: string, serial: string): Volume {
   const status = lun.status ?? 'normal';
   const volume: Volume = {
@@ -88,7 +100,7 @@ export function toVolume(lun: DsmLun, name: string, serial: string): Volume {
     published: lun.is_mapped === true,
     serial_number: lunSerialNumber(lun.uuid),
     access_protocol: 'iscsi',
-    config: { location: lun.location, lun_type: lunTypeName(lun) },
+    config: reportedConfig(lun),
     health: {
       abnormal: status !== 'normal',
       message: status === 'normal' ? 'ok' : `DSM reports the LUN as ${status}`,

@@ -23,7 +23,7 @@ import {
   type PageRequest,
   type SnapshotFilter,
 } from '@opencsp/csp-spec/server';
-import { configKeys } from './config.js';
+import { configKeys, mutableConfigKeys } from './config.js';
 import type { SessionContext } from './context.js';
 import { MiB, minLunSize } from './luns.js';
 import { queryCapacity } from './placement.js';
@@ -77,6 +77,7 @@ export class SynologySession implements ArraySession {
       ],
       limits: limits,
       configKeys: configKeys,
+      mutableConfigKeys,
     });
   }
 

@@ -7,7 +7,8 @@
 import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/csp-spec';
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
 import { createLunCall, orRemove, removeLun } from './cleanup.js';
-import { mutableConfigKeys, parseConfig, type VolumeConfig } from './config.js';
+import { parseConfig, type VolumeConfig } from './config.js';
+import { configEdit, type LunEdit } from './config-edit.js';
 import { problemContext, type SessionContext, snapshotIndex } from './context.js';
 import { lunFields } from './dsm/api.js';
 import { describing } from './dsm/problems.js';
@@ -231,18 +232,15 @@ export class VolumeService {
   }
 
   async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
-    for (const key of Object.keys(request.config ?? {})) {
-      if (!mutableConfigKeys.has(key)) {
-        throw new CspProblem('INVALID_INPUT', `config.${key}: cannot change on an existing volume`, {
-          field: `config.${key}`,
-        });
-      }
-    }
-    const config = parseConfig(request.config);
+    parseConfig(request.config, 'body.config');
     return describing(this.#doing(`updating volume ${id}`), async () => {
-      const { api, settings } = this.#ctx;
+      const { api, settings, nas } = this.#ctx;
       const lun = await this.lunOf(id);
-      const changes: { new_size?: number; description?: string; dev_attribs?: unknown[] } = {};
+      const changes: { new_size?: number; description?: string } & LunEdit = configEdit(
+        lun,
+        nas.serial,
+        request.config,
+      );
       if (request.size !== undefined) {
         const size = lunSize(request.size);
         if (request.size < lun.size) {
@@ -260,9 +258,6 @@ export class VolumeService {
           stored.name === undefined
             ? request.description
             : this.#description(request.description, lun.name, stored.name);
-      }
-      if (config.spaceReclamation !== undefined) {
-        changes.dev_attribs = [{ dev_attrib: 'emulate_tpu', enable: config.spaceReclamation ? 1 : 0 }];
       }
       if (Object.keys(changes).length === 0) {
         return this.#volume(lun);

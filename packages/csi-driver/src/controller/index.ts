@@ -1,8 +1,9 @@
 // The Controller service: every RPC wired through the one wrapper, and the capability list that
-// says exactly what is implemented. ControllerModifyVolume is not implemented and not advertised.
-// LIST_VOLUMES_PUBLISHED_NODES is advertised only while every known CSP claims `published_nodes`.
+// says exactly what is implemented. LIST_VOLUMES_PUBLISHED_NODES is advertised only while every
+// known CSP claims `published_nodes`, MODIFY_VOLUME only while every one lists `mutable_config_keys`.
 import type { ControllerHandlers, ControllerRpcType } from '../csi-types.js';
-import { unary, unimplemented, type WrapContext } from '../grpc/wrapper.js';
+import type { CspFacts } from '../csp/session.js';
+import { unary, type WrapContext } from '../grpc/wrapper.js';
 import type { ControllerContext } from './context.js';
 import { expandVolume, validateExpand } from './expand.js';
 import {
@@ -13,6 +14,7 @@ import {
   validateGetVolume,
   validateListVolumes,
 } from './listing.js';
+import { modifyVolume, validateModify } from './modify.js';
 import { publishVolume, unpublishVolume, validatePublish, validateUnpublish } from './publish.js';
 import {
   createSnapshot,
@@ -52,24 +54,37 @@ export const controllerCapabilities: ControllerRpcType[] = [
   'GET_SNAPSHOT',
 ];
 
+/** Whether every known CSP session's facts satisfy `claims` (false when none is known or one cannot be read). */
+async function everyKnownCsp(ctx: ControllerContext, claims: (facts: CspFacts) => boolean): Promise<boolean> {
+  const known = ctx.sessions.known();
+  if (known.length === 0) {
+    return false;
+  }
+  for (const session of known) {
+    const facts = await session.facts().catch(() => undefined);
+    if (!facts || !claims(facts)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * The static list, plus LIST_VOLUMES_PUBLISHED_NODES when CSPs are known and every one of them
  * reports published nodes from its array (external-attacher then repairs attachments from them;
  * a CSP answering [] for a published volume would make it detach, so one without the feature
- * turns the capability off).
+ * turns the capability off), and MODIFY_VOLUME when every known CSP lists config keys it can
+ * change (`mutable_config_keys`).
  */
 export async function currentControllerCapabilities(ctx: ControllerContext): Promise<ControllerRpcType[]> {
-  const known = ctx.sessions.known();
-  if (known.length === 0) {
-    return controllerCapabilities;
+  const extra: ControllerRpcType[] = [];
+  if (await everyKnownCsp(ctx, (facts) => facts.features.published_nodes === true)) {
+    extra.push('LIST_VOLUMES_PUBLISHED_NODES');
   }
-  for (const session of known) {
-    const facts = await session.facts().catch(() => undefined);
-    if (!facts?.features.published_nodes) {
-      return controllerCapabilities;
-    }
+  if (await everyKnownCsp(ctx, (facts) => (facts.mutableConfigKeys?.length ?? 0) > 0)) {
+    extra.push('MODIFY_VOLUME');
   }
-  return [...controllerCapabilities, 'LIST_VOLUMES_PUBLISHED_NODES'];
+  return [...controllerCapabilities, ...extra];
 }
 
 const volumeKey = (id: string) => [`volume:${id}`];
@@ -163,9 +178,9 @@ export function controllerService(ctx: ControllerContext, wrap: WrapContext): Co
       { validate: validateGetVolume, handle: (req) => controllerGetVolume(ctx, req) },
       wrap,
     ),
-    ControllerModifyVolume: unimplemented(
+    ControllerModifyVolume: unary(
       'ControllerModifyVolume',
-      'volume modification (VolumeAttributesClass) is not supported',
+      { validate: validateModify, keys: (req) => volumeKey(req.volumeId), handle: (req) => modifyVolume(ctx, req) },
       wrap,
     ),
   };

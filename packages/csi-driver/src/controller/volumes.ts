@@ -14,7 +14,7 @@ import { endpointFromSecrets } from '../csp/endpoint.js';
 import { csp, cspOrMissing } from '../csp/errors.js';
 import type { CspFacts, CspSession } from '../csp/session.js';
 import { failedPrecondition, invalidArgument, notFound, outOfRange } from '../errors.js';
-import { cspConfig, driverParams, volumeContext } from '../params.js';
+import { cspConfig, driverParams, mutableConfig, volumeContext } from '../params.js';
 import {
   capabilityProblem,
   capacityBounds,
@@ -29,6 +29,7 @@ import {
 } from '../validation.js';
 import { type ControllerContext, cloneSourcePrefix, locateVolume, sessionsFor } from './context.js';
 import { csiVolume } from './convert.js';
+import { checkMutable } from './modify.js';
 import { filesystemFloor, plannedSize } from './sizing.js';
 import { createFromSource, incompatible, madeFrom, resolveSource } from './sources.js';
 
@@ -65,9 +66,7 @@ export function validateCreateVolume(req: CreateVolumeRequest__Output): void {
       `parameters.fsType: ${JSON.stringify(owned.fsType)} is not supported (use one of ${supportedFsTypes.join(', ')})`,
     );
   }
-  if (Object.keys(req.mutableParameters).length > 0) {
-    throw invalidArgument('mutable_parameters: this driver does not modify volumes (no MODIFY_VOLUME capability)');
-  }
+  mutableConfig(req.mutableParameters);
   const source = req.volumeContentSource;
   if (source?.type === 'snapshot') {
     validateId(source.snapshot?.snapshotId ?? '', 'volume_content_source.snapshot.snapshot_id');
@@ -126,6 +125,9 @@ export async function createVolume(
   const owned = driverParams(req.parameters);
   const fsType = effectiveFsType(req.volumeCapabilities, req.parameters);
   const fsFloor = filesystemFloor(fsType, bounds);
+  const mutable = mutableConfig(req.mutableParameters);
+  const facts = await session.facts();
+  checkMutable(session, facts, mutable, req.mutableParameters);
   const source = await resolveSource(session, req.volumeContentSource, bounds);
   const contentSource = req.volumeContentSource ?? undefined;
   const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
@@ -135,12 +137,12 @@ export async function createVolume(
     await reuseExisting(session, existing, req, source);
     return { volume: csiVolume(existing, volumeContext(req.parameters, existing.config, fsType), contentSource) };
   }
-  const facts = await session.facts();
   checkProtocol(session, facts, owned.accessProtocol);
   const request: VolumeCreateRequest = {
     name: req.name,
     size: plannedSize(bounds, facts, source?.size ?? 0, fsFloor),
-    config: cspConfig(req.parameters),
+    // A VolumeAttributesClass's settings win over the StorageClass's for the same key.
+    config: { ...cspConfig(req.parameters), ...mutable },
     multi_initiator: req.volumeCapabilities.some((c) => isMultiNode(c.accessMode?.mode ?? 'UNKNOWN')),
     ...(owned.description ? { description: owned.description } : {}),
     ...(owned.accessProtocol !== 'iscsi' ? { access_protocol: owned.accessProtocol } : {}),

@@ -52,6 +52,8 @@ export interface CspFacts {
   maxVolumeSize: number | undefined;
   /** What `GET /capabilities` lists; undefined for a plain HPE-style CSP (unknown). */
   accessProtocols: readonly string[] | undefined;
+  /** Config keys `PUT /volumes/{id}` can change (`mutable_config_keys`); undefined: not stated. */
+  mutableConfigKeys: readonly string[] | undefined;
 }
 
 export class CspSession implements TokenSource {
@@ -168,6 +170,7 @@ export class CspSession implements TokenSource {
         minVolumeSize: undefined,
         maxVolumeSize: undefined,
         accessProtocols: undefined,
+        mutableConfigKeys: undefined,
       };
     }
     return {
@@ -177,6 +180,7 @@ export class CspSession implements TokenSource {
       minVolumeSize: caps.limits?.min_volume_size,
       maxVolumeSize: caps.limits?.max_volume_size,
       accessProtocols: caps.access_protocols,
+      mutableConfigKeys: caps.mutable_config_keys,
     };
   }
 

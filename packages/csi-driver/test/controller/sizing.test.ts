@@ -13,6 +13,7 @@ const facts = (more: Partial<CspFacts> = {}): CspFacts => ({
   minVolumeSize: undefined,
   maxVolumeSize: undefined,
   accessProtocols: undefined,
+  mutableConfigKeys: undefined,
   ...more,
 });
 const size = (fsType: string | undefined, required: number, limit = 0, more: Partial<CspFacts> = {}) => {

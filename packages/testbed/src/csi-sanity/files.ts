@@ -1,8 +1,10 @@
 // The files csi-sanity reads: the secrets of every RPC that takes them (all pointing at the one
-// StorageClass secret, service mode) and the StorageClass parameters of the volumes it creates.
+// StorageClass secret, service mode), the StorageClass parameters of the volumes it creates, and
+// the VolumeAttributesClass parameters of its ModifyVolume specs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Backend } from './matrix.js';
 
 /** csi-sanity's secret keys (CSISecrets in pkg/sanity/sanity.go). */
 export const secretKeys = [
@@ -24,7 +26,19 @@ export const secretKeys = [
 export interface SanityFiles {
   secrets: string;
   parameters: string;
+  /** A VolumeAttributesClass's parameters (`-csi.testvolumemutableparameters`). */
+  mutableParameters: string;
 }
+
+/**
+ * The mutable parameters csi-sanity creates and modifies volumes with (its VolumeAttributesClass
+ * specs): a setting each CSP changes on a live volume (`mutable_config_keys`), different from
+ * the StorageClass's, so the modify specs really change the array.
+ */
+export const mutableParameters: Readonly<Record<Backend, Record<string, string>>> = {
+  truenas: { compression: 'ZSTD' },
+  synology: { spaceReclamation: 'false' },
+};
 
 /** The StorageClass secret as a mounted Secret directory (one file per key, root only). */
 export async function writeSecretDir(dir: string, secret: Record<string, string>): Promise<string> {
@@ -40,10 +54,16 @@ export async function writeSanityFiles(
   dir: string,
   secret: Record<string, string>,
   parameters: Record<string, string>,
+  mutable: Record<string, string>,
 ): Promise<SanityFiles> {
-  const files = { secrets: join(dir, 'secrets.yaml'), parameters: join(dir, 'parameters.yaml') };
+  const files = {
+    secrets: join(dir, 'secrets.yaml'),
+    parameters: join(dir, 'parameters.yaml'),
+    mutableParameters: join(dir, 'mutable-parameters.yaml'),
+  };
   const secrets = Object.fromEntries(secretKeys.map((key) => [key, secret]));
   await writeFile(files.secrets, stringify(secrets), { mode: 0o600 });
   await writeFile(files.parameters, stringify(parameters));
+  await writeFile(files.mutableParameters, stringify(mutable));
   return files;
 }

@@ -15,7 +15,7 @@ import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/ar
 import { builtScript, Program } from '../launch/program.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
 import { evaluate } from './evaluate.js';
-import { writeSanityFiles, writeSecretDir } from './files.js';
+import { mutableParameters, type SanityFiles, writeSanityFiles, writeSecretDir } from './files.js';
 import { parseJUnit, type ReportCase, renderJUnit } from './junit.js';
 import { type Combination, combinationName } from './matrix.js';
 
@@ -126,13 +126,14 @@ function runSanity(binary: string, args: string[], logFile: string): Promise<voi
   });
 }
 
-function sanityArgs(o: RunOptions, files: { secrets: string; parameters: string }, junit: string): string[] {
+function sanityArgs(o: RunOptions, files: SanityFiles, junit: string): string[] {
   const { dir } = o;
   const args = [
     `--csi.endpoint=unix://${join(dir, 'node.sock')}`,
     `--csi.controllerendpoint=unix://${join(dir, 'controller.sock')}`,
     `--csi.secrets=${files.secrets}`,
     `--csi.testvolumeparameters=${files.parameters}`,
+    `--csi.testvolumemutableparameters=${files.mutableParameters}`,
     `--csi.testvolumeaccesstype=${o.combination.access}`,
     `--csi.testvolumesize=${GiB}`,
     '--csi.testnodevolumeattachlimit',
@@ -204,7 +205,12 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
     programs.push(controller, node);
     await Promise.all([controller, node].map((p) => p.waitForLine(/CSI driver listening/, o.readyTimeoutMs)));
     const parameters = nvme ? { ...array.parameters, accessProtocol: 'nvmetcp' } : array.parameters;
-    const files = await writeSanityFiles(dir, { ...array.secrets, ...o.extraSecrets }, parameters);
+    const files = await writeSanityFiles(
+      dir,
+      { ...array.secrets, ...o.extraSecrets },
+      parameters,
+      mutableParameters[o.combination.backend],
+    );
     const junit = join(dir, 'junit-upstream.xml');
     o.log(`${name}: csi-sanity running (log: ${join(dir, 'csi-sanity.log')})`);
     await runSanity(o.binary, sanityArgs(o, files, junit), join(dir, 'csi-sanity.log'));

@@ -15,22 +15,10 @@ export interface SkipEntry {
   only?: (combination: Combination) => boolean;
 }
 
-const modifyVolume =
-  'ControllerModifyVolume is not implemented: the controller answers UNIMPLEMENTED and does not advertise MODIFY_VOLUME, so csi-sanity skips the VolumeAttributesClass specs';
 const groupController =
   'The driver serves no GroupController service (no volume group snapshots yet) and GetPluginCapabilities does not advertise GROUP_CONTROLLER_SERVICE';
 
 export const skipList: readonly SkipEntry[] = [
-  ...[
-    'Controller Service [Controller Server] CreateVolume should create volume with a volume attribute class',
-    'Controller Service [Controller Server] CreateVolume should not create volume with an invalid volume attribute class',
-    'ModifyVolume [Controller Server] should fail if no volume id is given',
-    'ModifyVolume [Controller Server] should fail if volume does not exist',
-    'ModifyVolume [Controller Server] should fail if specified mutable parameters are not supported by the volume',
-    'ModifyVolume [Controller Server] should modify a volume created without a volume attribute class',
-    'ModifyVolume [Controller Server] should modify a volume created with a volume attribute class',
-    'ModifyVolume [Controller Server] should fail to modify a volume created with a volume attribute class if new mutable parameters are not supported by volume',
-  ].map((spec) => ({ spec, reason: modifyVolume })),
   ...[
     'GroupController Service [GroupController Server] GroupControllerGetCapabilities should return appropriate capabilities',
     'GroupController Service [GroupController VolumeGroupSnapshots] CreateVolumeGroupSnapshot should fail when no name is provided',

@@ -40,7 +40,8 @@ export const USAGE = `usage: pnpm demo [options]   (or: node packages/testbed/di
 Runs the whole opencsp stack on one machine, on 127.0.0.1 and free ports: a simulated TrueNAS,
 csp-truenas, the CSI driver (controller and node, two sockets) and a harness that plays the
 Kubernetes sidecars and kubelet. A PVC goes through its life: provision, attach, stage, publish,
-write, stats, snapshot, restore, clone, expand, tear down; then the leak audit must be empty.
+write, stats, snapshot, restore, clone, expand, modify (compression, ControllerModifyVolume), tear
+down; then the leak audit must be empty.
 The node part (loop devices, mkfs, mount) needs root on Linux; elsewhere it is skipped and says why.
 
 options:

@@ -10,6 +10,7 @@ import { type DemoOutput, StepFailure, type StepResult, Story } from './report.j
 import { DemoStack } from './stack.js';
 import { dataSteps } from './steps-data.js';
 import { expandSteps } from './steps-expand.js';
+import { modifySteps } from './steps-modify.js';
 import { nodeSteps } from './steps-node.js';
 import { setupSteps } from './steps-setup.js';
 import { teardownSteps } from './steps-teardown.js';
@@ -41,7 +42,7 @@ const nodeSkipReason = 'no node part on this machine (see step 1)';
 
 /** Every step of the story, in order, for this run. */
 export function demoPlan(offlineGrow: boolean): DemoStep[] {
-  return [...setupSteps, ...nodeSteps, ...dataSteps, ...expandSteps(offlineGrow), ...teardownSteps];
+  return [...setupSteps, ...nodeSteps, ...dataSteps, ...expandSteps(offlineGrow), ...modifySteps, ...teardownSteps];
 }
 
 async function checkNodePart(story: Story, options: DemoOptions): Promise<NodeDecision> {
@@ -52,7 +53,10 @@ async function checkNodePart(story: Story, options: DemoOptions): Promise<NodeDe
     } else {
       log.detail('node part', `SKIPPED: ${decision.reason}`);
       log.detail('to see it', howToGetNodePart);
-      log.detail('still real', 'the controller part: provision, attach, snapshot, restore, clone, expand, delete');
+      log.detail(
+        'still real',
+        'the controller part: provision, attach, snapshot, restore, clone, expand, modify, delete',
+      );
     }
     return decision;
   });

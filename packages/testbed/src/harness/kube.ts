@@ -239,4 +239,17 @@ export class KubeHarness {
     pv.capacity = response.capacityBytes;
     return { capacity: response.capacityBytes, nodeExpansionRequired: response.nodeExpansionRequired };
   }
+
+  /** A PVC moved to a VolumeAttributesClass: ControllerModifyVolume with its parameters, as csi-resizer sends it. */
+  async modify(pv: PersistentVolume, mutableParameters: Record<string, string>): Promise<void> {
+    await withRetry(
+      () =>
+        this.client.controller('ControllerModifyVolume', {
+          volumeId: pv.volumeHandle,
+          mutableParameters,
+          secrets: this.secretsFor(pv.storageClass.parameters, 'controller-expand'),
+        }),
+      this.#retry,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 // opencsp installed on a test cluster from its chart: charts/opencsp rendered with the values a
-// user would give (the backend Secret, StorageClasses, a VolumeSnapshotClass, free health ports),
+// user would give (the backend Secret, StorageClasses, a VolumeSnapshotClass, a
+// VolumeAttributesClass, free health ports),
 // every rendered object applied to the apiserver except the two workloads, whose pod templates
 // run as processes on the node (pod-runner.ts) with exactly the rendered args and env: the
 // controller Deployment (driver + provisioner, attacher, snapshotter, resizer, livenessprobe,
@@ -23,6 +24,8 @@ export interface OpencspValues {
   secrets: Record<string, string>;
   /** StorageClass parameters for the CSP. */
   parameters: Record<string, string>;
+  /** A VolumeAttributesClass's parameters (settings the CSP changes on a live volume). */
+  mutableParameters?: Record<string, string>;
   /** Prefix of the class and Secret names. */
   prefix: string;
   logLevel: string;
@@ -40,6 +43,8 @@ export interface OpencspClasses {
   /** ext4, WaitForFirstConsumer. */
   waitForConsumer: string;
   snapshots: string;
+  /** The VolumeAttributesClass of `mutableParameters`. */
+  modified: string;
 }
 
 export interface OpencspInstall {
@@ -72,6 +77,7 @@ export function classNames(prefix: string): OpencspClasses {
     xfs: `${prefix}-xfs`,
     waitForConsumer: `${prefix}-wffc`,
     snapshots: `${prefix}-snapshots`,
+    modified: `${prefix}-modified`,
   };
 }
 
@@ -81,7 +87,9 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
   return {
     // The CSP runs outside this release (the test's array stack), over HTTPS signed by the test CA.
     driver: { logLevel: input.logLevel, cspCaBundle: { secretName: classes.cspCaSecret, key: 'ca.crt' } },
-    controller: { healthPort: ports.controller },
+    // The driver knows the CSP from the start (--csp-secret-dir), so it can advertise MODIFY_VOLUME
+    // and LIST_VOLUMES_PUBLISHED_NODES when the sidecars read its capabilities once at start.
+    controller: { healthPort: ports.controller, cspSecretName: classes.secretName },
     node: { healthPort: ports.node, registrarHealthPort: ports.registrar },
     backendSecrets: [
       {
@@ -105,6 +113,9 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
       },
     ],
     volumeSnapshotClasses: [{ name: classes.snapshots, secretName: classes.secretName }],
+    ...(input.mutableParameters
+      ? { volumeAttributesClasses: [{ name: classes.modified, parameters: input.mutableParameters }] }
+      : {}),
   };
 }
 

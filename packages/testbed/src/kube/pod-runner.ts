@@ -114,7 +114,13 @@ async function secretSource(volume: VolumeSpec, input: PodRunInput, dir: string)
     if (value === undefined) {
       throw new Error(`secret ${ref.secretName} has no key ${item.key}`);
     }
-    await writeFile(join(dir, item.path), Buffer.from(value, 'base64'), { mode: ref.defaultMode ?? 0o644 });
+    const path = join(dir, item.path);
+    await writeFile(path, Buffer.from(value, 'base64'), { mode: ref.defaultMode ?? 0o644 });
+    // kubelet gives a Secret volume's files to the pod's fsGroup (what a 0440 defaultMode relies on).
+    const fsGroup = input.spec.securityContext?.fsGroup;
+    if (fsGroup !== undefined) {
+      await chown(path, 0, fsGroup);
+    }
   }
   return dir;
 }

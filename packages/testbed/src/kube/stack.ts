@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { cleanups as cleanupList } from '../common/cleanups.js';
 import { testPki } from '../common/index.js';
+import { mutableParameters } from '../csi-sanity/files.js';
 import type { E2eBackend, E2eBackendName } from '../e2e/stack.js';
 import { randomInitiatorName } from '../e2e/stack.js';
 import {
@@ -186,6 +187,7 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
       values: {
         secrets: backend.secrets,
         parameters: backend.parameters,
+        mutableParameters: mutableParameters[prefix],
         prefix,
         logLevel,
         cspCa: (await testPki()).ca.cert,

@@ -11,12 +11,15 @@ export interface Pvc extends KubeObject {
     resources: { requests: { storage: string } };
     volumeName?: string;
     dataSource?: { apiGroup?: string; kind: string; name: string };
+    volumeAttributesClassName?: string;
   };
   status?: {
     phase?: string;
     capacity?: { storage?: string };
     conditions?: { type: string; status: string }[];
     allocatedResourceStatuses?: Record<string, string>;
+    currentVolumeAttributesClassName?: string;
+    modifyVolumeStatus?: { status: string; targetVolumeAttributesClassName?: string };
   };
 }
 
@@ -26,6 +29,7 @@ export interface Pv extends KubeObject {
     csi?: { driver: string; volumeHandle: string; fsType?: string; volumeAttributes?: Record<string, string> };
     claimRef?: { name: string; namespace: string };
     volumeMode?: string;
+    volumeAttributesClassName?: string;
   };
   status?: { phase?: string };
 }
@@ -234,6 +238,21 @@ export class Workloads {
       `PVC ${name} resized to ${size}`,
       () => this.getPvc(name),
       (p) => p.status?.capacity?.storage === size && (p.status.conditions ?? []).length === 0,
+      timeoutMs,
+    );
+  }
+
+  /** Moves a PVC to a VolumeAttributesClass (csi-resizer then calls ControllerModifyVolume). */
+  async modifyPvc(name: string, className: string): Promise<void> {
+    await this.client.patch(ref.pvc(name), { spec: { volumeAttributesClassName: className } });
+  }
+
+  /** Waits until the PVC's status reports the class as current (the modification is done). */
+  async modifiedPvc(name: string, className: string, timeoutMs?: number): Promise<Pvc> {
+    return this.until(
+      `PVC ${name} modified to VolumeAttributesClass ${className}`,
+      () => this.getPvc(name),
+      (p) => p.status?.currentVolumeAttributesClassName === className && p.status.modifyVolumeStatus === undefined,
       timeoutMs,
     );
   }

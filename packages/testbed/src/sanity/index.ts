@@ -63,7 +63,12 @@ const probesByCapability: Partial<Record<csi.ControllerRpcType, (t: SanityTarget
       capacityRange: { requiredBytes: GiB },
       secrets: t.secrets,
     }),
-  MODIFY_VOLUME: (t) => t.client.controller('ControllerModifyVolume', { volumeId: unknownId, secrets: t.secrets }),
+  MODIFY_VOLUME: (t) =>
+    t.client.controller('ControllerModifyVolume', {
+      volumeId: unknownId,
+      secrets: t.secrets,
+      mutableParameters: { sanityKey: '1' },
+    }),
 };
 
 export function controllerSanity(name: string, setup: () => Promise<SanityTarget>): void {

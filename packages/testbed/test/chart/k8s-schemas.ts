@@ -13,6 +13,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { CSIDriver } from 'kubernetes-models/storage.k8s.io/v1/CSIDriver';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+import { VolumeAttributesClass } from 'kubernetes-models/storage.k8s.io/v1/VolumeAttributesClass';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -38,6 +39,7 @@ const models: Record<string, ModelCtor> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'storage.k8s.io/v1/CSIDriver': CSIDriver,
   'storage.k8s.io/v1/StorageClass': StorageClass,
+  'storage.k8s.io/v1/VolumeAttributesClass': VolumeAttributesClass,
 };
 
 /** Kinds that live in a namespace (everything else the chart renders is cluster-scoped). */

@@ -228,9 +228,12 @@ describe.each(backendNames)('bad input (%s)', (backendName) => {
       await expectRejected(() => client.controller('ControllerGetVolume', { volumeId: '' }), 'volume_id');
       await expectRejected(() => client.controller('ListVolumes', { maxEntries: -1 }), 'max_entries');
       await expectRejected(
-        () => client.controller('ControllerModifyVolume', { volumeId, secrets }),
-        'ControllerModifyVolume',
-        status.UNIMPLEMENTED,
+        () => client.controller('ControllerModifyVolume', { volumeId: '', secrets, mutableParameters: { a: 'b' } }),
+        'volume_id',
+      );
+      await expectRejected(
+        () => client.controller('ControllerModifyVolume', { volumeId, secrets, mutableParameters: { 'x.y': '1' } }),
+        'mutable_parameters.x.y',
       );
     });
   });

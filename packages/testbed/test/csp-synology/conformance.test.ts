@@ -20,6 +20,8 @@ for (const model of ['DS923+', 'DS223']) {
         backend: stack.sim.url,
         username: defaultAdmin.username,
         password: defaultAdmin.password,
+        // A new thin LUN reclaims space (emulate_tpu on): the modify case turns it off through LUN set.
+        modifyConfig: { space_reclamation: 'false' },
         close: () => live.close(),
       };
     },

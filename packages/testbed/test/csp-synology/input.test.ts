@@ -56,9 +56,22 @@ describe('csp-synology names, config and concurrency', () => {
     });
     expect(thick.config).toMatchObject({ lun_type: 'FILE', location: '/volume2' });
     expect(await failure(client.updateVolume(thick.id, { config: { location: 'volume1' } }))).toMatchObject({
-      field: 'config.location',
+      field: 'body.config.location',
     });
-    await client.updateVolume(thick.id, { config: { space_reclamation: 'false' } });
+    expect(await failure(client.updateVolume(thick.id, { config: { no_such: '1' } }))).toMatchObject({
+      field: 'body.config.no_such',
+    });
+    // Same value: a no-op; the refusal of a changed immutable key leaves the valid edits undone.
+    const same = await client.updateVolume(thick.id, { config: { location: '/volume2', provisioning: 'thick' } });
+    expect(same.config).toMatchObject({ location: '/volume2', provisioning: 'thick', space_reclamation: 'false' });
+    expect(
+      await failure(client.updateVolume(thick.id, { config: { space_reclamation: 'true', lun_type: 'BLUN' } })),
+    ).toMatchObject({ field: 'body.config.lun_type' });
+    expect((await client.getVolume(thick.id)).config?.space_reclamation).toBe('false');
+    const reclaiming = await client.updateVolume(thick.id, { config: { space_reclamation: 'true' } });
+    expect(reclaiming.config?.space_reclamation).toBe('true');
+    const lun = [...sim.state.luns.values()].find((l) => thick.id.endsWith(l.uuid));
+    expect(lun?.devAttribs.emulate_tpu).toBe(1);
     await client.deleteVolume(thick.id);
     expect((await sim.audit()).leaks).toEqual([]);
   });

@@ -30,6 +30,7 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
       'restore the snapshot into a new PVC',
       'clone the PVC',
       'expand on the controller (ControllerExpandVolume)',
+      'change compression (ControllerModifyVolume)',
       'detach from the node (ControllerUnpublishVolume)',
       'delete the snapshot and the volumes',
       'retire the node (DELETE /hosts, an operator step)',
@@ -47,8 +48,11 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
       /target IQN\s+iqn\.2005-10\.org\.freenas\.ctl:/,
     );
     expect(step('expand on the controller (ControllerExpandVolume)')).toContain('256 MiB → 512 MiB');
+    expect(step('change compression (ControllerModifyVolume)')).toMatch(
+      /array before: zvol .*compression lz4[\s\S]*array after: zvol .*compression zstd/,
+    );
     await expectNothingLeft(run);
-    expect(run.lines.at(-1)).toMatch(/^demo passed: 15 steps ok, 8 node steps skipped \(the node part was turned off/);
+    expect(run.lines.at(-1)).toMatch(/^demo passed: 16 steps ok, 8 node steps skipped \(the node part was turned off/);
   });
 
   it('a failing step stops the story: the rest is listed as not run, the clean-up still runs', async () => {

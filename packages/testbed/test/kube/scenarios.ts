@@ -4,6 +4,7 @@
 // array's leak audit (after the operator removes the node's host registration), mounts under
 // kubelet's dir, loop devices of the LUN files, and PVs, VolumeAttachments and snapshot contents.
 import { open, readFile, statfs } from 'node:fs/promises';
+import { volumeThroughCsp } from '@opencsp/testbed/harness';
 import { KubeClient, type KubeStack, type KubeStackOptions, ref, startKubeStack } from '@opencsp/testbed/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pread, pwrite } from '../block-io.js';
@@ -250,6 +251,33 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       await deletePod('grower');
       await kube.noAttachmentOf(pv.metadata.name);
       await deletePvc('grow', pv.metadata.name);
+      await expectClean();
+    });
+
+    it('VolumeAttributesClass: csi-resizer calls ControllerModifyVolume and the setting changes on the array', async () => {
+      const { kube, opencsp, backend } = stack;
+      const className = opencsp.classes.modified;
+      const vac = opencsp.render.objects.find(
+        (o) => o.object.kind === 'VolumeAttributesClass' && o.object.metadata.name === className,
+      )?.object as unknown as { parameters: Record<string, string> } | undefined;
+      const [entry] = Object.entries(vac?.parameters ?? {});
+      if (!entry) {
+        throw new Error(`the chart rendered no VolumeAttributesClass ${className}`);
+      }
+      const [parameter, value] = entry;
+      const configKey = parameter.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      const onArray = async (id: string) =>
+        String((await volumeThroughCsp(backend.secrets, id)).config?.[configKey] ?? '').toLowerCase();
+      await kube.createPvc({ name: 'modify', storageClassName: opencsp.classes.ext4, size: sizes().small });
+      const { pv } = await kube.boundPvc('modify');
+      const id = pv.spec.csi?.volumeHandle as string;
+      expect(await onArray(id)).not.toBe(value.toLowerCase());
+      await kube.modifyPvc('modify', className);
+      const pvc = await kube.modifiedPvc('modify', className, 120_000);
+      expect(pvc.status?.currentVolumeAttributesClassName).toBe(className);
+      expect((await kube.getPv(pv.metadata.name))?.spec.volumeAttributesClassName).toBe(className);
+      expect(await onArray(id)).toBe(value.toLowerCase());
+      await deletePvc('modify', pv.metadata.name);
       await expectClean();
     });
 

@@ -1,5 +1,6 @@
 // Operator actions through the CSP contract, with the same secret the StorageClass carries:
 // log in (service mode: array_ip and x-array-ip), act, log out.
+import type { Volume } from '@opencsp/csp-spec';
 import { CspClient, CspHttpError, StaticToken } from '@opencsp/csp-spec/client';
 import { testPki } from '../../common/index.js';
 
@@ -37,6 +38,11 @@ async function withCsp<T>(secrets: Record<string, string>, work: (client: CspCli
 /** DELETE /hosts?uuid= through the CSP. */
 export function removeHostThroughCsp(secrets: Record<string, string>, uuid: string): Promise<void> {
   return withCsp(secrets, (client) => client.deleteHostByUuid(uuid));
+}
+
+/** GET /volumes/{id} through the CSP: the volume as the CSP reads it from the array. */
+export function volumeThroughCsp(secrets: Record<string, string>, id: string): Promise<Volume> {
+  return withCsp(secrets, (client) => client.getVolume(id));
 }
 
 /** A login with a wrong password (the array refuses it); returns the CSP's HTTP status. */

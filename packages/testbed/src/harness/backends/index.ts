@@ -1,4 +1,4 @@
-export { refusedLoginThroughCsp, removeHostThroughCsp } from './csp-admin.js';
+export { refusedLoginThroughCsp, removeHostThroughCsp, volumeThroughCsp } from './csp-admin.js';
 export { CspProblem, type MemoryBackend, memoryBackend } from './memory.js';
 export {
   quickDsmKnobs,
