@@ -155,6 +155,7 @@ export type {
   GroupControllerServiceCapability,
   GroupControllerServiceCapability__Output,
 } from './generated/csi/csi/v1/GroupControllerServiceCapability.js';
+export type { GroupControllerHandlers } from './generated/csi/csi/v1/GroupController.js';
 export type { IdentityHandlers } from './generated/csi/csi/v1/Identity.js';
 export type {
   ListSnapshotsRequest,

@@ -51,9 +51,10 @@ export async function startDriver(
   const services: ServiceRegistration[] = [];
   let sessions: CspSessions | undefined;
   if (options.mode !== 'node') {
-    const [{ CspSessions }, { controllerService }] = await Promise.all([
+    const [{ CspSessions }, { controllerService }, { groupControllerService }] = await Promise.all([
       import('./csp/sessions.js'),
       import('./controller/index.js'),
+      import('./controller/group-controller.js'),
     ]);
     sessions = new CspSessions({
       timeoutMs: options.cspTimeout,
@@ -68,13 +69,11 @@ export async function startDriver(
     if (options.cspSecretDir) {
       await sessions.loadDefault(options.cspSecretDir);
     }
-    services.push({
-      definition: csi.Controller.service,
-      handlers: controllerService(
-        { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 },
-        wrap,
-      ),
-    });
+    const controller = { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 };
+    services.push(
+      { definition: csi.Controller.service, handlers: controllerService(controller, wrap) },
+      { definition: csi.GroupController.service, handlers: groupControllerService(controller, wrap) },
+    );
   }
   if (options.mode !== 'controller') {
     if (!deps.node) {

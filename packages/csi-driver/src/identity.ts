@@ -37,6 +37,30 @@ export function pluginCapabilities(): PluginCapability[] {
   return [{ service: { type: 'CONTROLLER_SERVICE' } }, { volumeExpansion: { type: 'ONLINE' } }];
 }
 
+/**
+ * Whether every known CSP claims `snapshot_groups`, so GROUP_CONTROLLER_SERVICE is advertised and
+ * the CO sends VolumeGroupSnapshots to the GroupController. Only a controller-mode process knows
+ * its CSPs; with none known yet (no --csp-secret-dir) nothing is offered, since nothing can be checked.
+ */
+export async function groupSnapshotsOffered(sessions: CspSessions | undefined): Promise<boolean> {
+  const known = sessions?.known() ?? [];
+  if (known.length === 0) {
+    return false;
+  }
+  for (const session of known) {
+    const facts = await session.facts().catch(() => undefined);
+    if (!facts?.features.snapshot_groups) {
+      return false;
+    }
+  }
+  return true;
+}
+
+async function currentPluginCapabilities(options: IdentityOptions): Promise<PluginCapability[]> {
+  const groups = options.mode !== 'node' && (await groupSnapshotsOffered(options.sessions));
+  return [...pluginCapabilities(), ...(groups ? [{ service: { type: 'GROUP_CONTROLLER_SERVICE' as const } }] : [])];
+}
+
 async function probe(options: IdentityOptions, wrap: WrapContext): Promise<boolean> {
   if (options.mode !== 'node' && options.sessions) {
     const problems = await Promise.all(
@@ -69,7 +93,7 @@ export function identityService(options: IdentityOptions, wrap: WrapContext): Id
     ),
     GetPluginCapabilities: unary(
       'GetPluginCapabilities',
-      { handle: async () => ({ capabilities: pluginCapabilities() }), quiet: true },
+      { handle: async () => ({ capabilities: await currentPluginCapabilities(options) }), quiet: true },
       wrap,
     ),
     Probe: unary(
