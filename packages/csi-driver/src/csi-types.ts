@@ -143,6 +143,7 @@ export type {
   GetVolumeGroupSnapshotResponse,
   GetVolumeGroupSnapshotResponse__Output,
 } from './generated/csi/csi/v1/GetVolumeGroupSnapshotResponse.js';
+export type { GroupControllerHandlers } from './generated/csi/csi/v1/GroupController.js';
 export type {
   GroupControllerGetCapabilitiesRequest,
   GroupControllerGetCapabilitiesRequest__Output,
@@ -155,7 +156,6 @@ export type {
   GroupControllerServiceCapability,
   GroupControllerServiceCapability__Output,
 } from './generated/csi/csi/v1/GroupControllerServiceCapability.js';
-export type { GroupControllerHandlers } from './generated/csi/csi/v1/GroupController.js';
 export type { IdentityHandlers } from './generated/csi/csi/v1/Identity.js';
 export type {
   ListSnapshotsRequest,
