@@ -1,8 +1,10 @@
 // The GroupController service (CSI VolumeGroupSnapshot): registered beside the Controller in
 // controller modes; GetPluginCapabilities advertises GROUP_CONTROLLER_SERVICE only while the CSPs
-// take crash-consistent group snapshots (identity.ts groupSnapshotsOffered).
+// take crash-consistent group snapshots (identity.ts groupSnapshotsOffered), and
+// GroupControllerGetCapabilities lists CREATE_DELETE_GET_VOLUME_GROUP_SNAPSHOT under the same rule.
 import type { GroupControllerHandlers } from '../csi-types.js';
 import { unary, type WrapContext } from '../grpc/wrapper.js';
+import { groupSnapshotsOffered } from '../identity.js';
 import type { ControllerContext } from './context.js';
 import {
   createGroupSnapshot,
@@ -20,7 +22,11 @@ export function groupControllerService(ctx: ControllerContext, wrap: WrapContext
     GroupControllerGetCapabilities: unary(
       'GroupControllerGetCapabilities',
       {
-        handle: async () => ({ capabilities: [{ rpc: { type: 'CREATE_DELETE_GET_VOLUME_GROUP_SNAPSHOT' } }] }),
+        handle: async () => ({
+          capabilities: (await groupSnapshotsOffered(ctx.sessions))
+            ? [{ rpc: { type: 'CREATE_DELETE_GET_VOLUME_GROUP_SNAPSHOT' as const } }]
+            : [],
+        }),
         quiet: true,
       },
       wrap,

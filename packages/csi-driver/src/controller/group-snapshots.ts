@@ -136,11 +136,15 @@ export async function getGroupSnapshot(
   req: GetVolumeGroupSnapshotRequest__Output,
 ): Promise<GetVolumeGroupSnapshotResponse> {
   const session = ctx.sessions.forSecrets(req.secrets);
-  await requireGroups(session);
   const id = req.groupSnapshotId;
-  const group = isPossibleId(id)
-    ? await cspOrMissing(`get group snapshot ${id} from ${session.describe}`, () => session.client.getSnapshotGroup(id))
-    : undefined;
+  // A CSP without snapshot groups holds none: NOT_FOUND, as for any unknown id.
+  const offered = (await session.facts()).features.snapshot_groups === true;
+  const group =
+    offered && isPossibleId(id)
+      ? await cspOrMissing(`get group snapshot ${id} from ${session.describe}`, () =>
+          session.client.getSnapshotGroup(id),
+        )
+      : undefined;
   if (!group) {
     throw notFound(`group snapshot ${id} does not exist`);
   }
