@@ -38,7 +38,10 @@ export const driverVersion: string = JSON.parse(
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
     Partial<
-      Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'cspPlainHttp' | 'maxVolumesPerNode'>
+      Pick<
+        DriverOptions,
+        'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'cspPlainHttp' | 'maxVolumesPerNode' | 'groupSnapshots'
+      >
     >,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
@@ -88,6 +91,7 @@ export async function startDriver(
         mode: options.mode,
         version: driverVersion,
         ...(sessions ? { sessions } : {}),
+        groupSnapshots: options.groupSnapshots ?? false,
         ...(deps.nodeReadiness ? { nodeReadiness: deps.nodeReadiness } : {}),
       },
       wrap,

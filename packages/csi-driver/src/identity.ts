@@ -19,6 +19,8 @@ export type ReadinessCheck = () => Promise<Readiness>;
 export interface IdentityOptions {
   mode: Mode;
   version: string;
+  /** Node mode: advertise GROUP_CONTROLLER_SERVICE (--group-snapshots); controller modes ask the CSPs. */
+  groupSnapshots?: boolean;
   /** Controller modes: the sessions whose CSPs Probe checks. */
   sessions?: CspSessions;
   /** Node modes: host checks; without one, the node side reports ready. */
@@ -57,7 +59,8 @@ export async function groupSnapshotsOffered(sessions: CspSessions | undefined): 
 }
 
 async function currentPluginCapabilities(options: IdentityOptions): Promise<PluginCapability[]> {
-  const groups = options.mode !== 'node' && (await groupSnapshotsOffered(options.sessions));
+  const groups =
+    options.mode === 'node' ? options.groupSnapshots === true : await groupSnapshotsOffered(options.sessions);
   return [...pluginCapabilities(), ...(groups ? [{ service: { type: 'GROUP_CONTROLLER_SERVICE' as const } }] : [])];
 }
 

@@ -101,6 +101,14 @@ export const driverOptionTable = {
     parse: parsers.string,
     default: '/var/lib/opencsp/node',
   },
+  groupSnapshots: {
+    flag: 'group-snapshots',
+    env: 'OPENCSP_GROUP_SNAPSHOTS',
+    description:
+      "node mode: the plugin's controller serves VolumeGroupSnapshots, so this process's Identity advertises GROUP_CONTROLLER_SERVICE as the controller's does (a node process cannot ask the CSPs; the controller decides from their snapshot_groups claim and ignores this)",
+    parse: parsers.bool,
+    default: false,
+  },
   maxVolumesPerNode: {
     flag: 'max-volumes-per-node',
     env: 'OPENCSP_MAX_VOLUMES',

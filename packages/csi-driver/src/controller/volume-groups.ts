@@ -5,6 +5,7 @@
 // delete of a group's last volume removes the group (the CSP refuses while it holds volumes or
 // snapshot groups, and a create that loses that race is retried by the CO and makes it again).
 
+import type { Config } from '@opencsp/csp-spec';
 import { params } from '../constants.js';
 import { csp, cspOrMissing } from '../csp/errors.js';
 import type { CspSession } from '../csp/session.js';
@@ -18,8 +19,11 @@ async function lookUp(session: CspSession, name: string): Promise<string | undef
   return found?.find((g) => g.name === name)?.id;
 }
 
-/** The id of the volume group named `name`, created when absent. */
-export async function ensureVolumeGroup(session: CspSession, name: string): Promise<string> {
+/**
+ * The id of the volume group named `name`, created when absent (with the StorageClass's
+ * `parent_dataset`, where it names one, so the group lives where its volumes would).
+ */
+export async function ensureVolumeGroup(session: CspSession, name: string, config: Config): Promise<string> {
   if (!(await session.facts()).features.volume_groups) {
     throw failedPrecondition(
       `parameters.${params.volumeGroup}: ${session.describe} has no volume groups (it does not claim volume_groups)`,
@@ -31,7 +35,11 @@ export async function ensureVolumeGroup(session: CspSession, name: string): Prom
   }
   try {
     const created = await csp(`create volume group ${name} on ${session.describe}`, () =>
-      session.client.createVolumeGroup({ name, description: 'created by opencsp for a StorageClass' }),
+      session.client.createVolumeGroup({
+        name,
+        description: 'created by opencsp for a StorageClass',
+        ...(config.parent_dataset !== undefined ? { config: { parent_dataset: config.parent_dataset } } : {}),
+      }),
     );
     return created.id;
   } catch (err) {

@@ -129,7 +129,9 @@ export async function createVolume(
   const fsFloor = filesystemFloor(fsType, bounds);
   const source = await resolveSource(session, req.volumeContentSource, bounds);
   const contentSource = req.volumeContentSource ?? undefined;
-  const groupId = owned.volumeGroup ? await ensureVolumeGroup(session, owned.volumeGroup) : undefined;
+  const groupId = owned.volumeGroup
+    ? await ensureVolumeGroup(session, owned.volumeGroup, cspConfig(req.parameters))
+    : undefined;
   const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
     session.client.findVolumeByName(req.name, groupId),
   );
