@@ -159,6 +159,9 @@ resources:
     - --timeout={{ $sc.snapshotter.timeout }}
     - --worker-threads={{ $sc.snapshotter.workerThreads }}
     - --extra-create-metadata
+    {{- if $sc.snapshotter.volumeGroupSnapshots }}
+    - --feature-gates=CSIVolumeGroupSnapshot=true
+    {{- end }}
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}
