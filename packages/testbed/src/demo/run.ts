@@ -10,6 +10,7 @@ import { type DemoOutput, StepFailure, type StepResult, Story } from './report.j
 import { DemoStack } from './stack.js';
 import { dataSteps } from './steps-data.js';
 import { expandSteps } from './steps-expand.js';
+import { groupSteps } from './steps-groups.js';
 import { nodeSteps } from './steps-node.js';
 import { setupSteps } from './steps-setup.js';
 import { teardownSteps } from './steps-teardown.js';
@@ -41,7 +42,7 @@ const nodeSkipReason = 'no node part on this machine (see step 1)';
 
 /** Every step of the story, in order, for this run. */
 export function demoPlan(offlineGrow: boolean): DemoStep[] {
-  return [...setupSteps, ...nodeSteps, ...dataSteps, ...expandSteps(offlineGrow), ...teardownSteps];
+  return [...setupSteps, ...nodeSteps, ...dataSteps, ...groupSteps, ...expandSteps(offlineGrow), ...teardownSteps];
 }
 
 async function checkNodePart(story: Story, options: DemoOptions): Promise<NodeDecision> {

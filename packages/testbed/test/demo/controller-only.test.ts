@@ -29,6 +29,7 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
       'snapshot the PVC (CreateSnapshot)',
       'restore the snapshot into a new PVC',
       'clone the PVC',
+      'snapshot two PVCs as one group and restore both',
       'expand on the controller (ControllerExpandVolume)',
       'detach from the node (ControllerUnpublishVolume)',
       'delete the snapshot and the volumes',
@@ -48,7 +49,7 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
     );
     expect(step('expand on the controller (ControllerExpandVolume)')).toContain('256 MiB → 512 MiB');
     await expectNothingLeft(run);
-    expect(run.lines.at(-1)).toMatch(/^demo passed: 15 steps ok, 8 node steps skipped \(the node part was turned off/);
+    expect(run.lines.at(-1)).toMatch(/^demo passed: 16 steps ok, 8 node steps skipped \(the node part was turned off/);
   });
 
   it('a failing step stops the story: the rest is listed as not run, the clean-up still runs', async () => {
