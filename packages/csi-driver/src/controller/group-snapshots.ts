@@ -51,7 +51,9 @@ export function validateCreateGroupSnapshot(req: CreateVolumeGroupSnapshotReques
   if (req.sourceVolumeIds.length === 0) {
     throw invalidArgument('source_volume_ids: at least one volume is required');
   }
-  req.sourceVolumeIds.forEach((id, i) => validateId(id, `source_volume_ids[${i}]`));
+  for (const [i, id] of req.sourceVolumeIds.entries()) {
+    validateId(id, `source_volume_ids[${i}]`);
+  }
   if (new Set(req.sourceVolumeIds).size !== req.sourceVolumeIds.length) {
     throw invalidArgument('source_volume_ids: a volume is listed twice');
   }
@@ -109,7 +111,9 @@ export async function createGroupSnapshot(
 
 function validateGroupSnapshotId(id: string, snapshotIds: string[], secrets: Record<string, string>): void {
   validateId(id, 'group_snapshot_id');
-  snapshotIds.forEach((s, i) => validateId(s, `snapshot_ids[${i}]`));
+  for (const [i, id] of snapshotIds.entries()) {
+    validateId(id, `snapshot_ids[${i}]`);
+  }
   validateSecretKeys(secrets);
   endpointFromSecrets(secrets);
 }
