@@ -22,6 +22,7 @@ import { cspConfig } from '../params.js';
 import { isPossibleId, validateId, validateName, validateSecretKeys } from '../validation.js';
 import type { ControllerContext } from './context.js';
 import { csiSnapshot } from './convert.js';
+import { removeEmptyGroup } from './volume-groups.js';
 
 function csiGroupSnapshot(group: SnapshotGroup): VolumeGroupSnapshot {
   const snapshots = group.snapshots ?? [];
@@ -183,5 +184,7 @@ export async function deleteGroupSnapshot(
   await cspOrMissing(`delete group snapshot ${id} on ${session.describe}`, () =>
     session.client.deleteSnapshotGroup(id),
   );
+  // Its volumes may have gone first (Kubernetes deletes in any order): the group may be empty now.
+  await removeEmptyGroup(ctx, session, group.volume_group_id);
   return {};
 }

@@ -28,6 +28,8 @@ export interface OpencspValues {
   logLevel: string;
   /** The CA (PEM) of the CSP's HTTPS certificate: a Secret the controller trusts (driver.cspCaBundle). */
   cspCa: string;
+  /** The CSP claims snapshot_groups: VolumeGroupSnapshots on, a grouped StorageClass and a class for them. */
+  groupSnapshots?: boolean;
 }
 
 /** What the chart renders for the test: names of the classes and the values file. */
@@ -40,6 +42,9 @@ export interface OpencspClasses {
   /** ext4, WaitForFirstConsumer. */
   waitForConsumer: string;
   snapshots: string;
+  /** ext4 with `volumeGroup` (only with groupSnapshots). */
+  grouped: string;
+  groupSnapshots: string;
 }
 
 export interface OpencspInstall {
@@ -72,6 +77,8 @@ export function classNames(prefix: string): OpencspClasses {
     xfs: `${prefix}-xfs`,
     waitForConsumer: `${prefix}-wffc`,
     snapshots: `${prefix}-snapshots`,
+    grouped: `${prefix}-grouped`,
+    groupSnapshots: `${prefix}-group-snapshots`,
   };
 }
 
@@ -81,7 +88,12 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
   return {
     // The CSP runs outside this release (the test's array stack), over HTTPS signed by the test CA.
     driver: { logLevel: input.logLevel, cspCaBundle: { secretName: classes.cspCaSecret, key: 'ca.crt' } },
-    controller: { healthPort: ports.controller },
+    // With group snapshots the controller must know its CSP at start: csi-snapshotter asks for
+    // GROUP_CONTROLLER_SERVICE once, when it starts.
+    controller: {
+      healthPort: ports.controller,
+      ...(input.groupSnapshots ? { cspSecretName: classes.secretName } : {}),
+    },
     node: { healthPort: ports.node, registrarHealthPort: ports.registrar },
     backendSecrets: [
       {
@@ -103,8 +115,27 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
         volumeBindingMode: 'WaitForFirstConsumer',
         parameters: input.parameters,
       },
+      ...(input.groupSnapshots ? [groupedClass(input, classes)] : []),
     ],
     volumeSnapshotClasses: [{ name: classes.snapshots, secretName: classes.secretName }],
+    ...(input.groupSnapshots ? groupValues(classes) : {}),
+  };
+}
+
+function groupValues(classes: OpencspClasses) {
+  return {
+    sidecars: { snapshotter: { volumeGroupSnapshots: true } },
+    volumeGroupSnapshotClasses: [{ name: classes.groupSnapshots, secretName: classes.secretName }],
+  };
+}
+
+/** Volumes of this class share the CSP volume group `e2e-app`, so one VolumeGroupSnapshot covers them. */
+function groupedClass(input: OpencspValues, classes: OpencspClasses) {
+  return {
+    name: classes.grouped,
+    secretName: classes.secretName,
+    fsType: 'ext4',
+    parameters: { ...input.parameters, volumeGroup: 'e2e-app' },
   };
 }
 

@@ -187,6 +187,7 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
         secrets: backend.secrets,
         parameters: backend.parameters,
         prefix,
+        groupSnapshots: prefix === 'truenas',
         logLevel,
         cspCa: (await testPki()).ca.cert,
       },

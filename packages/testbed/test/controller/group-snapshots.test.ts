@@ -53,7 +53,10 @@ describe.each(['memory', 'truenas'] as const)('volume group snapshots (%s)', (ba
     const ids = [db.volumeHandle, log.volumeHandle];
     const request = { name: 'groupsnapshot-app', sourceVolumeIds: ids, secrets, parameters: {} };
 
-    const partial = client.groupController('CreateVolumeGroupSnapshot', { ...request, sourceVolumeIds: [ids[0]] });
+    const partial = client.groupController('CreateVolumeGroupSnapshot', {
+      ...request,
+      sourceVolumeIds: [db.volumeHandle],
+    });
     expect(await codeOf(partial)).toBe(status.INVALID_ARGUMENT);
     const ungrouped = { ...request, sourceVolumeIds: [lone.volumeHandle] };
     expect(await codeOf(client.groupController('CreateVolumeGroupSnapshot', ungrouped))).toBe(status.INVALID_ARGUMENT);
