@@ -65,6 +65,9 @@ resources:
     {{- if .Values.controller.cspSecretName }}
     - --csp-secret-dir=/etc/opencsp/csp-secret
     {{- end }}
+    {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}
+    - --group-snapshots=true
+    {{- end }}
     {{- if .Values.metrics.enabled }}
     - --metrics-address=:{{ int .Values.metrics.controllerPort }}
     - --metrics-path={{ .Values.metrics.path }}

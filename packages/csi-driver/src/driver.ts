@@ -72,7 +72,12 @@ export async function startDriver(
     if (options.cspSecretDir) {
       await sessions.loadDefault(options.cspSecretDir);
     }
-    const controller = { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 };
+    const controller = {
+      sessions,
+      logger: deps.logger,
+      maxVolumesPerNode: options.maxVolumesPerNode ?? 0,
+      groupSnapshots: options.groupSnapshots ?? false,
+    };
     services.push(
       { definition: csi.Controller.service, handlers: controllerService(controller, wrap) },
       { definition: csi.GroupController.service, handlers: groupControllerService(controller, wrap) },

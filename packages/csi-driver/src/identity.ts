@@ -19,7 +19,7 @@ export type ReadinessCheck = () => Promise<Readiness>;
 export interface IdentityOptions {
   mode: Mode;
   version: string;
-  /** Node mode: advertise GROUP_CONTROLLER_SERVICE (--group-snapshots); controller modes ask the CSPs. */
+  /** --group-snapshots: advertise GROUP_CONTROLLER_SERVICE where no CSP can be asked (groupSnapshotsOffered). */
   groupSnapshots?: boolean;
   /** Controller modes: the sessions whose CSPs Probe checks. */
   sessions?: CspSessions;
@@ -40,14 +40,17 @@ export function pluginCapabilities(): PluginCapability[] {
 }
 
 /**
- * Whether every known CSP claims `snapshot_groups`, so GROUP_CONTROLLER_SERVICE is advertised and
- * the CO sends VolumeGroupSnapshots to the GroupController. Only a controller-mode process knows
- * its CSPs; with none known yet (no --csp-secret-dir) nothing is offered, since nothing can be checked.
+ * Whether the plugin offers VolumeGroupSnapshots (GROUP_CONTROLLER_SERVICE): in a controller-mode
+ * process that knows CSP sessions, exactly when every one of them claims `snapshot_groups`; before
+ * it knows any (no --csp-secret-dir, nothing called yet) and in a node-mode process, which cannot
+ * ask the CSPs, when the operator says so with --group-snapshots. A controller started with
+ * --group-snapshots whose CSP turns out not to claim them stops advertising the service once it
+ * has seen the CSP, and answers group RPCs honestly (FAILED_PRECONDITION / NOT_FOUND).
  */
-export async function groupSnapshotsOffered(sessions: CspSessions | undefined): Promise<boolean> {
+export async function groupSnapshotsOffered(sessions: CspSessions | undefined, declared: boolean): Promise<boolean> {
   const known = sessions?.known() ?? [];
   if (known.length === 0) {
-    return false;
+    return declared;
   }
   for (const session of known) {
     const facts = await session.facts().catch(() => undefined);
@@ -59,8 +62,10 @@ export async function groupSnapshotsOffered(sessions: CspSessions | undefined): 
 }
 
 async function currentPluginCapabilities(options: IdentityOptions): Promise<PluginCapability[]> {
-  const groups =
-    options.mode === 'node' ? options.groupSnapshots === true : await groupSnapshotsOffered(options.sessions);
+  const groups = await groupSnapshotsOffered(
+    options.mode === 'node' ? undefined : options.sessions,
+    options.groupSnapshots === true,
+  );
   return [...pluginCapabilities(), ...(groups ? [{ service: { type: 'GROUP_CONTROLLER_SERVICE' as const } }] : [])];
 }
 

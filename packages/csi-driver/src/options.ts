@@ -105,7 +105,7 @@ export const driverOptionTable = {
     flag: 'group-snapshots',
     env: 'OPENCSP_GROUP_SNAPSHOTS',
     description:
-      "node mode: the plugin's controller serves VolumeGroupSnapshots, so this process's Identity advertises GROUP_CONTROLLER_SERVICE as the controller's does (a node process cannot ask the CSPs; the controller decides from their snapshot_groups claim and ignores this)",
+      'the plugin serves VolumeGroupSnapshots: advertise GROUP_CONTROLLER_SERVICE where no CSP can be asked (node mode; a controller that knows no CSP yet). A controller that knows its CSPs decides from their snapshot_groups claim',
     parse: parsers.bool,
     default: false,
   },

@@ -88,12 +88,7 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
   return {
     // The CSP runs outside this release (the test's array stack), over HTTPS signed by the test CA.
     driver: { logLevel: input.logLevel, cspCaBundle: { secretName: classes.cspCaSecret, key: 'ca.crt' } },
-    // With group snapshots the controller must know its CSP at start: csi-snapshotter asks for
-    // GROUP_CONTROLLER_SERVICE once, when it starts.
-    controller: {
-      healthPort: ports.controller,
-      ...(input.groupSnapshots ? { cspSecretName: classes.secretName } : {}),
-    },
+    controller: { healthPort: ports.controller },
     node: { healthPort: ports.node, registrarHealthPort: ports.registrar },
     backendSecrets: [
       {

@@ -39,8 +39,9 @@ describe.skipIf(missing !== undefined)(`chart: volume group snapshots (${missing
   });
 
   it('is off by default', () => {
-    const snapshotter = container(podSpec(findOne(defaults, 'Deployment', 'opencsp-controller')), 'csi-snapshotter');
-    expect(snapshotter.args).not.toContain(gate);
+    const controller = podSpec(findOne(defaults, 'Deployment', 'opencsp-controller'));
+    expect(container(controller, 'csi-snapshotter').args).not.toContain(gate);
+    expect(flag(container(controller, 'csi-driver'), 'group-snapshots')).toBeUndefined();
     expect(groupRules(defaults)).toEqual([]);
     expect(findAll(defaults, 'VolumeGroupSnapshotClass')).toEqual([]);
     const node = container(podSpec(findOne(defaults, 'DaemonSet', 'opencsp-node')), 'csi-driver');
@@ -48,8 +49,9 @@ describe.skipIf(missing !== undefined)(`chart: volume group snapshots (${missing
   });
 
   it('turns on the snapshotter gate, its RBAC, the node flag and the classes', () => {
-    const snapshotter = container(podSpec(findOne(both, 'Deployment', 'opencsp-controller')), 'csi-snapshotter');
-    expect(snapshotter.args).toContain(gate);
+    const controller = podSpec(findOne(both, 'Deployment', 'opencsp-controller'));
+    expect(container(controller, 'csi-snapshotter').args).toContain(gate);
+    expect(flag(container(controller, 'csi-driver'), 'group-snapshots')).toBe('true');
     expect(groupRules(both)).toEqual([
       {
         apiGroups: ['groupsnapshot.storage.k8s.io'],
