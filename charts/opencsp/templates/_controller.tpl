@@ -65,6 +65,9 @@ resources:
     {{- if .Values.controller.cspSecretName }}
     - --csp-secret-dir=/etc/opencsp/csp-secret
     {{- end }}
+    {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}
+    - --group-snapshots=true
+    {{- end }}
     {{- if .Values.metrics.enabled }}
     - --metrics-address=:{{ int .Values.metrics.controllerPort }}
     - --metrics-path={{ .Values.metrics.path }}
@@ -159,6 +162,9 @@ resources:
     - --timeout={{ $sc.snapshotter.timeout }}
     - --worker-threads={{ $sc.snapshotter.workerThreads }}
     - --extra-create-metadata
+    {{- if $sc.snapshotter.volumeGroupSnapshots }}
+    - --feature-gates=CSIVolumeGroupSnapshot=true
+    {{- end }}
     {{- if .Values.leaderElection.enabled }}
     {{- include "opencsp.leaderElectionArgs" . | nindent 4 }}
     {{- end }}

@@ -52,6 +52,9 @@ containers:
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
       - --multipath={{ $n.multipath }}
       - --nvme={{ default "auto" $n.nvme }}
+      {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}
+      - --group-snapshots=true
+      {{- end }}
       {{- if .Values.metrics.enabled }}
       - --metrics-address=:{{ int .Values.metrics.nodePort }}
       - --metrics-path={{ .Values.metrics.path }}

@@ -12,6 +12,8 @@ export const params = {
   fsMode: 'fsMode',
   accessProtocol: 'accessProtocol',
   description: 'description',
+  /** Puts the volume in the CSP volume group of that name (created on first use); see docs/parameters.md. */
+  volumeGroup: 'volumeGroup',
 } as const;
 
 /** Keys external-provisioner adds with --extra-create-metadata. They never reach the CSP config. */

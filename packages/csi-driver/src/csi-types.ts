@@ -143,6 +143,7 @@ export type {
   GetVolumeGroupSnapshotResponse,
   GetVolumeGroupSnapshotResponse__Output,
 } from './generated/csi/csi/v1/GetVolumeGroupSnapshotResponse.js';
+export type { GroupControllerHandlers } from './generated/csi/csi/v1/GroupController.js';
 export type {
   GroupControllerGetCapabilitiesRequest,
   GroupControllerGetCapabilitiesRequest__Output,

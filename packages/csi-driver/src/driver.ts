@@ -38,7 +38,10 @@ export const driverVersion: string = JSON.parse(
 export async function startDriver(
   options: Pick<DriverOptions, 'endpoint' | 'mode' | 'cspTimeout' | 'cspTlsInsecure'> &
     Partial<
-      Pick<DriverOptions, 'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'cspPlainHttp' | 'maxVolumesPerNode'>
+      Pick<
+        DriverOptions,
+        'cspCaFile' | 'cspSecretDir' | 'cspConnections' | 'cspPlainHttp' | 'maxVolumesPerNode' | 'groupSnapshots'
+      >
     >,
   deps: DriverDeps,
 ): Promise<RunningDriver> {
@@ -51,9 +54,10 @@ export async function startDriver(
   const services: ServiceRegistration[] = [];
   let sessions: CspSessions | undefined;
   if (options.mode !== 'node') {
-    const [{ CspSessions }, { controllerService }] = await Promise.all([
+    const [{ CspSessions }, { controllerService }, { groupControllerService }] = await Promise.all([
       import('./csp/sessions.js'),
       import('./controller/index.js'),
+      import('./controller/group-controller.js'),
     ]);
     sessions = new CspSessions({
       timeoutMs: options.cspTimeout,
@@ -68,13 +72,16 @@ export async function startDriver(
     if (options.cspSecretDir) {
       await sessions.loadDefault(options.cspSecretDir);
     }
-    services.push({
-      definition: csi.Controller.service,
-      handlers: controllerService(
-        { sessions, logger: deps.logger, maxVolumesPerNode: options.maxVolumesPerNode ?? 0 },
-        wrap,
-      ),
-    });
+    const controller = {
+      sessions,
+      logger: deps.logger,
+      maxVolumesPerNode: options.maxVolumesPerNode ?? 0,
+      groupSnapshots: options.groupSnapshots ?? false,
+    };
+    services.push(
+      { definition: csi.Controller.service, handlers: controllerService(controller, wrap) },
+      { definition: csi.GroupController.service, handlers: groupControllerService(controller, wrap) },
+    );
   }
   if (options.mode !== 'controller') {
     if (!deps.node) {
@@ -89,6 +96,7 @@ export async function startDriver(
         mode: options.mode,
         version: driverVersion,
         ...(sessions ? { sessions } : {}),
+        groupSnapshots: options.groupSnapshots ?? false,
         ...(deps.nodeReadiness ? { nodeReadiness: deps.nodeReadiness } : {}),
       },
       wrap,

@@ -19,6 +19,8 @@ export type ReadinessCheck = () => Promise<Readiness>;
 export interface IdentityOptions {
   mode: Mode;
   version: string;
+  /** --group-snapshots: advertise GROUP_CONTROLLER_SERVICE where no CSP can be asked (groupSnapshotsOffered). */
+  groupSnapshots?: boolean;
   /** Controller modes: the sessions whose CSPs Probe checks. */
   sessions?: CspSessions;
   /** Node modes: host checks; without one, the node side reports ready. */
@@ -35,6 +37,36 @@ export interface IdentityOptions {
  */
 export function pluginCapabilities(): PluginCapability[] {
   return [{ service: { type: 'CONTROLLER_SERVICE' } }, { volumeExpansion: { type: 'ONLINE' } }];
+}
+
+/**
+ * Whether the plugin offers VolumeGroupSnapshots (GROUP_CONTROLLER_SERVICE): in a controller-mode
+ * process that knows CSP sessions, exactly when every one of them claims `snapshot_groups`; before
+ * it knows any (no --csp-secret-dir, nothing called yet) and in a node-mode process, which cannot
+ * ask the CSPs, when the operator says so with --group-snapshots. A controller started with
+ * --group-snapshots whose CSP turns out not to claim them stops advertising the service once it
+ * has seen the CSP, and answers group RPCs honestly (FAILED_PRECONDITION / NOT_FOUND).
+ */
+export async function groupSnapshotsOffered(sessions: CspSessions | undefined, declared: boolean): Promise<boolean> {
+  const known = sessions?.known() ?? [];
+  if (known.length === 0) {
+    return declared;
+  }
+  for (const session of known) {
+    const facts = await session.facts().catch(() => undefined);
+    if (!facts?.features.snapshot_groups) {
+      return false;
+    }
+  }
+  return true;
+}
+
+async function currentPluginCapabilities(options: IdentityOptions): Promise<PluginCapability[]> {
+  const groups = await groupSnapshotsOffered(
+    options.mode === 'node' ? undefined : options.sessions,
+    options.groupSnapshots === true,
+  );
+  return [...pluginCapabilities(), ...(groups ? [{ service: { type: 'GROUP_CONTROLLER_SERVICE' as const } }] : [])];
 }
 
 async function probe(options: IdentityOptions, wrap: WrapContext): Promise<boolean> {
@@ -69,7 +101,7 @@ export function identityService(options: IdentityOptions, wrap: WrapContext): Id
     ),
     GetPluginCapabilities: unary(
       'GetPluginCapabilities',
-      { handle: async () => ({ capabilities: pluginCapabilities() }), quiet: true },
+      { handle: async () => ({ capabilities: await currentPluginCapabilities(options) }), quiet: true },
       wrap,
     ),
     Probe: unary(

@@ -101,6 +101,14 @@ export const driverOptionTable = {
     parse: parsers.string,
     default: '/var/lib/opencsp/node',
   },
+  groupSnapshots: {
+    flag: 'group-snapshots',
+    env: 'OPENCSP_GROUP_SNAPSHOTS',
+    description:
+      'the plugin serves VolumeGroupSnapshots: advertise GROUP_CONTROLLER_SERVICE where no CSP can be asked (node mode; a controller that knows no CSP yet). A controller that knows its CSPs decides from their snapshot_groups claim',
+    parse: parsers.bool,
+    default: false,
+  },
   maxVolumesPerNode: {
     flag: 'max-volumes-per-node',
     env: 'OPENCSP_MAX_VOLUMES',

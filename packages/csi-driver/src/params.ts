@@ -1,6 +1,8 @@
 // StorageClass parameters ↔ CSP config. Keys the driver owns are taken out; the rest are sent to
 // the CSP in snake_case (the same conversion HPE's common-host-libs applies, so existing CSPs
 // understand them), and the CSP's effective config comes back camelCased into the volume context.
+
+import { isObjectName } from '@opencsp/csp-spec';
 import { type AccessProtocolName, accessProtocols, params, provisionerMetadata } from './constants.js';
 import { invalidArgument } from './errors.js';
 
@@ -12,6 +14,7 @@ const driverOwned = new Set<string>([
   params.fsMode,
   params.accessProtocol,
   params.description,
+  params.volumeGroup,
 ]);
 
 /** `limitIops` → `limit_iops`, `volBlockSize` → `vol_block_size`, `HTTPPort` → `http_port`. */
@@ -92,6 +95,8 @@ export interface DriverParams {
   fsMode: string | undefined;
   accessProtocol: AccessProtocolName;
   description: string | undefined;
+  /** The volume group the volume joins (`volumeGroup`), validated as a contract ObjectName. */
+  volumeGroup: string | undefined;
 }
 
 /** The `accessProtocol` parameter (default iscsi); INVALID_ARGUMENT naming it otherwise. */
@@ -123,7 +128,14 @@ export function driverParams(parameters: Record<string, string>): DriverParams {
   if (fsCreateOptions !== undefined && /[;&|`$<>\\\n]/.test(fsCreateOptions)) {
     throw invalidArgument(`parameters.${params.fsCreateOptions}: must not contain shell metacharacters`);
   }
+  const volumeGroup = parameters[params.volumeGroup];
+  if (volumeGroup !== undefined && !isObjectName(volumeGroup)) {
+    throw invalidArgument(
+      `parameters.${params.volumeGroup}: ${JSON.stringify(volumeGroup)} must start with a letter or digit and hold only letters, digits, '.', '_', ':' and '-' (at most 128)`,
+    );
+  }
   return {
+    volumeGroup,
     fsType: parameters[params.fsType] ?? parameters[params.fsTypeShort],
     fsCreateOptions,
     fsOwner,

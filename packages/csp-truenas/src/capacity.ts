@@ -26,6 +26,8 @@ export function capabilities(ctx: SessionContext): Capabilities {
       'any_volume_name',
       'snapshot_delete_with_clones',
       'published_nodes',
+      'volume_groups',
+      'snapshot_groups',
     ],
     accessProtocols: ctx.facts.nvme.available ? ['iscsi', 'nvmetcp'] : ['iscsi'],
     limits: { size_granularity: vbs, min_volume_size: vbs },

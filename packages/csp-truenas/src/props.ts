@@ -21,6 +21,10 @@ export const prop = {
   temporary: 'opencsp:temporary',
   /** The name a snapshot had before it was deleted while clones still needed it. */
   deletedSnapshotName: 'opencsp:deleted_snapshot_name',
+  /** On a volume group's dataset: the group's name; on a snapshot group's snapshots: its name. */
+  groupName: 'opencsp:group_name',
+  groupDescription: 'opencsp:group_description',
+  snapshotGroupName: 'opencsp:snapshot_group_name',
   /** `nvmetcp` on volumes exported over NVMe/TCP; absent means iSCSI. */
   protocol: 'opencsp:protocol',
   subsysId: 'opencsp:subsys_id',

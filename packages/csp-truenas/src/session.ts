@@ -11,9 +11,13 @@ import type {
   PublishOptions,
   Snapshot,
   SnapshotCreateRequest,
+  SnapshotGroup,
+  SnapshotGroupCreateRequest,
   UnpublishOptions,
   Volume,
   VolumeCreateRequest,
+  VolumeGroup,
+  VolumeGroupCreateRequest,
   VolumeUpdateRequest,
 } from '@opencsp/csp-spec';
 import type { ArraySession, Page, PageRequest, SnapshotFilter } from '@opencsp/csp-spec/server';
@@ -21,9 +25,11 @@ import { capabilities, queryCapacity } from './capacity.js';
 import type { SessionContext } from './context.js';
 import { deleteHost, listHosts, upsertHost } from './hosts.js';
 import { publishVolume, unpublishVolume } from './publish.js';
+import { createSnapshotGroup, deleteSnapshotGroup, getSnapshotGroup, listSnapshotGroups } from './snapshot-groups.js';
 import { createSnapshot, deleteSnapshot, getSnapshot, listSnapshots } from './snapshots.js';
 import { asProblem } from './truenas/problems.js';
 import { createVolume } from './volume-create.js';
+import { createVolumeGroup, deleteVolumeGroup, getVolumeGroup, listVolumeGroups } from './volume-groups.js';
 import { deleteVolume, updateVolume } from './volume-modify.js';
 import { findByName, getManagedEntry, listPage, toVolume } from './volume-read.js';
 
@@ -65,8 +71,8 @@ export class TrueNasSession implements ArraySession {
     return asProblem(() => deleteHost(this.#ctx, uuid, false));
   }
 
-  findVolumeByName(name: string): Promise<Volume | undefined> {
-    return asProblem(() => findByName(this.#ctx, name));
+  findVolumeByName(name: string, volumeGroupId?: string): Promise<Volume | undefined> {
+    return asProblem(() => findByName(this.#ctx, name, volumeGroupId));
   }
 
   listVolumes(page: PageRequest): Promise<Page<Volume>> {
@@ -115,5 +121,37 @@ export class TrueNasSession implements ArraySession {
 
   queryCapacity(config: Config): Promise<Capacity> {
     return asProblem(() => queryCapacity(this.#ctx, config));
+  }
+
+  listVolumeGroups(name: string | undefined): Promise<VolumeGroup[]> {
+    return asProblem(() => listVolumeGroups(this.#ctx, name));
+  }
+
+  createVolumeGroup(request: VolumeGroupCreateRequest): Promise<VolumeGroup> {
+    return asProblem(() => createVolumeGroup(this.#ctx, request));
+  }
+
+  getVolumeGroup(id: string): Promise<VolumeGroup> {
+    return asProblem(() => getVolumeGroup(this.#ctx, id));
+  }
+
+  deleteVolumeGroup(id: string): Promise<void> {
+    return asProblem(() => deleteVolumeGroup(this.#ctx, id));
+  }
+
+  listSnapshotGroups(volumeGroupId: string, name?: string): Promise<SnapshotGroup[]> {
+    return asProblem(() => listSnapshotGroups(this.#ctx, volumeGroupId, name));
+  }
+
+  createSnapshotGroup(request: SnapshotGroupCreateRequest): Promise<SnapshotGroup> {
+    return asProblem(() => createSnapshotGroup(this.#ctx, request));
+  }
+
+  getSnapshotGroup(id: string): Promise<SnapshotGroup> {
+    return asProblem(() => getSnapshotGroup(this.#ctx, id));
+  }
+
+  deleteSnapshotGroup(id: string): Promise<void> {
+    return asProblem(() => deleteSnapshotGroup(this.#ctx, id));
   }
 }

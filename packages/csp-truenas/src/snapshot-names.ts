@@ -13,7 +13,6 @@ import { leafFor, maxIscsiName } from './naming.js';
 import { localSnapshotProp, type SnapshotEntry } from './props.js';
 import { RpcFailure } from './truenas/errors.js';
 import { toProblem } from './truenas/problems.js';
-import { parentOf } from './volume-read.js';
 
 export const claimProp = {
   name: 'opencsp:claimed_name',
@@ -72,11 +71,11 @@ function taken(name: string, volumePath: string): CspProblem {
  * NAME_TAKEN when another zvol holds it.
  */
 export async function claim(ctx: SessionContext, name: string, volumePath: string): Promise<boolean> {
-  const id = claimId(parentOf(volumePath), name);
+  const id = claimId(ctx.names.parentOf(volumePath), name);
   try {
     await call(ctx, 'pool.snapshot.create', [
       {
-        dataset: parentOf(volumePath),
+        dataset: ctx.names.parentOf(volumePath),
         name: claimLeaf(name),
         properties: { [claimProp.name]: name, [claimProp.volume]: volumePath },
       },

@@ -34,7 +34,7 @@ import {
   release,
   settleForeignClaim,
 } from './snapshot-names.js';
-import { getManagedEntry, parentOf } from './volume-read.js';
+import { getManagedEntry } from './volume-read.js';
 
 const properties = [
   'volsize',
@@ -46,13 +46,14 @@ const properties = [
   prop.volumeName,
   claimProp.name,
   claimProp.volume,
+  prop.snapshotGroupName,
 ];
 
-function isManagedSnapshot(entry: SnapshotEntry): boolean {
+export function isManagedSnapshot(entry: SnapshotEntry): boolean {
   return localSnapshotProp(entry, prop.snapshotName) !== undefined;
 }
 
-function toSnapshot(ctx: SessionContext, entry: SnapshotEntry): Snapshot {
+export function toSnapshot(ctx: SessionContext, entry: SnapshotEntry): Snapshot {
   const numclones = Number(entry.properties.numclones?.rawvalue ?? 0);
   return {
     id: ctx.names.snapshotId(entry.id),
@@ -67,7 +68,7 @@ function toSnapshot(ctx: SessionContext, entry: SnapshotEntry): Snapshot {
   };
 }
 
-function querySnapshots(ctx: SessionContext, filters: unknown[], options: Record<string, unknown> = {}) {
+export function querySnapshots(ctx: SessionContext, filters: unknown[], options: Record<string, unknown> = {}) {
   return read<SnapshotEntry[]>(ctx, 'pool.snapshot.query', [
     filters,
     { extra: { holds: true, properties }, ...options },
@@ -106,7 +107,7 @@ async function claimFor(ctx: SessionContext, name: string, volumePath: string, l
     return undefined;
   }
   const created = await claim(ctx, name, volumePath);
-  return created ? { id: claimId(parentOf(volumePath), name), name, volumePath } : undefined;
+  return created ? { id: claimId(ctx.names.parentOf(volumePath), name), name, volumePath } : undefined;
 }
 
 export async function createSnapshot(ctx: SessionContext, req: SnapshotCreateRequest): Promise<Snapshot> {
@@ -163,7 +164,7 @@ export async function getSnapshot(ctx: SessionContext, id: string): Promise<Snap
 async function snapshotWithClaim(ctx: SessionContext, id: string): Promise<{ entry: SnapshotEntry; claim?: Claim }> {
   const path = ctx.names.snapshotPath(id);
   const [dataset, leaf] = path.split('@') as [string, string];
-  const guess = `${parentOf(dataset)}@${leaf}`;
+  const guess = `${ctx.names.parentOf(dataset)}@${leaf}`;
   const entries = await querySnapshots(ctx, [['id', 'in', [path, guess]]]);
   const entry = entries.find((e) => e.id === path);
   if (!entry || !isManagedSnapshot(entry)) {
@@ -173,7 +174,7 @@ async function snapshotWithClaim(ctx: SessionContext, id: string): Promise<{ ent
   if (isTemporaryName(ctx, name)) {
     return { entry };
   }
-  const claimPath = claimId(parentOf(dataset), name);
+  const claimPath = claimId(ctx.names.parentOf(dataset), name);
   const candidates = claimPath === guess ? entries : await querySnapshots(ctx, [['id', '=', claimPath]]);
   const own = claimsOf(candidates, name).find((c) => c.volumePath === dataset);
   return own ? { entry, claim: own } : { entry };
@@ -283,7 +284,8 @@ export async function listSnapshots(
         : ['id', '=', `${volume.id}@${ctx.names.snapshotLeaf(filter.name, volume.id)}`],
     );
   } else {
-    filters.push(['OR', ctx.names.parents.map((p) => ['dataset', '^', `${p}/`])]);
+    // Volumes' datasets only: the snapshots of volume group datasets are snapshot groups' records.
+    filters.push(['dataset', '~', ctx.names.volumePattern()]);
     if (filter.name !== undefined) {
       filters.push([`properties.${prop.snapshotName}.value`, '=', filter.name]);
     }

@@ -27,7 +27,7 @@ import {
 } from './props.js';
 import { RpcFailure } from './truenas/errors.js';
 import { parseVolumeConfig, type VolumeConfig } from './volume-config.js';
-import { isComplete, isManaged, queryDatasets, toVolume } from './volume-read.js';
+import { isComplete, isGroupDataset, isManaged, queryDatasets, toVolume } from './volume-read.js';
 
 /**
  * The zvol size for a requested `body.size`: rounded up to a multiple of the block size. A size
@@ -320,11 +320,16 @@ async function resume(ctx: SessionContext, req: VolumeCreateRequest, existing: D
 export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest): Promise<Volume> {
   const protocol = requestedProtocol(ctx, req);
   const cfg = parseVolumeConfig(req.config, ctx.config.volumeDefaults, ctx.names.parents);
-  const candidates = ctx.names.candidatePaths(req.name);
+  const group = req.volume_group_id ? ctx.names.groupPathOf(req.volume_group_id) : undefined;
+  const candidates = group ? [ctx.names.memberPath(group, req.name)] : ctx.names.candidatePaths(req.name);
+  const home = group ?? cfg.parent;
   const snapshot = req.base_snapshot_id ? ctx.names.snapshotPath(req.base_snapshot_id) : undefined;
   const sourcePath = snapshot?.slice(0, snapshot.indexOf('@'));
-  const ids = [...new Set([...candidates, cfg.parent, ...(sourcePath ? [sourcePath] : [])])];
+  const ids = [...new Set([...candidates, home, ...(sourcePath ? [sourcePath] : [])])];
   const entries = await queryDatasets(ctx, [['id', 'in', ids]]);
+  if (group && !entries.some((e) => e.id === group && isGroupDataset(e))) {
+    throw new CspProblem('NOT_FOUND', `volume group ${req.volume_group_id} not found`);
+  }
   const existing = entries.find((e) => candidates.includes(e.id));
   if (existing) {
     if (isManaged(existing) && localUserProp(existing, prop.volumeName) === req.name && !isComplete(existing)) {
@@ -337,11 +342,11 @@ export async function createVolume(ctx: SessionContext, req: VolumeCreateRequest
         : `dataset ${existing.id} exists on the array and is not a volume of this CSP`,
     );
   }
-  const parent = entries.find((e) => e.id === cfg.parent);
+  const parent = entries.find((e) => e.id === home);
   if (parent?.type !== 'FILESYSTEM') {
-    throw new CspProblem('INTERNAL', `parent dataset ${cfg.parent} does not exist on the array or is not a filesystem`);
+    throw new CspProblem('INTERNAL', `parent dataset ${home} does not exist on the array or is not a filesystem`);
   }
-  const path = `${cfg.parent}/${ctx.names.leaf(req.name)}`;
+  const path = group ? ctx.names.memberPath(group, req.name) : `${cfg.parent}/${ctx.names.leaf(req.name)}`;
   if (snapshot) {
     const source = { snapshot, dataset: entries.find((e) => e.id === sourcePath), parent };
     await cloneZvol(ctx, req, cfg, path, source, protocol);

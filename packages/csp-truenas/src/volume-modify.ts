@@ -32,7 +32,7 @@ import {
   syncChoices,
 } from './volume-config.js';
 import { volsizeOf } from './volume-create.js';
-import { getManagedEntry, isManaged, parentOf, queryDatasets, toVolume } from './volume-read.js';
+import { getManagedEntry, isManaged, queryDatasets, toVolume } from './volume-read.js';
 
 function upper(raw: string | number | boolean, choices: string[], field: string): string {
   const value = String(raw).trim().toUpperCase();
@@ -43,8 +43,12 @@ function upper(raw: string | number | boolean, choices: string[], field: string)
 }
 
 /** Builds the pool.dataset.update payload of a config edit; immutable keys may only repeat. */
-function configUpdate(entry: DatasetEntry, config: Record<string, string | number | boolean>): Record<string, unknown> {
-  const current = reportedConfig(entry, parentOf(entry.id));
+function configUpdate(
+  entry: DatasetEntry,
+  parent: string,
+  config: Record<string, string | number | boolean>,
+): Record<string, unknown> {
+  const current = reportedConfig(entry, parent);
   const update: Record<string, unknown> = {};
   const userProps: Array<{ key: string; value: string }> = [];
   for (const [key, raw] of Object.entries(config)) {
@@ -85,7 +89,9 @@ function configUpdate(entry: DatasetEntry, config: Record<string, string | numbe
 
 export async function updateVolume(ctx: SessionContext, id: string, req: VolumeUpdateRequest): Promise<Volume> {
   const entry = await getManagedEntry(ctx, id);
-  const update: Record<string, unknown> = req.config ? configUpdate(entry, req.config) : {};
+  const update: Record<string, unknown> = req.config
+    ? configUpdate(entry, ctx.names.parentOf(entry.id), req.config)
+    : {};
   if (req.description !== undefined) {
     update.comments = req.description;
   }

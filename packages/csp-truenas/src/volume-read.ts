@@ -99,7 +99,7 @@ export function toVolume(ctx: SessionContext, entry: DatasetEntry): Volume {
     published: hostIds(entry).length > 0,
     published_nodes: publishedNodes(entry),
     access_protocol: protocolOf(entry),
-    config: reportedConfig(entry, parentOf(entry.id)),
+    config: reportedConfig(entry, ctx.names.parentOf(entry.id)),
     creation_time: creationTime(entry),
     health: health(entry),
   };
@@ -111,6 +111,10 @@ export function toVolume(ctx: SessionContext, entry: DatasetEntry): Volume {
   if (base) {
     volume.base_snapshot_id = base;
     volume.clone = true;
+  }
+  const group = ctx.names.groupOf(entry.id);
+  if (group !== undefined) {
+    volume.volume_group_id = ctx.names.volumeId(group);
   }
   return volume;
 }
@@ -125,11 +129,31 @@ export async function getManagedEntry(ctx: SessionContext, id: string): Promise<
   return entry;
 }
 
-/** The volume of a name (complete ones only: an unfinished create is resumed by createVolume). */
-export async function findByName(ctx: SessionContext, name: string): Promise<Volume | undefined> {
-  const entries = await queryDatasets(ctx, [['id', 'in', ctx.names.candidatePaths(name)]]);
+/**
+ * The volume of a name (complete ones only: an unfinished create is resumed by createVolume).
+ * With a volume group: the name inside that group (one query for the group and the volume).
+ */
+export async function findByName(ctx: SessionContext, name: string, groupId?: string): Promise<Volume | undefined> {
+  if (groupId === undefined) {
+    const entries = await queryDatasets(ctx, [['id', 'in', ctx.names.candidatePaths(name)]]);
+    return found(ctx, entries, name);
+  }
+  const group = ctx.names.groupPathOf(groupId);
+  const entries = await queryDatasets(ctx, [['id', 'in', [group, ctx.names.memberPath(group, name)]]]);
+  if (!entries.some((e) => e.id === group && isGroupDataset(e))) {
+    throw new CspProblem('NOT_FOUND', `volume group ${groupId} not found`);
+  }
+  return found(ctx, entries, name);
+}
+
+function found(ctx: SessionContext, entries: DatasetEntry[], name: string): Volume | undefined {
   const entry = entries.find((e) => isManaged(e) && localUserProp(e, prop.volumeName) === name && isComplete(e));
   return entry && toVolume(ctx, entry);
+}
+
+/** A volume group dataset this CSP created (its group name property is set on it). */
+export function isGroupDataset(entry: DatasetEntry): boolean {
+  return entry.type === 'FILESYSTEM' && localUserProp(entry, prop.groupName) !== undefined;
 }
 
 /** One page of the volumes under the configured parents. */

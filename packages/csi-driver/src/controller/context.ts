@@ -11,6 +11,8 @@ export interface ControllerContext {
   logger: Logger;
   /** Volumes one node may have (--max-volumes-per-node); 0: no limit. Sent to CSPs that claim host_volume_limit. */
   maxVolumesPerNode?: number;
+  /** --group-snapshots: group snapshots offered while no CSP is known yet (identity.ts groupSnapshotsOffered). */
+  groupSnapshots?: boolean;
 }
 
 /** Prefix of temporary snapshots the driver cuts to clone a volume; removed with the clone. */

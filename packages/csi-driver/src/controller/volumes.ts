@@ -32,6 +32,7 @@ import { csiVolume } from './convert.js';
 import { checkMutable } from './modify.js';
 import { filesystemFloor, plannedSize } from './sizing.js';
 import { createFromSource, incompatible, madeFrom, resolveSource } from './sources.js';
+import { ensureVolumeGroup, removeEmptyGroup } from './volume-groups.js';
 
 /** The filesystem a mount capability will get (capability, then StorageClass, then default). */
 function effectiveFsType(
@@ -130,8 +131,11 @@ export async function createVolume(
   checkMutable(session, facts, mutable, req.mutableParameters);
   const source = await resolveSource(session, req.volumeContentSource, bounds);
   const contentSource = req.volumeContentSource ?? undefined;
+  const groupId = owned.volumeGroup
+    ? await ensureVolumeGroup(session, owned.volumeGroup, cspConfig(req.parameters))
+    : undefined;
   const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
-    session.client.findVolumeByName(req.name),
+    session.client.findVolumeByName(req.name, groupId),
   );
   if (existing) {
     await reuseExisting(session, existing, req, source);
@@ -146,6 +150,7 @@ export async function createVolume(
     multi_initiator: req.volumeCapabilities.some((c) => isMultiNode(c.accessMode?.mode ?? 'UNKNOWN')),
     ...(owned.description ? { description: owned.description } : {}),
     ...(owned.accessProtocol !== 'iscsi' ? { access_protocol: owned.accessProtocol } : {}),
+    ...(groupId ? { volume_group_id: groupId } : {}),
   };
   const created = source
     ? await createFromSource(ctx, session, request, source)
@@ -193,6 +198,9 @@ export async function deleteVolume(
   }
   await cspOrMissing(`delete volume ${id} on ${session.describe}`, () => session.client.deleteVolume(id));
   await removeCloneSource(ctx, session, volume);
+  if (volume.volume_group_id) {
+    await removeEmptyGroup(ctx, session, volume.volume_group_id);
+  }
   return {};
 }
 

@@ -108,6 +108,9 @@ function startNode(dir: string, array: ArrayProcesses, maxVolumes: number, hostn
       array.simulatorCaFile,
       '--loop-initiator-name',
       `iqn.2024-01.io.opencsp.sanity:${node}`,
+      // As the chart sets it: csi-sanity reads GROUP_CONTROLLER_SERVICE from the node's Identity,
+      // and a node process cannot ask the CSP; csp-truenas claims snapshot_groups, csp-synology does not.
+      ...(array.backend === 'truenas' ? ['--group-snapshots=true'] : []),
       ...(hostnqn ? ['--loop-host-nqn', hostnqn] : []),
     ],
     logFile: join(dir, 'node.log'),

@@ -10,6 +10,7 @@ import { type DemoOutput, StepFailure, type StepResult, Story } from './report.j
 import { DemoStack } from './stack.js';
 import { dataSteps } from './steps-data.js';
 import { expandSteps } from './steps-expand.js';
+import { groupSteps } from './steps-groups.js';
 import { modifySteps } from './steps-modify.js';
 import { nodeSteps } from './steps-node.js';
 import { setupSteps } from './steps-setup.js';
@@ -42,7 +43,15 @@ const nodeSkipReason = 'no node part on this machine (see step 1)';
 
 /** Every step of the story, in order, for this run. */
 export function demoPlan(offlineGrow: boolean): DemoStep[] {
-  return [...setupSteps, ...nodeSteps, ...dataSteps, ...expandSteps(offlineGrow), ...modifySteps, ...teardownSteps];
+  return [
+    ...setupSteps,
+    ...nodeSteps,
+    ...dataSteps,
+    ...groupSteps,
+    ...expandSteps(offlineGrow),
+    ...modifySteps,
+    ...teardownSteps,
+  ];
 }
 
 async function checkNodePart(story: Story, options: DemoOptions): Promise<NodeDecision> {

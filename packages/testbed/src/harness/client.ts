@@ -28,6 +28,16 @@ export type ControllerCalls = {
   ControllerModifyVolume: [csi.ControllerModifyVolumeRequest, csi.ControllerModifyVolumeResponse__Output];
 };
 
+export type GroupControllerCalls = {
+  GroupControllerGetCapabilities: [
+    csi.GroupControllerGetCapabilitiesRequest,
+    csi.GroupControllerGetCapabilitiesResponse__Output,
+  ];
+  CreateVolumeGroupSnapshot: [csi.CreateVolumeGroupSnapshotRequest, csi.CreateVolumeGroupSnapshotResponse__Output];
+  DeleteVolumeGroupSnapshot: [csi.DeleteVolumeGroupSnapshotRequest, csi.DeleteVolumeGroupSnapshotResponse__Output];
+  GetVolumeGroupSnapshot: [csi.GetVolumeGroupSnapshotRequest, csi.GetVolumeGroupSnapshotResponse__Output];
+};
+
 export type NodeCalls = {
   NodeGetInfo: [csi.NodeGetInfoRequest, csi.NodeGetInfoResponse__Output];
   NodeGetCapabilities: [csi.NodeGetCapabilitiesRequest, csi.NodeGetCapabilitiesResponse__Output];
@@ -69,6 +79,7 @@ function unaryCall<C extends Calls, K extends keyof C & string>(
 export class CsiClient {
   readonly #identity: grpc.Client;
   readonly #controller: grpc.Client;
+  readonly #groupController: grpc.Client;
   readonly #node: grpc.Client;
   /** Default deadline per call (the sidecars use 30 s to several minutes). */
   timeoutMs: number;
@@ -79,6 +90,7 @@ export class CsiClient {
     const credentials = grpc.credentials.createInsecure();
     this.#identity = new v1.Identity(address, credentials);
     this.#controller = new v1.Controller(address, credentials);
+    this.#groupController = new v1.GroupController(address, credentials);
     this.#node = new v1.Node(address, credentials);
     this.timeoutMs = timeoutMs;
   }
@@ -91,6 +103,14 @@ export class CsiClient {
     return unaryCall<ControllerCalls, K>(this.#controller, method, request, timeoutMs);
   }
 
+  groupController<K extends keyof GroupControllerCalls>(
+    method: K,
+    request: GroupControllerCalls[K][0],
+    timeoutMs = this.timeoutMs,
+  ) {
+    return unaryCall<GroupControllerCalls, K>(this.#groupController, method, request, timeoutMs);
+  }
+
   node<K extends keyof NodeCalls>(method: K, request: NodeCalls[K][0], timeoutMs = this.timeoutMs) {
     return unaryCall<NodeCalls, K>(this.#node, method, request, timeoutMs);
   }
@@ -98,6 +118,7 @@ export class CsiClient {
   close(): void {
     this.#identity.close();
     this.#controller.close();
+    this.#groupController.close();
     this.#node.close();
   }
 }

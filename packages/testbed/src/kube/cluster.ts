@@ -139,7 +139,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     group.start({
       name: 'snapshot-controller',
       command: bins.path('snapshot-controller'),
-      args: [`--kubeconfig=${controlPlane.adminKubeconfig}`, '--leader-election=false'],
+      // VolumeGroupSnapshots are BETA and off by default in v8.5.0 (its --help lists the gate).
+      args: [
+        `--kubeconfig=${controlPlane.adminKubeconfig}`,
+        '--leader-election=false',
+        '--feature-gates=CSIVolumeGroupSnapshot=true',
+      ],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
     return {

@@ -31,6 +31,8 @@ export interface OpencspValues {
   logLevel: string;
   /** The CA (PEM) of the CSP's HTTPS certificate: a Secret the controller trusts (driver.cspCaBundle). */
   cspCa: string;
+  /** The CSP claims snapshot_groups: VolumeGroupSnapshots on, a grouped StorageClass and a class for them. */
+  groupSnapshots?: boolean;
 }
 
 /** What the chart renders for the test: names of the classes and the values file. */
@@ -45,6 +47,9 @@ export interface OpencspClasses {
   snapshots: string;
   /** The VolumeAttributesClass of `mutableParameters`. */
   modified: string;
+  /** ext4 with `volumeGroup` (only with groupSnapshots). */
+  grouped: string;
+  groupSnapshots: string;
 }
 
 export interface OpencspInstall {
@@ -78,6 +83,8 @@ export function classNames(prefix: string): OpencspClasses {
     waitForConsumer: `${prefix}-wffc`,
     snapshots: `${prefix}-snapshots`,
     modified: `${prefix}-modified`,
+    grouped: `${prefix}-grouped`,
+    groupSnapshots: `${prefix}-group-snapshots`,
   };
 }
 
@@ -111,11 +118,30 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
         volumeBindingMode: 'WaitForFirstConsumer',
         parameters: input.parameters,
       },
+      ...(input.groupSnapshots ? [groupedClass(input, classes)] : []),
     ],
     volumeSnapshotClasses: [{ name: classes.snapshots, secretName: classes.secretName }],
     ...(input.mutableParameters
       ? { volumeAttributesClasses: [{ name: classes.modified, parameters: input.mutableParameters }] }
       : {}),
+    ...(input.groupSnapshots ? groupValues(classes) : {}),
+  };
+}
+
+function groupValues(classes: OpencspClasses) {
+  return {
+    sidecars: { snapshotter: { volumeGroupSnapshots: true } },
+    volumeGroupSnapshotClasses: [{ name: classes.groupSnapshots, secretName: classes.secretName }],
+  };
+}
+
+/** Volumes of this class share the CSP volume group `e2e-app`, so one VolumeGroupSnapshot covers them. */
+function groupedClass(input: OpencspValues, classes: OpencspClasses) {
+  return {
+    name: classes.grouped,
+    secretName: classes.secretName,
+    fsType: 'ext4',
+    parameters: { ...input.parameters, volumeGroup: 'e2e-app' },
   };
 }
 

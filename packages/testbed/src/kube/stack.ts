@@ -189,6 +189,7 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
         parameters: backend.parameters,
         mutableParameters: mutableParameters[prefix],
         prefix,
+        groupSnapshots: prefix === 'truenas',
         logLevel,
         cspCa: (await testPki()).ca.cert,
       },

@@ -56,11 +56,12 @@ export function pvcManifest(input: {
   size: string;
   block?: boolean;
   dataSource?: { kind: 'PersistentVolumeClaim' | 'VolumeSnapshot'; name: string };
+  labels?: Record<string, string>;
 }): Pvc {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name: input.name, namespace: testNamespace },
+    metadata: { name: input.name, namespace: testNamespace, ...(input.labels ? { labels: input.labels } : {}) },
     spec: {
       storageClassName: input.storageClassName,
       accessModes: ['ReadWriteOnce'],

@@ -1,5 +1,6 @@
 // Offline validation of rendered objects against the Kubernetes OpenAPI schemas shipped in
-// kubernetes-models. VolumeSnapshotClass (external-snapshotter), ServiceMonitor (Prometheus
+// kubernetes-models. VolumeSnapshotClass and VolumeGroupSnapshotClass (external-snapshotter; the
+// latter from groupsnapshot.storage.k8s.io/v1beta2 in ../shared/kube/crds), ServiceMonitor (Prometheus
 // Operator) and Certificate (cert-manager) are CRDs, so they are checked against schemas
 // transcribed from their CRDs (snapshot.storage.k8s.io/v1, monitoring.coreos.com/v1,
 // cert-manager.io/v1: the fields the chart sets).
@@ -71,6 +72,16 @@ const volumeSnapshotClassSchema = {
   },
 };
 const validateVolumeSnapshotClass = new Ajv({ allErrors: true }).compile(volumeSnapshotClassSchema);
+const volumeGroupSnapshotClassSchema = {
+  ...volumeSnapshotClassSchema,
+  required: ['apiVersion', 'kind', 'metadata', 'driver', 'deletionPolicy'],
+  properties: {
+    ...volumeSnapshotClassSchema.properties,
+    apiVersion: { const: 'groupsnapshot.storage.k8s.io/v1beta2' },
+    kind: { const: 'VolumeGroupSnapshotClass' },
+  },
+};
+const validateVolumeGroupSnapshotClass = new Ajv({ allErrors: true }).compile(volumeGroupSnapshotClassSchema);
 
 const duration = { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
@@ -171,6 +182,12 @@ export function validateObject(object: K8sObject): void {
   if (object.apiVersion === 'snapshot.storage.k8s.io/v1' && object.kind === 'VolumeSnapshotClass') {
     if (!validateVolumeSnapshotClass(object)) {
       throw new Error(`${where}: ${JSON.stringify(validateVolumeSnapshotClass.errors)}`);
+    }
+    return;
+  }
+  if (object.kind === 'VolumeGroupSnapshotClass') {
+    if (!validateVolumeGroupSnapshotClass(object)) {
+      throw new Error(`${where}: ${JSON.stringify(validateVolumeGroupSnapshotClass.errors)}`);
     }
     return;
   }

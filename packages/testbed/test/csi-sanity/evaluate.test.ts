@@ -1,6 +1,6 @@
 // What a csi-sanity run means: a skip passes only with a reason from the skip list; an unlisted
 // skip, or a listed spec that ran, is a failure.
-import { evaluate, type SpecResult, skipList } from '@opencsp/testbed/csi-sanity';
+import { evaluate, expectedSkips, type SpecResult } from '@opencsp/testbed/csi-sanity';
 import { describe, expect, it } from 'vitest';
 
 const combination = { backend: 'truenas', access: 'mount' } as const;
@@ -11,8 +11,9 @@ const spec = (name: string, outcome: SpecResult['outcome'], message = ''): SpecR
   message,
   detail: '',
 });
-/** Every listed spec skipped, as csi-sanity reports them today. */
-const listed = skipList.map((e) => spec(e.spec, 'skipped', 'skipped - not supported'));
+/** Every spec listed for this combination skipped, as csi-sanity reports them today. */
+const expected = expectedSkips(combination);
+const listed = expected.map((e) => spec(e.spec, 'skipped', 'skipped - not supported'));
 
 describe('evaluating a csi-sanity run', () => {
   it('keeps passes and failures, and gives every listed skip its reason', () => {
@@ -22,7 +23,7 @@ describe('evaluating a csi-sanity run', () => {
     expect(cases.filter((c) => c.outcome === 'passed').map((c) => c.name)).toEqual(['ok']);
     expect(cases.filter((c) => c.outcome === 'failed').map((c) => [c.name, c.message])).toEqual([['broken', 'boom']]);
     const skipped = cases.filter((c) => c.outcome === 'skipped');
-    expect(skipped).toHaveLength(skipList.length);
+    expect(skipped).toHaveLength(expected.length);
     expect(skipped.every((c) => c.message && c.message.length > 20)).toBe(true);
   });
 

@@ -154,7 +154,13 @@ describe('csp-truenas volume lifecycle against the simulator', () => {
     const { client } = await startStack({ sim: { pool: { name: 'tank', capacity: 10 * GiB } } });
     const caps = await client.capabilities();
     expect(caps?.provider).toMatchObject({ name: 'truenas', array_version: 'TrueNAS-25.10.6' });
-    expect(caps?.features).toMatchObject({ capacity: true, chap: true, list_pagination: true, volume_groups: false });
+    expect(caps?.features).toMatchObject({
+      capacity: true,
+      chap: true,
+      list_pagination: true,
+      volume_groups: true,
+      snapshot_groups: true,
+    });
     expect(caps?.config_keys).toContain('volblocksize');
     expect(await client.queryCapacity({})).toMatchObject({ available_bytes: 10 * GiB, total_bytes: 10 * GiB });
     await client.createVolume({ name: 'thick', size: 2 * GiB, config: { sparse: 'false' } });

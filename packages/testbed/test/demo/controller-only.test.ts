@@ -29,6 +29,7 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
       'snapshot the PVC (CreateSnapshot)',
       'restore the snapshot into a new PVC',
       'clone the PVC',
+      'snapshot two PVCs as one group and restore both',
       'expand on the controller (ControllerExpandVolume)',
       'change compression (ControllerModifyVolume)',
       'detach from the node (ControllerUnpublishVolume)',

@@ -190,7 +190,7 @@ async function quietly(work: () => Promise<unknown>): Promise<void> {
   await work().catch(() => undefined);
 }
 
-/** Removes everything the run's requests left, through the contract (clones before their sources). */
+/** Removes everything the run's requests left, through the contract (clones before their sources, group snapshots before volumes, volumes before their groups). */
 async function removeCreated(target: FuzzTarget, hosts: string[]): Promise<void> {
   const client = new CspClient({
     baseUrl: target.baseUrl,
@@ -201,6 +201,12 @@ async function removeCreated(target: FuzzTarget, hosts: string[]): Promise<void>
   try {
     const token = await client.login({ ...target.credentials, array_ip: target.arrayIp });
     client.useTokens(new StaticToken(token.session_token));
+    const groups = await client.listVolumeGroups().catch(() => []); // 501 where the CSP has none
+    for (const group of groups) {
+      for (const snapshotGroup of await client.listSnapshotGroups(group.id).catch(() => [])) {
+        await quietly(() => client.deleteSnapshotGroup(snapshotGroup.id));
+      }
+    }
     for (let pass = 0; pass < 6; pass++) {
       const volumes = (await client.listVolumes()).items;
       if (volumes.length === 0) {
@@ -216,6 +222,9 @@ async function removeCreated(target: FuzzTarget, hosts: string[]): Promise<void>
         }
         await quietly(() => client.deleteVolume(volume.id, { force: true }));
       }
+    }
+    for (const group of groups) {
+      await quietly(() => client.deleteVolumeGroup(group.id));
     }
     for (const host of hosts) {
       await quietly(() => client.deleteHostByUuid(host));

@@ -5,7 +5,16 @@
 // kubelet's dir, loop devices of the LUN files, and PVs, VolumeAttachments and snapshot contents.
 import { open, readFile, statfs } from 'node:fs/promises';
 import { volumeThroughCsp } from '@opencsp/testbed/harness';
-import { KubeClient, type KubeStack, type KubeStackOptions, ref, startKubeStack } from '@opencsp/testbed/kube';
+import {
+  createGroupSnapshot,
+  groupSnapshotRef,
+  KubeClient,
+  type KubeStack,
+  type KubeStackOptions,
+  readyGroupSnapshot,
+  ref,
+  startKubeStack,
+} from '@opencsp/testbed/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pread, pwrite } from '../block-io.js';
 
@@ -232,6 +241,42 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       await deletePvc('origin', origin.pv.metadata.name);
       await expectClean();
     });
+
+    // csp-synology claims no snapshot groups (DSM snapshots one LUN at a time): TrueNAS only.
+    it.runIf(options.backend === 'truenas')(
+      'snapshots two PVCs as one VolumeGroupSnapshot and restores both from its member snapshots',
+      async () => {
+        const { kube, opencsp } = stack;
+        const { small } = sizes();
+        const labels = { app: 'e2e-group' };
+        for (const name of ['app-db', 'app-wal']) {
+          await kube.createPvc({ name, storageClassName: opencsp.classes.grouped, size: small, labels });
+        }
+        const sources = [await kube.boundPvc('app-db'), await kube.boundPvc('app-wal')];
+        await createGroupSnapshot(kube.client, 'app-group', labels, opencsp.classes.groupSnapshots);
+        const members = await readyGroupSnapshot(kube.client, 'app-group', 2);
+        for (const [i, snapshot] of members.entries()) {
+          await kube.createPvc({
+            name: `app-restored-${i}`,
+            storageClassName: opencsp.classes.ext4,
+            size: small,
+            dataSource: { kind: 'VolumeSnapshot', name: snapshot },
+          });
+        }
+        const restored = [await kube.boundPvc('app-restored-0'), await kube.boundPvc('app-restored-1')];
+        for (const [i, { pv }] of restored.entries()) {
+          await deletePvc(`app-restored-${i}`, pv.metadata.name);
+        }
+        await kube.deleteAndWait(groupSnapshotRef('app-group'), 120_000);
+        for (const snapshot of members) {
+          await kube.deleteAndWait(ref.snapshot(snapshot), 120_000);
+        }
+        await deletePvc('app-db', sources[0]?.pv.metadata.name as string);
+        await deletePvc('app-wal', sources[1]?.pv.metadata.name as string);
+        await expectClean();
+      },
+      240_000,
+    );
 
     it("expands a mounted volume online: external-resizer, then kubelet's NodeExpandVolume", async () => {
       const { kube } = stack;

@@ -192,6 +192,19 @@ const createSchema = s.obj({
 });
 
 const recursiveOption = s.obj({ recursive: s.opt(s.bool(), false) });
+type Recursive = { recursive: boolean };
+
+/**
+ * `zfs hold -r` / `zfs release -r` (libzfs `hold(tag, recursive)` in 25.10, hold_impl/release_impl
+ * with `recursive` in 26): the snapshot and the snapshots of the same name on its descendants.
+ */
+function withDescendants(sim: SimCore, root: Snapshot, options: Recursive): Snapshot[] {
+  if (!options.recursive) {
+    return [root];
+  }
+  const below = sim.zfs.descendants(root.dataset).map((n) => sim.zfs.snapshots.get(`${n}@${root.snapshotName}`));
+  return [root, ...below.filter((x): x is Snapshot => x !== undefined)];
+}
 
 export const snapshotMethods: MethodTable<CallContext> = {
   'pool.snapshot.query': { args: queryArgs, handler: (ctx, values) => querySnapshots(ctx.sim, values) },
@@ -236,22 +249,27 @@ export const snapshotMethods: MethodTable<CallContext> = {
   },
   'pool.snapshot.hold': {
     args: [arg('id', s.str()), arg('options', recursiveOption, {})],
-    handler: (ctx, [id]) => {
-      const snap = requireSnapshot(ctx.sim, id as string);
-      if (snap.holds.has('truenas')) {
-        throw callError(`'${snap.name}': tag already exists on this dataset`, errno.EEXIST);
+    handler: (ctx, [id, options]) => {
+      const snaps = withDescendants(ctx.sim, requireSnapshot(ctx.sim, id as string), options as Recursive);
+      const tagged = snaps.find((snap) => snap.holds.has('truenas'));
+      if (tagged) {
+        throw callError(`'${tagged.name}': tag already exists on this dataset`, errno.EEXIST);
       }
-      snap.holds.add('truenas');
+      for (const snap of snaps) {
+        snap.holds.add('truenas');
+      }
       return null;
     },
   },
   'pool.snapshot.release': {
     args: [arg('id', s.str()), arg('options', recursiveOption, {})],
-    handler: async (ctx, [id]) => {
-      const snap = requireSnapshot(ctx.sim, id as string);
-      snap.holds.clear();
-      if (snap.deferDestroy && ctx.sim.zfs.clonesOf(snap.name).length === 0) {
-        await dropSnapshot(ctx.sim, snap);
+    handler: async (ctx, [id, options]) => {
+      const snaps = withDescendants(ctx.sim, requireSnapshot(ctx.sim, id as string), options as Recursive);
+      for (const snap of snaps) {
+        snap.holds.clear();
+        if (snap.deferDestroy && ctx.sim.zfs.clonesOf(snap.name).length === 0) {
+          await dropSnapshot(ctx.sim, snap);
+        }
       }
       return null;
     },
