@@ -62,7 +62,7 @@ resources:
     {{- if and (include "opencsp.anyCsp" .) (eq .Values.cspTls.mode "disabled") }}
     - --csp-plain-http
     {{- end }}
-    {{- if .Values.controller.cspSecretName }}
+    {{- if include "opencsp.controllerCspSecret" . }}
     - --csp-secret-dir=/etc/opencsp/csp-secret
     {{- end }}
     {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}
@@ -103,7 +103,7 @@ resources:
       mountPath: /etc/opencsp/csp-ca
       readOnly: true
     {{- end }}
-    {{- if .Values.controller.cspSecretName }}
+    {{- if include "opencsp.controllerCspSecret" . }}
     - name: csp-secret
       mountPath: /etc/opencsp/csp-secret
       readOnly: true

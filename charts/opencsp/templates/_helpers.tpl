@@ -117,3 +117,17 @@ flight at a time).
 {{- $n -}}
 {{- end -}}
 {{- end }}
+
+{{/*
+The Secret the controller's driver reads at start (--csp-secret-dir): controller.cspSecretName,
+or else the first of backendSecrets (the chart made it, in the release namespace). With it the
+driver knows its CSP before the sidecars read its capabilities once at start, so it can advertise
+MODIFY_VOLUME and LIST_VOLUMES_PUBLISHED_NODES. Empty: none.
+*/}}
+{{- define "opencsp.controllerCspSecret" -}}
+{{- if .Values.controller.cspSecretName -}}
+{{- .Values.controller.cspSecretName -}}
+{{- else if .Values.backendSecrets -}}
+{{- (first .Values.backendSecrets).name -}}
+{{- end -}}
+{{- end }}

@@ -154,6 +154,18 @@ describe.skipIf(missing !== undefined)(`controller Deployment and RBAC (${missin
     expect(flag(plain, 'csp-secret-dir')).toBeUndefined();
   });
 
+  it('reads the first backend Secret at start when no CSP Secret is named', async () => {
+    const file = await helm.valuesFile(
+      'first-backend.yaml',
+      'csps:\n  truenas:\n    enabled: true\nbackendSecrets:\n' +
+        '  - {name: nas-a, csp: truenas, backend: 192.0.2.10, username: csi, password: pw}\n' +
+        '  - {name: nas-b, csp: truenas, backend: 192.0.2.11, username: csi, password: pw}\n',
+    );
+    const spec = podSpec(findOne(await helm.render({ valueFiles: [file] }), 'Deployment', 'opencsp-controller'));
+    expect(flag(container(spec, 'csi-driver'), 'csp-secret-dir')).toBe('/etc/opencsp/csp-secret');
+    expect(volume(spec, 'csp-secret').secret?.secretName).toBe('nas-a');
+  });
+
   it('grants secrets only through get, and only in the namespaces the classes name', () => {
     for (const role of findAll(both, 'ClusterRole')) {
       const secretRules = rules(role).filter((r) => r.resources.includes('secrets'));
