@@ -53,7 +53,7 @@ describe('pnpm demo without the node part (csp-truenas + simulator)', () => {
       /array before: zvol .*compression lz4[\s\S]*array after: zvol .*compression zstd/,
     );
     await expectNothingLeft(run);
-    expect(run.lines.at(-1)).toMatch(/^demo passed: 16 steps ok, 8 node steps skipped \(the node part was turned off/);
+    expect(run.lines.at(-1)).toMatch(/^demo passed: 17 steps ok, 8 node steps skipped \(the node part was turned off/);
   });
 
   it('a failing step stops the story: the rest is listed as not run, the clean-up still runs', async () => {
