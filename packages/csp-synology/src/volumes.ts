@@ -17,7 +17,14 @@ import { parseSnapshotId, parseVolumeId } from './ids.js';
 import { lunSize, ourVolume, planLun, toVolume } from './luns.js';
 import { resolveLocation } from './placement.js';
 import type { PublishService } from './publish.js';
-import { isVolumeLun, lunNameOf, readDescription, volumeNameOf, writeDescription } from './volume-names.js';
+import {
+  composeDescription,
+  isVolumeLun,
+  lunNameOf,
+  readDescription,
+  volumeNameOf,
+  writeDescription,
+} from './volume-names.js';
 import { lunGone, unlockedLun } from './waits.js';
 
 export class VolumeService {
@@ -254,10 +261,8 @@ export class VolumeService {
       }
       const stored = readDescription(lun.description);
       if (request.description !== undefined && request.description !== stored.text) {
-        changes.description =
-          stored.name === undefined
-            ? request.description
-            : this.#description(request.description, lun.name, stored.name);
+        // The CSI name and the published nodes (published-nodes.ts) stay on their lines.
+        changes.description = composeDescription({ ...stored, text: request.description });
       }
       if (Object.keys(changes).length === 0) {
         return this.#volume(lun);

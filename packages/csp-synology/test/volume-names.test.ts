@@ -38,7 +38,7 @@ describe('volume LUN names', () => {
     expect(isVolumeLun(naming, lun)).toBe(true);
     expect(lunNameOf(naming, name)).toBe(lun);
     const description = writeDescription(naming, 'from the StorageClass', lun, name);
-    expect(readDescription(description)).toEqual({ text: 'from the StorageClass', name });
+    expect(readDescription(description)).toEqual({ text: 'from the StorageClass', name, nodes: {} });
     expect(volumeNameOf(naming, { name: lun, description })).toBe(name);
   });
 
@@ -58,6 +58,6 @@ describe('volume LUN names', () => {
     const lun = lunNameOf(naming, 'odd name');
     expect(writeDescription(naming, '', lun, 'odd name')).toBe('opencsp-name:odd%20name');
     expect(volumeNameOf(naming, { name: lun, description: 'someone edited it' })).toBeUndefined();
-    expect(readDescription('opencsp-name:%E0%A4%A')).toEqual({ text: '', name: undefined });
+    expect(readDescription('opencsp-name:%E0%A4%A')).toEqual({ text: '', name: undefined, nodes: {} });
   });
 });
