@@ -5,19 +5,59 @@
 // free-text field DSM stores and returns for a LUN, volume-names.ts) maps each node target's name
 // to the node id its publish named. The line gains the node before the LUN is mapped to the
 // node's target and loses it after the LUN is unmapped, so it names every node that has the LUN.
-// Reads take the nodes from the description of a LUN DSM reports mapped (`is_mapped`), with no
-// call of their own.
+// Volume reads and lists keep the nodes whose target DSM reports the LUN mapped to (one target
+// listing per read or list, none when no LUN is mapped), so a mapping removed in DSM behind the
+// CSP's back drops its node. Other answers (create, update) take the record of a LUN DSM reports
+// mapped (`is_mapped`) as it is.
+import type { Volume } from '@opencsp/csp-spec';
 import type { SessionContext } from './context.js';
-import type { DsmLun } from './dsm/types.js';
+import type { DsmLun, DsmTarget } from './dsm/types.js';
 import { composeDescription, readDescription } from './volume-names.js';
 import { unlockedLun } from './waits.js';
 
-/** The node ids a LUN is published to, from the LUN as DSM lists it. */
-export function publishedNodesOf(lun: DsmLun): string[] {
+/**
+ * The node ids a LUN is published to, from the LUN as DSM lists it: every recorded node when DSM
+ * reports it mapped, or, given the names of the targets it is mapped to, the nodes of those.
+ */
+export function publishedNodesOf(lun: DsmLun, mappedTo?: ReadonlySet<string>): string[] {
   if (lun.is_mapped !== true) {
     return [];
   }
-  return [...new Set(Object.values(readDescription(lun.description).nodes))];
+  const entries = Object.entries(readDescription(lun.description).nodes);
+  const kept = mappedTo ? entries.filter(([target]) => mappedTo.has(target)) : entries;
+  return [...new Set(kept.map(([, node]) => node))];
+}
+
+/** LUN uuid -> names of the targets it is mapped to. */
+export function targetsByLun(targets: DsmTarget[]): Map<string, Set<string>> {
+  const byLun = new Map<string, Set<string>>();
+  for (const target of targets) {
+    for (const { lun_uuid: uuid } of target.mapped_luns ?? []) {
+      const names = byLun.get(uuid) ?? new Set<string>();
+      names.add(target.name);
+      byLun.set(uuid, names);
+    }
+  }
+  return byLun;
+}
+
+/**
+ * Sets each volume's `published_nodes` from its LUN's record and the targets DSM maps it to, in
+ * one target listing (none when no LUN is mapped). `volumes` and `luns` are in the same order.
+ */
+export async function withPublishedNodes(ctx: SessionContext, luns: DsmLun[], volumes: Volume[]): Promise<void> {
+  if (!luns.some((l) => l.is_mapped === true)) {
+    return;
+  }
+  const [only] = luns;
+  const targets = luns.length === 1 && only ? await ctx.api.targetsOfLun(only.uuid) : await ctx.api.targets();
+  const byLun = targetsByLun(targets);
+  luns.forEach((lun, i) => {
+    const volume = volumes[i];
+    if (volume) {
+      volume.published_nodes = publishedNodesOf(lun, byLun.get(lun.uuid) ?? new Set());
+    }
+  });
 }
 
 export class PublishedNodes {

@@ -17,6 +17,7 @@ import { parseSnapshotId, parseVolumeId } from './ids.js';
 import { lunSize, ourVolume, planLun, toVolume } from './luns.js';
 import { resolveLocation } from './placement.js';
 import type { PublishService } from './publish.js';
+import { withPublishedNodes } from './published-nodes.js';
 import {
   composeDescription,
   isVolumeLun,
@@ -81,17 +82,33 @@ export class VolumeService {
   async list(page: PageRequest): Promise<Page<Volume>> {
     return describing(this.#doing('listing volumes'), async () => {
       const luns = await this.#ctx.api.luns(lunFields);
-      const volumes = luns
+      const ours = luns
         .filter((l) => l.status !== 'deleting')
-        .map((l) => ourVolume(l, this.#ctx.naming, this.#ctx.nas.serial))
-        .filter((v): v is Volume => v !== undefined)
-        .sort((a, b) => a.name.localeCompare(b.name));
-      return paginate(volumes, page);
+        .map((lun) => ({ lun, volume: ourVolume(lun, this.#ctx.naming, this.#ctx.nas.serial) }))
+        .filter((o): o is { lun: DsmLun; volume: Volume } => o.volume !== undefined)
+        .sort((a, b) => a.volume.name.localeCompare(b.volume.name));
+      const shown = paginate(
+        ours.map((o) => o.volume),
+        page,
+      );
+      const onPage = new Set(shown.items);
+      const kept = ours.filter((o) => onPage.has(o.volume));
+      await withPublishedNodes(
+        this.#ctx,
+        kept.map((o) => o.lun),
+        kept.map((o) => o.volume),
+      );
+      return shown;
     });
   }
 
   async get(id: string): Promise<Volume> {
-    return describing(this.#doing(`reading volume ${id}`), async () => this.#volume(await this.lunOf(id)));
+    return describing(this.#doing(`reading volume ${id}`), async () => {
+      const lun = await this.lunOf(id);
+      const volume = this.#volume(lun);
+      await withPublishedNodes(this.#ctx, [lun], [volume]);
+      return volume;
+    });
   }
 
   async create(request: VolumeCreateRequest): Promise<Volume> {
