@@ -60,6 +60,14 @@ export async function withPublishedNodes(ctx: SessionContext, luns: DsmLun[], vo
   });
 }
 
+/**
+ * Runs `work` while no other change to the LUN's description runs in this process (the record
+ * here, a volume update's new description).
+ */
+export function withLunRecord<T>(ctx: SessionContext, lunUuid: string, work: () => Promise<T>): Promise<T> {
+  return ctx.shared.targetLocks.run(`${ctx.nas.serial}|lun:${lunUuid}`, work);
+}
+
 export class PublishedNodes {
   readonly #ctx: SessionContext;
 
@@ -91,8 +99,8 @@ export class PublishedNodes {
 
   /** Reads the LUN's record, edits it (`edit` says whether it changed) and writes it back, one LUN at a time. */
   async #change(lunUuid: string, edit: (nodes: Record<string, string>) => boolean): Promise<void> {
-    const { api, nas, settings, shared } = this.#ctx;
-    await shared.targetLocks.run(`${nas.serial}|lun:${lunUuid}`, async () => {
+    const { api, settings } = this.#ctx;
+    await withLunRecord(this.#ctx, lunUuid, async () => {
       const lun = await api.lun(lunUuid, ['is_action_locked', 'status']);
       if (!lun || lun.status === 'deleting') {
         return;

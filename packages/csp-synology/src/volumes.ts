@@ -17,7 +17,7 @@ import { parseSnapshotId, parseVolumeId } from './ids.js';
 import { lunSize, ourVolume, planLun, toVolume } from './luns.js';
 import { resolveLocation } from './placement.js';
 import type { PublishService } from './publish.js';
-import { withPublishedNodes } from './published-nodes.js';
+import { withLunRecord, withPublishedNodes } from './published-nodes.js';
 import {
   composeDescription,
   isVolumeLun,
@@ -257,6 +257,12 @@ export class VolumeService {
 
   async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     parseConfig(request.config, 'body.config');
+    const uuid = parseVolumeId(id, this.#ctx.nas.serial) ?? id;
+    // The description keeps the published nodes: no publish may change them meanwhile.
+    return withLunRecord(this.#ctx, uuid, () => this.#update(id, request));
+  }
+
+  async #update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     return describing(this.#doing(`updating volume ${id}`), async () => {
       const { api, settings, nas } = this.#ctx;
       const lun = await this.lunOf(id);
