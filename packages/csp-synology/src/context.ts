@@ -20,7 +20,7 @@ export interface SessionSettings extends WaitSettings {
 /** State shared by every session of one CSP process, per NAS. */
 export interface SharedState {
   hosts: HostRegistry;
-  /** Serialises changes to one target (key: serial|target name). */
+  /** Serialises changes to one target (key: serial|target name) and to one LUN's published nodes (serial|lun:uuid). */
   targetLocks: KeyedMutex;
   /** CHAP fingerprint applied to each host target (key: serial|target name). */
   appliedChap: Map<string, string>;

@@ -7,6 +7,7 @@ import type { LunTypeName, VolumeConfig } from './config.js';
 import { provisioningOf, spaceReclamationOf } from './config-edit.js';
 import { type DsmLun, lunTypeName } from './dsm/types.js';
 import { lunSerialNumber, type Naming, snapshotId, volumeId } from './ids.js';
+import { publishedNodesOf } from './published-nodes.js';
 import { readDescription, volumeNameOf } from './volume-names.js';
 
 export const MiB = 1024 ** 2;
@@ -98,6 +99,7 @@ export function toVolume(lun: DsmLun, name: string, serial: string): Volume {
     size: lun.size,
     description: readDescription(lun.description).text,
     published: lun.is_mapped === true,
+    published_nodes: publishedNodesOf(lun),
     serial_number: lunSerialNumber(lun.uuid),
     access_protocol: 'iscsi',
     config: reportedConfig(lun),

@@ -10,6 +10,7 @@ import type { DsmLun, DsmTarget } from './dsm/types.js';
 import type { RegisteredHost } from './hosts.js';
 import { lunSerialNumber, parseVolumeId } from './ids.js';
 import { createMasking, type Masking } from './masking.js';
+import { PublishedNodes } from './published-nodes.js';
 import { NodeTargets } from './targets.js';
 import { isVolumeLun } from './volume-names.js';
 import { unlockedLun } from './waits.js';
@@ -20,11 +21,13 @@ export class PublishService {
   readonly #ctx: SessionContext;
   readonly #targets: NodeTargets;
   readonly #masking: Masking;
+  readonly #nodes: PublishedNodes;
 
   constructor(ctx: SessionContext) {
     this.#ctx = ctx;
     this.#targets = new NodeTargets(ctx);
     this.#masking = createMasking(ctx);
+    this.#nodes = new PublishedNodes(ctx);
   }
 
   /** Whether a read-only publish is enforced on the NAS (per node and LUN, in masking mode hosts). */
@@ -66,7 +69,8 @@ export class PublishService {
       return this.#locked(name, async () => {
         const target = await this.#targets.ensure(name, host);
         await this.#check(name, target, lun, options);
-        const mapped = await this.#attach(name, target, host, lun, options.read_only === true);
+        const nodeId = options.node_id ?? options.host_uuid;
+        const mapped = await this.#attach(name, target, host, lun, { readOnly: options.read_only === true, nodeId });
         const info: PublishInfo = {
           serial_number: lunSerialNumber(lun.uuid),
           access_protocol: 'iscsi',
@@ -110,13 +114,23 @@ export class PublishService {
     }
   }
 
-  /** Grants and maps the LUN; on failure, undoes what this call exposed and drops an empty target. */
-  async #attach(name: string, target: DsmTarget, host: RegisteredHost, lun: DsmLun, readOnly: boolean) {
+  /**
+   * Grants the LUN, records the node id on it (published-nodes.ts) and maps it; on failure, undoes
+   * what this call exposed and drops an empty target.
+   */
+  async #attach(
+    name: string,
+    target: DsmTarget,
+    host: RegisteredHost,
+    lun: DsmLun,
+    access: { readOnly: boolean; nodeId: string },
+  ) {
     const { api, settings, logger } = this.#ctx;
     const before = mappingOf(target, lun.uuid);
     try {
       this.#masking.checkTarget(target, host);
-      await this.#masking.grant(name, host, lun.uuid, readOnly);
+      await this.#masking.grant(name, host, lun.uuid, access.readOnly);
+      await this.#nodes.record(lun.uuid, name, access.nodeId);
       if (before) {
         return before;
       }
@@ -158,8 +172,8 @@ export class PublishService {
   }
 
   /**
-   * Takes a LUN away from a node (target given by name or id): unmap, revoke, and when the node's
-   * target is left empty, delete it and the node's masking objects.
+   * Takes a LUN away from a node (target given by name or id): unmap, revoke, forget the node on
+   * the LUN, and when the node's target is left empty, delete it and the node's masking objects.
    */
   async #detach(targetRef: string, lunUuid: string): Promise<void> {
     const { api } = this.#ctx;
@@ -173,6 +187,7 @@ export class PublishService {
       return;
     }
     await this.#masking.revoke(name, lunUuid);
+    await this.#nodes.forget(lunUuid, name);
     if (!target || mapped.every((m) => m.lun_uuid === lunUuid)) {
       // The node's last LUN, or no target at all any more (a retry after a removal that failed
       // half-way): the node's masking objects go with its target.

@@ -70,6 +70,8 @@ export class SynologySession implements ArraySession {
         'expand_online',
         'host_volume_limit',
         'any_volume_name',
+        // Each publish's node id is kept on the LUN (published-nodes.ts); reads report it.
+        'published_nodes',
         // DSM clones are LUNs of their own (Btrfs copies): a snapshot goes while its clones live.
         'snapshot_delete_with_clones',
         // Host masking keeps each node's ro/rw per LUN on the NAS: it enforces and records it.

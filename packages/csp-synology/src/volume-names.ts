@@ -3,7 +3,8 @@
 // (ids.ts), so `pvc-<uuid>` stays readable in DSM and LUNs named before this scheme keep working.
 // Any other CSI name (spaces, '+', '/', non-ASCII, longer) becomes a sanitised readable part plus
 // `:h` and 16 hex digits of its SHA-256, and the original is kept in the LUN's description on an
-// `opencsp-name:` line (percent-encoded). Escaped names never contain `:h`, so the two forms cannot
+// `opencsp-name:` line (percent-encoded). The nodes the LUN is published to are kept on an
+// `opencsp-nodes:` line before it (published-nodes.ts). Escaped names never contain `:h`, so the two forms cannot
 // meet; a lookup by name is one LUN get by the derived name and a check of the stored original.
 import { digest, escapeName, maxDsmNameLength, type Naming } from './ids.js';
 
@@ -11,6 +12,7 @@ const plainName = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** After the prefix: readable part without ':', then ':h' (an escape never writes a lone ':h'). */
 const hashedForm = /^[a-z0-9.-]*:h[0-9a-f]{16}$/;
 const nameTag = 'opencsp-name:';
+const nodesTag = 'opencsp-nodes:';
 /** Readable characters kept in a hashed LUN name. */
 const readableBudget = 64;
 
@@ -39,29 +41,74 @@ export function isVolumeLun(naming: Naming, lunName: string): boolean {
   return isHashed(naming, lunName) || naming.csiName(lunName) !== undefined;
 }
 
-/** A LUN description split into the user's text and the CSI name stored with it. */
-export function readDescription(raw: string | undefined): { text: string; name: string | undefined } {
+/** The parts of a LUN description: the user's text and what this CSP keeps after it. */
+export interface LunDescription {
+  text: string;
+  /** The CSI name, kept when the LUN name is hashed. */
+  name: string | undefined;
+  /** Node target name -> node id of each node the LUN is published to (published-nodes.ts). */
+  nodes: Record<string, string>;
+}
+
+function parseNodes(encoded: string): Record<string, string> | undefined {
+  const nodes: Record<string, string> = {};
+  for (const entry of encoded === '' ? [] : encoded.split(',')) {
+    const at = entry.indexOf('=');
+    if (at <= 0) {
+      return undefined;
+    }
+    try {
+      nodes[entry.slice(0, at)] = decodeURIComponent(entry.slice(at + 1));
+    } catch {
+      return undefined;
+    }
+  }
+  return nodes;
+}
+
+/**
+ * A LUN description split into the user's text and the lines this CSP keeps after it: an
+ * `opencsp-nodes:` line (the published nodes) and, last, an `opencsp-name:` line (the CSI name).
+ */
+export function readDescription(raw: string | undefined): LunDescription {
   const lines = (raw ?? '').split('\n');
+  const parts: LunDescription = { text: raw ?? '', name: undefined, nodes: {} };
   const last = lines.at(-1) ?? '';
-  if (!last.startsWith(nameTag)) {
-    return { text: raw ?? '', name: undefined };
+  if (last.startsWith(nameTag)) {
+    lines.pop();
+    try {
+      parts.name = decodeURIComponent(last.slice(nameTag.length));
+    } catch {
+      parts.name = undefined;
+    }
+    parts.text = lines.join('\n');
   }
-  let name: string | undefined;
-  try {
-    name = decodeURIComponent(last.slice(nameTag.length));
-  } catch {
-    name = undefined;
+  const nodesLine = lines.at(-1) ?? '';
+  const nodes = nodesLine.startsWith(nodesTag) ? parseNodes(nodesLine.slice(nodesTag.length)) : undefined;
+  if (nodes) {
+    lines.pop();
+    parts.nodes = nodes;
+    parts.text = lines.join('\n');
   }
-  return { text: lines.slice(0, -1).join('\n'), name };
+  return parts;
+}
+
+/** A LUN description from its parts (the inverse of readDescription). */
+export function composeDescription(parts: LunDescription): string {
+  const lines = parts.text === '' ? [] : [parts.text];
+  const entries = Object.entries(parts.nodes).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length > 0) {
+    lines.push(`${nodesTag}${entries.map(([target, node]) => `${target}=${encodeURIComponent(node)}`).join(',')}`);
+  }
+  if (parts.name !== undefined) {
+    lines.push(`${nameTag}${encodeURIComponent(parts.name)}`);
+  }
+  return lines.join('\n');
 }
 
 /** The LUN description for the user's text and, for a hashed LUN name, the CSI name behind it. */
 export function writeDescription(naming: Naming, text: string, lunName: string, csiName: string): string {
-  if (!isHashed(naming, lunName)) {
-    return text;
-  }
-  const tag = `${nameTag}${encodeURIComponent(csiName)}`;
-  return text === '' ? tag : `${text}\n${tag}`;
+  return composeDescription({ text, nodes: {}, name: isHashed(naming, lunName) ? csiName : undefined });
 }
 
 /**

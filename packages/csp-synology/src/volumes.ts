@@ -17,7 +17,15 @@ import { parseSnapshotId, parseVolumeId } from './ids.js';
 import { lunSize, ourVolume, planLun, toVolume } from './luns.js';
 import { resolveLocation } from './placement.js';
 import type { PublishService } from './publish.js';
-import { isVolumeLun, lunNameOf, readDescription, volumeNameOf, writeDescription } from './volume-names.js';
+import { withLunRecord, withPublishedNodes } from './published-nodes.js';
+import {
+  composeDescription,
+  isVolumeLun,
+  lunNameOf,
+  readDescription,
+  volumeNameOf,
+  writeDescription,
+} from './volume-names.js';
 import { lunGone, unlockedLun } from './waits.js';
 
 export class VolumeService {
@@ -74,17 +82,33 @@ export class VolumeService {
   async list(page: PageRequest): Promise<Page<Volume>> {
     return describing(this.#doing('listing volumes'), async () => {
       const luns = await this.#ctx.api.luns(lunFields);
-      const volumes = luns
+      const ours = luns
         .filter((l) => l.status !== 'deleting')
-        .map((l) => ourVolume(l, this.#ctx.naming, this.#ctx.nas.serial))
-        .filter((v): v is Volume => v !== undefined)
-        .sort((a, b) => a.name.localeCompare(b.name));
-      return paginate(volumes, page);
+        .map((lun) => ({ lun, volume: ourVolume(lun, this.#ctx.naming, this.#ctx.nas.serial) }))
+        .filter((o): o is { lun: DsmLun; volume: Volume } => o.volume !== undefined)
+        .sort((a, b) => a.volume.name.localeCompare(b.volume.name));
+      const shown = paginate(
+        ours.map((o) => o.volume),
+        page,
+      );
+      const onPage = new Set(shown.items);
+      const kept = ours.filter((o) => onPage.has(o.volume));
+      await withPublishedNodes(
+        this.#ctx,
+        kept.map((o) => o.lun),
+        kept.map((o) => o.volume),
+      );
+      return shown;
     });
   }
 
   async get(id: string): Promise<Volume> {
-    return describing(this.#doing(`reading volume ${id}`), async () => this.#volume(await this.lunOf(id)));
+    return describing(this.#doing(`reading volume ${id}`), async () => {
+      const lun = await this.lunOf(id);
+      const volume = this.#volume(lun);
+      await withPublishedNodes(this.#ctx, [lun], [volume]);
+      return volume;
+    });
   }
 
   async create(request: VolumeCreateRequest): Promise<Volume> {
@@ -233,6 +257,12 @@ export class VolumeService {
 
   async update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     parseConfig(request.config, 'body.config');
+    const uuid = parseVolumeId(id, this.#ctx.nas.serial) ?? id;
+    // The description keeps the published nodes: no publish may change them meanwhile.
+    return withLunRecord(this.#ctx, uuid, () => this.#update(id, request));
+  }
+
+  async #update(id: string, request: VolumeUpdateRequest): Promise<Volume> {
     return describing(this.#doing(`updating volume ${id}`), async () => {
       const { api, settings, nas } = this.#ctx;
       const lun = await this.lunOf(id);
@@ -254,10 +284,8 @@ export class VolumeService {
       }
       const stored = readDescription(lun.description);
       if (request.description !== undefined && request.description !== stored.text) {
-        changes.description =
-          stored.name === undefined
-            ? request.description
-            : this.#description(request.description, lun.name, stored.name);
+        // The CSI name and the published nodes (published-nodes.ts) stay on their lines.
+        changes.description = composeDescription({ ...stored, text: request.description });
       }
       if (Object.keys(changes).length === 0) {
         return this.#volume(lun);

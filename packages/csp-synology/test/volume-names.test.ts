@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Naming } from '../src/ids.js';
 import {
+  composeDescription,
   isHashed,
   isVolumeLun,
   lunNameOf,
@@ -38,7 +39,7 @@ describe('volume LUN names', () => {
     expect(isVolumeLun(naming, lun)).toBe(true);
     expect(lunNameOf(naming, name)).toBe(lun);
     const description = writeDescription(naming, 'from the StorageClass', lun, name);
-    expect(readDescription(description)).toEqual({ text: 'from the StorageClass', name });
+    expect(readDescription(description)).toEqual({ text: 'from the StorageClass', name, nodes: {} });
     expect(volumeNameOf(naming, { name: lun, description })).toBe(name);
   });
 
@@ -58,6 +59,31 @@ describe('volume LUN names', () => {
     const lun = lunNameOf(naming, 'odd name');
     expect(writeDescription(naming, '', lun, 'odd name')).toBe('opencsp-name:odd%20name');
     expect(volumeNameOf(naming, { name: lun, description: 'someone edited it' })).toBeUndefined();
-    expect(readDescription('opencsp-name:%E0%A4%A')).toEqual({ text: '', name: undefined });
+    expect(readDescription('opencsp-name:%E0%A4%A')).toEqual({ text: '', name: undefined, nodes: {} });
+  });
+
+  it('keeps published nodes on their own line, between the text and the name, for any node id', () => {
+    const nodes = { 'k8s-host-node-b-1': 'b;iqn.x:b;10.0.0.0/8', 'k8s-host-node-a-2': 'a,=\nwith newline %' };
+    const raw = composeDescription({ text: 'two\nlines', nodes, name: 'odd name' });
+    const lines = raw.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/^opencsp-nodes:k8s-host-node-a-2=[^,=\n;/]+,k8s-host-node-b-1=[^,=\n;/]+$/);
+    expect(lines[3]).toBe('opencsp-name:odd%20name');
+    expect(readDescription(raw)).toEqual({ text: 'two\nlines', nodes, name: 'odd name' });
+    expect(readDescription(composeDescription({ text: '', nodes, name: undefined }))).toEqual({
+      text: '',
+      nodes,
+      name: undefined,
+    });
+    expect(composeDescription({ text: 'plain', nodes: {}, name: undefined })).toBe('plain');
+  });
+
+  it('reads a user line that only looks like a nodes line as text', () => {
+    expect(readDescription('opencsp-nodes:not a record')).toEqual({
+      text: 'opencsp-nodes:not a record',
+      name: undefined,
+      nodes: {},
+    });
+    expect(readDescription('opencsp-nodes:t=%E0%A4%A')).toMatchObject({ nodes: {} });
   });
 });

@@ -184,6 +184,11 @@ export class DsmApi {
       return undefined;
     }
   }
+  /** Every target with its mapped LUNs, in one call. */
+  async targets(): Promise<DsmTarget[]> {
+    const data = await this.client.call<{ targets?: DsmTarget[] }>(TARGET, 'list', { additional: ['mapped_lun'] });
+    return data.targets ?? [];
+  }
   async targetsOfLun(lunUuid: string): Promise<DsmTarget[]> {
     const data = await this.client.call<{ targets?: DsmTarget[] }>(TARGET, 'list', {
       lun_uuid: lunUuid,

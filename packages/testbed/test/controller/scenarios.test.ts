@@ -155,12 +155,11 @@ describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
     await kube.deletePv(pv);
   });
 
-  it('lists the nodes a volume is published to, from the array, where the CSP reports them', async () => {
+  it('lists the nodes a volume is published to, from the array, in ListVolumes and ControllerGetVolume', async () => {
     const { kube, client } = s.driver;
-    const claims = backendName !== 'synology';
     const caps = await client.controller('ControllerGetCapabilities', {});
     const types = caps.capabilities.map((c) => c.rpc?.type);
-    expect(types.includes('LIST_VOLUMES_PUBLISHED_NODES')).toBe(claims);
+    expect(types).toContain('LIST_VOLUMES_PUBLISHED_NODES');
     const pv = await kube.provisionPvc(s.sc, { name: 'nodes', namespace: 'ns', size: GiB });
     const [one, two] = [testNodeId('worker-3'), testNodeId('worker-4')];
     await kube.attach(pv, one);
@@ -168,11 +167,15 @@ describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
     const published = async () => {
       const list = await client.controller('ListVolumes', {});
       const entry = list.entries.find((e) => e.volume?.volumeId === pv.volumeHandle);
-      return [...(entry?.status?.publishedNodeIds ?? [])].sort();
+      const got = await client.controller('ControllerGetVolume', { volumeId: pv.volumeHandle });
+      const fromGet = [...(got.status?.publishedNodeIds ?? [])].sort();
+      const fromList = [...(entry?.status?.publishedNodeIds ?? [])].sort();
+      expect(fromGet).toEqual(fromList);
+      return fromList;
     };
-    expect(await published()).toEqual(claims ? [one, two].sort() : []);
+    expect(await published()).toEqual([one, two].sort());
     await kube.detach(pv, one);
-    expect(await published()).toEqual(claims ? [two] : []);
+    expect(await published()).toEqual([two]);
     await kube.detach(pv, two);
     expect(await published()).toEqual([]);
     await kube.deletePv(pv);
