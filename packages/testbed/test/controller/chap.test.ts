@@ -1,20 +1,13 @@
 // CHAP and read-only publishing: CHAP goes to the CSP host, never into the publish context.
 
 import { storageClass, testNodeId } from '@opencsp/testbed/harness';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendNames, GiB, type Scenario, secretRef, startScenario } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { backendNames, GiB, type Scenario, scenarioPerTest, secretRef } from './fixture.js';
 
 describe.each(backendNames)('publish with CHAP and read-only (%s)', (backendName) => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await startScenario(backendName);
-  });
-  afterEach(async () => {
-    try {
-      expect(await s.backend.audit()).toEqual([]);
-    } finally {
-      await s.stop();
-    }
+  scenarioPerTest(backendName, {}, (started) => {
+    s = started;
   });
 
   it('registers the host with CHAP and keeps CHAP out of the publish context', async () => {

@@ -14,6 +14,7 @@ import {
   truenasBackend,
   type VolumeSnapshotClass,
 } from '@opencsp/testbed/harness';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 export const GiB = 1024 ** 3;
 export const secretRef = { name: 'csp-secret', namespace: 'kube-system' };
@@ -70,4 +71,33 @@ export async function startScenario(
       await backend.stop();
     },
   };
+}
+
+/**
+ * Starts a scenario before each test of the calling `describe` (handing it to `use`) and, after
+ * the test, checks that the array's leak audit is empty and stops the scenario, also when the
+ * audit fails.
+ */
+export function scenarioPerTest(
+  name: BackendName,
+  options: Parameters<typeof startScenario>[1],
+  use: (scenario: Scenario) => void,
+): void {
+  let current: Scenario | undefined;
+  beforeEach(async () => {
+    current = await startScenario(name, options);
+    use(current);
+  });
+  afterEach(async () => {
+    const s = current;
+    current = undefined;
+    if (s === undefined) {
+      return;
+    }
+    try {
+      expect(await s.backend.audit()).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
 }

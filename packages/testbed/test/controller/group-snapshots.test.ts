@@ -7,7 +7,7 @@
 import { status } from '@grpc/grpc-js';
 import { isGrpcError, storageClass, type VolumeSnapshotContent } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GiB, type Scenario, secretRef, startScenario } from './fixture.js';
+import { GiB, type Scenario, scenarioPerTest, secretRef, startScenario } from './fixture.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<number | string> {
   try {
@@ -28,15 +28,8 @@ async function pluginServices(s: Scenario): Promise<string[]> {
 
 describe.each(['memory', 'truenas'] as const)('volume group snapshots (%s)', (backendName) => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await startScenario(backendName, { defaultSecret: true });
-  });
-  afterEach(async () => {
-    try {
-      expect(await s.backend.audit()).toEqual([]);
-    } finally {
-      await s.stop();
-    }
+  scenarioPerTest(backendName, { defaultSecret: true }, (started) => {
+    s = started;
   });
 
   it('snapshots two PVCs as one group, restores both, and deletes everything', async () => {

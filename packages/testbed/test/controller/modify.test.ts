@@ -5,8 +5,8 @@
 // naming the key with nothing changed. Each ends with an empty leak audit.
 import { status } from '@grpc/grpc-js';
 import { isGrpcError } from '@opencsp/testbed/harness';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BackendName, backendNames, GiB, type Scenario, startScenario } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { type BackendName, backendNames, GiB, type Scenario, scenarioPerTest } from './fixture.js';
 
 interface ModifyCase {
   /** A mutable parameter, its StorageClass value and the value a VolumeAttributesClass sets. */
@@ -40,15 +40,8 @@ async function failure(promise: Promise<unknown>): Promise<{ code: number | stri
 describe.each(backendNames)('ControllerModifyVolume (%s)', (backendName) => {
   const c = cases[backendName];
   let s: Scenario;
-  beforeEach(async () => {
-    s = await startScenario(backendName, { defaultSecret: true });
-  });
-  afterEach(async () => {
-    try {
-      expect(await s.backend.audit()).toEqual([]);
-    } finally {
-      await s.stop();
-    }
+  scenarioPerTest(backendName, { defaultSecret: true }, (started) => {
+    s = started;
   });
 
   const current = async (volumeId: string) => {

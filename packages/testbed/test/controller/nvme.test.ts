@@ -5,8 +5,8 @@
 import { status } from '@grpc/grpc-js';
 import { formatNodeId } from '@opencsp/csi-driver';
 import { isGrpcError, storageClass, testNodeId } from '@opencsp/testbed/harness';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendNames, GiB, type Scenario, secretRef, startScenario } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { backendNames, GiB, type Scenario, scenarioPerTest, secretRef } from './fixture.js';
 
 const nqn = 'nqn.2014-08.org.nvmexpress:uuid:2b6f0c34-5f0e-4d8b-9a51-3c7e1f0a9d22';
 const key = `DHHC-1:00:${Buffer.alloc(36, 7).toString('base64')}:`;
@@ -34,15 +34,8 @@ async function rejection(call: () => Promise<unknown>): Promise<{ code: number; 
 
 describe.each(backendNames)('NVMe/TCP through the controller (%s)', (backendName) => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await startScenario(backendName);
-  });
-  afterEach(async () => {
-    try {
-      expect(await s.backend.audit()).toEqual([]);
-    } finally {
-      await s.stop();
-    }
+  scenarioPerTest(backendName, {}, (started) => {
+    s = started;
   });
 
   const nvmeClass = (name = `${backendName}-nvme`, ref = secretRef) =>

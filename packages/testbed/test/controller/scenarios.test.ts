@@ -2,8 +2,8 @@
 // that loses every token, array errors mapped to gRPC codes. Each ends with an empty leak audit.
 import { status } from '@grpc/grpc-js';
 import { type CreateFault, isGrpcError, testNodeId } from '@opencsp/testbed/harness';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendNames, GiB, type Scenario, startScenario } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { backendNames, GiB, type Scenario, scenarioPerTest } from './fixture.js';
 
 /** The gRPC code external-provisioner sees for each contract reason. */
 const codeForFault: Record<CreateFault, number> = {
@@ -30,15 +30,8 @@ async function codeOf(promise: Promise<unknown>): Promise<number | string> {
 
 describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await startScenario(backendName, { defaultSecret: true });
-  });
-  afterEach(async () => {
-    try {
-      expect(await s.backend.audit()).toEqual([]);
-    } finally {
-      await s.stop();
-    }
+  scenarioPerTest(backendName, { defaultSecret: true }, (started) => {
+    s = started;
   });
 
   it('answers every RPC the same way when it is sent twice', async () => {
