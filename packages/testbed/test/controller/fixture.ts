@@ -5,6 +5,7 @@
 import {
   type BackendFixture,
   type DriverFixture,
+  isGrpcError,
   memoryBackend,
   type StorageClass,
   snapshotClass,
@@ -100,4 +101,17 @@ export function scenarioPerTest(
       await s.stop();
     }
   });
+}
+
+/** The gRPC code a call ends with, or 'OK'; anything that is not a gRPC error is rethrown. */
+export async function codeOf(promise: Promise<unknown>): Promise<number | string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (err) {
+    if (isGrpcError(err)) {
+      return err.code;
+    }
+    throw err;
+  }
 }

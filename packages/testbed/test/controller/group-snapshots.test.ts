@@ -5,21 +5,9 @@
 // leak audit of the array. csp-synology claims no snapshot groups: there the service is not
 // advertised and a group snapshot is FAILED_PRECONDITION with nothing created.
 import { status } from '@grpc/grpc-js';
-import { isGrpcError, storageClass, type VolumeSnapshotContent } from '@opencsp/testbed/harness';
+import { storageClass, type VolumeSnapshotContent } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GiB, type Scenario, scenarioPerTest, secretRef, startScenario } from './fixture.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<number | string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    if (isGrpcError(err)) {
-      return err.code;
-    }
-    throw err;
-  }
-}
+import { codeOf, GiB, type Scenario, scenarioPerTest, secretRef, startScenario } from './fixture.js';
 
 async function pluginServices(s: Scenario): Promise<string[]> {
   const caps = await s.driver.client.identity('GetPluginCapabilities', {});

@@ -3,7 +3,7 @@
 import { status } from '@grpc/grpc-js';
 import { type CreateFault, isGrpcError, testNodeId } from '@opencsp/testbed/harness';
 import { describe, expect, it } from 'vitest';
-import { backendNames, GiB, type Scenario, scenarioPerTest } from './fixture.js';
+import { backendNames, codeOf, GiB, type Scenario, scenarioPerTest } from './fixture.js';
 
 /** The gRPC code external-provisioner sees for each contract reason. */
 const codeForFault: Record<CreateFault, number> = {
@@ -15,18 +15,6 @@ const codeForFault: Record<CreateFault, number> = {
   NAME_TAKEN: status.ALREADY_EXISTS,
   NOT_IMPLEMENTED: status.UNIMPLEMENTED,
 };
-
-async function codeOf(promise: Promise<unknown>): Promise<number | string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    if (isGrpcError(err)) {
-      return err.code;
-    }
-    throw err;
-  }
-}
 
 describe.each(backendNames)('controller scenarios (%s)', (backendName) => {
   let s: Scenario;
