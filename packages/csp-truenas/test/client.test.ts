@@ -37,9 +37,15 @@ function client(url: string, secret = 'password', extra: Partial<Parameters<type
 
 describe('RpcConnection', () => {
   it('matches answers to requests, times calls out and ignores late answers', async () => {
+    // The slow call is answered only after it has timed out (no race with the clock), and the
+    // timeout is long enough that the other calls never meet it on a busy machine.
+    let releaseSlow = () => {};
+    const slowReleased = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
     const array = await fakeArray(async (method) => {
       if (method === 'slow') {
-        await sleep(200);
+        await slowReleased;
         return ok('late');
       }
       if (method === 'fail') {
@@ -53,12 +59,13 @@ describe('RpcConnection', () => {
       }
       return ok(method);
     });
-    const conn = await connection(array.url, { callTimeoutMs: 100 });
+    const conn = await connection(array.url, { callTimeoutMs: 1000 });
     const [a, b] = await Promise.all([conn.call('a'), conn.call('b')]);
     expect([a, b]).toEqual(['a', 'b']);
     const ids = array.received.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     await expect(conn.call('slow')).rejects.toBeInstanceOf(CallTimeout);
+    releaseSlow();
     const failure = (await conn.call('fail').catch((e: unknown) => e)) as RpcFailure;
     expect(failure).toBeInstanceOf(RpcFailure);
     expect(failure).toMatchObject({ code: -32001, errno: 2, errname: 'ENOENT', reason: '[ENOENT] gone' });
