@@ -2,8 +2,8 @@
 // CreateVolumeGroupSnapshot, one recursive ZFS snapshot: crash-consistent), both restored from the
 // group's snapshots, then all of it deleted again, so the later steps and the leak audit see the
 // array as before.
-import type { PersistentVolume, VolumeSnapshotContent } from '../harness/storage-class.js';
-import { storageClass } from '../harness/storage-class.js';
+import type { PersistentVolume } from '../harness/storage-class.js';
+import { snapshotContent, storageClass } from '../harness/storage-class.js';
 import { type DemoContext, type DemoStep, need } from './context.js';
 import type { StepLog } from './report.js';
 
@@ -46,14 +46,7 @@ const groupSnapshot: DemoStep = {
     );
     const restored: PersistentVolume[] = [];
     for (const snap of snapshots) {
-      const content: VolumeSnapshotContent = {
-        name: `snapcontent-${restored.length}`,
-        snapshotHandle: snap.snapshotId,
-        sourceVolumeHandle: snap.sourceVolumeId,
-        restoreSize: Number(snap.sizeBytes),
-        readyToUse: snap.readyToUse,
-        snapshotClass: ctx.stack.snapshotClass,
-      };
+      const content = snapshotContent(`snapcontent-${restored.length}`, snap, ctx.stack.snapshotClass);
       const pvc = { name: `app-restored-${restored.length}`, namespace: 'demo', size: ctx.options.size };
       restored.push(await kube.restore(content, need(ctx.sc, 'the StorageClass'), pvc));
     }

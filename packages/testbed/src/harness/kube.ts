@@ -15,6 +15,7 @@ import {
   type SecretRole,
   type StorageClass,
   secretRef,
+  snapshotContent,
   type VolumeSnapshotClass,
   type VolumeSnapshotContent,
 } from './storage-class.js';
@@ -186,14 +187,7 @@ export class KubeHarness {
         throw new Error('CreateSnapshot answered without a snapshot');
       }
       if (snapshot.readyToUse || attempt >= 20) {
-        return {
-          name: `snapcontent-${name.slice('snapshot-'.length)}`,
-          snapshotHandle: snapshot.snapshotId,
-          sourceVolumeHandle: snapshot.sourceVolumeId,
-          restoreSize: snapshot.sizeBytes,
-          readyToUse: snapshot.readyToUse,
-          snapshotClass: vsc,
-        };
+        return snapshotContent(`snapcontent-${name.slice('snapshot-'.length)}`, snapshot, vsc);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -113,3 +113,19 @@ export interface VolumeSnapshotContent {
   readyToUse: boolean;
   snapshotClass: VolumeSnapshotClass;
 }
+
+/** The VolumeSnapshotContent external-snapshotter makes for a CSI snapshot. */
+export function snapshotContent(
+  name: string,
+  snapshot: { snapshotId: string; sourceVolumeId: string; sizeBytes: number | string; readyToUse: boolean },
+  snapshotClass: VolumeSnapshotClass,
+): VolumeSnapshotContent {
+  return {
+    name,
+    snapshotHandle: snapshot.snapshotId,
+    sourceVolumeHandle: snapshot.sourceVolumeId,
+    restoreSize: Number(snapshot.sizeBytes),
+    readyToUse: snapshot.readyToUse,
+    snapshotClass,
+  };
+}

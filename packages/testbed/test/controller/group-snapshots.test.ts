@@ -5,7 +5,7 @@
 // leak audit of the array. csp-synology claims no snapshot groups: there the service is not
 // advertised and a group snapshot is FAILED_PRECONDITION with nothing created.
 import { status } from '@grpc/grpc-js';
-import { storageClass, type VolumeSnapshotContent } from '@opencsp/testbed/harness';
+import { snapshotContent, storageClass } from '@opencsp/testbed/harness';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeOf, GiB, type Scenario, scenarioPerTest, secretRef, startScenario } from './fixture.js';
 
@@ -62,14 +62,7 @@ describe.each(['memory', 'truenas'] as const)('volume group snapshots (%s)', (ba
 
     const restored = [];
     for (const snap of group?.snapshots ?? []) {
-      const content: VolumeSnapshotContent = {
-        name: `snapcontent-${snap.snapshotId}`,
-        snapshotHandle: snap.snapshotId,
-        sourceVolumeHandle: snap.sourceVolumeId,
-        restoreSize: Number(snap.sizeBytes),
-        readyToUse: snap.readyToUse,
-        snapshotClass: s.vsc,
-      };
+      const content = snapshotContent(`snapcontent-${snap.snapshotId}`, snap, s.vsc);
       restored.push(
         await kube.restore(content, s.sc, { name: `restored-${restored.length}`, namespace: 'app', size: GiB }),
       );
