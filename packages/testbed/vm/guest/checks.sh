@@ -90,6 +90,11 @@ path_state() {
   multipathd show paths raw format "%d %t" | awk -v d="$1" '$1 == d {print $2}'
 }
 
+# path_is SD STATE: multipathd shows path SD in STATE now (read anew on each call, so wait_for can poll it).
+path_is() {
+  [ "$(path_state "$1")" = "$2" ]
+}
+
 check_path_failure() {
   local victim survivor pid rc=0
   victim=${E2E_SDS%% *}
@@ -103,8 +108,8 @@ check_path_failure() {
   wait "$pid" || rc=$?
   [ "$rc" -eq 0 ] || fail "writes failed (dd exit $rc) while $victim went offline"
   sync
-  wait_for 20 "multipath to mark $victim failed" test "$(path_state "$victim")" = failed
-  [ "$(path_state "$survivor")" = active ] || fail "the surviving path $survivor is not active"
+  wait_for 20 "multipath to mark $victim failed" path_is "$victim" failed
+  path_is "$survivor" active || fail "the surviving path $survivor is not active"
   drop_caches
   [ "$(sha256sum <"$E2E_STAGING/data.bin")" = "$E2E_DATA_SUM" ] || fail "data differs after the path failure"
   save E2E_IO_SUM "$(sha256sum <"$E2E_STAGING/io.bin")"
@@ -114,7 +119,7 @@ check_path_failure() {
 both_paths_active() {
   local sd
   for sd in $E2E_SDS; do
-    [ "$(path_state "$sd")" = active ] || return 1
+    path_is "$sd" active || return 1
   done
 }
 
