@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { RootedHostFiles } from '../../src/host/files.js';
 
 /** Text of a fixture under test/fixtures/host (real or faithfully modelled tool output). */
 export function fixture(name: string): string {
@@ -27,4 +29,18 @@ export async function materialise(root: string, text: string): Promise<void> {
       throw new Error(`bad fixture line: ${line}`);
     }
   }
+}
+
+export interface FixtureRoot {
+  readonly root: string;
+  /** The tree as the node reads a host's files. */
+  readonly files: RootedHostFiles;
+  remove(): Promise<void>;
+}
+
+/** A fixture tree (`materialise`) in a fresh temp directory. */
+export async function fixtureRoot(name: string): Promise<FixtureRoot> {
+  const root = await mkdtemp(join(tmpdir(), 'opencsp-fixture-'));
+  await materialise(root, fixture(name));
+  return { root, files: new RootedHostFiles(root), remove: () => rm(root, { recursive: true, force: true }) };
 }

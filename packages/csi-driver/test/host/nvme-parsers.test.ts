@@ -16,22 +16,19 @@ import {
   subsystemControllers,
   subsystemNamespaces,
 } from '../../src/host/nvme-sysfs.js';
-import { fixture, materialise } from './fixtures.js';
+import { type FixtureRoot, fixture, fixtureRoot } from './fixtures.js';
 
 const subnqn = 'nqn.2011-06.com.truenas:uuid:6af08abc-cb21-4f4f-aef0-9cb81f79658f:pvc-e2e';
 const hostnqn = 'nqn.2014-08.org.nvmexpress:uuid:5331c213-3450-4ea8-add6-6a11af6688c2';
 
 describe('NVMe sysfs readers on Linux 6.1 with native multipath (two TCP paths)', () => {
-  let root: string;
+  let tree: FixtureRoot;
   let files: RootedHostFiles;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'opencsp-nvme-sysfs-'));
-    await materialise(root, fixture('nvme-sysfs-6.1.txt'));
-    files = new RootedHostFiles(root);
+    tree = await fixtureRoot('nvme-sysfs-6.1.txt');
+    files = tree.files;
   });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => tree.remove());
 
   it('finds the subsystem by NQN and nothing for another NQN', async () => {
     expect(await nativeMultipath(files)).toBe(true);

@@ -14,7 +14,7 @@ import { NodeService } from '../../src/node/service.js';
 import { parseDriverOptions } from '../../src/options.js';
 import { FileStateStore, stateFileName } from '../../src/state/store.js';
 import type { VolumeState } from '../../src/state/volume-state.js';
-import { fixture, materialise } from '../host/fixtures.js';
+import { type FixtureRoot, fixtureRoot, materialise } from '../host/fixtures.js';
 
 const ourIqn = 'iqn.2005-10.org.freenas.ctl:pvc-ours';
 const ourNqn = 'nqn.2011-06.com.truenas:uuid:6af08abc:pvc-ours';
@@ -53,16 +53,13 @@ class RecordingLogger implements NodeLogger {
 }
 
 describe('fabric volumes in sysfs', () => {
-  let root: string;
+  let tree: FixtureRoot;
   let files: RootedHostFiles;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'opencsp-alloc-sysfs-'));
-    await materialise(root, fixture('sysfs-fabric-volumes.txt'));
-    files = new RootedHostFiles(root);
+    tree = await fixtureRoot('sysfs-fabric-volumes.txt');
+    files = tree.files;
   });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  afterEach(() => tree.remove());
 
   it('counts each iSCSI LUN once over several sessions, and none of a skipped target', async () => {
     const none = () => false;
@@ -74,7 +71,7 @@ describe('fabric volumes in sysfs', () => {
   });
 
   it('keys a LUN without a WWID by target and LUN', async () => {
-    await rm(join(root, 'sys/devices/platform/host2/session1/target2:0:0/2:0:0:1/wwid'));
+    await rm(join(tree.root, 'sys/devices/platform/host2/session1/target2:0:0/2:0:0:1/wwid'));
     expect(await iscsiVolumes(files, (t) => t !== ourIqn)).toEqual([{ target: ourIqn, key: `${ourIqn}:1` }]);
   });
 
@@ -112,13 +109,14 @@ describe('fabric volumes in sysfs', () => {
 });
 
 describe('NodeGetInfo max_volumes_per_node', () => {
+  let tree: FixtureRoot;
   let root: string;
   let stateDir: string;
   let logger: RecordingLogger;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'opencsp-alloc-'));
+    tree = await fixtureRoot('sysfs-fabric-volumes.txt');
+    root = tree.root;
     stateDir = join(root, 'state');
-    await materialise(root, fixture('sysfs-fabric-volumes.txt'));
     const store = new FileStateStore(stateDir);
     await store.put(
       staged('vol-iscsi', 'iscsi', { targets: [{ iqn: ourIqn, portal: '10.0.0.1:3260' }], lun: 1, scope: 'volume' }),
@@ -133,9 +131,7 @@ describe('NodeGetInfo max_volumes_per_node', () => {
     );
     logger = new RecordingLogger();
   });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  afterEach(() => tree.remove());
 
   function service(maxVolumesPerNode: number, reservedVolumeAttachments = 0, dir = stateDir): NodeService {
     return new NodeService({
