@@ -50,6 +50,9 @@ containers:
       - --host-root=/host
       - --state-dir={{ $n.stateDir }}
       - --max-volumes-per-node={{ int $n.maxVolumesPerNode }}
+      {{- if gt (int $n.reservedVolumeAttachments) 0 }}
+      - --reserved-volume-attachments={{ int $n.reservedVolumeAttachments }}
+      {{- end }}
       - --multipath={{ $n.multipath }}
       - --nvme={{ default "auto" $n.nvme }}
       {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}

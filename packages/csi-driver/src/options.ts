@@ -113,7 +113,15 @@ export const driverOptionTable = {
     flag: 'max-volumes-per-node',
     env: 'OPENCSP_MAX_VOLUMES',
     description:
-      'volumes one node may have (0 = no limit): the node reports it to the scheduler, the controller has CSPs that claim host_volume_limit refuse a publish beyond it',
+      'block volumes (iSCSI, NVMe over fabrics) one node may have (0 = no limit): the node reports it minus the volumes others attached to it, the controller has CSPs that claim host_volume_limit refuse a publish beyond it',
+    parse: parsers.int(0, 100_000),
+    default: 0,
+  },
+  reservedVolumeAttachments: {
+    flag: 'reserved-volume-attachments',
+    env: 'OPENCSP_RESERVED_VOLUMES',
+    description:
+      'node: of --max-volumes-per-node, slots kept for block volumes opencsp does not attach (another driver, logins by hand); more are kept while more such volumes are attached',
     parse: parsers.int(0, 100_000),
     default: 0,
   },

@@ -14,19 +14,33 @@ export interface VolumeConfig {
   lunType: LunTypeName | undefined;
   /** SCSI UNMAP (`emulate_tpu`): discards free blocks on thin LUNs (default on for thin). */
   spaceReclamation: boolean | undefined;
+  /**
+   * The LUN honours FUA writes and SYNCHRONIZE CACHE (`emulate_fua_write` + `emulate_sync_cache`):
+   * writes the initiator marks durable reach stable storage before they are acknowledged (DSM's
+   * default is off for both: DSM acknowledges them from its cache).
+   */
+  fuaSyncCache: boolean | undefined;
   /** Volume id to clone (a full LUN clone instead of an empty LUN). */
   cloneOf: string | undefined;
 }
 
-export const configKeys = ['location', 'provisioning', 'lun_type', 'space_reclamation', 'clone_of'] as const;
+export const configKeys = [
+  'location',
+  'provisioning',
+  'lun_type',
+  'space_reclamation',
+  'fua_sync_cache',
+  'clone_of',
+] as const;
 
 /**
  * Keys that may change on an existing volume: what DSM's `SYNO.Core.ISCSI.LUN` `set` changes on a
- * live LUN and this CSP maps to config (`dev_attribs` `emulate_tpu`). `set` also takes `new_size`
+ * live LUN and this CSP maps to config (`dev_attribs`: `emulate_tpu`; `emulate_fua_write` and
+ * `emulate_sync_cache` together, as synology-csi's `enableFuaSyncCache` sets them). `set` also takes `new_size`
  * (the contract's `size`) and `new_name` (names are immutable in the contract); `new_type` and
  * `new_location` are not dependable on a live LUN, so lun_type, provisioning and location stay fixed.
  */
-export const mutableConfigKeys: readonly string[] = ['space_reclamation'];
+export const mutableConfigKeys: readonly string[] = ['space_reclamation', 'fua_sync_cache'];
 
 /** Where a refused key is named: `config.<key>` on create, `body.config.<key>` on update. */
 export type ConfigField = 'config' | 'body.config';
@@ -60,6 +74,7 @@ export function parseConfig(config: Config | undefined, prefix: ConfigField = 'c
     provisioning: 'thin',
     lunType: undefined,
     spaceReclamation: undefined,
+    fuaSyncCache: undefined,
     cloneOf: undefined,
   };
   for (const [key, value] of Object.entries(config ?? {})) {
@@ -84,6 +99,9 @@ export function parseConfig(config: Config | undefined, prefix: ConfigField = 'c
       }
       case 'space_reclamation':
         result.spaceReclamation = bool(key, value, prefix);
+        break;
+      case 'fua_sync_cache':
+        result.fuaSyncCache = bool(key, value, prefix);
         break;
       case 'clone_of':
         result.cloneOf = text === '' ? undefined : text;

@@ -4,7 +4,14 @@
 import type { Volume } from '@opencsp/csp-spec';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import type { LunTypeName, VolumeConfig } from './config.js';
-import { provisioningOf, spaceReclamationOf } from './config-edit.js';
+import {
+  type DevAttribEdit,
+  devAttribOf,
+  fuaSyncCacheAttribsFor,
+  fuaSyncCacheOf,
+  provisioningOf,
+  spaceReclamationOf,
+} from './config-edit.js';
 import { type DsmLun, lunTypeName } from './dsm/types.js';
 import { lunSerialNumber, type Naming, snapshotId, volumeId } from './ids.js';
 import { publishedNodesOf } from './published-nodes.js';
@@ -40,7 +47,7 @@ const snapshotTypes = new Set<string>(['BLUN', 'BLUN_THICK']);
 
 export interface LunPlan {
   type: LunTypeName;
-  devAttribs: { dev_attrib: string; enable: number }[];
+  devAttribs: DevAttribEdit[];
 }
 
 /** Btrfs: BLUN (thin) or BLUN_THICK; ext4: ADV (thin) or FILE (thick); `lun_type` overrides. */
@@ -71,23 +78,26 @@ export function planLun(fsType: string, config: VolumeConfig, location: string):
     devAttribs: [
       { dev_attrib: 'emulate_tpu', enable: reclaim ? 1 : 0 },
       { dev_attrib: 'can_snapshot', enable: snapshotTypes.has(type) ? 1 : 0 },
+      ...fuaSyncCacheAttribsFor(config.fuaSyncCache ?? false),
     ],
   };
 }
 
 export function canSnapshot(lun: DsmLun): boolean {
-  const flag = lun.dev_attribs?.find((a) => a.dev_attrib === 'can_snapshot')?.enable;
+  const flag = devAttribOf(lun, 'can_snapshot');
   return snapshotTypes.has(lunTypeName(lun)) && flag !== 0;
 }
 
 /** The config a volume reports: where and how the LUN was made, and its changeable settings. */
 function reportedConfig(lun: DsmLun): Volume['config'] {
   const reclaim = spaceReclamationOf(lun);
+  const fua = fuaSyncCacheOf(lun);
   return {
     location: lun.location,
     lun_type: lunTypeName(lun),
     provisioning: provisioningOf(lun),
     ...(reclaim === undefined ? {} : { space_reclamation: String(reclaim) }),
+    ...(fua === undefined ? {} : { fua_sync_cache: String(fua) }),
   };
 }
 

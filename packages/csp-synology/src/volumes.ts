@@ -8,7 +8,7 @@ import type { Volume, VolumeCreateRequest, VolumeUpdateRequest } from '@opencsp/
 import { CspProblem, notFound, type Page, type PageRequest, paginate } from '@opencsp/csp-spec/server';
 import { createLunCall, orRemove, removeLun } from './cleanup.js';
 import { parseConfig, type VolumeConfig } from './config.js';
-import { configEdit, type LunEdit } from './config-edit.js';
+import { attribChanges, configEdit, type LunEdit } from './config-edit.js';
 import { problemContext, type SessionContext, snapshotIndex } from './context.js';
 import { lunFields } from './dsm/api.js';
 import { describing } from './dsm/problems.js';
@@ -165,6 +165,7 @@ export class VolumeService {
     const size = this.#cloneSize(request, snapshot.total_size, 'snapshot');
     return this.#clone(
       request,
+      config,
       lunName,
       size,
       (lun) => lun.family_config?.parent_snapshot_uuid === ids.snapshotUuid,
@@ -181,6 +182,7 @@ export class VolumeService {
     await unlockedLun(api, source.uuid, settings, source);
     return this.#clone(
       request,
+      config,
       lunName,
       size,
       (lun) => lun.family_config?.parent_lun_uuid === source.uuid && !lun.family_config?.parent_snapshot_uuid,
@@ -195,6 +197,7 @@ export class VolumeService {
    */
   async #clone(
     request: VolumeCreateRequest,
+    config: VolumeConfig,
     lunName: string,
     size: number,
     sameSource: (lun: DsmLun) => boolean,
@@ -214,7 +217,7 @@ export class VolumeService {
       uuid = await createLunCall(this.#ctx, tempName, () => clone(tempName));
     }
     return orRemove(this.#ctx, uuid, async () => {
-      await this.#finishClone(uuid, size, request, lunName);
+      await this.#finishClone(uuid, size, request, config, lunName);
       await api.setLun(uuid, { new_name: lunName });
       return this.#volume(await unlockedLun(api, uuid, settings), request.name);
     });
@@ -235,13 +238,24 @@ export class VolumeService {
   }
 
   /**
-   * A clone is as large as its source and has its description: grow it to the requested size and
-   * set the description (with the CSI name when the LUN name is hashed).
+   * A clone is as large as its source and has its description and device attributes: grow it to
+   * the requested size, set the description (with the CSI name when the LUN name is hashed) and
+   * the attributes the config names (space_reclamation, fua_sync_cache; unnamed ones stay the source's).
    */
-  async #finishClone(uuid: string, size: number, request: VolumeCreateRequest, lunName: string): Promise<void> {
+  async #finishClone(
+    uuid: string,
+    size: number,
+    request: VolumeCreateRequest,
+    config: VolumeConfig,
+    lunName: string,
+  ): Promise<void> {
     const { api, settings } = this.#ctx;
     const lun = await unlockedLun(api, uuid, settings);
-    const changes: { new_size?: number; description?: string } = {};
+    const changes: { new_size?: number; description?: string } & LunEdit = {};
+    const attribs = attribChanges(lun, config);
+    if (attribs.length > 0) {
+      changes.dev_attribs = attribs;
+    }
     if (size > lun.size) {
       changes.new_size = size;
     }

@@ -1,7 +1,9 @@
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { describe, expect, it } from 'vitest';
 import { normalizeLocation, parseConfig } from '../src/config.js';
-import { canSnapshot, lunSize, planLun } from '../src/luns.js';
+import { configEdit } from '../src/config-edit.js';
+import type { DsmLun } from '../src/dsm/types.js';
+import { canSnapshot, lunSize, planLun, toVolume } from '../src/luns.js';
 import { optionTable } from '../src/options.js';
 
 const GiB = 1024 ** 3;
@@ -15,8 +17,11 @@ describe('StorageClass config', () => {
       provisioning: 'thick',
       lunType: 'BLUN_THICK',
       spaceReclamation: false,
+      fuaSyncCache: undefined,
       cloneOf: undefined,
     });
+    expect(parseConfig({ fua_sync_cache: 'true' }).fuaSyncCache).toBe(true);
+    expect(() => parseConfig({ fua_sync_cache: 'sometimes' })).toThrow(/config\.fua_sync_cache: must be true or false/);
     expect(() => parseConfig({ compression: 'lz4' })).toThrow(/config\.compression: is not a setting/);
     expect(() => parseConfig({ location: '/mnt/x' })).toThrow(/config\.location/);
     expect(() => parseConfig({ lun_type: 'BLOCK' })).toThrow(/config\.lun_type/);
@@ -41,6 +46,12 @@ describe('LUN planning', () => {
     expect(planLun('btrfs', thin, '/volume1').devAttribs).toEqual([
       { dev_attrib: 'emulate_tpu', enable: 1 },
       { dev_attrib: 'can_snapshot', enable: 1 },
+      { dev_attrib: 'emulate_fua_write', enable: 0 },
+      { dev_attrib: 'emulate_sync_cache', enable: 0 },
+    ]);
+    expect(planLun('btrfs', parseConfig({ fua_sync_cache: 'yes' }), '/volume1').devAttribs.slice(2)).toEqual([
+      { dev_attrib: 'emulate_fua_write', enable: 1 },
+      { dev_attrib: 'emulate_sync_cache', enable: 1 },
     ]);
     expect(planLun('ext4', parseConfig({ provisioning: 'thick' }), '/v').devAttribs[0]).toEqual({
       dev_attrib: 'emulate_tpu',
@@ -69,6 +80,49 @@ describe('LUN planning', () => {
   it('refuses a size that rounds past the largest exact JSON integer, naming body.size', () => {
     expect(lunSize(Number.MAX_SAFE_INTEGER - 1024 ** 2)).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
     expect(() => lunSize(Number.MAX_SAFE_INTEGER)).toThrow(/^body\.size: rounded up/);
+  });
+});
+
+describe('config edits of a live LUN (PUT /volumes/{id})', () => {
+  const lun = (attribs: Record<string, number>): DsmLun => ({
+    uuid: '8b0e4c4e-0f5c-4c1e-9d57-3c1f0b9f2a10',
+    name: 'k8s-pvc-1',
+    type: 263,
+    location: '/volume1',
+    size: GiB,
+    dev_attribs: Object.entries(attribs).map(([dev_attrib, enable]) => ({ dev_attrib, enable })),
+  });
+  const off = { emulate_tpu: 1, emulate_fua_write: 0, emulate_sync_cache: 0 };
+
+  it('reports fua_sync_cache on only when both attributes are, and leaves it out when DSM reports neither', () => {
+    const config = (attribs: Record<string, number>) => toVolume(lun(attribs), 'pvc-1', 'SER1').config;
+    expect(config(off)).toMatchObject({ space_reclamation: 'true', fua_sync_cache: 'false' });
+    expect(config({ emulate_fua_write: 1, emulate_sync_cache: 1 })).toMatchObject({ fua_sync_cache: 'true' });
+    expect(config({ emulate_fua_write: 1, emulate_sync_cache: 0 })).toMatchObject({ fua_sync_cache: 'false' });
+    expect(config({})).not.toHaveProperty('fua_sync_cache');
+  });
+
+  it('sets both attributes through LUN set, only those that differ, and nothing for a repeat', () => {
+    expect(configEdit(lun(off), 'SER1', { fua_sync_cache: 'true' })).toEqual({
+      dev_attribs: [
+        { dev_attrib: 'emulate_fua_write', enable: 1 },
+        { dev_attrib: 'emulate_sync_cache', enable: 1 },
+      ],
+    });
+    expect(configEdit(lun({ ...off, emulate_sync_cache: 1 }), 'SER1', { fua_sync_cache: 'false' })).toEqual({
+      dev_attribs: [{ dev_attrib: 'emulate_sync_cache', enable: 0 }],
+    });
+    expect(configEdit(lun(off), 'SER1', { fua_sync_cache: 'false', space_reclamation: 'true' })).toEqual({});
+    expect(configEdit(lun(off), 'SER1', { fua_sync_cache: 'on', space_reclamation: 'false' })).toEqual({
+      dev_attribs: [
+        { dev_attrib: 'emulate_tpu', enable: 0 },
+        { dev_attrib: 'emulate_fua_write', enable: 1 },
+        { dev_attrib: 'emulate_sync_cache', enable: 1 },
+      ],
+    });
+    expect(() => configEdit(lun(off), 'SER1', { fua_sync_cache: 'maybe' })).toThrow(
+      /^body\.config\.fua_sync_cache: must be true or false/,
+    );
   });
 });
 

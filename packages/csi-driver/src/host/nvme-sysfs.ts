@@ -128,14 +128,15 @@ export async function readNvmeNamespace(files: HostFiles, name: string): Promise
 }
 
 /**
- * The namespace block devices of a subsystem: the multipath heads in its directory, and (without
- * native multipath) each controller's own disks. Hidden path disks (`nvme0c1n1`) are never listed.
+ * The names of a subsystem's namespace block devices: the multipath heads in its directory, and
+ * (without native multipath) each controller's own disks. Hidden path disks (`nvme0c1n1`) are
+ * never listed. Directory listings only.
  */
-export async function subsystemNamespaces(
+export async function subsystemNamespaceNames(
   files: HostFiles,
   subsys: string,
   controllers: readonly string[],
-): Promise<NvmeNamespace[]> {
+): Promise<string[]> {
   const names = new Set<string>();
   for (const dir of [`${nvmeSubsystemClass}/${subsys}`, ...controllers.map((c) => `${nvmeClass}/${c}`)]) {
     for (const entry of await files.list(dir)) {
@@ -144,8 +145,17 @@ export async function subsystemNamespaces(
       }
     }
   }
+  return [...names].sort();
+}
+
+/** The namespace block devices of a subsystem (subsystemNamespaceNames) with their identities. */
+export async function subsystemNamespaces(
+  files: HostFiles,
+  subsys: string,
+  controllers: readonly string[],
+): Promise<NvmeNamespace[]> {
   const found: NvmeNamespace[] = [];
-  for (const name of [...names].sort()) {
+  for (const name of await subsystemNamespaceNames(files, subsys, controllers)) {
     const ns = await readNvmeNamespace(files, name);
     if (ns) {
       found.push(ns);

@@ -22,7 +22,8 @@ import type { Transport } from './transport.js';
 export type NodeAssemblyOptions = Pick<
   DriverOptions,
   'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath' | 'nvme'
->;
+> &
+  Partial<Pick<DriverOptions, 'reservedVolumeAttachments'>>;
 
 /** What a launcher may replace in the production node; everything else is as `main.ts` builds it. */
 export interface NodeAssemblyOverrides {
@@ -34,6 +35,20 @@ export interface NodeAssemblyOverrides {
   nvmeHost?: NvmeHostIdentity;
   /** What Probe checks: the iSCSI tools (default true) and multipathd (default: the --multipath policy). */
   readiness?: { iscsi: boolean; multipath: MultipathPolicy; nvme?: boolean };
+}
+
+/** A reservation needs a budget to take it from, and must leave room for opencsp. */
+export function checkVolumeBudget(max: number, reserved: number): void {
+  if (reserved > 0 && max === 0) {
+    throw new Error(
+      '--reserved-volume-attachments needs --max-volumes-per-node (0 means no limit, nothing to reserve from)',
+    );
+  }
+  if (reserved > 0 && reserved >= max) {
+    throw new Error(
+      `--reserved-volume-attachments (${reserved}) must be below --max-volumes-per-node (${max}), or opencsp gets no volume`,
+    );
+  }
 }
 
 function hostMode(options: NodeAssemblyOptions): HostMode {
@@ -56,6 +71,7 @@ export function assembleNode(
   if (!options.nodeName) {
     throw new Error('--node-name (or NODE_NAME) is required in node and all modes');
   }
+  checkVolumeBudget(options.maxVolumesPerNode, options.reservedVolumeAttachments ?? 0);
   const nodeLogger = logger.child({ component: 'node' });
   const runner = new SpawnRunner(hostMode(options), nodeLogger, metrics?.host);
   const files = new RootedHostFiles(options.hostMode === 'direct' ? '/' : options.hostRoot);
@@ -89,6 +105,7 @@ export function assembleNode(
     options: {
       nodeName: options.nodeName,
       maxVolumesPerNode: options.maxVolumesPerNode,
+      reservedVolumeAttachments: options.reservedVolumeAttachments ?? 0,
       networks: hostNetworks(),
       nvme,
       ...(overrides.initiatorNames ? { initiatorNames: overrides.initiatorNames } : {}),

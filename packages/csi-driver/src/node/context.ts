@@ -14,8 +14,13 @@ import type { Transport } from './transport.js';
 export interface NodeOptions {
   /** Kubernetes node name: the first part of the node id. */
   readonly nodeName: string;
-  /** 0 lets the CO decide. */
+  /**
+   * The node's budget of block volumes over iSCSI and NVMe over fabrics; 0: no limit (the CO
+   * decides). NodeGetInfo reports it minus the volumes others attached (node/allocatable.ts).
+   */
   readonly maxVolumesPerNode: number;
+  /** Slots of that budget kept for volumes opencsp does not attach (at least; more are subtracted when present). */
+  readonly reservedVolumeAttachments?: number;
   /** Topology segments to advertise (only when the plugin advertises accessibility constraints). */
   readonly topology?: StringMap;
   /** Networks (CIDRs) to put in the node id; dropped first when it gets too long. */

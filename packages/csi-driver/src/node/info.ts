@@ -2,6 +2,7 @@
 import { failedPrecondition, isDriverError } from '../errors.js';
 import { readInitiatorNames } from '../host/initiator.js';
 import { type NvmeHostIdentity, readNvmeHost } from '../host/nvme-host.js';
+import type { AllocatableVolumes } from './allocatable.js';
 import type { NodeContext } from './context.js';
 import type { NodeCapabilityType, NodeGetCapabilitiesResponse, NodeGetInfoResponse } from './messages.js';
 import { nodeIdFor } from './node-id.js';
@@ -49,14 +50,14 @@ async function initiatorNames(ctx: NodeContext, nvme: NvmeHostIdentity | undefin
   }
 }
 
-export async function getInfo(ctx: NodeContext): Promise<NodeGetInfoResponse> {
+export async function getInfo(ctx: NodeContext, allocatable: AllocatableVolumes): Promise<NodeGetInfoResponse> {
   const nvme = await nvmeIdentity(ctx);
   const iqns = await initiatorNames(ctx, nvme);
   const nodeId = nodeIdFor(ctx.options.nodeName, iqns, ctx.options.networks ?? [], nvme ? [nvme.hostnqn] : []);
   const topology = ctx.options.topology;
   return {
     nodeId,
-    maxVolumesPerNode: ctx.options.maxVolumesPerNode,
+    maxVolumesPerNode: await allocatable.count(ctx),
     accessibleTopology: topology && Object.keys(topology).length > 0 ? { segments: { ...topology } } : null,
   };
 }

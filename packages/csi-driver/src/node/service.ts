@@ -6,6 +6,7 @@ import type { HostFiles } from '../host/files.js';
 import type { Runner } from '../host/runner.js';
 import type { NodeMetrics } from '../metrics/types.js';
 import type { StateStore } from '../state/store.js';
+import { AllocatableVolumes } from './allocatable.js';
 import { defaultNodeOptions, type NodeContext, type NodeOptions } from './context.js';
 import { expandVolume } from './expand.js';
 import { getCapabilities, getInfo } from './info.js';
@@ -50,6 +51,7 @@ export interface NodeServiceDeps {
 
 export class NodeService {
   private readonly ctx: NodeContext;
+  private readonly allocatable = new AllocatableVolumes();
 
   constructor(deps: NodeServiceDeps) {
     const transports =
@@ -77,7 +79,7 @@ export class NodeService {
   }
 
   async nodeGetInfo(): Promise<NodeGetInfoResponse> {
-    return getInfo(this.ctx);
+    return getInfo(this.ctx, this.allocatable);
   }
 
   async nodeGetCapabilities(): Promise<NodeGetCapabilitiesResponse> {

@@ -1,8 +1,8 @@
 // The NVMe host readers against what real hosts showed: the sysfs tree, host identity files and
 // nvme-cli outputs the VM suite recorded (test/fixtures/host/nvme-*).
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RootedHostFiles } from '../../src/host/files.js';
 import { parseHostId, parseHostNqn, readNvmeHost } from '../../src/host/nvme-host.js';
@@ -16,44 +16,19 @@ import {
   subsystemControllers,
   subsystemNamespaces,
 } from '../../src/host/nvme-sysfs.js';
-import { fixture } from './fixtures.js';
+import { type FixtureRoot, fixture, fixtureRoot } from './fixtures.js';
 
 const subnqn = 'nqn.2011-06.com.truenas:uuid:6af08abc-cb21-4f4f-aef0-9cb81f79658f:pvc-e2e';
 const hostnqn = 'nqn.2014-08.org.nvmexpress:uuid:5331c213-3450-4ea8-add6-6a11af6688c2';
 
-/** Builds a fixture tree (`d`/`f`/`l` lines) under `root`. */
-async function materialise(root: string, text: string): Promise<void> {
-  for (const line of text.split('\n')) {
-    const [kind, path, ...rest] = line.trim().split(' ');
-    if (!kind || kind.startsWith('#') || !path) {
-      continue;
-    }
-    const at = join(root, path);
-    if (kind === 'd') {
-      await mkdir(at, { recursive: true });
-    } else if (kind === 'f') {
-      await mkdir(dirname(at), { recursive: true });
-      await writeFile(at, `${rest.join(' ')}\n`);
-    } else if (kind === 'l') {
-      await mkdir(dirname(at), { recursive: true });
-      await symlink(rest.join(' '), at);
-    } else {
-      throw new Error(`bad fixture line: ${line}`);
-    }
-  }
-}
-
 describe('NVMe sysfs readers on Linux 6.1 with native multipath (two TCP paths)', () => {
-  let root: string;
+  let tree: FixtureRoot;
   let files: RootedHostFiles;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'opencsp-nvme-sysfs-'));
-    await materialise(root, fixture('nvme-sysfs-6.1.txt'));
-    files = new RootedHostFiles(root);
+    tree = await fixtureRoot('nvme-sysfs-6.1.txt');
+    files = tree.files;
   });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => tree.remove());
 
   it('finds the subsystem by NQN and nothing for another NQN', async () => {
     expect(await nativeMultipath(files)).toBe(true);

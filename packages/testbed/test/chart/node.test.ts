@@ -51,6 +51,7 @@ describe.skipIf(missing !== undefined)(`node DaemonSet (${missing ?? 'rendered'}
     expect(flag(driver, 'host-mode')).toBe('chroot');
     expect(flag(driver, 'host-root')).toBe('/host');
     expect(flag(driver, 'max-volumes-per-node')).toBe('0');
+    expect(flag(driver, 'reserved-volume-attachments')).toBeUndefined();
   });
 
   it('mounts the kubelet dir and the host root with Bidirectional propagation, plus /dev and /sys', () => {
@@ -133,6 +134,7 @@ describe.skipIf(missing !== undefined)(`node DaemonSet (${missing ?? 'rendered'}
     expect(spec.hostPID).toBe(true);
     expect(mount(driver, '/host').mountPropagation).toBe('HostToContainer');
     expect(flag(driver, 'max-volumes-per-node')).toBe('64');
+    expect(flag(driver, 'reserved-volume-attachments')).toBe('4');
     expect(flag(container(spec, 'liveness-probe'), 'health-port')).toBe('19809');
     expect(flag(container(spec, 'node-driver-registrar'), 'http-endpoint')).toBe(':19810');
   });

@@ -20,8 +20,9 @@ for (const model of ['DS923+', 'DS223']) {
         backend: stack.sim.url,
         username: defaultAdmin.username,
         password: defaultAdmin.password,
-        // A new thin LUN reclaims space (emulate_tpu on): the modify case turns it off through LUN set.
-        modifyConfig: { space_reclamation: 'false' },
+        // A new thin LUN reclaims space (emulate_tpu on) and leaves FUA and SYNCHRONIZE CACHE to
+        // DSM's cache: the modify case flips both through LUN set.
+        modifyConfig: { space_reclamation: 'false', fua_sync_cache: 'true' },
         close: () => live.close(),
       };
     },

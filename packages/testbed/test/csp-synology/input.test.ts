@@ -76,6 +76,46 @@ describe('csp-synology names, config and concurrency', () => {
     expect((await sim.audit()).leaks).toEqual([]);
   });
 
+  it('makes a LUN that honours FUA and SYNCHRONIZE CACHE on request, and changes both on a live LUN', async () => {
+    stack = await startStack();
+    const { client, sim } = stack;
+    const attribs = (id: string) => {
+      const lun = [...sim.state.luns.values()].find((l) => id.endsWith(l.uuid));
+      return [lun?.devAttribs.emulate_fua_write, lun?.devAttribs.emulate_sync_cache];
+    };
+    const plain = await client.createVolume({ name: 'plain', size: GiB });
+    expect(plain.config?.fua_sync_cache).toBe('false');
+    expect(attribs(plain.id)).toEqual([0, 0]);
+    const durable = await client.createVolume({ name: 'durable', size: GiB, config: { fua_sync_cache: 'true' } });
+    expect(durable.config?.fua_sync_cache).toBe('true');
+    expect(attribs(durable.id)).toEqual([1, 1]);
+    expect(await failure(client.updateVolume(plain.id, { config: { fua_sync_cache: 'often' } }))).toMatchObject({
+      status: 400,
+      field: 'body.config.fua_sync_cache',
+    });
+    const changed = await client.updateVolume(plain.id, { config: { fua_sync_cache: 'true' } });
+    expect(changed.config).toMatchObject({ fua_sync_cache: 'true', space_reclamation: 'true' });
+    expect(attribs(plain.id)).toEqual([1, 1]);
+    expect(
+      (await client.updateVolume(durable.id, { config: { fua_sync_cache: 'false' } })).config?.fua_sync_cache,
+    ).toBe('false');
+    expect(attribs(durable.id)).toEqual([0, 0]);
+    // A clone starts with its source's attributes; the ones its config names are set on it.
+    const clone = await client.createVolume({
+      name: 'clone',
+      size: GiB,
+      config: { clone_of: durable.id, fua_sync_cache: 'true' },
+    });
+    expect(clone.config?.fua_sync_cache).toBe('true');
+    expect(attribs(clone.id)).toEqual([1, 1]);
+    const sameAsSource = await client.createVolume({ name: 'copy', size: GiB, config: { clone_of: plain.id } });
+    expect(sameAsSource.config?.fua_sync_cache).toBe('true');
+    for (const volume of [clone, sameAsSource, plain, durable]) {
+      await client.deleteVolume(volume.id);
+    }
+    expect((await sim.audit()).leaks).toEqual([]);
+  });
+
   it('treats ids it never issued as not found and ids of another NAS as an error, and ignores foreign LUNs', async () => {
     stack = await startStack({ sim: { ownerObjects: true } });
     const { client, sim } = stack;

@@ -258,14 +258,30 @@ describe('SYNO.Core.ISCSI.LUN snapshots as field clients take them', () => {
     ).toBe(18990513);
   });
 
-  it('creates LUNs with can_snapshot and emulate_tpu off unless asked for', async () => {
+  it('creates LUNs with can_snapshot, emulate_tpu, FUA and sync cache off unless asked for', async () => {
     const { s, session } = await start();
     const plain = await create(s, session, 'plain');
-    const got = (await lun(s, session, 'get', { uuid: q(String(plain.uuid)), additional: ['dev_attribs'] })).lun as {
-      dev_attribs: Array<{ dev_attrib: string; enable: number }>;
+    const attribsOf = async (uuid: unknown) => {
+      const got = (await lun(s, session, 'get', { uuid: q(String(uuid)), additional: ['dev_attribs'] })).lun as {
+        dev_attribs: Array<{ dev_attrib: string; enable: number }>;
+      };
+      return Object.fromEntries(got.dev_attribs.map((a) => [a.dev_attrib, a.enable]));
     };
-    const attribs = Object.fromEntries(got.dev_attribs.map((a) => [a.dev_attrib, a.enable]));
-    expect(attribs).toMatchObject({ can_snapshot: 0, emulate_tpu: 0 });
+    expect(await attribsOf(plain.uuid)).toMatchObject({
+      can_snapshot: 0,
+      emulate_tpu: 0,
+      emulate_fua_write: 0,
+      emulate_sync_cache: 0,
+    });
+    // LUN set changes the attributes it names and leaves the others.
+    await lun(s, session, 'set', {
+      uuid: q(String(plain.uuid)),
+      dev_attribs: [
+        { dev_attrib: 'emulate_fua_write', enable: 1 },
+        { dev_attrib: 'emulate_sync_cache', enable: 1 },
+      ],
+    });
+    expect(await attribsOf(plain.uuid)).toMatchObject({ emulate_tpu: 0, emulate_fua_write: 1, emulate_sync_cache: 1 });
     expect(
       await code(lun(s, session, 'take_snapshot', { src_lun_uuid: q(String(plain.uuid)), description: 'x' })),
     ).toBe(18990500);

@@ -24,6 +24,7 @@ describe('CSP fuzz: csp-synology', () => {
         provisioning: ['thin', 'thick', 'fat'],
         lun_type: ['BLUN', 'BLUN_THICK', 'THIN', 'ADV', 'FILE', 'bogus'],
         space_reclamation: [true, false],
+        fua_sync_cache: [true, false, 'sometimes'],
       },
       audit: async () => (await stack.sim.audit()).leaks,
     };

@@ -12,6 +12,7 @@ import {
   realClock,
   SpawnRunner,
 } from '@opencsp/csi-driver/node';
+import { checkAllocatable } from './allocatable.js';
 import type { NodeOps, Part } from './ops.js';
 import type { GuestVolume } from './volume.js';
 
@@ -85,6 +86,7 @@ export class ServiceOps implements NodeOps {
     if (stats.volumeCondition?.abnormal) {
       throw new Error(`volume condition abnormal after stage: ${stats.volumeCondition.message}`);
     }
+    await this.part('stage/NodeGetInfo_allocatable', () => checkAllocatable(stateDir));
   }
 
   async expand(v: GuestVolume): Promise<void> {

@@ -12,6 +12,7 @@ import {
   realClock,
   SpawnRunner,
 } from '@opencsp/csi-driver/node';
+import { checkAllocatable } from '../allocatable.js';
 
 export const stateDir = '/run/opencsp-node';
 export const volumeId = 'vm-e2e-nvme-volume';
@@ -124,6 +125,7 @@ export class NvmeServiceOps {
     };
     await this.part('stage/NodeGetInfo', () => this.node.nodeGetInfo());
     await this.part('stage/NodeStageVolume', () => this.node.nodeStageVolume(request));
+    await this.part('stage/NodeGetInfo_allocatable', () => checkAllocatable(stateDir, { nvme: 'on' }));
   }
 
   async stats(v: NvmeGuestVolume): Promise<string> {
