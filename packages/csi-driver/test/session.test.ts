@@ -67,6 +67,15 @@ describe('CSP endpoints from secrets', () => {
     expect(a.key).not.toBe(b.key);
     expect(a.key).not.toContain('p1');
   });
+  it('gives the same keys for the same secrets, also after many other secrets', () => {
+    const secrets = { backend: 'b', username: 'u', password: 'p1' };
+    const first = endpointFromSecrets(secrets);
+    const others = Array.from({ length: 200 }, (_, i) => endpointFromSecrets({ ...secrets, password: `q${i}` }).key);
+    expect(new Set(others).size).toBe(200);
+    expect(others).not.toContain(first.key);
+    expect(endpointFromSecrets({ ...secrets }).key).toBe(first.key);
+    expect(endpointFromSecrets({ ...secrets }).slot).toBe(first.slot);
+  });
 });
 
 describe('CSP sessions', () => {

@@ -58,5 +58,21 @@ describe('rpc wrapper', () => {
     const text = JSON.stringify(logged);
     expect(text).not.toMatch(/hunter2|abcdefghijkl|password=x|leak/);
     expect(logged).toMatchObject({ name: 'pvc-1', volumeContext: { tier: 'gold' } });
+    expect(logged).toMatchObject({ secrets: { password: '[redacted]', chapPassword: '[redacted]' } });
+  });
+  it('leaves the request itself unchanged and shares the parts with nothing to remove', () => {
+    const request = {
+      name: 'pvc-1',
+      secrets: { password: 'hunter2' },
+      capacityRange: { requiredBytes: '1073741824' },
+      parameters: { tier: 'gold', chapSecret: 's3cret' },
+    };
+    const copy = structuredClone(request);
+    const logged = redactRequest(request) as typeof request;
+    expect(request).toEqual(copy);
+    expect(logged.capacityRange).toBe(request.capacityRange);
+    expect(logged.parameters).toEqual({ tier: 'gold', chapSecret: '[redacted]' });
+    const clean = { name: 'pvc-2', capacityRange: { requiredBytes: '1' } };
+    expect(redactRequest(clean)).toBe(clean);
   });
 });

@@ -1,5 +1,6 @@
 // CreateVolume, DeleteVolume and ValidateVolumeCapabilities.
 import { type Volume as CspVolume, isObjectName, type VolumeCreateRequest } from '@opencsp/csp-spec';
+import { CspHttpError } from '@opencsp/csp-spec/client';
 import { type AccessProtocolName, defaultFsType, supportedFsTypes } from '../constants.js';
 import type {
   CreateVolumeRequest__Output,
@@ -11,7 +12,7 @@ import type {
   VolumeCapability__Output,
 } from '../csi-types.js';
 import { endpointFromSecrets } from '../csp/endpoint.js';
-import { csp, cspOrMissing } from '../csp/errors.js';
+import { csp, cspFailure, cspOrMissing } from '../csp/errors.js';
 import type { CspFacts, CspSession } from '../csp/session.js';
 import { failedPrecondition, invalidArgument, notFound, outOfRange } from '../errors.js';
 import { cspConfig, driverParams, mutableConfig, volumeContext } from '../params.js';
@@ -131,15 +132,19 @@ export async function createVolume(
   checkMutable(session, facts, mutable, req.mutableParameters);
   const source = await resolveSource(session, req.volumeContentSource, bounds);
   const contentSource = req.volumeContentSource ?? undefined;
+  const respond = (v: CspVolume) => ({
+    volume: csiVolume(v, volumeContext(req.parameters, v.config, fsType), contentSource),
+  });
   const groupId = owned.volumeGroup
     ? await ensureVolumeGroup(session, owned.volumeGroup, cspConfig(req.parameters))
     : undefined;
-  const existing = await csp(`look up volume ${req.name} on ${session.describe}`, () =>
-    session.client.findVolumeByName(req.name, groupId),
-  );
+  // A volume from a source is looked up first: making one costs more than a lookup (a temporary
+  // snapshot for a clone). A plain one is created straight away; names are unique (the contract's
+  // 409), so a retried CreateVolume finds its volume through the conflict: one CSP request, not two.
+  const existing = source ? await findByName(session, req.name, groupId) : undefined;
   if (existing) {
     await reuseExisting(session, existing, req, source);
-    return { volume: csiVolume(existing, volumeContext(req.parameters, existing.config, fsType), contentSource) };
+    return respond(existing);
   }
   checkProtocol(session, facts, owned.accessProtocol);
   const request: VolumeCreateRequest = {
@@ -152,14 +157,41 @@ export async function createVolume(
     ...(owned.accessProtocol !== 'iscsi' ? { access_protocol: owned.accessProtocol } : {}),
     ...(groupId ? { volume_group_id: groupId } : {}),
   };
-  const created = source
-    ? await createFromSource(ctx, session, request, source)
-    : await csp(`create volume ${req.name} on ${session.describe}`, () => session.client.createVolume(request));
-  if (!fitsBounds(created.size, bounds) && (bounds.required > 0 || bounds.limit > 0)) {
-    await deleteQuietly(ctx, session, created);
-    throw outOfRange(`capacity_range: the CSP made a volume of ${created.size} bytes, outside the requested range`);
+  const made = source
+    ? { volume: await createFromSource(ctx, session, request, source), existed: false }
+    : await createOrFind(session, request, groupId);
+  if (made.existed) {
+    await reuseExisting(session, made.volume, req, source);
+    return respond(made.volume);
   }
-  return { volume: csiVolume(created, volumeContext(req.parameters, created.config, fsType), contentSource) };
+  if (!fitsBounds(made.volume.size, bounds) && (bounds.required > 0 || bounds.limit > 0)) {
+    await deleteQuietly(ctx, session, made.volume);
+    throw outOfRange(`capacity_range: the CSP made a volume of ${made.volume.size} bytes, outside the requested range`);
+  }
+  return respond(made.volume);
+}
+
+function findByName(session: CspSession, name: string, groupId: string | undefined): Promise<CspVolume | undefined> {
+  return csp(`look up volume ${name} on ${session.describe}`, () => session.client.findVolumeByName(name, groupId));
+}
+
+/** POST /volumes; on a name conflict, the volume that holds the name (`existed`). */
+async function createOrFind(
+  session: CspSession,
+  request: VolumeCreateRequest,
+  groupId: string | undefined,
+): Promise<{ volume: CspVolume; existed: boolean }> {
+  const action = `create volume ${request.name} on ${session.describe}`;
+  try {
+    return { volume: await session.client.createVolume(request), existed: false };
+  } catch (err) {
+    const existing =
+      err instanceof CspHttpError && err.status === 409 ? await findByName(session, request.name, groupId) : undefined;
+    if (existing) {
+      return { volume: existing, existed: true };
+    }
+    throw cspFailure(err, action);
+  }
 }
 
 async function deleteQuietly(ctx: ControllerContext, session: CspSession, volume: CspVolume): Promise<void> {

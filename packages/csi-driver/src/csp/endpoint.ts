@@ -44,8 +44,25 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
+/**
+ * Hashes of recent identities: every RPC with secrets needs its endpoint twice (validation, then
+ * the session lookup) and nearly always for the same few secrets, so each is hashed once, not
+ * twice per RPC. Bounded: emptied when it holds more than `maxHashes`.
+ */
+const hashes = new Map<string, string>();
+const maxHashes = 64;
+
 function sha256(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex');
+  const identity = parts.join('\0');
+  let hash = hashes.get(identity);
+  if (hash === undefined) {
+    if (hashes.size >= maxHashes) {
+      hashes.clear();
+    }
+    hash = createHash('sha256').update(identity).digest('hex');
+    hashes.set(identity, hash);
+  }
+  return hash;
 }
 
 export interface EndpointOptions {

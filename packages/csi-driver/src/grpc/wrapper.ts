@@ -49,14 +49,12 @@ export function unary<Req, Res>(name: string, rpc: Rpc<Req, Res>, ctx: WrapConte
       (response) => {
         const elapsed = performance.now() - started;
         probe?.end('OK', elapsed / 1000, false);
-        const ms = Math.round(elapsed);
-        const fields = { rpc: name, ms, request: redactRequest(call.request) };
-        if (rpc.quiet) {
-          ctx.logger.debug(fields, 'rpc ok');
-        } else {
-          ctx.logger.info(fields, 'rpc ok');
-        }
         callback(null, response);
+        // The line (and the redacted view of the request in it) only when the level is on.
+        const level = rpc.quiet ? 'debug' : 'info';
+        if (ctx.logger.isLevelEnabled(level)) {
+          ctx.logger[level]({ rpc: name, ms: Math.round(elapsed), request: redactRequest(call.request) }, 'rpc ok');
+        }
       },
       (err: unknown) => {
         const failure = toGrpcFailure(err);

@@ -8,6 +8,8 @@ import { toMiB } from './memory.js';
 const probe = `
 import { subscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { readFileSync } from 'node:fs';
 const started = new WeakMap();
 let httpWaitMs = 0;
 subscribe('http.client.request.start', ({ request }) => started.set(request, performance.now()));
@@ -22,7 +24,13 @@ process.on('message', (m) => {
   if (m && m.type === 'memory') {
     if (m.gc) globalThis.gc?.();
     const u = process.memoryUsage();
-    process.send({ type: 'memory', id: m.id, rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external });
+    const spaces = {};
+    for (const s of getHeapSpaceStatistics()) spaces[s.space_name] = s.physical_space_size;
+    let status = '';
+    try { status = readFileSync('/proc/self/smaps_rollup', 'utf8'); } catch {}
+    const kib = (key) => (Number.parseInt(status.split('\\n').find((l) => l.startsWith(key + ':'))?.slice(key.length + 1) ?? '0', 10) || 0) * 1024;
+    process.send({ type: 'memory', id: m.id, rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal,
+      external: u.external, arrayBuffers: u.arrayBuffers, spaces, rssAnon: kib('Anonymous'), rssFile: kib('Rss') - kib('Anonymous') });
   }
   if (m && m.type === 'cpu') {
     const c = process.cpuUsage();
@@ -37,6 +45,36 @@ export interface ChildMemory {
   heapUsedMiB: number;
   heapTotalMiB: number;
   externalMiB: number;
+  arrayBuffersMiB: number;
+  /** Resident anonymous memory (heaps, malloc arenas, stacks) and the rest (the node binary), from smaps_rollup (Linux). */
+  rssAnonMiB: number;
+  rssFileMiB: number;
+  /** Physical size of each V8 heap space (new_space, old_space, code_space, ...). */
+  spacesMiB: Record<string, number>;
+}
+
+interface MemoryMessage {
+  rss?: number;
+  heapUsed?: number;
+  heapTotal?: number;
+  external?: number;
+  arrayBuffers?: number;
+  rssAnon?: number;
+  rssFile?: number;
+  spaces?: Record<string, number>;
+}
+
+function childMemory(m: MemoryMessage): ChildMemory {
+  return {
+    rssMiB: toMiB(m.rss ?? 0),
+    heapUsedMiB: toMiB(m.heapUsed ?? 0),
+    heapTotalMiB: toMiB(m.heapTotal ?? 0),
+    externalMiB: toMiB(m.external ?? 0),
+    arrayBuffersMiB: toMiB(m.arrayBuffers ?? 0),
+    rssAnonMiB: toMiB(m.rssAnon ?? 0),
+    rssFileMiB: toMiB(m.rssFile ?? 0),
+    spacesMiB: Object.fromEntries(Object.entries(m.spaces ?? {}).map(([k, v]) => [k, toMiB(v)])),
+  };
 }
 
 export class NodeChild {
@@ -75,18 +113,13 @@ export class NodeChild {
     };
     this.#child.stdout?.on('data', onData);
     this.#child.stderr?.on('data', onData);
-    this.#child.on('message', (m: { type?: string; id?: number } & Record<string, number>) => {
+    this.#child.on('message', (m: { type?: string; id?: number; cpuMs?: number; ms?: number } & MemoryMessage) => {
       if ((m?.type === 'cpu' || m?.type === 'httpWait') && typeof m.id === 'number') {
         this.#cpuPending.get(m.id)?.(m.cpuMs ?? m.ms ?? 0);
         this.#cpuPending.delete(m.id);
       }
       if (m?.type === 'memory' && typeof m.id === 'number') {
-        this.#pending.get(m.id)?.({
-          rssMiB: toMiB(m.rss ?? 0),
-          heapUsedMiB: toMiB(m.heapUsed ?? 0),
-          heapTotalMiB: toMiB(m.heapTotal ?? 0),
-          externalMiB: toMiB(m.external ?? 0),
-        });
+        this.#pending.get(m.id)?.(childMemory(m));
         this.#pending.delete(m.id);
       }
     });

@@ -87,10 +87,8 @@ async function viaCsp(ctx: BenchContext, stack: Awaited<ReturnType<typeof startA
       runPhase({ op, items, concurrency, work, counters: counters(stack) });
     out.push(
       await phase('CreateVolume', async (item) => {
-        const name = `direct-${concurrency}-${item.i}`;
-        if (!(await client.findVolumeByName(name))) {
-          item.id = (await client.createVolume({ name, size })).id;
-        }
+        // As the driver: POST /volumes (a name lookup only on a 409, which a fresh name never gets).
+        item.id = (await client.createVolume({ name: `direct-${concurrency}-${item.i}`, size })).id;
       }),
       await phase('ControllerPublishVolume', async (item) => {
         await client.getVolume(item.id);

@@ -23,6 +23,7 @@ import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
 import { sized } from './benchmark.js';
 import { type ChildMemory, NodeChild } from './child.js';
 import { CountingCsiClient } from './csi.js';
+import { growthColumns, growthRow } from './memory-growth.js';
 import { startProcessStack } from './processes.js';
 import { atMost, type Column, type Goal, opColumns, type Row, type Table, table } from './report.js';
 import { type PhaseStats, phaseRow, runPhase } from './runner.js';
@@ -91,7 +92,8 @@ function memoryRow(
   sessions: number | null,
   logins: number | null,
 ): Row {
-  return { process, phase, ...m, sessions, logins };
+  const { rssMiB, heapUsedMiB, heapTotalMiB, externalMiB } = m;
+  return { process, phase, rssMiB, heapUsedMiB, heapTotalMiB, externalMiB, sessions, logins };
 }
 
 const memoryColumns: Column[] = [
@@ -178,7 +180,10 @@ function memoryGoals(process: string, rows: Row[], opsTotal: number): Goal[] {
 }
 
 /** The same operations against the DSM simulator, for csp-synology's figures. */
-async function synologyPass(ctx: BenchContext, s: Sizes): Promise<{ rows: Row[]; ops: PhaseStats[] }> {
+async function synologyPass(
+  ctx: BenchContext,
+  s: Sizes,
+): Promise<{ rows: Row[]; ops: PhaseStats[]; samples: Map<string, ChildMemory> }> {
   const scope = ctx.scope.child('synology processes');
   const stack = await startProcessStack({ kind: 'dsm', latencyMs: 0 }, scope);
   const client = new CountingCsiClient(stack.socketPath, 60_000);
@@ -187,8 +192,11 @@ async function synologyPass(ctx: BenchContext, s: Sizes): Promise<{ rows: Row[];
   kube.addSecret(secretRef, stack.secrets);
   const sc = storageClass('synology-memory', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4' });
   const rows: Row[] = [];
+  const samples = new Map<string, ChildMemory>();
   const sample = async (phase: string) => {
-    rows.push(memoryRow('csp-synology', phase, await stack.csp.memory(), null, null));
+    const m = await stack.csp.memory();
+    samples.set(`csp-synology ${phase}`, m);
+    rows.push(memoryRow('csp-synology', phase, m, null, null));
   };
   await sample('started, idle');
   const ops = await lifecycleRounds(ctx, kube, sc, s, {}, sample);
@@ -202,7 +210,7 @@ async function synologyPass(ctx: BenchContext, s: Sizes): Promise<{ rows: Row[];
   if (problems.length > 0) {
     throw new Error(problems.join('; '));
   }
-  return { rows, ops };
+  return { rows, ops, samples };
 }
 
 export const memoryBenchmark: Benchmark = {
@@ -228,9 +236,12 @@ export const memoryBenchmark: Benchmark = {
     });
     const sc = storageClass('truenas-memory', secretRef, { 'csi.storage.k8s.io/fstype': 'ext4' });
     const mem: Row[] = [];
+    const samples = new Map<string, ChildMemory>();
     const sample = async (phase: string) => {
-      mem.push(memoryRow('csp-truenas', phase, await p.csp.memory(), p.sim.connectionCount, arrayLogins(p.sim)));
-      mem.push(memoryRow('csi-driver', phase, await p.driver.memory(), null, null));
+      const [csp, driver] = [await p.csp.memory(), await p.driver.memory()];
+      samples.set(`csp-truenas ${phase}`, csp).set(`csi-driver ${phase}`, driver);
+      mem.push(memoryRow('csp-truenas', phase, csp, p.sim.connectionCount, arrayLogins(p.sim)));
+      mem.push(memoryRow('csi-driver', phase, driver, null, null));
     };
     await sample('started, idle');
 
@@ -266,6 +277,14 @@ export const memoryBenchmark: Benchmark = {
     const leftovers = Object.values(left).reduce((n, list) => n + (list as unknown[]).length, 0);
     const synology = await synologyPass(ctx, s);
     mem.push(...synology.rows);
+    for (const [key, m] of synology.samples) {
+      samples.set(key, m);
+    }
+    const growth = ['csi-driver', 'csp-truenas', 'csp-synology'].flatMap((name) => {
+      const idle = samples.get(`${name} started, idle`);
+      const after = samples.get(`${name} after ${opsTotal} ops`);
+      return idle && after ? [growthRow(name, idle, after)] : [];
+    });
     const goals = [
       ...memoryGoals('csi-driver', mem, opsTotal),
       ...memoryGoals('csp-truenas', mem, opsTotal),
@@ -284,6 +303,10 @@ export const memoryBenchmark: Benchmark = {
           : `Every array connection was closed ${(closedAfter / 1000).toFixed(1)} s after the last call (idle TTL ${s.idleTtlS} s, sweep every ${Math.max(1, s.idleTtlS / 2)} s).`,
         `After expiry the driver's next call got 401 and logged in again by itself (${relogins} new array login${relogins === 1 ? '' : 's'}); the volume was created and deleted.`,
         leftovers === 0 ? 'Leak audit: nothing left on the array.' : `Leak audit: ${leftovers} objects left.`,
+      ]),
+      table(`Where the RSS growth over ${opsTotal} CSI operations is (MiB)`, growthColumns, growth, [
+        'V8 spaces: physical size after a full GC. Outside V8 heap: resident anonymous memory minus the V8 heap ' +
+          '(glibc malloc arenas used by OpenSSL, libuv, nghttp2; thread stacks). File-backed: pages of the node binary.',
       ]),
     ];
     return {

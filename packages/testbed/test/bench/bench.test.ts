@@ -130,5 +130,8 @@ describe('pnpm bench machinery', () => {
     const memory = byName.get('memory')?.tables.find((t) => t.title.startsWith('Memory')) as Table;
     expect(new Set(memory.rows.map((r) => r.process))).toEqual(new Set(['csp-truenas', 'csi-driver', 'csp-synology']));
     expect(memory.rows.every((r) => typeof r.rssMiB === 'number' && (r.rssMiB as number) > 0)).toBe(true);
+    const growth = byName.get('memory')?.tables.find((t) => t.title.startsWith('Where the RSS growth')) as Table;
+    expect(growth.rows.map((r) => r.process)).toEqual(['csi-driver', 'csp-truenas', 'csp-synology']);
+    expect(growth.rows.every((r) => typeof r.old_space === 'number' && typeof r.outside === 'number')).toBe(true);
   });
 });

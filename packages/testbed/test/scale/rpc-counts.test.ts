@@ -60,6 +60,9 @@ describe.each(['truenas', 'dsm'] as const)('%s: array work per RPC at 10 and 10,
       expect(b.returned, `${rpc}: rows returned`).toBeLessThanOrEqual(maxRows);
       expect(b.read, `${rpc}: rows read`).toBeLessThanOrEqual(maxRows);
     }
+    // A plain CreateVolume is one CSP request (POST /volumes): the driver looks the name up only
+    // when the CSP answers that it is taken (a retried create).
+    expect(few.get('CreateVolume')?.cspRequests).toBe(1);
     const pageFew = few.get(unbounded) as RpcCount;
     const pageMany = many.get(unbounded) as RpcCount;
     expect(pageMany.calls).toBe(kind === 'truenas' ? 1 : 2);
