@@ -104,7 +104,9 @@ describe('truenas-sim login by release', () => {
     expect((await scramLogin(plain, plainSim.username, plainSim.apiKey as string)).serverOk).toBe(true);
     expect(plainSim.core.apiKeys[0]?.revoked).toBe(false); // the key never crossed the wire
     const wrong = await connect(plainSim, false);
-    const bad = await scramLogin(wrong, plainSim.username, `${(plainSim.apiKey as string).slice(0, -1)}x`);
+    const key = plainSim.apiKey as string;
+    const wrongKey = `${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`; // differs from the key in its last character
+    const bad = await scramLogin(wrong, plainSim.username, wrongKey);
     expect(bad.final).toEqual({ response_type: 'AUTH_ERR' });
     expect((await wrong.fail('pool.dataset.query')).data?.errname).toBe('ENOTAUTHENTICATED');
   });
