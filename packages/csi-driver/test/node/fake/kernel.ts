@@ -110,6 +110,8 @@ export class FakeKernel {
   /** holders reads before multipathd adds a new path to its map. */
   multipathDelayPolls = 1;
   multipathdRunning = true;
+  /** Node settings this iscsiadm does not know (node.session.scan before open-iscsi 2.0.876). */
+  unknownNodeSettings: string[] = [];
   pendingMapAdds = new Map<string, number>();
 
   addTarget(iqn: string, portals: string[], chap?: FakeChap): FakeTarget {
