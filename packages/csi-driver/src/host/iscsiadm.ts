@@ -2,9 +2,11 @@
 // include/iscsi_err.h). 15 (session exists) and 21 (nothing found) are success where the operation
 // is idempotent; 6 (database failure, concurrent writers) is retried; everything else becomes a
 // DriverError naming the command, the exit code and iscsiadm's own message. Writes to the node
-// database (record create, update, delete) go through one queue per instance, and the node service
-// holds one instance per host, so its concurrent stages never race iscsiadm's database lock.
+// database (record create, update, delete) go through one queue per instance (a few at a time),
+// and the node service holds one instance per host, so its concurrent stages never pile up on
+// iscsiadm's database lock.
 import { DriverError, type DriverErrorKind } from '../errors.js';
+import { BoundedQueue } from './bounded-queue.js';
 import type { Clock } from './clock.js';
 import {
   type IscsiNodeRecord,
@@ -15,7 +17,6 @@ import {
   type SessionDetail,
 } from './iscsiadm-parse.js';
 import { describeFailure, type Runner, type RunResult } from './runner.js';
-import { SerialQueue } from './serial-queue.js';
 
 /** One node-record setting; a secret value never reaches a log line or an error. */
 export interface NodeSetting {
@@ -79,6 +80,8 @@ export interface IscsiadmOptions {
   /** Retries of "iSCSI database failure" (concurrent writers). */
   readonly dbRetries: number;
   readonly dbRetryDelayMs: number;
+  /** Node-database writers (record create, update, delete) in flight at once. */
+  readonly nodeDbConcurrency: number;
 }
 
 export const defaultIscsiadmOptions: IscsiadmOptions = {
@@ -86,19 +89,21 @@ export const defaultIscsiadmOptions: IscsiadmOptions = {
   loginTimeoutMs: 120_000,
   dbRetries: 3,
   dbRetryDelayMs: 500,
+  nodeDbConcurrency: 4,
 };
 
 export class Iscsiadm {
   private readonly runner: Runner;
   private readonly clock: Clock;
   private readonly options: IscsiadmOptions;
-  /** Node-database writers, one at a time. */
-  readonly nodeDb = new SerialQueue();
+  /** Node-database writers, `nodeDbConcurrency` at a time. */
+  readonly nodeDb: BoundedQueue;
 
   constructor(runner: Runner, clock: Clock, options: Partial<IscsiadmOptions> = {}) {
     this.runner = runner;
     this.clock = clock;
     this.options = { ...defaultIscsiadmOptions, ...options };
+    this.nodeDb = new BoundedQueue(this.options.nodeDbConcurrency);
   }
 
   private async exec(

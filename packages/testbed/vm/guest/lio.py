@@ -50,7 +50,7 @@ def bench(count, path, env):
     portals = env["E2E_PORTALS"].split(",")
     volumes = []
     for i in range(count):
-        backing = "/srv/array/bench-%02d.img" % i
+        backing = os.path.join(env["E2E_BENCH_DIR"], "bench-%02d.img" % i)
         with open(backing, "wb") as f:
             f.truncate(int(env["E2E_SIZE_BYTES"]))
         loop = subprocess.run(

@@ -7,6 +7,10 @@
 E2E_BENCH_ENTRY=packages/testbed/dist/vm/guest/stagebench/main.js
 E2E_BENCH_FILE=$E2E_RUN/bench-volumes.json
 E2E_OUT=/out
+# The LUNs' backing files, on the guest's ext4 root rather than tmpfs: a loop device over a tmpfs
+# file fails WRITE_ZEROES, so every mkfs and ext4 lazy init would zero its blocks through iSCSI,
+# which an array (a zvol, ext4) answers without moving the data.
+E2E_BENCH_DIR=/var/lib/opencsp-bench
 
 bench_target_up() {
   local count=$1
@@ -16,10 +20,9 @@ bench_target_up() {
   modprobe -a loop configfs target_core_mod iscsi_target_mod target_core_iblock
   # configfs is a module here: mounting it before the target modules load fails silently.
   mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
-  mkdir -p /etc/rtslib-fb-target /srv/array
-  mountpoint -q /srv/array || mount -t tmpfs -o size=1600M tmpfs /srv/array
+  mkdir -p /etc/rtslib-fb-target "$E2E_BENCH_DIR"
   # The volume the lone stage uses plus COUNT for the concurrent one.
-  E2E_PORTALS=127.0.0.1:3260,127.0.0.2:3260 E2E_SIZE_BYTES=$((512 * 1024 * 1024)) \
+  E2E_PORTALS=127.0.0.1:3260,127.0.0.2:3260 E2E_SIZE_BYTES=$((512 * 1024 * 1024)) E2E_BENCH_DIR=$E2E_BENCH_DIR \
     E2E_INITIATOR_IQN=$E2E_INITIATOR_IQN python3 -W ignore "$E2E_GUEST/lio.py" bench $((count + 1)) "$E2E_BENCH_FILE"
   # check_no_leftovers wants a staging path: the parent of every staging directory, never mounted.
   save E2E_STAGING /mnt/bench
@@ -35,7 +38,7 @@ bench_stage() {
 bench_target_down() {
   python3 -W ignore "$E2E_GUEST/lio.py" teardown
   losetup -D
-  rm -f /srv/array/bench-*.img "$E2E_BENCH_FILE"
+  rm -rf "$E2E_BENCH_DIR" "$E2E_BENCH_FILE"
 }
 
 stagebench_run() {

@@ -1,11 +1,12 @@
-// The in-process queues in front of iscsiadm's node database: jobs run one at a time, in the order
-// they were queued, a failure does not stop the queue, and only node-database writers queue (a
-// login or a session listing runs beside them). Asserted by order and in-flight counts, never time.
+// The in-process queue in front of iscsiadm's node database: at most `limit` jobs run at once, they
+// start in the order they were queued, a failure does not stop the queue, and only node-database
+// writers queue (a login or a session listing runs beside them). Asserted by order and in-flight
+// counts, never time.
 import { describe, expect, it } from 'vitest';
+import { BoundedQueue } from '../../src/host/bounded-queue.js';
 import type { Clock } from '../../src/host/clock.js';
 import { Iscsiadm } from '../../src/host/iscsiadm.js';
 import { displayCommand, type Runner, type RunOptions, type RunResult } from '../../src/host/runner.js';
-import { SerialQueue } from '../../src/host/serial-queue.js';
 
 const clock: Clock = { now: () => 0, sleep: async () => {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -40,9 +41,9 @@ class HeldRunner implements Runner {
   }
 }
 
-describe('SerialQueue', () => {
+describe('BoundedQueue', () => {
   it('runs jobs one at a time in the order they were queued, past a failing one', async () => {
-    const queue = new SerialQueue();
+    const queue = new BoundedQueue();
     const order: string[] = [];
     let running = 0;
     let maxRunning = 0;
@@ -72,12 +73,62 @@ describe('SerialQueue', () => {
   });
 });
 
+describe('BoundedQueue with a limit', () => {
+  it('keeps at most `limit` jobs running and starts the others first come, first served', async () => {
+    const queue = new BoundedQueue(2);
+    const started: number[] = [];
+    const finish: Array<() => void> = [];
+    let running = 0;
+    let maxRunning = 0;
+    const jobs = [0, 1, 2, 3, 4].map((n) =>
+      queue.run(async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        started.push(n);
+        await new Promise<void>((resolve) => finish.push(resolve));
+        running--;
+        return n;
+      }),
+    );
+    await tick();
+    expect(started).toEqual([0, 1]);
+    expect(queue.size).toBe(5);
+    // Finish the newest running job first: the next queued job still starts in arrival order.
+    finish.splice(1, 1)[0]?.();
+    await tick();
+    expect(started).toEqual([0, 1, 2]);
+    while (finish.length > 0) {
+      finish.shift()?.();
+      await tick();
+    }
+    expect(await Promise.all(jobs)).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(maxRunning).toBe(2);
+    expect(queue.size).toBe(0);
+    expect(() => new BoundedQueue(0)).toThrow(RangeError);
+  });
+});
+
 describe('Iscsiadm node-database queue', () => {
+  it('lets at most nodeDbConcurrency record writes run at once (4 by default)', async () => {
+    const runner = new HeldRunner();
+    const adm = new Iscsiadm(runner, clock);
+    const writes = [1, 2, 3, 4, 5, 6].map((n) => adm.createNode(`iqn.2000-01.com.example:w${n}`, '10.0.0.1:3260'));
+    await tick();
+    expect(runner.inFlight).toBe(4);
+    while (runner.pending.length > 0) {
+      await runner.answerOne();
+    }
+    await Promise.all(writes);
+    expect(runner.maxInFlight).toBe(4);
+    expect(runner.started).toHaveLength(6);
+  });
+
   const t = (n: number) => `iqn.2000-01.com.example:t${n}`;
 
   it('runs record writes one at a time, in call order, while logins and listings run beside them', async () => {
     const runner = new HeldRunner();
-    const adm = new Iscsiadm(runner, clock);
+    const adm = new Iscsiadm(runner, clock, { nodeDbConcurrency: 1 });
     const writes = [1, 2, 3].flatMap((n) => [
       adm.createNode(t(n), '10.0.0.1:3260'),
       adm.configureNode(t(n), '10.0.0.1:3260', [{ name: 'node.startup', value: 'manual' }]),
