@@ -82,6 +82,11 @@ export interface IscsiadmOptions {
   readonly dbRetryDelayMs: number;
   /** Node-database writers (record create, update, delete) in flight at once. */
   readonly nodeDbConcurrency: number;
+  /**
+   * Timeout of a node-database writer. Long: each call walks every record on the node under the
+   * lock file, and a writer killed while it holds that lock leaves it behind for every later call.
+   */
+  readonly nodeDbTimeoutMs: number;
 }
 
 export const defaultIscsiadmOptions: IscsiadmOptions = {
@@ -90,6 +95,7 @@ export const defaultIscsiadmOptions: IscsiadmOptions = {
   dbRetries: 3,
   dbRetryDelayMs: 500,
   nodeDbConcurrency: 4,
+  nodeDbTimeoutMs: 120_000,
 };
 
 export class Iscsiadm {
@@ -149,7 +155,9 @@ export class Iscsiadm {
   /** Creates the node record for one target portal (an existing record is kept). */
   async createNode(target: string, portal: string): Promise<void> {
     await this.nodeDb.run(() =>
-      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'new'], [0, iscsiExit.sessionExists]),
+      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'new'], [0, iscsiExit.sessionExists], {
+        timeoutMs: this.options.nodeDbTimeoutMs,
+      }),
     );
   }
 
@@ -165,7 +173,10 @@ export class Iscsiadm {
         redactArgs.push(args.length - 1);
       }
     }
-    await this.nodeDb.run(() => this.exec(args, [0], secrets.length > 0 ? { secrets, redactArgs } : {}));
+    const timeoutMs = this.options.nodeDbTimeoutMs;
+    await this.nodeDb.run(() =>
+      this.exec(args, [0], secrets.length > 0 ? { secrets, redactArgs, timeoutMs } : { timeoutMs }),
+    );
   }
 
   /** Sets one node setting; `secret` hides the value in every log line and error. */
@@ -190,7 +201,9 @@ export class Iscsiadm {
   /** Deletes the node record; no record (21) is success. */
   async deleteNode(target: string, portal: string): Promise<void> {
     await this.nodeDb.run(() =>
-      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'delete'], [0, iscsiExit.noObjectsFound]),
+      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'delete'], [0, iscsiExit.noObjectsFound], {
+        timeoutMs: this.options.nodeDbTimeoutMs,
+      }),
     );
   }
 

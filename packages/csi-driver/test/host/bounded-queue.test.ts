@@ -14,6 +14,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 /** A Runner whose calls stay in flight until the test answers them. */
 class HeldRunner implements Runner {
   readonly started: string[] = [];
+  readonly timeouts: Array<number | null | undefined> = [];
   readonly pending: Array<{ display: string; answer: () => void }> = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -21,6 +22,7 @@ class HeldRunner implements Runner {
   run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const display = displayCommand(cmd, args, options);
     this.started.push(display);
+    this.timeouts.push(options.timeoutMs);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     return new Promise((resolve) => {
@@ -122,6 +124,8 @@ describe('Iscsiadm node-database queue', () => {
     await Promise.all(writes);
     expect(runner.maxInFlight).toBe(4);
     expect(runner.started).toHaveLength(6);
+    // Writers get the long node-database timeout, never the 30 s of a listing.
+    expect(new Set(runner.timeouts)).toEqual(new Set([120_000]));
   });
 
   const t = (n: number) => `iqn.2000-01.com.example:t${n}`;
