@@ -1,9 +1,10 @@
 // How NodeStageVolume uses iscsiadm, so concurrent stages on one node stay cheap: a fixed, small
 // number of iscsiadm calls per stage (one listing before, record + all settings + login per
 // portal, one listing after), no host-wide `udevadm settle`, a fallback for an iscsiadm that does
-// not know node.session.scan, and many volumes staged at once by one service.
+// not know node.session.scan, many volumes staged at once by one service, and no use of a map
+// before udev has made its /dev/mapper node.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, gib, type Harness, portals, stageRequest } from './harness.js';
+import { createHarness, driverError, gib, type Harness, portals, stageRequest } from './harness.js';
 
 const kind = (args: readonly string[]) =>
   args.includes('--login') ? 'login' : args.includes('-o') ? `-o ${args[args.indexOf('-o') + 1]}` : args[1];
@@ -59,5 +60,25 @@ describe('NodeStageVolume and iscsiadm (fake host)', () => {
     }
     expect(h.host.commandsRun('iscsiadm', (a) => a.includes('--login'))).toBe(12);
     expect(h.host.commandsRun('iscsiadm', (a) => a.includes('-o'))).toBe(24);
+  });
+
+  it('waits for udev to make /dev/mapper/<map> before probing or formatting the map', async () => {
+    h.host.kernel.mapperNodeDelay = 5;
+    const req = stageRequest(h);
+    await h.service.nodeStageVolume(req);
+    expect(h.host.fs.mkfsCount).toBe(1);
+    expect(h.host.kernel.mountsAt(req.stagingTargetPath)).toHaveLength(1);
+
+    const other = await createHarness();
+    try {
+      other.host.kernel.mapperNodeDelay = 1_000_000;
+      const err = await driverError(() => other.service.nodeStageVolume(stageRequest(other)));
+      expect(err.kind).toBe('FailedPrecondition');
+      expect(err.message).toMatch(/got no \/dev\/mapper\/mpatha within .* is udev running/);
+      expect(other.host.fs.mkfsCount).toBe(0);
+      expect(other.host.commandsRun('blkid')).toBe(0);
+    } finally {
+      await other.cleanup();
+    }
   });
 });
