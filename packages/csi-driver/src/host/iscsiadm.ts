@@ -1,8 +1,12 @@
 // Typed iscsiadm operations and the one place its exit codes are interpreted (open-iscsi
 // include/iscsi_err.h). 15 (session exists) and 21 (nothing found) are success where the operation
 // is idempotent; 6 (database failure, concurrent writers) is retried; everything else becomes a
-// DriverError naming the command, the exit code and iscsiadm's own message.
+// DriverError naming the command, the exit code and iscsiadm's own message. Writes to the node
+// database (record create, update, delete) go through one queue per instance (a few at a time),
+// and the node service holds one instance per host, so its concurrent stages never pile up on
+// iscsiadm's database lock.
 import { DriverError, type DriverErrorKind } from '../errors.js';
+import { BoundedQueue } from './bounded-queue.js';
 import type { Clock } from './clock.js';
 import {
   type IscsiNodeRecord,
@@ -13,6 +17,13 @@ import {
   type SessionDetail,
 } from './iscsiadm-parse.js';
 import { describeFailure, type Runner, type RunResult } from './runner.js';
+
+/** One node-record setting; a secret value never reaches a log line or an error. */
+export interface NodeSetting {
+  readonly name: string;
+  readonly value: string;
+  readonly secret?: boolean;
+}
 
 export const iscsiExit = {
   idbm: 6,
@@ -69,6 +80,13 @@ export interface IscsiadmOptions {
   /** Retries of "iSCSI database failure" (concurrent writers). */
   readonly dbRetries: number;
   readonly dbRetryDelayMs: number;
+  /** Node-database writers (record create, update, delete) in flight at once. */
+  readonly nodeDbConcurrency: number;
+  /**
+   * Timeout of a node-database writer. Long: each call walks every record on the node under the
+   * lock file, and a writer killed while it holds that lock leaves it behind for every later call.
+   */
+  readonly nodeDbTimeoutMs: number;
 }
 
 export const defaultIscsiadmOptions: IscsiadmOptions = {
@@ -76,17 +94,22 @@ export const defaultIscsiadmOptions: IscsiadmOptions = {
   loginTimeoutMs: 120_000,
   dbRetries: 3,
   dbRetryDelayMs: 500,
+  nodeDbConcurrency: 4,
+  nodeDbTimeoutMs: 120_000,
 };
 
 export class Iscsiadm {
   private readonly runner: Runner;
   private readonly clock: Clock;
   private readonly options: IscsiadmOptions;
+  /** Node-database writers, `nodeDbConcurrency` at a time. */
+  readonly nodeDb: BoundedQueue;
 
   constructor(runner: Runner, clock: Clock, options: Partial<IscsiadmOptions> = {}) {
     this.runner = runner;
     this.clock = clock;
     this.options = { ...defaultIscsiadmOptions, ...options };
+    this.nodeDb = new BoundedQueue(this.options.nodeDbConcurrency);
   }
 
   private async exec(
@@ -131,13 +154,34 @@ export class Iscsiadm {
 
   /** Creates the node record for one target portal (an existing record is kept). */
   async createNode(target: string, portal: string): Promise<void> {
-    await this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'new'], [0, iscsiExit.sessionExists]);
+    await this.nodeDb.run(() =>
+      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'new'], [0, iscsiExit.sessionExists], {
+        timeoutMs: this.options.nodeDbTimeoutMs,
+      }),
+    );
+  }
+
+  /** Sets several node settings in one iscsiadm call (repeated `-n NAME -v VALUE`, open-iscsi 2.0.873+). */
+  async configureNode(target: string, portal: string, settings: readonly NodeSetting[]): Promise<void> {
+    const args = ['-m', 'node', '-T', target, '-p', portal, '-o', 'update'];
+    const secrets: string[] = [];
+    const redactArgs: number[] = [];
+    for (const setting of settings) {
+      args.push('-n', setting.name, '-v', setting.value);
+      if (setting.secret) {
+        secrets.push(setting.value);
+        redactArgs.push(args.length - 1);
+      }
+    }
+    const timeoutMs = this.options.nodeDbTimeoutMs;
+    await this.nodeDb.run(() =>
+      this.exec(args, [0], secrets.length > 0 ? { secrets, redactArgs, timeoutMs } : { timeoutMs }),
+    );
   }
 
   /** Sets one node setting; `secret` hides the value in every log line and error. */
   async updateNode(target: string, portal: string, name: string, value: string, secret = false): Promise<void> {
-    const args = ['-m', 'node', '-T', target, '-p', portal, '-o', 'update', '-n', name, '-v', value];
-    await this.exec(args, [0], secret ? { secrets: [value], redactArgs: [args.length - 1] } : {});
+    await this.configureNode(target, portal, [{ name, value, secret }]);
   }
 
   /** Logs in; an existing session (15) is success. */
@@ -156,7 +200,11 @@ export class Iscsiadm {
 
   /** Deletes the node record; no record (21) is success. */
   async deleteNode(target: string, portal: string): Promise<void> {
-    await this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'delete'], [0, iscsiExit.noObjectsFound]);
+    await this.nodeDb.run(() =>
+      this.exec(['-m', 'node', '-T', target, '-p', portal, '-o', 'delete'], [0, iscsiExit.noObjectsFound], {
+        timeoutMs: this.options.nodeDbTimeoutMs,
+      }),
+    );
   }
 
   /** Rescans the LUNs of one session (never the whole host). */

@@ -213,11 +213,12 @@ async function stageFilesystem(
       throw alreadyExists(`${p.staging} is mounted ${isReadOnly(top) ? 'read-only' : 'read-write'} already`);
     }
   } else {
-    await ensureFilesystem(ctx, device, fsType, p.createOptions, p.readOnly, async () => {
+    const formatted = await ensureFilesystem(ctx, device, fsType, p.createOptions, p.readOnly, async () => {
       state = touch(ctx, state, { pendingInit: Boolean(p.params.fsOwner || p.params.fsMode) });
       await ctx.store.put(state);
     });
-    if (fsType === 'ext4' && !p.readOnly) {
+    // A filesystem made just now fills its device: only an existing one can need to grow.
+    if (fsType === 'ext4' && !p.readOnly && !formatted) {
       await growExt4BeforeMount(ctx, device);
     }
     await assertDeviceUnmounted(ctx, device, `mount it at ${p.staging}`);

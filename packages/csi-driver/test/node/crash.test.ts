@@ -80,7 +80,7 @@ describe('crash after each step, then retry', () => {
       async () => {},
       (s, h) => s.nodeStageVolume(stageRequest(h, { context: { fsOwner: '1000:1000' } })),
     );
-    expect(steps).toBeGreaterThan(15);
+    expect(steps).toBeGreaterThan(12);
   });
 
   it('NodeStageVolume (block) converges', async () => {

@@ -7,6 +7,7 @@ import { memoryBenchmark } from './memory-bench.js';
 import { stormBenchmark } from './pod-storm.js';
 import { scaleBenchmark } from './scale.js';
 import { throughputBenchmark } from './throughput.js';
+import { vmStageBenchmark } from './vm-stage.js';
 
 export const benchmarks: Benchmark[] = [
   cspBenchmark,
@@ -16,6 +17,7 @@ export const benchmarks: Benchmark[] = [
   stormBenchmark,
   memoryBenchmark,
   kubeBenchmark,
+  vmStageBenchmark,
 ];
 
 /**
@@ -23,6 +25,9 @@ export const benchmarks: Benchmark[] = [
  * machinery does not (pnpm e2e:kube covers the same code, with assertions).
  */
 export const clusterBenchmarks: readonly string[] = [kubeBenchmark.name];
+
+/** Benchmarks that boot the VM suite's image (root, QEMU, minutes): `pnpm bench` runs them, unit tests do not. */
+export const vmBenchmarks: readonly string[] = [vmStageBenchmark.name];
 
 export function selectBenchmarks(only: string[] | undefined): Benchmark[] {
   return only ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;

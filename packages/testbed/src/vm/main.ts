@@ -1,21 +1,17 @@
 #!/usr/bin/env node
 // `pnpm e2e:vm`: the real-kernel VM suite. Installs the host tools it lacks, builds or reuses the
 // cached image, boots one VM per --run, prints a timing table, exits non-zero on any failure.
-import { access, copyFile, readFile } from 'node:fs/promises';
+import { access, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.js';
-import { ensureHostTools, RUN_TOOLS } from './host-tools.js';
-import { ensureImage } from './image.js';
 import type { MarkerEvent } from './markers.js';
 import { parseOptions, timeoutFor, USAGE, UsageError, type VmOptions } from './options.js';
+import { defaultCacheDir, prepareVm, repoDir } from './prepare.js';
 import { CommandError } from './proc.js';
-import { defaultRecipe, recipeHash } from './recipe.js';
 import { writeReport } from './report.js';
 import { runScenario, type ScenarioOutcome, scenarioLabel } from './scenario-run.js';
 import { formatTimingTable, stepRows, type TimingRow } from './table.js';
 
-const repoDir = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/\/$/, '');
 const log = (line: string) => console.log(`e2e:vm ${line}`);
 const since = (t: number) => (performance.now() - t) / 1000;
 
@@ -62,22 +58,17 @@ async function copyJunitReports(outcomes: ScenarioOutcome[], dir: string): Promi
 }
 
 async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
-  const cacheDir = resolve(options.cacheDir ?? join(repoDir, '.cache', 'vm'));
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const rows: TimingRow[] = [];
   const begun = performance.now();
-  let started = begun;
-  const installed = await ensureHostTools(RUN_TOOLS, log, cleanup);
-  rows.push({ label: 'host tools', seconds: since(started), status: installed.join(' ') || 'present', depth: 0 });
-
-  const recipe = defaultRecipe(await readFile(join(repoDir, 'packages/testbed/vm/init.sh'), 'utf8'));
-  log(`image recipe ${recipeHash(recipe)}, cache ${cacheDir}`);
-  started = performance.now();
-  const { image, built, timings } = await ensureImage({ cacheDir, recipe, rebuild: options.rebuild, log, cleanup });
+  const vm = await prepareVm({ cacheDir, rebuild: options.rebuild, log, cleanup });
+  const { image, built, timings } = vm;
+  rows.push({ label: 'host tools', seconds: vm.toolSeconds, status: vm.installed.join(' ') || 'present', depth: 0 });
   if (built && timings) {
     rows.push({ label: 'image: debootstrap', seconds: timings.debootstrapSeconds, status: 'built', depth: 0 });
     rows.push({ label: 'image: mkfs.ext4 -d', seconds: timings.imageSeconds, status: 'built', depth: 0 });
   } else {
-    rows.push({ label: 'image', seconds: since(started), status: `cached ${image.manifest.hash}`, depth: 0 });
+    rows.push({ label: 'image', seconds: vm.imageSeconds, status: `cached ${image.manifest.hash}`, depth: 0 });
   }
   log(
     `image ${image.dir} (kernel ${image.manifest.kernelVersion}${image.extraKernel ? `, extra kernel ${image.extraKernel.version}` : ''})`,

@@ -22,13 +22,11 @@ export const DEFAULT_RUNS = ['csi:mutual', 'csi:oneway', 'shell:oneway', 'sanity
  * Default limits per VM run: a scenario run takes 1 to 2 minutes; the sanity run 15 to 30 on an
  * idle 2-core host, and twice that when other jobs share it.
  */
-export const DEFAULT_TIMEOUT_SECONDS = { scenario: 600, sanity: 4800 };
+export const DEFAULT_TIMEOUT_SECONDS = { scenario: 600, sanity: 4800, stagebench: 1800 };
 
 export function timeoutFor(options: VmOptions, spec: ScenarioSpec): number {
-  return (
-    options.timeoutSeconds ??
-    (spec.ops === 'sanity' ? DEFAULT_TIMEOUT_SECONDS.sanity : DEFAULT_TIMEOUT_SECONDS.scenario)
-  );
+  const byKind = spec.ops === 'sanity' || spec.ops === 'stagebench' ? spec.ops : 'scenario';
+  return options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[byKind];
 }
 
 export const USAGE = `usage: pnpm e2e:vm [options]   (or: node packages/testbed/dist/vm/main.js [options])
@@ -46,9 +44,12 @@ options:
                      nvme:plain|dhchap: NVMe/TCP against the guest kernel's nvmet target,
                      the driver's NodeService, DH-CHAP off or bidirectional (dhchap
                      boots the image's bookworm-backports kernel: 6.1 lacks NVMe auth).
+                     stagebench:COUNT: the NodeStage benchmark (pnpm bench --only vmstage):
+                     one stage alone, then COUNT at once; never a default run.
                      Repeatable. Default: ${DEFAULT_RUNS.join(', ')}
   --entry PATH       JS entry for OPS=js, relative to the repo root (default ${DEFAULT_ENTRY})
-  --timeout SECONDS  limit per VM run (default ${DEFAULT_TIMEOUT_SECONDS.scenario}, sanity runs ${DEFAULT_TIMEOUT_SECONDS.sanity})
+  --timeout SECONDS  limit per VM run (default ${DEFAULT_TIMEOUT_SECONDS.scenario}, sanity runs ${DEFAULT_TIMEOUT_SECONDS.sanity},
+                     stagebench ${DEFAULT_TIMEOUT_SECONDS.stagebench})
   --rebuild          build the image again even if the cache has it
   --build-only       build (or check) the image, boot nothing
   --cache-dir DIR    image and log cache (default <repo>/.cache/vm)
@@ -65,6 +66,13 @@ export class UsageError extends Error {
 
 export function parseRun(text: string, entry: string): ScenarioSpec {
   const [ops, chap, extra] = text.split(':');
+  if (ops === 'stagebench') {
+    const count = Number(chap);
+    if (extra !== undefined || !/^\d+$/.test(chap ?? '') || count < 1 || count > 64) {
+      throw new UsageError(`--run ${JSON.stringify(text)}: expected stagebench:COUNT (1 to 64 volumes at once)`);
+    }
+    return { ops, chap: 'oneway', entry, count };
+  }
   if (ops === 'nvme') {
     if (extra !== undefined || (chap !== 'plain' && chap !== 'dhchap')) {
       throw new UsageError(`--run ${JSON.stringify(text)}: expected nvme:plain|dhchap`);

@@ -17,14 +17,17 @@ export interface ScenarioSpec {
    * `shell` and `js` reference implementations that call the tools directly; `sanity` runs
    * csi-sanity against the whole stack (simulator on LIO, CSP, driver) instead of the scenario.
    * `nvme` is the NVMe/TCP scenario (the NodeService against the guest kernel's nvmet target).
+   * `stagebench` is the NodeStage benchmark (one stage alone, then `count` at once).
    */
-  ops: 'shell' | 'js' | 'csi' | 'sanity' | 'nvme';
+  ops: 'shell' | 'js' | 'csi' | 'sanity' | 'nvme' | 'stagebench';
   /** CHAP flavour of the iSCSI runs; `plain`/`dhchap` (bidirectional DH-CHAP) of the NVMe run. */
   chap: 'oneway' | 'mutual' | 'plain' | 'dhchap';
   /** JS entry for ops=js, relative to the repo root. */
   entry: string;
   /** Boot the image's extra kernel (the recipe's extraKernelSuite) instead of the suite's own. */
   kernel?: 'extra';
+  /** stagebench: how many volumes are staged at once. */
+  count?: number;
 }
 
 export interface ScenarioOutcome {
@@ -40,6 +43,8 @@ export interface ScenarioOutcome {
   stderr: string;
   /** Sanity runs: csi-sanity's JUnit reports, per access type, kept under <cache>/logs. */
   junit: Array<{ access: string; path: string }>;
+  /** JSON results the guest handed back (the stage benchmark's), by file name, kept under <cache>/logs. */
+  results: Record<string, string>;
 }
 
 export interface RunScenarioOptions {
@@ -64,7 +69,39 @@ export function imageFor(spec: ScenarioSpec, image: VmImage): VmImage {
 }
 
 export function scenarioLabel(spec: ScenarioSpec): string {
-  return `${spec.ops}-${spec.chap}`;
+  return spec.ops === 'stagebench' ? `stagebench-${spec.count ?? 20}` : `${spec.ops}-${spec.chap}`;
+}
+
+/** The guest runner's e2e.* parameters for a run. */
+export function guestParams(spec: ScenarioSpec): Record<string, string> {
+  if (spec.ops === 'nvme') {
+    return { 'e2e.scenario': 'nvme', 'e2e.auth': spec.chap };
+  }
+  if (spec.ops === 'stagebench') {
+    return { 'e2e.scenario': 'stagebench', 'e2e.count': String(spec.count ?? 20) };
+  }
+  const params: Record<string, string> = {
+    'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js',
+    'e2e.chap': spec.chap,
+  };
+  if (spec.ops === 'js' || spec.ops === 'csi') {
+    params['e2e.entry'] = spec.entry;
+    params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
+  }
+  return params;
+}
+
+/** The stage benchmark's results (`stagebench-<mode>.json`), kept as `<label>-<mode>.json`. */
+async function keepResults(outDir: string, logsDir: string, label: string): Promise<Record<string, string>> {
+  const kept: Record<string, string> = {};
+  for (const name of (await readdir(outDir)).sort()) {
+    const mode = /^stagebench-([a-z]+)\.json$/.exec(name)?.[1];
+    if (mode) {
+      kept[name] = join(logsDir, `${label}-${mode}.json`);
+      await copyFile(join(outDir, name), kept[name]);
+    }
+  }
+  return kept;
 }
 
 /**
@@ -103,10 +140,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     const outDir = join(tmp, 'out');
     await mkdir(outDir);
     const serialLog = join(tmp, 'serial.log');
-    const params: Record<string, string> =
-      spec.ops === 'nvme'
-        ? { 'e2e.scenario': 'nvme', 'e2e.auth': spec.chap }
-        : { 'e2e.ops': spec.ops === 'shell' || spec.ops === 'sanity' ? spec.ops : 'js', 'e2e.chap': spec.chap };
+    const params = guestParams(spec);
     if (spec.ops === 'sanity') {
       const sanity = await findCsiSanity();
       if (!sanity) {
@@ -115,9 +149,6 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
         );
       }
       await copyFile(sanity, join(nodeDir, 'csi-sanity'));
-    } else if (spec.ops !== 'shell' && spec.ops !== 'nvme') {
-      params['e2e.entry'] = spec.entry;
-      params['e2e.jsops'] = spec.ops === 'csi' ? 'service' : 'tools';
     }
     const image = imageFor(spec, options.image);
     const run = await runQemu(
@@ -135,6 +166,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
     await mkdir(logsDir, { recursive: true });
     await copyFile(serialLog, logPath);
     const junit = await keepOutputs(outDir, logsDir, label);
+    const results = await keepResults(outDir, logsDir, label);
     const { steps, result, errors } = run.parser;
     return {
       label,
@@ -148,6 +180,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
       logPath,
       stderr: run.stderr,
       junit,
+      results,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -4,16 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/bench/cli.js';
 import { markdownReport, markdownTable } from '../../src/bench/markdown.js';
-import { benchmarks, clusterBenchmarks, selectBenchmarks } from '../../src/bench/registry.js';
+import { benchmarks, clusterBenchmarks, selectBenchmarks, vmBenchmarks } from '../../src/bench/registry.js';
 import { renderBenchmark, renderTable } from '../../src/bench/render.js';
 import type { BenchReport, Table } from '../../src/bench/report.js';
 import { runBenchmarks } from '../../src/bench/run.js';
 import { Scope } from '../../src/bench/scope.js';
 import { percentile, summarize } from '../../src/bench/stats.js';
 
-const names = ['csp', 'scale', 'driver', 'throughput', 'storm', 'memory', 'kube'];
-/** What the tiny run covers: everything but the real-cluster benchmark (pnpm e2e:kube tests that code). */
-const tinyNames = names.filter((n) => !clusterBenchmarks.includes(n));
+const names = ['csp', 'scale', 'driver', 'throughput', 'storm', 'memory', 'kube', 'vmstage'];
+/**
+ * What the tiny run covers: everything but the real-cluster benchmark (pnpm e2e:kube tests that
+ * code) and the VM one (pnpm e2e:vm boots the same image and node service).
+ */
+const tinyNames = names.filter((n) => !clusterBenchmarks.includes(n) && !vmBenchmarks.includes(n));
 
 function expectWellFormed(t: Table): void {
   expect(t.title).toEqual(expect.any(String));

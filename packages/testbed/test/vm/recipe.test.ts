@@ -4,7 +4,7 @@ import { mountsBelow } from '../../src/vm/mounts.js';
 import { parseOptions, timeoutFor, UsageError } from '../../src/vm/options.js';
 import { kernelCommandLine, qemuArgs } from '../../src/vm/qemu.js';
 import { defaultRecipe, GUEST_PACKAGES, recipeHash } from '../../src/vm/recipe.js';
-import { imageFor, type ScenarioSpec } from '../../src/vm/scenario-run.js';
+import { guestParams, imageFor, type ScenarioSpec, scenarioLabel } from '../../src/vm/scenario-run.js';
 
 describe('image recipe hash', () => {
   it('is stable, ignores package order, and changes with the init or the package list', () => {
@@ -140,6 +140,25 @@ describe('command-line options', () => {
     });
     expect(() => imageFor(dhchap as ScenarioSpec, base)).toThrow(/extra kernel/);
     expect(() => parseOptions(['--run', 'nvme:oneway'])).toThrow(UsageError);
+  });
+
+  it('runs the stage benchmark only when asked, with its count on the kernel command line', () => {
+    expect(parseOptions([]).runs.some((r) => r.ops === 'stagebench')).toBe(false);
+    const options = parseOptions(['--run', 'stagebench:20']);
+    const [spec] = options.runs;
+    expect(spec).toMatchObject({ ops: 'stagebench', count: 20 });
+    expect(timeoutFor(options, spec as ScenarioSpec)).toBe(1800);
+    expect(scenarioLabel(spec as ScenarioSpec)).toBe('stagebench-20');
+    expect(guestParams(spec as ScenarioSpec)).toEqual({ 'e2e.scenario': 'stagebench', 'e2e.count': '20' });
+    expect(guestParams({ ops: 'csi', chap: 'mutual', entry: 'x.js' })).toEqual({
+      'e2e.ops': 'js',
+      'e2e.chap': 'mutual',
+      'e2e.entry': 'x.js',
+      'e2e.jsops': 'service',
+    });
+    for (const bad of ['stagebench', 'stagebench:0', 'stagebench:65', 'stagebench:2x', 'stagebench:2:3']) {
+      expect(() => parseOptions(['--run', bad]), bad).toThrow(UsageError);
+    }
   });
 
   it('rejects bad runs, entries outside the repo, short timeouts and unknown flags', () => {

@@ -8,6 +8,7 @@
 #   e2e.chap=oneway|mutual CHAP flavour of the target and the node records (default oneway)
 #   e2e.scenario=iscsi|nvme which volume lifecycle (default iscsi); nvme runs scenario-nvme.sh
 #   e2e.auth=plain|dhchap  DH-CHAP of the NVMe target and the node (default plain)
+#   e2e.scenario=stagebench the NodeStage benchmark (stagebench.sh) with e2e.count volumes at once
 # It prints E2E-STEP markers, then E2E-RESULT PASS|FAIL <reason>, and powers the VM off.
 
 E2E_GUEST=/repo/packages/testbed/vm/guest
@@ -43,6 +44,9 @@ if [ "$E2E_SCENARIO" = nvme ]; then
   . "$E2E_GUEST/nvme-checks.sh"
   . "$E2E_GUEST/scenario-nvme.sh"
   scenario_run
+elif [ "$E2E_SCENARIO" = stagebench ]; then
+  . "$E2E_GUEST/stagebench.sh"
+  stagebench_run "$(cmdline_arg e2e.count 20)"
 elif [ "$E2E_OPS" = sanity ]; then
   log "ops=$E2E_OPS chap=$E2E_CHAP"
   sanity_scenario

@@ -18,7 +18,10 @@ export interface IscsiTiming extends PathTiming, MapTiming {
 
 export const defaultIscsiTiming: IscsiTiming = {
   deviceTimeoutMs: 30_000,
-  pollIntervalMs: 500,
+  // Polls read a few sysfs files: cheap enough to look often, so a stage never waits long past
+  // the moment its device or map appears.
+  pollIntervalMs: 100,
+  rescanIntervalMs: 1_000,
   mapTimeoutMs: 30_000,
   preferredMapTimeoutMs: 5_000,
   flushRetries: 3,

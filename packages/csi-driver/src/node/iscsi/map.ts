@@ -24,9 +24,16 @@ export interface ResolvedDevice {
   readonly mpathWwid?: string;
 }
 
-type MapProbe = { kind: 'map'; dm: string; name: string; wwid: string } | { kind: 'none' } | { kind: 'partial' };
+type MapProbe =
+  | { kind: 'map'; dm: string; name: string; wwid: string }
+  | { kind: 'none' }
+  | { kind: 'partial' }
+  | { kind: 'nameless'; name: string };
 
-/** The map holding all paths, 'partial' while only some are held, 'none' when none is. */
+/**
+ * The map holding all paths, 'partial' while only some are held, 'none' when none is, 'nameless'
+ * while udev has not made its /dev/mapper node yet (the kernel has the map before udev names it).
+ */
 async function probeMap(files: HostFiles, paths: readonly PathDevice[]): Promise<MapProbe> {
   const maps = new Set<string>();
   let unheld = 0;
@@ -55,6 +62,9 @@ async function probeMap(files: HostFiles, paths: readonly PathDevice[]): Promise
     return { kind: 'partial' };
   }
   const name = (await dmName(files, dm)) ?? dm;
+  if (!(await files.deviceNumber(`/dev/mapper/${name}`))) {
+    return { kind: 'nameless', name };
+  }
   const wwid = ((await dmUuid(files, dm)) ?? '').replace(/^mpath-/, '');
   return { kind: 'map', dm, name, wwid };
 }
@@ -100,7 +110,13 @@ export async function resolveDevice(
   if (found) {
     return { device: `/dev/mapper/${found.name}`, dm: found.dm, mapName: found.name, mpathWwid: found.wwid };
   }
-  const lastKind = (last as MapProbe).kind;
+  const lastProbe = last as MapProbe;
+  const lastKind = lastProbe.kind;
+  if (lastKind === 'nameless') {
+    throw failedPrecondition(
+      `the multipath map ${lastProbe.name} of ${paths.map((p) => p.name).join(', ')} got no /dev/mapper/${lastProbe.name} within ${wait} ms: is udev running on the host?`,
+    );
+  }
   if (policy === 'required') {
     const state = lastKind === 'partial' ? 'holds only some of the paths' : 'was not created';
     throw failedPrecondition(

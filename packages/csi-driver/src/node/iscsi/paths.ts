@@ -1,14 +1,15 @@
 // From a logged-in session to a verified path device: a targeted scan of our LUN on the session's
-// SCSI host, a wait (with a deadline) until the kernel lists the disk AND udev made its by-path
-// link, then a check of the disk's WWID/serial against the publish context. A stale disk (the LUN
-// number now points at another volume) is deleted and rescanned once.
+// SCSI host, a poll (short interval, with a deadline) until the kernel lists the disk AND udev made
+// its by-path link, then a check of the disk's WWID/serial against the publish context. A stale
+// disk (the LUN number now points at another volume) is deleted and rescanned once. No `udevadm
+// settle`: it waits for every queued uevent on the host, so concurrent stages would wait on each
+// other's devices; the poll waits only for this LUN's link.
 import { basename } from 'node:path';
 import { DriverError, failedPrecondition } from '../../errors.js';
 import { type Clock, pollUntil } from '../../host/clock.js';
 import type { HostFiles } from '../../host/files.js';
 import type { Runner } from '../../host/runner.js';
 import { deleteScsiDevice, holders, scanLun, scsiIdentity, sessionDisks } from '../../host/sysfs.js';
-import { udevSettle } from '../../host/udev.js';
 import { byPathLink, identityMatches } from './record.js';
 import type { LiveSession } from './session.js';
 
@@ -16,6 +17,8 @@ export interface PathTiming {
   /** How long to wait for the disk and its by-path link after a scan. */
   readonly deviceTimeoutMs: number;
   readonly pollIntervalMs: number;
+  /** While the disk is missing, how often to scan for the LUN again. */
+  readonly rescanIntervalMs: number;
 }
 
 export interface PathDevice {
@@ -41,11 +44,14 @@ async function waitForDisk(ctx: Ctx, session: LiveSession, iqn: string, lun: num
   const link = byPathLink(session.portal, iqn, lun);
   let sawDisk: string | undefined;
   await scanLun(ctx.files, session.host, lun);
-  await udevSettle(ctx.runner);
+  let scannedAt = ctx.clock.now();
   const found = await pollUntil(ctx.clock, ctx.timing.deviceTimeoutMs, ctx.timing.pollIntervalMs, async () => {
     const disk = await diskForLun(ctx.files, session.sid, lun);
     if (!disk) {
-      await scanLun(ctx.files, session.host, lun);
+      if (ctx.clock.now() - scannedAt >= ctx.timing.rescanIntervalMs) {
+        await scanLun(ctx.files, session.host, lun);
+        scannedAt = ctx.clock.now();
+      }
       return undefined;
     }
     sawDisk = disk.name;

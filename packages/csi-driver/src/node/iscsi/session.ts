@@ -1,10 +1,11 @@
 // One iSCSI session per (target, portal): node record, manual startup and scanning, CHAP from the
-// node-stage secret, login. Callers hold the target's lock.
+// node-stage secret (all settings in one iscsiadm call), login; the portals of a target log in at
+// once. Callers hold the target's lock.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { internal, isDriverError } from '../../errors.js';
 import type { HostFiles } from '../../host/files.js';
-import type { Iscsiadm } from '../../host/iscsiadm.js';
+import type { Iscsiadm, NodeSetting } from '../../host/iscsiadm.js';
 import type { IscsiSession } from '../../host/iscsiadm-parse.js';
 import { formatPortal, parsePortal } from '../../host/portal.js';
 import { sessionHost } from '../../host/sysfs.js';
@@ -33,6 +34,26 @@ export function findSession(sessions: readonly IscsiSession[], iqn: string, port
   return sessions.find((s) => s.target === iqn && s.portal === portal);
 }
 
+/** The node-record settings of a session the node service logs in: manual startup and scan, CHAP. */
+export function nodeSettings(chap: ChapCredentials | undefined): NodeSetting[] {
+  const manual: NodeSetting[] = [
+    { name: 'node.startup', value: 'manual' },
+    { name: 'node.session.scan', value: 'manual' },
+  ];
+  if (!chap) {
+    return [...manual, { name: 'node.session.auth.authmethod', value: 'None' }];
+  }
+  return [
+    ...manual,
+    { name: 'node.session.auth.authmethod', value: 'CHAP' },
+    { name: 'node.session.auth.username', value: chap.user, secret: true },
+    { name: 'node.session.auth.password', value: chap.password, secret: true },
+    { name: 'node.session.auth.username_in', value: chap.mutualUser ?? '', secret: true },
+    { name: 'node.session.auth.password_in', value: chap.mutualPassword ?? '', secret: true },
+  ];
+}
+
+/** Writes every setting in one iscsiadm call (after the record create, two node-database writes per portal). */
 async function applySettings(
   iscsiadm: Iscsiadm,
   iqn: string,
@@ -40,54 +61,103 @@ async function applySettings(
   chap: ChapCredentials | undefined,
   logger: NodeLogger,
 ): Promise<void> {
-  await iscsiadm.updateNode(iqn, portal, 'node.startup', 'manual');
+  const settings = nodeSettings(chap);
   try {
-    await iscsiadm.updateNode(iqn, portal, 'node.session.scan', 'manual');
+    await iscsiadm.configureNode(iqn, portal, settings);
   } catch (err) {
-    // open-iscsi before 2.0.876 has no node.session.scan; the session then scans every LUN at login.
-    logger.debug({ iqn, portal, err: isDriverError(err) ? err.message : String(err) }, 'node.session.scan not set');
+    if (!isDriverError(err) || err.kind === 'DeadlineExceeded') {
+      throw err;
+    }
+    // open-iscsi before 2.0.876 has no node.session.scan and refuses the whole update for it; the
+    // session then scans every LUN at login.
+    logger.debug({ iqn, portal, err: err.message }, 'node.session.scan not accepted; updating without it');
+    await iscsiadm.configureNode(
+      iqn,
+      portal,
+      settings.filter((s) => s.name !== 'node.session.scan'),
+    );
   }
-  if (!chap) {
-    await iscsiadm.updateNode(iqn, portal, 'node.session.auth.authmethod', 'None');
-    return;
-  }
-  await iscsiadm.updateNode(iqn, portal, 'node.session.auth.authmethod', 'CHAP');
-  await iscsiadm.updateNode(iqn, portal, 'node.session.auth.username', chap.user, true);
-  await iscsiadm.updateNode(iqn, portal, 'node.session.auth.password', chap.password, true);
-  await iscsiadm.updateNode(iqn, portal, 'node.session.auth.username_in', chap.mutualUser ?? '', true);
-  await iscsiadm.updateNode(iqn, portal, 'node.session.auth.password_in', chap.mutualPassword ?? '', true);
 }
 
+/** Node record, settings and login for one portal; a failed login removes the record unless a session uses it. */
+async function logIn(
+  iscsiadm: Iscsiadm,
+  iqn: string,
+  portal: string,
+  address: string,
+  chap: ChapCredentials | undefined,
+  logger: NodeLogger,
+): Promise<void> {
+  await iscsiadm.createNode(iqn, portal);
+  await applySettings(iscsiadm, iqn, portal, chap, logger);
+  try {
+    await iscsiadm.login(iqn, portal);
+  } catch (err) {
+    if (!findSession(await iscsiadm.sessions(), iqn, address)) {
+      await iscsiadm.deleteNode(iqn, portal).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+type LoginOutcome = { portal: string; address: string; existing: boolean } | { portal: string; error: unknown };
+
+/** A session per portal, or why there is none. */
+export type PortalSession = { portal: string; session: LiveSession } | { portal: string; error: unknown };
+
 /**
- * Returns the session for (iqn, portal), logging in when there is none. A failed login removes the
- * node record it created, but only while no session uses it.
+ * Returns the session for (iqn, portal) of every portal, logging in where there is none; the
+ * portals log in at once. One session listing before and one after, whatever the portal count.
  */
-export async function ensureSession(
+export async function ensureSessions(
   iscsiadm: Iscsiadm,
   files: HostFiles,
   iqn: string,
-  portal: string,
+  portals: readonly string[],
   chap: ChapCredentials | undefined,
   logger: NodeLogger,
-): Promise<LiveSession> {
-  const address = await addressPortal(portal);
-  let session = findSession(await iscsiadm.sessions(), iqn, address);
-  if (!session) {
-    await iscsiadm.createNode(iqn, portal);
-    await applySettings(iscsiadm, iqn, portal, chap, logger);
-    try {
-      await iscsiadm.login(iqn, portal);
-    } catch (err) {
-      if (!findSession(await iscsiadm.sessions(), iqn, address)) {
-        await iscsiadm.deleteNode(iqn, portal).catch(() => undefined);
+): Promise<PortalSession[]> {
+  const before = await iscsiadm.sessions();
+  const logins = await Promise.all(
+    portals.map(async (portal): Promise<LoginOutcome> => {
+      try {
+        const address = await addressPortal(portal);
+        const existing = findSession(before, iqn, address) !== undefined;
+        if (!existing) {
+          await logIn(iscsiadm, iqn, portal, address, chap, logger);
+          logger.info({ iqn, portal }, 'iSCSI session logged in');
+        }
+        return { portal, address, existing };
+      } catch (error) {
+        return { portal, error };
       }
-      throw err;
-    }
-    session = findSession(await iscsiadm.sessions(), iqn, address);
-    if (!session) {
-      throw internal(`iscsiadm reported a login to ${iqn} at ${portal} but lists no session for it`);
-    }
-    logger.info({ iqn, portal, sid: session.sid }, 'iSCSI session logged in');
+    }),
+  );
+  const after = logins.some((l) => 'address' in l && !l.existing) ? await iscsiadm.sessions() : before;
+  return Promise.all(
+    logins.map(async (login): Promise<PortalSession> => {
+      if (!('address' in login)) {
+        return login;
+      }
+      try {
+        return { portal: login.portal, session: await liveSession(files, after, iqn, login.portal, login.address) };
+      } catch (error) {
+        return { portal: login.portal, error };
+      }
+    }),
+  );
+}
+
+async function liveSession(
+  files: HostFiles,
+  sessions: readonly IscsiSession[],
+  iqn: string,
+  portal: string,
+  address: string,
+): Promise<LiveSession> {
+  const session = findSession(sessions, iqn, address);
+  if (!session) {
+    throw internal(`iscsiadm reported a login to ${iqn} at ${portal} but lists no session for it`);
   }
   const host = await sessionHost(files, session.sid);
   if (host === undefined) {

@@ -28,7 +28,7 @@ import { locatePaths } from './locate.js';
 import { resolveDevice } from './map.js';
 import { type PathDevice, pathDevice } from './paths.js';
 import { type IscsiRecord, parseIscsiSpec, recordFromJson, recordToJson } from './record.js';
-import { addressPortal, ensureSession, findSession } from './session.js';
+import { addressPortal, ensureSessions, findSession } from './session.js';
 import { detachIscsi, findMap } from './teardown.js';
 
 export interface IscsiTransportOptions {
@@ -74,17 +74,34 @@ export class IscsiTransport implements Transport {
     const { ctx } = this;
     const paths: PathDevice[] = [];
     const failures: DriverError[] = [];
+    // Every portal at once; with multipath off, one portal at a time until one gives a path.
+    const batches = ctx.policy === 'off' ? spec.portals.map((p) => [p]) : [spec.portals];
     for (const iqn of spec.iqns) {
       await ctx.locks.with(lockKeys.target(iqn), async () => {
-        for (const portal of spec.portals) {
+        for (const batch of batches) {
           if (ctx.policy === 'off' && paths.length > 0) {
             return;
           }
-          try {
-            const session = await ensureSession(ctx.iscsiadm, ctx.files, iqn, portal, request.chap, ctx.logger);
-            paths.push(await pathDevice(ctx, session, iqn, spec.lun, spec.serial));
-          } catch (err) {
-            const failure = isDriverError(err) ? err : internal(`attaching ${iqn} via ${portal}: ${String(err)}`, err);
+          const sessions = await ensureSessions(ctx.iscsiadm, ctx.files, iqn, batch, request.chap, ctx.logger);
+          const found = await Promise.all(
+            sessions.map((s) =>
+              'error' in s
+                ? { portal: s.portal, error: s.error }
+                : pathDevice(ctx, s.session, iqn, spec.lun, spec.serial).then(
+                    (path) => ({ portal: s.portal, path }),
+                    (error: unknown) => ({ portal: s.portal, error }),
+                  ),
+            ),
+          );
+          for (const result of found) {
+            if ('path' in result) {
+              paths.push(result.path);
+              continue;
+            }
+            const { portal, error } = result;
+            const failure = isDriverError(error)
+              ? error
+              : internal(`attaching ${iqn} via ${portal}: ${String(error)}`, error);
             failures.push(failure);
             ctx.logger.warn({ volumeId: request.volumeId, iqn, portal, err: failure.message }, 'iSCSI path failed');
           }

@@ -134,7 +134,15 @@ function node(k: FakeKernel, args: readonly string[]): CmdResult {
     return fail(21, 'iscsiadm: No records found');
   }
   if (op === 'update') {
-    record.set(opt(args, '-n') ?? '', opt(args, '-v') ?? '');
+    // Every `-n NAME -v VALUE` pair, as iscsiadm takes them; an unknown name fails the whole call.
+    const pairs = args.flatMap((a, i) => (a === '-n' ? [{ name: args[i + 1] ?? '', value: args[i + 3] ?? '' }] : []));
+    const unknown = pairs.find((p) => k.unknownNodeSettings.includes(p.name));
+    if (unknown) {
+      return fail(7, `iscsiadm: Cannot modify ${unknown.name}. Invalid param name.`);
+    }
+    for (const { name, value } of pairs) {
+      record.set(name, value);
+    }
     return ok();
   }
   if (op === 'delete') {

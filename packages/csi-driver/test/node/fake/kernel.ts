@@ -59,6 +59,8 @@ export interface FakeMap {
   minor: number;
   size: number;
   queueing: boolean;
+  /** Lookups of /dev/mapper/<name> that still miss (udev has not made the node yet). */
+  nodePending: number;
 }
 
 export interface FakeFs {
@@ -107,9 +109,13 @@ export class FakeKernel {
   private nextAnon = 40;
   /** by-path polls before udev links a new disk. */
   udevDelayPolls = 2;
+  /** Lookups of a new map's /dev/mapper node that miss before udev has made it. */
+  mapperNodeDelay = 0;
   /** holders reads before multipathd adds a new path to its map. */
   multipathDelayPolls = 1;
   multipathdRunning = true;
+  /** Node settings this iscsiadm does not know (node.session.scan before open-iscsi 2.0.876). */
+  unknownNodeSettings: string[] = [];
   pendingMapAdds = new Map<string, number>();
 
   addTarget(iqn: string, portals: string[], chap?: FakeChap): FakeTarget {
@@ -207,6 +213,7 @@ export class FakeKernel {
         minor: n,
         size: disk.size,
         queueing: true,
+        nodePending: this.mapperNodeDelay,
       };
       this.maps.set(map.dm, map);
     }
@@ -237,7 +244,12 @@ export class FakeKernel {
     }
     const name = m[1];
     if (path.startsWith('/dev/mapper/')) {
-      return this.mapByName(name)?.dm;
+      const map = this.mapByName(name);
+      if (map && map.nodePending > 0) {
+        map.nodePending--;
+        return undefined;
+      }
+      return map?.dm;
     }
     if (this.nvme.kernelName(path)) {
       return name;

@@ -5,10 +5,12 @@
 // → unstage also proves that the state file carries everything across plugin restarts.
 import {
   FileStateStore,
+  type HostFiles,
   IscsiTransport,
   NodeService,
   type NodeStageVolumeRequest,
   RootedHostFiles,
+  type Runner,
   realClock,
   SpawnRunner,
 } from '@opencsp/csi-driver/node';
@@ -19,9 +21,12 @@ import type { GuestVolume } from './volume.js';
 export const stateDir = '/run/opencsp-node';
 export const volumeId = 'vm-e2e-volume';
 
-export function nodeService(): NodeService {
-  const runner = new SpawnRunner({ kind: 'direct' });
-  const files = new RootedHostFiles('/');
+/** The node service on the guest's host tools; `wrap` may instrument its runner and files (the stage benchmark). */
+export function nodeService(
+  wrap: { runner?: (r: Runner) => Runner; files?: (f: HostFiles) => HostFiles } = {},
+): NodeService {
+  const runner = (wrap.runner ?? ((r) => r))(new SpawnRunner({ kind: 'direct' }));
+  const files = (wrap.files ?? ((f) => f))(new RootedHostFiles('/'));
   return new NodeService({
     runner,
     files,
@@ -32,7 +37,7 @@ export function nodeService(): NodeService {
   });
 }
 
-function capability(v: GuestVolume): NodeStageVolumeRequest['volumeCapability'] {
+export function capability(v: GuestVolume): NodeStageVolumeRequest['volumeCapability'] {
   return {
     mount: { fsType: v.fsType, mountFlags: [], volumeMountGroup: '' },
     accessMode: { mode: 'SINGLE_NODE_WRITER' },
@@ -41,7 +46,7 @@ function capability(v: GuestVolume): NodeStageVolumeRequest['volumeCapability'] 
 }
 
 /** The node-stage secret as the StorageClass would carry it (docs/architecture.md). */
-function secrets(v: GuestVolume): Record<string, string> {
+export function secrets(v: GuestVolume): Record<string, string> {
   const out: Record<string, string> = { chapUser: v.chap.username, chapPassword: v.chap.password };
   if (v.chap.usernameIn && v.chap.passwordIn) {
     out.chapMutualUser = v.chap.usernameIn;
@@ -51,7 +56,7 @@ function secrets(v: GuestVolume): Record<string, string> {
 }
 
 /** The publish context ControllerPublishVolume would hand the node. */
-function publishContext(v: GuestVolume): Record<string, string> {
+export function publishContext(v: GuestVolume): Record<string, string> {
   return {
     serialNumber: v.serial,
     accessProtocol: 'iscsi',
