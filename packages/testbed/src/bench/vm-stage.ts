@@ -95,6 +95,9 @@ async function run(ctx: BenchContext): Promise<BenchmarkOutput> {
           { key: 'p50', label: 'stage p50 s' },
           { key: 'max', label: 'stage max s' },
           { key: 'unstage', label: 'unstage wall s' },
+          { key: 'cpu', label: 'guest CPU busy s' },
+          { key: 'busy', label: 'vCPUs busy %' },
+          { key: 'service', label: 'NodeService CPU s' },
         ],
         [one, many].map((r) => {
           const stages = summarize(r.stages.map((t) => t.totalMs));
@@ -104,9 +107,15 @@ async function run(ctx: BenchContext): Promise<BenchmarkOutput> {
             p50: s(stages.p50),
             max: s(stages.max),
             unstage: s(r.unstageWallMs),
+            cpu: s(r.cpuBusyMs),
+            busy: round((100 * r.cpuBusyMs) / (r.wallMs * r.cpus)),
+            service: s(r.serviceCpuMs),
           };
         }),
-        [`${count} at once ÷ 1 alone: ${round(ratio)} (goal ≤ ${GOAL_RATIO}); VM wall ${round(outcome.wallSeconds)} s`],
+        [
+          `${count} at once ÷ 1 alone: ${round(ratio)} (goal ≤ ${GOAL_RATIO}); VM wall ${round(outcome.wallSeconds)} s`,
+          `guest CPU busy: user + system + irq time of all ${one.cpus} vCPUs during the stages (/proc/stat); near 100 % the stages wait for CPU, not for each other; NodeService CPU: the guest process that runs the driver's NodeService (its share of the busy time)`,
+        ],
       ),
       table(
         'Where a stage spends its time (s; waits count for what they waited for, see docs/benchmarks.md)',

@@ -3,7 +3,7 @@
 // attribution are asserted, never durations.
 import type { HostFiles, Runner, RunResult } from '@opencsp/csi-driver/node';
 import { describe, expect, it } from 'vitest';
-import { commandPhase, filePhase, PHASES, PhaseTracer } from '../../src/vm/guest/stagebench/trace.js';
+import { commandPhase, filePhase, PHASES, PhaseTracer, parseCpuTimes } from '../../src/vm/guest/stagebench/trace.js';
 
 const ok: RunResult = { command: '', code: 0, signal: null, stdout: '', stderr: '', timedOut: false };
 
@@ -68,5 +68,11 @@ describe('stage benchmark tracer', () => {
     const { trace, error } = await tracer.run('c', () => runner.run('iscsiadm', ['-m', 'session']));
     expect((error as Error).message).toBe('boom');
     expect(trace.commands).toEqual({ iscsiadm: 1 });
+  });
+
+  it('reads busy and total CPU time from /proc/stat: idle and iowait are not busy', () => {
+    const stat = ['cpu  100 5 40 800 20 3 2 0 0 0', 'cpu0 50 2 20 400 10 1 1 0 0 0', 'intr 12345'].join('\n');
+    expect(parseCpuTimes(stat)).toEqual({ busy: 150, total: 970 });
+    expect(() => parseCpuTimes('intr 1\n')).toThrow('no aggregate cpu line');
   });
 });

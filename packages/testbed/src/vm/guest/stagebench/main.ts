@@ -7,12 +7,13 @@
 // to $E2E_OUT/stagebench-<mode>.json for the host, and as E2E-STEP parts to the console.
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { NodeService, NodeStageVolumeRequest } from '@opencsp/csi-driver/node';
 import { redact } from '../exec.js';
 import { capability, nodeService, publishContext, secrets } from '../service-ops.js';
 import type { GuestVolume } from '../volume.js';
-import { PHASES, PhaseTracer, type StageBenchResult } from './trace.js';
+import { PHASES, PhaseTracer, parseCpuTimes, type StageBenchResult } from './trace.js';
 
 interface BenchVolume {
   id: string;
@@ -25,6 +26,9 @@ interface BenchVolume {
 }
 
 const stagingRoot = '/mnt/bench';
+/** USER_HZ, the unit of /proc/stat, on every Linux architecture the VM runs. */
+const jiffyMs = 10;
+const cpuTimes = () => parseCpuTimes(readFileSync('/proc/stat', 'utf8'));
 
 function guestVolume(v: BenchVolume): GuestVolume {
   return {
@@ -82,10 +86,15 @@ async function bench(mode: 'one' | 'many', count: number, all: BenchVolume[]): P
   const service = nodeService({ runner: (r) => tracer.runner(r), files: (f) => tracer.files(f) });
   const volumes = chosen.map((b) => ({ id: b.id, v: guestVolume(b) }));
   const started = performance.now();
+  const cpuBefore = cpuTimes();
+  const serviceBefore = process.cpuUsage();
   const outcomes = await Promise.all(
     volumes.map(({ id, v }) => tracer.run(id, () => service.nodeStageVolume(stageRequest(id, v)))),
   );
   const wallMs = performance.now() - started;
+  const cpuBusyMs = (cpuTimes().busy - cpuBefore.busy) * jiffyMs;
+  const own = process.cpuUsage(serviceBefore);
+  const serviceCpuMs = (own.user + own.system) / 1000;
   const failures = outcomes.flatMap((o) => (o.error ? [`${o.trace.volume}: ${(o.error as Error).message}`] : []));
   for (const { id, v } of volumes) {
     await checkStaged(service, id, v).catch((e: Error) => failures.push(e.message));
@@ -100,7 +109,17 @@ async function bench(mode: 'one' | 'many', count: number, all: BenchVolume[]): P
     }
   });
   const unstageWallMs = performance.now() - unstaging;
-  return { mode, count, wallMs, unstageWallMs, stages: outcomes.map((o) => o.trace), failures };
+  return {
+    mode,
+    count,
+    wallMs,
+    unstageWallMs,
+    cpuBusyMs,
+    serviceCpuMs,
+    cpus: availableParallelism(),
+    stages: outcomes.map((o) => o.trace),
+    failures,
+  };
 }
 
 function printParts(result: StageBenchResult): void {

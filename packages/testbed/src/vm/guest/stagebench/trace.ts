@@ -24,6 +24,12 @@ export interface StageBenchResult {
   /** From the first stage call to the last answer. */
   wallMs: number;
   unstageWallMs: number;
+  /** Guest CPU time, all vCPUs, busy (not idle or waiting on I/O) during the stages (/proc/stat). */
+  cpuBusyMs: number;
+  /** CPU time of this process (the NodeService's own JavaScript and its I/O) during the stages. */
+  serviceCpuMs: number;
+  /** vCPUs of the guest. */
+  cpus: number;
   stages: StageTrace[];
   failures: string[];
 }
@@ -132,4 +138,15 @@ export class PhaseTracer {
       mountinfo: () => this.traced('mount', () => inner.mountinfo()),
     };
   }
+}
+
+/** Busy and total jiffies of all CPUs from /proc/stat's first line ("cpu user nice system idle iowait ..."). */
+export function parseCpuTimes(procStat: string): { busy: number; total: number } {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  const fields = (line ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  if (fields.length < 5 || fields.some((n) => !Number.isFinite(n))) {
+    throw new Error(`/proc/stat: no aggregate cpu line: ${JSON.stringify(line ?? '')}`);
+  }
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
 }
