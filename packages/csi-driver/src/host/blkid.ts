@@ -1,6 +1,9 @@
 // `blkid -p -o export <dev>`: a low-level probe (no cache, no udev) of what a device holds. Exit 2
-// means nothing was found, which is the only state in which the node formats a device.
-import { type DriverError, failedPrecondition } from '../errors.js';
+// means nothing was found, which is the only state in which the node formats a device; but blkid
+// also exits 2 when it could not open or read the device, so "blank" needs exit 2, no error on
+// stderr, and both ends of the device read back without error.
+import { type DriverError, failedPrecondition, unavailable } from '../errors.js';
+import { assertDeviceReadable } from './device-read.js';
 import { commandError, type Runner } from './runner.js';
 
 export interface DeviceProbe {
@@ -26,10 +29,18 @@ export function parseBlkidExport(text: string): DeviceProbe {
   return { type: raw.TYPE, usage: raw.USAGE, uuid: raw.UUID, label: raw.LABEL, ptType: raw.PTTYPE, raw };
 }
 
-/** What the device holds, or `undefined` when it is blank (blkid exit 2). */
+/**
+ * What the device holds, or `undefined` when it is blank (blkid exit 2 on a device that reads).
+ * Unavailable when blkid reports an error or the device cannot be read: nothing may format it then.
+ */
 export async function probeDevice(runner: Runner, device: string): Promise<DeviceProbe | undefined> {
   const result = await runner.run('blkid', ['-p', '-o', 'export', device]);
   if (result.code === 2 && !result.timedOut) {
+    const error = result.stderr.split('\n').find((line) => line.includes('error:'));
+    if (error) {
+      throw unavailable(`blkid could not probe ${device} (${error.trim()}); not formatting it`);
+    }
+    await assertDeviceReadable(runner, device, 'although blkid found no signature');
     return undefined;
   }
   if (result.code === 0) {

@@ -28,7 +28,18 @@ export interface ReadinessReport {
 }
 
 const searchPath = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const coreTools = ['mount', 'umount', 'losetup', 'blkid', 'blockdev', 'mkfs.ext4', 'e2fsck', 'resize2fs', 'dumpe2fs'];
+const coreTools = [
+  'mount',
+  'umount',
+  'losetup',
+  'blkid',
+  'blockdev',
+  'dd',
+  'mkfs.ext4',
+  'e2fsck',
+  'resize2fs',
+  'dumpe2fs',
+];
 const optionalTools = { 'mkfs.xfs': 'xfs', xfs_growfs: 'xfs', 'mkfs.btrfs': 'btrfs', btrfs: 'btrfs' } as const;
 
 async function findTool(files: HostFiles, tool: string): Promise<boolean> {

@@ -10,6 +10,7 @@ const allTools = [
   'losetup',
   'blkid',
   'blockdev',
+  'dd',
   'mkfs.ext4',
   'e2fsck',
   'resize2fs',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DriverError } from '../../src/errors.js';
-import { probeDevice } from '../../src/host/blkid.js';
 import type { Clock } from '../../src/host/clock.js';
 import { Iscsiadm } from '../../src/host/iscsiadm.js';
 import { makeFilesystem, mkfsArgs, parseCreateOptions, validateCreateOptions } from '../../src/host/mkfs.js';
@@ -130,22 +129,6 @@ describe('Multipath', () => {
     expect(err.message).toMatch(
       /^is multipathd running on the host\?: multipathd show maps format .* exited 1: ux_socket_connect/,
     );
-  });
-});
-
-describe('blkid', () => {
-  it('returns undefined for a blank device (exit 2) and refuses ambivalent results (exit 8)', async () => {
-    const blank = new ScriptedRunner().on(() => true, { code: 2 });
-    expect(await probeDevice(blank, '/dev/sdx')).toBeUndefined();
-    const ext4 = new ScriptedRunner().on(() => true, { stdout: fixture('blkid-ext4.txt') });
-    expect((await probeDevice(ext4, '/dev/sdx'))?.type).toBe('ext4');
-    const amb = new ScriptedRunner().on(() => true, {
-      code: 8,
-      stderr: 'ambivalent result (probably more filesystems on the device)',
-    });
-    const err = await caught(probeDevice(amb, '/dev/sdx'));
-    expect(err.kind).toBe('FailedPrecondition');
-    expect(err.message).toMatch(/several conflicting signatures .* refusing to format or mount it/);
   });
 });
 

@@ -80,6 +80,21 @@ describe('NodeStageVolume (fake host)', () => {
     expect(h.host.kernel.mounts).toHaveLength(0);
   });
 
+  it('formats nothing when blkid finds no signature but the device cannot be read', async () => {
+    h.host.inject((cmd) => cmd === 'dd', {
+      code: 1,
+      stderr: "dd: error reading '/dev/mapper/mpatha': Input/output error",
+    });
+    const err = await driverError(() => h.service.nodeStageVolume(stageRequest(h)));
+    expect(err.kind).toBe('Unavailable');
+    expect(err.message).toMatch(
+      /^\/dev\/mapper\/\S+ cannot be read \(dd: error reading .*\) although blkid found no signature; not formatting it$/,
+    );
+    expect(h.host.fs.mkfsCount).toBe(0);
+    await h.service.nodeStageVolume(stageRequest(h));
+    expect(h.host.fs.mkfsCount).toBe(1);
+  });
+
   it('stages a block volume without formatting or mounting', async () => {
     const req = stageRequest(h, { block: true });
     await h.service.nodeStageVolume(req);

@@ -1,4 +1,4 @@
-// blkid, mkfs.*, mount, umount, blockdev, dumpe2fs, e2fsck, resize2fs, xfs_growfs, btrfs and
+// blkid, dd, mkfs.*, mount, umount, blockdev, dumpe2fs, e2fsck, resize2fs, xfs_growfs, btrfs and
 // udevadm against a FakeKernel. Mount points are real directories (kubelet paths live in a temp
 // dir); the mounts themselves exist only in the model and its rendered mountinfo.
 
@@ -162,6 +162,12 @@ export function blockdev(k: FakeKernel, args: readonly string[]): CmdResult {
     return fail(1, `blockdev: cannot open ${args[1]}: No such file or directory`);
   }
   return args[0] === '--getsize64' ? ok(`${k.deviceSize(name)}\n`) : ok();
+}
+
+/** `dd if=<dev> of=/dev/null ...`: the node's read check; any device the kernel has reads. */
+export function dd(k: FakeKernel, args: readonly string[]): CmdResult {
+  const dev = args.find((a) => a.startsWith('if='))?.slice(3) ?? '';
+  return deviceOf(k, dev) ? ok() : fail(1, `dd: failed to open '${dev}': No such file or directory`);
 }
 
 export function growTools(k: FakeKernel, cmd: string, args: readonly string[], faults: FsFaults): CmdResult {

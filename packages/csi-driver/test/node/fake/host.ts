@@ -31,7 +31,7 @@ export class FakeClock implements Clock {
   }
 }
 
-const readOnlyCommands = new Set(['blkid', 'dumpe2fs', 'udevadm']);
+const readOnlyCommands = new Set(['blkid', 'dd', 'dumpe2fs', 'udevadm']);
 
 function isReadOnlyCall(cmd: string, args: readonly string[]): boolean {
   if (readOnlyCommands.has(cmd)) {
@@ -152,6 +152,8 @@ export class FakeHost implements Runner {
         return fsc.umount(k, args, this.fs);
       case 'blockdev':
         return fsc.blockdev(k, args);
+      case 'dd':
+        return fsc.dd(k, args);
       case 'udevadm':
         return { code: 0 };
       case 'nvme':

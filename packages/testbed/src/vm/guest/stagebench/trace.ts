@@ -39,7 +39,7 @@ interface Live {
   last: number;
 }
 
-const fsCheckTools = new Set(['blkid', 'blockdev', 'dumpe2fs', 'e2fsck', 'resize2fs', 'xfs_growfs']);
+const fsCheckTools = new Set(['blkid', 'blockdev', 'dd', 'dumpe2fs', 'e2fsck', 'resize2fs', 'xfs_growfs']);
 
 /** The phase of one host command. */
 export function commandPhase(cmd: string, args: readonly string[]): Phase {
