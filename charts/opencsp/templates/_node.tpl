@@ -54,6 +54,8 @@ containers:
       - --reserved-volume-attachments={{ int $n.reservedVolumeAttachments }}
       {{- end }}
       - --multipath={{ $n.multipath }}
+      - --iscsi-node-db-concurrency={{ int (default 4 $n.iscsiNodeDbConcurrency) }}
+      - --iscsi-node-db-timeout={{ default "2m" $n.iscsiNodeDbTimeout }}
       - --nvme={{ default "auto" $n.nvme }}
       {{- if and .Values.sidecars.snapshotter.enabled .Values.sidecars.snapshotter.volumeGroupSnapshots }}
       - --group-snapshots=true

@@ -1,6 +1,7 @@
 // Command-line and environment options of the driver. The node half adds its own entries here.
 import { metricsOptions } from '@opencsp/csp-spec/metrics';
 import { type OptionValues, parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { defaultIscsiadmOptions } from './host/iscsiadm.js';
 
 export const modes = ['controller', 'node', 'all'] as const;
 export const hostModes = ['direct', 'chroot', 'nsenter'] as const;
@@ -133,6 +134,22 @@ export const driverOptionTable = {
     parse: parsers.oneOf('required', 'preferred', 'off'),
     default: 'preferred' as 'required' | 'preferred' | 'off',
   },
+  iscsiNodeDbConcurrency: {
+    flag: 'iscsi-node-db-concurrency',
+    env: 'OPENCSP_ISCSI_NODE_DB_CONCURRENCY',
+    description:
+      'node: iscsiadm node-database writers (record create, update, delete) run at once; the rest queue. Each walks every record of the node and takes its lock file: a few overlap well, many more only add pollers of the lock',
+    parse: parsers.int(1, 64),
+    default: defaultIscsiadmOptions.nodeDbConcurrency,
+  },
+  iscsiNodeDbTimeout: {
+    flag: 'iscsi-node-db-timeout',
+    env: 'OPENCSP_ISCSI_NODE_DB_TIMEOUT',
+    description:
+      'node: deadline of one iscsiadm node-database writer (e.g. 2m; a bare number is ms). A writer killed while it holds the lock file leaves it behind, so keep it long',
+    parse: durationAtLeast(1000),
+    default: defaultIscsiadmOptions.nodeDbTimeoutMs,
+  },
   nvme: {
     flag: 'nvme',
     env: 'OPENCSP_NVME',
@@ -145,6 +162,17 @@ export const driverOptionTable = {
 };
 
 export type DriverOptions = OptionValues<typeof driverOptionTable>;
+
+/** A duration (`30s`, `2m`, a bare number of ms) of at least `minMs`. */
+function durationAtLeast(minMs: number) {
+  return (raw: string): number => {
+    const ms = parsers.duration(raw);
+    if (ms < minMs) {
+      throw new Error(`must be at least ${minMs} ms (a duration such as 30s or 2m)`);
+    }
+    return ms;
+  };
+}
 
 /** `unix:///csi/csi.sock`, `unix:/csi/csi.sock` or a bare absolute path → the socket path. */
 export function parseEndpoint(raw: string): string {

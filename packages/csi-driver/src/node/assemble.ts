@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { realClock } from '../host/clock.js';
 import { type HostFiles, RootedHostFiles } from '../host/files.js';
+import type { IscsiadmOptions } from '../host/iscsiadm.js';
 import type { NvmeHostIdentity } from '../host/nvme-host.js';
 import { checkNodeReadiness, type MultipathPolicy } from '../host/readiness.js';
 import { type HostMode, type Runner, SpawnRunner } from '../host/runner.js';
@@ -23,7 +24,7 @@ export type NodeAssemblyOptions = Pick<
   DriverOptions,
   'nodeName' | 'hostMode' | 'hostRoot' | 'stateDir' | 'maxVolumesPerNode' | 'multipath' | 'nvme'
 > &
-  Partial<Pick<DriverOptions, 'reservedVolumeAttachments'>>;
+  Partial<Pick<DriverOptions, 'reservedVolumeAttachments' | 'iscsiNodeDbConcurrency' | 'iscsiNodeDbTimeout'>>;
 
 /** What a launcher may replace in the production node; everything else is as `main.ts` builds it. */
 export interface NodeAssemblyOverrides {
@@ -49,6 +50,14 @@ export function checkVolumeBudget(max: number, reserved: number): void {
       `--reserved-volume-attachments (${reserved}) must be below --max-volumes-per-node (${max}), or opencsp gets no volume`,
     );
   }
+}
+
+/** The iscsiadm node-database queue settings the options set (the rest keep iscsiadm's defaults). */
+export function nodeDbOptions(options: NodeAssemblyOptions): Partial<IscsiadmOptions> {
+  return {
+    ...(options.iscsiNodeDbConcurrency === undefined ? {} : { nodeDbConcurrency: options.iscsiNodeDbConcurrency }),
+    ...(options.iscsiNodeDbTimeout === undefined ? {} : { nodeDbTimeoutMs: options.iscsiNodeDbTimeout }),
+  };
 }
 
 function hostMode(options: NodeAssemblyOptions): HostMode {
@@ -80,7 +89,13 @@ export function assembleNode(
   const transports = overrides.transports
     ? overrides.transports({ runner, files, store })
     : [
-        new IscsiTransport({ runner, files, clock: realClock, multipath: options.multipath }),
+        new IscsiTransport({
+          runner,
+          files,
+          clock: realClock,
+          multipath: options.multipath,
+          iscsiadm: nodeDbOptions(options),
+        }),
         ...(nvme === 'off'
           ? []
           : [

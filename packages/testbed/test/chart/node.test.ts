@@ -52,6 +52,8 @@ describe.skipIf(missing !== undefined)(`node DaemonSet (${missing ?? 'rendered'}
     expect(flag(driver, 'host-root')).toBe('/host');
     expect(flag(driver, 'max-volumes-per-node')).toBe('0');
     expect(flag(driver, 'reserved-volume-attachments')).toBeUndefined();
+    expect(flag(driver, 'iscsi-node-db-concurrency')).toBe('4');
+    expect(flag(driver, 'iscsi-node-db-timeout')).toBe('2m');
   });
 
   it('mounts the kubelet dir and the host root with Bidirectional propagation, plus /dev and /sys', () => {
@@ -135,6 +137,8 @@ describe.skipIf(missing !== undefined)(`node DaemonSet (${missing ?? 'rendered'}
     expect(mount(driver, '/host').mountPropagation).toBe('HostToContainer');
     expect(flag(driver, 'max-volumes-per-node')).toBe('64');
     expect(flag(driver, 'reserved-volume-attachments')).toBe('4');
+    expect(flag(driver, 'iscsi-node-db-concurrency')).toBe('2');
+    expect(flag(driver, 'iscsi-node-db-timeout')).toBe('5m');
     expect(flag(container(spec, 'liveness-probe'), 'health-port')).toBe('19809');
     expect(flag(container(spec, 'node-driver-registrar'), 'http-endpoint')).toBe(':19810');
   });

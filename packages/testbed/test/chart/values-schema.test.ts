@@ -96,6 +96,16 @@ describe.skipIf(missing !== undefined)(`values.schema.json (${missing ?? 'merged
     ],
     ['a malformed duration', 'driver:\n  cspTimeout: 1 minute\n', '/driver/cspTimeout must match pattern'],
     ['an unknown host mode', 'node:\n  hostMode: host\n', '/node/hostMode must be equal to one of the allowed values'],
+    [
+      'no iSCSI node-database writer',
+      'node:\n  iscsiNodeDbConcurrency: 0\n',
+      '/node/iscsiNodeDbConcurrency must be >= 1',
+    ],
+    [
+      'a node-database timeout the driver cannot parse',
+      'node:\n  iscsiNodeDbTimeout: 1m30s\n',
+      '/node/iscsiNodeDbTimeout must match pattern "^[0-9]+(ms|s|m|h)$"',
+    ],
     ['a relative kubelet dir', 'node:\n  kubeletDir: var/lib/kubelet\n', '/node/kubeletDir must match pattern'],
     [
       'a port out of range',
