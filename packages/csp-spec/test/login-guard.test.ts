@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { arrayMetrics, type LoginRefusalReason, MetricsHub } from '../src/metrics/index.js';
 import { type CspProblem, LoginGuard, type LoginOutcome } from '../src/server/index.js';
 
 /** A fake array: a password per user, a login counter, and an address block like DSM's. */
@@ -27,17 +28,26 @@ const outcome = (err: unknown): LoginOutcome => {
   return message === 'blocked' ? { kind: 'blocked', message: 'the array blocks this CSP' } : { kind: 'other' };
 };
 
-function setup(extra: { failuresPerArray?: number; failuresPerUser?: number } = {}) {
+function setup(
+  extra: {
+    failuresPerArray?: number;
+    failuresPerUser?: number;
+    metrics?: { loginRefused(r: LoginRefusalReason): void };
+  } = {},
+) {
   let now = 1_000_000;
-  const guard = new LoginGuard({
-    failuresPerArray: extra.failuresPerArray ?? 2,
-    failuresPerUser: extra.failuresPerUser ?? 2,
-    windowMs: 15 * 60_000,
-    refusalMemoryMs: 0,
-    blockedRetryMs: 60_000,
-    blockedMaxMs: 15 * 60_000,
-    now: () => now,
-  });
+  const guard = new LoginGuard(
+    {
+      failuresPerArray: extra.failuresPerArray ?? 2,
+      failuresPerUser: extra.failuresPerUser ?? 2,
+      windowMs: 15 * 60_000,
+      refusalMemoryMs: 0,
+      blockedRetryMs: 60_000,
+      blockedMaxMs: 15 * 60_000,
+      now: () => now,
+    },
+    extra.metrics,
+  );
   const array = new FakeArray({ admin: 'right', csi: 'csi-right' });
   const login = (user: string, password: string) =>
     guard.run(guard.attempt('nas:5001', user, password), () => array.login(user, password), outcome);
@@ -170,5 +180,35 @@ describe('login guard', () => {
     const attempt = new LoginGuard(settings).attempt('nas', 'admin', 'hunter2');
     expect(JSON.stringify(attempt)).not.toContain('hunter2');
     expect(attempt.key).not.toBe(new LoginGuard(settings).attempt('nas', 'admin', 'hunter2').key);
+  });
+
+  it('counts every answer it gives without the array, by reason, once per login', async () => {
+    const reasons: LoginRefusalReason[] = [];
+    const { guard, array, failure, advance } = setup({ metrics: { loginRefused: (r) => reasons.push(r) } });
+    await failure('admin', 'typo');
+    await failure('admin', 'typo');
+    await failure('admin', 'typo2');
+    await failure('admin', 'typo3');
+    expect(() => guard.check(guard.attempt('nas:5001', 'csi', 'csi-right'))).toThrow(/too many failed logins/);
+    expect(reasons).toEqual(['remembered', 'limit', 'limit']);
+    advance(15 * 60_000);
+    array.blocked = true;
+    await failure('csi', 'csi-right');
+    await failure('csi', 'csi-right');
+    expect(reasons).toEqual(['remembered', 'limit', 'limit', 'blocked']);
+    expect(array.logins).toBe(3);
+  });
+
+  it('exposes the count by reason only: no user, array or password in any series', async () => {
+    const hub = new MetricsHub();
+    const { failure } = setup({ failuresPerArray: 1, metrics: arrayMetrics(hub) });
+    expect(await hub.expose()).toContain('opencsp_csp_login_refusals_total{reason="blocked"} 0');
+    await failure('admin', 'typo');
+    await failure('admin', 'typo');
+    await failure('csi', 'csi-right');
+    const text = await hub.expose();
+    expect(text).toContain('opencsp_csp_login_refusals_total{reason="remembered"} 1');
+    expect(text).toContain('opencsp_csp_login_refusals_total{reason="limit"} 1');
+    expect(text).not.toMatch(/admin|csi-right|typo|nas:5001/);
   });
 });

@@ -95,7 +95,7 @@ export class SynologyProvider implements CspProvider {
     }
     this.#arrays = policy;
     this.#trust = trust;
-    this.guard = new LoginGuard(options.login);
+    this.guard = new LoginGuard(options.login, options.metrics);
   }
 
   /** The NAS a login may contact (throws the contract's 400 otherwise) and its DSM base URL. */

@@ -75,7 +75,7 @@ export class TrueNasProvider implements CspProvider {
     }
     this.#arrays = policy;
     this.#trust = new ArrayTrust(config.tls.ca);
-    this.#guard = new LoginGuard(config.login);
+    this.#guard = new LoginGuard(config.login, metrics);
   }
 
   async openSession(credentials: Credentials): Promise<ArraySession> {

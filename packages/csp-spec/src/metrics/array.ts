@@ -1,8 +1,10 @@
 // Metrics of a CSP's array client: calls by method and error code with their latency, open
-// connections (or API sessions), reconnects and logins.
+// connections (or API sessions), reconnects and logins, and logins the login guard answered itself.
 import type { MetricsHub } from './hub.js';
 import { token } from './labels.js';
-import type { ArrayMetrics } from './types.js';
+import type { ArrayMetrics, LoginRefusalReason } from './types.js';
+
+const loginRefusalReasons: readonly LoginRefusalReason[] = ['limit', 'blocked', 'remembered'];
 
 export function arrayMetrics(hub: MetricsHub): ArrayMetrics {
   const calls = hub.histogram({
@@ -26,6 +28,14 @@ export function arrayMetrics(hub: MetricsHub): ArrayMetrics {
   for (const result of ['success', 'refused', 'error'] as const) {
     logins.inc({ result }, 0);
   }
+  const refusals = hub.counter({
+    name: 'csp_login_refusals_total',
+    help: "Logins the CSP's login guard answered without contacting the array, by reason: limit (too many failed logins, 429), blocked (the array blocks the CSP's address, 429), remembered (credentials the array refused before, 401).",
+    labels: ['reason'],
+  });
+  for (const reason of loginRefusalReasons) {
+    refusals.inc({ reason }, 0);
+  }
   connections.set(0);
   reconnects.inc(0);
   return {
@@ -40,6 +50,9 @@ export function arrayMetrics(hub: MetricsHub): ArrayMetrics {
     },
     login(result) {
       logins.inc({ result });
+    },
+    loginRefused(reason) {
+      refusals.inc({ reason });
     },
   };
 }

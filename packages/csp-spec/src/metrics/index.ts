@@ -14,4 +14,4 @@ export { type MetricsSettings, metricsOptions, parseMetricsAddress } from './opt
 export { type BuildInfo, registerProcessMetrics } from './process.js';
 export { promModules } from './prom.js';
 export { type MetricsAddress, type MetricsServer, serveMetrics } from './server.js';
-export type { ArrayMetrics, CspClientMetrics, KitMetrics, LoginResult } from './types.js';
+export type { ArrayMetrics, CspClientMetrics, KitMetrics, LoginRefusalReason, LoginResult } from './types.js';

@@ -14,6 +14,7 @@ export const allowedLabels = {
   status: 'HTTP status code, or timeout / connection_error when there was no answer',
   command: 'host command (basename of the executable: iscsiadm, mount, mkfs.xfs...)',
   result: 'outcome: success, failure, timeout, refused, error',
+  reason: 'why the CSP answered a login without contacting the array: limit, blocked, remembered',
   transport: 'node transport: iscsi (loop in the test bed)',
   state: 'path or session state: active/failed, logged_in/failed',
   health: 'volume path health: healthy, degraded, down',

@@ -15,6 +15,13 @@ export interface KitMetrics {
 
 export type LoginResult = 'success' | 'refused' | 'error';
 
+/**
+ * Why the CSP's login guard answered a login itself, without contacting the array: too many failed
+ * logins (`limit`, 429), the array blocks the CSP's address (`blocked`, 429 during the pause), or
+ * credentials the array refused before (`remembered`, 401).
+ */
+export type LoginRefusalReason = 'limit' | 'blocked' | 'remembered';
+
 /** An array client of a CSP (TrueNAS JSON-RPC, DSM Web API). */
 export interface ArrayMetrics {
   /** One array call ended: `code` is `ok` or the array's error code (errno name, JSON-RPC or DSM code). */
@@ -25,6 +32,8 @@ export interface ArrayMetrics {
   reconnected(): void;
   /** A login to the array ended. */
   login(result: LoginResult): void;
+  /** The login guard answered a login without contacting the array. */
+  loginRefused(reason: LoginRefusalReason): void;
 }
 
 /** The driver's client of the CSP contract. */

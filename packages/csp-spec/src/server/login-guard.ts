@@ -8,8 +8,10 @@
 //   Retry-After without contacting the array. Credentials that already worked skip the limit;
 // - when the array refuses the CSP's address anyway, answers 429 for a pause that doubles, then
 //   lets one login through to see whether the block was lifted, and recovers by itself.
-// Concurrent logins with the same credentials wait for the first one's outcome.
+// Concurrent logins with the same credentials wait for the first one's outcome. Every answer the
+// guard gives itself is counted by reason (metrics on), as the array's login counter never sees it.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { ArrayMetrics, LoginRefusalReason } from '../metrics/types.js';
 import { type OptionSpec, parsers } from '../options.js';
 import { CspProblem } from './errors.js';
 
@@ -134,10 +136,18 @@ export class LoginGuard {
   readonly #pending = new Set<Pending>();
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #blocked = new Map<string, Block>();
+  readonly #metrics: Pick<ArrayMetrics, 'loginRefused'> | undefined;
 
-  constructor(settings: LoginGuardSettings) {
+  constructor(settings: LoginGuardSettings, metrics?: Pick<ArrayMetrics, 'loginRefused'>) {
     this.#settings = settings;
     this.#now = settings.now ?? Date.now;
+    this.#metrics = metrics;
+  }
+
+  /** Counts an answer the guard gives without contacting the array; returns it for throwing. */
+  #refuse(reason: LoginRefusalReason, problem: CspProblem): CspProblem {
+    this.#metrics?.loginRefused(reason);
+    return problem;
   }
 
   attempt(array: string, user: string, secret: string, extra = ''): LoginAttempt {
@@ -187,8 +197,9 @@ export class LoginGuard {
 
   /**
    * Throws what `run` would answer for this login without running it (401 for a remembered
-   * refusal, 429 for a pause or a reached limit); changes nothing. For work a provider does before
+   * refusal, 429 for a pause or a reached limit); changes no state. For work a provider does before
    * the login itself (e.g. API discovery), so a login that cannot go through contacts nothing.
+   * Such an answer is counted like one from `run` (the request ends there, so it is counted once).
    */
   check(attempt: LoginAttempt): void {
     this.#check(attempt);
@@ -222,9 +233,12 @@ export class LoginGuard {
       this.#refused.delete(attempt.key);
       return;
     }
-    throw new CspProblem(
-      'UNAUTHENTICATED',
-      `${refusal.message}; these credentials are not tried again, so that repeated failures cannot make the array lock this CSP out: fix the Secret or the account, then retry`,
+    throw this.#refuse(
+      'remembered',
+      new CspProblem(
+        'UNAUTHENTICATED',
+        `${refusal.message}; these credentials are not tried again, so that repeated failures cannot make the array lock this CSP out: fix the Secret or the account, then retry`,
+      ),
     );
   }
 
@@ -232,9 +246,12 @@ export class LoginGuard {
   #checkBlocked(array: string, now: number): Block | undefined {
     const block = this.#blocked.get(array);
     if (block && (now < block.until || block.probing)) {
-      throw rateLimited(
-        `${block.message}; the CSP does not contact ${array} until the pause ends`,
-        Math.max(block.until - now, 1000),
+      throw this.#refuse(
+        'blocked',
+        rateLimited(
+          `${block.message}; the CSP does not contact ${array} until the pause ends`,
+          Math.max(block.until - now, 1000),
+        ),
       );
     }
     return block;
@@ -250,9 +267,12 @@ export class LoginGuard {
     const names = loginGuardSettingNames;
     // Full with failures: wait until the oldest leaves the window; else logins in flight hold it.
     const retryMs = recent.length >= limit ? (recent[recent.length - limit] as number) + windowMs - now : 1000;
-    throw rateLimited(
-      `too many failed logins for ${what} (at most ${limit} per ${seconds(windowMs)} s, ${names.failuresPerArray}, ${names.failuresPerUser}, ${names.window}); the array was not contacted`,
-      retryMs,
+    throw this.#refuse(
+      'limit',
+      rateLimited(
+        `too many failed logins for ${what} (at most ${limit} per ${seconds(windowMs)} s, ${names.failuresPerArray}, ${names.failuresPerUser}, ${names.window}); the array was not contacted`,
+        retryMs,
+      ),
     );
   }
 
