@@ -4,6 +4,7 @@
 import type { ControllerHandlers, ControllerRpcType } from '../csi-types.js';
 import type { CspFacts } from '../csp/session.js';
 import { unary, type WrapContext } from '../grpc/wrapper.js';
+import { capabilityFacts } from './capability-facts.js';
 import type { ControllerContext } from './context.js';
 import { expandVolume, validateExpand } from './expand.js';
 import {
@@ -54,14 +55,17 @@ export const controllerCapabilities: ControllerRpcType[] = [
   'GET_SNAPSHOT',
 ];
 
-/** Whether every known CSP session's facts satisfy `claims` (false when none is known or one cannot be read). */
+/**
+ * Whether every known CSP session's facts satisfy `claims` (false when none is known or one cannot
+ * be read; capabilityFacts logs why).
+ */
 async function everyKnownCsp(ctx: ControllerContext, claims: (facts: CspFacts) => boolean): Promise<boolean> {
   const known = ctx.sessions.known();
   if (known.length === 0) {
     return false;
   }
   for (const session of known) {
-    const facts = await session.facts().catch(() => undefined);
+    const facts = await capabilityFacts(session, ctx.logger);
     if (!facts || !claims(facts)) {
       return false;
     }
