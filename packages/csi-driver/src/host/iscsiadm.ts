@@ -5,8 +5,9 @@
 // database (record create, update, delete) go through one queue per instance (a few at a time),
 // and the node service holds one instance per host, so its concurrent stages never pile up on
 // iscsiadm's database lock.
+
+import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
 import { DriverError, type DriverErrorKind } from '../errors.js';
-import { BoundedQueue } from './bounded-queue.js';
 import type { Clock } from './clock.js';
 import {
   type IscsiNodeRecord,

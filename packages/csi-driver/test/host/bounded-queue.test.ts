@@ -2,8 +2,9 @@
 // start in the order they were queued, a failure does not stop the queue, and only node-database
 // writers queue (a login or a session listing runs beside them). Asserted by order and in-flight
 // counts, never time.
+
+import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
 import { describe, expect, it } from 'vitest';
-import { BoundedQueue } from '../../src/host/bounded-queue.js';
 import type { Clock } from '../../src/host/clock.js';
 import { Iscsiadm } from '../../src/host/iscsiadm.js';
 import { displayCommand, type Runner, type RunOptions, type RunResult } from '../../src/host/runner.js';

@@ -1,13 +1,15 @@
 // HTTP(S) transport to one DSM: pooled keep-alive connections (Node's own http/https agent), TLS
 // always verified against the system or a configured CA (plain HTTP only for a NAS the operator
 // lists for it), POST form bodies (credentials and sids never go into URLs), a deadline per
-// request, and answers checked to be DSM envelopes.
+// request, and answers checked to be DSM envelopes. At most `connections` requests are in flight:
+// the agent alone would not hold a burst to its `maxSockets` (see bounded-queue.ts in csp-spec).
 
 import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
 import { exchange } from '@opencsp/csp-spec/client';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import { DsmTransportError } from './errors.js';
@@ -109,6 +111,8 @@ export class DsmTransport {
   readonly #send: typeof httpRequest;
   readonly #timeoutMs: number;
   readonly #connectTimeoutMs: number;
+  /** Requests in flight, at most one per connection of the pool. */
+  readonly #slots: BoundedQueue;
 
   constructor(options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -117,6 +121,7 @@ export class DsmTransport {
     this.#timeoutMs = options.timeoutMs;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     const connections = options.connections ?? defaultDsmConnections;
+    this.#slots = new BoundedQueue(connections);
     const pool = {
       keepAlive: true,
       maxSockets: connections,
@@ -167,7 +172,19 @@ export class DsmTransport {
     return parsed;
   }
 
+  /** One request once a connection is free; the wait for it counts against the request's deadline. */
   async #exchange(path: string, body: string, headers: Record<string, string>): Promise<Exchange> {
+    const started = performance.now();
+    return this.#slots.run(() => {
+      const left = this.#timeoutMs - (performance.now() - started);
+      if (left <= 0) {
+        throw Object.assign(new Error('deadline passed waiting for a connection'), { name: 'TimeoutError' });
+      }
+      return this.#sendNow(path, body, headers, left);
+    });
+  }
+
+  async #sendNow(path: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Exchange> {
     const answer = await exchange({
       send: this.#send,
       request: {
@@ -184,7 +201,7 @@ export class DsmTransport {
         },
       },
       body,
-      timeoutMs: this.#timeoutMs,
+      timeoutMs,
       deadline: () => Object.assign(new Error('deadline passed'), { name: 'TimeoutError' }),
     });
     return { status: answer.status, text: answer.text };

@@ -1,8 +1,13 @@
-// Runs jobs at most `limit` at a time, starting them in the order they arrive. For a host resource
-// that tolerates few writers: iscsiadm's node database is guarded by a lock file that each iscsiadm
-// process polls every 10 ms, so dozens of concurrent writers spin, starve one another and run into
-// their timeouts on a busy node. A small limit keeps the pollers few while the writers' process
-// start-up (most of an iscsiadm call) still overlaps; the lock itself is held only briefly.
+// Runs jobs at most `limit` at a time, starting them in the order they arrive. Used where a resource
+// tolerates only so many users at once:
+// - iscsiadm's node database (the driver's node) is guarded by a lock file that each iscsiadm
+//   process polls every 10 ms, so dozens of concurrent writers spin, starve one another and run
+//   into their timeouts on a busy node. A small limit keeps the pollers few while the writers'
+//   process start-up (most of an iscsiadm call) still overlaps.
+// - csp-synology's connections to DSM: Node's HTTP agent counts a connection only once it is
+//   established, so with a connection step that waits for the TLS check (as the DSM transport's
+//   does) a burst of requests each opened its own connection past `maxSockets`, and the agent
+//   closed the surplus as they came free. The queue keeps requests, and so connections, at the cap.
 
 export class BoundedQueue {
   readonly limit: number;
