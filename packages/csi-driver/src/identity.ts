@@ -1,7 +1,9 @@
 // The Identity service: who the plugin is, what it serves, and whether it is healthy.
 // Probe checks that every CSP the controller knows answers HTTP (controller modes) and asks the
 // node's readiness function (node modes; the node half plugs its host-tool checks in there).
+import type { Logger } from 'pino';
 import { driverName } from './constants.js';
+import { capabilityFacts } from './controller/capability-facts.js';
 import type { IdentityHandlers, PluginCapability } from './csi-types.js';
 import type { CspSessions } from './csp/sessions.js';
 import { unavailable } from './errors.js';
@@ -45,15 +47,20 @@ export function pluginCapabilities(): PluginCapability[] {
  * it knows any (no --csp-secret-dir, nothing called yet) and in a node-mode process, which cannot
  * ask the CSPs, when the operator says so with --group-snapshots. A controller started with
  * --group-snapshots whose CSP turns out not to claim them stops advertising the service once it
- * has seen the CSP, and answers group RPCs honestly (FAILED_PRECONDITION / NOT_FOUND).
+ * has seen the CSP, and answers group RPCs honestly (FAILED_PRECONDITION / NOT_FOUND). A CSP whose
+ * capabilities cannot be read counts as not claiming them (capabilityFacts logs why).
  */
-export async function groupSnapshotsOffered(sessions: CspSessions | undefined, declared: boolean): Promise<boolean> {
+export async function groupSnapshotsOffered(
+  sessions: CspSessions | undefined,
+  declared: boolean,
+  logger: Pick<Logger, 'warn' | 'info'>,
+): Promise<boolean> {
   const known = sessions?.known() ?? [];
   if (known.length === 0) {
     return declared;
   }
   for (const session of known) {
-    const facts = await session.facts().catch(() => undefined);
+    const facts = await capabilityFacts(session, logger);
     if (!facts?.features.snapshot_groups) {
       return false;
     }
@@ -61,10 +68,11 @@ export async function groupSnapshotsOffered(sessions: CspSessions | undefined, d
   return true;
 }
 
-async function currentPluginCapabilities(options: IdentityOptions): Promise<PluginCapability[]> {
+async function currentPluginCapabilities(options: IdentityOptions, wrap: WrapContext): Promise<PluginCapability[]> {
   const groups = await groupSnapshotsOffered(
     options.mode === 'node' ? undefined : options.sessions,
     options.groupSnapshots === true,
+    wrap.logger,
   );
   return [...pluginCapabilities(), ...(groups ? [{ service: { type: 'GROUP_CONTROLLER_SERVICE' as const } }] : [])];
 }
@@ -101,7 +109,7 @@ export function identityService(options: IdentityOptions, wrap: WrapContext): Id
     ),
     GetPluginCapabilities: unary(
       'GetPluginCapabilities',
-      { handle: async () => ({ capabilities: await currentPluginCapabilities(options) }), quiet: true },
+      { handle: async () => ({ capabilities: await currentPluginCapabilities(options, wrap) }), quiet: true },
       wrap,
     ),
     Probe: unary(

@@ -1,12 +1,17 @@
 // The DSM transport's connection pool: a burst of requests uses at most `connections` connections
 // to DSM and keeps them (Node's agent alone opened one per request while connections were being
 // set up, then closed the surplus), and time spent waiting for a free connection counts against a
-// request's deadline. A local HTTP server plays DSM; asserted by counts, never time.
+// request's deadline; every HTTPS connection shares the trust's one TLS context. A local HTTP
+// server plays DSM; asserted by counts, never time.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { ArrayTrust } from '@opencsp/csp-spec/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DsmTransport } from '../src/dsm/transport.js';
+
+/** Node's tls module object, whose createSecureContext tls.connect calls (spied on below). */
+const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
 
 interface FakeDsm {
   server: Server;
@@ -41,6 +46,7 @@ async function fakeDsm(): Promise<FakeDsm> {
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const step of cleanup.reverse()) {
     await step();
   }
@@ -86,5 +92,31 @@ describe('DSM transport connections', () => {
     for (const answer of dsm.held) {
       answer();
     }
+  });
+});
+
+describe('DSM transport TLS', () => {
+  it('opens every connection with the TLS context of the CA file, built once', async () => {
+    // A NAS that closes every connection before the handshake: each request opens a new one.
+    let connections = 0;
+    const nas = createTcpServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => nas.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => nas.close(() => resolve())));
+    const transport = new DsmTransport({
+      baseUrl: `https://127.0.0.1:${(nas.address() as AddressInfo).port}`,
+      trust: new ArrayTrust(tls.rootCertificates[0]),
+      timeoutMs: 10_000,
+    });
+    cleanup.push(() => transport.close());
+    // tls.connect builds a context of its own (parsing the CA file) when it is given none.
+    const built = vi.spyOn(tls, 'createSecureContext');
+    for (let i = 0; i < 3; i++) {
+      await expect(transport.post('entry.cgi', [['api', 'SYNO.API.Info']])).rejects.toThrow(/unreachable/);
+    }
+    expect(connections).toBe(3);
+    expect(built).not.toHaveBeenCalled();
   });
 });

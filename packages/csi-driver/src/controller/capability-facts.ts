@@ -1,7 +1,9 @@
-// The CSP facts behind the controller capabilities that depend on CSPs (LIST_VOLUMES_PUBLISHED_NODES,
-// MODIFY_VOLUME). A CSP whose facts cannot be read turns them off, which is safe but silent, so the
-// first failure of a streak logs a warning naming the CSP and the error (once per CSP, however
-// many RPCs ask meanwhile), and the first success after it says so.
+// The CSP facts behind the capabilities that depend on CSPs (ControllerGetCapabilities'
+// LIST_VOLUMES_PUBLISHED_NODES and MODIFY_VOLUME; GROUP_CONTROLLER_SERVICE in GetPluginCapabilities
+// and CREATE_DELETE_GET_VOLUME_GROUP_SNAPSHOT in GroupControllerGetCapabilities). A CSP whose facts
+// cannot be read turns them off, which is safe but silent, so the first failure of a streak logs a
+// warning naming the CSP and the error (once per CSP, however many RPCs of any service ask
+// meanwhile), and the first success after it says so.
 import type { Logger } from 'pino';
 import type { CspFacts, CspSession } from '../csp/session.js';
 
@@ -24,7 +26,7 @@ export async function capabilityFacts(
       failing.add(session);
       logger.warn(
         { csp: session.describe, err: err instanceof Error ? err.message : String(err) },
-        'cannot read the CSP capabilities: LIST_VOLUMES_PUBLISHED_NODES and MODIFY_VOLUME are not advertised until it answers',
+        'cannot read the CSP capabilities: LIST_VOLUMES_PUBLISHED_NODES, MODIFY_VOLUME and GROUP_CONTROLLER_SERVICE are not advertised until it answers',
       );
     }
     return undefined;

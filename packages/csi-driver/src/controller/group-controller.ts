@@ -23,7 +23,7 @@ export function groupControllerService(ctx: ControllerContext, wrap: WrapContext
       'GroupControllerGetCapabilities',
       {
         handle: async () => ({
-          capabilities: (await groupSnapshotsOffered(ctx.sessions, ctx.groupSnapshots === true))
+          capabilities: (await groupSnapshotsOffered(ctx.sessions, ctx.groupSnapshots === true, ctx.logger))
             ? [{ rpc: { type: 'CREATE_DELETE_GET_VOLUME_GROUP_SNAPSHOT' as const } }]
             : [],
         }),

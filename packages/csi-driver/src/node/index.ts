@@ -3,6 +3,7 @@
 
 export { type DhchapSecrets, dhchapFromSecrets } from '../dhchap.js';
 export { DriverError, type DriverErrorKind, isDriverError } from '../errors.js';
+export { type DeviceProbe, probeDevice } from '../host/blkid.js';
 export { type Clock, pollUntil, realClock } from '../host/clock.js';
 export type { DeviceNumber, HostFiles } from '../host/files.js';
 export { RootedHostFiles } from '../host/files.js';

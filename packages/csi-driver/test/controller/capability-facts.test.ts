@@ -1,5 +1,6 @@
-// A CSP whose capabilities cannot be read turns LIST_VOLUMES_PUBLISHED_NODES and MODIFY_VOLUME
-// off (safe), and the controller says why: one warning per CSP per failure streak, not per RPC.
+// A CSP whose capabilities cannot be read turns LIST_VOLUMES_PUBLISHED_NODES, MODIFY_VOLUME and
+// the group snapshot capabilities off (safe), and the controller says why: one warning per CSP per
+// failure streak, not per RPC or per service asking.
 import type { AddressInfo } from 'node:net';
 import { buildCspApp, type CspApp } from '@opencsp/csp-spec/server';
 import { MemoryProvider } from '@opencsp/csp-spec/testing';
@@ -7,6 +8,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentControllerCapabilities } from '../../src/controller/index.js';
 import { CspSessions } from '../../src/csp/sessions.js';
+import { groupSnapshotsOffered } from '../../src/identity.js';
 
 /** A memory CSP whose GET /capabilities fails while `broken` is set. */
 class FlakyProvider extends MemoryProvider {
@@ -62,12 +64,32 @@ describe('capabilities of a CSP that cannot be read', () => {
     expect(lines).toHaveLength(1);
     const warning = lines[0];
     expect(warning?.level).toBe(40);
-    expect(warning?.msg).toMatch(/^cannot read the CSP capabilities: LIST_VOLUMES_PUBLISHED_NODES and MODIFY_VOLUME/);
+    expect(warning?.msg).toBe(
+      'cannot read the CSP capabilities: LIST_VOLUMES_PUBLISHED_NODES, MODIFY_VOLUME and GROUP_CONTROLLER_SERVICE are not advertised until it answers',
+    );
     expect(warning?.csp).toMatch(/^CSP http:\/\/127\.0\.0\.1:\d+\/containers\/v1 \(backend array-9\)$/);
     expect(warning?.err).toMatch(/read the capabilities of CSP/);
     expect(JSON.stringify(lines)).not.toContain(password);
 
     provider.broken = false;
+    expect(await currentControllerCapabilities(ctx)).toContain('MODIFY_VOLUME');
+    expect(lines.map((l) => l.msg).slice(1)).toEqual(['CSP capabilities readable again']);
+  });
+
+  it('drops the group snapshot capabilities too, in the same streak as the controller capabilities', async () => {
+    const { provider, ctx, lines, password } = await setup();
+    // --group-snapshots does not override what a known CSP says, nor a CSP that cannot say it.
+    expect(await groupSnapshotsOffered(ctx.sessions, true, ctx.logger)).toBe(false);
+    expect(await groupSnapshotsOffered(ctx.sessions, true, ctx.logger)).toBe(false);
+    expect(await currentControllerCapabilities(ctx)).not.toContain('MODIFY_VOLUME');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.level).toBe(40);
+    expect(lines[0]?.msg).toMatch(/GROUP_CONTROLLER_SERVICE are not advertised until it answers$/);
+    expect(lines[0]?.csp).toMatch(/\(backend array-9\)$/);
+    expect(JSON.stringify(lines)).not.toContain(password);
+
+    provider.broken = false;
+    expect(await groupSnapshotsOffered(ctx.sessions, false, ctx.logger)).toBe(true);
     expect(await currentControllerCapabilities(ctx)).toContain('MODIFY_VOLUME');
     expect(lines.map((l) => l.msg).slice(1)).toEqual(['CSP capabilities readable again']);
   });

@@ -5,6 +5,7 @@ import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from '
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { CspClientMetrics } from '../metrics/types.js';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
@@ -83,10 +84,13 @@ const tlsProblems: Record<string, string> = {
 
 /**
  * An https agent that reads the CA bundle for every new connection, so a rotated bundle takes
- * effect without a restart (connections already open keep the CA they were verified with).
+ * effect without a restart (connections already open keep the CA they were verified with). The
+ * TLS context holding the bundle is built again only when the bundle changed: given `ca`,
+ * tls.connect would parse it into a new context for every connection.
  */
 class CaRereadingAgent extends HttpsAgent {
   readonly #ca: () => string | undefined;
+  #built: { pem: string; context: SecureContext } | undefined;
 
   constructor(options: HttpsAgentOptions, ca: () => string | undefined) {
     super(options);
@@ -98,7 +102,17 @@ class CaRereadingAgent extends HttpsAgent {
   ): ReturnType<HttpsAgent['createConnection']> {
     const [options, callback] = args;
     const current = this.#ca();
-    return super.createConnection({ ...options, ...(current ? { ca: current } : {}) }, callback);
+    return super.createConnection(
+      { ...options, ...(current ? { secureContext: this.#context(current) } : {}) },
+      callback,
+    );
+  }
+
+  #context(pem: string): SecureContext {
+    if (this.#built?.pem !== pem) {
+      this.#built = { pem, context: createSecureContext({ ca: pem }) };
+    }
+    return this.#built.context;
   }
 }
 
@@ -180,7 +194,11 @@ export class CspHttp {
       this.#agent =
         typeof ca === 'function'
           ? new CaRereadingAgent({ ...pool, rejectUnauthorized }, ca)
-          : new HttpsAgent({ ...pool, rejectUnauthorized, ...(ca ? { ca } : {}) });
+          : new HttpsAgent({
+              ...pool,
+              rejectUnauthorized,
+              ...(ca ? { secureContext: createSecureContext({ ca }) } : {}),
+            });
       this.#send = httpsRequest as unknown as typeof httpRequest;
     } else {
       this.#agent = new HttpAgent(pool);

@@ -9,8 +9,11 @@
 // express this (and keeps only one of several self-signed certificates with the same subject), so
 // the handshake runs with `rejectUnauthorized: false` and `check` decides, on the finished
 // handshake, before the connection carries a single byte of the CSP's own.
+//
+// The TLS context (the CA store chains are built with) is made once per ArrayTrust: given `ca`,
+// tls.connect would parse the CA file into a new context for every connection.
 import { X509Certificate } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 
 const pemBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -31,10 +34,11 @@ export class UntrustedCertificate extends Error {
 
 export class ArrayTrust {
   /**
-   * Options for `tls.connect`: the CA certificates chains are built with. The handshake itself
-   * accepts any certificate; a connection must pass `check` before it is used.
+   * Options for `tls.connect`: a TLS context holding the CA certificates chains are built with
+   * (the system CAs without a CA file), shared by every connection. The handshake itself accepts
+   * any certificate; a connection must pass `check` before it is used.
    */
-  readonly tlsOptions: { ca?: string[]; rejectUnauthorized: false };
+  readonly tlsOptions: { secureContext: SecureContext; rejectUnauthorized: false };
   readonly #pinned: Set<string>;
 
   /** `caPem`: the operator's CA file (undefined: the system CAs). Throws when it holds no certificate. */
@@ -44,7 +48,10 @@ export class ArrayTrust {
       throw new Error('the CA file holds no PEM certificate');
     }
     this.#pinned = caPem === undefined ? new Set() : certificateFingerprints(caPem);
-    this.tlsOptions = certificates ? { ca: certificates, rejectUnauthorized: false } : { rejectUnauthorized: false };
+    this.tlsOptions = {
+      secureContext: createSecureContext(certificates ? { ca: certificates } : {}),
+      rejectUnauthorized: false,
+    };
   }
 
   /** Undefined when the finished handshake may be used; else why not. */

@@ -65,6 +65,8 @@ type Connected = (err: Error | null, stream: Duplex) => void;
  * The agents' way to open a connection: TCP (or TLS, when `trust` is given) within the connect
  * deadline, and for TLS a finished handshake that `trust` accepts, before the agent hands the
  * connection to a request. No TLS session resumption: a resumed session shows no certificate.
+ * `trust.tlsOptions` carries the trust's one TLS context, so a connection does not parse the CA
+ * file again.
  */
 function checkedConnect(trust: ArrayTrust | undefined, connectTimeoutMs: number) {
   return (options: ClientRequestArgs, callback: Connected): undefined => {

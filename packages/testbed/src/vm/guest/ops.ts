@@ -1,9 +1,12 @@
 // The node operations of the VM scenario done from JS with the real tools (iscsiadm, multipath,
-// mkfs, mount, resize2fs): the same steps as vm/guest/ops-shell.sh. This is the seam where the
+// mkfs, mount, resize2fs): the same steps as vm/guest/ops-shell.sh, except that a device counts as
+// blank by the driver's own rule (probeDevice: blkid -p exit 2 with no error, and both ends of the
+// device read), where the shell reference trusts exit 2 alone. This is the seam where the
 // node service plugs in: an object with stage/expand/unstage that calls NodeStageVolume,
 // NodeExpandVolume and NodeUnstageVolume instead replaces ToolOps, and the guest checks stay.
 import { mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { probeDevice, SpawnRunner } from '@opencsp/csi-driver/node';
 import { type ToolOptions, type ToolResult, tool } from './exec.js';
 import {
   byPathLink,
@@ -189,13 +192,17 @@ export class ToolOps implements NodeOps {
     return `/dev/mapper/${await dmName(dm)}`;
   }
 
-  /** mkfs only on a blank device (blkid -p exit 2); another filesystem is an error, never reformatted. */
+  /**
+   * mkfs only on a device the driver would call blank (blkid exit 2 alone is also what blkid
+   * answers for a device it cannot read); another signature is an error, never reformatted.
+   */
   private async format(v: GuestVolume, device: string): Promise<void> {
-    const probe = await tool('blkid', ['-p', '-s', 'TYPE', '-o', 'value', device], { okCodes: [0, 2] });
-    if (probe.code === 2) {
+    const found = await probeDevice(new SpawnRunner({ kind: 'direct' }), device);
+    if (found === undefined) {
       await tool(`mkfs.${v.fsType}`, ['-q', device], { timeoutMs: 300_000 });
-    } else if (probe.stdout.trim() !== v.fsType) {
-      throw new Error(`${device} holds ${probe.stdout.trim()}, not ${v.fsType}: refusing to reformat`);
+    } else if (found.type !== v.fsType) {
+      const holds = found.type ?? (found.ptType ? `a ${found.ptType} partition table` : 'an unknown signature');
+      throw new Error(`${device} holds ${holds}, not ${v.fsType}: refusing to reformat`);
     }
   }
 
