@@ -4,7 +4,7 @@
 // stderr, and both ends of the device read back without error.
 import { type DriverError, failedPrecondition, unavailable } from '../errors.js';
 import { assertDeviceReadable } from './device-read.js';
-import { commandError, type Runner } from './runner.js';
+import { type CommandLogger, commandError, type Runner } from './runner.js';
 
 export interface DeviceProbe {
   /** Filesystem or other signature type (ext4, xfs, btrfs, LVM2_member, crypto_LUKS...). */
@@ -32,15 +32,20 @@ export function parseBlkidExport(text: string): DeviceProbe {
 /**
  * What the device holds, or `undefined` when it is blank (blkid exit 2 on a device that reads).
  * Unavailable when blkid reports an error or the device cannot be read: nothing may format it then.
+ * `log` hears when the device refuses direct I/O (assertDeviceReadable).
  */
-export async function probeDevice(runner: Runner, device: string): Promise<DeviceProbe | undefined> {
+export async function probeDevice(
+  runner: Runner,
+  device: string,
+  log?: CommandLogger,
+): Promise<DeviceProbe | undefined> {
   const result = await runner.run('blkid', ['-p', '-o', 'export', device]);
   if (result.code === 2 && !result.timedOut) {
     const error = result.stderr.split('\n').find((line) => line.includes('error:'));
     if (error) {
       throw unavailable(`blkid could not probe ${device} (${error.trim()}); not formatting it`);
     }
-    await assertDeviceReadable(runner, device, 'although blkid found no signature');
+    await assertDeviceReadable(runner, device, 'although blkid found no signature', log);
     return undefined;
   }
   if (result.code === 0) {

@@ -37,7 +37,7 @@ export async function ensureFilesystem(
   readOnly: boolean,
   beforeFormat: () => Promise<void>,
 ): Promise<boolean> {
-  const probe = await probeDevice(ctx.runner, device);
+  const probe = await probeDevice(ctx.runner, device, ctx.logger);
   if (probe === undefined) {
     if (readOnly) {
       throw failedPrecondition(`${device} is blank and the volume is read-only: there is no filesystem to mount`);

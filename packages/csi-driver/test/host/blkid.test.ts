@@ -28,7 +28,7 @@ describe('blkid probe', () => {
     expect(await probeDevice(runner, dev)).toBeUndefined();
     const reads = runner.calls.filter((c) => c.cmd === 'dd').map((c) => c.args);
     expect(reads).toEqual([
-      [`if=${dev}`, 'of=/dev/null', 'bs=65536', 'count=1', 'status=none'],
+      [`if=${dev}`, 'of=/dev/null', 'bs=65536', 'count=1', 'status=none', 'iflag=direct'],
       [
         `if=${dev}`,
         'of=/dev/null',
@@ -36,7 +36,7 @@ describe('blkid probe', () => {
         'count=1',
         'status=none',
         `skip=${8 * mib - 65536}`,
-        'iflag=skip_bytes',
+        'iflag=skip_bytes,direct',
       ],
     ]);
   });
