@@ -111,16 +111,16 @@ map_device() {
   echo "/dev/mapper/$(cat "/sys/block/$(holder_of "$sd")/dm/name")"
 }
 
+# mkfs only on a device blank by the driver's rule (blank.sh: blkid exit 2 alone is also what
+# blkid answers for a device it cannot read); another signature is an error, never reformatted.
 stage_format() {
-  local dev found rc=0
+  local dev probed
   dev=$(map_device)
-  found=$(blkid -p -s TYPE -o value "$dev") || rc=$?
-  if [ "$rc" -eq 2 ]; then
+  probe_device "$dev"
+  if [ -z "$probed" ]; then
     mkfs."$E2E_FS_TYPE" -q "$dev"
-  elif [ "$rc" -ne 0 ]; then
-    fail "blkid -p $dev failed with exit $rc"
-  elif [ "$found" != "$E2E_FS_TYPE" ]; then
-    fail "$dev holds $found, not $E2E_FS_TYPE: refusing to reformat"
+  elif [ "$probed" != "$E2E_FS_TYPE" ]; then
+    fail "$dev holds $probed, not $E2E_FS_TYPE: refusing to reformat"
   fi
 }
 

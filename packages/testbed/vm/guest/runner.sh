@@ -16,6 +16,7 @@ E2E_GUEST=/repo/packages/testbed/vm/guest
 . "$E2E_GUEST/lib.sh"
 . "$E2E_GUEST/system.sh"
 . "$E2E_GUEST/target.sh"
+. "$E2E_GUEST/blank.sh"
 . "$E2E_GUEST/ops-shell.sh"
 . "$E2E_GUEST/checks.sh"
 . "$E2E_GUEST/scenario.sh"

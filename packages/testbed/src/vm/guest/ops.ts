@@ -1,7 +1,7 @@
 // The node operations of the VM scenario done from JS with the real tools (iscsiadm, multipath,
-// mkfs, mount, resize2fs): the same steps as vm/guest/ops-shell.sh, except that a device counts as
-// blank by the driver's own rule (probeDevice: blkid -p exit 2 with no error, and both ends of the
-// device read), where the shell reference trusts exit 2 alone. This is the seam where the
+// mkfs, mount, resize2fs): the same steps as vm/guest/ops-shell.sh. Both count a device as blank by
+// the driver's own rule (here probeDevice itself, there vm/guest/blank.sh: blkid -p exit 2 with no
+// error, and both ends of the device read with direct I/O). This is the seam where the
 // node service plugs in: an object with stage/expand/unstage that calls NodeStageVolume,
 // NodeExpandVolume and NodeUnstageVolume instead replaces ToolOps, and the guest checks stay.
 import { mkdir } from 'node:fs/promises';
