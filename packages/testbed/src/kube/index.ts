@@ -2,6 +2,6 @@ export { findKubeBinaries, type KubeBinaries, kubeBinDir, kubePrograms } from '.
 export { KubeApiError, KubeClient, type KubeCredentials, type KubeObject } from './client.js';
 export { type Cluster, type ClusterNode, type ClusterOptions, startCluster } from './cluster.js';
 export { createGroupSnapshot, groupSnapshotRef, readyGroupSnapshot } from './group-snapshots.js';
-export { installOpencsp, type OpencspInstall } from './opencsp.js';
-export { type KubeStack, type KubeStackOptions, type StackNode, startKubeStack } from './stack.js';
+export { installOpencsp, loopbackArgs, type MetricsPorts, type OpencspInstall } from './opencsp.js';
+export { type KubeStack, type KubeStackOptions, type MetricsTarget, type StackNode, startKubeStack } from './stack.js';
 export * from './workloads.js';

@@ -1,6 +1,6 @@
 // opencsp installed on a test cluster from its chart: charts/opencsp rendered with the values a
 // user would give (the backend Secret, StorageClasses, a VolumeSnapshotClass, a
-// VolumeAttributesClass, free health ports),
+// VolumeAttributesClass, free health ports, metrics on free ports),
 // every rendered object applied to the apiserver except the two workloads, whose pod templates
 // run as processes on the node (pod-runner.ts) with exactly the rendered args and env: the
 // controller Deployment (driver + provisioner, attacher, snapshotter, resizer, livenessprobe,
@@ -61,10 +61,28 @@ export interface OpencspInstall {
   /** Starts the DaemonSet's pod on another node (as the DaemonSet controller would). */
   startNodePod(node: ClusterNode): Promise<RunningPod>;
   /** Where the livenessprobe sidecars and the registrar serve /healthz (127.0.0.1). */
-  healthPorts: { controller: number; node: number; registrar: number };
+  healthPorts: HealthPorts;
+  /** Where the drivers and the controller sidecars serve their metrics (127.0.0.1, /metrics). */
+  metricsPorts: MetricsPorts;
   /** The controller pod's ServiceAccount. */
   controllerServiceAccount: string;
   stop(): Promise<void>;
+}
+
+export interface HealthPorts {
+  controller: number;
+  node: number;
+  registrar: number;
+}
+
+/** The chart's metrics ports: both drivers and the controller sidecars' --http-endpoint. */
+export interface MetricsPorts {
+  controller: number;
+  node: number;
+  provisioner: number;
+  attacher: number;
+  snapshotter: number;
+  resizer: number;
 }
 
 export interface InstallOptions {
@@ -88,7 +106,7 @@ export function classNames(prefix: string): OpencspClasses {
   };
 }
 
-export function valuesFor(input: OpencspValues, ports: { controller: number; node: number; registrar: number }) {
+export function valuesFor(input: OpencspValues, ports: HealthPorts, metrics?: MetricsPorts) {
   const classes = classNames(input.prefix);
   const s = input.secrets;
   return {
@@ -125,7 +143,31 @@ export function valuesFor(input: OpencspValues, ports: { controller: number; nod
       ? { volumeAttributesClasses: [{ name: classes.modified, parameters: input.mutableParameters }] }
       : {}),
     ...(input.groupSnapshots ? groupValues(classes) : {}),
+    ...(metrics ? { metrics: metricsValues(metrics) } : {}),
   };
+}
+
+function metricsValues(ports: MetricsPorts) {
+  const { controller, node, ...sidecarPorts } = ports;
+  return { enabled: true, controllerPort: controller, nodePort: node, sidecarPorts };
+}
+
+const anyInterface = /^(--metrics-address|--http-endpoint)=:(\d+)$/;
+
+/**
+ * A pod spec whose listen addresses on every interface (`--metrics-address=:port`,
+ * `--http-endpoint=:port`, as the chart renders them for a pod network) are on 127.0.0.1: the
+ * test's pods share the machine's network, and tests listen on loopback only.
+ */
+export function onLoopback(spec: PodSpec): PodSpec {
+  return {
+    ...spec,
+    containers: spec.containers.map((c) => ({ ...c, ...(c.args ? { args: loopbackArgs(c.args) } : {}) })),
+  };
+}
+
+export function loopbackArgs(args: readonly string[]): string[] {
+  return args.map((arg) => arg.replace(anyInterface, '$1=127.0.0.1:$2'));
 }
 
 function groupValues(classes: OpencspClasses) {
@@ -186,10 +228,19 @@ const podSpecOf = (w: KubeObject) => (w.spec as { template: { spec: PodSpec } })
 
 export async function installOpencsp(options: InstallOptions): Promise<OpencspInstall> {
   const { cluster } = options;
-  const [controllerPort, nodePort, registrarPort] = (await freePorts(3)) as [number, number, number];
-  const healthPorts = { controller: controllerPort, node: nodePort, registrar: registrarPort };
+  const free = await freePorts(9);
+  const port = (i: number) => free[i] as number;
+  const healthPorts = { controller: port(0), node: port(1), registrar: port(2) };
+  const metricsPorts = {
+    controller: port(3),
+    node: port(4),
+    provisioner: port(5),
+    attacher: port(6),
+    snapshotter: port(7),
+    resizer: port(8),
+  };
   const valuesFile = join(cluster.dir, 'opencsp-values.json');
-  await writeFile(valuesFile, JSON.stringify(valuesFor(options.values, healthPorts)), { mode: 0o600 });
+  await writeFile(valuesFile, JSON.stringify(valuesFor(options.values, healthPorts, metricsPorts)), { mode: 0o600 });
   const helm = await HelmRender.build();
   let render: RenderResult;
   try {
@@ -225,11 +276,11 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
       nodeName: node.name,
       node: node.namespace,
       name: `${nodeWorkload.metadata.name}-${node.name}`,
-      spec: podSpecOf(nodeWorkload),
+      spec: onLoopback(podSpecOf(nodeWorkload)),
       program: program('node'),
     });
   const nodePod = await startNodePod(cluster.node);
-  const controllerSpec = podSpecOf(controllerWorkload);
+  const controllerSpec = onLoopback(podSpecOf(controllerWorkload));
   const controllerPod = await runPod({
     ...common,
     nodeName: cluster.node.name,
@@ -245,6 +296,7 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
     node: nodePod,
     startNodePod,
     healthPorts,
+    metricsPorts,
     controllerServiceAccount: controllerSpec.serviceAccountName ?? 'default',
     async stop() {
       await controllerPod.stop();

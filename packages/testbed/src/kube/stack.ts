@@ -2,7 +2,8 @@
 // process (the backend fixtures), and opencsp installed from the chart (opencsp.ts). The node's
 // driver container runs the loop-node launcher (the production driver with the loop transport;
 // the simulator's node API tells it which file holds a published LUN and plays the iSCSI login),
-// and the node's initiator name is the node's own /etc/iscsi/initiatorname.iscsi.
+// and the node's initiator name is the node's own /etc/iscsi/initiatorname.iscsi. The CSP, both
+// drivers and the controller sidecars serve metrics on free loopback ports (`metricsTargets`).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -21,7 +22,7 @@ import { detachLoopsUnder, handleNodeApi, loopsUnder, nodeApiPrefix } from '../l
 import { repoRoot } from './binaries.js';
 import { type Cluster, type ClusterNode, startCluster } from './cluster.js';
 import { kubeletRootDir } from './kubelet.js';
-import { installOpencsp, type OpencspInstall } from './opencsp.js';
+import { installOpencsp, type MetricsPorts, type OpencspInstall } from './opencsp.js';
 import type { RunningPod } from './pod-runner.js';
 import { waitFor } from './wait.js';
 import { testNamespace, Workloads } from './workloads.js';
@@ -58,6 +59,8 @@ export interface KubeStack {
   podVolumeDir(podUid: string, pvName: string): string;
   /** The file kubelet maps a pod's raw block volume to (node path). */
   podDevicePath(podUid: string, pvName: string): string;
+  /** Every metrics endpoint: the CSP, both drivers and the controller sidecars (loopback). */
+  metricsTargets(): MetricsTarget[];
   /** What is left: array audit, mounts under kubelet's dir, loop devices of LUN files, API objects. */
   leftovers(): Promise<string[]>;
   /** The node leaves: its host registration is removed from the array (the operator's step). */
@@ -71,6 +74,23 @@ export interface KubeStack {
   /** A new machine joins as node `name` (new initiator name) with the DaemonSet's pod on it. */
   joinNode(name: string): Promise<StackNode>;
   stop(): Promise<void>;
+}
+
+/** One metrics endpoint, named by what serves it. */
+export interface MetricsTarget {
+  component: string;
+  url: string;
+}
+
+function metricsTargets(backend: E2eBackend, ports: MetricsPorts): MetricsTarget[] {
+  const at = (port: number) => `http://127.0.0.1:${port}/metrics`;
+  const { controller, node, ...sidecars } = ports;
+  return [
+    ...(backend.metricsUrl ? [{ component: `csp-${backend.name}`, url: backend.metricsUrl }] : []),
+    { component: 'csi-controller', url: at(controller) },
+    { component: 'csi-node', url: at(node) },
+    ...Object.entries(sidecars).map(([name, port]) => ({ component: `csi-${name}`, url: at(port) })),
+  ];
 }
 
 interface StartedBackend {
@@ -87,7 +107,8 @@ const sessionsOf = (backend: E2eBackend, initiator: string) =>
 async function startKubeBackend(options: KubeStackOptions, logLevel: string): Promise<StartedBackend> {
   const logger = pino({ level: logLevel });
   if ((options.backend ?? 'truenas') === 'truenas') {
-    const backend = await truenasBackend({ ...options.truenas, logger });
+    const cspArgs = [...(options.truenas?.cspArgs ?? []), '--metrics-address', '127.0.0.1:0'];
+    const backend = await truenasBackend({ ...options.truenas, cspArgs, logger });
     const sim = backend.stack.sim;
     sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(backend.luns, req, res, url));
     return {
@@ -100,7 +121,8 @@ async function startKubeBackend(options: KubeStackOptions, logLevel: string): Pr
       },
     };
   }
-  const backend = await synologyBackend({ ...options.synology, logger });
+  const csp = { ...options.synology?.csp, metricsAddress: { host: '127.0.0.1', port: 0 } };
+  const backend = await synologyBackend({ ...options.synology, csp, logger });
   backend.sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(backend.luns, req, res, url));
   return {
     backend,
@@ -225,6 +247,7 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
       timings: { clusterMs, installMs },
       onNode: (path) => current.node.namespace.hostView(path),
       podVolumeDir: (uid, pv) => `${kubeletRootDir}/pods/${uid}/volumes/kubernetes.io~csi/${pv}/mount`,
+      metricsTargets: () => metricsTargets(backend, opencsp.metricsPorts),
       podDevicePath: (uid, pv) => `${kubeletRootDir}/plugins/kubernetes.io/csi/volumeDevices/publish/${pv}/${uid}`,
       async leftovers() {
         const lines = await backend.audit();

@@ -11,12 +11,14 @@ import {
   KubeClient,
   type KubeStack,
   type KubeStackOptions,
+  loopbackArgs,
   readyGroupSnapshot,
   ref,
   startKubeStack,
 } from '@opencsp/testbed/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pread, pwrite } from '../block-io.js';
+import { expectRunCounted } from './metrics.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -34,8 +36,14 @@ async function writeSynced(path: string, text: string): Promise<void> {
 export function kubeScenarios(name: string, options: KubeStackOptions): void {
   describe(`real Kubernetes 1.35 + opencsp from the chart (${name})`, () => {
     let stack: KubeStack;
+    /** Names and secrets no metric label may hold (the first node's; nodes joined later add theirs). */
+    const forbidden: string[] = [];
+    const remember = () => forbidden.push(stack.nodeName, stack.initiatorName);
     beforeAll(async () => {
       stack = await startKubeStack(options);
+      const { servicePort: _port, ...secrets } = stack.backend.secrets;
+      forbidden.push(...Object.values(secrets));
+      remember();
     }, 180_000);
     afterAll(async () => {
       await stack?.stop();
@@ -80,14 +88,15 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
         );
         expect(found, `${object.kind} ${object.metadata.name}`).toBeDefined();
       }
-      // The provisioner runs with exactly the args the Deployment renders.
+      // The provisioner runs with exactly the args the Deployment renders, its metrics on loopback.
       const deployment = opencsp.render.objects.find((o) => o.object.kind === 'Deployment')?.object as unknown as {
         spec: { template: { spec: { containers: { name: string; args: string[] }[] } } };
       };
       const rendered = deployment.spec.template.spec.containers.find((c) => c.name === 'csi-provisioner')?.args;
       const pid = opencsp.controller.containers.get('csi-provisioner')?.pid;
       const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
-      expect(cmdline.slice(1)).toEqual(rendered);
+      expect(cmdline.slice(1)).toEqual(loopbackArgs(rendered ?? []));
+      expect(cmdline).toContain(`--http-endpoint=127.0.0.1:${opencsp.metricsPorts.provisioner}`);
       // The sidecars authenticate with the controller ServiceAccount's token (in-cluster config).
       const token = await readFile(
         `${cluster.dir}/pods/${opencsp.controller.name}/volumes/kube-api-access/token`,
@@ -372,6 +381,7 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       await kube.deleteAndWait({ apiVersion: 'v1', kind: 'Pod', name: 'first', namespace: 'default' }, 120_000);
       await stack.decommissionNode(lost);
       await stack.joinNode(`${lost}-replacement`);
+      remember();
       await kube.createPod({ name: 'second', claims: [{ name: 'moving' }], nodeName: stack.nodeName });
       const second = await kube.runningPod('second');
       const moved = stack.onNode(`${stack.podVolumeDir(second.metadata.uid ?? '', pv.metadata.name)}/kept.txt`);
@@ -381,6 +391,14 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       await kube.noAttachmentOf(pv.metadata.name);
       await deletePvc('moving', pv.metadata.name);
       await expectClean();
+    });
+
+    // Last: the counters hold what every scenario above made the sidecars, kubelet and the CSP do.
+    it('counted what the sidecars, kubelet and the CSP did, by method and code, with no secret or name in a label', async () => {
+      await expectRunCounted(
+        stack,
+        forbidden.filter((f) => f.length >= 4 && /[A-Za-z]/.test(f)),
+      );
     });
   });
 }

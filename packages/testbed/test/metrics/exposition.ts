@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 export interface Series {
   name: string;
   labels: Record<string, string>;
+  /** The sample (`+Inf`, `-Inf` and `NaN` as JavaScript reads them). */
+  value: number;
 }
 
 const line = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
@@ -24,7 +26,7 @@ export function parseExposition(text: string): Series[] {
     for (const [, key, value] of (match[2] ?? '').matchAll(pair)) {
       labels[key as string] = value as string;
     }
-    out.push({ name: match[1], labels });
+    out.push({ name: match[1], labels, value: Number((match[3] as string).replace(/Inf$/, 'Infinity')) });
   }
   return out;
 }
