@@ -67,16 +67,36 @@ export function parseSessionAttributes(sid: number, attrs: SessionAttributes): K
   return { sid, target, portal: formatPortal({ host, port: portNumber }), state };
 }
 
-/** A socket-backed attribute: its read fails with ENOTCONN while the connection is down. */
-async function maybe(files: HostFiles, path: string): Promise<string | undefined> {
+const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/**
+ * A socket-backed attribute: its read fails with ENOTCONN while the connection is down (EINVAL for
+ * a socket of another family), which means "no value".
+ */
+async function socketAttribute(files: HostFiles, path: string): Promise<string | undefined> {
   try {
     return await files.readText(path);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (errno(err) === 'ENOTCONN' || errno(err) === 'EINVAL') {
+      return undefined;
+    }
+    throw err;
   }
 }
 
+/** One session, undefined when it is removed while read (kernfs answers ENODEV, or ENOENT). */
 async function readSession(files: HostFiles, sid: number, wanted: (target: string) => boolean) {
+  try {
+    return await readSessionAttributes(files, sid, wanted);
+  } catch (err) {
+    if (errno(err) === 'ENODEV') {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function readSessionAttributes(files: HostFiles, sid: number, wanted: (target: string) => boolean) {
   const base = `${iscsiSessionClass}/session${sid}`;
   const targetname = await files.readText(`${base}/targetname`);
   const target = value(targetname);
@@ -92,14 +112,16 @@ async function readSession(files: HostFiles, sid: number, wanted: (target: strin
     state: await files.readText(`${base}/state`),
     persistentAddress,
     persistentPort,
-    address: fallback ? await maybe(files, `${conn}/address`) : undefined,
-    port: fallback ? await maybe(files, `${conn}/port`) : undefined,
+    address: fallback ? await socketAttribute(files, `${conn}/address`) : undefined,
+    port: fallback ? await socketAttribute(files, `${conn}/port`) : undefined,
   });
 }
 
 /**
  * The host's iSCSI sessions (those `wanted` accepts by target IQN; the others cost one read), in
- * session id order. Sessions are read at once; one that disappears meanwhile is left out.
+ * session id order. Sessions are read at once; one that disappears meanwhile is left out, any
+ * other read failure (EACCES...) is thrown: a listing that silently missed a session would let
+ * an unstage skip its disks and logout.
  */
 export async function kernelSessions(
   files: HostFiles,

@@ -98,6 +98,20 @@ describe('kernelSessions (fixture tree of a real sysfs layout)', () => {
     expect(files.reads).toContain('/sys/class/iscsi_connection/connection4:0/address');
   });
 
+  it('leaves out a session removed while it is read, and fails on any other read error', async () => {
+    const failing = (code: string): HostFiles =>
+      Object.assign(Object.create(fx.files) as HostFiles, {
+        async readText(path: string) {
+          if (path.endsWith('/session3/state')) {
+            throw Object.assign(new Error(`${code}: read '${path}'`), { code });
+          }
+          return fx.files.readText(path);
+        },
+      });
+    expect((await kernelSessions(failing('ENODEV'))).map((s) => s.sid)).toEqual([1, 2]);
+    await expect(kernelSessions(failing('EACCES'))).rejects.toThrow(/EACCES/);
+  });
+
   it('finds no sessions where the iSCSI transport class is not loaded (no /sys/class/iscsi_session)', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'opencsp-nosysfs-'));
     try {
