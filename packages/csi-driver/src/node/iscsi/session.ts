@@ -117,7 +117,8 @@ export type PortalSession = { portal: string; session: LiveSession } | { portal:
 
 /**
  * Returns the session for (iqn, portal) of every portal, logging in where there is none; the
- * portals log in at once. One session listing (sysfs) before and one after, whatever the portal count.
+ * portals log in at once. One session listing (sysfs) before and one after, whatever the portal
+ * count.
  */
 export async function ensureSessions(
   iscsiadm: Iscsiadm,
