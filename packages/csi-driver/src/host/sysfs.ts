@@ -15,11 +15,6 @@ export async function sessionHost(files: HostFiles, sid: number): Promise<number
   return m ? Number(m[1]) : undefined;
 }
 
-/** `/sys/class/iscsi_session/sessionN/state` (LOGGED_IN, FAILED, FREE). */
-export async function sessionState(files: HostFiles, sid: number): Promise<string | undefined> {
-  return (await files.readText(`/sys/class/iscsi_session/session${sid}/state`))?.trim();
-}
-
 export interface SessionDisk {
   readonly hctl: string;
   readonly lun: number;

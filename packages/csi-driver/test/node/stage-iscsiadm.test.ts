@@ -1,13 +1,19 @@
 // How NodeStageVolume uses iscsiadm, so concurrent stages on one node stay cheap: a fixed, small
-// number of iscsiadm calls per stage (one listing before, record + all settings + login per
-// portal, one listing after), no host-wide `udevadm settle`, a fallback for an iscsiadm that does
+// number of iscsiadm calls per stage (record + all settings + login per portal; the session
+// listings before and after come from sysfs), no host-wide `udevadm settle`, a fallback for an iscsiadm that does
 // not know node.session.scan, many volumes staged at once by one service, and no use of a map
 // before udev has made its /dev/mapper node.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, driverError, gib, type Harness, portals, stageRequest } from './harness.js';
 
 const kind = (args: readonly string[]) =>
-  args.includes('--login') ? 'login' : args.includes('-o') ? `-o ${args[args.indexOf('-o') + 1]}` : args[1];
+  args.includes('--login')
+    ? 'login'
+    : args.includes('--logout')
+      ? '--logout'
+      : args.includes('-o')
+        ? `-o ${args[args.indexOf('-o') + 1]}`
+        : args[1];
 
 describe('NodeStageVolume and iscsiadm (fake host)', () => {
   let h: Harness;
@@ -18,15 +24,21 @@ describe('NodeStageVolume and iscsiadm (fake host)', () => {
     await h.cleanup();
   });
 
-  it('stages with one listing, then record, settings and login per portal, then one listing', async () => {
-    await h.service.nodeStageVolume(stageRequest(h));
+  it('stages with record, settings and login per portal: 6 iscsiadm calls, sessions listed from sysfs', async () => {
+    const req = stageRequest(h);
+    await h.service.nodeStageVolume(req);
     const calls = h.host.calls.filter((c) => c.cmd === 'iscsiadm').map((c) => kind(c.args));
-    expect(calls.sort()).toEqual(
-      ['session', '-o new', '-o new', '-o update', '-o update', 'login', 'login', 'session'].sort(),
-    );
+    expect(calls.sort()).toEqual(['-o new', '-o new', '-o update', '-o update', 'login', 'login'].sort());
     expect(h.host.commandsRun('udevadm')).toBe(0);
     const update = h.host.calls.find((c) => c.args.includes('update'));
     expect(update?.args.filter((a) => a === '-n')).toHaveLength(3);
+
+    // Staging again (kubelet retries) and unstaging list no sessions with iscsiadm either.
+    const before = h.host.calls.length;
+    await h.service.nodeStageVolume(req);
+    await h.service.nodeUnstageVolume({ volumeId: req.volumeId, stagingTargetPath: req.stagingTargetPath });
+    const later = h.host.calls.slice(before).filter((c) => c.cmd === 'iscsiadm');
+    expect(later.map((c) => kind(c.args)).sort()).toEqual(['--logout', '--logout', '-o delete', '-o delete'].sort());
   });
 
   it('updates without node.session.scan when this iscsiadm does not know it', async () => {

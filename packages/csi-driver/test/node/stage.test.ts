@@ -149,7 +149,7 @@ describe('NodeStageVolume (fake host)', () => {
     const err = await driverError(() => h.service.nodeStageVolume(stageRequest(h)));
     expect(err.kind).toBe('FailedPrecondition');
     expect(err.message).toMatch(
-      /^iscsid not running on the host: iscsiadm -m session exited 20: iscsiadm: can not connect/,
+      /^iscsid not running on the host: iscsiadm -m node -T \S+ -p \S+ -o new exited 20: iscsiadm: can not connect/,
     );
   });
 

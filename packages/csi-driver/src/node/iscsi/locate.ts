@@ -1,6 +1,7 @@
-// Finds the current path devices of a recorded LUN: session per (target, portal) from iscsiadm,
+// Finds the current path devices of a recorded LUN: session per (target, portal) from sysfs,
 // the LUN's disk from sysfs, kept only when its identity still matches the record (a reused LUN
 // number must never lead to removing another volume's disk).
+import { kernelSessions } from '../../host/iscsi-sessions.js';
 import type { SessionDisk } from '../../host/sysfs.js';
 import { scsiIdentity, sessionDisks } from '../../host/sysfs.js';
 import type { IscsiContext } from './context.js';
@@ -14,7 +15,8 @@ export interface LocatedPath extends SessionDisk {
 }
 
 export async function locatePaths(ctx: IscsiContext, record: IscsiRecord): Promise<LocatedPath[]> {
-  const sessions = await ctx.iscsiadm.sessions();
+  const iqns = new Set(record.targets.map((t) => t.iqn));
+  const sessions = await kernelSessions(ctx.files, (target) => iqns.has(target));
   const found: LocatedPath[] = [];
   for (const { iqn, portal } of record.targets) {
     const address = await addressPortal(portal).catch(() => portal);

@@ -1,12 +1,12 @@
 // One iSCSI session per (target, portal): node record, manual startup and scanning, CHAP from the
 // node-stage secret (all settings in one iscsiadm call), login; the portals of a target log in at
-// once. Callers hold the target's lock.
+// once. Sessions are listed from sysfs (no iscsiadm process). Callers hold the target's lock.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { internal, isDriverError } from '../../errors.js';
 import type { HostFiles } from '../../host/files.js';
+import { type KernelSession, kernelSessions } from '../../host/iscsi-sessions.js';
 import type { Iscsiadm, NodeSetting } from '../../host/iscsiadm.js';
-import type { IscsiSession } from '../../host/iscsiadm-parse.js';
 import { formatPortal, parsePortal } from '../../host/portal.js';
 import { sessionHost } from '../../host/sysfs.js';
 import type { ChapCredentials } from '../chap.js';
@@ -30,8 +30,17 @@ export async function addressPortal(portal: string): Promise<string> {
   return formatPortal({ host: address, port: parsed.port });
 }
 
-export function findSession(sessions: readonly IscsiSession[], iqn: string, portal: string): IscsiSession | undefined {
+export function findSession(
+  sessions: readonly KernelSession[],
+  iqn: string,
+  portal: string,
+): KernelSession | undefined {
   return sessions.find((s) => s.target === iqn && s.portal === portal);
+}
+
+/** The sessions to one target, from sysfs (the others cost one read each). */
+export function targetSessions(files: HostFiles, iqn: string): Promise<KernelSession[]> {
+  return kernelSessions(files, (target) => target === iqn);
 }
 
 /** The node-record settings of a session the node service logs in: manual startup and scan, CHAP. */
@@ -82,6 +91,7 @@ async function applySettings(
 /** Node record, settings and login for one portal; a failed login removes the record unless a session uses it. */
 async function logIn(
   iscsiadm: Iscsiadm,
+  files: HostFiles,
   iqn: string,
   portal: string,
   address: string,
@@ -93,7 +103,7 @@ async function logIn(
   try {
     await iscsiadm.login(iqn, portal);
   } catch (err) {
-    if (!findSession(await iscsiadm.sessions(), iqn, address)) {
+    if (!findSession(await targetSessions(files, iqn), iqn, address)) {
       await iscsiadm.deleteNode(iqn, portal).catch(() => undefined);
     }
     throw err;
@@ -107,7 +117,8 @@ export type PortalSession = { portal: string; session: LiveSession } | { portal:
 
 /**
  * Returns the session for (iqn, portal) of every portal, logging in where there is none; the
- * portals log in at once. One session listing before and one after, whatever the portal count.
+ * portals log in at once. One session listing (sysfs) before and one after, whatever the portal
+ * count.
  */
 export async function ensureSessions(
   iscsiadm: Iscsiadm,
@@ -117,14 +128,14 @@ export async function ensureSessions(
   chap: ChapCredentials | undefined,
   logger: NodeLogger,
 ): Promise<PortalSession[]> {
-  const before = await iscsiadm.sessions();
+  const before = await targetSessions(files, iqn);
   const logins = await Promise.all(
     portals.map(async (portal): Promise<LoginOutcome> => {
       try {
         const address = await addressPortal(portal);
         const existing = findSession(before, iqn, address) !== undefined;
         if (!existing) {
-          await logIn(iscsiadm, iqn, portal, address, chap, logger);
+          await logIn(iscsiadm, files, iqn, portal, address, chap, logger);
           logger.info({ iqn, portal }, 'iSCSI session logged in');
         }
         return { portal, address, existing };
@@ -133,7 +144,7 @@ export async function ensureSessions(
       }
     }),
   );
-  const after = logins.some((l) => 'address' in l && !l.existing) ? await iscsiadm.sessions() : before;
+  const after = logins.some((l) => 'address' in l && !l.existing) ? await targetSessions(files, iqn) : before;
   return Promise.all(
     logins.map(async (login): Promise<PortalSession> => {
       if (!('address' in login)) {
@@ -150,14 +161,14 @@ export async function ensureSessions(
 
 async function liveSession(
   files: HostFiles,
-  sessions: readonly IscsiSession[],
+  sessions: readonly KernelSession[],
   iqn: string,
   portal: string,
   address: string,
 ): Promise<LiveSession> {
   const session = findSession(sessions, iqn, address);
   if (!session) {
-    throw internal(`iscsiadm reported a login to ${iqn} at ${portal} but lists no session for it`);
+    throw internal(`iscsiadm reported a login to ${iqn} at ${portal} but sysfs lists no session for it`);
   }
   const host = await sessionHost(files, session.sid);
   if (host === undefined) {

@@ -18,7 +18,7 @@ import { lockKeys } from '../locks.js';
 import type { IscsiContext } from './context.js';
 import { type LocatedPath, locatePaths } from './locate.js';
 import type { IscsiRecord } from './record.js';
-import { addressPortal, findSession } from './session.js';
+import { addressPortal, findSession, targetSessions } from './session.js';
 
 async function assertUnmounted(files: HostFiles, name: string): Promise<void> {
   const dev = await files.deviceNumber(`/dev/${name}`);
@@ -105,7 +105,7 @@ async function releaseTarget(ctx: IscsiContext, record: IscsiRecord, iqn: string
   }
   await ctx.locks.with(lockKeys.target(iqn), async () => {
     const address = await addressPortal(portal).catch(() => portal);
-    const session = findSession(await ctx.iscsiadm.sessions(), iqn, address);
+    const session = findSession(await targetSessions(ctx.files, iqn), iqn, address);
     if (session) {
       const remaining = await sessionDisks(ctx.files, session.sid);
       if (remaining.length > 0) {

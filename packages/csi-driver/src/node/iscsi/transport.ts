@@ -5,19 +5,12 @@ import { basename } from 'node:path';
 import { type DriverError, internal, isDriverError } from '../../errors.js';
 import type { Clock } from '../../host/clock.js';
 import type { HostFiles } from '../../host/files.js';
+import { kernelSessions } from '../../host/iscsi-sessions.js';
 import { Iscsiadm, type IscsiadmOptions } from '../../host/iscsiadm.js';
 import { Multipath } from '../../host/multipath.js';
 import type { MultipathPolicy } from '../../host/readiness.js';
 import type { Runner } from '../../host/runner.js';
-import {
-  diskSession,
-  rescanScsiDevice,
-  scsiDeviceState,
-  scsiHctl,
-  scsiIdentity,
-  sessionState,
-  slaves,
-} from '../../host/sysfs.js';
+import { diskSession, rescanScsiDevice, scsiDeviceState, scsiHctl, scsiIdentity, slaves } from '../../host/sysfs.js';
 import type { JsonObject } from '../../state/volume-state.js';
 import { KeyedMutex, lockKeys } from '../locks.js';
 import { type NodeLogger, silentLogger } from '../logger.js';
@@ -164,11 +157,11 @@ export class IscsiTransport implements Transport {
     const record = recordFromJson(json);
     const { ctx } = this;
     const problems: string[] = [];
-    const sessions = await ctx.iscsiadm.sessions();
+    const iqns = new Set(record.targets.map((t) => t.iqn));
+    const sessions = await kernelSessions(ctx.files, (target) => iqns.has(target));
     let sessionsUp = 0;
     for (const { iqn, portal } of record.targets) {
-      const session = findSession(sessions, iqn, await addressPortal(portal).catch(() => portal));
-      const state = session ? await sessionState(ctx.files, session.sid) : undefined;
+      const state = findSession(sessions, iqn, await addressPortal(portal).catch(() => portal))?.state;
       if (state === 'LOGGED_IN') {
         sessionsUp++;
       } else {
@@ -219,7 +212,7 @@ export class IscsiTransport implements Transport {
     }
     const name = basename(real);
     const pathNames = name.startsWith('dm-') ? await slaves(files, name) : [name];
-    const sessions = await this.ctx.iscsiadm.sessions();
+    const sessions = await kernelSessions(files);
     const targets: { iqn: string; portal: string }[] = [];
     let lun = -1;
     for (const path of pathNames) {

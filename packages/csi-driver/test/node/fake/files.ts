@@ -1,9 +1,35 @@
 // HostFiles over a FakeKernel: sysfs, /dev (with by-path links udev creates only after some polls),
 // /etc/iscsi and the mount table, rendered from the model on every read.
 import type { DeviceNumber, HostFiles } from '../../../src/host/files.js';
-import type { FakeKernel } from './kernel.js';
+import { parsePortal } from '../../../src/host/portal.js';
+import type { FakeKernel, FakeSession } from './kernel.js';
 
 type Step = () => void;
+
+/**
+ * A session or connection attribute as the kernel prints it (newline-terminated); null when `path`
+ * is none, undefined when the session is gone.
+ */
+function sessionAttribute(sessions: readonly FakeSession[], path: string): string | undefined | null {
+  const m =
+    /^\/sys\/class\/iscsi_session\/session(\d+)\/(targetname|state)$/.exec(path) ??
+    /^\/sys\/class\/iscsi_connection\/connection(\d+):0\/(persistent_address|persistent_port)$/.exec(path);
+  if (!m) {
+    return null;
+  }
+  const s = sessions.find((x) => x.sid === Number(m[1]));
+  const portal = s ? parsePortal(s.portal) : undefined;
+  if (!s || !portal) {
+    return undefined;
+  }
+  const values: Record<string, string> = {
+    targetname: s.iqn,
+    state: s.state,
+    persistent_address: portal.host,
+    persistent_port: String(portal.port),
+  };
+  return `${values[m[2] ?? '']}\n`;
+}
 
 export class FakeFiles implements HostFiles {
   readonly root = '/';
@@ -30,14 +56,14 @@ export class FakeFiles implements HostFiles {
     if (nvme !== null) {
       return nvme;
     }
-    let m = /^\/sys\/class\/iscsi_session\/session(\d+)\/state$/.exec(path);
-    if (m) {
-      return k.sessions.find((s) => s.sid === Number(m?.[1]))?.state;
+    const session = sessionAttribute(k.sessions, path);
+    if (session !== null) {
+      return session;
     }
     if (path === '/etc/iscsi/initiatorname.iscsi') {
       return this.initiatorFile;
     }
-    m = /^\/sys\/block\/([^/]+)\/(.+)$/.exec(path);
+    const m = /^\/sys\/block\/([^/]+)\/(.+)$/.exec(path);
     if (!m?.[1] || !m[2]) {
       return undefined;
     }
@@ -117,6 +143,9 @@ export class FakeFiles implements HostFiles {
     const nvme = k.nvme.list(dir);
     if (nvme !== undefined) {
       return nvme;
+    }
+    if (dir === '/sys/class/iscsi_session') {
+      return k.sessions.map((s) => `session${s.sid}`).sort();
     }
     let m = /^\/sys\/class\/iscsi_session\/session(\d+)\/device(?:\/(target[\d:]+)(?:\/([\d:]+)\/block)?)?$/.exec(dir);
     if (m) {
