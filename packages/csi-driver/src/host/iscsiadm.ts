@@ -9,14 +9,7 @@
 import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
 import { DriverError, type DriverErrorKind } from '../errors.js';
 import type { Clock } from './clock.js';
-import {
-  type IscsiNodeRecord,
-  type IscsiSession,
-  parseNodes,
-  parseSessionDetails,
-  parseSessions,
-  type SessionDetail,
-} from './iscsiadm-parse.js';
+import { type IscsiNodeRecord, parseNodes } from './iscsiadm-parse.js';
 import { describeFailure, type Runner, type RunResult } from './runner.js';
 
 /** One node-record setting; a secret value never reaches a log line or an error. */
@@ -133,18 +126,6 @@ export class Iscsiadm {
       }
       throw iscsiadmError(result, opts.secrets);
     }
-  }
-
-  /** All sessions (`-m session`); none → []. */
-  async sessions(): Promise<IscsiSession[]> {
-    const result = await this.exec(['-m', 'session'], [0, iscsiExit.noObjectsFound]);
-    return result.code === 0 ? parseSessions(result.stdout) : [];
-  }
-
-  /** Sessions with states, host numbers and attached disks (`-m session -P 3`); none → []. */
-  async sessionDetails(): Promise<SessionDetail[]> {
-    const result = await this.exec(['-m', 'session', '-P', '3'], [0, iscsiExit.noObjectsFound]);
-    return result.code === 0 ? parseSessionDetails(result.stdout) : [];
   }
 
   /** Node records (`-m node`); none → []. */

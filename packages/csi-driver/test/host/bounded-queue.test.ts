@@ -139,7 +139,7 @@ describe('Iscsiadm node-database queue', () => {
       adm.configureNode(t(n), '10.0.0.1:3260', [{ name: 'node.startup', value: 'manual' }]),
     ]);
     const login = adm.login(t(9), '10.0.0.1:3260');
-    const listing = adm.sessions();
+    const listing = adm.nodes();
     await tick();
     // One write, the login and the listing are in flight; five writes wait in the queue.
     expect(runner.inFlight).toBe(3);

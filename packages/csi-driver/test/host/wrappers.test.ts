@@ -30,23 +30,18 @@ describe('Iscsiadm', () => {
       .on(isIscsi('--login'), { code: 15, stderr: 'iscsiadm: default: 1 session requested, but 1 already present.' })
       .on(isIscsi('--logout'), { code: 21, stderr: 'iscsiadm: No matching sessions found' })
       .on(isIscsi('-o delete'), { code: 21, stderr: 'iscsiadm: No records found' })
-      .on(isIscsi('-m session'), { code: 21, stderr: 'iscsiadm: No active sessions.' });
+      .on(isIscsi('-m node'), { code: 21, stderr: 'iscsiadm: No records found' });
     const adm = new Iscsiadm(runner, clock);
     await adm.login('iqn.2000-01.com.example:t', '10.0.0.1:3260');
     await adm.logout('iqn.2000-01.com.example:t', '10.0.0.1:3260');
     await adm.deleteNode('iqn.2000-01.com.example:t', '10.0.0.1:3260');
-    expect(await adm.sessions()).toEqual([]);
-    expect(await adm.sessionDetails()).toEqual([]);
+    expect(await adm.nodes()).toEqual([]);
   });
 
   it('parses listings it runs', async () => {
     const runner = new ScriptedRunner()
-      .on(isIscsi('-P 3'), { stdout: fixture('iscsiadm-session-P3.txt') })
-      .on(isIscsi('-m session'), { stdout: fixture('iscsiadm-session.txt') })
       .on(isIscsi('-m node'), { stdout: fixture('iscsiadm-node.txt') });
     const adm = new Iscsiadm(runner, clock);
-    expect((await adm.sessionDetails()).map((s) => s.sid)).toEqual([1, 2, 5]);
-    expect((await adm.sessions()).map((s) => s.sid)).toEqual([1, 2, 5]);
     expect(await adm.nodes()).toHaveLength(3);
   });
 
