@@ -4,22 +4,11 @@
 // its matches. Only the serial listing depends on the client: it goes when the client sends a serial.
 import { describe, expect, it } from 'vitest';
 import type { TrueNasSimulator } from '../../src/truenas/index.js';
-import { createZvol, MiB, simWithClient } from './fixture.js';
-import type { RawRpc } from './rpc-client.js';
+import { createZvol, seededIscsi } from './fixture.js';
 
 type Row = Record<string, unknown> & { id: number };
 
-async function seeded(count: number): Promise<{ sim: TrueNasSimulator; rpc: RawRpc }> {
-  const { sim, rpc } = await simWithClient();
-  await sim.seedZvols(
-    Array.from({ length: count }, (_, i) => ({
-      dataset: `tank/k8s/v${i}`,
-      volsize: 16 * MiB,
-      iscsi: { targetName: `t${i}`, extentName: `e${i}` },
-    })),
-  );
-  return { sim, rpc };
-}
+const seeded = (count: number) => seededIscsi(count);
 
 /** Rows of each iSCSI table read during `work`. */
 async function readsOf(sim: TrueNasSimulator, work: () => Promise<unknown>) {
