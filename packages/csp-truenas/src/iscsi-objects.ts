@@ -2,7 +2,9 @@
 // log in until a host is published), and LUN 0 mapping them. Extent and target are named from the
 // zvol, so whatever an interrupted request or a half-undone rollback left behind is found by name
 // (one filtered query each): a create adopts it, a delete or a rollback removes it. Ids are never
-// trusted alone, because the array reuses them.
+// trusted alone, because the array reuses them (the one exception: a target removed by the id its
+// create just answered, when its extent failed).
+import { randomBytes } from 'node:crypto';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { querySql } from './sql-query.js';
@@ -65,6 +67,23 @@ async function findByName<T extends Row>(ctx: SessionContext, method: string, na
   return rows.find((row) => row.name === name);
 }
 
+/**
+ * A serial as the middleware draws one (`secrets.token_hex()[:15]`, extents.py `extent_serial`).
+ * Sent with the create, it spares the middleware the listing of every extent's serial it makes
+ * to draw one itself; it then only looks this one up (SQL) and refuses it if taken.
+ */
+const newSerial = (): string => randomBytes(8).toString('hex').slice(0, 15);
+
+/** Serials drawn before a create gives up (a clash among 16^15 is already unlikely once). */
+const serialDraws = 5;
+
+function serialTaken(err: unknown): boolean {
+  return (
+    err instanceof RpcFailure &&
+    err.problems.some(([attr, msg]) => attr === 'iscsi_extent_create.serial' && msg.includes('must be unique'))
+  );
+}
+
 async function createExtent(ctx: SessionContext, name: string, path: string): Promise<ExtentRow> {
   const payload = {
     name,
@@ -75,12 +94,21 @@ async function createExtent(ctx: SessionContext, name: string, path: string): Pr
     rpm: 'SSD',
     insecure_tpc: true,
   };
-  for (let attempt = 1; ; attempt++) {
+  let waits = 0;
+  let draws = 0;
+  for (;;) {
+    draws++;
     try {
-      return await call<ExtentRow>(ctx, 'iscsi.extent.create', [payload]);
+      return await call<ExtentRow>(ctx, 'iscsi.extent.create', [{ ...payload, serial: newSerial() }]);
     } catch (err) {
-      if (deviceNotReady(err) && attempt < 10) {
-        await sleep(100 * attempt);
+      if (nameClash(err, 'iscsi_extent_create.name')) {
+        throw err;
+      }
+      if (serialTaken(err) && draws < serialDraws) {
+        continue;
+      }
+      if (deviceNotReady(err) && ++waits < 10) {
+        await sleep(100 * waits);
         continue;
       }
       throw err;
@@ -88,58 +116,64 @@ async function createExtent(ctx: SessionContext, name: string, path: string): Pr
   }
 }
 
-/** The zvol's extent: created, or adopted when an earlier attempt made it (stale ones replaced). */
-async function ensureExtent(
+/** The zvol's extent from its create attempt: made, or adopted when an earlier attempt made it (stale ones replaced). */
+async function settleExtent(
   ctx: SessionContext,
   name: string,
   path: string,
+  attempt: PromiseSettledResult<ExtentRow>,
 ): Promise<ExtentRow & { adopted: boolean }> {
-  try {
-    return { ...(await createExtent(ctx, name, path)), adopted: false };
-  } catch (err) {
-    if (!nameClash(err, 'iscsi_extent_create.name')) {
-      throw err;
-    }
-    const found = await findByName<ExtentRow>(ctx, 'iscsi.extent.query', name);
-    const owner = found && extentOwner(ctx, found, path);
-    if (!found || owner === 'foreign') {
-      throw taken('extent', name, found ? `serves ${found.path}, not this volume` : `is not visible (${err})`);
-    }
-    if (owner === 'ours') {
-      ctx.logger.info({ extent: name }, 'adopting the extent an earlier attempt made');
-      return { ...found, adopted: true };
-    }
-    ctx.logger.info(
-      { extent: name, path: found.path },
-      'replacing the extent an earlier attempt left on a removed zvol',
-    );
-    await call(ctx, 'iscsi.extent.delete', [found.id, false, true]);
-    return { ...(await createExtent(ctx, name, path)), adopted: false };
+  if (attempt.status === 'fulfilled') {
+    return { ...attempt.value, adopted: false };
   }
-}
-
-/** The volume's target: created, or adopted (and closed to every host) when it exists already. */
-async function ensureTarget(ctx: SessionContext, name: string): Promise<TargetRow & { adopted: boolean }> {
-  try {
-    const created = await call<TargetRow>(ctx, 'iscsi.target.create', [
-      { name, alias: null, mode: 'ISCSI', groups: [], auth_networks: [] },
-    ]);
-    return { ...created, adopted: false };
-  } catch (err) {
-    if (!nameClash(err, 'iscsi_target_create.name')) {
-      throw err;
-    }
-    const found = await findByName<TargetRow>(ctx, 'iscsi.target.query', name);
-    if (!found) {
-      throw taken('target', name, `is not visible (${err})`);
-    }
-    ctx.logger.info({ target: name }, 'adopting the target an earlier attempt made');
-    if (found.groups.length > 0) {
-      // A volume being created is published nowhere: nobody may reach it through old groups.
-      await call(ctx, 'iscsi.target.update', [found.id, { groups: [] }]);
-    }
+  const err: unknown = attempt.reason;
+  if (!nameClash(err, 'iscsi_extent_create.name')) {
+    throw err;
+  }
+  const found = await findByName<ExtentRow>(ctx, 'iscsi.extent.query', name);
+  const owner = found && extentOwner(ctx, found, path);
+  if (!found || owner === 'foreign') {
+    throw taken('extent', name, found ? `serves ${found.path}, not this volume` : `is not visible (${err})`);
+  }
+  if (owner === 'ours') {
+    ctx.logger.info({ extent: name }, 'adopting the extent an earlier attempt made');
     return { ...found, adopted: true };
   }
+  ctx.logger.info({ extent: name, path: found.path }, 'replacing the extent an earlier attempt left on a removed zvol');
+  await call(ctx, 'iscsi.extent.delete', [found.id, false, true]);
+  return { ...(await createExtent(ctx, name, path)), adopted: false };
+}
+
+const createTarget = (ctx: SessionContext, name: string): Promise<TargetRow> =>
+  call<TargetRow>(ctx, 'iscsi.target.create', [{ name, alias: null, mode: 'ISCSI', groups: [], auth_networks: [] }]);
+
+/**
+ * The volume's target from its create attempt: made, or adopted (and closed to every host) when
+ * it exists already. Only called once the extent is known to be this zvol's, so a target of the
+ * name that serves someone else's extent is never touched.
+ */
+async function settleTarget(
+  ctx: SessionContext,
+  name: string,
+  attempt: PromiseSettledResult<TargetRow>,
+): Promise<TargetRow & { adopted: boolean }> {
+  if (attempt.status === 'fulfilled') {
+    return { ...attempt.value, adopted: false };
+  }
+  const err: unknown = attempt.reason;
+  if (!nameClash(err, 'iscsi_target_create.name')) {
+    throw err;
+  }
+  const found = await findByName<TargetRow>(ctx, 'iscsi.target.query', name);
+  if (!found) {
+    throw taken('target', name, `is not visible (${err})`);
+  }
+  ctx.logger.info({ target: name }, 'adopting the target an earlier attempt made');
+  if (found.groups.length > 0) {
+    // A volume being created is published nowhere: nobody may reach it through old groups.
+    await call(ctx, 'iscsi.target.update', [found.id, { groups: [] }]);
+  }
+  return { ...found, adopted: true };
 }
 
 /** LUN 0 of the target on the extent; an adopted target's mappings to other extents are removed. */
@@ -161,12 +195,28 @@ async function ensureLun(ctx: SessionContext, targetId: number, extentId: number
 
 /**
  * Extent, target and LUN 0 for a zvol, each created or (after an interrupted attempt) adopted.
- * The happy path costs exactly the three creates; nothing is undone here (see removeIscsiObjects).
+ * Extent and target are independent, so both creates are in flight at once (the middleware
+ * serialises neither against the other: see docs/truenas.md); the LUN needs both. Both settle
+ * before anything else happens, so nothing this call started is still running when it throws
+ * and the caller's undo cannot race a create. The happy path costs exactly the three creates.
  */
 export async function exposeZvol(ctx: SessionContext, path: string): Promise<IscsiObjects> {
   const name = ctx.names.iscsiName(path);
-  const extent = await ensureExtent(ctx, name, path);
-  const target = await ensureTarget(ctx, name);
+  const [extentTry, targetTry] = await Promise.allSettled([createExtent(ctx, name, path), createTarget(ctx, name)]);
+  let extent: ExtentRow & { adopted: boolean };
+  try {
+    extent = await settleExtent(ctx, name, path, extentTry);
+  } catch (err) {
+    // An undo by name keeps every object of the name when the extent is someone else's, so the
+    // target this call just made goes here, by the id its create answered.
+    if (targetTry.status === 'fulfilled') {
+      await call(ctx, 'iscsi.target.delete', [targetTry.value.id, true, false]).catch((cleanup: unknown) =>
+        ctx.logger.error({ err: cleanup, target: name }, 'could not remove the target of a failed extent create'),
+      );
+    }
+    throw err;
+  }
+  const target = await settleTarget(ctx, name, targetTry);
   const lun = await ensureLun(ctx, target.id, extent.id, target.adopted || extent.adopted);
   return { targetId: target.id, extentId: extent.id, targetExtentId: lun.id, naa: extent.naa };
 }

@@ -25,6 +25,8 @@ export interface RpcCount {
   returned: number;
   /** Rows the array read to answer the CSP's queries (see ArrayStack.rows). */
   read: number;
+  /** Rows the array read inside its own creates, updates and deletes (TrueNAS; 0 for DSM). */
+  internal: number;
   /** Contract requests the driver made to the CSP. */
   cspRequests: number;
   /** How long the RPC took (one sample; for information, never asserted). */
@@ -60,6 +62,7 @@ function measureWith(stack: ArrayStack) {
       calls: stack.arrayCalls?.() ?? 0,
       returned: stack.rows.returned(),
       read: stack.rows.read(),
+      internal: stack.rows.internal?.() ?? 0,
       csp: stack.cspRequests(),
     };
     const result = await work();
@@ -68,6 +71,7 @@ function measureWith(stack: ArrayStack) {
       calls: (stack.arrayCalls?.() ?? 0) - before.calls,
       returned: stack.rows.returned() - before.returned,
       read: stack.rows.read() - before.read,
+      internal: (stack.rows.internal?.() ?? 0) - before.internal,
       cspRequests: stack.cspRequests() - before.csp,
       ms: performance.now() - started,
     });

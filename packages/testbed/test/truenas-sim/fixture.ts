@@ -46,3 +46,28 @@ export function createZvol(rpc: RawRpc, name: string, volsize = 64 * MiB, extra:
     { name, type: 'VOLUME', volsize, volblocksize: '16K', sparse: true, ...extra },
   ]);
 }
+
+/**
+ * A simulator holding `count` zvols `tank/k8s/v<i>`, each with target `t<i>`, extent `e<i>` and
+ * LUN 0 (bulk-seeded, no API calls); with `initiators`, every other target admits one IQN.
+ */
+export async function seededIscsi(
+  count: number,
+  options: { initiators?: boolean } = {},
+): Promise<{ sim: TrueNasSimulator; rpc: RawRpc }> {
+  const { sim, rpc } = await simWithClient();
+  await sim.seedZvols(
+    Array.from({ length: count }, (_, i) => ({
+      dataset: `tank/k8s/v${i}`,
+      volsize: 16 * MiB,
+      iscsi: {
+        targetName: `t${i}`,
+        extentName: `e${i}`,
+        ...(options.initiators && i % 2 === 0
+          ? { initiators: [`iqn.2024-01.io.test:n${i}`], initiatorComment: `opencsp:volume:t${i}` }
+          : {}),
+      },
+    })),
+  );
+  return { sim, rpc };
+}

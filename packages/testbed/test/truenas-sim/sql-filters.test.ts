@@ -4,27 +4,12 @@
 // exactly as the middleware fails (KeyError / ValueError / IndexError, -32001, EINVAL).
 import { describe, expect, it } from 'vitest';
 import type { TrueNasSimulator } from '../../src/truenas/index.js';
-import { MiB, simWithClient } from './fixture.js';
-import type { RawRpc } from './rpc-client.js';
+import { seededIscsi, simWithClient } from './fixture.js';
 
 type Row = Record<string, unknown> & { id: number };
 const sql = { force_sql_filters: true };
 
-async function seeded(count: number): Promise<{ sim: TrueNasSimulator; rpc: RawRpc }> {
-  const { sim, rpc } = await simWithClient();
-  await sim.seedZvols(
-    Array.from({ length: count }, (_, i) => ({
-      dataset: `tank/k8s/v${i}`,
-      volsize: 16 * MiB,
-      iscsi: {
-        targetName: `t${i}`,
-        extentName: `e${i}`,
-        ...(i % 2 === 0 ? { initiators: [`iqn.2024-01.io.test:n${i}`], initiatorComment: `opencsp:volume:t${i}` } : {}),
-      },
-    })),
-  );
-  return { sim, rpc };
-}
+const seeded = (count: number) => seededIscsi(count, { initiators: true });
 
 /** Runs a call and returns its result with the iSCSI rows the query path read for it. */
 async function measured<T>(sim: TrueNasSimulator, work: () => Promise<T>): Promise<{ result: T; rows: number }> {

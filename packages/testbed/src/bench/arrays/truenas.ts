@@ -148,6 +148,7 @@ export async function startTrueNas(options: ArrayOptions = {}): Promise<ArraySta
       rows: {
         returned: () => sim.core.scans.returnedRows,
         read: () => sim.core.scans.datasetRows + sim.core.scans.snapshotRows + sim.core.scans.iscsiQueryRows,
+        internal: rows.internal,
       },
       cspRequests,
       setLatency: (ms) => sim.setFaults({ latencyMs: ms }),

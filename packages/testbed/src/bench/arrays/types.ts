@@ -24,9 +24,10 @@ export interface ArrayStack {
   /**
    * Rows the array sent back in answers so far (list elements, objects a lookup answered), and
    * rows it had to read to answer the CSP's queries (opened datasets and snapshots, iSCSI table
-   * rows; for DSM the listed rows). Zero for the memory provider.
+   * rows; for DSM the listed rows). Zero for the memory provider. `internal`: rows the array read
+   * inside its own creates, updates and deletes, out of the CSP's hands (TrueNAS's iSCSI checks).
    */
-  rows: { returned(): number; read(): number };
+  rows: { returned(): number; read(): number; internal?(): number };
   /** CSP contract requests served so far (login included). */
   cspRequests(): number;
   /** Adds this much latency to every array call (0 turns it off). */

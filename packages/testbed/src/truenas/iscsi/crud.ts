@@ -146,3 +146,13 @@ export function requireRow<T extends { id: number }>(table: Table<T>, id: number
   }
   return row;
 }
+
+/**
+ * `return await self.get_instance(id)` at the end of a create: `query([["id", "=", id]])` without
+ * `force_sql_filters` on a service with an extend step, so the middleware reads (and extends)
+ * every row of the table to hand back the one it made (service/crud_service.py `query`).
+ */
+export function readBack<T extends { id: number }>(table: Table<T>, row: T): T {
+  table.all();
+  return row;
+}

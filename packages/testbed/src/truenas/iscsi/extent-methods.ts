@@ -2,6 +2,12 @@
 // names ≤64 and unique also after flattening, serials ≤20 and unique (15 random hex chars when
 // omitted), an auto NAA (or, with a real target behind the simulator, the NAA that target derives
 // from the serial), DISK extents only on an existing zvol not already used by an extent.
+//
+// The rows a create reads inside the middleware (25.10.0–25.10.7 and stable/26 alike) count in
+// `Table.rowsRead` as the middleware reads them: a `datastore.query` with filters, or a query with
+// `force_sql_filters`, reads only its matches (`where`); a service query without it reads and
+// extends the whole table before filtering in Python (service/crud_service.py `query`), and so
+// does `get_instance` (`query([["id", "=", id]])`), so each of those reads every row (`all`).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { namespaceUsingDisk } from '../nvmet/index.js';
 import { callError, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
@@ -9,7 +15,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { extentTable, targetExtentTable } from './columns.js';
-import { crudReads, requireRow } from './crud.js';
+import { crudReads, readBack, requireRow } from './crud.js';
 import type { ExtentRow, TargetExtentRow } from './types.js';
 
 const verbose = 'iSCSITargetExtent';
@@ -50,10 +56,15 @@ function parse(value: unknown, schema: ReturnType<typeof s.obj>, argName: string
   return out;
 }
 
+/**
+ * extent_serial: without a serial the middleware lists every extent's serial
+ * (`iscsi.extent.query([], {select: ["serial"]})`, a whole-table read) and draws
+ * `secrets.token_hex()[:15]` until one is not among them, at most 5 times.
+ */
 function autoSerial(sim: SimCore): string {
   const used = new Set(sim.iscsi.extents.all().map((e) => e.serial));
   for (let i = 0; i < 5; i++) {
-    const serial = randomBytes(16).toString('hex').slice(0, 15);
+    const serial = randomBytes(32).toString('hex').slice(0, 15);
     if (!used.has(serial)) {
       return serial;
     }
@@ -66,47 +77,62 @@ const autoNaa = () => `0x6589cfc000000${createHash('sha256').update(randomUUID()
 /** The NAA a LUN shows initiators: chosen at random, or the one a real target derives from the serial. */
 const naaOf = (sim: SimCore, serial: string) => sim.kernelTarget?.naaFor(serial) ?? autoNaa();
 
-function validate(sim: SimCore, data: Record<string, unknown>, schema: string, old?: ExtentRow): void {
-  const verrors: FieldError[] = [];
-  const name = data.name as string;
-  // Exact name and serial clashes are SQL lookups; the flattened-name check reads every extent.
-  const others = sim.iscsi.extents.rows().filter((e) => e.id !== old?.id);
+/** clean_name: an exact-name lookup (SQL), then, only if it finds none, every other extent's flattened name. */
+function cleanName(sim: SimCore, name: string, schema: string, verrors: FieldError[], old?: ExtentRow): void {
   if (name.includes('"')) {
     verrors.push([`${schema}.name`, 'Double quotes are not allowed', 22]);
   }
-  if (name !== old?.name) {
-    const clash = sim.iscsi.extents
-      .filter((e) => e.id !== old?.id)
-      .find((e) => sanitizeExtent(e.name) === sanitizeExtent(name));
-    if (others.some((e) => e.name === name)) {
-      verrors.push([`${schema}.name`, 'Extent name must be unique', 22]);
-    } else if (clash) {
-      verrors.push([`${schema}.name`, `Extent name must be unique when flattened (${clash.name})`, 22]);
-    }
+  if (name === old?.name) {
+    return;
   }
-  const serial = data.serial as string;
+  const { extents } = sim.iscsi;
+  if (extents.where((e) => e.name === name).length > 0) {
+    verrors.push([`${schema}.name`, 'Extent name must be unique', 22]);
+    return;
+  }
+  // `datastore.query` of every extent (but the one updated): a whole-table read on create.
+  const byFlatName = new Map(extents.where((e) => e.id !== old?.id).map((e) => [sanitizeExtent(e.name), e.name]));
+  const clash = byFlatName.get(sanitizeExtent(name));
+  if (clash !== undefined) {
+    verrors.push([`${schema}.name`, `Extent name must be unique when flattened (${clash})`, 22]);
+  }
+}
+
+/** clean_serial: ≤20 characters (SCST), unique by an SQL lookup of that serial. */
+function cleanSerial(sim: SimCore, serial: string, schema: string, verrors: FieldError[], old?: ExtentRow): void {
   if (serial.includes('"')) {
     verrors.push([`${schema}.serial`, 'Double quotes are not allowed', 22]);
   }
   if (serial.length > 20) {
     verrors.push([`${schema}.serial`, 'Extent serial can not exceed 20 characters', 22]);
   }
-  if (serial !== old?.serial && others.some((e) => e.serial === serial)) {
+  if (serial !== old?.serial && sim.iscsi.extents.where((e) => e.serial === serial).length > 0) {
     verrors.push([`${schema}.serial`, 'Serial number must be unique', 22]);
   }
+}
+
+/** clean_type_and_path for DISK extents; its early exits (`raise verrors`) carry what name and serial found. */
+function cleanDisk(
+  sim: SimCore,
+  data: Record<string, unknown>,
+  schema: string,
+  verrors: FieldError[],
+  old?: ExtentRow,
+) {
+  const fail = (attribute: string, message: string) => validationErrors([...verrors, [attribute, message, 22]]);
   if (data.type === 'FILE') {
-    throw validationErrors([...verrors, [`${schema}.type`, 'FILE extents are not modelled by the simulator', 22]]);
+    throw fail(`${schema}.type`, 'FILE extents are not modelled by the simulator');
   }
   const disk = data.disk as string | null;
   if (!disk) {
-    throw validationErrors([[`${schema}.disk`, 'This field is required', 22]]);
+    throw fail(`${schema}.disk`, 'This field is required');
   }
   if (!disk.startsWith('zvol/')) {
-    throw validationErrors([[`${schema}.disk`, 'Disk name must start with "zvol/"', 22]]);
+    throw fail(`${schema}.disk`, 'Disk name must start with "zvol/"');
   }
   const namespace = namespaceUsingDisk(sim, disk);
   if (namespace) {
-    throw validationErrors([[`${schema}.disk`, namespace, 22]]);
+    throw fail(`${schema}.disk`, namespace);
   }
   const zvol = disk.slice('zvol/'.length);
   const ds = sim.zfs.datasets.get(zvol);
@@ -123,6 +149,14 @@ function validate(sim: SimCore, data: Record<string, unknown>, schema: string, o
   if (user) {
     verrors.push([`${schema}.disk`, `Disk currently in use by extent ${user.name}`, 22]);
   }
+}
+
+/** `clean` (extents.py): name, serial, then type and path, all problems in one ValidationErrors. */
+function validate(sim: SimCore, data: Record<string, unknown>, schema: string, old?: ExtentRow): void {
+  const verrors: FieldError[] = [];
+  cleanName(sim, data.name as string, schema, verrors, old);
+  cleanSerial(sim, data.serial as string, schema, verrors, old);
+  cleanDisk(sim, data, schema, verrors, old);
   if (verrors.length > 0) {
     throw validationErrors(verrors);
   }
@@ -153,10 +187,7 @@ function toRow(data: Record<string, unknown>): Omit<ExtentRow, 'id' | 'naa' | 'v
 }
 
 function targetextentValidate(sim: SimCore, data: Record<string, unknown>, schema: string, oldId?: number): void {
-  const { targetextents, targets, extents } = sim.iscsi;
-  if (!targets.get(data.target as number) || !extents.get(data.extent as number)) {
-    throw unexpectedException('(sqlite3.IntegrityError) FOREIGN KEY constraint failed');
-  }
+  const { targetextents } = sim.iscsi;
   // The middleware runs these three lookups with force_sql_filters: only matches are read.
   const verrors: FieldError[] = [];
   const other = (te: TargetExtentRow) => te.id !== oldId;
@@ -210,7 +241,7 @@ export const extentMethods: MethodTable<CallContext> = {
         vendor: 'TrueNAS',
         locked: false,
       });
-      return show(ctx.sim, row);
+      return show(ctx.sim, readBack(ctx.sim.iscsi.extents, row));
     },
   },
   'iscsi.extent.update': {
@@ -259,13 +290,23 @@ export const extentMethods: MethodTable<CallContext> = {
     args: [arg('iscsi_target_to_extent_create', s.any())],
     handler: (ctx, [input]) => {
       const data = parse(input, s.obj(teFields) as ReturnType<typeof s.obj>, 'iscsi_target_to_extent_create');
+      const { targets, extents, targetextents } = ctx.sim.iscsi;
+      // The audit summary (`_mapping_summary`) names the target and the extent with
+      // `iscsi.target.query` / `iscsi.extent.query` by id without force_sql_filters: two
+      // whole-table reads, whose errors it swallows.
+      targets.all();
+      extents.all();
       targetextentValidate(ctx.sim, data, 'iscsi_targetextent_create');
-      const row = ctx.sim.iscsi.targetextents.insert({
+      // Nothing checks the ids before the insert: SQLite's foreign keys refuse it.
+      if (!targets.get(data.target as number) || !extents.get(data.extent as number)) {
+        throw unexpectedException('(sqlite3.IntegrityError) FOREIGN KEY constraint failed');
+      }
+      const row = targetextents.insert({
         target: data.target as number,
         lunid: data.lunid as number,
         extent: data.extent as number,
       });
-      return { ...row };
+      return { ...readBack(targetextents, row) };
     },
   },
   'iscsi.targetextent.delete': {

@@ -1,13 +1,15 @@
 // iscsi.target.* (plugins/iscsi_/targets.py, api/v25_10_0/iscsi_target.py): name ≤120 and
 // `^[-a-z0-9.:]+$`, unique names and aliases, one group per portal, CHAP needs an auth group,
-// delete refuses while initiators are logged in ("Target X is in use.") unless forced.
-import { callError, errno, type FieldError, validationErrors } from '../rpc/errors.js';
+// delete refuses while initiators are logged in ("Target X is in use.") unless forced. A create
+// reads the whole table twice inside the middleware (the free rel_tgt_id, and get_instance at
+// the end); its name and alias checks are SQL lookups.
+import { callError, errno, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { dropSessions } from './attachments.js';
 import { targetTable } from './columns.js';
-import { crudReads, requireRow } from './crud.js';
+import { crudReads, readBack, requireRow } from './crud.js';
 import type { TargetGroup, TargetRow } from './types.js';
 
 const targetName = /^[-a-z0-9.:]+$/;
@@ -62,7 +64,8 @@ function parse(value: unknown, schema: ReturnType<typeof s.obj>, argName: string
 function validate(sim: SimCore, data: Record<string, unknown>, schema: string, oldId?: number): void {
   const verrors: FieldError[] = [];
   const name = data.name as string;
-  if (sim.iscsi.targets.find((t) => t.name === name && t.id !== oldId)) {
+  // validate_name and the alias check query with force_sql_filters: only their matches are read.
+  if (sim.iscsi.targets.where((t) => t.name === name && t.id !== oldId).length > 0) {
     verrors.push([`${schema}.name`, 'Target with this name already exists', 22]);
   }
   const alias = data.alias as string | null;
@@ -71,7 +74,7 @@ function validate(sim: SimCore, data: Record<string, unknown>, schema: string, o
       verrors.push([`${schema}.alias`, 'Double quotes are not allowed', 22]);
     } else if (alias === 'target') {
       verrors.push([`${schema}.alias`, 'target is a reserved word', 22]);
-    } else if (sim.iscsi.targets.find((t) => t.alias === alias && t.id !== oldId)) {
+    } else if (sim.iscsi.targets.where((t) => t.alias === alias && t.id !== oldId).length > 0) {
       verrors.push([`${schema}.alias`, 'Alias already exists', 22]);
     }
   }
@@ -118,6 +121,20 @@ function toRow(data: Record<string, unknown>): Omit<TargetRow, 'id' | 'rel_tgt_i
   };
 }
 
+/**
+ * get_rel_tgt_id (under ISCSI_RELTGT_LOCK): the lowest id in 1..31999 no target has, from
+ * `iscsi.target.query([], {select: ["rel_tgt_id"]})`, a whole-table read.
+ */
+function relTgtId(sim: SimCore): number {
+  const used = new Set(sim.iscsi.targets.all().map((t) => t.rel_tgt_id));
+  for (let id = 1; id < 32000; id++) {
+    if (!used.has(id)) {
+      return sim.iscsi.claimRelTgtId(id);
+    }
+  }
+  throw unexpectedException('Unable to deletmine rel_tgt_id', 'ValueError');
+}
+
 const show = (_sim: SimCore, row: TargetRow) => structuredClone(row) as unknown as Record<string, unknown>;
 
 export const targetMethods: MethodTable<CallContext> = {
@@ -133,8 +150,9 @@ export const targetMethods: MethodTable<CallContext> = {
     handler: (ctx, [input]) => {
       const data = parse(input, createSchema, 'iscsi_target_create');
       validate(ctx.sim, data, 'iscsi_target_create');
-      const row = ctx.sim.iscsi.targets.insert({ ...toRow(data), rel_tgt_id: ctx.sim.iscsi.nextRelTgtId() });
-      return show(ctx.sim, row);
+      const { targets } = ctx.sim.iscsi;
+      const row = targets.insert({ ...toRow(data), rel_tgt_id: relTgtId(ctx.sim) });
+      return show(ctx.sim, readBack(targets, row));
     },
   },
   'iscsi.target.update': {

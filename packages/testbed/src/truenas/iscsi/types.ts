@@ -109,9 +109,16 @@ export class IscsiTables {
   };
   #relTgtId = 0;
 
+  /** A rel_tgt_id above every one in use (bulk seeding, which reads no table). */
   nextRelTgtId(): number {
     this.#relTgtId += 1;
     return this.#relTgtId;
+  }
+
+  /** Records `id` as taken by a created target, so that seeding continues above it. */
+  claimRelTgtId(id: number): number {
+    this.#relTgtId = Math.max(this.#relTgtId, id);
+    return id;
   }
 
   iqn(targetName: string): string {
