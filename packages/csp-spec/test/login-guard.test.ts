@@ -91,6 +91,19 @@ describe('login guard', () => {
     expect(await failure('csi', 'guess-3')).toMatchObject({ message: 'refused' });
   });
 
+  it('forgets failures that left the window, also of user names never tried again', async () => {
+    const { guard, failure, advance } = setup({ failuresPerArray: 2, failuresPerUser: 2 });
+    for (let window = 0; window < 50; window++) {
+      await failure(`stranger-${window}-a`, 'guess');
+      await failure(`stranger-${window}-b`, 'guess');
+      advance(15 * 60_000);
+    }
+    // The array's list and the last window's two users: not one list per user ever refused.
+    expect(guard.remembered.failures).toBe(3);
+    expect(await failure('admin', 'guess')).toMatchObject({ message: 'refused' });
+    expect(guard.remembered.failures).toBe(2);
+  });
+
   it('lets credentials that worked before through while strangers fill the limit', async () => {
     const { array, login, failure } = setup();
     await login('admin', 'right');

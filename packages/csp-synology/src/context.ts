@@ -24,7 +24,7 @@ export interface SharedState {
   targetLocks: KeyedMutex;
   /** CHAP fingerprint applied to each host target (key: serial|target name). */
   appliedChap: Map<string, string>;
-  /** DSM host object ids by name (key: serial|name), learned from one listing or a create; -1: this process deleted it. */
+  /** DSM host object ids by name (key: serial|name), learned from one listing or a create; -1: this process deleted it (the newest maxDeletedMarks such marks are kept, host-masking.ts). */
   hostIds: Map<string, number>;
   /** Snapshot names and clones across each NAS, from one LUN listing (snapshot-index.ts). */
   snapshotIndexes: SnapshotIndexes;

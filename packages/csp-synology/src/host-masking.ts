@@ -22,6 +22,33 @@ const missingApiCodes = new Set([102, 103]);
 /** Cached in place of an id: this process deleted the host object of that name. */
 const deletedHere = -1;
 
+/**
+ * At most this many "deleted here" marks are kept (oldest dropped first). A node's host object is
+ * deleted with its last LUN's unpublish, so without a bound every node name the process ever saw
+ * stayed in `hostIds`, growing with node churn. A dropped mark costs one host listing, on the next
+ * publish to that node only.
+ */
+export const maxDeletedMarks = 1024;
+
+/** Marks `key` as deleted here (as the newest mark), dropping the oldest marks past `maxDeletedMarks`. */
+function markDeleted(ids: Map<string, number>, key: string): void {
+  ids.delete(key);
+  ids.set(key, deletedHere);
+  let marks = 0;
+  for (const id of ids.values()) {
+    marks += id === deletedHere ? 1 : 0;
+  }
+  for (const [k, id] of ids) {
+    if (marks <= maxDeletedMarks) {
+      break;
+    }
+    if (id === deletedHere) {
+      ids.delete(k);
+      marks--;
+    }
+  }
+}
+
 function unavailable(what: string, code?: number): CspProblem {
   const answer = code === undefined ? 'does not offer' : `answers DSM error ${code} for`;
   return new CspProblem(
@@ -205,7 +232,7 @@ export class HostMasking implements Masking {
         throw err;
       }
     }
-    this.#ctx.shared.hostIds.set(this.#key(name), deletedHere);
+    markDeleted(this.#ctx.shared.hostIds, this.#key(name));
   }
 
   async readOnlyAccess(name: string, lunUuid: string): Promise<boolean | undefined> {

@@ -102,6 +102,11 @@ export class SnapshotIndex {
     this.#journal?.push(change);
   }
 
+  /** Names indexed (tests: the index holds only snapshots that exist). */
+  get size(): number {
+    return this.#maps.names.size;
+  }
+
   /** Snapshots of a DSM name (unverified: check each with a `get`). */
   named(name: string): IndexedSnapshot[] {
     return [...(this.#maps.names.get(name) ?? [])];

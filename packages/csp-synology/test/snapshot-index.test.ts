@@ -73,6 +73,24 @@ describe('SnapshotIndex', () => {
     expect(index.named('k8s-snap-2')).toEqual([]);
   });
 
+  it('holds nothing after snapshots are created and deleted, one by one or with their LUN', async () => {
+    const { api } = fakeApi([lun('a', 'k8s-vol-a', { snapshots: [snap('s0', 'k8s-snap-0')] })]);
+    const index = new SnapshotIndex(60_000);
+    await index.ready(api, naming, 1000);
+    expect(index.size).toBe(1);
+    for (let i = 1; i <= 100; i++) {
+      index.addSnapshot(`k8s-snap-${i}`, { lunUuid: i % 2 ? 'a' : `lun-${i}`, snapshotUuid: `s${i}` });
+      if (i % 2) {
+        index.removeSnapshot(`s${i}`);
+      } else {
+        index.removeLun(`lun-${i}`);
+      }
+    }
+    expect(index.size).toBe(1);
+    index.removeLun('a');
+    expect(index.size).toBe(0);
+  });
+
   it('is one index per NAS and prefix', () => {
     const indexes = new SnapshotIndexes(1000);
     expect(indexes.of('serial-1', 'k8s-')).toBe(indexes.of('serial-1', 'k8s-'));

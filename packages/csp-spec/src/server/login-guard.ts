@@ -286,6 +286,26 @@ export class LoginGuard {
     return times;
   }
 
+  /**
+   * Drops the failure lists whose newest failure left the window. A list is otherwise pruned only
+   * when its own key is checked again, so every user name ever refused (a client may send any)
+   * stayed in memory for good; with this sweep the map holds only keys with a failure in the
+   * window, which the per-array limit bounds. Runs on each refusal: O(keys), and refusals are rare.
+   */
+  #forgetOldFailures(now: number): void {
+    for (const [key, times] of this.#failures) {
+      const newest = times[times.length - 1];
+      if (newest === undefined || now - newest >= this.#settings.windowMs) {
+        this.#failures.delete(key);
+      }
+    }
+  }
+
+  /** Entries the guard holds (failure lists, remembered refusals, credentials known good), for tests and metrics. */
+  get remembered(): { failures: number; refused: number; good: number } {
+    return { failures: this.#failures.size, refused: this.#refused.size, good: this.#good.size };
+  }
+
   /** Records how a login ended; returns the pause a block starts (0 otherwise). */
   #finish(pending: Pending, outcome: LoginOutcome): number {
     this.#pending.delete(pending);
@@ -305,6 +325,7 @@ export class LoginGuard {
         return 0;
       case 'refused':
         this.#good.delete(attempt.key);
+        this.#forgetOldFailures(now);
         for (const key of [attempt.array, `${attempt.array}\0${attempt.user}`]) {
           this.#failures.set(key, [...this.#recent(key, now), now]);
         }

@@ -8,7 +8,7 @@ import { toMiB } from './memory.js';
 const probe = `
 import { subscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { readFileSync } from 'node:fs';
 const started = new WeakMap();
 let httpWaitMs = 0;
@@ -31,6 +31,11 @@ process.on('message', (m) => {
     const kib = (key) => (Number.parseInt(status.split('\\n').find((l) => l.startsWith(key + ':'))?.slice(key.length + 1) ?? '0', 10) || 0) * 1024;
     process.send({ type: 'memory', id: m.id, rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal,
       external: u.external, arrayBuffers: u.arrayBuffers, spaces, rssAnon: kib('Anonymous'), rssFile: kib('Rss') - kib('Anonymous') });
+  }
+  if (m && m.type === 'heapSnapshot') {
+    globalThis.gc?.();
+    writeHeapSnapshot(m.path);
+    process.send({ type: 'heapSnapshot', id: m.id, ms: 0 });
   }
   if (m && m.type === 'cpu') {
     const c = process.cpuUsage();
@@ -114,7 +119,7 @@ export class NodeChild {
     this.#child.stdout?.on('data', onData);
     this.#child.stderr?.on('data', onData);
     this.#child.on('message', (m: { type?: string; id?: number; cpuMs?: number; ms?: number } & MemoryMessage) => {
-      if ((m?.type === 'cpu' || m?.type === 'httpWait') && typeof m.id === 'number') {
+      if ((m?.type === 'cpu' || m?.type === 'httpWait' || m?.type === 'heapSnapshot') && typeof m.id === 'number') {
         this.#cpuPending.get(m.id)?.(m.cpuMs ?? m.ms ?? 0);
         this.#cpuPending.delete(m.id);
       }
@@ -185,18 +190,23 @@ export class NodeChild {
     return this.#ask('httpWait');
   }
 
-  #ask(type: 'cpu' | 'httpWait'): Promise<number> {
+  /** Writes a V8 heap snapshot of the child (after a full GC) to `path`. */
+  async heapSnapshot(path: string): Promise<void> {
+    await this.#ask('heapSnapshot', { path }, 120_000);
+  }
+
+  #ask(type: 'cpu' | 'httpWait' | 'heapSnapshot', extra: { path?: string } = {}, timeoutMs = 10_000): Promise<number> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#cpuPending.delete(id);
         reject(new Error(`${this.name} did not answer the ${type} probe`));
-      }, 10_000);
+      }, timeoutMs);
       this.#cpuPending.set(id, (ms) => {
         clearTimeout(timer);
         resolve(ms);
       });
-      this.#child.send({ type, id });
+      this.#child.send({ type, id, ...extra });
     });
   }
 

@@ -41,6 +41,20 @@ const sizes = {
   tiny: { lifecycles: 2, concurrency: 2, logins: 2, idleTtlS: 1 },
 } satisfies Record<string, Sizes>;
 
+/**
+ * Opt-in: with OPENCSP_BENCH_HEAP_SNAPSHOTS=<dir>, every sample before and after the operations also
+ * writes a V8 heap snapshot of each child there (<process>-<phase>.heapsnapshot), for
+ * `memory-heap-diff.js`. Writing one takes seconds and itself grows the child's RSS: figures of such a
+ * run are not the goal's.
+ */
+const snapshotDir = process.env.OPENCSP_BENCH_HEAP_SNAPSHOTS;
+
+async function heapSnapshot(child: NodeChild, process: string, phase: string): Promise<void> {
+  if (snapshotDir && !phase.startsWith('+') && !phase.includes('expired') && !phase.includes('one more')) {
+    await child.heapSnapshot(join(snapshotDir, `${process}-${phase.replace(/[^a-z0-9]+/gi, '-')}.heapsnapshot`));
+  }
+}
+
 /** Goals (issue #14): idle RSS of each process, and how much it may grow over the operations. */
 const maxIdleRssMiB = 60;
 const maxGrowthMiB = 10;
@@ -197,6 +211,7 @@ async function synologyPass(
     const m = await stack.csp.memory();
     samples.set(`csp-synology ${phase}`, m);
     rows.push(memoryRow('csp-synology', phase, m, null, null));
+    await heapSnapshot(stack.csp, 'csp-synology', phase);
   };
   await sample('started, idle');
   const ops = await lifecycleRounds(ctx, kube, sc, s, {}, sample);
@@ -242,6 +257,8 @@ export const memoryBenchmark: Benchmark = {
       samples.set(`csp-truenas ${phase}`, csp).set(`csi-driver ${phase}`, driver);
       mem.push(memoryRow('csp-truenas', phase, csp, p.sim.connectionCount, arrayLogins(p.sim)));
       mem.push(memoryRow('csi-driver', phase, driver, null, null));
+      await heapSnapshot(p.csp, 'csp-truenas', phase);
+      await heapSnapshot(p.driver, 'csi-driver', phase);
     };
     await sample('started, idle');
 
