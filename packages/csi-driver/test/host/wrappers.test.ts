@@ -39,8 +39,7 @@ describe('Iscsiadm', () => {
   });
 
   it('parses listings it runs', async () => {
-    const runner = new ScriptedRunner()
-      .on(isIscsi('-m node'), { stdout: fixture('iscsiadm-node.txt') });
+    const runner = new ScriptedRunner().on(isIscsi('-m node'), { stdout: fixture('iscsiadm-node.txt') });
     const adm = new Iscsiadm(runner, clock);
     expect(await adm.nodes()).toHaveLength(3);
   });
