@@ -38,5 +38,7 @@ export function round(value: number): number {
   }
   const abs = Math.abs(value);
   const digits = abs < 10 ? 100 : abs < 100 ? 10 : 1;
-  return Math.round(value * digits) / digits;
+  // `+ 0` turns -0 (a small negative rounded away) into 0: JSON has no -0, so a report would not
+  // read back as written.
+  return Math.round(value * digits) / digits + 0;
 }

@@ -9,7 +9,7 @@ import { renderBenchmark, renderTable } from '../../src/bench/render.js';
 import type { BenchReport, Table } from '../../src/bench/report.js';
 import { runBenchmarks } from '../../src/bench/run.js';
 import { Scope } from '../../src/bench/scope.js';
-import { percentile, summarize } from '../../src/bench/stats.js';
+import { percentile, round, summarize } from '../../src/bench/stats.js';
 
 const names = ['csp', 'scale', 'driver', 'throughput', 'storm', 'memory', 'kube', 'vmstage'];
 /**
@@ -59,6 +59,12 @@ describe('pnpm bench machinery', () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
     expect(summarize([3, 1, 2])).toMatchObject({ count: 3, p50: 2, max: 3 });
     expect(Number.isNaN(percentile([], 50))).toBe(true);
+  });
+
+  it('rounds to what JSON carries: a small negative becomes 0, never -0', () => {
+    expect(Object.is(round(-0.001), 0)).toBe(true);
+    expect(round(-0.006)).toBe(-0.01);
+    expect(round(12.345)).toBe(12.3);
   });
 
   it('runs every benchmark with tiny counts and reports tables of the documented shape', {
