@@ -5,8 +5,8 @@
 //
 // Two modules, because coercion is an option of the Ajv instance, not of a schema: bodies are
 // checked strictly, while query strings, path params and headers (strings on the wire) are coerced
-// to their declared types and get their defaults filled in. The options here must stay those of
-// src/server/validation.ts, which compiles response schemas at run time.
+// to their declared types and get their defaults filled in. The options come from
+// src/server/validation-options.ts, which validation.ts also compiles response schemas with.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,14 +19,15 @@ const { Ajv2020, _ } = require('ajv/dist/2020.js');
 const standaloneCode = require('ajv/dist/standalone').default;
 
 /**
- * The route table of src/server/contract.ts (TypeScript, and this script runs before any build):
- * contract.ts and the spec.ts it imports are transpiled into a scratch directory and imported.
+ * The route table of src/server/contract.ts and the Ajv options of validation-options.ts (both
+ * TypeScript, and this script runs before any build): they and the spec.ts contract.ts imports are
+ * transpiled into a scratch directory and imported.
  */
-async function contractRoutes(root, doc) {
+async function contractModules(root) {
   const scratch = await mkdtemp(join(tmpdir(), 'csp-spec-generate-'));
   try {
     await mkdir(join(scratch, 'server'));
-    for (const file of ['spec.ts', 'server/contract.ts']) {
+    for (const file of ['spec.ts', 'server/contract.ts', 'server/validation-options.ts']) {
       const source = await readFile(join(root, 'src', file), 'utf8');
       const { outputText } = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
@@ -36,28 +37,25 @@ async function contractRoutes(root, doc) {
         outputText.replaceAll("'../spec.js'", "'../spec.mjs'"),
       );
     }
-    return (await import(pathToFileURL(join(scratch, 'server', 'contract.mjs')).href)).contractRoutes(doc);
+    const load = (file) => import(pathToFileURL(join(scratch, 'server', file)).href);
+    return { ...(await load('contract.mjs')), ...(await load('validation-options.mjs')) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-function newAjv(coerce) {
+function newAjv(options, coerce) {
   const ajv = new Ajv2020({
-    validateSchema: false,
-    strict: false,
-    allErrors: false,
-    coerceTypes: coerce ? 'array' : false,
-    useDefaults: coerce,
-    removeAdditional: false,
+    ...options.ajvOptions(coerce),
     // The formats are referenced by name: the generated module imports them (see `header`).
     code: { source: true, esm: true, lines: true, formats: _`contractFormats` },
   });
-  // Only the format's type matters here; the generated code calls contractFormats.<name>.validate.
-  for (const name of ['int64', 'int32']) {
-    ajv.addFormat(name, { type: 'number', validate: () => true });
+  for (const [name, format] of Object.entries(options.contractFormats)) {
+    ajv.addFormat(name, format);
   }
-  ajv.addKeyword({ keyword: 'example' });
+  for (const keyword of options.annotationKeywords) {
+    ajv.addKeyword({ keyword });
+  }
   return ajv;
 }
 
@@ -68,7 +66,7 @@ const header = (what) =>
     '// Run `pnpm generate` after changing the contract; `pnpm verify` fails when this file is stale.',
     "// Imports only the small runtime helpers Ajv's code calls (ajv/dist/runtime/*), never Ajv itself.",
     "import { createRequire } from 'node:module';",
-    "import { contractFormats } from '../server/formats.js';",
+    "import { contractFormats } from '../server/validation-options.js';",
     '',
     'const require = createRequire(import.meta.url);',
     '',
@@ -104,7 +102,8 @@ function moduleFor(ajv, schemas, what) {
 
 /** [path, text] of the two generated validator modules. */
 export async function validatorModules(root, doc) {
-  const routes = await contractRoutes(root, doc);
+  const modules = await contractModules(root);
+  const routes = modules.contractRoutes(doc);
   const bodies = [];
   const others = [];
   for (const route of routes) {
@@ -119,12 +118,12 @@ export async function validatorModules(root, doc) {
   return [
     [
       join(root, 'src', 'generated', 'body-validators.ts'),
-      moduleFor(newAjv(false), bodies, 'request bodies, one export per operation, no coercion'),
+      moduleFor(newAjv(modules, false), bodies, 'request bodies, one export per operation, no coercion'),
     ],
     [
       join(root, 'src', 'generated', 'parameter-validators.ts'),
       moduleFor(
-        newAjv(true),
+        newAjv(modules, true),
         others,
         'query strings, path params and headers, one export per <operation>_<part>, coerced, with defaults',
       ),

@@ -3,7 +3,7 @@
 // Run `pnpm generate` after changing the contract; `pnpm verify` fails when this file is stale.
 // Imports only the small runtime helpers Ajv's code calls (ajv/dist/runtime/*), never Ajv itself.
 import { createRequire } from 'node:module';
-import { contractFormats } from '../server/formats.js';
+import { contractFormats } from '../server/validation-options.js';
 
 const require = createRequire(import.meta.url);
 export const deleteToken_params = validate0;

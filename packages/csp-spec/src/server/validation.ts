@@ -13,7 +13,7 @@ import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/
 import * as bodyValidators from '../generated/body-validators.js';
 import * as parameterValidators from '../generated/parameter-validators.js';
 import type { JsonSchema } from './contract.js';
-import { contractFormats } from './formats.js';
+import { ajvOptions, annotationKeywords, contractFormats } from './validation-options.js';
 
 export type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -31,23 +31,17 @@ export class ContractViolation extends Error {
 /**
  * Ajv is loaded when the first schema is compiled at run time (see the top of this module), so
  * never by a CSP with response validation off. `require` rather than `import`: the library is
- * CommonJS. The options must stay those scripts/validators.mjs compiles the request validators with.
+ * CommonJS. The options are those of the generated request validators (validation-options.ts).
  */
 function newAjv(coerce: boolean): Ajv2020Type {
   const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({
-    // The contract's schemas are checked by its own tests, not again at run time.
-    validateSchema: false,
-    strict: false,
-    allErrors: false,
-    coerceTypes: coerce ? 'array' : false,
-    useDefaults: coerce,
-    removeAdditional: false,
-  });
+  const ajv = new Ajv2020(ajvOptions(coerce));
   for (const [name, format] of Object.entries(contractFormats)) {
     ajv.addFormat(name, format);
   }
-  ajv.addKeyword({ keyword: 'example' });
+  for (const keyword of annotationKeywords) {
+    ajv.addKeyword({ keyword });
+  }
   return ajv;
 }
 
