@@ -25,7 +25,7 @@ import { KeyedMutex } from './locks.js';
 import type { ArraySession, CspProvider } from './provider.js';
 import { CertificateReloader, type ServingTls } from './serving-tls.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
-import { type HttpPart, requestValidator, responseProblem } from './validation.js';
+import { contractRequestValidator, type HttpPart, responseProblem } from './validation.js';
 import { malformedTextAt } from './well-formed.js';
 
 export type ResponseValidation = 'off' | 'log' | 'strict';
@@ -76,12 +76,17 @@ const Fastify = createRequire(import.meta.url)('fastify') as typeof FastifyModul
 
 const hour = 3_600_000;
 
-/** fastify's schema compilers: request validation by the contract, responses as plain JSON. */
+/**
+ * fastify's schema compilers: every contract route brings its own validator compiler (the build-time
+ * validators, below), so a route reaching this one has a schema the kit did not generate for.
+ * Responses are plain JSON.
+ */
 const compilersFactory = {
   buildValidator:
     () =>
-    ({ schema, httpPart }: { schema: Record<string, unknown>; httpPart?: string }) =>
-      requestValidator((httpPart ?? 'body') as HttpPart, schema),
+    ({ method, url }: { method?: string; url?: string }) => {
+      throw new Error(`${method} ${url}: a route with a schema but no generated validator`);
+    },
   buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
 };
 
@@ -262,6 +267,8 @@ export async function buildCspApp(options: CspAppOptions): Promise<CspApp> {
       method: route.method,
       url: route.url,
       schema: route.request,
+      validatorCompiler: ({ httpPart }) =>
+        contractRequestValidator(route.operationId, (httpPart ?? 'body') as HttpPart),
       config: { operationId: route.operationId },
       ...(route.secured ? { onRequest: authenticate } : {}),
       handler: async (request, reply) => {

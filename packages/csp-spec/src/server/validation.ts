@@ -2,9 +2,18 @@
 // Schema 2020-12). Bodies are checked strictly: no type coercion, unknown fields rejected where
 // the schema forbids them. Query strings, path params and headers are strings on the wire and are
 // coerced to the declared types.
+//
+// The contract's request validators are compiled at build time (scripts/validators.mjs, Ajv's
+// standalone code in src/generated/*-validators.ts): a CSP serving requests never loads Ajv nor
+// compiles a schema. Ajv is loaded only to compile at run time what is not in those modules:
+// response schemas (CSP_RESPONSE_VALIDATION, opt-in, and the conformance suite) and the schemas a
+// caller hands to requestValidator itself.
 import { createRequire } from 'node:module';
 import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import * as bodyValidators from '../generated/body-validators.js';
+import * as parameterValidators from '../generated/parameter-validators.js';
 import type { JsonSchema } from './contract.js';
+import { ajvOptions, annotationKeywords, contractFormats } from './validation-options.js';
 
 export type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -20,23 +29,19 @@ export class ContractViolation extends Error {
 }
 
 /**
- * Ajv is loaded when the first schema is compiled, which (validators being compiled on a route's
- * first request) is never for an idle CSP. `require` rather than `import`: the library is CommonJS.
+ * Ajv is loaded when the first schema is compiled at run time (see the top of this module), so
+ * never by a CSP with response validation off. `require` rather than `import`: the library is
+ * CommonJS. The options are those of the generated request validators (validation-options.ts).
  */
 function newAjv(coerce: boolean): Ajv2020Type {
   const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({
-    // The contract's schemas are checked by its own tests, not again at run time.
-    validateSchema: false,
-    strict: false,
-    allErrors: false,
-    coerceTypes: coerce ? 'array' : false,
-    useDefaults: coerce,
-    removeAdditional: false,
-  });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
-  ajv.addKeyword({ keyword: 'example' });
+  const ajv = new Ajv2020(ajvOptions(coerce));
+  for (const [name, format] of Object.entries(contractFormats)) {
+    ajv.addFormat(name, format);
+  }
+  for (const keyword of annotationKeywords) {
+    ajv.addKeyword({ keyword });
+  }
   return ajv;
 }
 
@@ -100,23 +105,54 @@ function compile(schema: JsonSchema, coerce: boolean): ValidateFunction {
   return fn;
 }
 
-/**
- * A validator for one request part, in the shape fastify's `validatorCompiler` expects. The schema
- * is compiled on the route's first request: most routes of the contract are never called by a
- * given cluster, and compiled validators are code the process would otherwise keep for nothing.
- */
-export function requestValidator(part: HttpPart, schema: JsonSchema) {
-  let validate: ValidateFunction | undefined;
-  return (data: unknown): { value: unknown } | { error: ContractViolation } => {
-    validate ??= compile(schema, part !== 'body');
-    if (validate(data)) {
+type RequestValidator = (data: unknown) => { value: unknown } | { error: ContractViolation };
+
+function asRequestValidator(part: HttpPart, validate: () => ValidateFunction): RequestValidator {
+  return (data) => {
+    const fn = validate();
+    if (fn(data)) {
       return { value: data };
     }
-    return { error: violationFrom(part, validate.errors) };
+    return { error: violationFrom(part, fn.errors) };
   };
 }
 
-/** Checks a response body; returns a description of the first problem, or undefined when it conforms. */
+// The generated functions have Ajv's calling convention (`errors` set on the function).
+const precompiled = {
+  body: bodyValidators as unknown as Record<string, ValidateFunction | undefined>,
+  other: parameterValidators as unknown as Record<string, ValidateFunction | undefined>,
+};
+
+/**
+ * The build-time validator of one request part of a contract operation, in the shape fastify's
+ * `validatorCompiler` expects. Throws when the generated modules have none: they are generated
+ * from the same contract as the routes, so that means `pnpm generate` was not run.
+ */
+export function contractRequestValidator(operationId: string, part: HttpPart): RequestValidator {
+  const validate = part === 'body' ? precompiled.body[operationId] : precompiled.other[`${operationId}_${part}`];
+  if (typeof validate !== 'function') {
+    throw new Error(`no generated validator for ${part} of ${operationId}: run \`pnpm generate\``);
+  }
+  return asRequestValidator(part, () => validate);
+}
+
+/**
+ * A validator for one request part with a schema of the caller's own, compiled with Ajv at run
+ * time on the first request (the contract's routes use contractRequestValidator instead).
+ */
+export function requestValidator(part: HttpPart, schema: JsonSchema): RequestValidator {
+  let validate: ValidateFunction | undefined;
+  return asRequestValidator(part, () => {
+    validate ??= compile(schema, part !== 'body');
+    return validate;
+  });
+}
+
+/**
+ * Checks a response body; returns a description of the first problem, or undefined when it
+ * conforms. Compiled with Ajv at run time: response validation is opt-in (CSP_RESPONSE_VALIDATION,
+ * off by default) and otherwise used by the conformance suite, so it is not worth generating.
+ */
 export function responseProblem(schema: JsonSchema, body: unknown): string | undefined {
   const validate = compile(schema, false);
   if (validate(body)) {
