@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { CspProblem } from '@opencsp/csp-spec/server';
 import { call, read, type SessionContext } from './context.js';
 import { querySql } from './sql-query.js';
-import { RpcFailure } from './truenas/errors.js';
+import { ConnectionLost, RpcFailure, rpc } from './truenas/errors.js';
 
 export interface IscsiObjects {
   targetId: number;
@@ -176,6 +176,34 @@ async function settleTarget(
   return { ...found, adopted: true };
 }
 
+/**
+ * A target create that failed may still have made its target: the answer was lost with the
+ * connection or never came in time, or the middleware failed after inserting the row (its
+ * reload). Only a validation error (-32602, checked before the insert) and a request that never
+ * left the CSP surely made nothing. Otherwise the target of the name is looked up (one SQL
+ * select, as every lookup by name) and removed if it is bare, no portal group and no LUN, as the
+ * one a create makes is (its LUN is mapped only once both creates succeeded). A target of the
+ * name that serves something is someone else's, met by a create that was refused unseen: kept.
+ */
+async function removeUnansweredTarget(ctx: SessionContext, name: string, reason: unknown): Promise<void> {
+  const surelyNothing =
+    (reason instanceof RpcFailure && reason.code === rpc.invalidParams) ||
+    (reason instanceof ConnectionLost && !reason.sent);
+  if (surelyNothing) {
+    return;
+  }
+  const found = await findByName<TargetRow>(ctx, 'iscsi.target.query', name);
+  if (!found || found.groups.length > 0) {
+    return;
+  }
+  const luns = await querySql<Row[]>(ctx, 'iscsi.targetextent.query', [['target', '=', found.id]]);
+  if (luns.length > 0) {
+    return;
+  }
+  ctx.logger.info({ target: name }, 'removing the target a create made without its answer arriving');
+  await call(ctx, 'iscsi.target.delete', [found.id, false, false]);
+}
+
 /** LUN 0 of the target on the extent; an adopted target's mappings to other extents are removed. */
 async function ensureLun(ctx: SessionContext, targetId: number, extentId: number, lookFirst: boolean): Promise<Row> {
   if (lookFirst) {
@@ -208,12 +236,15 @@ export async function exposeZvol(ctx: SessionContext, path: string): Promise<Isc
     extent = await settleExtent(ctx, name, path, extentTry);
   } catch (err) {
     // An undo by name keeps every object of the name when the extent is someone else's, so the
-    // target this call just made goes here, by the id its create answered.
-    if (targetTry.status === 'fulfilled') {
-      await call(ctx, 'iscsi.target.delete', [targetTry.value.id, true, false]).catch((cleanup: unknown) =>
-        ctx.logger.error({ err: cleanup, target: name }, 'could not remove the target of a failed extent create'),
-      );
-    }
+    // target this call made goes here: by the id its create answered, or found by name when the
+    // answer never came.
+    const removal =
+      targetTry.status === 'fulfilled'
+        ? call(ctx, 'iscsi.target.delete', [targetTry.value.id, true, false])
+        : removeUnansweredTarget(ctx, name, targetTry.reason);
+    await removal.catch((cleanup: unknown) =>
+      ctx.logger.error({ err: cleanup, target: name }, 'could not remove the target of a failed extent create'),
+    );
     throw err;
   }
   const target = await settleTarget(ctx, name, targetTry);

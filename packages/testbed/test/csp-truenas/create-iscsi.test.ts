@@ -91,4 +91,44 @@ describe('csp-truenas iSCSI objects of a new volume', () => {
     expect(sim.core.iscsi.extents.find((e) => e.name === 'pvc-theirs')).toEqual(theirs);
     expect(zvol).toHaveLength(1);
   });
+
+  // The double fault: the extent's name is someone else's, and the connection drops while the
+  // target create is under way, once the extent create was answered (its refusal is a 409; had
+  // that answer gone down with the connection too, the create would answer 503). The target create
+  // then runs with nobody to hear its answer (made, or refused when their target has the name),
+  // or never runs.
+  for (const [runs, theirTarget] of [
+    [true, 'x'],
+    [false, 'x'],
+    [true, 'pvc-theirs'],
+    [false, 'pvc-theirs'],
+  ] as const) {
+    it(`leaves nothing of its own and touches nothing of theirs when the extent is foreign and the target create ${runs ? 'runs' : 'never runs'} after the connection drops (their target: ${theirTarget})`, async () => {
+      const { sim, client } = await startStack({ sim: { datasets: ['tank/k8s', 'tank/elsewhere'] } });
+      await sim.seedZvols([
+        {
+          dataset: 'tank/elsewhere/pvc-theirs',
+          volsize: 16 * MiB,
+          iscsi: { targetName: theirTarget, extentName: 'pvc-theirs' },
+        },
+      ]);
+      sim.acceptCurrentState();
+      const theirs = JSON.stringify([sim.core.iscsi.targets.rows(), sim.core.iscsi.extents.rows()]);
+      sim.beforeNext('iscsi.target.create', async () => {
+        while (!sim.calls.byMethod()['iscsi.extent.create']) {
+          await sleep(10);
+        }
+        await sleep(100);
+        sim.dropConnections();
+        if (!runs) {
+          throw new Error('dropped before it ran');
+        }
+      });
+      const refused = await failure(client.createVolume({ name: 'pvc-theirs', size: 16 * MiB }));
+      expect(refused).toMatchObject({ status: 409, reason: 'NAME_TAKEN' });
+      expect(sim.calls.byMethod()['iscsi.target.create']).toBe(1);
+      expect(sim.auditIsEmpty()).toBe(true);
+      expect(JSON.stringify([sim.core.iscsi.targets.rows(), sim.core.iscsi.extents.rows()])).toBe(theirs);
+    });
+  }
 });
