@@ -7,7 +7,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, type Schema, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { authTable, initiatorTable, portalTable } from './columns.js';
-import { crudReads, requireRow } from './crud.js';
+import { crudReads, instanceOf, readBack } from './crud.js';
 import type { AuthRow } from './types.js';
 
 function parse(value: unknown, schema: Schema, argName: string): Record<string, unknown> {
@@ -109,13 +109,13 @@ export const accessMethods: MethodTable<CallContext> = {
         initiators: [...(data.initiators as string[])],
         comment: data.comment as string,
       });
-      return structuredClone({ ...row });
+      return structuredClone({ ...readBack(ctx.sim.iscsi.initiators, row) });
     },
   },
   'iscsi.initiator.update': {
     args: [arg('id', s.int()), arg('iscsi_initiator_update', s.any())],
     handler: (ctx, [id, input]) => {
-      const row = requireRow(ctx.sim.iscsi.initiators, id as number, initiatorVerbose);
+      const row = instanceOf(ctx.sim.iscsi.initiators, id as number, initiatorVerbose);
       const data = parse(input, partial(initiatorSchema), 'iscsi_initiator_update');
       if (data.initiators !== undefined) {
         row.initiators = [...(data.initiators as string[])];
@@ -123,13 +123,13 @@ export const accessMethods: MethodTable<CallContext> = {
       if (data.comment !== undefined) {
         row.comment = data.comment as string;
       }
-      return structuredClone({ ...row });
+      return structuredClone({ ...readBack(ctx.sim.iscsi.initiators, row) });
     },
   },
   'iscsi.initiator.delete': {
     args: [arg('id', s.int())],
     handler: (ctx, [id]) => {
-      const row = requireRow(ctx.sim.iscsi.initiators, id as number, initiatorVerbose);
+      const row = instanceOf(ctx.sim.iscsi.initiators, id as number, initiatorVerbose);
       // FOREIGN KEY … ON DELETE SET NULL: SQLite's own work, no row reaches the middleware.
       for (const target of ctx.sim.iscsi.targets.rows()) {
         for (const group of target.groups) {
@@ -153,13 +153,14 @@ export const accessMethods: MethodTable<CallContext> = {
     handler: (ctx, [input]) => {
       const data = input as Record<string, unknown>;
       validateAuth(data, 'iscsi_auth_create');
-      return { ...ctx.sim.iscsi.auth.insert(data as unknown as Omit<AuthRow, 'id'>) };
+      const row = ctx.sim.iscsi.auth.insert(data as unknown as Omit<AuthRow, 'id'>);
+      return { ...readBack(ctx.sim.iscsi.auth, row, false) };
     },
   },
   'iscsi.auth.update': {
     args: [arg('id', s.int()), arg('data', partial(authSchema))],
     handler: (ctx, [id, input]) => {
-      const row = requireRow(ctx.sim.iscsi.auth, id as number, authVerbose);
+      const row = instanceOf(ctx.sim.iscsi.auth, id as number, authVerbose, false);
       const merged = { ...row, ...(input as Record<string, unknown>) };
       validateAuth(merged, 'iscsi_auth_update');
       if (merged.tag !== row.tag) {
@@ -169,13 +170,13 @@ export const accessMethods: MethodTable<CallContext> = {
         }
       }
       Object.assign(row, merged);
-      return { ...row };
+      return { ...readBack(ctx.sim.iscsi.auth, row, false) };
     },
   },
   'iscsi.auth.delete': {
     args: [arg('id', s.int())],
     handler: (ctx, [id]) => {
-      const row = requireRow(ctx.sim.iscsi.auth, id as number, authVerbose);
+      const row = instanceOf(ctx.sim.iscsi.auth, id as number, authVerbose, false);
       const usage = authInUse(ctx.sim, row);
       if (usage) {
         throw callError(usage);
@@ -207,13 +208,13 @@ export const accessMethods: MethodTable<CallContext> = {
         tag,
         comment: data.comment,
       });
-      return structuredClone({ ...row });
+      return structuredClone({ ...readBack(portals, row) });
     },
   },
   'iscsi.portal.delete': {
     args: [arg('id', s.int())],
     handler: (ctx, [id]) => {
-      const row = requireRow(ctx.sim.iscsi.portals, id as number, portalVerbose);
+      const row = instanceOf(ctx.sim.iscsi.portals, id as number, portalVerbose);
       if (ctx.sim.iscsi.targets.find((t) => t.groups.some((g) => g.portal === row.id))) {
         throw callError(
           "This object is being used by following service(s):\n1) 'services.iscsitargetgroups' Datastore\n",

@@ -138,7 +138,10 @@ export function crudReads<T extends { id: number }>(ds: Datastore<T>): MethodTab
   };
 }
 
-/** The row of `id`, or InstanceNotFound as get_instance raises it inside update/delete. */
+/**
+ * The row of `id`, or InstanceNotFound as get_instance raises it inside update/delete, read
+ * without counting (the NVMe-oF services, whose own reads are not modelled).
+ */
 export function requireRow<T extends { id: number }>(table: Table<T>, id: number, verboseName: string): T {
   const row = table.get(id);
   if (!row) {
@@ -148,11 +151,29 @@ export function requireRow<T extends { id: number }>(table: Table<T>, id: number
 }
 
 /**
- * `return await self.get_instance(id)` at the end of a create: `query([["id", "=", id]])` without
- * `force_sql_filters` on a service with an extend step, so the middleware reads (and extends)
- * every row of the table to hand back the one it made (service/crud_service.py `query`).
+ * `await self.get_instance(id)` inside the middleware's own create, update or delete (the iSCSI
+ * plugins: every `do_update` and `do_delete` starts with one, every `do_create` and `do_update`
+ * ends with one). It is `query([["id", "=", id]])` without `force_sql_filters`: a service with an
+ * extend step (`extended`) reads and extends its whole table, one without (auth) reads the row in
+ * SQL. Counted in the table's `rowsRead`, not in `scans` (the middleware's work, not a client's
+ * query). InstanceNotFound when the row is gone.
  */
-export function readBack<T extends { id: number }>(table: Table<T>, row: T): T {
-  table.all();
+export function instanceOf<T extends { id: number }>(
+  table: Table<T>,
+  id: number,
+  verboseName: string,
+  extended = true,
+): T {
+  const rows = extended ? table.all() : table.where((row) => row.id === id, undefined, [id]);
+  const row = rows.find((r) => r.id === id);
+  if (!row) {
+    throw instanceNotFound(`${verboseName} ${id} does not exist`);
+  }
+  return row;
+}
+
+/** `return await self.get_instance(id)` at the end of a create or update (see `instanceOf`). */
+export function readBack<T extends { id: number }>(table: Table<T>, row: T, extended = true): T {
+  instanceOf(table, row.id, '', extended);
   return row;
 }

@@ -3,7 +3,8 @@
 // omitted), an auto NAA (or, with a real target behind the simulator, the NAA that target derives
 // from the serial), DISK extents only on an existing zvol not already used by an extent.
 //
-// The rows a create reads inside the middleware (25.10.0–25.10.7 and stable/26 alike) count in
+// The rows a create, update or delete reads inside the middleware (25.10.0–25.10.7 and stable/26
+// alike; `get_instance` starts every update and delete and ends every create and update) count in
 // `Table.rowsRead` as the middleware reads them: a `datastore.query` with filters, or a query with
 // `force_sql_filters`, reads only its matches (`where`); a service query without it reads and
 // extends the whole table before filtering in Python (service/crud_service.py `query`), and so
@@ -15,7 +16,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { extentTable, targetExtentTable } from './columns.js';
-import { crudReads, readBack, requireRow } from './crud.js';
+import { crudReads, instanceOf, readBack } from './crud.js';
 import type { ExtentRow, TargetExtentRow } from './types.js';
 
 const verbose = 'iSCSITargetExtent';
@@ -214,6 +215,31 @@ function targetextentValidate(sim: SimCore, data: Record<string, unknown>, schem
   }
 }
 
+/**
+ * The audit summary (`_mapping_summary`) of a LUN map's create, update and delete names the
+ * target and the extent with `iscsi.target.query` / `iscsi.extent.query` by id without
+ * force_sql_filters: two whole-table reads, whose errors it swallows.
+ */
+function mappingSummary(sim: SimCore): void {
+  sim.iscsi.targets.all();
+  sim.iscsi.extents.all();
+}
+
+/**
+ * `iscsi.targetextent.delete(id, force)`, also as target and extent deletes call it for each of
+ * their mappings: get_instance (the whole mapping table), the session check, the audit summary.
+ */
+export function deleteMapping(sim: SimCore, id: number, force: boolean): void {
+  const { iscsi } = sim;
+  const te = instanceOf(iscsi.targetextents, id, 'iSCSITargetToExtent');
+  const active = iscsi.activeTargets([te.target]);
+  if (active.length > 0 && !force) {
+    throw callError(`Associated target ${active[0]} is in use.`);
+  }
+  mappingSummary(sim);
+  iscsi.targetextents.delete(te.id);
+}
+
 const teFields = {
   target: s.req(s.int()),
   lunid: s.opt(s.nullable(s.int()), null),
@@ -247,14 +273,14 @@ export const extentMethods: MethodTable<CallContext> = {
   'iscsi.extent.update': {
     args: [arg('id', s.int()), arg('iscsi_extent_update', s.any())],
     handler: (ctx, [id, input]) => {
-      const old = requireRow(ctx.sim.iscsi.extents, id as number, verbose);
+      const old = instanceOf(ctx.sim.iscsi.extents, id as number, verbose);
       const merged = { ...show(ctx.sim, old), ...parse(input, updateSchema, 'iscsi_extent_update') };
       validate(ctx.sim, merged, 'iscsi_extent_update', old);
       if (ctx.sim.kernelTarget && merged.serial !== old.serial) {
         old.naa = naaOf(ctx.sim, merged.serial as string);
       }
       Object.assign(old, toRow(merged));
-      return show(ctx.sim, old);
+      return show(ctx.sim, readBack(ctx.sim.iscsi.extents, old));
     },
   },
   'iscsi.extent.delete': {
@@ -266,14 +292,14 @@ export const extentMethods: MethodTable<CallContext> = {
     ],
     handler: (ctx, [id, _remove, force]) => {
       const { iscsi } = ctx.sim;
-      const extent = requireRow(iscsi.extents, id as number, verbose);
+      const extent = instanceOf(iscsi.extents, id as number, verbose);
       const mappings = iscsi.targetextents.filter((te) => te.extent === extent.id);
       const active = iscsi.activeTargets(mappings.map((te) => te.target));
       if (active.length > 0 && force !== true) {
         throw callError(`Associated target(s) ${active.join(',')} ${active.length === 1 ? 'is' : 'are'} in use.`);
       }
       for (const te of mappings) {
-        iscsi.targetextents.delete(te.id);
+        deleteMapping(ctx.sim, te.id, force === true);
       }
       iscsi.extents.delete(extent.id);
       return true;
@@ -291,11 +317,7 @@ export const extentMethods: MethodTable<CallContext> = {
     handler: (ctx, [input]) => {
       const data = parse(input, s.obj(teFields) as ReturnType<typeof s.obj>, 'iscsi_target_to_extent_create');
       const { targets, extents, targetextents } = ctx.sim.iscsi;
-      // The audit summary (`_mapping_summary`) names the target and the extent with
-      // `iscsi.target.query` / `iscsi.extent.query` by id without force_sql_filters: two
-      // whole-table reads, whose errors it swallows.
-      targets.all();
-      extents.all();
+      mappingSummary(ctx.sim);
       targetextentValidate(ctx.sim, data, 'iscsi_targetextent_create');
       // Nothing checks the ids before the insert: SQLite's foreign keys refuse it.
       if (!targets.get(data.target as number) || !extents.get(data.extent as number)) {
@@ -312,13 +334,7 @@ export const extentMethods: MethodTable<CallContext> = {
   'iscsi.targetextent.delete': {
     args: [arg('id', s.int()), arg('force', s.bool(), false), arg('defer', s.bool(), false)],
     handler: (ctx, [id, force]) => {
-      const { iscsi } = ctx.sim;
-      const te = requireRow(iscsi.targetextents, id as number, 'iSCSITargetToExtent');
-      const active = iscsi.activeTargets([te.target]);
-      if (active.length > 0 && force !== true) {
-        throw callError(`Associated target ${active[0]} is in use.`);
-      }
-      iscsi.targetextents.delete(te.id);
+      deleteMapping(ctx.sim, id as number, force === true);
       return true;
     },
   },

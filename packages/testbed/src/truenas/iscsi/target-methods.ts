@@ -2,14 +2,17 @@
 // `^[-a-z0-9.:]+$`, unique names and aliases, one group per portal, CHAP needs an auth group,
 // delete refuses while initiators are logged in ("Target X is in use.") unless forced. A create
 // reads the whole table twice inside the middleware (the free rel_tgt_id, and get_instance at
-// the end); its name and alias checks are SQL lookups.
+// the end); its name and alias checks are SQL lookups. An update reads it twice (get_instance
+// before and after), a delete once (get_instance), plus the LUN maps it deletes (extent-methods.ts
+// `deleteMapping`).
 import { callError, errno, type FieldError, unexpectedException, validationErrors } from '../rpc/errors.js';
 import type { MethodTable } from '../rpc/registry.js';
 import { arg, check, s } from '../rpc/schema.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { dropSessions } from './attachments.js';
 import { targetTable } from './columns.js';
-import { crudReads, readBack, requireRow } from './crud.js';
+import { crudReads, instanceOf, readBack } from './crud.js';
+import { deleteMapping } from './extent-methods.js';
 import type { TargetGroup, TargetRow } from './types.js';
 
 const targetName = /^[-a-z0-9.:]+$/;
@@ -158,12 +161,12 @@ export const targetMethods: MethodTable<CallContext> = {
   'iscsi.target.update': {
     args: [arg('id', s.int()), arg('iscsi_target_update', s.any())],
     handler: (ctx, [id, input]) => {
-      const old = requireRow(ctx.sim.iscsi.targets, id as number, verbose);
+      const old = instanceOf(ctx.sim.iscsi.targets, id as number, verbose);
       const patch = parse(input, updateSchema, 'iscsi_target_update');
       const merged = { ...old, ...patch } as Record<string, unknown>;
       validate(ctx.sim, merged, 'iscsi_target_create', old.id);
       Object.assign(old, toRow(merged));
-      return show(ctx.sim, old);
+      return show(ctx.sim, readBack(ctx.sim.iscsi.targets, old));
     },
   },
   'iscsi.target.delete': {
@@ -175,12 +178,12 @@ export const targetMethods: MethodTable<CallContext> = {
     ],
     handler: (ctx, [id, force, deleteExtents]) => {
       const { iscsi } = ctx.sim;
-      const target = requireRow(iscsi.targets, id as number, verbose);
+      const target = instanceOf(iscsi.targets, id as number, verbose);
       if (iscsi.activeTargets([target.id]).length > 0 && force !== true) {
         throw callError(`Target ${target.name} is in use.`);
       }
       for (const te of iscsi.targetextents.filter((t) => t.target === target.id)) {
-        iscsi.targetextents.delete(te.id);
+        deleteMapping(ctx.sim, te.id, force === true);
         if (deleteExtents === true) {
           iscsi.extents.delete(te.extent);
         }
