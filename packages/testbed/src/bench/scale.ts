@@ -124,7 +124,7 @@ export const scaleBenchmark: Benchmark = {
       goals,
       notes: [
         "rows returned: list elements and objects the array answered; rows read: datasets and snapshots TrueNAS opened and iSCSI table rows it read for the CSP's queries (DSM: the rows it listed).",
-        "internal rows (TrueNAS): iSCSI table rows the middleware read inside its own creates and deletes (docs/truenas.md): out of the CSP's hands, so not in the goal; each iSCSI volume create reads 8 whole tables.",
+        "internal rows (TrueNAS): iSCSI table rows the middleware read inside its own creates, updates and deletes (docs/truenas.md): out of the CSP's hands, so not in the goal; each iSCSI volume create reads 8 whole tables, a delete 9, a publish or unpublish the target table twice and the initiator groups once.",
         "ListVolumes page: TrueNAS opens every zvol under the parents to answer one page (ZFS has no cursor) but returns only the page; DSM's LUN list returns every LUN. The driver makes one call per page.",
         "DSM: the first snapshot lookup after the CSP starts lists every LUN once (its snapshot index); the warm-up pays it, as login and the node's host object.",
         'The DSM ceilings are raised for this run: a real DS923+ stops at 256 LUNs and 128 targets.',

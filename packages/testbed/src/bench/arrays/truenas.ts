@@ -67,7 +67,8 @@ async function seedVolumes(sim: TrueNasSimulator, count: number, options: SeedOp
  * Rows of the iSCSI configuration tables the simulated middleware read (`Table.rowsRead`), split
  * in two: rows read to answer the CSP's own `iscsi.*.query` calls (the whole table for a service
  * with an extend step, only the matches with `force_sql_filters`), and rows the middleware reads
- * inside create/update/delete (its own validation and dependency lookups, out of the CSP's hands).
+ * inside create/update/delete (its own validation and dependency lookups and the get_instance
+ * reads around them, out of the CSP's hands).
  */
 function iscsiRows(sim: TrueNasSimulator): { query: () => number; internal: () => number } {
   const { iscsi, scans } = sim.core;
