@@ -23,18 +23,23 @@ async function readsOf(sim: TrueNasSimulator, work: () => Promise<unknown>) {
   return Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, t.rowsRead - (before[k] as number)]));
 }
 
+function found<T>(row: T | undefined): T {
+  expect(row).toBeDefined();
+  return row as T;
+}
+
 const none = { targets: 0, extents: 0, targetextents: 0, initiators: 0, auth: 0 };
 
 describe('truenas-sim rows read inside iSCSI updates and deletes', () => {
   it('target and extent update: get_instance before and after, each the whole table', async () => {
     const n = 20;
     const { sim, rpc } = await seededIscsi(n);
-    const target = sim.core.iscsi.targets.find((t) => t.name === 't3') as Row;
+    const target = found(sim.core.iscsi.targets.find((t) => t.name === 't3'));
     expect(await readsOf(sim, () => rpc.call('iscsi.target.update', [target.id, { groups: [] }]))).toEqual({
       ...none,
       targets: 2 * n,
     });
-    const extent = sim.core.iscsi.extents.find((e) => e.name === 'e3') as Row;
+    const extent = found(sim.core.iscsi.extents.find((e) => e.name === 'e3'));
     // The extent's checks (clean, as on create) add their whole-table read of the disks in use.
     expect(await readsOf(sim, () => rpc.call('iscsi.extent.update', [extent.id, { comment: 'x' }]))).toEqual({
       ...none,
@@ -45,7 +50,7 @@ describe('truenas-sim rows read inside iSCSI updates and deletes', () => {
   it('LUN map delete: get_instance and the audit summary', async () => {
     const n = 15;
     const { sim, rpc } = await seededIscsi(n);
-    const te = sim.core.iscsi.targetextents.rows()[0] as Row;
+    const te = found(sim.core.iscsi.targetextents.rows()[0]);
     expect(await readsOf(sim, () => rpc.call('iscsi.targetextent.delete', [te.id]))).toEqual({
       ...none,
       targets: n,
@@ -57,7 +62,7 @@ describe('truenas-sim rows read inside iSCSI updates and deletes', () => {
   it('target and extent delete: get_instance, the mapping listing, and each mapping delete', async () => {
     const n = 12;
     const { sim, rpc } = await seededIscsi(n);
-    const target = sim.core.iscsi.targets.find((t) => t.name === 't0') as Row;
+    const target = found(sim.core.iscsi.targets.find((t) => t.name === 't0'));
     // get_instance (n targets); its mappings (n); the mapping's delete: get_instance (n) and the
     // summary (n targets, n extents), all before the target's row goes.
     expect(await readsOf(sim, () => rpc.call('iscsi.target.delete', [target.id]))).toEqual({
@@ -67,13 +72,13 @@ describe('truenas-sim rows read inside iSCSI updates and deletes', () => {
       targetextents: 2 * n,
     });
     // The extent of t0 has no mapping left: get_instance and the (empty) listing of its mappings.
-    const extent = sim.core.iscsi.extents.find((e) => e.name === 'e0') as Row;
+    const extent = found(sim.core.iscsi.extents.find((e) => e.name === 'e0'));
     expect(await readsOf(sim, () => rpc.call('iscsi.extent.delete', [extent.id]))).toEqual({
       ...none,
       extents: n,
       targetextents: n - 1,
     });
-    const mapped = sim.core.iscsi.extents.find((e) => e.name === 'e1') as Row;
+    const mapped = found(sim.core.iscsi.extents.find((e) => e.name === 'e1'));
     expect(await readsOf(sim, () => rpc.call('iscsi.extent.delete', [mapped.id]))).toEqual({
       ...none,
       targets: n - 1,
