@@ -8,7 +8,7 @@
 // node-driver-registrar + livenessprobe, no token).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HelmRender, type RenderResult } from '../chart/helm-render.js';
+import { Helm, type RenderResult } from '../chart/helm.js';
 import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
@@ -241,7 +241,7 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
   };
   const valuesFile = join(cluster.dir, 'opencsp-values.json');
   await writeFile(valuesFile, JSON.stringify(valuesFor(options.values, healthPorts, metricsPorts)), { mode: 0o600 });
-  const helm = await HelmRender.build();
+  const helm = await Helm.start();
   let render: RenderResult;
   try {
     render = await helm.render({ valueFiles: [valuesFile], namespace: releaseNamespace, kubeVersion: 'v1.35.6' });
