@@ -2,7 +2,9 @@
 // see scripts/packed-tools.mjs) rendering charts/opencsp with `helm template`, as a user's
 // render check or a GitOps tool would, and linting it with `helm lint`. Helm validates the
 // values against values.schema.json itself, so a schema violation is a render error here, with
-// helm's own message. Nothing here talks to a cluster.
+// helm's own message. `Helm` gives helm no kubeconfig (KUBECONFIG names a file that does not
+// exist), so nothing here reaches a cluster; src/kube/helm-release.ts passes the test cluster's
+// to install, upgrade and uninstall the chart there.
 import { execFile } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
