@@ -12,17 +12,13 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '');
 
 // Host tools: filesystem and block tools for the node service's real-filesystem tests and the
-// demo, and the Go toolchain + sprig for the chart render tests.
+// demo. (The chart tests run the real helm client that ensurePackedTools fetches.)
 const hostTools = [
   { command: 'mkfs.ext4', pkg: 'e2fsprogs' },
   { command: 'mkfs.xfs', pkg: 'xfsprogs' },
   { command: 'mkfs.btrfs', pkg: 'btrfs-progs' },
   { command: 'losetup', pkg: 'mount' },
   { command: 'findmnt', pkg: 'util-linux' },
-  // The chart tests render charts/opencsp with tools/helm-render (Go text/template + sprig),
-  // because the helm binary is not installable here.
-  { command: 'go', pkg: 'golang-go' },
-  { path: '/usr/share/gocode/src/github.com/Masterminds/sprig', pkg: 'golang-github-masterminds-sprig-dev' },
   // pnpm e2e:kube: etcd for the real kube-apiserver, openssl for the per-run certificates, xz to
   // unpack ../shared/kube.
   { command: 'etcd', pkg: 'etcd-server' },
@@ -31,7 +27,8 @@ const hostTools = [
   // The metrics suite scrapes the driver and the CSPs with a real Prometheus that it starts itself
   // on loopback (packages/testbed/test/metrics); the package's own service is not used.
   { command: 'prometheus', pkg: 'prometheus' },
-  // scripts/packed-tools.mjs unzips Helm from the npm package that carries it.
+  // scripts/packed-tools.mjs unzips Helm (the chart tests' and pnpm e2e:kube's) from the npm
+  // package that carries it.
   { command: 'python3', pkg: 'python3' },
 ];
 
@@ -75,7 +72,7 @@ function ensurePnpm() {
 }
 
 function ensureHostTools() {
-  const missing = hostTools.filter((t) => (t.command ? !has(t.command) : !existsSync(t.path)));
+  const missing = hostTools.filter((t) => !has(t.command));
   if (missing.length === 0) {
     console.log('host tools present');
     return;

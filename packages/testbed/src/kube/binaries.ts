@@ -4,7 +4,7 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 
-import { repoRoot } from '../chart/helm-render.js';
+import { repoRoot } from '../chart/helm.js';
 
 export { repoRoot };
 

@@ -1,17 +1,17 @@
-// opencsp installed on a test cluster from its chart: charts/opencsp rendered with the values a
-// user would give (the backend Secret, StorageClasses, a VolumeSnapshotClass, a
-// VolumeAttributesClass, free health ports, metrics on free ports),
-// every rendered object applied to the apiserver except the two workloads, whose pod templates
-// run as processes on the node (pod-runner.ts) with exactly the rendered args and env: the
-// controller Deployment (driver + provisioner, attacher, snapshotter, resizer, livenessprobe,
-// authenticated with the controller ServiceAccount's token) and the node DaemonSet (driver +
-// node-driver-registrar + livenessprobe, no token).
-import { writeFile } from 'node:fs/promises';
+// opencsp installed on a test cluster from its chart: the real `helm install` of charts/opencsp
+// into the real apiserver (helm-release.ts) with the values a user would give (the backend
+// Secret, StorageClasses, a VolumeSnapshotClass, a VolumeAttributesClass, free health ports,
+// metrics on free ports). The two workloads are read back from the apiserver and their pod
+// templates run as processes on the node (pod-runner.ts) with exactly the stored args and env:
+// the controller Deployment (driver + provisioner, attacher, snapshotter, resizer,
+// livenessprobe, authenticated with the controller ServiceAccount's token) and the node DaemonSet
+// (driver + node-driver-registrar + livenessprobe, no token). The cluster runs no Deployment,
+// ReplicaSet or DaemonSet controller (control-plane.ts), so these runs are the workloads' only pods.
 import { join } from 'node:path';
-import { HelmRender, type RenderResult } from '../chart/helm-render.js';
 import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
+import { HelmRelease, type Release } from './helm-release.js';
 import { type Program, type RunningPod, runPod } from './pod-runner.js';
 import type { PodSpec } from './pod-spec.js';
 import { freePorts } from './wait.js';
@@ -53,7 +53,12 @@ export interface OpencspClasses {
 }
 
 export interface OpencspInstall {
-  render: RenderResult;
+  /** The release as `helm install` made it (revision 1). */
+  release: Release;
+  /** The release on the cluster: `helm upgrade`, `helm uninstall`. */
+  helm: HelmRelease;
+  /** The values it was installed with (a copy to change for an upgrade). */
+  values: ReturnType<typeof valuesFor>;
   classes: OpencspClasses;
   controller: RunningPod;
   /** The DaemonSet's pod on the cluster's first node. */
@@ -216,12 +221,18 @@ function programs(cluster: Cluster, nodeDriver: Program) {
     };
 }
 
-function workload(render: RenderResult, kind: 'Deployment' | 'DaemonSet'): KubeObject {
-  const hits = render.objects.map((o) => o.object).filter((o) => o.kind === kind);
-  if (hits.length !== 1 || hits[0] === undefined) {
-    throw new Error(`the chart rendered ${hits.length} ${kind}s; the test installs exactly one`);
+/** The release's one workload of a kind, as the apiserver stored it (defaults filled in). */
+async function workload(cluster: Cluster, release: Release, kind: 'Deployment' | 'DaemonSet'): Promise<KubeObject> {
+  const hits = release.objects.map((o) => o.object).filter((o) => o.kind === kind);
+  const name = hits[0]?.metadata.name;
+  if (hits.length !== 1 || name === undefined) {
+    throw new Error(`the release holds ${hits.length} ${kind}s; the test installs exactly one`);
   }
-  return hits[0] as KubeObject;
+  const stored = await cluster.admin.get('apps/v1', kind, name, releaseNamespace);
+  if (stored === undefined) {
+    throw new Error(`${kind} ${releaseNamespace}/${name} of the release is not in the apiserver`);
+  }
+  return stored;
 }
 
 const podSpecOf = (w: KubeObject) => (w.spec as { template: { spec: PodSpec } }).template.spec;
@@ -239,17 +250,8 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
     snapshotter: port(7),
     resizer: port(8),
   };
-  const valuesFile = join(cluster.dir, 'opencsp-values.json');
-  await writeFile(valuesFile, JSON.stringify(valuesFor(options.values, healthPorts, metricsPorts)), { mode: 0o600 });
-  const helm = await HelmRender.build();
-  let render: RenderResult;
-  try {
-    render = await helm.render({ valueFiles: [valuesFile], namespace: releaseNamespace, kubeVersion: 'v1.35.6' });
-  } finally {
-    await helm.dispose();
-  }
-  const controllerWorkload = workload(render, 'Deployment');
-  const nodeWorkload = workload(render, 'DaemonSet');
+  const values = valuesFor(options.values, healthPorts, metricsPorts);
+  // The CA of the test CSP's certificate: the operator's own Secret, outside the release.
   await cluster.admin.apply({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -257,10 +259,20 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
     type: 'Opaque',
     data: { 'ca.crt': Buffer.from(options.values.cspCa).toString('base64') },
   } as KubeObject);
-  for (const { object } of render.objects) {
-    if (object !== controllerWorkload && object !== nodeWorkload) {
-      await cluster.admin.apply(object as KubeObject);
-    }
+  const helm = await HelmRelease.start({
+    kubeconfig: cluster.controlPlane.adminKubeconfig,
+    namespace: releaseNamespace,
+  });
+  let release: Release;
+  let controllerWorkload: KubeObject;
+  let nodeWorkload: KubeObject;
+  try {
+    release = await helm.install([await helm.valuesFile('opencsp-values.json', values)]);
+    controllerWorkload = await workload(cluster, release, 'Deployment');
+    nodeWorkload = await workload(cluster, release, 'DaemonSet');
+  } catch (err) {
+    await helm.dispose();
+    throw err;
   }
   const program = programs(cluster, options.nodeDriver);
   const common = {
@@ -279,28 +291,40 @@ export async function installOpencsp(options: InstallOptions): Promise<OpencspIn
       spec: onLoopback(podSpecOf(nodeWorkload)),
       program: program('node'),
     });
-  const nodePod = await startNodePod(cluster.node);
   const controllerSpec = onLoopback(podSpecOf(controllerWorkload));
-  const controllerPod = await runPod({
-    ...common,
-    nodeName: cluster.node.name,
-    node: cluster.infraNamespace,
-    name: `${controllerWorkload.metadata.name}-0`,
-    spec: controllerSpec,
-    program: program('controller'),
-  });
+  let nodePod: RunningPod | undefined;
+  let controllerPod: RunningPod;
+  try {
+    nodePod = await startNodePod(cluster.node);
+    controllerPod = await runPod({
+      ...common,
+      nodeName: cluster.node.name,
+      node: cluster.infraNamespace,
+      name: `${controllerWorkload.metadata.name}-0`,
+      spec: controllerSpec,
+      program: program('controller'),
+    });
+  } catch (err) {
+    await nodePod?.stop();
+    await helm.dispose();
+    throw err;
+  }
+  const node = nodePod;
   return {
-    render,
+    release,
+    helm,
+    values,
     classes: classNames(options.values.prefix),
     controller: controllerPod,
-    node: nodePod,
+    node,
     startNodePod,
     healthPorts,
     metricsPorts,
     controllerServiceAccount: controllerSpec.serviceAccountName ?? 'default',
     async stop() {
       await controllerPod.stop();
-      await nodePod.stop();
+      await node.stop();
+      await helm.dispose();
     },
   };
 }

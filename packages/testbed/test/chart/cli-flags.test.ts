@@ -8,10 +8,10 @@ import { parseOptions } from '@opencsp/csp-spec/options';
 import { optionTable as synologyOptions } from '@opencsp/csp-synology';
 import { optionTable as truenasOptions } from '@opencsp/csp-truenas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartToolchain, ciValuesDir, findOne, HelmRender, type RenderResult } from '../../src/chart/helm-render.js';
+import { chartToolchain, ciValuesDir, findOne, Helm, type RenderResult } from '../../src/chart/helm.js';
 import { container, podSpec } from './pods.js';
 
-const missing = chartToolchain('chart flag tests');
+const missing = await chartToolchain('chart flag tests');
 
 type Container = ReturnType<typeof container>;
 
@@ -34,11 +34,11 @@ function expandArgs(c: Container): string[] {
 }
 
 describe.skipIf(missing !== undefined)(`chart flags match the programs (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let defaults: RenderResult;
   let both: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     defaults = await helm.render({});
     both = await helm.render({ valueFiles: [join(ciValuesDir, 'both-csps-values.yaml')] });
   });

@@ -10,13 +10,13 @@ import {
   ciValuesDir,
   findAll,
   findOne,
-  HelmRender,
+  Helm,
   type K8sObject,
   type RenderResult,
-} from '../../src/chart/helm-render.js';
+} from '../../src/chart/helm.js';
 import { container, expectRestricted, flag, mount, podSpec, volume } from './pods.js';
 
-const missing = chartToolchain('chart controller tests');
+const missing = await chartToolchain('chart controller tests');
 const appVersion = (parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
 
 interface Rule {
@@ -30,12 +30,12 @@ function rules(o: K8sObject): Rule[] {
 }
 
 describe.skipIf(missing !== undefined)(`controller Deployment and RBAC (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let defaults: RenderResult;
   let direct: RenderResult;
   let both: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     defaults = await helm.render({ namespace: 'storage-system' });
     direct = await helm.render({ valueFiles: [join(ciValuesDir, 'direct-mode-values.yaml')] });
     both = await helm.render({ valueFiles: [join(ciValuesDir, 'both-csps-values.yaml')], namespace: 'storage-system' });

@@ -3,17 +3,10 @@
 // Service, and StorageClasses that hand the same Secret to every CSI call that needs it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartToolchain,
-  ciValuesDir,
-  findAll,
-  findOne,
-  HelmRender,
-  type RenderResult,
-} from '../../src/chart/helm-render.js';
+import { chartToolchain, ciValuesDir, findAll, findOne, Helm, type RenderResult } from '../../src/chart/helm.js';
 import { container, expectRestricted, flag, podLabels, podSpec } from './pods.js';
 
-const missing = chartToolchain('chart CSP tests');
+const missing = await chartToolchain('chart CSP tests');
 
 /** Secret keys the driver reads (docs/architecture.md). */
 const secretKeys = [
@@ -30,11 +23,11 @@ const secretKeys = [
 ];
 
 describe.skipIf(missing !== undefined)(`CSPs and optional objects (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let both: RenderResult;
   let cspOnly: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     both = await helm.render({ valueFiles: [join(ciValuesDir, 'both-csps-values.yaml')], namespace: 'storage-system' });
     cspOnly = await helm.render({ valueFiles: [join(ciValuesDir, 'csp-only-values.yaml')] });
   });

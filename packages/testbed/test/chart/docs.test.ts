@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chartDir, repoRoot } from '../../src/chart/helm-render.js';
+import { chartDir, repoRoot } from '../../src/chart/helm.js';
 
 const install = readFileSync(join(repoRoot, 'docs/install.md'), 'utf8');
 const parameters = readFileSync(join(repoRoot, 'docs/parameters.md'), 'utf8');

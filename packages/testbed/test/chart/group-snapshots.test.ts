@@ -5,17 +5,10 @@
 // renders classes with the group snapshotter secret.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartToolchain,
-  ciValuesDir,
-  findAll,
-  findOne,
-  HelmRender,
-  type RenderResult,
-} from '../../src/chart/helm-render.js';
+import { chartToolchain, ciValuesDir, findAll, findOne, Helm, type RenderResult } from '../../src/chart/helm.js';
 import { container, flag, podSpec } from './pods.js';
 
-const missing = chartToolchain('chart group snapshot tests');
+const missing = await chartToolchain('chart group snapshot tests');
 const gate = '--feature-gates=CSIVolumeGroupSnapshot=true';
 
 function groupRules(result: RenderResult): unknown[] {
@@ -26,11 +19,11 @@ function groupRules(result: RenderResult): unknown[] {
 }
 
 describe.skipIf(missing !== undefined)(`chart: volume group snapshots (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let defaults: RenderResult;
   let both: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     defaults = await helm.render({ namespace: 'storage-system' });
     both = await helm.render({ valueFiles: [join(ciValuesDir, 'both-csps-values.yaml')], namespace: 'storage-system' });
   });

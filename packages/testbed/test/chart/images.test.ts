@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chartDir, repoRoot } from '../../src/chart/helm-render.js';
+import { chartDir, repoRoot } from '../../src/chart/helm.js';
 
 function read(path: string): string {
   return readFileSync(join(repoRoot, path), 'utf8');

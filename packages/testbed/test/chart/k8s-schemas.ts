@@ -19,7 +19,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { K8sObject } from '../../src/chart/helm-render.js';
+import type { K8sObject } from '../../src/chart/helm.js';
 
 interface Validatable {
   validate(): void;

@@ -6,19 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   chartDir,
   chartToolchain,
   ciValuesDir,
   findAll,
   findOne,
-  HelmRender,
+  Helm,
   type K8sObject,
   type RenderResult,
-} from '../../src/chart/helm-render.js';
+} from '../../src/chart/helm.js';
 import { container, flag, podLabels, podSpec } from './pods.js';
 
-const missing = chartToolchain('chart metrics tests');
+const missing = await chartToolchain('chart metrics tests');
 
 interface ServiceSpec {
   clusterIP?: string;
@@ -40,11 +41,11 @@ function workloadOf(r: RenderResult, service: K8sObject): K8sObject {
 }
 
 describe.skipIf(missing !== undefined)(`chart metrics (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let on: RenderResult;
   let off: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     on = await helm.render({ valueFiles: [join(ciValuesDir, 'both-csps-values.yaml')], namespace: 'storage-system' });
     off = await helm.render({ valueFiles: [join(ciValuesDir, 'csp-only-values.yaml')] });
   });
@@ -65,7 +66,10 @@ describe.skipIf(missing !== undefined)(`chart metrics (${missing ?? 'rendered'})
   });
 
   it('gives the drivers and CSPs --metrics-address on their metrics port and the sidecars --http-endpoint', () => {
-    const values = on.values as { metrics: { controllerPort: number; nodePort: number; cspPort: number } };
+    // both-csps-values.yaml keeps the chart's default ports.
+    const values = parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')) as {
+      metrics: { controllerPort: number; nodePort: number; cspPort: number };
+    };
     const controller = podSpec(findOne(on, 'Deployment', 'opencsp-controller'));
     const node = podSpec(findOne(on, 'DaemonSet', 'opencsp-node'));
     expect(flag(container(controller, 'csi-driver'), 'metrics-address')).toBe(`:${values.metrics.controllerPort}`);

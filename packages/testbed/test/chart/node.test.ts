@@ -3,17 +3,10 @@
 // announces it to kubelet by its host path) and the livenessprobe.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartToolchain,
-  ciValuesDir,
-  findAll,
-  findOne,
-  HelmRender,
-  type RenderResult,
-} from '../../src/chart/helm-render.js';
+import { chartToolchain, ciValuesDir, findAll, findOne, Helm, type RenderResult } from '../../src/chart/helm.js';
 import { container, flag, mount, type PodSpec, podSpec, volume } from './pods.js';
 
-const missing = chartToolchain('chart node tests');
+const missing = await chartToolchain('chart node tests');
 
 /** Host path of the socket a container reaches at `socketPath` through its mounts. */
 function hostPathOf(spec: PodSpec, containerName: string, socketPath: string): string {
@@ -27,12 +20,12 @@ function hostPathOf(spec: PodSpec, containerName: string, socketPath: string): s
 }
 
 describe.skipIf(missing !== undefined)(`node DaemonSet (${missing ?? 'rendered'})`, () => {
-  let helm: HelmRender;
+  let helm: Helm;
   let defaults: RenderResult;
   let k0s: RenderResult;
   let direct: RenderResult;
   beforeAll(async () => {
-    helm = await HelmRender.build();
+    helm = await Helm.start();
     defaults = await helm.render();
     k0s = await helm.render({ valueFiles: [join(ciValuesDir, 'kubelet-dir-values.yaml')] });
     direct = await helm.render({ valueFiles: [join(ciValuesDir, 'direct-mode-values.yaml')] });

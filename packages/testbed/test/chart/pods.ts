@@ -1,6 +1,6 @@
 // Typed views of the rendered pod templates used by the assertion tests.
 import { expect } from 'vitest';
-import type { K8sObject } from '../../src/chart/helm-render.js';
+import type { K8sObject } from '../../src/chart/helm.js';
 
 export interface Container {
   name: string;
