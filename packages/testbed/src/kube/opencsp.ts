@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HelmRender, type RenderResult } from '../chart/helm-render.js';
+import { serviceNode } from '../launch/service-node.js';
 import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
@@ -187,7 +188,10 @@ function groupedClass(input: OpencspValues, classes: OpencspClasses) {
   };
 }
 
-/** The image → program map of this machine: our driver from the workspace, sidecars from ../shared/kube. */
+/**
+ * The image → program map of this machine: our driver from the workspace on the images' Node
+ * (service-node.ts), sidecars from ../shared/kube.
+ */
 function programs(cluster: Cluster, nodeDriver: Program) {
   const sidecars = new Set([
     'csi-provisioner',
@@ -205,7 +209,7 @@ function programs(cluster: Cluster, nodeDriver: Program) {
         return pod === 'node'
           ? nodeDriver
           : {
-              command: [process.execPath, join(repoRoot, 'packages/csi-driver/dist/main.js')],
+              command: [serviceNode().path, join(repoRoot, 'packages/csi-driver/dist/main.js')],
               workingDir: join(repoRoot, 'packages/csi-driver'),
             };
       }

@@ -3,7 +3,7 @@
 // drive opencsp installed from its chart (src/kube). Every scenario ends with nothing left: the
 // array's leak audit (after the operator removes the node's host registration), mounts under
 // kubelet's dir, loop devices of the LUN files, and PVs, VolumeAttachments and snapshot contents.
-import { open, readFile, statfs } from 'node:fs/promises';
+import { open, readFile, readlink, realpath, statfs } from 'node:fs/promises';
 import { volumeThroughCsp } from '@opencsp/testbed/harness';
 import {
   createGroupSnapshot,
@@ -17,8 +17,16 @@ import {
   startKubeStack,
 } from '@opencsp/testbed/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeServiceNode, serviceNode } from '../../src/launch/service-node.js';
 import { pread, pwrite } from '../block-io.js';
 import { expectRunCounted } from './metrics.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Which Node ran the drivers (in the JSON report, .reports/kube.json). */
+    serviceNode?: string;
+  }
+}
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -40,6 +48,7 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
     const forbidden: string[] = [];
     const remember = () => forbidden.push(stack.nodeName, stack.initiatorName);
     beforeAll(async () => {
+      process.stdout.write(`e2e:kube ${name}: ${describeServiceNode(serviceNode())}\n`);
       stack = await startKubeStack(options);
       const { servicePort: _port, ...secrets } = stack.backend.secrets;
       forbidden.push(...Object.values(secrets));
@@ -72,7 +81,9 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       await stack.kube.deleteAndWait({ apiVersion: 'v1', kind: 'Pod', name, namespace: 'default' });
     }
 
-    it("installs from the chart: every object applied, the pods run the rendered commands as the chart's accounts", async () => {
+    it("installs from the chart: every object applied, the pods run the rendered commands as the chart's accounts", async ({
+      task,
+    }) => {
       const { cluster, opencsp } = stack;
       const driver = await cluster.admin.get('storage.k8s.io/v1', 'CSIDriver', 'csi.opencsp.io');
       expect(driver?.spec).toMatchObject({ attachRequired: true, podInfoOnMount: false, fsGroupPolicy: 'File' });
@@ -97,6 +108,13 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
       expect(cmdline.slice(1)).toEqual(loopbackArgs(rendered ?? []));
       expect(cmdline).toContain(`--http-endpoint=127.0.0.1:${opencsp.metricsPorts.provisioner}`);
+      // Both drivers run on the Node the images ship (service-node.ts), not on the test's Node.
+      const runtime = await realpath(serviceNode().path);
+      for (const pod of [opencsp.controller, opencsp.node]) {
+        const driverPid = pod.containers.get('csi-driver')?.pid;
+        expect(await readlink(`/proc/${driverPid}/exe`), `${pod.name} csi-driver`).toBe(runtime);
+      }
+      task.meta.serviceNode = serviceNode().version;
       // The sidecars authenticate with the controller ServiceAccount's token (in-cluster config).
       const token = await readFile(
         `${cluster.dir}/pods/${opencsp.controller.name}/volumes/kube-api-access/token`,
