@@ -3,7 +3,7 @@
 // drive opencsp installed from its chart (src/kube). Every scenario ends with nothing left: the
 // array's leak audit (after the operator removes the node's host registration), mounts under
 // kubelet's dir, loop devices of the LUN files, and PVs, VolumeAttachments and snapshot contents.
-import { open, readFile, readlink, realpath, statfs } from 'node:fs/promises';
+import { open, readFile, stat, statfs } from 'node:fs/promises';
 import { volumeThroughCsp } from '@opencsp/testbed/harness';
 import {
   createGroupSnapshot,
@@ -108,11 +108,12 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
       const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
       expect(cmdline.slice(1)).toEqual(loopbackArgs(rendered ?? []));
       expect(cmdline).toContain(`--http-endpoint=127.0.0.1:${opencsp.metricsPorts.provisioner}`);
-      // Both drivers run on the Node the images ship (service-node.ts), not on the test's Node.
-      const runtime = await realpath(serviceNode().path);
+      // Both drivers run on the Node the images ship (service-node.ts), not on the test's Node: the
+      // program of each process is that file (its path reads through the container's root).
+      const runtime = await stat(serviceNode().path);
       for (const pod of [opencsp.controller, opencsp.node]) {
-        const driverPid = pod.containers.get('csi-driver')?.pid;
-        expect(await readlink(`/proc/${driverPid}/exe`), `${pod.name} csi-driver`).toBe(runtime);
+        const exe = await stat(`/proc/${pod.containers.get('csi-driver')?.pid}/exe`);
+        expect([exe.dev, exe.ino], `${pod.name} csi-driver`).toEqual([runtime.dev, runtime.ino]);
       }
       task.meta.serviceNode = serviceNode().version;
       // The sidecars authenticate with the controller ServiceAccount's token (in-cluster config).
