@@ -3,7 +3,9 @@
 # host tools the node plugin runs in `--host-mode direct` (in chroot/nsenter mode it runs the
 # host's own tools). Build from the repository root:
 #   docker build -f build/csi-driver.Dockerfile -t ghcr.io/opencsp/csi-driver:<version> .
-ARG NODE_IMAGE=node:24-trixie-slim
+# The Node.js version is the one the upstream suites run the services on (scripts/packed-tools.mjs;
+# images.test.ts keeps the two in step).
+ARG NODE_IMAGE=node:24.22.3-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 ARG PNPM_VERSION=10.34.9

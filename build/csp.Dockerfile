@@ -3,7 +3,9 @@
 # and non-root. Build from the repository root, once per CSP:
 #   docker build -f build/csp.Dockerfile --build-arg CSP=truenas  -t ghcr.io/opencsp/csp-truenas:<version> .
 #   docker build -f build/csp.Dockerfile --build-arg CSP=synology -t ghcr.io/opencsp/csp-synology:<version> .
-ARG NODE_IMAGE=node:24-alpine
+# The Node.js version is the one the upstream suites run the services on (scripts/packed-tools.mjs;
+# images.test.ts keeps the two in step).
+ARG NODE_IMAGE=node:24.22.3-alpine
 
 FROM ${NODE_IMAGE} AS build
 ARG CSP

@@ -3,6 +3,7 @@
 // with --expose-gc), CPU-time requests and the time spent waiting for answers to its own HTTP
 // requests (diagnostics_channel) over the IPC channel, and exits when the parent goes away.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { serviceNode } from '../launch/service-node.js';
 import { toMiB } from './memory.js';
 
 const probe = `
@@ -95,7 +96,7 @@ export class NodeChild {
   constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
     this.name = name;
     this.#child = spawn(
-      process.execPath,
+      serviceNode().path,
       ['--expose-gc', ...nodeArgs, '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
       { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
     );

@@ -87,8 +87,13 @@ export interface ReportCase {
   detail?: string;
 }
 
-/** A JUnit report of one suite. */
-export function renderJUnit(suite: string, cases: readonly ReportCase[], timestamp: Date): string {
+/** A JUnit report of one suite; `properties` (e.g. which Node ran the services) go in its <properties>. */
+export function renderJUnit(
+  suite: string,
+  cases: readonly ReportCase[],
+  timestamp: Date,
+  properties: Record<string, string> = {},
+): string {
   const count = (o: ReportCase['outcome']) => cases.filter((c) => c.outcome === o).length;
   const time = cases.reduce((sum, c) => sum + c.time, 0).toFixed(3);
   const head = `tests="${cases.length}" failures="${count('failed')}" errors="0" skipped="${count('skipped')}" time="${time}"`;
@@ -97,6 +102,14 @@ export function renderJUnit(suite: string, cases: readonly ReportCase[], timesta
     `<testsuites ${head}>`,
     `  <testsuite name="${escapeXml(suite)}" ${head} timestamp="${timestamp.toISOString()}">`,
   ];
+  const entries = Object.entries(properties);
+  if (entries.length > 0) {
+    lines.push('    <properties>');
+    for (const [name, value] of entries) {
+      lines.push(`      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`);
+    }
+    lines.push('    </properties>');
+  }
   for (const c of cases) {
     const open = `    <testcase name="${escapeXml(c.name)}" classname="${escapeXml(suite)}" time="${c.time.toFixed(3)}"`;
     if (c.outcome === 'passed') {

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { helpText, OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { describeServiceNode, type ServiceNode, serviceNode } from '../launch/service-node.js';
 import { requireLoopEnvironment } from '../loop/index.js';
 import { findCsiSanity, repoRoot, upstreamBinDir } from './binary.js';
 import {
@@ -97,6 +98,13 @@ async function main(): Promise<void> {
     );
   }
   await requireLoopEnvironment().catch((err: Error) => unable(`the node specs need real loop devices: ${err.message}`));
+  let services: ServiceNode;
+  try {
+    services = serviceNode();
+  } catch (err) {
+    unable((err as Error).message);
+  }
+  say(`csi-sanity: ${describeServiceNode(services)}`);
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const runs = combinations(o);
   if (runs.length === 0) {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { removeHostThroughCsp } from '../harness/backends/csp-admin.js';
 import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/array.js';
 import { builtScript, Program } from '../launch/program.js';
+import { describeServiceNode, serviceNode } from '../launch/service-node.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
 import { evaluate } from './evaluate.js';
 import { mutableParameters, type SanityFiles, writeSanityFiles, writeSecretDir } from './files.js';
@@ -241,6 +242,13 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
     }
   }
   const reportFile = join(o.reportDir, `csi-sanity-${name}.xml`);
-  await writeFile(reportFile, renderJUnit(`csi-sanity ${name}`, cases, new Date()));
+  const services = serviceNode();
+  await writeFile(
+    reportFile,
+    renderJUnit(`csi-sanity ${name}`, cases, new Date(), {
+      'opencsp.serviceNode': services.version,
+      'opencsp.serviceNodeSource': describeServiceNode(services),
+    }),
+  );
   return { name, cases, reportFile };
 }

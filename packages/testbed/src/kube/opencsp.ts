@@ -8,6 +8,7 @@
 // (driver + node-driver-registrar + livenessprobe, no token). The cluster runs no Deployment,
 // ReplicaSet or DaemonSet controller (control-plane.ts), so these runs are the workloads' only pods.
 import { join } from 'node:path';
+import { serviceNode } from '../launch/service-node.js';
 import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
@@ -192,7 +193,10 @@ function groupedClass(input: OpencspValues, classes: OpencspClasses) {
   };
 }
 
-/** The image → program map of this machine: our driver from the workspace, sidecars from ../shared/kube. */
+/**
+ * The image → program map of this machine: our driver from the workspace on the images' Node
+ * (service-node.ts), sidecars from ../shared/kube.
+ */
 function programs(cluster: Cluster, nodeDriver: Program) {
   const sidecars = new Set([
     'csi-provisioner',
@@ -210,7 +214,7 @@ function programs(cluster: Cluster, nodeDriver: Program) {
         return pod === 'node'
           ? nodeDriver
           : {
-              command: [process.execPath, join(repoRoot, 'packages/csi-driver/dist/main.js')],
+              command: [serviceNode().path, join(repoRoot, 'packages/csi-driver/dist/main.js')],
               workingDir: join(repoRoot, 'packages/csi-driver'),
             };
       }

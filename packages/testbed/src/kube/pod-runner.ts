@@ -7,6 +7,7 @@
 // would run (`program`), there is no network or PID namespace and no /dev/termination-log.
 import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { serviceNode } from '../launch/service-node.js';
 import { repoRoot } from './binaries.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { type ContainerMount, type ContainerPlan, containerScript } from './container.js';
@@ -53,7 +54,7 @@ const imagePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 /** The host's top-level entries a container needs: the OS, /dev, /proc, /sys, /tmp, the programs. */
 async function systemView(): Promise<{ dirs: string[]; symlinks: [string, string][] }> {
   const wanted = new Set(['/usr', '/etc', '/dev', '/proc', '/sys', '/tmp', '/bin', '/sbin', '/lib', '/lib64']);
-  for (const path of [repoRoot, process.execPath]) {
+  for (const path of [repoRoot, serviceNode().path]) {
     wanted.add(`/${path.split('/')[1]}`);
   }
   const present = new Set((await readdir('/')).map((e) => `/${e}`));

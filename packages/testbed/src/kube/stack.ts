@@ -18,6 +18,7 @@ import {
   type TrueNasBackendOptions,
   truenasBackend,
 } from '../harness/backends/index.js';
+import { serviceNode } from '../launch/service-node.js';
 import { detachLoopsUnder, handleNodeApi, loopsUnder, nodeApiPrefix } from '../loop/index.js';
 import { repoRoot } from './binaries.js';
 import { type Cluster, type ClusterNode, startCluster } from './cluster.js';
@@ -216,7 +217,7 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
         cspCa: (await testPki()).ca.cert,
       },
       nodeDriver: {
-        command: [process.execPath, join(repoRoot, 'packages/testbed/dist/launch/loop-node.js')],
+        command: [serviceNode().path, join(repoRoot, 'packages/testbed/dist/launch/loop-node.js')],
         workingDir: join(repoRoot, 'packages/testbed'),
         env: {
           NODE_ENV: 'production',

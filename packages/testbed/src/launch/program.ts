@@ -1,9 +1,10 @@
-// One of our programs run as a child process from its real command line (`node <script> args`),
-// as a user starts it: output goes to a log file and is kept for errors, readiness is a line it
+// One of our programs run as a child process from its real command line (`node <script> args`,
+// on the images' Node: service-node.ts), as a user starts it: output goes to a log file and is kept for errors, readiness is a line it
 // prints, and stop() is SIGTERM (its graceful shutdown), then SIGKILL after a grace period.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serviceNode } from './service-node.js';
 
 /** The built entry point of a workspace package, e.g. `builtScript('csp-truenas', 'main.js')`. */
 export function builtScript(pkg: string, file: string): string {
@@ -38,7 +39,7 @@ export class Program {
   constructor(options: ProgramOptions) {
     this.name = options.name;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
-    this.#child = spawn(process.execPath, [options.script, ...options.args], {
+    this.#child = spawn(serviceNode().path, [options.script, ...options.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });

@@ -3,6 +3,7 @@
 // cached image, boots one VM per --run, prints a timing table, exits non-zero on any failure.
 import { access, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { describeServiceNode, serviceNode } from '../launch/service-node.js';
 import { Cleanup } from './cleanup.js';
 import type { MarkerEvent } from './markers.js';
 import { parseOptions, timeoutFor, USAGE, UsageError, type VmOptions } from './options.js';
@@ -58,6 +59,9 @@ async function copyJunitReports(outcomes: ScenarioOutcome[], dir: string): Promi
 }
 
 async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
+  // First, so that a CI run without the images' Node fails before the image build.
+  const services = serviceNode();
+  log(`the guest's programs and ${describeServiceNode(services)}`);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const rows: TimingRow[] = [];
   const begun = performance.now();
@@ -118,7 +122,7 @@ async function run(options: VmOptions, cleanup: Cleanup): Promise<number> {
       seconds: o.wallSeconds,
       reason: o.timedOut ? 'timed out' : o.result?.reason,
     }));
-    await writeReport(options.report, results);
+    await writeReport(options.report, results, undefined, { version: services.version, source: services.source });
     await copyJunitReports(outcomes, dirname(resolve(options.report)));
   }
   return failed === 0 ? 0 : 1;

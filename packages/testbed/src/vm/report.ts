@@ -10,7 +10,18 @@ export interface RunResult {
   reason: string | undefined;
 }
 
-export async function writeReport(file: string, results: RunResult[], error?: string): Promise<void> {
+/** Which Node ran the guest's programs (service-node.ts), e.g. `{ version: 'v24.22.3', source: 'pinned' }`. */
+export interface ReportRuntime {
+  version: string;
+  source: string;
+}
+
+export async function writeReport(
+  file: string,
+  results: RunResult[],
+  error?: string,
+  serviceNode?: ReportRuntime,
+): Promise<void> {
   const failed = results.filter((r) => !r.passed).length + (error ? 1 : 0);
   const report = {
     numTotalTests: results.length + (error ? 1 : 0),
@@ -24,6 +35,7 @@ export async function writeReport(file: string, results: RunResult[], error?: st
       ...(r.reason && !r.passed ? { message: r.reason } : {}),
     })),
     ...(error ? { error } : {}),
+    ...(serviceNode ? { serviceNode } : {}),
   };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,11 +1,13 @@
-// One VM run of the scenario: a temp dir with a copy of the host's node binary (and, for a
-// sanity run, csi-sanity) shared into the guest, a writable share for what the guest hands back
-// (the sanity run's JUnit reports and logs), QEMU with the serial log in that dir, the log kept
-// under <cache>/logs/<label>.log, and the temp dir removed whatever happens.
+// One VM run of the scenario: a temp dir with a copy of the images' node binary (service-node.ts:
+// everything in the guest runs on it) and, for a sanity run, csi-sanity, shared into the guest; a
+// writable share for what the guest hands back (the sanity run's JUnit reports and logs), QEMU
+// with the serial log in that dir, the log kept under <cache>/logs/<label>.log, and the temp dir
+// removed whatever happens.
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCsiSanity, upstreamBinDir } from '../csi-sanity/binary.js';
+import { serviceNode } from '../launch/service-node.js';
 import type { Cleanup } from './cleanup.js';
 import type { VmImage } from './image.js';
 import { type GuestResult, guestPassed, type MarkerEvent, type Step } from './markers.js';
@@ -136,7 +138,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunScenarioOption
   try {
     const nodeDir = join(tmp, 'hostnode');
     await mkdir(nodeDir);
-    await copyFile(process.execPath, join(nodeDir, 'node'));
+    await copyFile(serviceNode().path, join(nodeDir, 'node'));
     const outDir = join(tmp, 'out');
     await mkdir(outDir);
     const serialLog = join(tmp, 'serial.log');

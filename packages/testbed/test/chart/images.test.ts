@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { packedTools } from '../../../../scripts/packed-tools.mjs';
 import { chartDir, repoRoot } from '../../src/chart/helm.js';
 
 function read(path: string): string {
@@ -68,9 +69,23 @@ describe('image build files', () => {
 
   it('use a Node LTS base image', () => {
     for (const file of [driver, csp]) {
-      const major = Number(/ARG NODE_IMAGE=node:(\d+)-/.exec(file)?.[1]);
+      const major = Number(/ARG NODE_IMAGE=node:(\d+)[.-]/.exec(file)?.[1]);
       expect(major % 2, 'even Node majors become LTS').toBe(0);
       expect(major).toBeGreaterThanOrEqual(22);
+    }
+  });
+
+  it('pin the Node.js version the upstream suites run the services on (scripts/packed-tools.mjs)', () => {
+    const version = packedTools.node.version;
+    expect(version).toBe(packedTools.node.packageVersion);
+    const images = [
+      [driver, `node:${version}-trixie-slim`],
+      [csp, `node:${version}-alpine`],
+    ] as const;
+    for (const [file, image] of images) {
+      // The default of the one ARG both stages use, and no other node image anywhere in the file.
+      expect(/^ARG NODE_IMAGE=(\S+)$/m.exec(file)?.[1]).toBe(image);
+      expect(file.match(/^FROM .*$/gm)?.every((l) => /^FROM \$\{NODE_IMAGE\}( AS \w+)?$/.test(l))).toBe(true);
     }
   });
 

@@ -3,13 +3,23 @@
 // values takes effect and keeps the generated CSP certificate through `lookup`, and `helm
 // uninstall` leaves none of the release's objects (releaseScenarios, last).
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { KubeClient, loopbackArgs } from '@opencsp/testbed/kube';
 import { expect, it } from 'vitest';
+import { serviceNode } from '../../src/launch/service-node.js';
 import type { ScenarioContext } from './context.js';
 
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Which Node ran the drivers (in the JSON report, .reports/kube.json). */
+    serviceNode?: string;
+  }
+}
+
 export function installScenario(ctx: ScenarioContext): void {
-  it("helm install: every object of the release in the apiserver, the pods run the stored commands as the chart's accounts", async () => {
+  it("helm install: every object of the release in the apiserver, the pods run the stored commands as the chart's accounts", async ({
+    task,
+  }) => {
     const { cluster, opencsp } = ctx.stack;
     expect(opencsp.release).toMatchObject({ revision: 1, status: 'deployed' });
     expect(await opencsp.helm.list()).toEqual(['opencsp']);
@@ -34,6 +44,14 @@ export function installScenario(ctx: ScenarioContext): void {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
     expect(cmdline.slice(1)).toEqual(loopbackArgs(stored ?? []));
     expect(cmdline).toContain(`--http-endpoint=127.0.0.1:${opencsp.metricsPorts.provisioner}`);
+    // Both drivers run on the Node the images ship (service-node.ts), not on the test's Node: the
+    // program of each process is that file (its path reads through the container's root).
+    const runtime = await stat(serviceNode().path);
+    for (const pod of [opencsp.controller, opencsp.node]) {
+      const exe = await stat(`/proc/${pod.containers.get('csi-driver')?.pid}/exe`);
+      expect([exe.dev, exe.ino], `${pod.name} csi-driver`).toEqual([runtime.dev, runtime.ino]);
+    }
+    task.meta.serviceNode = serviceNode().version;
     // The sidecars authenticate with the controller ServiceAccount's token (in-cluster config).
     const token = await readFile(
       `${cluster.dir}/pods/${opencsp.controller.name}/volumes/kube-api-access/token`,

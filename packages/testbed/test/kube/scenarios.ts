@@ -7,6 +7,7 @@
 // snapshots.ts, resilience.ts and release.ts (install first; helm upgrade and uninstall last).
 import { type KubeStackOptions, startKubeStack } from '@opencsp/testbed/kube';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describeServiceNode, serviceNode } from '../../src/launch/service-node.js';
 import { ScenarioContext } from './context.js';
 import { expectRunCounted } from './metrics.js';
 import { installScenario, releaseScenarios } from './release.js';
@@ -18,6 +19,7 @@ export function kubeScenarios(name: string, options: KubeStackOptions): void {
   describe(`real Kubernetes 1.35 + opencsp from the chart (${name})`, () => {
     const ctx = new ScenarioContext(options);
     beforeAll(async () => {
+      process.stdout.write(`e2e:kube ${name}: ${describeServiceNode(serviceNode())}\n`);
       ctx.stack = await startKubeStack(options);
       const { servicePort: _port, ...secrets } = ctx.stack.backend.secrets;
       ctx.forbidden.push(...Object.values(secrets));

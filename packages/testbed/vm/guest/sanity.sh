@@ -30,8 +30,9 @@ sanity_prepare() {
 sanity_run() {
   local dir=$E2E_SANITY_ROOT/$1
   mkdir -p "$dir"
+  # The services run on the node binary the host shared (the images' runtime), as the run itself.
   # shellcheck disable=SC2097,SC2098 # the variables are meant for the node process only
-  E2E_SANITY_DIR=$dir E2E_OUT=$E2E_OUT E2E_CHAP=$E2E_CHAP E2E_REASON_FILE=$E2E_REASON \
+  E2E_SANITY_DIR=$dir E2E_OUT=$E2E_OUT E2E_CHAP=$E2E_CHAP E2E_REASON_FILE=$E2E_REASON OPENCSP_SERVICE_NODE=$E2E_NODE \
     "$E2E_NODE" "/repo/$E2E_SANITY_ENTRY" "$1"
 }
 
