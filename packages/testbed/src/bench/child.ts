@@ -95,7 +95,7 @@ export class NodeChild {
   constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
     this.name = name;
     this.#child = spawn(
-      process.execPath,
+      process.env.OPENCSP_SERVICE_NODE || process.execPath,
       ['--expose-gc', ...nodeArgs, '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
       { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
     );
