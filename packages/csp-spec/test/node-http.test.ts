@@ -25,9 +25,9 @@ function httpValueImports(text: string): string[] {
 
 describe('node-http', () => {
   it('finds value imports of http and https, and ignores type imports', () => {
-    expect(httpValueImports("import { Agent } from 'node:http';\nimport type { Server } from 'node:http';")).toEqual(
-      ["import { Agent } from 'node:http'"],
-    );
+    expect(httpValueImports("import { Agent } from 'node:http';\nimport type { Server } from 'node:http';")).toEqual([
+      "import { Agent } from 'node:http'",
+    ]);
     expect(httpValueImports("import {\n  request,\n} from 'https';")).toHaveLength(1);
     expect(httpValueImports("import type { AgentOptions } from 'node:https';")).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // HTTP transport to one CSP endpoint: pooled keep-alive connections (Node's own http/https agent,
 // which costs the driver far less memory than a separate HTTP client library), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
-import type { Agent as HttpAgent, ClientRequest, request as httpRequest } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type * as Https from 'node:https';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';

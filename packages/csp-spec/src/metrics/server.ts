@@ -3,8 +3,8 @@
 // socket. GET (and HEAD) of the configured path answer the exposition text; anything else 404/405.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MetricsHub } from './hub.js';
 import { http } from '../node-http.js';
+import type { MetricsHub } from './hub.js';
 
 export interface MetricsAddress {
   host: string;

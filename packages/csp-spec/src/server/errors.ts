@@ -1,7 +1,7 @@
 // The CSP error catalog: every failure a provider can report, and the HTTP status it becomes.
 // Providers throw `CspProblem`s in domain terms; only the kit turns them into HTTP responses.
-import type { ErrorBody, ErrorReason } from '../types.js';
 import { http } from '../node-http.js';
+import type { ErrorBody, ErrorReason } from '../types.js';
 
 const { STATUS_CODES } = http;
 

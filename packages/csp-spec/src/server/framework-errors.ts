@@ -8,12 +8,12 @@
 // headers or bodies, so nothing a client sent (a password, a token) can come back or reach a log.
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { http } from '../node-http.js';
 import { basePath } from '../spec.js';
 import type { ErrorReason } from '../types.js';
 import type { ContractRoute } from './contract.js';
 import { errorBody, isCspProblem } from './errors.js';
 import { ContractViolation } from './validation.js';
-import { http } from '../node-http.js';
 
 const { STATUS_CODES } = http;
 

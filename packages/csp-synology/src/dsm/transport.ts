@@ -9,8 +9,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
-import { http, https as httpsModule } from '@opencsp/csp-spec/node-http';
 import { exchange } from '@opencsp/csp-spec/client';
+import { http, https as httpsModule } from '@opencsp/csp-spec/node-http';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import { DsmTransportError } from './errors.js';
 

@@ -102,7 +102,15 @@ export class NodeChild {
     this.name = name;
     this.#child = spawn(
       process.env.OPENCSP_SERVICE_NODE || process.execPath,
-      ['--expose-gc', ...benchNodeArgs, ...nodeArgs, '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
+      [
+        '--expose-gc',
+        ...benchNodeArgs,
+        ...nodeArgs,
+        '--import',
+        `data:text/javascript,${encodeURIComponent(probe)}`,
+        script,
+        ...args,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
     );
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
