@@ -15,11 +15,11 @@
 //   together; docs/benchmarks.md). The services run without it; an operator who would rather
 //   spend memory than CPU sets `OPENCSP_V8_FLAGS=--opt`.
 // - Mid-tier compiler (Maglev, on by default since Node 22; off in Node 20): on Node 24.22 the
-//   services grew by 11-24 MiB over 10,000 CSI operations with it (driver 24, the CSPs 11-13;
-//   most of it malloc memory outside V8's heap, which its background compile jobs leave behind) and
-//   by 7.5-10.6 without it, and the driver's CPU per RPC was the same within this machine's noise
-//   (CreateVolume 2.6-3.3 ms with it, 2.9-3.1 without; docs/benchmarks.md, "On the shipped
-//   runtime"). So it is off where it exists by default; `OPENCSP_V8_FLAGS=--maglev` turns it on.
+//   services grew by 11-28 MiB over 10,000 CSI operations with it (mostly memory outside V8's heap,
+//   likely what its compile jobs leave in malloc's per-thread arenas) and by 7.5-11 without it; the
+//   driver's CPU per RPC moved within this machine's noise (all four kinds of RPC together 9.5-12.7
+//   ms with it, 11.9-13.0 without; docs/benchmarks.md, "On the shipped runtime (Node 24)"). So it
+//   is off where it is on by default; `OPENCSP_V8_FLAGS=--maglev` turns it on.
 //
 // - Heap sizing (`--optimize-for-size`): V8 grows and keeps the old generation for speed; with
 //   it, V8 sizes the heap for memory (smaller growth steps, more compaction). Over 10,000 CSI
