@@ -13,8 +13,13 @@
 //   instead of 9-13. In exchange it about halves the CPU of the request path once warm (Node 20:
 //   one gRPC unary call 1.25 -> 0.6 ms, one HTTPS request 0.68 -> 0.47 ms, client and server
 //   together; docs/benchmarks.md). The services run without it; an operator who would rather
-//   spend memory than CPU sets `OPENCSP_V8_FLAGS=--opt`. On Node 22 and later the mid tier (Maglev)
-//   still optimizes hot code.
+//   spend memory than CPU sets `OPENCSP_V8_FLAGS=--opt`.
+// - Mid-tier compiler (Maglev, on by default since Node 22; off in Node 20): on Node 24.22 the
+//   services grew by 11-28 MiB over 10,000 CSI operations with it (mostly memory outside V8's heap,
+//   likely what its compile jobs leave in malloc's per-thread arenas) and by 7.5-11 without it; the
+//   driver's CPU per RPC moved within this machine's noise (all four kinds of RPC together 9.5-12.7
+//   ms with it, 11.9-13.0 without; docs/benchmarks.md, "On the shipped runtime (Node 24)"). So it
+//   is off where it is on by default; `OPENCSP_V8_FLAGS=--maglev` turns it on.
 //
 // - Heap sizing (`--optimize-for-size`): V8 grows and keeps the old generation for speed; with
 //   it, V8 sizes the heap for memory (smaller growth steps, more compaction). Over 10,000 CSI
@@ -33,14 +38,29 @@
 // scan. Types still come from `import type`.
 import { setFlagsFromString } from 'node:v8';
 
-const settings = [
+interface Setting {
+  flag: string;
+  /** An operator's flag that sets the same thing (then this setting is left out). */
+  overriddenBy: RegExp;
+  /** Node.js majors the setting is for (default: every one). */
+  forMajor?: (major: number) => boolean;
+}
+
+const settings: Setting[] = [
   {
     flag: '--semi-space-growth-factor=1',
     overriddenBy: /--(max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth/,
   },
   { flag: '--no-opt', overriddenBy: /--(no-)?(opt|turbofan)\b/ },
+  // Node 20's V8 (11.3) has Maglev off (experimental); it is on from Node 22 (V8 12.4).
+  { flag: '--no-maglev', overriddenBy: /--(no-)?maglev(?![\w-])/, forMajor: (major) => major >= 22 },
   { flag: '--optimize-for-size', overriddenBy: /--(no-)?optimize[-_]for[-_]size\b/ },
 ];
+
+/** The flags a service sets on this Node.js major unless the operator set them otherwise. */
+export function defaultServiceFlags(major = Number.parseInt(process.versions.node, 10)): string[] {
+  return settings.filter((s) => s.forMajor?.(major) ?? true).map((s) => s.flag);
+}
 
 /** The operator's OPENCSP_V8_FLAGS: V8 flags (each `--name` or `--name=value`), space-separated. */
 export function parseV8Flags(value: string): string[] {
@@ -60,6 +80,7 @@ export function applyServiceRuntimeSettings(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS ?? '',
   v8Flags = process.env.OPENCSP_V8_FLAGS ?? '',
+  major = Number.parseInt(process.versions.node, 10),
 ): string[] {
   const own = parseV8Flags(v8Flags);
   const given = [...execArgv, nodeOptions, ...own];
@@ -68,8 +89,8 @@ export function applyServiceRuntimeSettings(
     setFlagsFromString(flag);
     applied.push(flag);
   }
-  for (const { flag, overriddenBy } of settings) {
-    if (!given.some((arg) => overriddenBy.test(arg))) {
+  for (const { flag, overriddenBy, forMajor } of settings) {
+    if ((forMajor?.(major) ?? true) && !given.some((arg) => overriddenBy.test(arg))) {
       setFlagsFromString(flag);
       applied.push(flag);
     }

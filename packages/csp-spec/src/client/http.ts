@@ -1,12 +1,13 @@
 // HTTP transport to one CSP endpoint: pooled keep-alive connections (Node's own http/https agent,
 // which costs the driver far less memory than a separate HTTP client library), a deadline per
 // request, retries only where resending is safe, and error bodies turned into typed errors.
-import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type * as Https from 'node:https';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { CspClientMetrics } from '../metrics/types.js';
+import { http, https } from '../node-http.js';
 import type { ErrorReason } from '../types.js';
 import { CspConnectionError, CspHttpError, CspTimeoutError } from './errors.js';
 import { exchange } from './exchange.js';
@@ -88,7 +89,7 @@ const tlsProblems: Record<string, string> = {
  * TLS context holding the bundle is built again only when the bundle changed: given `ca`,
  * tls.connect would parse it into a new context for every connection.
  */
-class CaRereadingAgent extends HttpsAgent {
+class CaRereadingAgent extends https.Agent {
   readonly #ca: () => string | undefined;
   #built: { pem: string; context: SecureContext } | undefined;
 
@@ -98,8 +99,8 @@ class CaRereadingAgent extends HttpsAgent {
   }
 
   override createConnection(
-    ...args: Parameters<HttpsAgent['createConnection']>
-  ): ReturnType<HttpsAgent['createConnection']> {
+    ...args: Parameters<Https.Agent['createConnection']>
+  ): ReturnType<Https.Agent['createConnection']> {
     const [options, callback] = args;
     const current = this.#ca();
     return super.createConnection(
@@ -194,15 +195,15 @@ export class CspHttp {
       this.#agent =
         typeof ca === 'function'
           ? new CaRereadingAgent({ ...pool, rejectUnauthorized }, ca)
-          : new HttpsAgent({
+          : new https.Agent({
               ...pool,
               rejectUnauthorized,
               ...(ca ? { secureContext: createSecureContext({ ca }) } : {}),
             });
-      this.#send = httpsRequest as unknown as typeof httpRequest;
+      this.#send = https.request as unknown as typeof httpRequest;
     } else {
-      this.#agent = new HttpAgent(pool);
-      this.#send = httpRequest;
+      this.#agent = new http.Agent(pool);
+      this.#send = http.request;
     }
   }
 

@@ -1,8 +1,9 @@
 // The metrics endpoint: a plain node:http server on its own address, separate from the CSP's
 // contract port (which serves TLS and admits only the controller) and from the driver's unix
 // socket. GET (and HEAD) of the configured path answer the exposition text; anything else 404/405.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { http } from '../node-http.js';
 import type { MetricsHub } from './hub.js';
 
 export interface MetricsAddress {
@@ -17,7 +18,7 @@ export interface MetricsServer {
 }
 
 export async function serveMetrics(hub: MetricsHub, address: MetricsAddress, path: string): Promise<MetricsServer> {
-  const server: Server = createServer((request, response) => {
+  const server: Server = http.createServer((request, response) => {
     const url = request.url ?? '/';
     const requested = url.split('?', 1)[0];
     if (requested !== path) {

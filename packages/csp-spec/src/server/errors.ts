@@ -1,7 +1,9 @@
 // The CSP error catalog: every failure a provider can report, and the HTTP status it becomes.
 // Providers throw `CspProblem`s in domain terms; only the kit turns them into HTTP responses.
-import { STATUS_CODES } from 'node:http';
+import { http } from '../node-http.js';
 import type { ErrorBody, ErrorReason } from '../types.js';
+
+const { STATUS_CODES } = http;
 
 /** HTTP status for each reason. Typed as a Record so that a new reason cannot be forgotten here. */
 export const statusForReason: Record<ErrorReason, number> = {

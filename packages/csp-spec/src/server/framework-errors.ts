@@ -6,14 +6,16 @@
 // down (503), and what Node's HTTP parser rejects before fastify sees a request (malformed HTTP
 // 400, oversized headers 431, a request that takes too long to arrive 408). Messages never echo
 // headers or bodies, so nothing a client sent (a password, a token) can come back or reach a log.
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { http } from '../node-http.js';
 import { basePath } from '../spec.js';
 import type { ErrorReason } from '../types.js';
 import type { ContractRoute } from './contract.js';
 import { errorBody, isCspProblem } from './errors.js';
 import { ContractViolation } from './validation.js';
+
+const { STATUS_CODES } = http;
 
 export function sendProblem(
   reply: FastifyReply,

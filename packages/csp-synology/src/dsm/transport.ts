@@ -4,13 +4,13 @@
 // request, and answers checked to be DSM envelopes. At most `connections` requests are in flight:
 // the agent alone would not hold a burst to its `maxSockets` (see bounded-queue.ts in csp-spec).
 
-import { type ClientRequestArgs, Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequestArgs, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { BoundedQueue } from '@opencsp/csp-spec/bounded-queue';
 import { exchange } from '@opencsp/csp-spec/client';
+import { http, https as httpsModule } from '@opencsp/csp-spec/node-http';
 import type { ArrayTrust } from '@opencsp/csp-spec/server';
 import { DsmTransportError } from './errors.js';
 
@@ -132,9 +132,9 @@ export class DsmTransport {
       scheduling: 'lifo' as const,
     };
     const https = url.protocol === 'https:';
-    this.#agent = https ? new HttpsAgent({ ...pool, maxCachedSessions: 0 }) : new HttpAgent(pool);
+    this.#agent = https ? new httpsModule.Agent({ ...pool, maxCachedSessions: 0 }) : new http.Agent(pool);
     this.#agent.createConnection = checkedConnect(https ? options.trust : undefined, this.#connectTimeoutMs);
-    this.#send = https ? (httpsRequest as unknown as typeof httpRequest) : httpRequest;
+    this.#send = https ? (httpsModule.request as unknown as typeof httpRequest) : http.request;
   }
 
   /** POSTs a form to `/webapi/<cgi>` and returns DSM's envelope. */

@@ -83,6 +83,12 @@ function childMemory(m: MemoryMessage): ChildMemory {
   };
 }
 
+/**
+ * Extra Node flags for every child, space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+ * profile the CSPs and the driver (Node refuses `--cpu-prof` in NODE_OPTIONS).
+ */
+const benchNodeArgs = (process.env.OPENCSP_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+
 export class NodeChild {
   readonly name: string;
   readonly #child: ChildProcess;
@@ -97,7 +103,15 @@ export class NodeChild {
     this.name = name;
     this.#child = spawn(
       serviceNode().path,
-      ['--expose-gc', ...nodeArgs, '--import', `data:text/javascript,${encodeURIComponent(probe)}`, script, ...args],
+      [
+        '--expose-gc',
+        ...benchNodeArgs,
+        ...nodeArgs,
+        '--import',
+        `data:text/javascript,${encodeURIComponent(probe)}`,
+        script,
+        ...args,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
     );
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));

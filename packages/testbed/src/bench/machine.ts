@@ -1,6 +1,7 @@
 // Where the figures come from: CPU, cores, memory, Node and the load when the run started, so a
 // reader can tell a slow machine from a slow driver.
 import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { describeServiceNode, serviceNode } from '../launch/service-node.js';
 
 export interface MachineInfo {
   platform: string;
@@ -10,6 +11,8 @@ export interface MachineInfo {
   cores: number;
   memoryGiB: number;
   node: string;
+  /** The Node.js that ran the child processes (CSPs, driver, simulators): launch/service-node.ts. */
+  serviceNode: string;
   loadAverage: number[];
   note: string;
 }
@@ -24,6 +27,7 @@ export function machineInfo(): MachineInfo {
     cores,
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    serviceNode: describeServiceNode(serviceNode()),
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     note:
       `Everything runs on this machine (${cores} core${cores === 1 ? '' : 's'}): simulators, CSPs, driver and the ` +
@@ -35,7 +39,7 @@ export function machineInfo(): MachineInfo {
 export function describeMachine(m: MachineInfo): string {
   return [
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform} ${m.release} ${m.arch}`,
-    `node ${m.node}, load average at start ${m.loadAverage.join(' / ')}`,
+    `node ${m.node} (bench), children: ${m.serviceNode}; load average at start ${m.loadAverage.join(' / ')}`,
     m.note,
   ].join('\n');
 }
