@@ -105,27 +105,14 @@ function stopPackagedPrometheus() {
   spawnSync('systemctl', ['disable', '--now', 'prometheus.service'], { stdio: 'inherit' });
 }
 
-function ensureKube() {
+/**
+ * Runs a fetch/unpack step that returns a problem message (or throws): under CI a problem fails
+ * setup; elsewhere it is a note and the suites that need the step say what they skip.
+ */
+function ensureOrNote(ensure) {
   let problem;
   try {
-    problem = ensureKubePrograms(root);
-  } catch (err) {
-    problem = err.message;
-  }
-  if (problem === undefined) {
-    return;
-  }
-  if (process.env.CI) {
-    console.error(`setup: ${problem}`);
-    process.exit(1);
-  }
-  console.log(`note: ${problem}`);
-}
-
-function ensureTools() {
-  let problem;
-  try {
-    problem = ensurePackedTools(root);
+    problem = ensure(root);
   } catch (err) {
     problem = err.message;
   }
@@ -145,9 +132,9 @@ step('installing workspace dependencies');
 run('pnpm', ['install', '--frozen-lockfile']);
 ensureHostTools();
 step('unpacking the Kubernetes programs for pnpm e2e:kube');
-ensureKube();
+ensureOrNote(ensureKubePrograms);
 step('fetching the pinned Node.js runtime of the images and the Helm client (scripts/packed-tools.mjs)');
-ensureTools();
+ensureOrNote(ensurePackedTools);
 step('building');
 run('pnpm', ['build']);
 console.log('\nsetup complete');
