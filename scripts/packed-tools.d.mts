@@ -1,4 +1,4 @@
-// Types of packed-tools.mjs for the TypeScript that imports it (the testbed's service-node.ts).
+// Types of packed-tools.mjs for the TypeScript that imports it (the testbed's service-node.ts and chart/helm.ts).
 
 export interface PackedTool {
   version: string;

@@ -9,9 +9,9 @@ import { execFile } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { packedToolPath, packedTools } from '../../../../scripts/packed-tools.mjs';
 
 const run = promisify(execFile);
 
@@ -20,20 +20,11 @@ export const chartDir = join(repoRoot, 'charts/opencsp');
 export const ciValuesDir = join(chartDir, 'ci');
 
 /** The Helm version the tests run, pinned in scripts/packed-tools.mjs. */
-export const helmVersion = '4.1.4';
+export const helmVersion = packedTools.helm.version;
 
 /** Where `npm run setup` puts the pinned helm program (OPENCSP_TOOLS_DIR moves it). */
 export async function helmProgram(): Promise<string> {
-  const tools = (await import(pathToFileURL(join(repoRoot, 'scripts/packed-tools.mjs')).href)) as {
-    packedTools: Record<string, { version: string }>;
-    packedToolPath(root: string, name: string): string;
-  };
-  if (tools.packedTools.helm?.version !== helmVersion) {
-    throw new Error(
-      `scripts/packed-tools.mjs pins helm ${tools.packedTools.helm?.version}, the tests expect ${helmVersion}`,
-    );
-  }
-  return tools.packedToolPath(repoRoot, 'helm');
+  return packedToolPath(repoRoot, 'helm');
 }
 
 /** Why helm cannot run here, or undefined when it can. */
