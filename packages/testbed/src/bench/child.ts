@@ -2,8 +2,9 @@
 // A small probe preloaded with --import answers memory requests (after a full GC: the child runs
 // with --expose-gc), CPU-time requests and the time spent waiting for answers to its own HTTP
 // requests (diagnostics_channel) over the IPC channel, and exits when the parent goes away.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { serviceNode } from '../launch/service-node.js';
+import { spawnTied } from '../launch/spawn.js';
 import { toMiB } from './memory.js';
 
 const probe = `
@@ -101,7 +102,8 @@ export class NodeChild {
 
   constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
     this.name = name;
-    this.#child = spawn(
+    // Tied to the bench (launch/spawn.ts): it dies with it even when the bench is SIGKILLed.
+    this.#child = spawnTied(
       serviceNode().path,
       [
         '--expose-gc',
@@ -112,7 +114,7 @@ export class NodeChild {
         script,
         ...args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } },
+      { ipc: true, env: { ...process.env, ...env } },
     );
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
     const onData = (chunk: Buffer) => {

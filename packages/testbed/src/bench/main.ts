@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // pnpm bench: runs the benchmarks, prints one table per measurement, optionally writes JSON.
 // Everything started (simulators, CSPs, the driver, child processes, temp dirs) is stopped at
-// the end, after a failure, and on Ctrl-C / SIGTERM.
+// the end, after a failure, and on Ctrl-C / SIGTERM / SIGHUP (then the exit status is 128+signal).
 import { writeFile } from 'node:fs/promises';
+import { exitOnStopSignals } from '../common/stop-signals.js';
 import { parseCli, usage } from './cli.js';
 import { markdownReport } from './markdown.js';
 import { benchmarks, selectBenchmarks } from './registry.js';
@@ -26,22 +27,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const scope = new Scope();
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      return;
-    }
-    interrupted = true;
-    console.error(`\n${signal}: stopping everything the benchmark started...`);
-    void scope.close().then((problems) => {
-      for (const problem of problems) {
+  // Ctrl-C, SIGTERM, SIGHUP: stop everything started, then exit 128+signal (common/stop-signals.ts).
+  exitOnStopSignals({
+    log: (line) => console.error(line),
+    cleanup: async () => {
+      for (const problem of await scope.close()) {
         console.error(problem);
       }
-      process.exit(130);
-    });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    },
+  });
   const selected = selectBenchmarks(cli.only);
   const report = await runBenchmarks({
     benchmarks: selected,

@@ -3,11 +3,15 @@
 // simulator (TrueNAS, Synology DS923+) and access type (mount, block): simulator, CSP, driver
 // controller and node as separate processes from their real command lines, csi-sanity with a
 // secrets file (service mode), the StorageClass parameters and a JUnit report in .reports/.
+// Stopped by a signal, it stops and removes all of that first and exits 128+signal; its children
+// die with it even when it is SIGKILLed (launch/spawn.ts).
 // See docs/testing.md (how to run it, the matrix, every skipped spec and why).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { helpText, OptionsError, parseOptions, parsers } from '@opencsp/csp-spec/options';
+import { cleanups } from '../common/cleanups.js';
+import { exitOnStopSignals } from '../common/stop-signals.js';
 import { describeServiceNode, type ServiceNode, serviceNode } from '../launch/service-node.js';
 import { requireLoopEnvironment } from '../loop/index.js';
 import { findCsiSanity, repoRoot, upstreamBinDir } from './binary.js';
@@ -111,8 +115,21 @@ async function main(): Promise<void> {
     process.stderr.write('nothing to run: NVMe/TCP runs on truenas with --access mount only\n');
     process.exit(2);
   }
+  // SIGINT, SIGTERM, SIGHUP: csi-sanity, the programs, mounts, loop devices, the array and the run
+  // directory are stopped and removed, then the exit status is 128+signal (common/stop-signals.ts).
+  const stops = cleanups('pnpm sanity');
+  const stopped = new AbortController();
+  exitOnStopSignals({
+    log: say,
+    cleanup: () => {
+      stopped.abort();
+      return stops.stop();
+    },
+  });
   for (const combination of runs) {
     const dir = await mkdtemp(join(tmpdir(), `opencsp-sanity-${combinationName(combination)}-`));
+    const removeDir = () => rm(dir, { recursive: true, force: true });
+    const dropDir = o.keep ? undefined : stops.push(removeDir);
     try {
       const result = await runCombination({
         combination,
@@ -122,7 +139,12 @@ async function main(): Promise<void> {
         maxVolumesPerNode: o.maxVolumesPerNode,
         ...(o.focus ? { focus: o.focus } : {}),
         log: say,
+        cleanups: stops,
+        signal: stopped.signal,
       });
+      if (stopped.signal.aborted) {
+        return; // the signal handler exits once everything is stopped
+      }
       const count = (outcome: string) => result.cases.filter((c) => c.outcome === outcome).length;
       const line = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
       totals.passed += line.passed;
@@ -135,8 +157,10 @@ async function main(): Promise<void> {
         say(`  FAIL ${failed.name}: ${failed.message ?? ''}`);
       }
     } finally {
-      if (!o.keep) {
-        await rm(dir, { recursive: true, force: true });
+      // After a signal the handler removes it, after the unmounts (rm -r must not run into a mount).
+      if (dropDir && !stopped.signal.aborted) {
+        dropDir();
+        await removeDir();
       }
     }
   }

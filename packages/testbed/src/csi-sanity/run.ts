@@ -5,15 +5,16 @@
 // of the NVMe/TCP runs, the loop node standing in for `nvme connect`); then our checks: every skip
 // explained, nothing left on the array (the simulator's leak audit), no mount or loop device left
 // on the host.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Cleanups } from '../common/cleanups.js';
 import { removeHostThroughCsp } from '../harness/backends/csp-admin.js';
 import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/array.js';
 import { builtScript, Program } from '../launch/program.js';
 import { describeServiceNode, serviceNode } from '../launch/service-node.js';
+import { killGroup, spawnTied } from '../launch/spawn.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
 import { evaluate } from './evaluate.js';
 import { mutableParameters, type SanityFiles, writeSanityFiles, writeSecretDir } from './files.js';
@@ -44,6 +45,13 @@ export interface RunOptions {
   extraSecrets?: Record<string, string>;
   /** How long the driver's programs may take to listen (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * The runner's cleanups: while the run is on, they hold its teardown (csi-sanity's process group,
+   * the programs, mounts, loop devices, the array), so a signal stops all of it (common/stop-signals.ts).
+   */
+  cleanups?: Cleanups;
+  /** Aborted by the runner's signal handler: the run stops where it is and writes no report. */
+  signal?: AbortSignal;
 }
 
 /** Starts the node plugin serving `unix://<dir>/node.sock`. */
@@ -118,15 +126,25 @@ function startNode(dir: string, array: ArrayProcesses, maxVolumes: number, hostn
   });
 }
 
-/** Runs the csi-sanity binary; resolves when it exits (its exit code says nothing we do not read from the report). */
-function runSanity(binary: string, args: string[], logFile: string): Promise<void> {
+/**
+ * Runs the csi-sanity binary in its own process group, tied to the runner (launch/spawn.ts); resolves
+ * when it exits (its exit code says nothing we do not read from the report).
+ */
+function runSanity(binary: string, args: string[], logFile: string, cleanups?: Cleanups): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(logFile);
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTied(binary, args);
+    const drop = cleanups?.push(() => killGroup(child.pid));
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
-    child.once('error', reject);
-    child.once('close', () => out.end(() => resolve()));
+    child.once('error', (err) => {
+      drop?.();
+      reject(err);
+    });
+    child.once('close', () => {
+      drop?.();
+      out.end(() => resolve());
+    });
   });
 }
 
@@ -195,8 +213,25 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
   const programs: Program[] = [];
   let array: ArrayProcesses | undefined;
   const cases: ReportCase[] = [];
+  // One teardown, shared by the `finally` below and a signal's cleanup (whichever comes first).
+  let teardown: Promise<void> | undefined;
+  const stopAll = () => {
+    teardown ??= (async () => {
+      for (const program of programs.splice(0).reverse()) {
+        await program.stop();
+      }
+      await unmountUnder(dir);
+      await detachLoopsUnder(dir);
+      await array?.stop();
+    })();
+    return teardown;
+  };
+  const drop = o.cleanups?.push(stopAll);
   try {
-    array = await startArray(o.combination.backend, join(dir, 'array'), o.array);
+    array = await startArray(o.combination.backend, join(dir, 'array'), {
+      ...o.array,
+      ...(o.cleanups ? { cleanups: o.cleanups } : {}),
+    });
     const secretDir = await writeSecretDir(join(dir, 'csp-secret'), array.secrets);
     const controller = startController(dir, array, secretDir, o.maxVolumesPerNode);
     const nvme = o.combination.protocol === 'nvmetcp';
@@ -217,7 +252,8 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
     );
     const junit = join(dir, 'junit-upstream.xml');
     o.log(`${name}: csi-sanity running (log: ${join(dir, 'csi-sanity.log')})`);
-    await runSanity(o.binary, sanityArgs(o, files, junit), join(dir, 'csi-sanity.log'));
+    await runSanity(o.binary, sanityArgs(o, files, junit), join(dir, 'csi-sanity.log'), o.cleanups);
+    o.signal?.throwIfAborted();
     const xml = await readFile(junit, 'utf8').catch(() => undefined);
     if (xml === undefined) {
       const tail = (await readFile(join(dir, 'csi-sanity.log'), 'utf8').catch(() => '')).slice(-2000);
@@ -231,17 +267,17 @@ export async function runCombination(o: RunOptions): Promise<RunResult> {
   } catch (err) {
     cases.push({ name: `opencsp: the ${name} run`, outcome: 'failed', time: 0, message: (err as Error).message });
   } finally {
-    for (const program of programs.splice(0).reverse()) {
-      await program.stop();
-    }
-    await unmountUnder(dir);
-    await detachLoopsUnder(dir);
-    await array?.stop();
+    await stopAll();
+    drop?.();
     if (array) {
       await keepLogs(dir, join(o.reportDir, 'csi-sanity', name), array.secrets.password ?? '');
     }
   }
   const reportFile = join(o.reportDir, `csi-sanity-${name}.xml`);
+  if (o.signal?.aborted) {
+    // Stopped half-way: no report that reads like a run.
+    return { name, cases, reportFile };
+  }
   const services = serviceNode();
   await writeFile(
     reportFile,

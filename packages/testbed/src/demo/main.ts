@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `pnpm demo`: the whole opencsp stack on a simulated TrueNAS, told step by step (run.ts).
-// Exit 0 when every step passed, 1 with the failing step's message, 2 on a usage error, 130
-// after Ctrl-C. Ctrl-C stops the story and still cleans up (servers, mounts, loop devices, temp
-// dirs); with --keep, Ctrl-C or Enter at the pause goes on to the tear down.
+// Exit 0 when every step passed, 1 with the failing step's message, 2 on a usage error, 128+signal
+// after Ctrl-C (130), SIGTERM (143) or SIGHUP (129): the first stops the story and still cleans up
+// (servers, mounts, loop devices, temp dirs), a second quits at once; with --keep, Ctrl-C or Enter
+// at the pause goes on to the tear down.
+import { exitOnStopSignals, type StopSignal, signalExitCode } from '../common/stop-signals.js';
 import { parseDemoArgs, USAGE, UsageError } from './options.js';
 import { runDemo } from './run.js';
 
@@ -55,36 +57,36 @@ async function main(): Promise<number> {
   });
   const abort = new AbortController();
   const pause = pauseControl();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    if (pause.interrupt()) {
-      return;
-    }
-    interrupts++;
-    if (interrupts === 1) {
-      console.error('\ninterrupted: stopping the story and cleaning up (Ctrl-C twice more quits at once)');
+  let stoppedBy: StopSignal | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  // Ctrl-C at the --keep pause goes on to the tear down; otherwise the first signal stops the story
+  // and cleans up, a second quits at once (common/stop-signals.ts).
+  exitOnStopSignals({
+    log: (line) => console.error(line),
+    intercept: () => pause.interrupt(),
+    cleanup: async (signal) => {
+      stoppedBy = signal;
       abort.abort();
-    } else if (interrupts >= 3) {
-      console.error('quitting without finishing the clean-up: mounts, loop devices or temp dirs may be left');
-      process.exit(130);
-    }
+      await running;
+    },
   });
-  process.on('SIGTERM', () => abort.abort());
-  const result = await runDemo(options, {
+  const demo = runDemo(options, {
     write: (line) => console.log(line),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
     signal: abort.signal,
     waitToContinue: pause.wait,
   });
-  if (result.interrupted) {
-    return 130;
+  running = demo;
+  const result = await demo;
+  if (stoppedBy) {
+    return signalExitCode(stoppedBy);
   }
   return result.ok ? 0 : 1;
 }
 
 const code = await main();
 process.exitCode = code;
-if (code === 130) {
+if (code > 128) {
   // Retries and timers of a step abandoned at Ctrl-C must not hold the process once it is clean.
   process.exit(code);
 }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { writeServingFiles } from '../common/index.js';
+import { type Cleanups, writeServingFiles } from '../common/index.js';
 import { leakLines } from '../harness/backends/truenas.js';
 import type { LeakAudit } from '../truenas/index.js';
 import { builtScript, Program } from './program.js';
@@ -114,6 +114,8 @@ export interface ArrayOptions {
   simulatorArgs?: string[];
   /** How long each program may take to say it listens (default 30 s; a VM under TCG needs minutes). */
   readyTimeoutMs?: number;
+  /** The runner's cleanups: a signal while the array starts stops what has started (then the caller owns `stop()`). */
+  cleanups?: Cleanups;
 }
 
 /** Starts the simulator of `backend` and its CSP; everything goes under `dir` (logs, backing files). */
@@ -129,6 +131,7 @@ export async function startArray(
       await program.stop();
     }
   };
+  const drop = options.cleanups?.push(stop);
   try {
     const password = randomBytes(12).toString('base64url');
     const s = await (backend === 'truenas' ? startTrueNas : startDsm)(dir, password, programs, options);
@@ -148,6 +151,7 @@ export async function startArray(
     const listening = await csp.waitForJson<{ address: string }>(/CSP listening/, options.readyTimeoutMs);
     const ca = await readFile(s.simulatorCaFile, 'utf8');
     const agent = new Agent({ connect: { ca } });
+    drop?.();
     return {
       backend,
       simulatorUrl: s.simulatorUrl,
@@ -171,6 +175,7 @@ export async function startArray(
       },
     };
   } catch (err) {
+    drop?.();
     await stop();
     throw err;
   }

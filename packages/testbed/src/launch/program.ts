@@ -1,10 +1,13 @@
 // One of our programs run as a child process from its real command line (`node <script> args`,
 // on the images' Node: service-node.ts), as a user starts it: output goes to a log file and is kept for errors, readiness is a line it
-// prints, and stop() is SIGTERM (its graceful shutdown), then SIGKILL after a grace period.
-import { type ChildProcess, spawn } from 'node:child_process';
+// prints, and stop() is SIGTERM (its graceful shutdown), then SIGKILL after a grace period, to its
+// process group (it is the leader: spawn.ts), so the host commands it runs stop with it; it dies
+// with the runner even when that is SIGKILLed.
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serviceNode } from './service-node.js';
+import { spawnTied } from './spawn.js';
 
 /** The built entry point of a workspace package, e.g. `builtScript('csp-truenas', 'main.js')`. */
 export function builtScript(pkg: string, file: string): string {
@@ -39,8 +42,7 @@ export class Program {
   constructor(options: ProgramOptions) {
     this.name = options.name;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
-    this.#child = spawn(serviceNode().path, [options.script, ...options.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    this.#child = spawnTied(serviceNode().path, [options.script, ...options.args], {
       env: { ...process.env, ...options.env },
     });
     this.#exited = new Promise((resolve) => {
@@ -124,11 +126,22 @@ export class Program {
     return this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
+  #signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    try {
+      if (pid !== undefined) {
+        process.kill(-pid, signal);
+      }
+    } catch {
+      this.#child.kill(signal);
+    }
+  }
+
   /** SIGTERM (graceful shutdown), then SIGKILL after `graceMs`; resolves with the exit code. */
   async stop(graceMs = 10_000): Promise<number | null> {
     if (this.running) {
-      this.#child.kill('SIGTERM');
-      const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+      this.#signalGroup('SIGTERM');
+      const timer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
       await this.#exited;
       clearTimeout(timer);
     }

@@ -1,5 +1,6 @@
 // Undo actions for a run (kill QEMU or debootstrap, unmount, remove temp files), run in reverse
 // order on success, failure or a signal, so Ctrl-C never leaves a VM or a half-built image behind.
+import { exitOnStopSignals } from '../common/stop-signals.js';
 
 type Task = { name: string; fn: () => Promise<void> | void };
 
@@ -36,15 +37,14 @@ export class Cleanup {
     return this.running;
   }
 
-  /** On SIGINT/SIGTERM/SIGHUP: run the actions, then exit 128+signal. */
+  /** On SIGINT/SIGTERM/SIGHUP: run the actions (bounded), then exit 128+signal (common/stop-signals.ts). */
   exitOnSignals(): void {
-    const codes: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
-    for (const [signal, code] of Object.entries(codes)) {
-      process.once(signal, () => {
+    exitOnStopSignals({
+      log: this.warn,
+      cleanup: () => {
         this.interrupted = true;
-        this.warn(`\n${signal}: stopping and cleaning up`);
-        void this.runAll().finally(() => process.exit(128 + code));
-      });
-    }
+        return this.runAll();
+      },
+    });
   }
 }

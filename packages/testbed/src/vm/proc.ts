@@ -1,7 +1,8 @@
 // Runs the host commands of the VM suite (apt-get, debootstrap, mkfs, umount) in their own
-// process group, so a cleanup can stop a command and everything it started.
-import { spawn } from 'node:child_process';
+// process group, so a cleanup can stop a command and everything it started (launch/spawn.ts: they
+// also die with the runner when it is SIGKILLed).
 import { createWriteStream } from 'node:fs';
+import { killGroup, spawnTied } from '../launch/spawn.js';
 import type { Cleanup } from './cleanup.js';
 
 export interface CommandOptions {
@@ -24,10 +25,8 @@ export class CommandError extends Error {
 /** Runs `command args`; resolves on exit 0, rejects with a CommandError carrying the output's tail. */
 export function runCommand(command: string, args: string[], options: CommandOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnTied(command, args, {
       env: options.env ?? process.env,
-      detached: true,
     });
     const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
     let tail = '';
@@ -53,28 +52,4 @@ export function runCommand(command: string, args: string[], options: CommandOpti
       }
     });
   });
-}
-
-/** Sends SIGTERM, then SIGKILL after `graceMs`, to a whole process group. */
-export async function killGroup(pid: number | undefined, graceMs = 3000): Promise<void> {
-  if (pid === undefined || !alive(-pid)) {
-    return;
-  }
-  process.kill(-pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && alive(-pid)) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (alive(-pid)) {
-    process.kill(-pid, 'SIGKILL');
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,11 +1,10 @@
 // Boots the VM under TCG (KVM is not usable on the machines this runs on), follows its serial
 // log as it grows, and stops it on power-off, on timeout or on cleanup.
-import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
+import { killGroup, spawnTied } from '../launch/spawn.js';
 import type { Cleanup } from './cleanup.js';
 import type { VmImage } from './image.js';
 import { type MarkerEvent, MarkerParser } from './markers.js';
-import { killGroup } from './proc.js';
 import { INIT_PATH_IN_IMAGE } from './recipe.js';
 
 export interface VmShares {
@@ -107,10 +106,8 @@ export async function runQemu(config: QemuConfig, options: RunQemuOptions): Prom
   const started = performance.now();
   const parser = new MarkerParser();
   const log = await open(config.serialLog, 'a+');
-  const child = spawn('qemu-system-x86_64', qemuArgs(config), {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnTied('qemu-system-x86_64', qemuArgs(config), {
     env: { ...process.env, TMPDIR: options.tmpDir },
-    detached: true,
   });
   const drop = options.cleanup.add('stop QEMU', () => killGroup(child.pid));
   let stderr = '';
