@@ -1,0 +1,67 @@
+// The runners stop what they started when they are stopped (common/stop-signals.ts), checked on the
+// real entry points as CI's timeout or a user's Ctrl-C stop them: the signal goes to the runner's
+// pid only, once its children are up and a loop device of its run exists; then it must exit with
+// 128+signal, with none of its descendants alive and nothing left under its TMPDIR (run directory,
+// backing files, mounts, loop devices). `pnpm sanity` (csi-sanity, simulator, CSP, driver, loop
+// node as processes) gets SIGTERM; `pnpm demo` (everything in one process) gets SIGINT.
+import { afterEach, describe, expect, it } from 'vitest';
+import { findCsiSanity, upstreamBinDir } from '../../src/csi-sanity/binary.js';
+import { loopsUnder, requireLoopEnvironment } from '../../src/loop/index.js';
+import { RunnerProcess } from './runner-process.js';
+
+const loopMissing = await requireLoopEnvironment().then(
+  () => undefined,
+  (err: Error) => err.message,
+);
+const sanityMissing = loopMissing ?? ((await findCsiSanity()) ? undefined : `no csi-sanity in ${upstreamBinDir()}`);
+if (sanityMissing && process.env.CI) {
+  throw new Error(`CI=1: the signal tests cannot run: ${sanityMissing}`);
+}
+
+describe('runners stopped by a signal clean up and exit 128+signal', () => {
+  let runner: RunnerProcess | undefined;
+  afterEach(async () => {
+    await runner?.destroy();
+    runner = undefined;
+  });
+
+  it.skipIf(sanityMissing !== undefined)(
+    `pnpm sanity, SIGTERM while csi-sanity runs: exit 143, no descendant, loop device, mount or temp dir left${sanityMissing ? ` (${sanityMissing})` : ''}`,
+    async () => {
+      const r = await RunnerProcess.start('csi-sanity', (p) => [
+        ...['--backend', 'truenas', '--access', 'mount', '--protocol', 'iscsi'],
+        ...['--report-dir', p.reports],
+      ]);
+      runner = r;
+      await r.waitFor('csi-sanity ran with a loop device attached', async (descendants) => {
+        const names = descendants.map((d) => d.comm);
+        return names.includes('csi-sanity') && (await loopsUnder(r.tmp)).length > 0;
+      });
+      // The simulator, CSP, controller, node and csi-sanity.
+      expect(r.seen.size).toBeGreaterThanOrEqual(5);
+      process.kill(r.pid, 'SIGTERM');
+      const exit = await r.exited;
+      expect({ ...exit, output: exit.code === 143 ? '' : r.output }).toEqual({ code: 143, signal: null, output: '' });
+      expect(r.output).toContain('SIGTERM: stopping what this run started');
+      expect(await r.stillAlive()).toEqual([]);
+      expect(await r.leftovers()).toEqual([]);
+    },
+    180_000,
+  );
+
+  it.skipIf(loopMissing !== undefined)(
+    `pnpm demo, SIGINT while a volume is attached: exit 130, nothing left${loopMissing ? ` (${loopMissing})` : ''}`,
+    async () => {
+      const r = await RunnerProcess.start('demo', () => ['--fs', 'ext4']);
+      runner = r;
+      await r.waitFor('a loop device of the demo exists', async () => (await loopsUnder(r.tmp)).length > 0);
+      process.kill(r.pid, 'SIGINT');
+      const exit = await r.exited;
+      expect({ ...exit, output: exit.code === 130 ? '' : r.output }).toEqual({ code: 130, signal: null, output: '' });
+      expect(r.output).toContain('SIGINT: stopping what this run started');
+      expect(await r.stillAlive()).toEqual([]);
+      expect(await r.leftovers()).toEqual([]);
+    },
+    120_000,
+  );
+});
