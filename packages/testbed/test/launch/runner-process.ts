@@ -125,6 +125,13 @@ export class RunnerProcess {
     return alive;
   }
 
+  /** Waits a while (at most `polls` looks, 100 ms apart) for the recorded descendants to be gone. */
+  async waitGone(polls = 150): Promise<void> {
+    for (let i = 0; i < polls && (await this.stillAlive()).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** What the runner left under its TMPDIR: mounts, loop devices, files. */
   async leftovers(): Promise<string[]> {
     return [

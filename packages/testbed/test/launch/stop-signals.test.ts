@@ -3,7 +3,8 @@
 // pid only, once its children are up and a loop device of its run exists; then it must exit with
 // 128+signal, with none of its descendants alive and nothing left under its TMPDIR (run directory,
 // backing files, mounts, loop devices). `pnpm sanity` (csi-sanity, simulator, CSP, driver, loop
-// node as processes) gets SIGTERM; `pnpm demo` (everything in one process) gets SIGINT.
+// node as processes) gets SIGTERM; `pnpm demo` (everything in one process) gets SIGINT. A SIGKILLed
+// `pnpm sanity` cannot clean up, but its children must still die with it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCsiSanity, upstreamBinDir } from '../../src/csi-sanity/binary.js';
 import { loopsUnder, requireLoopEnvironment } from '../../src/loop/index.js';
@@ -45,6 +46,26 @@ describe('runners stopped by a signal clean up and exit 128+signal', () => {
       expect(r.output).toContain('SIGTERM: stopping what this run started');
       expect(await r.stillAlive()).toEqual([]);
       expect(await r.leftovers()).toEqual([]);
+    },
+    180_000,
+  );
+
+  it.skipIf(sanityMissing !== undefined)(
+    `pnpm sanity SIGKILLed: its children die with it (launch/spawn.ts)${sanityMissing ? ` (${sanityMissing})` : ''}`,
+    async () => {
+      const r = await RunnerProcess.start('csi-sanity', (p) => [
+        ...['--backend', 'synology', '--access', 'block', '--protocol', 'iscsi'],
+        ...['--report-dir', p.reports],
+      ]);
+      runner = r;
+      await r.waitFor('csi-sanity started', (descendants) => descendants.some((d) => d.comm === 'csi-sanity'));
+      expect(r.seen.size).toBeGreaterThanOrEqual(5);
+      process.kill(r.pid, 'SIGKILL');
+      expect((await r.exited).signal).toBe('SIGKILL');
+      // The kernel signals them as the runner dies; their exit is asynchronous, so wait for it.
+      await r.waitGone();
+      expect(await r.stillAlive()).toEqual([]);
+      // What only a handler could remove (the run directory, a loop device) is the test's to clean up.
     },
     180_000,
   );
