@@ -11,7 +11,8 @@ import { goalsTable, renderBenchmark, renderHeader, renderTable } from './render
 import { runBenchmarks } from './run.js';
 import { Scope } from './scope.js';
 
-async function main(): Promise<number> {
+/** The exit code, or undefined once a signal's handler owns the exit (common/stop-signals.ts). */
+async function main(): Promise<number | undefined> {
   let cli: ReturnType<typeof parseCli>;
   try {
     cli = parseCli(
@@ -28,9 +29,11 @@ async function main(): Promise<number> {
   }
   const scope = new Scope();
   // Ctrl-C, SIGTERM, SIGHUP: stop everything started, then exit 128+signal (common/stop-signals.ts).
+  const stopped = new AbortController();
   exitOnStopSignals({
     log: (line) => console.error(line),
     cleanup: async () => {
+      stopped.abort();
       for (const problem of await scope.close()) {
         console.error(problem);
       }
@@ -41,10 +44,14 @@ async function main(): Promise<number> {
     benchmarks: selected,
     profile: cli.profile,
     scope,
+    signal: stopped.signal,
     log: (message) => console.error(`[bench] ${message}`),
     onStart: (header) => console.log(renderHeader(header)),
     onResult: (result) => console.log(`\n${renderBenchmark(result)}`),
   });
+  if (stopped.signal.aborted) {
+    return undefined;
+  }
   const goals = report.benchmarks.flatMap((b) => b.goals);
   if (goals.length > 0) {
     console.log(`\n${renderTable(goalsTable('== every goal of the run', goals))}`);
@@ -64,7 +71,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code !== undefined) {
+      process.exit(code);
+    }
+  },
   (err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -17,6 +17,8 @@ export interface RunOptions {
   onStart?: (report: BenchReport) => void;
   /** Called as each benchmark finishes (main prints it right away). */
   onResult?: (result: BenchmarkResult) => void;
+  /** Aborted by main's signal handler: no further benchmark starts. */
+  signal?: AbortSignal;
 }
 
 export async function runBenchmarks(options: RunOptions): Promise<BenchReport> {
@@ -33,6 +35,9 @@ export async function runBenchmarks(options: RunOptions): Promise<BenchReport> {
   };
   options.onStart?.(report);
   for (const benchmark of options.benchmarks) {
+    if (options.signal?.aborted) {
+      break;
+    }
     const started = performance.now();
     log(`${benchmark.name}: starting`);
     try {
