@@ -6,6 +6,7 @@
 // node as processes) gets SIGTERM; `pnpm demo` (everything in one process) gets SIGINT. A SIGKILLed
 // `pnpm sanity` cannot clean up, but its children must still die with it.
 import { afterEach, describe, expect, it } from 'vitest';
+import { type StopSignal, signalExitCode } from '../../src/common/stop-signals.js';
 import { findCsiSanity, upstreamBinDir } from '../../src/csi-sanity/binary.js';
 import { loopsUnder, requireLoopEnvironment } from '../../src/loop/index.js';
 import { RunnerProcess } from './runner-process.js';
@@ -17,6 +18,18 @@ const loopMissing = await requireLoopEnvironment().then(
 const sanityMissing = loopMissing ?? ((await findCsiSanity()) ? undefined : `no csi-sanity in ${upstreamBinDir()}`);
 if (sanityMissing && process.env.CI) {
   throw new Error(`CI=1: the signal tests cannot run: ${sanityMissing}`);
+}
+
+/** Sends `signal` to the runner alone; it must exit 128+signal with nothing of it left. */
+async function expectStoppedClean(r: RunnerProcess, signal: StopSignal): Promise<void> {
+  process.kill(r.pid, signal);
+  const exit = await r.exited;
+  const code = signalExitCode(signal);
+  // The runner's output only when the exit is wrong, to say why.
+  expect({ ...exit, output: exit.code === code ? '' : r.output }).toEqual({ code, signal: null, output: '' });
+  expect(r.output).toContain(`${signal}: stopping what this run started`);
+  expect(await r.stillAlive()).toEqual([]);
+  expect(await r.leftovers()).toEqual([]);
 }
 
 describe('runners stopped by a signal clean up and exit 128+signal', () => {
@@ -40,12 +53,7 @@ describe('runners stopped by a signal clean up and exit 128+signal', () => {
       });
       // The simulator, CSP, controller, node and csi-sanity.
       expect(r.seen.size).toBeGreaterThanOrEqual(5);
-      process.kill(r.pid, 'SIGTERM');
-      const exit = await r.exited;
-      expect({ ...exit, output: exit.code === 143 ? '' : r.output }).toEqual({ code: 143, signal: null, output: '' });
-      expect(r.output).toContain('SIGTERM: stopping what this run started');
-      expect(await r.stillAlive()).toEqual([]);
-      expect(await r.leftovers()).toEqual([]);
+      await expectStoppedClean(r, 'SIGTERM');
     },
     180_000,
   );
@@ -76,12 +84,7 @@ describe('runners stopped by a signal clean up and exit 128+signal', () => {
       const r = await RunnerProcess.start('demo', () => ['--fs', 'ext4']);
       runner = r;
       await r.waitFor('a loop device of the demo exists', async () => (await loopsUnder(r.tmp)).length > 0);
-      process.kill(r.pid, 'SIGINT');
-      const exit = await r.exited;
-      expect({ ...exit, output: exit.code === 130 ? '' : r.output }).toEqual({ code: 130, signal: null, output: '' });
-      expect(r.output).toContain('SIGINT: stopping what this run started');
-      expect(await r.stillAlive()).toEqual([]);
-      expect(await r.leftovers()).toEqual([]);
+      await expectStoppedClean(r, 'SIGINT');
     },
     120_000,
   );
