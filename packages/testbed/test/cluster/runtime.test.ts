@@ -135,7 +135,7 @@ describe.skipIf(missing !== undefined)(
       await helm?.dispose();
     });
 
-    it('pass values.schema.json for both arrays', async () => {
+    it('pass values.schema.json for both arrays, with the CSP enabled and its Service in the backend Secret', async () => {
       for (const [prefix, parameters] of [
         ['truenas', { compression: 'LZ4', volblocksize: '16K' }],
         ['synology', { location: 'volume1', provisioning: 'thin' }],
@@ -145,21 +145,26 @@ describe.skipIf(missing !== undefined)(
             prefix,
             parameters,
             logLevel: 'info',
-            cspCa: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
-            secrets: {
-              backend: '127.0.0.1:1',
-              username: 'u',
-              password: 'p',
-              serviceName: '127.0.0.1',
-              servicePort: '2',
-            },
+            cspValues: { env: { EXAMPLE: '1' }, plaintextArrays: ['127.0.0.1:1'] },
+            secrets: { backend: '127.0.0.1:1', username: 'u', password: 'p' },
           },
           { controller: 40001, node: 40002, registrar: 40003 },
+          undefined,
+          { service: 40004, metrics: 40005 },
         );
         const file = await helm.valuesFile(`${prefix}.json`, JSON.stringify(values));
         // helm validates the merged values against values.schema.json; a violation fails the render.
         const render = await helm.render({ valueFiles: [file], kubeVersion: 'v1.35.6' });
         expect(render.objects.some((o) => o.object.kind === 'DaemonSet')).toBe(true);
+        const secret = render.objects.find(
+          (o) => o.object.kind === 'Secret' && o.object.metadata.name === `${prefix}-backend`,
+        );
+        expect(
+          (secret?.object as unknown as { stringData?: Record<string, string> } | undefined)?.stringData,
+        ).toMatchObject({
+          serviceName: `opencsp-csp-${prefix}`,
+          servicePort: '40004',
+        });
       }
     });
   },
