@@ -1,9 +1,11 @@
 // The pieces of the real-cluster suite's pod runtime that are plain logic: kubelet's env and
 // $(VAR) rules, the container script (mounts, propagation, user, capabilities), the node's mount
-// table, and the chart values the suite installs with (valid against values.schema.json).
+// table, the CSP's Service mapped onto its process, and the chart values the suite installs with
+// (valid against values.schema.json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToolchain, Helm } from '../../src/chart/helm.js';
 import { containerScript, shellQuote } from '../../src/kube/container.js';
+import { onServicePort, serviceHosts } from '../../src/kube/csp-pod.js';
 import { parseMountinfoLine } from '../../src/kube/node-namespace.js';
 import { valuesFor } from '../../src/kube/opencsp.js';
 import { containerArgs, containerEnv, expandVars } from '../../src/kube/pod-spec.js';
@@ -106,6 +108,31 @@ describe('container script', () => {
     ).toThrow(/without \.\./);
     expect(() => containerScript({ ...plan, env: { 'BAD NAME': 'x' } })).toThrow(/not valid/);
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+});
+
+describe("the CSP's Service on its process", () => {
+  const csp = {
+    name: 'csp',
+    image: 'ghcr.io/opencsp/csp-truenas:1.0.0',
+    args: ['--host=0.0.0.0', '--port=8080', '--metrics-address=127.0.0.1:9811'],
+    ports: [{ name: 'https', containerPort: 8080 }],
+  };
+
+  it('listens on loopback at the Service port its named targetPort maps to', () => {
+    const served = onServicePort(csp, { ports: [{ name: 'https', port: 41000, targetPort: 'https' }] });
+    expect(served.args).toEqual(['--host=127.0.0.1', '--port=41000', '--metrics-address=127.0.0.1:9811']);
+    expect(() => onServicePort(csp, { ports: [{ port: 41000, targetPort: 'http' }] })).toThrow(/no port named http/);
+    expect(() => onServicePort(csp, { ports: [{ port: 41000, targetPort: 9000 }] })).toThrow(/--port=9000/);
+  });
+
+  it('resolves every name the cluster DNS gives the Service to loopback', () => {
+    expect(Object.keys(serviceHosts('opencsp-csp-truenas', 'kube-system'))).toEqual([
+      'opencsp-csp-truenas',
+      'opencsp-csp-truenas.kube-system',
+      'opencsp-csp-truenas.kube-system.svc',
+      'opencsp-csp-truenas.kube-system.svc.cluster.local',
+    ]);
   });
 });
 
