@@ -2,7 +2,7 @@
 // `ca`, tls.connect parses the bundle into a new context for every connection. With a bundle that
 // is read again for each connection (--csp-ca-file), a new context is built only when it changed.
 // Counted on tls.connect's own calls; the server closes every connection, so each request opens
-// a new one.
+// a new one. A `servername` reaches tls.connect (the name the certificate is checked against).
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
@@ -72,5 +72,15 @@ describe('CSP client TLS context', () => {
     expect(a2).toBe(a1);
     expect(b1).not.toBe(a1);
     expect(b2).toBe(b1);
+  });
+
+  it('verifies the name `servername` gives, not the address the URL holds, with a fixed or a re-read bundle', async () => {
+    const url = await closingServer();
+    const connect = vi.spyOn(tls, 'connect');
+    for (const ca of [caA, () => caA]) {
+      await connectTwice(new CspHttp({ baseUrl: url, retries: 0, tls: { ca, servername: 'opencsp-csp-truenas' } }));
+    }
+    const names = connect.mock.calls.map((args: unknown[]) => (args[0] as ConnectionOptions).servername);
+    expect(names).toEqual(Array(4).fill('opencsp-csp-truenas'));
   });
 });

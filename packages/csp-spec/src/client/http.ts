@@ -30,9 +30,10 @@ export interface HttpOptions {
   /**
    * TLS for `https://` URLs: verification (default on) and the CA bundle to trust (default: the
    * system's). A function is called for every new connection, so a rotated bundle takes effect
-   * without a restart.
+   * without a restart. `servername`: the name the certificate must carry (SNI), when the URL names
+   * the server by another (an address the test runtime maps a Service name to).
    */
-  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (() => string | undefined) };
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (() => string | undefined); servername?: string };
   /** Where to report each request's operation, status and latency (metrics on). */
   metrics?: CspClientMetrics;
 }
@@ -192,12 +193,14 @@ export class CspHttp {
     if (url.protocol === 'https:') {
       const rejectUnauthorized = options.tls?.rejectUnauthorized ?? true;
       const ca = options.tls?.ca;
+      const servername = options.tls?.servername;
+      const verify = { rejectUnauthorized, ...(servername ? { servername } : {}) };
       this.#agent =
         typeof ca === 'function'
-          ? new CaRereadingAgent({ ...pool, rejectUnauthorized }, ca)
+          ? new CaRereadingAgent({ ...pool, ...verify }, ca)
           : new https.Agent({
               ...pool,
-              rejectUnauthorized,
+              ...verify,
               ...(ca ? { secureContext: createSecureContext({ ca }) } : {}),
             });
       this.#send = https.request as unknown as typeof httpRequest;

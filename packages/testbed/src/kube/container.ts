@@ -81,7 +81,10 @@ export function containerScript(plan: ContainerPlan): string {
     checkPath(m.target, 'mount target');
     const target = at(m.target);
     lines.push(
-      m.file ? `mkdir -p "$(dirname ${q(target)})" && touch ${q(target)}` : `mkdir -p ${q(target)}`,
+      // A file target that exists is the image's (the host's /etc/hosts): bound over, never touched.
+      m.file
+        ? `mkdir -p "$(dirname ${q(target)})" && { [ -e ${q(target)} ] || touch ${q(target)}; }`
+        : `mkdir -p ${q(target)}`,
       `mount --rbind ${q(m.source)} ${q(target)}`,
       propagationCommand(target, m.propagation),
     );

@@ -4,7 +4,8 @@
 // kubelet builds them, then each container started in its own mount namespace (container.ts).
 // Containers that exit are started again (restartPolicy Always), as kubelet would. What differs
 // from a real runtime: the "image" is the host's system directories plus the program the image
-// would run (`program`), there is no network or PID namespace and no /dev/termination-log.
+// would run (`program`), there is no network or PID namespace and no /dev/termination-log; the
+// cluster DNS's Service names are lines of the pod's managed /etc/hosts (`hosts`).
 import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { serviceNode } from '../launch/service-node.js';
@@ -37,6 +38,12 @@ export interface PodRunInput {
   group: ProcessGroup;
   /** Directory for the pod's emptyDir, Secret and token volumes. */
   dir: string;
+  /**
+   * Names the cluster's DNS would answer for the pod (Service names → address). kubelet mounts a
+   * managed /etc/hosts into the containers of a pod on the pod network; with no cluster DNS here,
+   * these names are written into it.
+   */
+  hosts?: Record<string, string>;
 }
 
 export interface RunningPod {
@@ -178,12 +185,28 @@ async function prepareVolumes(input: PodRunInput, podDir: string): Promise<Map<s
   return sources;
 }
 
+/** The pod's managed /etc/hosts (pods on the pod network only; a host-network pod sees the node's). */
+async function etcHosts(input: PodRunInput, podDir: string): Promise<string | undefined> {
+  if (input.spec.hostNetwork || input.hosts === undefined) {
+    return undefined;
+  }
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.0.1\t${input.name}`];
+  for (const [name, address] of Object.entries(input.hosts)) {
+    lines.push(`${address}\t${name}`);
+  }
+  const path = join(podDir, 'etc-hosts');
+  await mkdir(podDir, { recursive: true });
+  await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o644 });
+  return path;
+}
+
 function plan(
   container: ContainerSpec,
   input: PodRunInput,
   sources: Map<string, VolumeSource>,
   token: string | undefined,
   system: { dirs: string[]; symlinks: [string, string][] },
+  hostsFile: string | undefined,
 ): ContainerPlan {
   const sc = container.securityContext ?? {};
   const pod = input.spec.securityContext ?? {};
@@ -204,6 +227,9 @@ function plan(
   });
   if (token !== undefined) {
     mounts.push({ source: token, target: saMountPath, propagation: 'None', readOnly: true });
+  }
+  if (hostsFile !== undefined) {
+    mounts.push({ source: hostsFile, target: '/etc/hosts', file: true, propagation: 'None', readOnly: true });
   }
   const program = input.program(container);
   const serviceEnv = {
@@ -252,7 +278,10 @@ export async function runPod(input: PodRunInput): Promise<RunningPod> {
     ? await tokenSource(input, join(podDir, 'volumes', 'kube-api-access'), input.spec.securityContext?.fsGroup)
     : undefined;
   const system = await systemView();
-  const plans = new Map(input.spec.containers.map((c) => [c.name, plan(c, input, sources, token, system)] as const));
+  const hostsFile = await etcHosts(input, podDir);
+  const plans = new Map(
+    input.spec.containers.map((c) => [c.name, plan(c, input, sources, token, system, hostsFile)] as const),
+  );
   const containers = new Map<string, Supervised>();
   /** Containers the test stopped on purpose (no restart). */
   const stopped = new Set<string>();

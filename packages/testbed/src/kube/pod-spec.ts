@@ -23,6 +23,11 @@ export interface SecurityContext {
   capabilities?: { drop?: string[]; add?: string[] };
 }
 
+/** An HTTP probe (the chart's CSP probes); `port` is a number or the name of a container port. */
+export interface Probe {
+  httpGet?: { path?: string; port: number | string; scheme?: 'HTTP' | 'HTTPS' };
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -34,6 +39,8 @@ export interface ContainerSpec {
   ports?: { name?: string; containerPort: number }[];
   securityContext?: SecurityContext;
   volumeMounts?: VolumeMount[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
 }
 
 export interface VolumeSpec {

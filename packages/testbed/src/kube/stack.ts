@@ -1,39 +1,32 @@
-// The real-cluster e2e stack: a cluster (cluster.ts), an array simulator with its CSP on the test
-// process (the backend fixtures), and opencsp installed from the chart (opencsp.ts). The node's
+// The real-cluster e2e stack: a cluster (cluster.ts), an array simulator in the test process
+// (arrays.ts: the stand-in for an array), and opencsp installed from the chart (opencsp.ts): the
+// CSP Deployment, the controller Deployment and the node DaemonSet run as processes on the Node
+// the images ship. The backend fixture is the simulator with that CSP process in front. The node's
 // driver container runs the loop-node launcher (the production driver with the loop transport;
 // the simulator's node API tells it which file holds a published LUN and plays the iSCSI login),
 // and the node's initiator name is the node's own /etc/iscsi/initiatorname.iscsi. The CSP, both
 // drivers and the controller sidecars serve metrics on free loopback ports (`metricsTargets`).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { cleanups as cleanupList } from '../common/cleanups.js';
-import { testPki } from '../common/index.js';
 import { mutableParameters } from '../csi-sanity/files.js';
 import type { E2eBackend, E2eBackendName } from '../e2e/stack.js';
 import { randomInitiatorName } from '../e2e/stack.js';
-import {
-  type SynologyBackendOptions,
-  synologyBackend,
-  type TrueNasBackendOptions,
-  truenasBackend,
-} from '../harness/backends/index.js';
 import { serviceNode } from '../launch/service-node.js';
-import { detachLoopsUnder, handleNodeApi, loopsUnder, nodeApiPrefix } from '../loop/index.js';
+import { detachLoopsUnder, loopsUnder } from '../loop/index.js';
+import { type KubeArrayOptions, startKubeArray } from './arrays.js';
 import { repoRoot } from './binaries.js';
 import { type Cluster, type ClusterNode, startCluster } from './cluster.js';
 import { kubeletRootDir } from './kubelet.js';
-import { installOpencsp, type MetricsPorts, type OpencspInstall } from './opencsp.js';
+import { classNames, installOpencsp, type MetricsPorts, type OpencspInstall } from './opencsp.js';
 import type { RunningPod } from './pod-runner.js';
 import { waitFor } from './wait.js';
 import { testNamespace, Workloads } from './workloads.js';
 
-export interface KubeStackOptions {
+export interface KubeStackOptions extends KubeArrayOptions {
   backend?: E2eBackendName;
-  /** pino level of the drivers and the CSP (default info for the drivers: their logs are files). */
+  /** pino level of the drivers and the CSP (default info: their logs are files). */
   logLevel?: string;
-  truenas?: TrueNasBackendOptions;
-  synology?: SynologyBackendOptions;
 }
 
 /** A node of the stack with the DaemonSet's pod on it. */
@@ -94,48 +87,6 @@ function metricsTargets(backend: E2eBackend, ports: MetricsPorts): MetricsTarget
   ];
 }
 
-interface StartedBackend {
-  backend: E2eBackend;
-  /** Where the node API is served, and the CA that signed the simulator's certificate. */
-  nodeApi: { url: string; ca?: string };
-  /** The target drops an initiator's sessions (its TCP connections died with its machine). */
-  dropSessions(initiator: string): void;
-}
-
-const sessionsOf = (backend: E2eBackend, initiator: string) =>
-  backend.luns.loggedIn().filter((s) => s.initiator === initiator);
-
-async function startKubeBackend(options: KubeStackOptions, logLevel: string): Promise<StartedBackend> {
-  const logger = pino({ level: logLevel });
-  if ((options.backend ?? 'truenas') === 'truenas') {
-    const cspArgs = [...(options.truenas?.cspArgs ?? []), '--metrics-address', '127.0.0.1:0'];
-    const backend = await truenasBackend({ ...options.truenas, cspArgs, logger });
-    const sim = backend.stack.sim;
-    sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(backend.luns, req, res, url));
-    return {
-      backend,
-      nodeApi: { url: `${sim.tls ? 'https' : 'http'}://${sim.address}`, ...(sim.tls ? { ca: sim.tls.cert } : {}) },
-      dropSessions: (iqn) => {
-        for (const s of sessionsOf(backend, iqn)) {
-          sim.iscsiLogout(s.target, iqn);
-        }
-      },
-    };
-  }
-  const csp = { ...options.synology?.csp, metricsAddress: { host: '127.0.0.1', port: 0 } };
-  const backend = await synologyBackend({ ...options.synology, csp, logger });
-  backend.sim.routes.add(nodeApiPrefix, (req, res, url) => handleNodeApi(backend.luns, req, res, url));
-  return {
-    backend,
-    nodeApi: { url: backend.sim.url, ...(backend.sim.certificate ? { ca: backend.sim.certificate } : {}) },
-    dropSessions: (iqn) => {
-      for (const s of sessionsOf(backend, iqn)) {
-        backend.sim.portalLogout(iqn, s.target);
-      }
-    },
-  };
-}
-
 async function httpOk(port: number): Promise<true | undefined> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
   return res?.status === 200 ? true : undefined;
@@ -187,13 +138,16 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
   const stop = () => cleanups.stop();
   try {
     const started = performance.now();
-    const { backend, nodeApi, dropSessions } = await startKubeBackend(
-      options,
-      process.env.HARNESS_CSP_LOG_LEVEL ?? 'silent',
-    );
-    cleanups.push(() => backend.stop());
+    const array = await startKubeArray(options.backend === 'synology' ? 'synology' : 'truenas', options);
+    const { nodeApi, dropSessions } = array;
+    cleanups.push(() => array.stop());
+    let backend: E2eBackend | undefined;
     // The node's loop devices go when the node does, before the array's files.
-    cleanups.push(() => detachLoopsUnder(backend.luns.dataDir));
+    cleanups.push(async () => {
+      if (backend) {
+        await detachLoopsUnder(backend.luns.dataDir);
+      }
+    });
     const cluster = await startCluster();
     cleanups.push(() => cluster.stop());
     const clusterMs = performance.now() - started;
@@ -203,18 +157,19 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
     if (nodeApi.ca) {
       await writeFile(caFile, nodeApi.ca);
     }
-    const prefix = backend.name.startsWith('synology') ? 'synology' : 'truenas';
+    const prefix = array.csp;
     const installStarted = performance.now();
     const opencsp = await installOpencsp({
       cluster,
       values: {
-        secrets: backend.secrets,
-        parameters: backend.parameters,
+        secrets: array.secrets,
+        parameters: array.parameters,
         mutableParameters: mutableParameters[prefix],
         prefix,
         groupSnapshots: prefix === 'truenas',
         logLevel,
-        cspCa: (await testPki()).ca.cert,
+        cspValues: array.cspValues(classNames(prefix).arrayCaSecret),
+        arrayCa: array.ca,
       },
       nodeDriver: {
         command: [serviceNode().path, join(repoRoot, 'packages/testbed/dist/launch/loop-node.js')],
@@ -227,13 +182,15 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
       },
     });
     cleanups.push(() => opencsp.stop());
+    const fixture = array.fixture(opencsp.cspHandle);
+    backend = fixture;
     let current: StackNode = { node: cluster.node, pod: opencsp.node, initiatorName };
     await waitRegistered(cluster, opencsp, current.node.name);
     const installMs = performance.now() - installStarted;
     const kube = new Workloads(cluster.admin);
     return {
       cluster,
-      backend,
+      backend: fixture,
       opencsp,
       kube,
       get current() {
@@ -248,26 +205,26 @@ export async function startKubeStack(options: KubeStackOptions = {}): Promise<Ku
       timings: { clusterMs, installMs },
       onNode: (path) => current.node.namespace.hostView(path),
       podVolumeDir: (uid, pv) => `${kubeletRootDir}/pods/${uid}/volumes/kubernetes.io~csi/${pv}/mount`,
-      metricsTargets: () => metricsTargets(backend, opencsp.metricsPorts),
+      metricsTargets: () => metricsTargets(fixture, opencsp.metricsPorts),
       podDevicePath: (uid, pv) => `${kubeletRootDir}/plugins/kubernetes.io/csi/volumeDevices/publish/${pv}/${uid}`,
       async leftovers() {
-        const lines = await backend.audit();
+        const lines = await fixture.audit();
         const mounts = await current.node.namespace.mountsUnder(kubeletRootDir);
         // kubelet bind-mounts its root dir onto itself (shared propagation); everything below is ours.
         for (const m of mounts.filter((x) => x.target !== kubeletRootDir)) {
           lines.push(`mount ${m.target} (${m.fstype} ${m.source})`);
         }
-        for (const l of await loopsUnder(backend.luns.dataDir)) {
+        for (const l of await loopsUnder(fixture.luns.dataDir)) {
           lines.push(`loop device ${l.device} → ${l.file}`);
         }
         lines.push(...(await apiLeftovers(kube)));
         return lines;
       },
-      decommissionNode: (name) => backend.removeHost(name ?? current.node.name),
+      decommissionNode: (name) => fixture.removeHost(name ?? current.node.name),
       async loseNode() {
         await current.pod.stop();
         await current.node.stop();
-        await detachLoopsUnder(backend.luns.dataDir);
+        await detachLoopsUnder(fixture.luns.dataDir);
         dropSessions(current.initiatorName);
       },
       async joinNode(name) {

@@ -1,9 +1,11 @@
 // The pieces of the real-cluster suite's pod runtime that are plain logic: kubelet's env and
 // $(VAR) rules, the container script (mounts, propagation, user, capabilities), the node's mount
-// table, and the chart values the suite installs with (valid against values.schema.json).
+// table, the CSP's Service mapped onto its process, and the chart values the suite installs with
+// (valid against values.schema.json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToolchain, Helm } from '../../src/chart/helm.js';
 import { containerScript, shellQuote } from '../../src/kube/container.js';
+import { onServicePort, serviceHosts } from '../../src/kube/csp-pod.js';
 import { parseMountinfoLine } from '../../src/kube/node-namespace.js';
 import { valuesFor } from '../../src/kube/opencsp.js';
 import { containerArgs, containerEnv, expandVars } from '../../src/kube/pod-spec.js';
@@ -109,6 +111,31 @@ describe('container script', () => {
   });
 });
 
+describe("the CSP's Service on its process", () => {
+  const csp = {
+    name: 'csp',
+    image: 'ghcr.io/opencsp/csp-truenas:1.0.0',
+    args: ['--host=0.0.0.0', '--port=8080', '--metrics-address=127.0.0.1:9811'],
+    ports: [{ name: 'https', containerPort: 8080 }],
+  };
+
+  it('listens on loopback at the Service port its named targetPort maps to', () => {
+    const served = onServicePort(csp, { ports: [{ name: 'https', port: 41000, targetPort: 'https' }] });
+    expect(served.args).toEqual(['--host=127.0.0.1', '--port=41000', '--metrics-address=127.0.0.1:9811']);
+    expect(() => onServicePort(csp, { ports: [{ port: 41000, targetPort: 'http' }] })).toThrow(/no port named http/);
+    expect(() => onServicePort(csp, { ports: [{ port: 41000, targetPort: 9000 }] })).toThrow(/--port=9000/);
+  });
+
+  it('resolves every name the cluster DNS gives the Service to loopback', () => {
+    expect(Object.keys(serviceHosts('opencsp-csp-truenas', 'kube-system'))).toEqual([
+      'opencsp-csp-truenas',
+      'opencsp-csp-truenas.kube-system',
+      'opencsp-csp-truenas.kube-system.svc',
+      'opencsp-csp-truenas.kube-system.svc.cluster.local',
+    ]);
+  });
+});
+
 describe('node mount table', () => {
   it('reads the mount point, filesystem type and source, unescaping spaces', () => {
     expect(
@@ -135,7 +162,7 @@ describe.skipIf(missing !== undefined)(
       await helm?.dispose();
     });
 
-    it('pass values.schema.json for both arrays', async () => {
+    it('pass values.schema.json for both arrays, with the CSP enabled and its Service in the backend Secret', async () => {
       for (const [prefix, parameters] of [
         ['truenas', { compression: 'LZ4', volblocksize: '16K' }],
         ['synology', { location: 'volume1', provisioning: 'thin' }],
@@ -145,21 +172,26 @@ describe.skipIf(missing !== undefined)(
             prefix,
             parameters,
             logLevel: 'info',
-            cspCa: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
-            secrets: {
-              backend: '127.0.0.1:1',
-              username: 'u',
-              password: 'p',
-              serviceName: '127.0.0.1',
-              servicePort: '2',
-            },
+            cspValues: { env: { EXAMPLE: '1' }, plaintextArrays: ['127.0.0.1:1'] },
+            secrets: { backend: '127.0.0.1:1', username: 'u', password: 'p' },
           },
           { controller: 40001, node: 40002, registrar: 40003 },
+          undefined,
+          { service: 40004, metrics: 40005 },
         );
         const file = await helm.valuesFile(`${prefix}.json`, JSON.stringify(values));
         // helm validates the merged values against values.schema.json; a violation fails the render.
         const render = await helm.render({ valueFiles: [file], kubeVersion: 'v1.35.6' });
         expect(render.objects.some((o) => o.object.kind === 'DaemonSet')).toBe(true);
+        const secret = render.objects.find(
+          (o) => o.object.kind === 'Secret' && o.object.metadata.name === `${prefix}-backend`,
+        );
+        expect(
+          (secret?.object as unknown as { stringData?: Record<string, string> } | undefined)?.stringData,
+        ).toMatchObject({
+          serviceName: `opencsp-csp-${prefix}`,
+          servicePort: '40004',
+        });
       }
     });
   },

@@ -44,13 +44,25 @@ export function installScenario(ctx: ScenarioContext): void {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
     expect(cmdline.slice(1)).toEqual(loopbackArgs(stored ?? []));
     expect(cmdline).toContain(`--http-endpoint=127.0.0.1:${opencsp.metricsPorts.provisioner}`);
-    // Both drivers run on the Node the images ship (service-node.ts), not on the test's Node: the
-    // program of each process is that file (its path reads through the container's root).
+    // Both drivers and the CSP run on the Node the images ship (service-node.ts), not on the
+    // test's Node: the program of each process is that file (its path reads through the container's root).
     const runtime = await stat(serviceNode().path);
-    for (const pod of [opencsp.controller, opencsp.node]) {
-      const exe = await stat(`/proc/${pod.containers.get('csi-driver')?.pid}/exe`);
-      expect([exe.dev, exe.ino], `${pod.name} csi-driver`).toEqual([runtime.dev, runtime.ino]);
+    for (const [pod, container] of [
+      [opencsp.controller, 'csi-driver'],
+      [opencsp.node, 'csi-driver'],
+      [opencsp.csp, 'csp'],
+    ] as const) {
+      const exe = await stat(`/proc/${pod.containers.get(container)?.pid}/exe`);
+      expect([exe.dev, exe.ino], `${pod.name} ${container}`).toEqual([runtime.dev, runtime.ino]);
     }
+    // The CSP runs the stored args of its Deployment (listening on its Service's port, csp-pod.ts)
+    // as the chart's non-root user, serving the certificate Helm generated for its Service.
+    const cspPid = opencsp.csp.containers.get('csp')?.pid;
+    const cspArgs = (await readFile(`/proc/${cspPid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
+    expect(cspArgs).toEqual(
+      expect.arrayContaining(['--cert-file=/etc/opencsp/tls/tls.crt', '--key-file=/etc/opencsp/tls/tls.key']),
+    );
+    expect((await readFile(`/proc/${cspPid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('65532');
     task.meta.serviceNode = serviceNode().version;
     // The sidecars authenticate with the controller ServiceAccount's token (in-cluster config).
     const token = await readFile(
@@ -108,8 +120,9 @@ const dnsNames = (crt: X509Certificate) =>
     .sort();
 
 /**
- * Run after every other scenario: the upgrades enable chart CSPs (their Deployments only exist
- * in the apiserver; no controller makes their pods) and the uninstall removes the driver's objects.
+ * Run after every other scenario: the upgrades change the release (the running pods keep the
+ * templates they were started from; no controller makes new ones) and the uninstall removes the
+ * driver's objects.
  */
 export function releaseScenarios(ctx: ScenarioContext): void {
   it('helm upgrade: a StorageClass the upgrade adds provisions a volume; the generated CSP CA and certificate are kept (lookup), re-signed only for new Service names', async () => {
@@ -117,11 +130,10 @@ export function releaseScenarios(ctx: ScenarioContext): void {
     const base = opencsp.values;
     const added = `${opencsp.classes.ext4}-upgraded`;
     const first = base.storageClasses[0];
-    const withCsp = {
-      ...base,
-      storageClasses: [...base.storageClasses, { ...first, name: added }],
-      csps: { truenas: { enabled: true } },
-    };
+    // The release runs the array's CSP from the install on; the other CSP joins in revision 4.
+    const own = Object.keys(base.csps)[0] as 'truenas' | 'synology';
+    const other = own === 'truenas' ? 'synology' : 'truenas';
+    const withCsp = { ...base, storageClasses: [...base.storageClasses, { ...first, name: added }] };
     const upgrade = async (values: unknown, revision: number) => {
       const file = await opencsp.helm.valuesFile(`upgrade-${revision}.json`, values);
       expect(await opencsp.helm.upgrade([file])).toMatchObject({ revision, status: 'deployed' });
@@ -141,17 +153,17 @@ export function releaseScenarios(ctx: ScenarioContext): void {
           | undefined
       )?.data ?? {};
     const generated = { ca: await secret('opencsp-csp-ca'), tls: await secret('opencsp-csp-tls') };
-    expect(dnsNames(new X509Certificate(pem(generated.tls['tls.crt'] ?? '')))).toEqual(serviceNames('truenas').sort());
+    expect(dnsNames(new X509Certificate(pem(generated.tls['tls.crt'] ?? '')))).toEqual(serviceNames(own).sort());
     await upgrade(withCsp, 3);
     expect({ ca: await secret('opencsp-csp-ca'), tls: await secret('opencsp-csp-tls') }).toEqual(generated);
 
-    await upgrade({ ...withCsp, csps: { truenas: { enabled: true }, synology: { enabled: true } } }, 4);
+    await upgrade({ ...withCsp, csps: { ...base.csps, [other]: { enabled: true } } }, 4);
     const grown = { ca: await secret('opencsp-csp-ca'), tls: await secret('opencsp-csp-tls') };
     expect(grown.ca).toEqual(generated.ca);
     const ca = new X509Certificate(pem(grown.ca['ca.crt'] ?? ''));
     const resigned = new X509Certificate(pem(grown.tls['tls.crt'] ?? ''));
     expect(resigned.verify(ca.publicKey)).toBe(true);
-    expect(dnsNames(resigned)).toEqual([...serviceNames('truenas'), ...serviceNames('synology')].sort());
+    expect(dnsNames(resigned)).toEqual([...serviceNames(own), ...serviceNames(other)].sort());
   });
 
   it("helm uninstall: none of the release's objects is left, nor helm's record of it", async () => {

@@ -110,7 +110,9 @@ export function volumeScenarios(ctx: ScenarioContext): void {
     const [parameter, value] = entry;
     const configKey = parameter.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
     const onArray = async (id: string) =>
-      String((await volumeThroughCsp(backend.secrets, id)).config?.[configKey] ?? '').toLowerCase();
+      String(
+        (await volumeThroughCsp(backend.secrets, id, opencsp.cspHandle.access)).config?.[configKey] ?? '',
+      ).toLowerCase();
     await kube.createPvc({ name: 'modify', storageClassName: opencsp.classes.ext4, size: ctx.sizes().small });
     const { pv } = await kube.boundPvc('modify');
     const id = pv.spec.csi?.volumeHandle as string;

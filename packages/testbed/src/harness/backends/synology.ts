@@ -7,15 +7,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Host } from '@opencsp/csp-spec';
 import { parseOptions } from '@opencsp/csp-spec/options';
 import { buildSynologyCsp, optionTable, type SynologyCsp, type SynologyOptions } from '@opencsp/csp-synology';
 import { type Logger, pino } from 'pino';
 import { writeServingFiles } from '../../common/index.js';
 import { codes, DsmSimulator, type DsmSimulatorOptions, defaultAdmin, type ScriptedFault } from '../../dsm/index.js';
-import { removeHostThroughCsp } from './csp-admin.js';
+import { harnessAccess, removeHostThroughCsp } from './csp-admin.js';
 import { lunUuidOf, synologyLuns } from './synology-luns.js';
-import { reachableInitiators } from './synology-reach.js';
-import type { BackendFixture, CreateFault, HostView, LunSource } from './types.js';
+import { type KnownNode, reachableInitiators } from './synology-reach.js';
+import type { BackendFixture, CreateFault, CspHandle, HostView, LunSource } from './types.js';
 
 export interface SynologyBackendOptions {
   /** Synology model the simulator plays (default DS923+: 256 LUNs, 128 targets). */
@@ -106,85 +107,114 @@ export async function synologyBackend(options: SynologyBackendOptions = {}): Pro
       serviceName: '127.0.0.1',
       servicePort: String(port),
     };
-    const registered = () => csp.provider.shared.hosts;
-    return {
-      name: `synology-${sim.state.model.model}`,
-      sim,
-      get csp() {
-        return csp;
-      },
-      port,
-      secrets,
-      parameters: { location: 'volume1', provisioning: 'thin' },
-      // DSM's smallest LUN; csp-synology rounds smaller requests up.
-      minVolumeSize: 1024 ** 3,
-      // One target per node; DSM numbers a target's LUNs from 1.
-      layout: { targetScope: 'group', firstLunId: 1 },
-      createFaults: Object.keys(plannedCreateFailures) as CreateFault[],
-      failNextCreate(fault) {
-        const failure = plannedCreateFailures[fault];
-        if (!failure) {
-          throw new Error(`the Synology backend cannot make DSM answer ${fault}`);
-        }
-        sim.failNext(1, failure, /^SYNO\.Core\.ISCSI\.LUN\.create$/);
-      },
-      async audit() {
-        const { leaks } = await sim.audit();
-        return [
-          ...leaks,
-          ...sim.portalSessions().map((s) => `iscsi session ${s.initiator} → ${s.target}`),
-          ...registered()
-            .list(sim.serial)
-            .map((h) => `host ${h.uuid} registered with the CSP (${(h.iqns ?? []).join(',')})`),
-        ];
+    const hosts = async (): Promise<SynologyHost[]> => {
+      const registry = csp.provider.shared.hosts;
+      return registry.list(sim.serial).map((h) => ({ ...h, chap: registry.get(sim.serial, h.uuid)?.chap }));
+    };
+    const handle: SynologyCspHandle = {
+      access: await harnessAccess(secrets),
+      get metricsUrl() {
+        return csp.metricsUrl;
       },
       async restart() {
         await csp.shutdown();
         csp = await build();
         await csp.app.listen({ host: '127.0.0.1', port });
       },
-      arrayLogins: () => sim.calls.byMethod()['SYNO.API.Auth.login'] ?? 0,
-      async volumeCount() {
-        const prefix = settings.namePrefix;
-        return [...sim.state.luns.values()].filter((l) => l.name.startsWith(prefix) && l.deletingUntil === undefined)
-          .length;
-      },
-      async host(uuid): Promise<HostView | undefined> {
-        const found = registered().get(sim.serial, uuid)?.host;
-        return found && { uuid, iqns: found.iqns ?? [], chapUser: found.chap_user, networks: found.networks };
-      },
-      async initiatorsOf(volumeId) {
-        const uuid = lunUuidOf(sim, volumeId);
-        const nodes = registered()
-          .list(sim.serial)
-          .map((h) => ({ iqns: h.iqns ?? [], chap: registered().get(sim.serial, h.uuid)?.chap }));
-        return uuid === undefined ? [] : reachableInitiators(sim, nodes, uuid);
-      },
-      removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
-      luns: synologyLuns(sim),
-      get metricsUrl() {
-        return csp.metricsUrl;
-      },
-      async backingFile(publishContext) {
-        const lookup = lookupOf(publishContext);
-        const file = sim.backingFile(lookup);
-        if (!file) {
-          throw new Error(`the DSM simulator has no published LUN for ${JSON.stringify(lookup)}`);
-        }
-        return file;
-      },
-      async stop() {
-        try {
-          await csp.shutdown();
-        } finally {
-          await sim.close();
-          await rm(dir, { recursive: true, force: true });
-        }
-      },
+      hosts,
     };
+    const stop = async () => {
+      try {
+        await csp.shutdown();
+      } finally {
+        await sim.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+    // The CSP is replaced by `restart()`: `csp` stays a getter (Object.assign would copy its value).
+    return Object.defineProperties(synologyFixture(sim, secrets, settings.namePrefix, handle, stop), {
+      sim: { value: sim, enumerable: true },
+      csp: { get: () => csp, enumerable: true },
+      port: { value: port, enumerable: true },
+    }) as SynologyBackend;
   } catch (err) {
     await sim.close();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A host as the CSP keeps it, with its CHAP secrets where the test can read them (in-process). */
+export type SynologyHost = Host & { chap?: KnownNode['chap'] };
+
+/** csp-synology keeps host registrations in its memory: the fixture asks the CSP for them. */
+export interface SynologyCspHandle extends CspHandle {
+  hosts(): Promise<SynologyHost[]>;
+}
+
+/**
+ * The fixture of a DSM simulator with a csp-synology in front of it, wherever that CSP runs:
+ * `secrets` are what a StorageClass secret holds for it, `stop` ends what the caller started.
+ */
+export function synologyFixture(
+  sim: DsmSimulator,
+  secrets: Record<string, string>,
+  namePrefix: string,
+  csp: SynologyCspHandle,
+  stop: () => Promise<void>,
+): BackendFixture & { readonly luns: LunSource; backingFile(publishContext: Record<string, string>): Promise<string> } {
+  return {
+    name: `synology-${sim.state.model.model}`,
+    secrets,
+    parameters: { location: 'volume1', provisioning: 'thin' },
+    // DSM's smallest LUN; csp-synology rounds smaller requests up.
+    minVolumeSize: 1024 ** 3,
+    // One target per node; DSM numbers a target's LUNs from 1.
+    layout: { targetScope: 'group', firstLunId: 1 },
+    createFaults: Object.keys(plannedCreateFailures) as CreateFault[],
+    failNextCreate(fault) {
+      const failure = plannedCreateFailures[fault];
+      if (!failure) {
+        throw new Error(`the Synology backend cannot make DSM answer ${fault}`);
+      }
+      sim.failNext(1, failure, /^SYNO\.Core\.ISCSI\.LUN\.create$/);
+    },
+    async audit() {
+      const { leaks } = await sim.audit();
+      return [
+        ...leaks,
+        ...sim.portalSessions().map((s) => `iscsi session ${s.initiator} → ${s.target}`),
+        ...(await csp.hosts()).map((h) => `host ${h.uuid} registered with the CSP (${(h.iqns ?? []).join(',')})`),
+      ];
+    },
+    restart: () => csp.restart(),
+    arrayLogins: () => sim.calls.byMethod()['SYNO.API.Auth.login'] ?? 0,
+    async volumeCount() {
+      return [...sim.state.luns.values()].filter((l) => l.name.startsWith(namePrefix) && l.deletingUntil === undefined)
+        .length;
+    },
+    async host(uuid): Promise<HostView | undefined> {
+      const found = (await csp.hosts()).find((h) => h.uuid === uuid);
+      return found && { uuid, iqns: found.iqns ?? [], chapUser: found.chap_user, networks: found.networks };
+    },
+    async initiatorsOf(volumeId) {
+      const uuid = lunUuidOf(sim, volumeId);
+      const nodes = (await csp.hosts()).map((h) => ({ iqns: h.iqns ?? [], chap: h.chap }));
+      return uuid === undefined ? [] : reachableInitiators(sim, nodes, uuid);
+    },
+    removeHost: (uuid) => removeHostThroughCsp(secrets, uuid, csp.access),
+    luns: synologyLuns(sim),
+    get metricsUrl() {
+      return csp.metricsUrl;
+    },
+    async backingFile(publishContext) {
+      const lookup = lookupOf(publishContext);
+      const file = sim.backingFile(lookup);
+      if (!file) {
+        throw new Error(`the DSM simulator has no published LUN for ${JSON.stringify(lookup)}`);
+      }
+      return file;
+    },
+    stop,
+  };
 }

@@ -5,10 +5,10 @@
 import { userProperty } from '@opencsp/csp-truenas';
 import type { Logger } from 'pino';
 import { type LeakAudit, type PlannedFailure, startTrueNasStack, type TrueNasStack } from '../../truenas/index.js';
-import type { TrueNasSimulatorOptions } from '../../truenas/simulator.js';
-import { removeHostThroughCsp } from './csp-admin.js';
+import type { TrueNasSimulator, TrueNasSimulatorOptions } from '../../truenas/simulator.js';
+import { harnessAccess, removeHostThroughCsp } from './csp-admin.js';
 import { truenasLuns } from './truenas-luns.js';
-import type { BackendFixture, CreateFault, LunSource } from './types.js';
+import type { BackendFixture, CreateFault, CspHandle, LunSource } from './types.js';
 
 export interface TrueNasBackend extends BackendFixture {
   readonly stack: TrueNasStack;
@@ -62,19 +62,39 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
     ...(options.logger ? { logger: options.logger } : {}),
     cspArgs: ['--response-validation', 'strict', ...(options.cspArgs ?? [])],
   });
-  const { sim } = stack;
-  const port = new URL(stack.baseUrl).port;
   const secrets = {
-    backend: sim.address,
+    backend: stack.sim.address,
     ...stack.credentials,
     serviceName: '127.0.0.1',
-    servicePort: port,
+    servicePort: new URL(stack.baseUrl).port,
   };
+  const csp: CspHandle = {
+    access: await harnessAccess(secrets),
+    get metricsUrl() {
+      return stack.csp.metricsUrl;
+    },
+    restart: () => stack.restartCsp(),
+  };
+  return Object.assign(
+    truenasFixture(stack.sim, secrets, csp, () => stack.stop()),
+    { stack },
+  );
+}
+
+/**
+ * The fixture of a TrueNAS simulator with a CSP in front of it, wherever that CSP runs: `secrets`
+ * are what a StorageClass secret holds for it, `stop` ends what the caller started.
+ */
+export function truenasFixture(
+  sim: TrueNasSimulator,
+  secrets: Record<string, string>,
+  csp: CspHandle,
+  stop: () => Promise<void>,
+): BackendFixture & { readonly luns: LunSource; datasetOf(volumeId: string): string } {
   const datasetOf = (volumeId: string) => volumeId.replaceAll('~', '/').replaceAll('+', '_');
   const { iscsi } = sim.core;
   return {
     name: 'truenas',
-    stack,
     secrets,
     parameters: { compression: 'LZ4', volblocksize: '16K' },
     // csp-truenas: one volblocksize (the parameters' 16K).
@@ -90,7 +110,7 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
     },
     datasetOf,
     audit: async () => leakLines(sim.audit()),
-    restart: () => stack.restartCsp(),
+    restart: () => csp.restart(),
     arrayLogins() {
       const calls = sim.calls.byMethod();
       return (calls['auth.login_ex'] ?? 0) + (calls['auth.login'] ?? 0) + (calls['auth.login_with_api_key'] ?? 0);
@@ -128,11 +148,11 @@ export async function truenasBackend(options: TrueNasBackendOptions = {}): Promi
         g.initiator === null ? [] : [...(iscsi.initiators.get(g.initiator)?.initiators ?? [])],
       );
     },
-    removeHost: (uuid) => removeHostThroughCsp(secrets, uuid),
+    removeHost: (uuid) => removeHostThroughCsp(secrets, uuid, csp.access),
     luns: truenasLuns(sim, datasetOf),
     get metricsUrl() {
-      return stack.csp.metricsUrl;
+      return csp.metricsUrl;
     },
-    stop: () => stack.stop(),
+    stop,
   };
 }

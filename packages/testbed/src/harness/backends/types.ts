@@ -57,6 +57,25 @@ export interface TargetLayout {
   firstLunId: number;
 }
 
+/** How the test process reaches a CSP over HTTPS (tests play the operator through it). */
+export interface CspAccess {
+  /** Base URL including `/containers/v1`. */
+  baseUrl: string;
+  /** The CA (PEM) that signed the CSP's serving certificate. */
+  ca: string;
+  /** The name its certificate carries, when the URL names the server by an address. */
+  servername?: string;
+}
+
+/** The CSP in front of a fixture's array: in the test process, or a pod's process (src/kube). */
+export interface CspHandle {
+  readonly access: CspAccess;
+  /** Where it serves its metrics, when it was started with them. */
+  readonly metricsUrl?: string | undefined;
+  /** Stops it and starts it again on the same port: every session token is lost. */
+  restart(): Promise<void>;
+}
+
 export interface BackendFixture {
   readonly name: string;
   /** StorageClass secret data for this CSP (service mode: serviceName/servicePort and backend). */
