@@ -89,9 +89,8 @@ describe('DSM transport connections', () => {
   });
 
   // An HTTP server compresses an answer only for a client that sends Accept-Encoding (node:http
-  // sends none; fetch would). DSM's answers are small but for the list calls, and those come over
-  // a LAN: inflating them would cost the CSP CPU to save bandwidth it does not lack (docs/truenas.md,
-  // "WebSocket compression").
+  // sends none; fetch would), and the CSP then spends no CPU inflating (docs/truenas.md, "WebSocket
+  // compression", "And csp-synology").
   it('asks for no compressed answers (no Accept-Encoding), so none has to be inflated', async () => {
     const { dsm, post } = await setUp(2);
     await post();
