@@ -30,6 +30,9 @@ const hostTools = [
   // scripts/packed-tools.mjs unzips Helm (the chart tests' and pnpm e2e:kube's) from the npm
   // package that carries it.
   { command: 'python3', pkg: 'python3' },
+  // The simulator's WebSocket handshake is compared with the real aiohttp the TrueNAS middleware
+  // answers upgrades with (packages/testbed/test/truenas-sim/deflate-aiohttp.test.ts).
+  { check: '/usr/bin/python3 -c "import aiohttp"', pkg: 'python3-aiohttp' },
 ];
 
 function step(title) {
@@ -46,6 +49,10 @@ function run(cmd, args, options = {}) {
 
 function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function succeeds(shellCommand) {
+  return spawnSync('sh', ['-c', shellCommand], { stdio: 'ignore' }).status === 0;
 }
 
 function checkNode() {
@@ -72,7 +79,7 @@ function ensurePnpm() {
 }
 
 function ensureHostTools() {
-  const missing = hostTools.filter((t) => !has(t.command));
+  const missing = hostTools.filter((t) => !(t.command ? has(t.command) : succeeds(t.check)));
   if (missing.length === 0) {
     console.log('host tools present');
     return;

@@ -20,15 +20,26 @@ interface FakeDsm {
   inFlight: number;
   peak: number;
   requests: number;
+  /** The Accept-Encoding of each request (undefined: none sent). */
+  acceptEncodings: Array<string | undefined>;
   /** Answers held back until released (when `hold` is set). */
   held: Array<() => void>;
   hold: boolean;
 }
 
 async function fakeDsm(): Promise<FakeDsm> {
-  const dsm = { connections: 0, inFlight: 0, peak: 0, requests: 0, held: [], hold: false } as unknown as FakeDsm;
+  const dsm = {
+    connections: 0,
+    inFlight: 0,
+    peak: 0,
+    requests: 0,
+    acceptEncodings: [],
+    held: [],
+    hold: false,
+  } as unknown as FakeDsm;
   dsm.server = createServer((req, res) => {
     dsm.requests++;
+    dsm.acceptEncodings.push(req.headers['accept-encoding']);
     dsm.inFlight++;
     dsm.peak = Math.max(dsm.peak, dsm.inFlight);
     const answer = () => {
@@ -75,6 +86,15 @@ describe('DSM transport connections', () => {
     }
     expect(dsm.peak).toBe(4);
     expect(dsm.connections).toBe(4);
+  });
+
+  // An HTTP server compresses an answer only for a client that sends Accept-Encoding (node:http
+  // sends none; fetch would), and the CSP then spends no CPU inflating (docs/truenas.md, "WebSocket
+  // compression", "And csp-synology").
+  it('asks for no compressed answers (no Accept-Encoding), so none has to be inflated', async () => {
+    const { dsm, post } = await setUp(2);
+    await post();
+    expect(dsm.acceptEncodings).toEqual([undefined]);
   });
 
   it('counts the wait for a connection against the deadline: requests that ran out of time waiting are not sent', async () => {

@@ -71,6 +71,10 @@ export class RpcConnection {
         handshakeTimeout: options.connectTimeoutMs,
         ...options.trust.tlsOptions,
         maxPayload: 256 * 1024 * 1024,
+        // No permessage-deflate: the middleware (aiohttp, compress=True) accepts it when offered and
+        // then deflates every answer however small, so each connection would carry zlib streams and
+        // every call an inflate, for frames of a few hundred bytes on a LAN (docs/truenas.md).
+        perMessageDeflate: false,
       });
       const fail = (err: Error) => {
         ws.removeAllListeners();

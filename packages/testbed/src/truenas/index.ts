@@ -6,6 +6,7 @@
 //   sim.tls?.cert                  the self-signed certificate (trust it as a CA)
 //   sim.calls                      CallCounter of every JSON-RPC method received
 //   sim.connectionCount            WebSocket connections open now (one per CSP array session)
+//   sim.deflateConnectionCount     of those, the ones that negotiated permessage-deflate (as aiohttp does)
 //   sim.core.scans                 datasets/snapshots opened by queries, iSCSI rows read by queries
 //   sim.core.iscsi.<table>.rowsRead  rows of an iSCSI table handed to the middleware (all reads)
 //   sim.recordCalls()              start logging each call's method and params (auth redacted)

@@ -211,6 +211,11 @@ export class TrueNasSimulator {
     return this.#net.wss.clients.size;
   }
 
+  /** Of those, the ones that negotiated permessage-deflate (every frame the middleware sends is deflated). */
+  get deflateConnectionCount(): number {
+    return [...this.#net.wss.clients].filter((ws) => ws.extensions.includes('permessage-deflate')).length;
+  }
+
   setFaults(settings: Partial<FaultSettings>): void {
     this.core.faults.set(settings);
   }

@@ -10,6 +10,7 @@ import type { MethodTable } from '../rpc/registry.js';
 import type { CallContext, SimCore } from '../state/core.js';
 import { resolveRelease } from '../version/releases.js';
 import { RpcConnection } from './connection.js';
+import { aiohttpDeflate, normalizeDeflateOffer } from './deflate.js';
 
 /** API directories `GET /api/versions` lists for a release (`v25.10.0` style), oldest first. */
 export function apiVersions(version: string): string[] {
@@ -40,7 +41,8 @@ export function createSimServer(
     res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found');
   };
   const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createHttpServer(onRequest);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  // permessage-deflate as aiohttp negotiates it (deflate.ts): the offer is rewritten per upgrade.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024, perMessageDeflate: aiohttpDeflate });
   const connections = new Set<RpcConnection>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -49,6 +51,7 @@ export function createSimServer(
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    normalizeDeflateOffer(req);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new RpcConnection(ws, sim, methods, {
         tls: tls !== undefined,
