@@ -8,8 +8,8 @@
 // (driver + node-driver-registrar + livenessprobe, no token). The cluster runs no Deployment,
 // ReplicaSet or DaemonSet controller (control-plane.ts), so these runs are the workloads' only pods.
 import { join } from 'node:path';
+import { serviceDir, serviceScript } from '../launch/service-entry.js';
 import { serviceNode } from '../launch/service-node.js';
-import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
 import { HelmRelease, type Release } from './helm-release.js';
@@ -214,8 +214,8 @@ function programs(cluster: Cluster, nodeDriver: Program) {
         return pod === 'node'
           ? nodeDriver
           : {
-              command: [serviceNode().path, join(repoRoot, 'packages/csi-driver/dist/main.js')],
-              workingDir: join(repoRoot, 'packages/csi-driver'),
+              command: [serviceNode().path, serviceScript('csi-driver')],
+              workingDir: serviceDir('csi-driver'),
             };
       }
       if (sidecars.has(base)) {
