@@ -13,16 +13,21 @@ export interface PromLib {
   Histogram: typeof Prom.Histogram;
 }
 
-/** The prom-client modules opencsp uses (by path inside the package). */
+/** The prom-client modules opencsp uses (by path inside the package); promClient() names each literally. */
 export const promModules = ['lib/registry', 'lib/counter', 'lib/gauge', 'lib/histogram'] as const;
 
 let loaded: PromLib | undefined;
 
 export function promClient(): PromLib {
   if (!loaded) {
+    // One literal path per call, so that the services' bundler (scripts/bundle.mjs) follows them.
     const load = createRequire(import.meta.url);
-    const [Registry, Counter, Gauge, Histogram] = promModules.map((path) => load(`prom-client/${path}`));
-    loaded = { Registry, Counter, Gauge, Histogram } as PromLib;
+    loaded = {
+      Registry: load('prom-client/lib/registry'),
+      Counter: load('prom-client/lib/counter'),
+      Gauge: load('prom-client/lib/gauge'),
+      Histogram: load('prom-client/lib/histogram'),
+    };
   }
   return loaded;
 }

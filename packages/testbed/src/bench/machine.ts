@@ -1,6 +1,7 @@
 // Where the figures come from: CPU, cores, memory, Node and the load when the run started, so a
 // reader can tell a slow machine from a slow driver.
 import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { serviceEntryKind } from '../launch/service-entry.js';
 import { describeServiceNode, serviceNode } from '../launch/service-node.js';
 
 export interface MachineInfo {
@@ -13,6 +14,8 @@ export interface MachineInfo {
   node: string;
   /** The Node.js that ran the child processes (CSPs, driver, simulators): launch/service-node.ts. */
   serviceNode: string;
+  /** Which build of the services ran: their bundles or tsc's dist/ (launch/service-entry.ts). */
+  serviceEntry: string;
   loadAverage: number[];
   note: string;
 }
@@ -28,6 +31,7 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     serviceNode: describeServiceNode(serviceNode()),
+    serviceEntry: serviceEntryKind(),
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     note:
       `Everything runs on this machine (${cores} core${cores === 1 ? '' : 's'}): simulators, CSPs, driver and the ` +
@@ -39,7 +43,7 @@ export function machineInfo(): MachineInfo {
 export function describeMachine(m: MachineInfo): string {
   return [
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform} ${m.release} ${m.arch}`,
-    `node ${m.node} (bench), children: ${m.serviceNode}; load average at start ${m.loadAverage.join(' / ')}`,
+    `node ${m.node} (bench), children: ${m.serviceNode} running the services' ${m.serviceEntry}; load average at start ${m.loadAverage.join(' / ')}`,
     m.note,
   ].join('\n');
 }

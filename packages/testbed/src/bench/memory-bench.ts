@@ -16,7 +16,7 @@ import {
   storageClass,
   testNodeId,
 } from '../harness/index.js';
-import { builtScript } from '../launch/program.js';
+import { serviceScript } from '../launch/service-entry.js';
 import { TrueNasSimulator } from '../truenas/simulator.js';
 import { GiB } from './arrays/index.js';
 import type { BenchContext, Benchmark, BenchmarkOutput } from './benchmark.js';
@@ -73,8 +73,8 @@ interface Processes {
 }
 
 async function startProcesses(ctx: BenchContext, idleTtlS: number): Promise<Processes> {
-  const cspMain = builtScript('csp-truenas', 'main.js');
-  const driverMain = builtScript('csi-driver', 'main.js');
+  const cspMain = serviceScript('csp-truenas');
+  const driverMain = serviceScript('csi-driver');
   const dir = await mkdtemp(join(tmpdir(), 'opencsp-bench-memory-'));
   ctx.scope.defer('temp dir', () => rm(dir, { recursive: true, force: true }));
   const sim = await ctx.scope.adopt('TrueNAS simulator', TrueNasSimulator.start({ tls: true, datasets: [parent] }));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeServingFiles } from '../common/index.js';
 import { builtScript } from '../launch/program.js';
+import { type ServicePackage, serviceScript } from '../launch/service-entry.js';
 import type { ArrayKind } from './arrays/index.js';
 import { NodeChild } from './child.js';
 import type { Scope } from './scope.js';
@@ -46,7 +47,7 @@ interface SimInfo {
   ca: string;
 }
 
-function cspCommand(kind: ProcessStackOptions['kind'], sim: SimInfo): { pkg: string; args: string[] } {
+function cspCommand(kind: ProcessStackOptions['kind'], sim: SimInfo): { pkg: ServicePackage; args: string[] } {
   const common = ['--host', '127.0.0.1', '--port', '0'];
   if (kind === 'truenas') {
     return {
@@ -75,7 +76,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
   await writeFile(cspCa, serving.ca);
   const csp = new NodeChild(
     command.pkg,
-    builtScript(command.pkg, 'main.js'),
+    serviceScript(command.pkg),
     [
       ...command.args,
       ...['--cert-file', serving.certFile, '--key-file', serving.keyFile],
@@ -89,7 +90,7 @@ export async function startProcessStack(options: ProcessStackOptions, scope: Sco
   const socketPath = join(dir, 'csi.sock');
   const driver = new NodeChild(
     'opencsp-csi-driver',
-    builtScript('csi-driver', 'main.js'),
+    serviceScript('csi-driver'),
     [
       ...['--endpoint', `unix://${socketPath}`, '--mode', 'controller', '--log-level', level],
       ...['--csp-ca-file', cspCa],

@@ -13,6 +13,7 @@ import type { Cleanups } from '../common/cleanups.js';
 import { removeHostThroughCsp } from '../harness/backends/csp-admin.js';
 import { type ArrayOptions, type ArrayProcesses, startArray } from '../launch/array.js';
 import { builtScript, Program } from '../launch/program.js';
+import { serviceScript } from '../launch/service-entry.js';
 import { describeServiceNode, serviceNode } from '../launch/service-node.js';
 import { killGroup, spawnTied } from '../launch/spawn.js';
 import { detachLoopsUnder, loopsUnder, mountsUnder, unmountUnder } from '../loop/index.js';
@@ -72,7 +73,7 @@ export const nodeName = (array: ArrayProcesses) => `sanity-${array.backend}`;
 function startController(dir: string, array: ArrayProcesses, secretDir: string, maxVolumes: number): Program {
   return new Program({
     name: 'csi-driver (controller)',
-    script: builtScript('csi-driver', 'main.js'),
+    script: serviceScript('csi-driver'),
     args: [
       '--mode',
       'controller',

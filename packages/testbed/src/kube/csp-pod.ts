@@ -8,11 +8,10 @@
 // `--port=<targetPort>` becomes `--port=<Service port>`, `--host=0.0.0.0` becomes 127.0.0.1).
 // The CSP counts as up when its readinessProbe (HTTPS /readyz) answers, as kubelet would probe it.
 import { request } from 'node:https';
-import { join } from 'node:path';
 import type { CspHandle } from '../harness/backends/types.js';
+import { serviceDir, serviceScript } from '../launch/service-entry.js';
 import { serviceNode } from '../launch/service-node.js';
 import type { KubeCsp } from './arrays.js';
-import { repoRoot } from './binaries.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { type PodRunInput, type RunningPod, runPod } from './pod-runner.js';
 import type { ContainerSpec, PodSpec } from './pod-spec.js';
@@ -104,8 +103,8 @@ export async function runCspPod(input: CspPodInput): Promise<CspPod> {
     name,
     spec: { ...template, containers: [served] },
     program: () => ({
-      command: [serviceNode().path, join(repoRoot, `packages/csp-${input.csp}/dist/main.js`)],
-      workingDir: join(repoRoot, `packages/csp-${input.csp}`),
+      command: [serviceNode().path, serviceScript(`csp-${input.csp}`)],
+      workingDir: serviceDir(`csp-${input.csp}`),
     }),
   });
   const ready = served.readinessProbe?.httpGet;

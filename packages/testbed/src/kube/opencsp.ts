@@ -12,9 +12,9 @@
 // DaemonSet controller (control-plane.ts), so these runs are the workloads' only pods.
 import { join } from 'node:path';
 import type { CspHandle } from '../harness/backends/types.js';
+import { serviceDir, serviceScript } from '../launch/service-entry.js';
 import { serviceNode } from '../launch/service-node.js';
 import type { KubeCsp } from './arrays.js';
-import { repoRoot } from './binaries.js';
 import type { KubeObject } from './client.js';
 import type { Cluster, ClusterNode } from './cluster.js';
 import { runCspPod, serviceHosts } from './csp-pod.js';
@@ -238,8 +238,8 @@ function programs(cluster: Cluster, nodeDriver: Program) {
         return pod === 'node'
           ? nodeDriver
           : {
-              command: [serviceNode().path, join(repoRoot, 'packages/csi-driver/dist/main.js')],
-              workingDir: join(repoRoot, 'packages/csi-driver'),
+              command: [serviceNode().path, serviceScript('csi-driver')],
+              workingDir: serviceDir('csi-driver'),
             };
       }
       if (sidecars.has(base)) {

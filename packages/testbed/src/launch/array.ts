@@ -14,6 +14,7 @@ import { type Cleanups, writeServingFiles } from '../common/index.js';
 import { leakLines } from '../harness/backends/truenas.js';
 import type { LeakAudit } from '../truenas/index.js';
 import { builtScript, Program } from './program.js';
+import { serviceScript } from './service-entry.js';
 
 export const arrayBackends = ['truenas', 'synology'] as const;
 export type ArrayBackend = (typeof arrayBackends)[number];
@@ -73,7 +74,7 @@ async function startTrueNas(dir: string, password: string, programs: Program[], 
     programs,
     simulatorUrl: `https://127.0.0.1:${port}`,
     simulatorCaFile: line.certificate,
-    cspScript: builtScript('csp-truenas', 'main.js'),
+    cspScript: serviceScript('csp-truenas'),
     cspArgs: ['--array', `127.0.0.1:${port}`, '--parent-datasets', 'tank/k8s', '--tls-ca-file', line.certificate],
     backendAddress: `127.0.0.1:${port}`,
     username: 'truenas_admin',
@@ -98,7 +99,7 @@ async function startDsm(dir: string, password: string, programs: Program[], o: A
     programs,
     simulatorUrl: line.url,
     simulatorCaFile: line.certificate,
-    cspScript: builtScript('csp-synology', 'main.js'),
+    cspScript: serviceScript('csp-synology'),
     cspArgs: ['--dsm-url', line.url, '--dsm-ca-file', line.certificate],
     backendAddress: line.url,
     username: 'admin',

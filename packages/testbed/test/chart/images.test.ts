@@ -38,18 +38,17 @@ describe('image build files', () => {
   const driver = read('build/csi-driver.Dockerfile');
   const csp = read('build/csp.Dockerfile');
 
-  it('start the driver and the CSPs through their package entry points', () => {
-    expect(binOf('csi-driver')).toBe('./dist/main.js');
-    expect(finalStage(driver)).toContain('ENTRYPOINT ["node", "dist/main.js"]');
-    for (const name of ['csp-truenas', 'csp-synology']) {
+  it('ship the bundle of the driver and of each CSP (scripts/bundle.mjs), started from its main.js', () => {
+    // The bundle is built from the package's entry point (dist/main.js) and keeps its name.
+    for (const name of ['csi-driver', 'csp-truenas', 'csp-synology']) {
       expect(binOf(name)).toBe('./dist/main.js');
     }
-    expect(finalStage(csp)).toContain('ENTRYPOINT ["node", "dist/main.js"]');
-  });
-
-  it('build pruned production packages with pnpm deploy', () => {
-    expect(driver).toContain('pnpm --filter @opencsp/csi-driver deploy --prod');
-    expect(csp).toContain(`pnpm --filter "@opencsp/csp-\${CSP}" deploy --prod`);
+    expect(driver).toContain('&& node scripts/bundle.mjs csi-driver');
+    expect(finalStage(driver)).toContain('COPY --from=build /src/packages/csi-driver/bundle ./');
+    expect(finalStage(driver)).toContain('ENTRYPOINT ["node", "main.js"]');
+    expect(csp).toContain(`&& node scripts/bundle.mjs "csp-\${CSP}"`);
+    expect(finalStage(csp)).toContain(`COPY --from=build --chown=0:0 "/src/packages/csp-\${CSP}/bundle" ./`);
+    expect(finalStage(csp)).toContain('ENTRYPOINT ["node", "main.js"]');
   });
 
   it('ship the host tools the node plugin needs in direct mode', () => {
@@ -111,5 +110,6 @@ describe('image build files', () => {
     const ignore = read('.dockerignore').split('\n');
     expect(ignore).toContain('**/node_modules');
     expect(ignore).toContain('**/dist');
+    expect(ignore).toContain('packages/*/bundle');
   });
 });

@@ -19,7 +19,7 @@ import {
   testPki,
   writeServingFiles,
 } from '../../src/common/index.js';
-import { builtScript } from '../../src/launch/program.js';
+import { serviceScript } from '../../src/launch/service-entry.js';
 
 const run = promisify(execFile);
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -113,10 +113,10 @@ describe('CSP programs serve HTTPS unless told otherwise', () => {
   const programs = [
     { name: 'csp-truenas', args: ['--array', '127.0.0.1:1', '--parent-datasets', 'tank/k8s'] },
     { name: 'csp-synology', args: [] },
-  ];
+  ] as const;
   for (const { name, args } of programs) {
     it(`${name} refuses to start without --cert-file/--key-file or an explicit --plain-http`, async () => {
-      const failure = await run(process.execPath, [builtScript(name, 'main.js'), ...args, '--port', '0'], {
+      const failure = await run(process.execPath, [serviceScript(name), ...args, '--port', '0'], {
         env: { PATH: process.env.PATH ?? '' },
         timeout: 30_000,
       }).catch((err: { code?: number; stderr?: string }) => err);

@@ -1,12 +1,12 @@
-// A CSP as its own process (the built `main.js`), serving HTTPS with the test CA's certificate on
+// A CSP as its own process (its bundle's `main.js`, launch/service-entry.ts), serving HTTPS with the test CA's certificate on
 // 127.0.0.1, that a test can kill with SIGKILL in the middle of its work and start again on the
 // same port: a crash, not a graceful restart, so array work in flight is cut off half-way.
 import { NodeChild } from '../../src/bench/child.js';
 import type { ServingFiles } from '../../src/common/index.js';
-import { builtScript } from '../../src/launch/program.js';
+import { serviceScript } from '../../src/launch/service-entry.js';
 
 export class CspProcess {
-  readonly #program: string;
+  readonly #program: 'csp-truenas' | 'csp-synology';
   readonly #args: string[];
   readonly #serving: ServingFiles;
   #child: NodeChild | undefined;
@@ -25,7 +25,7 @@ export class CspProcess {
   }
 
   async start(): Promise<void> {
-    const child = new NodeChild(this.#program, builtScript(this.#program, 'main.js'), [
+    const child = new NodeChild(this.#program, serviceScript(this.#program), [
       ...['--host', '127.0.0.1', '--port', String(this.#port), '--log-level', 'info'],
       ...['--cert-file', this.#serving.certFile, '--key-file', this.#serving.keyFile],
       ...this.#args,

@@ -13,7 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessType } from '../../../csi-sanity/matrix.js';
 import { type NodeStarter, nodeName, runCombination } from '../../../csi-sanity/run.js';
-import { builtScript, Program } from '../../../launch/program.js';
+import { Program } from '../../../launch/program.js';
+import { serviceScript } from '../../../launch/service-entry.js';
 
 /** What the VM run selects from csi-sanity: the node service, with the controller calls it makes. */
 export const VM_SANITY_FOCUS = 'Node Service';
@@ -26,7 +27,7 @@ const READY_MS = 600_000;
 export const iscsiNode: NodeStarter = (dir, array, maxVolumes) =>
   new Program({
     name: 'csi-driver (node)',
-    script: builtScript('csi-driver', 'main.js'),
+    script: serviceScript('csi-driver'),
     args: [
       // The node name the run's leftovers check deregisters from the array (as the loop node's).
       ...['--mode', 'node', '--endpoint', `unix://${join(dir, 'node.sock')}`, '--node-name', nodeName(array)],
