@@ -73,11 +73,7 @@ export function mallocArenas(smaps: string): MallocArenas {
     const next = mappings[i + 1];
     const full = m.end - m.start === heapSize;
     const withReserve =
-      next !== undefined &&
-      next.anonymous &&
-      next.perms === '---p' &&
-      next.start === m.end &&
-      next.end - m.start === heapSize;
+      next?.anonymous === true && next.perms === '---p' && next.start === m.end && next.end - m.start === heapSize;
     if (full || withReserve) {
       result.threadKiB += m.rssKiB;
       result.threadHeaps += 1;
