@@ -12,14 +12,17 @@
 //   only after start-up, the driver and the CSPs grew by 23-28 MiB over 10,000 CSI operations
 //   instead of 9-13. In exchange it about halves the CPU of the request path once warm (Node 20:
 //   one gRPC unary call 1.25 -> 0.6 ms, one HTTPS request 0.68 -> 0.47 ms, client and server
-//   together; docs/benchmarks.md). The services run without it; an operator who would rather
-//   spend memory than CPU sets `OPENCSP_V8_FLAGS=--opt`.
+//   together; docs/benchmarks.md). On Node 24.22 with Maglev off it started 6-8 MiB larger and
+//   grew 10.4-13.7 MiB instead of 8.3-11, with or without MALLOC_ARENA_MAX=1. The services run
+//   without it; an operator who would rather spend memory than CPU sets `OPENCSP_V8_FLAGS=--opt`.
 // - Mid-tier compiler (Maglev, on by default since Node 22; off in Node 20): on Node 24.22 the
-//   services grew by 11-28 MiB over 10,000 CSI operations with it (mostly memory outside V8's heap,
-//   likely what its compile jobs leave in malloc's per-thread arenas) and by 7.5-11 without it; the
+//   services grew by 11-28 MiB over 10,000 CSI operations with it and by 7.5-11 without it; the
 //   driver's CPU per RPC moved within this machine's noise (all four kinds of RPC together 9.5-12.7
 //   ms with it, 11.9-13.0 without; docs/benchmarks.md, "On the shipped runtime (Node 24)"). So it
-//   is off where it is on by default; `OPENCSP_V8_FLAGS=--maglev` turns it on.
+//   is off where it is on by default; `OPENCSP_V8_FLAGS=--maglev` turns it on. The extra memory is
+//   glibc malloc's, about half in the per-thread arenas V8's compile threads use (measured in
+//   /proc/PID/smaps); capping the arenas (MALLOC_ARENA_MAX=1) moves it into the main arena instead
+//   of saving it, so that is not a default either (docs/benchmarks.md, "glibc's malloc arenas").
 //
 // - Heap sizing (`--optimize-for-size`): V8 grows and keeps the old generation for speed; with
 //   it, V8 sizes the heap for memory (smaller growth steps, more compaction). Over 10,000 CSI

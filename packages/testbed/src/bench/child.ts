@@ -3,8 +3,10 @@
 // with --expose-gc), CPU-time requests and the time spent waiting for answers to its own HTTP
 // requests (diagnostics_channel) over the IPC channel, and exits when the parent goes away.
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { serviceNode } from '../launch/service-node.js';
 import { spawnTied } from '../launch/spawn.js';
+import { mallocArenas } from './malloc-arenas.js';
 import { toMiB } from './memory.js';
 
 const probe = `
@@ -58,6 +60,11 @@ export interface ChildMemory {
   rssFileMiB: number;
   /** Physical size of each V8 heap space (new_space, old_space, code_space, ...). */
   spacesMiB: Record<string, number>;
+  /** Resident in glibc malloc's main arena and in its per-thread arenas (Linux; 0 elsewhere or on musl). */
+  mallocMainMiB: number;
+  mallocThreadMiB: number;
+  /** How many per-thread arena heaps (64 MiB regions) the process has mapped. */
+  mallocThreadHeaps: number;
 }
 
 interface MemoryMessage {
@@ -81,6 +88,21 @@ function childMemory(m: MemoryMessage): ChildMemory {
     rssAnonMiB: toMiB(m.rssAnon ?? 0),
     rssFileMiB: toMiB(m.rssFile ?? 0),
     spacesMiB: Object.fromEntries(Object.entries(m.spaces ?? {}).map(([k, v]) => [k, toMiB(v)])),
+    mallocMainMiB: 0,
+    mallocThreadMiB: 0,
+    mallocThreadHeaps: 0,
+  };
+}
+
+/** The child's malloc arenas, read from outside right after it answered a memory request. */
+async function withArenas(pid: number | undefined, memory: ChildMemory): Promise<ChildMemory> {
+  const smaps = pid === undefined ? '' : await readFile(`/proc/${pid}/smaps`, 'utf8').catch(() => '');
+  const arenas = mallocArenas(smaps);
+  return {
+    ...memory,
+    mallocMainMiB: toMiB(arenas.mainKiB * 1024),
+    mallocThreadMiB: toMiB(arenas.threadKiB * 1024),
+    mallocThreadHeaps: arenas.threadHeaps,
   };
 }
 
@@ -191,7 +213,7 @@ export class NodeChild {
       }, 10_000);
       this.#pending.set(id, (m) => {
         clearTimeout(timer);
-        resolve(m);
+        withArenas(this.#child.pid, m).then(resolve, reject);
       });
       this.#child.send({ type: 'memory', id, gc });
     });

@@ -323,7 +323,9 @@ export const memoryBenchmark: Benchmark = {
       ]),
       table(`Where the RSS growth over ${opsTotal} CSI operations is (MiB)`, growthColumns, growth, [
         'V8 spaces: physical size after a full GC. Outside V8 heap: resident anonymous memory minus the V8 heap ' +
-          '(glibc malloc arenas used by OpenSSL, libuv, nghttp2; thread stacks). File-backed: pages of the node binary.',
+          "(glibc malloc arenas used by OpenSSL, libuv, nghttp2 and V8's compiler zones; thread stacks). Of it, " +
+          "malloc's main arena ([heap]) and its per-thread arenas (64 MiB-aligned heaps in /proc/PID/smaps; in " +
+          'brackets how many such heaps before and after; MALLOC_ARENA_MAX caps the arenas). File-backed: pages of the node binary.',
       ]),
     ];
     return {

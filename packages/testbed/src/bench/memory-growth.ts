@@ -1,6 +1,7 @@
 // Where a child process's RSS growth is: each V8 heap space (physical size), buffers, and what is
-// outside V8's heap (glibc malloc arenas: OpenSSL, libuv, http2/nghttp2, zlib; thread stacks), from
-// two memory samples of the same process (idle, and after the operations).
+// outside V8's heap (glibc malloc arenas: OpenSSL, libuv, http2/nghttp2, zlib, V8's compiler zones;
+// thread stacks), and of that what malloc's main arena and its per-thread arenas hold
+// (malloc-arenas.ts), from two memory samples of the same process (idle, and after the operations).
 import type { ChildMemory } from './child.js';
 import type { Column, Row } from './report.js';
 
@@ -19,6 +20,8 @@ export const growthColumns: Column[] = [
   { key: 'otherSpaces', label: 'other V8 spaces Δ' },
   { key: 'arrayBuffers', label: 'array buffers Δ' },
   { key: 'outside', label: 'outside V8 heap, anonymous Δ' },
+  { key: 'mallocMain', label: 'of it malloc main arena Δ' },
+  { key: 'mallocThread', label: 'malloc thread arenas Δ (heaps)' },
   { key: 'file', label: 'file-backed Δ' },
 ];
 
@@ -35,6 +38,8 @@ export function growthRow(process: string, before: ChildMemory, after: ChildMemo
     otherSpaces: round(others),
     arrayBuffers: round(after.arrayBuffersMiB - before.arrayBuffersMiB),
     outside: round(after.rssAnonMiB - before.rssAnonMiB - heap),
+    mallocMain: round(after.mallocMainMiB - before.mallocMainMiB),
+    mallocThread: `${round(after.mallocThreadMiB - before.mallocThreadMiB)} (${before.mallocThreadHeaps}→${after.mallocThreadHeaps})`,
     file: round(after.rssFileMiB - before.rssFileMiB),
   };
 }

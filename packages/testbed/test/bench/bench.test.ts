@@ -142,5 +142,11 @@ describe('pnpm bench machinery', () => {
     const growth = byName.get('memory')?.tables.find((t) => t.title.startsWith('Where the RSS growth')) as Table;
     expect(growth.rows.map((r) => r.process)).toEqual(['csi-driver', 'csp-truenas', 'csp-synology']);
     expect(growth.rows.every((r) => typeof r.old_space === 'number' && typeof r.outside === 'number')).toBe(true);
+    // malloc's main arena and per-thread arenas, read from /proc/PID/smaps: "Δ (heaps before→after)".
+    expect(
+      growth.rows.every(
+        (r) => typeof r.mallocMain === 'number' && /^-?[\d.]+ \(\d+→\d+\)$/.test(String(r.mallocThread)),
+      ),
+    ).toBe(true);
   });
 });
