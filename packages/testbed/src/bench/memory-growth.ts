@@ -5,7 +5,8 @@
 import type { ChildMemory } from './child.js';
 import type { Column, Row } from './report.js';
 
-const round = (n: number) => Math.round(n * 10) / 10;
+// `+ 0` turns -0 (a small shrink rounded away) into 0: JSON has no -0, so the report would not read back as written.
+const round = (n: number) => Math.round(n * 10) / 10 + 0;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The named spaces get a column each; the others (map, large-object, read-only, ...) one together. */
